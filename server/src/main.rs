@@ -1,1 +1,17 @@
-fn main() {}
+//! `shoal`: serve (default) or manage academies from the command line.
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    server::telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match server::cli::run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("shoal: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

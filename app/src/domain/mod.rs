@@ -1,1 +1,48 @@
+//! Pure domain types and rules shared by the browser and the server: every value that crosses a form,
+//! a CSV file or the API is parsed here once, so the preview and the enforcement can never disagree.
+//! No IO and no dependencies beyond std and serde.
 
+pub mod email;
+pub mod names;
+pub mod password;
+pub mod role;
+pub mod slug;
+
+pub use email::Email;
+pub use names::{AcademyName, PersonName};
+pub use password::Password;
+pub use role::{LEARNER_ROLES, Plan, Role};
+pub use slug::Slug;
+
+/// How many characters of someone's input we repeat back in an error message; a whole CSV line
+/// pasted into a field would otherwise drown the message.
+const QUOTE_MAX_CHARS: usize = 60;
+
+/// The user's input in double quotes for an error message, shortened if long. Debug formatting makes
+/// invisible characters visible (`\t`, `\u{200b}`), which is exactly what a puzzled admin needs to see.
+pub(crate) fn quoted(input: &str) -> String {
+    match input.char_indices().nth(QUOTE_MAX_CHARS) {
+        Some((cut, _)) => format!("{:?}", format!("{}…", &input[..cut])),
+        None => format!("{input:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quotes_input_and_shortens_long_input() {
+        let long = "a".repeat(100);
+        let cases: &[(&str, String)] = &[
+            ("ann", "\"ann\"".to_owned()),
+            ("tab\there", "\"tab\\there\"".to_owned()),
+            ("zero\u{200b}width", "\"zero\\u{200b}width\"".to_owned()),
+            ("żółć", "\"żółć\"".to_owned()),
+            (&long, format!("\"{}…\"", "a".repeat(60))),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(&quoted(input), expected, "input: {input:?}");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+# Shoal: developer and CI entry points. `make help` lists the targets.
+# Every step is idempotent and quick once done; the heavy lifting lives in .ci/*.sh.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Shared build cache outside the clone, so a fresh CI clone reuses compiled dependencies:
+# /var/cache/shoal/target when writable, else ~/.cache/shoal/target. Set CARGO_TARGET_DIR to
+# choose another (e.g. `CARGO_TARGET_DIR=$PWD/target make test`).
+ifeq ($(origin CARGO_TARGET_DIR),undefined)
+CARGO_TARGET_DIR := $(shell bash -c 'source "$(CURDIR)/.ci/lib.sh" && default_target_dir')
+endif
+export CARGO_TARGET_DIR
+
+# npm's wasm-opt (binaryen 132) must win over any other on PATH; cargo-installed tools next.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+# The commands `make lint` and `make test` run; override on the command line, e.g.
+#   make test CARGO_TEST='cargo test --release -p server'
+FMT_CHECK     ?= cargo fmt --all -- --check
+CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+# --release reuses what `cargo leptos build --release` compiled.
+CARGO_TEST    ?= cargo test --release -p app -p server
+export FMT_CHECK CLIPPY_SERVER CLIPPY_WASM CARGO_TEST
+
+# Debian packages `make test` needs: the browser, PostgreSQL, Postfix (for smtp-sink), curl.
+TEST_PACKAGES := chromium postgresql postfix curl
+
+.PHONY: help run test bench tools install system-deps fmt lint clean-data
+
+help:
+	@echo 'make run          build (debug) and serve Shoal at http://127.0.0.1:3000 (SQLite in ./data)'
+	@echo 'make test         everything CI runs: fmt, clippy, Rust tests on SQLite and PostgreSQL,'
+	@echo '                  release build, Playwright in Chromium; ends with a summary'
+	@echo 'make bench        release server under wrk on loopback; prints a table'
+	@echo 'make tools        install cargo-leptos, wasm-bindgen-cli, the wasm32 target, npm packages'
+	@echo 'make system-deps  install the Debian packages the tests need ($(TEST_PACKAGES))'
+	@echo 'make fmt          format the Rust code'
+	@echo 'make lint         cargo fmt --check and clippy (server and wasm), warnings are errors'
+	@echo 'make clean-data   delete ./data (the local SQLite database, dev mailbox, secret)'
+
+tools:
+	@.ci/tools.sh
+
+install: tools
+
+system-deps:
+	@.ci/apt-ensure.sh $(TEST_PACKAGES)
+
+run: tools
+	cargo leptos serve
+
+test: tools system-deps
+	@.ci/test.sh
+
+bench: tools
+	@.ci/bench.sh
+
+fmt:
+	cargo fmt --all
+
+lint:
+	@.ci/tools.sh rust
+	$(FMT_CHECK)
+	$(CLIPPY_SERVER)
+	$(CLIPPY_WASM)
+
+clean-data:
+	rm -rf ./data

@@ -1,0 +1,58 @@
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::server::{services, state::app_state};
+use crate::{
+    error::AppError,
+    model::{AcademyContext, StartInfo},
+};
+
+#[server(prefix = "/api", endpoint = "where_to_start")]
+pub async fn where_to_start() -> Result<StartInfo, AppError> {
+    let state = app_state()?;
+    services::academies::start_info(&state).await
+}
+
+/// First-run setup: creates the academy and its Owner, signs the Owner in, returns where to go.
+#[server(prefix = "/api", endpoint = "create_first_academy")]
+pub async fn create_first_academy(
+    academy_name: String,
+    slug: String,
+    owner_name: String,
+    email: String,
+    password: String,
+) -> Result<String, AppError> {
+    let state = app_state()?;
+    let input = crate::validate::new_academy(&academy_name, &slug, &owner_name, &email, &password)?;
+    let created = services::academies::create(&state, &input, true).await?;
+    services::sign_in::start_session(&state, created.academy_id, created.owner_id).await?;
+    Ok(format!("/a/{}/admin/learners", created.slug))
+}
+
+#[server(prefix = "/api", endpoint = "load_academy")]
+pub async fn load_academy(slug: String) -> Result<AcademyContext, AppError> {
+    let state = app_state()?;
+    services::academies::context(&state, &slug).await
+}
+
+/// Signs in to the academy at `slug`; returns where to go next.
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(slug: String, email: String, password: String) -> Result<String, AppError> {
+    let state = app_state()?;
+    services::sign_in::sign_in(&state, &slug, &email, &password).await
+}
+
+/// Signs out; returns the academy's sign-in page.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out(slug: String) -> Result<String, AppError> {
+    let state = app_state()?;
+    services::sign_in::sign_out(&state).await?;
+    Ok(format!("/a/{}/login", urlencode_path(&slug)))
+}
+
+/// Keeps a user-given slug from turning the returned path into something else.
+pub fn urlencode_path(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}

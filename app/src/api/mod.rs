@@ -1,0 +1,4 @@
+//! Server functions: public endpoints. Each authorises first (where it needs a user), calls a service,
+//! and returns `AppError` — never raw database text. URLs are stable: `/api/<endpoint>`.
+
+pub mod accounts;

@@ -1,0 +1,5 @@
+//! Reusable widgets.
+
+pub mod field;
+pub mod nav;
+pub mod user_menu;

@@ -1,0 +1,438 @@
+//! Email addresses as Shoal stores and compares them: trimmed, lowercased and checked once. The same
+//! rule serves the invite form, CSV imports and the JSON API.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::quoted;
+
+/// Longest address SMTP can carry (RFC 5321: 254 octets in a path without the angle brackets).
+pub const MAX_LEN: usize = 254;
+/// Longest part before the @ (RFC 5321, in octets).
+pub const MAX_LOCAL_LEN: usize = 64;
+/// Longest part of a domain between two dots (RFC 1035).
+pub const MAX_LABEL_LEN: usize = 63;
+
+/// Printable ASCII characters besides letters and digits that RFC 5322 allows unquoted before the @.
+/// Quoted local parts (`"john smith"@example.com`) are legal but nobody types them; we refuse them.
+const LOCAL_SPECIALS: &str = "!#$%&'*+/=?^_`{|}~.-";
+
+/// A syntactically valid, lowercased email address. `Email::parse` is the only way to make one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// Trims surrounding whitespace, lowercases (addresses are case-insensitive in Shoal) and checks
+    /// the address. The error is a sentence an admin can act on and names what they typed.
+    pub fn parse(input: &str) -> Result<Email, String> {
+        let typed = input.trim();
+        if typed.is_empty() {
+            return Err("Enter an email address".to_owned());
+        }
+        let q = quoted(typed);
+        // Lowercasing can change the length (e.g. 'İ'), so every check runs on the stored form.
+        let address = typed.to_lowercase();
+        if address.len() > MAX_LEN {
+            return Err(format!(
+                "{q} is too long: an email address can have at most {MAX_LEN} characters"
+            ));
+        }
+        if address.chars().any(char::is_control) {
+            return Err(format!(
+                "{q} contains an invisible control character (such as a tab or line break); \
+                 remove it and try again"
+            ));
+        }
+        if address.chars().any(char::is_whitespace) {
+            return Err(format!(
+                "{q} contains a space; email addresses have no spaces"
+            ));
+        }
+        let (local, domain) = match address.split_once('@') {
+            None => {
+                return Err(format!(
+                    "{q} has no @; an email address looks like name@example.com"
+                ));
+            }
+            Some((_, rest)) if rest.contains('@') => {
+                return Err(format!("{q} has more than one @"));
+            }
+            Some(parts) => parts,
+        };
+        check_local_part(local, &q)?;
+        check_domain(domain, &q)?;
+        Ok(Email(address))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part after the @, e.g. `example.com`.
+    pub fn domain(&self) -> &str {
+        self.split().1
+    }
+
+    /// The part before the @, e.g. `ann` in `ann@example.com`.
+    pub fn local_part(&self) -> &str {
+        self.split().0
+    }
+
+    fn split(&self) -> (&str, &str) {
+        // A parsed address always has exactly one '@'.
+        self.0.split_once('@').unwrap_or((&self.0, ""))
+    }
+}
+
+fn check_local_part(local: &str, q: &str) -> Result<(), String> {
+    if local.is_empty() {
+        return Err(format!("{q} has nothing before the @"));
+    }
+    if local.len() > MAX_LOCAL_LEN {
+        return Err(format!(
+            "{q}: the part before the @ is too long (at most {MAX_LOCAL_LEN} characters)"
+        ));
+    }
+    if let Some(bad) = local.chars().find(|&c| !is_local_char(c)) {
+        return Err(format!(
+            "{q} contains {bad:?}, which an email address can't have before the @"
+        ));
+    }
+    if local.starts_with('.') {
+        return Err(format!("{q}: the part before the @ can't start with a dot"));
+    }
+    if local.ends_with('.') {
+        return Err(format!("{q}: the part before the @ can't end with a dot"));
+    }
+    if local.contains("..") {
+        return Err(format!("{q} has two dots in a row"));
+    }
+    Ok(())
+}
+
+fn is_local_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || LOCAL_SPECIALS.contains(c)
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+fn check_domain(domain: &str, q: &str) -> Result<(), String> {
+    if domain.is_empty() {
+        return Err(format!("{q} has nothing after the @"));
+    }
+    if let Some(bad) = domain.chars().find(|&c| !is_domain_char(c)) {
+        return Err(format!(
+            "{q} contains {bad:?}, which an email address can't have after the @"
+        ));
+    }
+    if domain.starts_with('.') {
+        return Err(format!("{q}: the part after the @ can't start with a dot"));
+    }
+    if domain.ends_with('.') {
+        return Err(format!("{q}: the part after the @ can't end with a dot"));
+    }
+    if domain.contains("..") {
+        return Err(format!("{q} has two dots in a row"));
+    }
+    if !domain.contains('.') {
+        return Err(format!(
+            "{q}: the part after the @ needs a dot, like example.com"
+        ));
+    }
+    for label in domain.split('.') {
+        // Counted in characters: an internationalised label's punycode length is not knowable here
+        // without an IDNA table, and the mail server will have the last word anyway.
+        if label.chars().count() > MAX_LABEL_LEN {
+            return Err(format!(
+                "{q}: {} in the part after the @ is too long (at most {MAX_LABEL_LEN} characters \
+                 between dots)",
+                quoted(label)
+            ));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!(
+                "{q}: {} in the part after the @ can't start or end with a hyphen",
+                quoted(label)
+            ));
+        }
+    }
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    if tld.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "{q} ends in a number; use a domain name like example.com"
+        ));
+    }
+    if tld.chars().count() < 2 {
+        return Err(format!(
+            "{q}: the ending .{tld} is too short; it should be like .com or .de"
+        ));
+    }
+    Ok(())
+}
+
+fn is_domain_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '.' || (!c.is_ascii() && c.is_alphabetic())
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for Email {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Email {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Email::parse(s)
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Email::parse(&value)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> String {
+        email.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Email;
+
+    #[test]
+    fn accepts_ordinary_and_unusual_but_valid_addresses() {
+        let cases: &[(&str, &str)] = &[
+            ("ann@example.com", "ann@example.com"),
+            ("  ann@example.com\t", "ann@example.com"),
+            ("Ann.Smith@Example.COM", "ann.smith@example.com"),
+            ("ann+tag@example.com", "ann+tag@example.com"),
+            ("ann_o'brien@example.ie", "ann_o'brien@example.ie"),
+            ("a@b.co", "a@b.co"),
+            (
+                "x!#$%&'*+/=?^_`{|}~-y@example.org",
+                "x!#$%&'*+/=?^_`{|}~-y@example.org",
+            ),
+            (
+                "first.middle.last@mail.sub.example.co.uk",
+                "first.middle.last@mail.sub.example.co.uk",
+            ),
+            ("ann@my-company.example", "ann@my-company.example"),
+            ("ann@123.example.com", "ann@123.example.com"),
+            ("ann@example.x1", "ann@example.x1"),
+            ("José@Exämple.de", "josé@exämple.de"),
+            ("мария@пример.рф", "мария@пример.рф"),
+            ("用户@例子.广告", "用户@例子.广告"),
+            ("ann@xn--exmple-cua.de", "ann@xn--exmple-cua.de"),
+        ];
+        for (input, stored) in cases {
+            let email = Email::parse(input).unwrap_or_else(|e| panic!("{input:?} rejected: {e}"));
+            assert_eq!(email.as_str(), *stored, "input: {input:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_addresses_with_a_message_naming_the_input() {
+        let long_label = "a".repeat(64);
+        let long_domain = format!("ann@{}.com", "abcdefghi.".repeat(25));
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        let cases: &[(&str, &str)] = &[
+            ("", "Enter an email address"),
+            ("   ", "Enter an email address"),
+            (
+                "ann.example.com",
+                "\"ann.example.com\" has no @; an email address looks like name@example.com",
+            ),
+            (
+                "ann@@example.com",
+                "\"ann@@example.com\" has more than one @",
+            ),
+            (
+                "ann@bob@example.com",
+                "\"ann@bob@example.com\" has more than one @",
+            ),
+            ("@example.com", "\"@example.com\" has nothing before the @"),
+            ("ann@", "\"ann@\" has nothing after the @"),
+            (
+                "ann smith@example.com",
+                "\"ann smith@example.com\" contains a space; email addresses have no spaces",
+            ),
+            (
+                "ann@exam ple.com",
+                "\"ann@exam ple.com\" contains a space; email addresses have no spaces",
+            ),
+            (
+                "ann\u{a0}x@example.com",
+                "\"ann\\u{a0}x@example.com\" contains a space; email addresses have no spaces",
+            ),
+            (
+                "ann\t@example.com",
+                "\"ann\\t@example.com\" contains an invisible control character (such as a tab or line break); remove it and try again",
+            ),
+            (
+                "ann@example.com\nBcc: x@y.com",
+                "\"ann@example.com\\nBcc: x@y.com\" contains an invisible control character (such as a tab or line break); remove it and try again",
+            ),
+            (
+                ".ann@example.com",
+                "\".ann@example.com\": the part before the @ can't start with a dot",
+            ),
+            (
+                "ann.@example.com",
+                "\"ann.@example.com\": the part before the @ can't end with a dot",
+            ),
+            (
+                "ann..smith@example.com",
+                "\"ann..smith@example.com\" has two dots in a row",
+            ),
+            (
+                "ann(work)@example.com",
+                "\"ann(work)@example.com\" contains '(', which an email address can't have before the @",
+            ),
+            (
+                "\"ann\"@example.com",
+                "\"\\\"ann\\\"@example.com\" contains '\"', which an email address can't have before the @",
+            ),
+            (
+                "ann,bob@example.com",
+                "\"ann,bob@example.com\" contains ',', which an email address can't have before the @",
+            ),
+            (
+                "ann\u{200b}@example.com",
+                "\"ann\\u{200b}@example.com\" contains '\\u{200b}', which an email address can't have before the @",
+            ),
+            (
+                "ann@localhost",
+                "\"ann@localhost\": the part after the @ needs a dot, like example.com",
+            ),
+            (
+                "ann@.example.com",
+                "\"ann@.example.com\": the part after the @ can't start with a dot",
+            ),
+            (
+                "ann@example.com.",
+                "\"ann@example.com.\": the part after the @ can't end with a dot",
+            ),
+            (
+                "ann@example..com",
+                "\"ann@example..com\" has two dots in a row",
+            ),
+            (
+                "ann@-example.com",
+                "\"ann@-example.com\": \"-example\" in the part after the @ can't start or end with a hyphen",
+            ),
+            (
+                "ann@example-.com",
+                "\"ann@example-.com\": \"example-\" in the part after the @ can't start or end with a hyphen",
+            ),
+            (
+                "ann@exa_mple.com",
+                "\"ann@exa_mple.com\" contains '_', which an email address can't have after the @",
+            ),
+            (
+                "ann@example.com>",
+                "\"ann@example.com>\" contains '>', which an email address can't have after the @",
+            ),
+            (
+                "ann@[192.168.0.1]",
+                "\"ann@[192.168.0.1]\" contains '[', which an email address can't have after the @",
+            ),
+            (
+                "ann@192.168.0.1",
+                "\"ann@192.168.0.1\" ends in a number; use a domain name like example.com",
+            ),
+            (
+                "ann@example.c",
+                "\"ann@example.c\": the ending .c is too short; it should be like .com or .de",
+            ),
+            (
+                "ann@example.com;",
+                "\"ann@example.com;\" contains ';', which an email address can't have after the @",
+            ),
+            (
+                "ann@ex😀ample.com",
+                "\"ann@ex😀ample.com\" contains '😀', which an email address can't have after the @",
+            ),
+            (
+                &long_local,
+                "the part before the @ is too long (at most 64 characters)",
+            ),
+            (
+                &long_domain,
+                "is too long: an email address can have at most 254 characters",
+            ),
+        ];
+        for (input, expected) in cases {
+            let error = Email::parse(input).expect_err(input);
+            assert!(
+                error.contains(expected),
+                "input: {input:?}\n got: {error}\nwant: {expected}"
+            );
+        }
+        let error = Email::parse(&format!("ann@{long_label}.com")).unwrap_err();
+        assert!(
+            error.contains(
+                "in the part after the @ is too long (at most 63 characters between dots)"
+            ),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn accepts_addresses_exactly_at_the_length_limits() {
+        let local = format!("{}@example.com", "a".repeat(64));
+        assert!(Email::parse(&local).is_ok());
+        let label = format!("ann@{}.com", "a".repeat(63));
+        assert!(Email::parse(&label).is_ok());
+        // 4 + 10 * 24 + 10 = 254 characters.
+        let whole = format!("ann@{}abcdef.com", "abcdefghi.".repeat(24));
+        assert_eq!(whole.len(), 254);
+        assert!(Email::parse(&whole).is_ok());
+    }
+
+    #[test]
+    fn treats_addresses_differing_only_in_case_as_equal() {
+        assert_eq!(
+            Email::parse("ANN@Example.com"),
+            Email::parse("ann@example.COM")
+        );
+    }
+
+    #[test]
+    fn splits_into_local_part_and_domain() {
+        let email = Email::parse("Ann.Smith@Mail.Example.com").unwrap();
+        assert_eq!(email.local_part(), "ann.smith");
+        assert_eq!(email.domain(), "mail.example.com");
+        assert_eq!(email.to_string(), "ann.smith@mail.example.com");
+        assert_eq!(email.as_ref(), "ann.smith@mail.example.com");
+        assert_eq!(String::from(email), "ann.smith@mail.example.com");
+    }
+
+    #[test]
+    fn serialises_as_a_plain_string_and_parses_when_deserialised() {
+        let email: Email = serde_json::from_str("\" ANN@example.com \"").unwrap();
+        assert_eq!(
+            serde_json::to_string(&email).unwrap(),
+            "\"ann@example.com\""
+        );
+        let error = serde_json::from_str::<Email>("\"ann@@example.com\"").unwrap_err();
+        assert!(error.to_string().contains("has more than one @"), "{error}");
+    }
+}

@@ -1,0 +1,242 @@
+//! Names people type: a person's first or last name and an academy's name. Both are tidied (trimmed,
+//! inner runs of whitespace made one space) and kept free of invisible characters, because they end
+//! up in emails, CSV exports and other people's screens.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::quoted;
+
+pub const PERSON_NAME_MAX_LEN: usize = 100;
+pub const ACADEMY_NAME_MIN_LEN: usize = 2;
+pub const ACADEMY_NAME_MAX_LEN: usize = 80;
+
+/// A person's first or last name: 1–100 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PersonName(String);
+
+/// An academy's display name: 2–80 characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct AcademyName(String);
+
+impl PersonName {
+    pub fn parse(input: &str) -> Result<PersonName, String> {
+        let name = tidy(input)?;
+        let len = name.chars().count();
+        if len == 0 {
+            return Err("Enter a name".to_owned());
+        }
+        if len > PERSON_NAME_MAX_LEN {
+            return Err(format!(
+                "{} is too long: a name can have at most {PERSON_NAME_MAX_LEN} characters",
+                quoted(&name)
+            ));
+        }
+        Ok(PersonName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AcademyName {
+    pub fn parse(input: &str) -> Result<AcademyName, String> {
+        let name = tidy(input)?;
+        let len = name.chars().count();
+        if len == 0 {
+            return Err("Enter a name for the academy".to_owned());
+        }
+        if len < ACADEMY_NAME_MIN_LEN {
+            return Err(format!(
+                "{} is too short: an academy name needs at least {ACADEMY_NAME_MIN_LEN} characters",
+                quoted(&name)
+            ));
+        }
+        if len > ACADEMY_NAME_MAX_LEN {
+            return Err(format!(
+                "{} is too long: an academy name can have at most {ACADEMY_NAME_MAX_LEN} characters",
+                quoted(&name)
+            ));
+        }
+        Ok(AcademyName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Trims, turns every run of whitespace (tabs and line breaks included) into one space, then refuses
+/// what is still invisible: control characters and the bidirectional overrides that can make a name
+/// display as something else ("Trojan Source").
+fn tidy(input: &str) -> Result<String, String> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return Err(format!(
+            "{} contains an invisible control character; remove it and try again",
+            quoted(&name)
+        ));
+    }
+    Ok(name)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+macro_rules! string_newtype_impls {
+    ($ty:ident) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $ty::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $ty {
+            type Error = String;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $ty::parse(&value)
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> String {
+                value.0
+            }
+        }
+    };
+}
+
+string_newtype_impls!(PersonName);
+string_newtype_impls!(AcademyName);
+
+#[cfg(test)]
+mod tests {
+    use super::{AcademyName, PersonName};
+
+    #[test]
+    fn tidies_person_names() {
+        let hundred = "é".repeat(100);
+        let cases: &[(&str, &str)] = &[
+            ("Ann", "Ann"),
+            ("  Ann  ", "Ann"),
+            ("Mary   Ann", "Mary Ann"),
+            ("Mary\tAnn\r\nSmith", "Mary Ann Smith"),
+            ("Mary\u{a0}Ann", "Mary Ann"),
+            ("O'Brien-Smith", "O'Brien-Smith"),
+            ("X", "X"),
+            ("李", "李"),
+            ("محمد", "محمد"),
+            (&hundred, &hundred),
+        ];
+        for (input, stored) in cases {
+            let name = PersonName::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(name.as_str(), *stored, "input: {input:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_person_names_that_are_empty_too_long_or_contain_control_characters() {
+        let too_long = "a".repeat(101);
+        let too_long_message = format!(
+            "\"{}…\" is too long: a name can have at most 100 characters",
+            "a".repeat(60)
+        );
+        let cases: &[(&str, &str)] = &[
+            ("", "Enter a name"),
+            (" \t\n ", "Enter a name"),
+            (&too_long, &too_long_message),
+            (
+                "Ann\u{0}",
+                "\"Ann\\0\" contains an invisible control character; remove it and try again",
+            ),
+            (
+                "Ann\u{7f}",
+                "\"Ann\\u{7f}\" contains an invisible control character; remove it and try again",
+            ),
+            (
+                "Ann\u{202e}nimda",
+                "\"Ann\\u{202e}nimda\" contains an invisible control character; remove it and try again",
+            ),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                PersonName::parse(input).unwrap_err(),
+                *expected,
+                "input: {input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn checks_academy_names_between_two_and_eighty_characters() {
+        let eighty = "a".repeat(80);
+        let eighty_one = "a".repeat(81);
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("  Acme   Academy ", Ok("Acme Academy")),
+            ("AB", Ok("AB")),
+            ("Ørsted Onboarding", Ok("Ørsted Onboarding")),
+            (&eighty, Ok(&eighty)),
+            ("", Err("Enter a name for the academy")),
+            ("   ", Err("Enter a name for the academy")),
+            (
+                "A",
+                Err("\"A\" is too short: an academy name needs at least 2 characters"),
+            ),
+            (
+                " A ",
+                Err("\"A\" is too short: an academy name needs at least 2 characters"),
+            ),
+            (
+                &eighty_one,
+                Err("is too long: an academy name can have at most 80 characters"),
+            ),
+            (
+                "Acme\u{1b}[31m",
+                Err("contains an invisible control character; remove it and try again"),
+            ),
+        ];
+        for (input, expected) in cases {
+            match (AcademyName::parse(input), expected) {
+                (Ok(name), Ok(stored)) => assert_eq!(name.as_str(), *stored),
+                (Err(error), Err(message)) => {
+                    assert!(
+                        error.contains(message),
+                        "input: {input:?}\n got: {error}\nwant: {message}"
+                    )
+                }
+                (got, _) => panic!("input {input:?}: unexpected {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn serialises_names_as_plain_strings_and_parses_when_deserialised() {
+        let name: PersonName = serde_json::from_str("\"  Mary  Ann \"").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"Mary Ann\"");
+        assert!(serde_json::from_str::<PersonName>("\"  \"").is_err());
+        let academy: AcademyName = serde_json::from_str("\"Acme\"").unwrap();
+        assert_eq!(academy.to_string(), "Acme");
+        assert!(serde_json::from_str::<AcademyName>("\"A\"").is_err());
+    }
+}

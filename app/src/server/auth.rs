@@ -1,0 +1,152 @@
+//! Who is asking: the session cookie, looked up in the database; and the cookie itself.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use http::{HeaderValue, header, request::Parts};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use super::{
+    db::now_ms,
+    repo::{self, users::UserRow},
+    state::AppState,
+    tokens,
+};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "shoal_session";
+pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
+
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub academy_id: i64,
+    pub user: UserRow,
+}
+
+#[derive(Debug, Clone)]
+pub enum Session {
+    None,
+    Expired,
+    Active(SessionUser),
+}
+
+/// The value of one cookie in a `Cookie` header list.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn request_parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The session token the browser presented, if any.
+pub fn presented_token() -> Option<String> {
+    request_parts().and_then(|p| cookie_value(&p.headers, SESSION_COOKIE))
+}
+
+/// The client's address (the socket peer; Shoal does not trust forwarding headers).
+pub fn client_ip() -> String {
+    request_parts()
+        .and_then(|p| {
+            p.extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub async fn current(state: &AppState) -> Result<Session, AppError> {
+    let Some(token) = presented_token() else {
+        return Ok(Session::None);
+    };
+    let hash = tokens::token_hash(&state.settings.secret, &token);
+    let Some(row) = repo::sessions::find(&state.db.pool, &hash).await? else {
+        return Ok(Session::Expired);
+    };
+    if row.expires_at < now_ms() {
+        repo::sessions::delete(&state.db.pool, &hash).await?;
+        return Ok(Session::Expired);
+    }
+    match repo::users::by_id(&state.db.pool, row.academy_id, row.user_id).await? {
+        Some(user) if user.status == "active" => Ok(Session::Active(SessionUser {
+            academy_id: row.academy_id,
+            user,
+        })),
+        _ => Ok(Session::Expired),
+    }
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
+    match current(state).await? {
+        Session::Active(u) => Ok(u),
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+/// The signed-in owner or administrator, or `Unauthorized` / `Forbidden`.
+pub async fn require_staff(state: &AppState) -> Result<SessionUser, AppError> {
+    let u = require_user(state).await?;
+    if u.user.role().is_staff() {
+        Ok(u)
+    } else {
+        Err(AppError::forbidden())
+    }
+}
+
+fn set_cookie(value: String) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(&value),
+    ) {
+        res.append_header(header::SET_COOKIE, v);
+    }
+}
+
+fn cookie_attributes(state: &AppState) -> &'static str {
+    if state.settings.secure_cookies() {
+        "Path=/; HttpOnly; SameSite=Lax; Secure"
+    } else {
+        "Path=/; HttpOnly; SameSite=Lax"
+    }
+}
+
+pub fn set_session_cookie(state: &AppState, token: &str) {
+    set_cookie(format!(
+        "{SESSION_COOKIE}={token}; Max-Age={}; {}",
+        SESSION_TTL_MS / 1000,
+        cookie_attributes(state)
+    ));
+}
+
+pub fn clear_session_cookie(state: &AppState) {
+    set_cookie(format!(
+        "{SESSION_COOKIE}=; Max-Age=0; {}",
+        cookie_attributes(state)
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = http::HeaderMap::new();
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; shoal_session=tok; b=2"),
+        );
+        assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie_value(&h, "missing"), None);
+    }
+}

@@ -1,0 +1,63 @@
+use sqlx::{Any, Executor, FromRow};
+
+/// A live session joined with its user: everything a request needs to know who is asking.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub academy_id: i64,
+    pub user_id: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+    academy_id: i64,
+    user_id: i64,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, academy_id, user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(academy_id)
+    .bind(user_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn find<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as("SELECT academy_id, user_id, expires_at FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn delete<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}

@@ -1,0 +1,117 @@
+use sqlx::{Any, Executor, FromRow};
+
+use crate::{domain::role::Role, model::UserView};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub academy_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub status: String,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+impl UserRow {
+    pub fn role(&self) -> Role {
+        self.role.parse().unwrap_or(Role::Learner)
+    }
+    pub fn view(&self) -> UserView {
+        UserView {
+            id: self.id,
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            role: self.role(),
+        }
+    }
+}
+
+/// The stored password hash, kept apart from `UserRow` so it is never serialised by accident.
+#[derive(FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: Option<String>,
+    pub status: String,
+}
+
+const COLUMNS: &str =
+    "id, academy_id, email, first_name, last_name, role, status, created_at, last_sign_in_at";
+
+pub struct NewUser<'a> {
+    pub academy_id: i64,
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+#[tracing::instrument(skip(ex, user), fields(academy_id = user.academy_id))]
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user: &NewUser<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (academy_id, email, first_name, last_name, role, password_hash, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7) RETURNING id",
+    )
+    .bind(user.academy_id)
+    .bind(user.email)
+    .bind(user.first_name)
+    .bind(user.last_name)
+    .bind(user.role.as_str())
+    .bind(user.password_hash)
+    .bind(now)
+    .fetch_one(ex)
+    .await
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn credentials<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, password_hash, status FROM users WHERE academy_id = $1 AND email = $2",
+    )
+    .bind(academy_id)
+    .bind(email)
+    .fetch_optional(ex)
+    .await
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE academy_id = $1 AND id = $2"
+    )))
+    .bind(academy_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn touch_sign_in<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE academy_id = $2 AND id = $3")
+        .bind(now)
+        .bind(academy_id)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

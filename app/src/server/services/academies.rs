@@ -1,0 +1,118 @@
+//! Creating academies (first-run setup and the CLI) and describing one to its visitors.
+
+use crate::{
+    domain::role::{Plan, Role},
+    error::AppError,
+    model::{AcademyContext, StartInfo, Viewer},
+    server::{
+        auth::{self, Session},
+        db::{is_unique_violation, now_ms},
+        repo::{self, users::NewUser},
+        state::AppState,
+    },
+    validate::NewAcademy,
+};
+
+pub struct Created {
+    pub academy_id: i64,
+    pub owner_id: i64,
+    pub slug: String,
+}
+
+/// Creates an academy and its Owner in one transaction. With `only_if_first`, refuses when any academy
+/// exists: the web setup form must not let a stranger create academies on a running server.
+pub async fn create(
+    state: &AppState,
+    input: &NewAcademy,
+    only_if_first: bool,
+) -> Result<Created, AppError> {
+    let password_hash = state.hasher.hash(&input.owner_password).await?;
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    if only_if_first && repo::academies::count(&mut *tx).await? > 0 {
+        return Err(AppError::Forbidden(
+            "This Shoal already has an academy. Sign in at its link, or ask the server's operator to add one with `shoal academy create`.".into(),
+        ));
+    }
+    let slug = input.slug.as_str();
+    let academy_id = match repo::academies::insert(
+        &mut *tx,
+        slug,
+        input.name.as_str(),
+        Plan::Starter,
+        now,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(AppError::conflict(
+                "slug",
+                format!("The address /a/{slug} is already taken. Choose another."),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let owner_id = repo::users::insert(
+        &mut *tx,
+        &NewUser {
+            academy_id,
+            email: input.owner_email.as_str(),
+            first_name: input.owner_first_name.as_str(),
+            last_name: &input.owner_last_name,
+            role: Role::Owner,
+            password_hash: &password_hash,
+        },
+        now,
+    )
+    .await?;
+    repo::audit::record(
+        &mut *tx,
+        academy_id,
+        Some(owner_id),
+        "academy.created",
+        slug,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(academy_id, slug, "academy created");
+    Ok(Created {
+        academy_id,
+        owner_id,
+        slug: slug.to_string(),
+    })
+}
+
+/// What `/` does: set up, or go to the visitor's academy (else the first one).
+pub async fn start_info(state: &AppState) -> Result<StartInfo, AppError> {
+    if let Session::Active(s) = auth::current(state).await?
+        && let Some(a) = repo::academies::by_id(&state.db.pool, s.academy_id).await?
+    {
+        return Ok(StartInfo::GoTo(a.view().home_path()));
+    }
+    match repo::academies::first(&state.db.pool).await? {
+        Some(a) => Ok(StartInfo::GoTo(a.view().home_path())),
+        None => Ok(StartInfo::NeedsSetup {
+            base_url: state.settings.base_url.clone(),
+        }),
+    }
+}
+
+/// The academy at `slug` and who is looking at it. A session of another academy counts as signed out here.
+pub async fn context(state: &AppState, slug: &str) -> Result<AcademyContext, AppError> {
+    let Some(academy) = repo::academies::by_slug(&state.db.pool, slug).await? else {
+        return Err(AppError::NotFound(format!(
+            "There is no academy at /a/{slug}."
+        )));
+    };
+    let viewer = match auth::current(state).await? {
+        Session::Active(s) if s.academy_id == academy.id => Viewer::User(s.user.view()),
+        Session::Active(_) | Session::None => Viewer::SignedOut,
+        Session::Expired => Viewer::SessionExpired,
+    };
+    Ok(AcademyContext {
+        academy: academy.view(),
+        viewer,
+    })
+}

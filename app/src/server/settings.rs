@@ -1,0 +1,213 @@
+//! Typed configuration from environment variables (and an optional `.env`, loaded by the binary).
+//! Secrets are wrapped so that they never reach a log line.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// A value that must never be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Dev mailbox at `/dev/mailbox`, verbose errors in logs.
+    Dev,
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: Secret,
+    /// Scheme, host and port, without a trailing slash: every link Shoal builds starts with it.
+    pub base_url: String,
+    pub listen: SocketAddr,
+    pub smtp_url: Option<Secret>,
+    pub smtp_from: String,
+    pub secret: Secret,
+    pub data_dir: PathBuf,
+    pub mode: Mode,
+    pub site_root: String,
+}
+
+/// Reads a variable; empty counts as unset.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+impl Settings {
+    /// Reads every `SHOAL_*` variable. Errors name the variable and what is wrong with it.
+    pub fn from_env() -> Result<Settings, String> {
+        let data_dir = PathBuf::from(var("SHOAL_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = var("SHOAL_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/shoal.db", data_dir.display()));
+        let base_url = parse_base_url(
+            &var("SHOAL_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        )?;
+        let listen_text = var("SHOAL_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            format!(
+                "SHOAL_LISTEN must be an address and port like 127.0.0.1:3000, not {listen_text:?}"
+            )
+        })?;
+        let mode = match var("SHOAL_MODE").as_deref() {
+            None | Some("dev") => Mode::Dev,
+            Some("production") => Mode::Production,
+            Some(other) => {
+                return Err(format!(
+                    "SHOAL_MODE must be \"dev\" or \"production\", not {other:?}"
+                ));
+            }
+        };
+        let smtp_url = var("SHOAL_SMTP_URL").map(Secret::new);
+        if let Some(url) = &smtp_url
+            && !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://"))
+        {
+            return Err("SHOAL_SMTP_URL must start with smtp:// or smtps://".into());
+        }
+        let smtp_from =
+            var("SHOAL_SMTP_FROM").unwrap_or_else(|| "Shoal <no-reply@localhost>".into());
+        if smtp_from.contains(['\r', '\n']) {
+            return Err("SHOAL_SMTP_FROM must be one line".into());
+        }
+        let secret = match var("SHOAL_SECRET") {
+            Some(s) if s.len() >= 32 => Secret::new(s),
+            Some(_) => return Err("SHOAL_SECRET must be at least 32 characters long".into()),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let site_root = var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
+        Ok(Settings {
+            database_url: Secret::new(database_url),
+            base_url,
+            listen,
+            smtp_url,
+            smtp_from,
+            secret,
+            data_dir,
+            mode,
+            site_root,
+        })
+    }
+
+    /// The origin browsers send in the `Origin` header for pages served from the base URL.
+    pub fn origin(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Cookies get `Secure` whenever the public address is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    /// An absolute link to a path of this Shoal (the path starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// Accepts `http(s)://host[:port]` with an optional trailing slash; no path, query or credentials.
+pub fn parse_base_url(raw: &str) -> Result<String, String> {
+    let err = || {
+        format!(
+            "SHOAL_BASE_URL must look like https://academy.example.com or http://127.0.0.1:3000 (no path), not {raw:?}"
+        )
+    };
+    let rest = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+        .ok_or_else(err)?;
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    if host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+        return Err(err());
+    }
+    Ok(raw.strip_suffix('/').unwrap_or(raw).to_ascii_lowercase())
+}
+
+fn load_or_create_secret(data_dir: &std::path::Path) -> Result<Secret, String> {
+    let path = data_dir.join("secret");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let text = text.trim().to_string();
+        if text.len() >= 32 {
+            return Ok(Secret::new(text));
+        }
+        return Err(format!(
+            "{} is shorter than 32 characters; delete it to have a new one made",
+            path.display()
+        ));
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| {
+        format!(
+            "cannot create the data directory {}: {e}",
+            data_dir.display()
+        )
+    })?;
+    let bytes: [u8; 32] = rand::random();
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(Secret::new(secret))
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_scheme_host_and_port_without_trailing_slash() {
+        assert_eq!(
+            parse_base_url("http://127.0.0.1:3000/").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            parse_base_url("https://Academy.Example.com").unwrap(),
+            "https://academy.example.com"
+        );
+    }
+
+    #[test]
+    fn base_url_with_a_path_or_another_scheme_is_refused_with_the_variable_name() {
+        for bad in [
+            "ftp://x",
+            "academy.example.com",
+            "https://x.com/shoal",
+            "https://",
+            "https://u@x.com",
+        ] {
+            let e = parse_base_url(bad).unwrap_err();
+            assert!(e.contains("SHOAL_BASE_URL"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(***)");
+    }
+}

@@ -1,0 +1,148 @@
+//! Builds the whole Shoal server — state, router, middleware, background jobs — so that `main` and the
+//! integration tests run the very same wiring.
+
+pub mod cli;
+pub mod middleware;
+pub mod telemetry;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use app::{
+    server::{db::Db, password::Hasher, repo, settings::Settings, state::AppState},
+    shell,
+};
+use axum::{Router, extract::State, http::StatusCode, routing::get};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+
+pub struct App {
+    pub state: AppState,
+    pub router: Router,
+}
+
+/// Largest request body accepted anywhere (forms and server functions).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+impl App {
+    /// Connects the database (applying migrations) and prepares everything that lives for the process.
+    pub async fn state(settings: Settings) -> Result<AppState, String> {
+        let db = Db::connect(settings.database_url.expose()).await?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name("shoal")
+            .site_root(settings.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(settings.listen)
+            .env(match std::env::var("LEPTOS_ENV").as_deref() {
+                Ok("DEV") | Ok("dev") => leptos::config::Env::DEV,
+                _ => leptos::config::Env::PROD,
+            })
+            .build();
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        let hasher = tokio::task::spawn_blocking(move || Hasher::new(cores))
+            .await
+            .map_err(|e| format!("cannot start the password hasher: {e}"))?;
+        Ok(AppState {
+            db,
+            settings: Arc::new(settings),
+            hasher,
+            leptos_options,
+        })
+    }
+
+    pub async fn build(settings: Settings) -> Result<App, String> {
+        let state = Self::state(settings).await?;
+        let router = router(state.clone());
+        spawn_housekeeping(state.clone());
+        Ok(App { state, router })
+    }
+
+    /// Serves until Ctrl-C / SIGTERM, then lets running requests finish.
+    pub async fn serve(self, listener: tokio::net::TcpListener) -> Result<(), String> {
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let ctx_state = state.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(ctx_state.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::origin_check,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::request_context))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db.pool)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+/// Deletes expired sessions every hour.
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match repo::sessions::delete_expired(&state.db.pool, app::server::db::now_ms()).await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
