@@ -55,7 +55,7 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 <UserMenu user=user.clone() slug=ctx.academy.slug.clone()/>
             </header>
             <main class="content">
-                <h1>"Welcome, " {user.first_name.clone()}</h1>
+                <h1>{format!("Welcome, {}", user.first_name)}</h1>
                 <section class="empty-state">
                     <h2>"No courses yet"</h2>
                     <p>"When your academy publishes courses for you or your teams, they appear here."</p>

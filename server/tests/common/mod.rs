@@ -1,0 +1,193 @@
+//! Test harness: the real Shoal (same router as production) on port 0 with a fresh database —
+//! a temp SQLite file, or a new PostgreSQL database when `SHOAL_TEST_PG_URL` is set.
+
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use app::server::{
+    settings::{Mode, Secret, Settings},
+    state::AppState,
+};
+use reqwest::{Client, Response, redirect::Policy};
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, also the configured base URL.
+    pub base: String,
+    pub state: AppState,
+    dir: PathBuf,
+}
+
+pub const OWNER_EMAIL: &str = "owner@example.com";
+pub const OWNER_PASSWORD: &str = "lighthouse keeper 42";
+
+fn unique() -> String {
+    let bytes: [u8; 6] = rand::random();
+    hex::encode(bytes)
+}
+
+/// A fresh database URL for one test.
+async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("SHOAL_TEST_PG_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("shoal_test_{}", unique());
+            let mut conn = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .expect("connect to SHOAL_TEST_PG_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let (prefix, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
+            format!("{prefix}/{name}")
+        }
+        _ => format!("sqlite://{}/shoal.db", dir.display()),
+    }
+}
+
+pub fn backend_name() -> &'static str {
+    match std::env::var("SHOAL_TEST_PG_URL") {
+        Ok(u) if !u.is_empty() => "postgres",
+        _ => "sqlite",
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with settings adjusted by `tweak` (e.g. an https base URL).
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = std::env::temp_dir().join(format!("shoal-test-{}", unique()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
+        let mut settings = Settings {
+            database_url: Secret::new(fresh_database(&dir).await),
+            base_url: base.clone(),
+            listen: addr,
+            smtp_url: None,
+            smtp_from: "Shoal <no-reply@localhost>".into(),
+            secret: Secret::new("t".repeat(48)),
+            data_dir: dir.clone(),
+            mode: Mode::Dev,
+            site_root: dir.join("site").display().to_string(),
+        };
+        tweak(&mut settings);
+        let app = server::App::build(settings).await.expect("app builds");
+        let state = app.state.clone();
+        tokio::spawn(async move {
+            let _ = app.serve(listener).await;
+        });
+        TestApp { base, state, dir }
+    }
+
+    /// A browser: its own cookie jar, no automatic redirects (tests look at them).
+    pub fn browser(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Calls a server function the way the browser does (form-encoded, with our Origin).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A page load as a browser makes it (`Accept: text/html`, so redirects are real 302s).
+    pub async fn get(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(format!("{}{path}", self.base))
+            .header("Accept", "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// First-run setup through the public server function; returns the signed-in owner's browser.
+    pub async fn create_first_academy(&self, slug: &str) -> Client {
+        let browser = self.browser();
+        let res = self
+            .call(
+                &browser,
+                "create_first_academy",
+                &[
+                    ("academy_name", "Acme Onboarding"),
+                    ("slug", slug),
+                    ("owner_name", "Ada Lovelace"),
+                    ("email", OWNER_EMAIL),
+                    ("password", OWNER_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            200,
+            "setup failed: {}",
+            res.text().await.unwrap()
+        );
+        browser
+    }
+
+    /// Another academy, made the way the CLI makes it.
+    pub async fn create_academy(&self, slug: &str, owner_email: &str, password: &str) {
+        let input =
+            app::validate::new_academy("Other Academy", slug, "Olga Other", owner_email, password)
+                .unwrap();
+        app::server::services::academies::create(&self.state, &input, false)
+            .await
+            .unwrap();
+    }
+
+    pub async fn sign_in(
+        &self,
+        client: &Client,
+        slug: &str,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.call(
+            client,
+            "sign_in",
+            &[("slug", slug), ("email", email), ("password", password)],
+        )
+        .await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The JSON error body of a failed server function.
+pub async fn error_of(res: Response) -> app::error::AppError {
+    let text = res.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
+}
+
+/// The `Set-Cookie` header for the session cookie, if any.
+pub fn session_set_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("shoal_session="))
+        .map(str::to_string)
+}

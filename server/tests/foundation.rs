@@ -1,0 +1,474 @@
+//! First-run setup, sign-in and sign-out, tenants, and the security rules of the foundation, against
+//! the real server on SQLite or PostgreSQL.
+
+mod common;
+
+use app::error::AppError;
+use common::{OWNER_EMAIL, OWNER_PASSWORD, TestApp, error_of, session_set_cookie};
+
+#[tokio::test]
+async fn health_check_answers_ok_when_the_database_is_up() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&app.browser(), "/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn an_empty_server_shows_create_your_academy_at_the_root() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&app.browser(), "/").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Create your academy"), "{html}");
+}
+
+#[tokio::test]
+async fn setup_creates_the_academy_signs_the_owner_in_and_lands_on_the_admin_pages() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let res = app.get(&owner, "/a/acme/admin/learners").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Acme Onboarding"));
+    assert!(html.contains("Manage Learners and Teams"));
+    assert!(html.contains("Learners &amp; Teams") || html.contains("Learners & Teams"));
+    // The root now leads to the academy.
+    let res = app.get(&app.browser(), "/").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/a/acme");
+}
+
+#[tokio::test]
+async fn setup_is_refused_once_an_academy_exists() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let stranger = app.browser();
+    let res = app
+        .call(
+            &stranger,
+            "create_first_academy",
+            &[
+                ("academy_name", "Evil Corp"),
+                ("slug", "evil"),
+                ("owner_name", "Eve"),
+                ("email", "eve@example.com"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert!(matches!(error_of(res).await, AppError::Forbidden(_)));
+}
+
+#[tokio::test]
+async fn setup_reports_every_bad_field_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .call(
+            &app.browser(),
+            "create_first_academy",
+            &[
+                ("academy_name", ""),
+                ("slug", "Bad Slug!"),
+                ("owner_name", ""),
+                ("email", "ann@@example.com"),
+                ("password", "password1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let e = error_of(res).await;
+    for field in ["academy_name", "slug", "owner_name", "email", "password"] {
+        assert!(
+            e.field_message(field).is_some(),
+            "no message for {field}: {e:?}"
+        );
+    }
+    assert!(
+        e.field_message("email")
+            .unwrap()
+            .contains("more than one @")
+    );
+    assert!(e.field_message("password").unwrap().contains("common"));
+}
+
+#[tokio::test]
+async fn short_and_overlong_passwords_are_refused() {
+    let app = TestApp::spawn().await;
+    for pw in ["short", &"x".repeat(129)] {
+        let res = app
+            .call(
+                &app.browser(),
+                "create_first_academy",
+                &[
+                    ("academy_name", "Acme"),
+                    ("slug", "acme"),
+                    ("owner_name", "Ada"),
+                    ("email", "a@example.com"),
+                    ("password", pw),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        assert!(error_of(res).await.field_message("password").is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_taken_slug_is_a_conflict_on_the_slug_field() {
+    let app = TestApp::spawn().await;
+    app.create_academy("taken", "olga@example.com", "another long password")
+        .await;
+    let input = app::validate::new_academy(
+        "Again",
+        "taken",
+        "Ann Other",
+        "ann@example.com",
+        "yet another password",
+    )
+    .unwrap();
+    let e = app::server::services::academies::create(&app.state, &input, false)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(e.status(), 409);
+    assert!(e.field_message("slug").unwrap().contains("/a/taken"));
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_httponly_samesite_lax_and_not_secure_on_http() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let res = app
+        .sign_in(&app.browser(), "acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    assert_eq!(res.status(), 200);
+    let cookie = session_set_cookie(&res).expect("session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_base_url_is_https() {
+    let app = TestApp::spawn_with(|s| s.base_url = "https://academy.example.com".into()).await;
+    app.create_academy("acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    let res = app
+        .browser()
+        .post(format!("{}/api/sign_in", app.base))
+        .header("Origin", "https://academy.example.com")
+        .form(&[
+            ("slug", "acme"),
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(session_set_cookie(&res).unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_single_message() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let a = error_of(
+        app.sign_in(&app.browser(), "acme", OWNER_EMAIL, "not the password")
+            .await,
+    )
+    .await;
+    let b = error_of(
+        app.sign_in(
+            &app.browser(),
+            "acme",
+            "nobody@example.com",
+            "not the password",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(a.to_string(), "Invalid email or password");
+    assert_eq!(a, b);
+}
+
+#[tokio::test]
+async fn email_case_and_spaces_do_not_matter_at_sign_in() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let res = app
+        .sign_in(
+            &app.browser(),
+            "acme",
+            "  Owner@Example.COM ",
+            OWNER_PASSWORD,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "\"/a/acme/admin/learners\"");
+}
+
+#[tokio::test]
+async fn repeated_failures_on_one_account_are_rate_limited_with_a_retry_time() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let b = app.browser();
+    for _ in 0..10 {
+        let res = app
+            .sign_in(&b, "acme", OWNER_EMAIL, "not the password")
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+    let res = app.sign_in(&b, "acme", OWNER_EMAIL, OWNER_PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        429,
+        "even the right password waits once the account is locked"
+    );
+    assert!(res.headers().get("retry-after").is_some());
+    let e = error_of(res).await;
+    assert!(e.to_string().contains("Try again in"), "{e}");
+}
+
+#[tokio::test]
+async fn sign_in_rotates_the_session_and_the_old_one_stops_working() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let b = app.browser();
+    let first =
+        session_set_cookie(&app.sign_in(&b, "acme", OWNER_EMAIL, OWNER_PASSWORD).await).unwrap();
+    let second =
+        session_set_cookie(&app.sign_in(&b, "acme", OWNER_EMAIL, OWNER_PASSWORD).await).unwrap();
+    assert_ne!(first, second);
+    let old_token = first.split(';').next().unwrap().to_string();
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/a/acme/admin/learners", app.base))
+        .header("Accept", "text/html")
+        .header("Cookie", old_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/a/acme/login");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_in_the_database() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let res = app.call(&owner, "sign_out", &[("slug", "acme")]).await;
+    assert_eq!(res.status(), 200);
+    assert!(session_set_cookie(&res).unwrap().contains("Max-Age=0"));
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    let res = app.get(&owner, "/a/acme/admin/learners").await;
+    assert_eq!(res.status(), 302);
+}
+
+#[tokio::test]
+async fn an_expired_session_sends_the_user_to_sign_in_with_a_notice() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    sqlx::query("UPDATE sessions SET expires_at = 1")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let res = app.get(&owner, "/a/acme/admin/learners").await;
+    assert_eq!(res.status(), 302);
+    let html = app.get(&owner, "/a/acme/login").await.text().await.unwrap();
+    assert!(html.contains("Your session has ended"), "{html}");
+}
+
+#[tokio::test]
+async fn the_database_keeps_only_hashes_of_session_tokens_and_argon2id_password_hashes() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .sign_in(&app.browser(), "acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    assert_eq!(res.status(), 404, "no academy yet");
+    app.create_first_academy("acme").await;
+    let res = app
+        .sign_in(&app.browser(), "acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    let cookie = session_set_cookie(&res).unwrap();
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("shoal_session=");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(stored.iter().all(|h| h != token && !h.contains(token)));
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_of_one_academy_is_signed_out_in_another() {
+    let app = TestApp::spawn().await;
+    let owner_a = app.create_first_academy("acme").await;
+    app.create_academy("beta", "olga@example.com", "another long password")
+        .await;
+    let res = app.get(&owner_a, "/a/beta/admin/learners").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/a/beta/login");
+    // The same email in academy B is a different account with its own password.
+    let res = app
+        .sign_in(&app.browser(), "beta", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn a_learner_is_sent_from_the_admin_pages_to_the_learner_home() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let academy_id: i64 = sqlx::query_scalar("SELECT id FROM academies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let pw = app::domain::password::Password::parse("learner password 1").unwrap();
+    let hash = app.state.hasher.hash(&pw).await.unwrap();
+    app::server::repo::users::insert(
+        &app.state.db.pool,
+        &app::server::repo::users::NewUser {
+            academy_id,
+            email: "lea@example.com",
+            first_name: "Lea",
+            last_name: "Learner",
+            role: app::domain::role::Role::Learner,
+            password_hash: &hash,
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let learner = app.browser();
+    let res = app
+        .sign_in(&learner, "acme", "lea@example.com", "learner password 1")
+        .await;
+    assert_eq!(res.text().await.unwrap(), "\"/a/acme\"");
+    let res = app.get(&learner, "/a/acme/admin/settings").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/a/acme");
+    let html = app.get(&learner, "/a/acme").await.text().await.unwrap();
+    assert!(html.contains("Welcome, Lea"));
+    assert!(!html.contains("Learners &amp; Teams"));
+}
+
+#[tokio::test]
+async fn an_unknown_academy_is_a_404_page_with_a_way_out() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&app.browser(), "/a/does-not-exist").await;
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("No academy at this address"));
+    assert!(html.contains("Go to the start page"));
+    let res = app
+        .sign_in(&app.browser(), "nope", "a@example.com", "whatever password")
+        .await;
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn state_changes_without_our_origin_are_refused() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let form = [
+        ("slug", "acme"),
+        ("email", OWNER_EMAIL),
+        ("password", OWNER_PASSWORD),
+    ];
+    let url = format!("{}/api/sign_in", app.base);
+    let none = app.browser().post(&url).form(&form).send().await.unwrap();
+    assert_eq!(none.status(), 403);
+    let evil = app
+        .browser()
+        .post(&url)
+        .header("Origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status(), 403);
+    let text = evil.text().await.unwrap();
+    assert!(text.contains("evil.example"), "{text}");
+    assert!(
+        session_set_cookie(&app.browser().post(&url).form(&form).send().await.unwrap()).is_none()
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&app.browser(), "/").await;
+    let h = res.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert!(csp.contains("'nonce-"));
+    assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert!(h.get("x-request-id").is_some());
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .to_string();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = TestApp::spawn().await;
+    let big = "x".repeat(server::MAX_BODY_BYTES + 1);
+    let res = app
+        .call(
+            &app.browser(),
+            "sign_in",
+            &[("slug", "acme"), ("email", &big), ("password", "p")],
+        )
+        .await;
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn a_malformed_request_is_a_400_not_a_500() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .browser()
+        .post(format!("{}/api/sign_in", app.base))
+        .header("Origin", &app.base)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("slug=acme&%%%")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(matches!(error_of(res).await, AppError::BadRequest(_)));
+}
