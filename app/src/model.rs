@@ -70,6 +70,14 @@ pub struct AcademyContext {
 }
 
 impl AcademyContext {
+    /// The sign-in page, telling the person why when their session has ended.
+    pub fn sign_in_again_path(&self) -> String {
+        match self.viewer {
+            Viewer::SessionExpired => format!("{}?reason=session-ended", self.academy.login_path()),
+            _ => self.academy.login_path(),
+        }
+    }
+
     /// Where a signed-in person belongs: staff to the admin pages, learners to the learner home.
     pub fn landing_path(&self) -> String {
         match self.viewer.user() {

@@ -95,6 +95,13 @@ pub async fn origin_check(State(state): State<AppState>, req: Request, next: Nex
     }
 }
 
+fn is_json(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
 fn error_response(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
     let body = serde_json::to_string(&e).unwrap_or_default();
@@ -105,6 +112,12 @@ fn error_response(e: AppError) -> Response {
 /// 404, 429 with `Retry-After`, …) so that clients and logs see what happened.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
+        return error_response(AppError::PayloadTooLarge(format!(
+            "The request is larger than the {} KB Shoal accepts.",
+            crate::MAX_BODY_BYTES / 1024
+        )));
+    }
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !res.headers().contains_key("serverfnerror")
     {

@@ -284,7 +284,20 @@ async fn an_expired_session_sends_the_user_to_sign_in_with_a_notice() {
         .unwrap();
     let res = app.get(&owner, "/a/acme/admin/learners").await;
     assert_eq!(res.status(), 302);
-    let html = app.get(&owner, "/a/acme/login").await.text().await.unwrap();
+    assert_eq!(
+        res.headers()["location"],
+        "/a/acme/login?reason=session-ended"
+    );
+    assert!(
+        session_set_cookie(&res).unwrap().contains("Max-Age=0"),
+        "the dead cookie is cleared"
+    );
+    let html = app
+        .get(&owner, "/a/acme/login?reason=session-ended")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Your session has ended"), "{html}");
 }
 
@@ -455,6 +468,7 @@ async fn an_oversized_body_is_refused_with_413() {
         )
         .await;
     assert_eq!(res.status(), 413);
+    assert!(matches!(error_of(res).await, AppError::PayloadTooLarge(_)));
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ pub fn AdminShell() -> impl IntoView {
                     Ok(c) => match c.viewer.user().cloned() {
                         Some(u) if u.role.is_staff() => view! { <Shell ctx=c.clone() user=u/> }.into_any(),
                         Some(_) => view! { <Redirect path=c.academy.home_path()/> }.into_any(),
-                        None => view! { <Redirect path=c.academy.login_path()/> }.into_any(),
+                        None => view! { <Redirect path=c.sign_in_again_path()/> }.into_any(),
                     },
                     Err(_) => ().into_any(),
                 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use crate::{
     api::accounts::SignIn,
@@ -38,7 +38,9 @@ fn LoginForm(ctx: AcademyContext) -> impl IntoView {
             go_to(&path);
         }
     });
-    let expired = ctx.viewer == Viewer::SessionExpired;
+    let query = use_query_map();
+    let expired = ctx.viewer == Viewer::SessionExpired
+        || query.read_untracked().get("reason").as_deref() == Some("session-ended");
     let title = format!("Sign in to {}", ctx.academy.name);
     view! {
         <Title text=title.clone()/>

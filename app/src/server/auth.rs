@@ -70,10 +70,12 @@ pub async fn current(state: &AppState) -> Result<Session, AppError> {
     };
     let hash = tokens::token_hash(&state.settings.secret, &token);
     let Some(row) = repo::sessions::find(&state.db.pool, &hash).await? else {
+        clear_session_cookie(state);
         return Ok(Session::Expired);
     };
     if row.expires_at < now_ms() {
         repo::sessions::delete(&state.db.pool, &hash).await?;
+        clear_session_cookie(state);
         return Ok(Session::Expired);
     }
     match repo::users::by_id(&state.db.pool, row.academy_id, row.user_id).await? {

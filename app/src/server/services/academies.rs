@@ -29,6 +29,13 @@ pub async fn create(
     let password_hash = state.hasher.hash(&input.owner_password).await?;
     let now = now_ms();
     let mut tx = state.db.write().await?;
+    if only_if_first && state.db.backend == crate::server::db::Backend::Postgres {
+        // SQLite's BEGIN IMMEDIATE already serialises this; PostgreSQL needs the lock to keep
+        // two simultaneous setups from both seeing an empty server.
+        sqlx::query("LOCK TABLE academies IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+    }
     if only_if_first && repo::academies::count(&mut *tx).await? > 0 {
         return Err(AppError::Forbidden(
             "This Shoal already has an academy. Sign in at its link, or ask the server's operator to add one with `shoal academy create`.".into(),
