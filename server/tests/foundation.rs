@@ -255,7 +255,10 @@ async fn sign_in_rotates_the_session_and_the_old_one_stops_working() {
         .await
         .unwrap();
     assert_eq!(res.status(), 302);
-    assert_eq!(res.headers()["location"], "/a/acme/login");
+    assert_eq!(
+        res.headers()["location"],
+        "/a/acme/login?reason=session-ended"
+    );
 }
 
 #[tokio::test]

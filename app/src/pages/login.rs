@@ -46,7 +46,7 @@ fn LoginForm(ctx: AcademyContext) -> impl IntoView {
         <Title text=title.clone()/>
         <main class="centered">
             <div class="card card-form">
-                <p class="brand-mark">{ctx.academy.name.clone()}</p>
+                <p class="brand-mark">"Shoal"</p>
                 <h1>{title}</h1>
                 {expired.then(|| view! {
                     <div class="alert alert-info" role="status">"Your session has ended. Please sign in again."</div>
