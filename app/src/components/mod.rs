@@ -2,4 +2,5 @@
 
 pub mod field;
 pub mod nav;
+pub mod topbar;
 pub mod user_menu;

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Outlet, Redirect};
 
 use crate::{
-    components::{nav::use_academy, user_menu::UserMenu},
+    components::{nav::use_academy, topbar::Topbar},
     model::AcademyContext,
 };
 
@@ -34,15 +34,17 @@ fn Shell(ctx: AcademyContext, user: crate::model::UserView) -> impl IntoView {
     let base = format!("/a/{}/admin", ctx.academy.slug);
     view! {
         <div class="shell">
-            <header class="topbar">
-                <a class="brand" href=base.clone() data-testid="academy-name">{ctx.academy.name.clone()}</a>
-                <nav class="topnav" aria-label="Admin">
-                    <A href=format!("{base}/learners")>"Learners & Teams"</A>
-                    <A href=format!("{base}/statistics")>"Statistics"</A>
-                    <A href=format!("{base}/settings")>"Settings"</A>
-                </nav>
-                <UserMenu user=user slug=ctx.academy.slug.clone()/>
-            </header>
+            <Topbar
+                academy_name=ctx.academy.name.clone()
+                slug=ctx.academy.slug.clone()
+                home=base.clone()
+                user
+                nav_label="Admin"
+            >
+                <A href=format!("{base}/learners")>"Learners & Teams"</A>
+                <A href=format!("{base}/statistics")>"Statistics"</A>
+                <A href=format!("{base}/settings")>"Settings"</A>
+            </Topbar>
             <main class="content">
                 <Outlet/>
             </main>

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::{
-    components::{nav::use_academy, user_menu::UserMenu},
+    components::{nav::use_academy, topbar::Topbar},
     model::{AcademyContext, UserView},
 };
 
@@ -49,11 +49,15 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
     view! {
         <Title text=ctx.academy.name.clone()/>
         <div class="shell">
-            <header class="topbar">
-                <a class="brand" href=ctx.academy.home_path() data-testid="academy-name">{ctx.academy.name.clone()}</a>
-                <nav class="topnav" aria-label="Main"></nav>
-                <UserMenu user=user.clone() slug=ctx.academy.slug.clone()/>
-            </header>
+            <Topbar
+                academy_name=ctx.academy.name.clone()
+                slug=ctx.academy.slug.clone()
+                home=ctx.academy.home_path()
+                user=user.clone()
+                nav_label="Main"
+            >
+                ""
+            </Topbar>
             <main class="content">
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
                 <section class="empty-state">
