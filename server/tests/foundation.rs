@@ -489,3 +489,32 @@ async fn a_malformed_request_is_a_400_not_a_500() {
     assert_eq!(res.status(), 400);
     assert!(matches!(error_of(res).await, AppError::BadRequest(_)));
 }
+
+#[tokio::test]
+async fn many_attempts_from_one_address_are_rate_limited_across_accounts() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let b = app.browser();
+    let limit = app::server::services::sign_in::PER_IP.max;
+    for i in 0..limit {
+        let res = app
+            .sign_in(
+                &b,
+                "acme",
+                &format!("guess{i}@example.com"),
+                "not the password",
+            )
+            .await;
+        assert_eq!(res.status(), 422, "attempt {i} is still allowed");
+    }
+    let res = app
+        .sign_in(&b, "acme", "another@example.com", "not the password")
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(
+        error_of(res)
+            .await
+            .to_string()
+            .contains("Too many sign-in attempts")
+    );
+}
