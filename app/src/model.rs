@@ -97,3 +97,24 @@ pub enum StartInfo {
     },
     GoTo(String),
 }
+
+/// What happened to one person of an invite request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum InviteOutcome {
+    /// A new invitation.
+    Invited { invite_id: i64 },
+    /// They already had a pending invitation: it was updated (names, role, teams, expiry).
+    AlreadyInvited { invite_id: i64 },
+    /// They are already a learner: nothing sent; added to the chosen teams they were not in.
+    AlreadyLearner { added_to_teams: u32 },
+    /// The row cannot be invited; `message` says why.
+    Invalid { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResult {
+    /// As typed (trimmed), so the admin recognises the row.
+    pub email: String,
+    pub outcome: InviteOutcome,
+}

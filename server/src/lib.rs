@@ -48,6 +48,7 @@ impl App {
             settings: Arc::new(settings),
             hasher,
             leptos_options,
+            outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
         })
     }
 

@@ -2,5 +2,8 @@
 
 pub mod academies;
 pub mod audit;
+pub mod invites;
+pub mod outbox;
 pub mod sessions;
+pub mod teams;
 pub mod users;

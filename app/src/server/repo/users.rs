@@ -115,3 +115,17 @@ pub async fn touch_sign_in<'c>(
         .await?;
     Ok(())
 }
+
+pub async fn by_email<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE academy_id = $1 AND email = $2"
+    )))
+    .bind(academy_id)
+    .bind(email)
+    .fetch_optional(ex)
+    .await
+}

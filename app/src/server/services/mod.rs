@@ -1,4 +1,5 @@
 //! Workflows: validation, transactions and audit rows around the repositories.
 
 pub mod academies;
+pub mod invites;
 pub mod sign_in;
