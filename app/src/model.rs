@@ -118,3 +118,118 @@ pub struct InviteResult {
     pub email: String,
     pub outcome: InviteOutcome,
 }
+
+/// What the join link page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinInfo {
+    /// The link works: the invited email (fixed) and the names to pre-fill.
+    Valid {
+        academy: AcademyView,
+        email: String,
+        first_name: String,
+        last_name: String,
+        expires_at: i64,
+    },
+    /// The link does not work, and why.
+    Invalid {
+        academy: AcademyView,
+        problem: JoinProblem,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinProblem {
+    Used,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+impl JoinProblem {
+    pub fn headline(self) -> &'static str {
+        match self {
+            JoinProblem::Used => "This invitation has already been used",
+            JoinProblem::Expired => "This invitation has expired",
+            JoinProblem::Revoked => "This invitation was withdrawn",
+            JoinProblem::Unknown => "This invitation link does not work",
+        }
+    }
+    pub fn explanation(self) -> &'static str {
+        match self {
+            JoinProblem::Used => {
+                "An account was already created with it. Sign in with your email and password."
+            }
+            JoinProblem::Expired => {
+                "Invitation links work for a limited time. Ask your admin for a new invitation."
+            }
+            JoinProblem::Revoked => {
+                "Your admin withdrew it. Ask your admin for a new invitation if you need one."
+            }
+            JoinProblem::Unknown => {
+                "The link may be incomplete: copy the whole link from your email, or ask your admin for a new invitation."
+            }
+        }
+    }
+}
+
+/// One row of the Invites tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: crate::domain::role::Role,
+    pub teams: Vec<String>,
+    pub invited_at: i64,
+    pub invited_by: String,
+    pub expires_at: i64,
+    pub email_status: crate::domain::invite::EmailStatus,
+    pub email_error: Option<String>,
+    pub progress: crate::domain::invite::Progress,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// Matches email and names, case-insensitively.
+    pub search: String,
+    /// Invites: "invited", "accepted", "expired", "revoked", "email_failed" or "" for all.
+    pub filter: String,
+    /// From 1.
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (((self.total.max(0) as u64) + self.per_page as u64 - 1) / self.per_page.max(1) as u64)
+            .max(1) as u32
+    }
+}
+
+/// One row of the All Learners tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnerView {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: crate::domain::role::Role,
+    pub teams: Vec<String>,
+    pub registered_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub id: i64,
+    pub name: String,
+    pub color: String,
+}

@@ -10,8 +10,10 @@ use leptos_router::{
 
 use crate::pages::{
     academy::AcademyLayout,
-    admin::{AdminHome, AdminShell, LearnersPage, SettingsPage, StatisticsPage},
+    admin::{AdminHome, AdminShell, SettingsPage, StatisticsPage},
     home::AcademyHome,
+    join::JoinPage,
+    learners::LearnersPage,
     login::LoginPage,
     not_found::NotFound,
     start::StartPage,
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/a/:slug") view=AcademyLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=AcademyHome ssr=SsrMode::Async/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>

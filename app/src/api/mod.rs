@@ -2,3 +2,5 @@
 //! and returns `AppError` — never raw database text. URLs are stable: `/api/<endpoint>`.
 
 pub mod accounts;
+pub mod invites;
+pub mod join;

@@ -39,7 +39,11 @@ impl InviteeInput {
         } else {
             PersonName::parse(&self.last_name)?.as_str().to_string()
         };
-        Ok(Invitee { email, first_name, last_name })
+        Ok(Invitee {
+            email,
+            first_name,
+            last_name,
+        })
     }
 }
 
@@ -173,12 +177,18 @@ mod tests {
     use super::*;
 
     fn input(email: &str, first: &str, last: &str) -> InviteeInput {
-        InviteeInput { email: email.into(), first_name: first.into(), last_name: last.into() }
+        InviteeInput {
+            email: email.into(),
+            first_name: first.into(),
+            last_name: last.into(),
+        }
     }
 
     #[test]
     fn a_row_with_a_good_email_and_first_name_is_an_invitee() {
-        let i = input(" Ann.Lee@Example.com ", " Ann ", "Lee").parse().unwrap();
+        let i = input(" Ann.Lee@Example.com ", " Ann ", "Lee")
+            .parse()
+            .unwrap();
         assert_eq!(i.email.as_str(), "ann.lee@example.com");
         assert_eq!(i.first_name.as_str(), "Ann");
         assert_eq!(i.last_name, "Lee");
@@ -187,7 +197,10 @@ mod tests {
     #[test]
     fn the_last_name_may_be_empty_but_the_first_may_not() {
         assert!(input("a@example.com", "Ann", "").parse().is_ok());
-        assert_eq!(input("a@example.com", " ", "Lee").parse().unwrap_err(), "Enter a first name");
+        assert_eq!(
+            input("a@example.com", " ", "Lee").parse().unwrap_err(),
+            "Enter a first name"
+        );
     }
 
     #[test]
@@ -198,10 +211,22 @@ mod tests {
 
     #[test]
     fn a_pending_invite_past_its_expiry_shows_as_expired() {
-        assert_eq!(Progress::of(InviteState::Pending, 100, 100), Progress::Expired);
-        assert_eq!(Progress::of(InviteState::Pending, 101, 100), Progress::Invited);
-        assert_eq!(Progress::of(InviteState::Accepted, 0, 100).label(), "Has accepted invite");
-        assert_eq!(Progress::of(InviteState::Revoked, 999, 100), Progress::Revoked);
+        assert_eq!(
+            Progress::of(InviteState::Pending, 100, 100),
+            Progress::Expired
+        );
+        assert_eq!(
+            Progress::of(InviteState::Pending, 101, 100),
+            Progress::Invited
+        );
+        assert_eq!(
+            Progress::of(InviteState::Accepted, 0, 100).label(),
+            "Has accepted invite"
+        );
+        assert_eq!(
+            Progress::of(InviteState::Revoked, 999, 100),
+            Progress::Revoked
+        );
     }
 
     #[test]

@@ -79,16 +79,6 @@ fn EmptySection(title: &'static str, lead: &'static str, children: Children) -> 
 }
 
 #[component]
-pub fn LearnersPage() -> impl IntoView {
-    view! {
-        <EmptySection title="Manage Learners and Teams" lead="No learners yet">
-            <p>"Here you will invite learners — one by one, from a CSV file, from a team or through the API — and follow each invitation's \"Email Status\" and \"Invitation Progress\" until they have joined."</p>
-            <p class="muted">"Inviting arrives with the next release of Shoal."</p>
-        </EmptySection>
-    }
-}
-
-#[component]
 pub fn StatisticsPage() -> impl IntoView {
     view! {
         <EmptySection title="Statistics" lead="Nothing to measure yet">

@@ -5,7 +5,11 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::{
-    components::{nav::use_academy, topbar::Topbar},
+    components::{
+        field::{Field, FormAlert, field_error, form_error, go_to},
+        nav::use_academy,
+        topbar::Topbar,
+    },
     model::{AcademyContext, UserView},
 };
 
@@ -38,9 +42,39 @@ fn Welcome(ctx: AcademyContext) -> impl IntoView {
                 <h1>{ctx.academy.name.clone()}</h1>
                 <p>"Welcome. Sign in to continue your training."</p>
                 <a class="button button-primary" href=ctx.academy.login_path()>"Sign in"</a>
-                <p class="muted small">"New here? Open the invitation link from your email, or ask your administrator for an invitation."</p>
+                <SignUp slug=ctx.academy.slug.clone()/>
             </div>
         </main>
+    }
+}
+
+/// "Sign up" for people who were invited (or anyone, in a public academy).
+#[component]
+fn SignUp(slug: String) -> impl IntoView {
+    let action = ServerAction::<crate::api::join::SignUp>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = value.get() {
+            go_to(&path);
+        }
+    });
+    view! {
+        <section class="sign-up" aria-labelledby="sign-up-title">
+            <h2 id="sign-up-title">"New here? Sign up"</h2>
+            <p class="muted small">"Use the email address you were invited with and choose any password."</p>
+            <FormAlert message=form_error(value)/>
+            <ActionForm action=action>
+                <input type="hidden" name="slug" value=slug/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
+                <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name")/>
+                <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name")/>
+                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
+                    hint="At least 8 characters." error=field_error(value, "password")/>
+                <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Signing up…" } else { "Sign up" }}
+                </button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -3,6 +3,8 @@
 pub mod academy;
 pub mod admin;
 pub mod home;
+pub mod join;
+pub mod learners;
 pub mod login;
 pub mod not_found;
 pub mod setup;

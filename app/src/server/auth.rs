@@ -152,3 +152,13 @@ mod tests {
         assert_eq!(cookie_value(&h, "missing"), None);
     }
 }
+
+/// Someone who may manage learners: Owner, Administrator or (on plans that have it) Learner-Admin.
+pub async fn require_learner_manager(state: &AppState) -> Result<SessionUser, AppError> {
+    let u = require_user(state).await?;
+    if u.user.role().can_administer() {
+        Ok(u)
+    } else {
+        Err(AppError::forbidden())
+    }
+}

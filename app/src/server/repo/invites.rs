@@ -57,11 +57,13 @@ pub async fn by_id<'c>(
     academy_id: i64,
     id: i64,
 ) -> Result<Option<InviteRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM invites WHERE academy_id = $1 AND id = $2")))
-        .bind(academy_id)
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM invites WHERE academy_id = $1 AND id = $2"
+    )))
+    .bind(academy_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 #[tracing::instrument(skip(ex, invite), fields(academy_id = invite.academy_id))]
@@ -146,7 +148,12 @@ pub async fn extend<'c>(
 }
 
 /// Pending → revoked. False when it was no longer pending.
-pub async fn revoke<'c>(ex: impl Executor<'c, Database = Any>, academy_id: i64, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn revoke<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE invites SET status = 'revoked', updated_at = $1 WHERE academy_id = $2 AND id = $3 AND status = 'pending'",
     )
@@ -159,7 +166,12 @@ pub async fn revoke<'c>(ex: impl Executor<'c, Database = Any>, academy_id: i64, 
 }
 
 /// Pending → accepted by `user_id`. False when it was no longer pending.
-pub async fn accept<'c>(ex: impl Executor<'c, Database = Any>, id: i64, user_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn accept<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE invites SET status = 'accepted', accepted_at = $1, updated_at = $1, user_id = $2 \
          WHERE id = $3 AND status = 'pending'",
@@ -177,13 +189,21 @@ pub async fn set_teams(
     invite_id: i64,
     team_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM invite_teams WHERE invite_id = $1").bind(invite_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM invite_teams WHERE invite_id = $1")
+        .bind(invite_id)
+        .execute(&mut *tx)
+        .await?;
     if team_ids.is_empty() {
         return Ok(());
     }
-    let values = (0..team_ids.len()).map(|i| format!("($1, ${})", i + 2)).collect::<Vec<_>>().join(", ");
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO invite_teams (invite_id, team_id) VALUES {values}")))
-        .bind(invite_id);
+    let values = (0..team_ids.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO invite_teams (invite_id, team_id) VALUES {values}"
+    )))
+    .bind(invite_id);
     for id in team_ids {
         q = q.bind(*id);
     }
@@ -191,8 +211,14 @@ pub async fn set_teams(
     Ok(())
 }
 
-pub async fn team_ids<'c>(ex: impl Executor<'c, Database = Any>, invite_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT team_id FROM invite_teams WHERE invite_id = $1").bind(invite_id).fetch_all(ex).await
+pub async fn team_ids<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    invite_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT team_id FROM invite_teams WHERE invite_id = $1")
+        .bind(invite_id)
+        .fetch_all(ex)
+        .await
 }
 
 /// Team names per invite for a page of invites: `(invite_id, name)`.
@@ -249,22 +275,33 @@ pub async fn insert_token<'c>(
     .await
 }
 
-pub async fn token_by_hash<'c>(ex: impl Executor<'c, Database = Any>, token_hash: &str) -> Result<Option<TokenRow>, sqlx::Error> {
+pub async fn token_by_hash<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<TokenRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(ex)
         .await
 }
 
-pub async fn token_by_id<'c>(ex: impl Executor<'c, Database = Any>, id: i64) -> Result<Option<TokenRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+pub async fn token_by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<TokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
 }
 
 /// The newest link of an invite (the one "Copy invite link" gives).
-pub async fn latest_token<'c>(ex: impl Executor<'c, Database = Any>, invite_id: i64) -> Result<Option<TokenRow>, sqlx::Error> {
+pub async fn latest_token<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    invite_id: i64,
+) -> Result<Option<TokenRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE invite_id = $1 \
          ORDER BY id DESC LIMIT 1",

@@ -3,6 +3,7 @@
 pub mod academies;
 pub mod audit;
 pub mod invites;
+pub mod lists;
 pub mod outbox;
 pub mod sessions;
 pub mod teams;

@@ -89,7 +89,9 @@ pub async fn finish<'c>(
 }
 
 /// The earliest time a message becomes due (for the worker's sleep), if any is waiting.
-pub async fn next_due<'c>(ex: impl Executor<'c, Database = Any>) -> Result<Option<i64>, sqlx::Error> {
+pub async fn next_due<'c>(
+    ex: impl Executor<'c, Database = Any>,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_attempt_at THEN lease_until \
          ELSE next_attempt_at END) FROM email_outbox WHERE status IN ('queued', 'retrying')",

@@ -9,10 +9,16 @@ pub struct TeamRow {
 
 /// `$first, $first+1, …` for `n` values: an IN list for runtime-built SQL.
 pub fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-pub async fn list<'c>(ex: impl Executor<'c, Database = Any>, academy_id: i64) -> Result<Vec<TeamRow>, sqlx::Error> {
+pub async fn list<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<TeamRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, name, color FROM teams WHERE academy_id = $1 ORDER BY lower(name)")
         .bind(academy_id)
         .fetch_all(ex)
@@ -28,7 +34,10 @@ pub async fn existing_ids<'c>(
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = format!("SELECT id FROM teams WHERE academy_id = $1 AND id IN ({})", placeholders(2, ids.len()));
+    let sql = format!(
+        "SELECT id FROM teams WHERE academy_id = $1 AND id IN ({})",
+        placeholders(2, ids.len())
+    );
     let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(academy_id);
     for id in ids {
         q = q.bind(*id);

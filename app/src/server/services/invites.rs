@@ -3,7 +3,10 @@
 
 use crate::{
     domain::{
-        invite::{DAY_MS, DEFAULT_EXPIRY_DAYS, EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
+        invite::{
+            DAY_MS, DEFAULT_EXPIRY_DAYS, EmailStatus, InviteSource, Invitee, InviteeInput,
+            MAX_FORM_ROWS,
+        },
         role::{LEARNER_ROLES, Plan, Role},
     },
     error::AppError,
@@ -30,16 +33,27 @@ pub fn expiry_from(now: i64) -> i64 {
 }
 
 /// Checks what applies to the whole request: the role (and the plan), the teams, the size.
-async fn check_request(state: &AppState, academy: &AcademyRow, req: &InviteRequest, max_rows: usize) -> Result<Vec<i64>, AppError> {
+async fn check_request(
+    state: &AppState,
+    academy: &AcademyRow,
+    req: &InviteRequest,
+    max_rows: usize,
+) -> Result<Vec<i64>, AppError> {
     if !LEARNER_ROLES.contains(&req.role) {
-        return Err(AppError::invalid("role", "Invite learners as Learner, Learner-Analyst or Learner-Admin."));
+        return Err(AppError::invalid(
+            "role",
+            "Invite learners as Learner, Learner-Analyst or Learner-Admin.",
+        ));
     }
     let plan: Plan = academy.plan.parse().unwrap_or(Plan::Starter);
     if let Some(reason) = plan.unavailable_reason(req.role) {
         return Err(AppError::invalid("role", reason));
     }
     if req.people.is_empty() {
-        return Err(AppError::invalid("people", "Add at least one person to invite."));
+        return Err(AppError::invalid(
+            "people",
+            "Add at least one person to invite.",
+        ));
     }
     if req.people.len() > max_rows {
         return Err(AppError::PayloadTooLarge(format!(
@@ -51,7 +65,10 @@ async fn check_request(state: &AppState, academy: &AcademyRow, req: &InviteReque
     team_ids.dedup();
     let found = repo::teams::existing_ids(&state.db.pool, academy.id, &team_ids).await?;
     if found.len() != team_ids.len() {
-        return Err(AppError::invalid("teams", "One of the chosen teams no longer exists. Reload the page and choose again."));
+        return Err(AppError::invalid(
+            "teams",
+            "One of the chosen teams no longer exists. Reload the page and choose again.",
+        ));
     }
     Ok(team_ids)
 }
@@ -70,12 +87,14 @@ pub async fn invite(
         let email = person.email.trim().to_string();
         let outcome = match person.parse() {
             Err(message) => InviteOutcome::Invalid { message },
-            Ok(p) if !seen.insert(p.email.as_str().to_string()) => {
-                InviteOutcome::Invalid { message: "This address is already in the list above.".into() }
-            }
+            Ok(p) if !seen.insert(p.email.as_str().to_string()) => InviteOutcome::Invalid {
+                message: "This address is already in the list above.".into(),
+            },
             Ok(p) => match invite_one(state, actor.user.id, academy.id, &p, req, &team_ids).await {
                 Ok(outcome) => outcome,
-                Err(e) => InviteOutcome::Invalid { message: e.to_string() },
+                Err(e) => InviteOutcome::Invalid {
+                    message: e.to_string(),
+                },
             },
         };
         results.push(InviteResult { email, outcome });
@@ -107,19 +126,58 @@ async fn invite_one(
                 }
             }
             if added > 0 {
-                repo::audit::record(&mut *tx, academy_id, Some(actor_id), "learner.added_to_teams", email, now).await?;
+                repo::audit::record(
+                    &mut *tx,
+                    academy_id,
+                    Some(actor_id),
+                    "learner.added_to_teams",
+                    email,
+                    now,
+                )
+                .await?;
             }
             tx.commit().await?;
-            return Ok(InviteOutcome::AlreadyLearner { added_to_teams: added });
+            return Ok(InviteOutcome::AlreadyLearner {
+                added_to_teams: added,
+            });
         }
-        if let Some(existing) = repo::invites::pending_by_email(&mut *tx, academy_id, email).await? {
-            repo::invites::update_pending(&mut *tx, existing.id, p.first_name.as_str(), &p.last_name, req.role, expires_at, now)
-                .await?;
+        if let Some(existing) = repo::invites::pending_by_email(&mut *tx, academy_id, email).await?
+        {
+            repo::invites::update_pending(
+                &mut *tx,
+                existing.id,
+                p.first_name.as_str(),
+                &p.last_name,
+                req.role,
+                expires_at,
+                now,
+            )
+            .await?;
             repo::invites::set_teams(&mut tx, existing.id, team_ids).await?;
-            issue_link(state, &mut tx, academy_id, existing.id, email, expires_at, req.send_email, now).await?;
-            repo::audit::record(&mut *tx, academy_id, Some(actor_id), "invite.renewed", email, now).await?;
+            issue_link(
+                state,
+                &mut tx,
+                academy_id,
+                existing.id,
+                email,
+                expires_at,
+                req.send_email,
+                now,
+            )
+            .await?;
+            repo::audit::record(
+                &mut *tx,
+                academy_id,
+                Some(actor_id),
+                "invite.renewed",
+                email,
+                now,
+            )
+            .await?;
             tx.commit().await?;
-            return Ok(InviteOutcome::AlreadyInvited { invite_id: existing.id });
+            return Ok(InviteOutcome::AlreadyInvited {
+                invite_id: existing.id,
+            });
         }
         let new = repo::invites::NewInvite {
             academy_id,
@@ -138,12 +196,33 @@ async fn invite_one(
             Err(e) => return Err(e.into()),
         };
         repo::invites::set_teams(&mut tx, id, team_ids).await?;
-        issue_link(state, &mut tx, academy_id, id, email, expires_at, req.send_email, now).await?;
-        repo::audit::record(&mut *tx, academy_id, Some(actor_id), "invite.created", email, now).await?;
+        issue_link(
+            state,
+            &mut tx,
+            academy_id,
+            id,
+            email,
+            expires_at,
+            req.send_email,
+            now,
+        )
+        .await?;
+        repo::audit::record(
+            &mut *tx,
+            academy_id,
+            Some(actor_id),
+            "invite.created",
+            email,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(InviteOutcome::Invited { invite_id: id });
     }
-    Err(AppError::Conflict { message: "This address is being invited by someone else right now; try again.".into(), field: None })
+    Err(AppError::Conflict {
+        message: "This address is being invited by someone else right now; try again.".into(),
+        field: None,
+    })
 }
 
 /// A new link for the invite (older links keep working until their own expiry) and, when asked, its
@@ -162,23 +241,46 @@ async fn issue_link(
     let salt = tokens::new_salt();
     let token = tokens::derive_token(&state.settings.secret, &salt);
     let hash = tokens::token_hash(&state.settings.secret, &token);
-    let token_id = repo::invites::insert_token(&mut **tx, academy_id, invite_id, &salt, &hash, now, expires_at).await?;
+    let token_id = repo::invites::insert_token(
+        &mut **tx, academy_id, invite_id, &salt, &hash, now, expires_at,
+    )
+    .await?;
     if send_email {
         let message_id = format!("invite-{invite_id}-{token_id}@{}", state.settings.host());
-        repo::outbox::enqueue(&mut **tx, academy_id, "invite", token_id, email, &message_id, now).await?;
-        repo::invites::set_email_status(&mut **tx, invite_id, EmailStatus::Queued.as_str(), None).await?;
+        repo::outbox::enqueue(
+            &mut **tx,
+            academy_id,
+            "invite",
+            token_id,
+            email,
+            &message_id,
+            now,
+        )
+        .await?;
+        repo::invites::set_email_status(&mut **tx, invite_id, EmailStatus::Queued.as_str(), None)
+            .await?;
     }
     Ok(())
 }
 
-async fn pending_invite(state: &AppState, academy_id: i64, invite_id: i64) -> Result<repo::invites::InviteRow, AppError> {
+async fn pending_invite(
+    state: &AppState,
+    academy_id: i64,
+    invite_id: i64,
+) -> Result<repo::invites::InviteRow, AppError> {
     let invite = repo::invites::by_id(&state.db.pool, academy_id, invite_id)
         .await?
         .ok_or_else(|| AppError::NotFound("This invitation does not exist.".into()))?;
     match invite.status.as_str() {
         "pending" => Ok(invite),
-        "accepted" => Err(AppError::Conflict { message: format!("{} has already accepted this invitation.", invite.email), field: None }),
-        _ => Err(AppError::Conflict { message: "This invitation was revoked. Invite the person again instead.".into(), field: None }),
+        "accepted" => Err(AppError::Conflict {
+            message: format!("{} has already accepted this invitation.", invite.email),
+            field: None,
+        }),
+        _ => Err(AppError::Conflict {
+            message: "This invitation was revoked. Invite the person again instead.".into(),
+            field: None,
+        }),
     }
 }
 
@@ -190,8 +292,26 @@ pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
     let expires_at = expiry_from(now);
     let mut tx = state.db.write().await?;
     repo::invites::extend(&mut *tx, invite.id, expires_at, now).await?;
-    issue_link(state, &mut tx, actor.academy_id, invite.id, &invite.email, expires_at, true, now).await?;
-    repo::audit::record(&mut *tx, actor.academy_id, Some(actor.user.id), "invite.resent", &invite.email, now).await?;
+    issue_link(
+        state,
+        &mut tx,
+        actor.academy_id,
+        invite.id,
+        &invite.email,
+        expires_at,
+        true,
+        now,
+    )
+    .await?;
+    repo::audit::record(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "invite.resent",
+        &invite.email,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     state.outbox_wakeup.notify_one();
     Ok(())
@@ -202,20 +322,39 @@ pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
     let now = now_ms();
     let mut tx = state.db.write().await?;
     if !repo::invites::revoke(&mut *tx, actor.academy_id, invite.id, now).await? {
-        return Err(AppError::Conflict { message: "This invitation changed meanwhile; reload the page.".into(), field: None });
+        return Err(AppError::Conflict {
+            message: "This invitation changed meanwhile; reload the page.".into(),
+            field: None,
+        });
     }
-    repo::audit::record(&mut *tx, actor.academy_id, Some(actor.user.id), "invite.revoked", &invite.email, now).await?;
+    repo::audit::record(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "invite.revoked",
+        &invite.email,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The newest working link of a pending invitation, for the admin to send another way.
-pub async fn link(state: &AppState, actor: &SessionUser, slug: &str, invite_id: i64) -> Result<String, AppError> {
+pub async fn link(
+    state: &AppState,
+    actor: &SessionUser,
+    slug: &str,
+    invite_id: i64,
+) -> Result<String, AppError> {
     let invite = pending_invite(state, actor.academy_id, invite_id).await?;
     let token = repo::invites::latest_token(&state.db.pool, invite.id)
         .await?
         .filter(|t| t.expires_at > now_ms())
-        .ok_or_else(|| AppError::Conflict { message: "This invitation has expired. Use Resend to make a new link.".into(), field: None })?;
+        .ok_or_else(|| AppError::Conflict {
+            message: "This invitation has expired. Use Resend to make a new link.".into(),
+            field: None,
+        })?;
     Ok(join_link(state, slug, &token.salt))
 }
 
