@@ -67,6 +67,8 @@ impl Viewer {
 pub struct AcademyContext {
     pub academy: AcademyView,
     pub viewer: Viewer,
+    /// Staff switched "View as Learner" on: the academy link shows them the learner home.
+    pub viewing_as_learner: bool,
 }
 
 impl AcademyContext {
@@ -81,6 +83,9 @@ impl AcademyContext {
     /// Where a signed-in person belongs: staff to the admin pages, learners to the learner home.
     pub fn landing_path(&self) -> String {
         match self.viewer.user() {
+            Some(u) if u.role.can_view_statistics() && !u.role.can_administer() => {
+                format!("/a/{}/admin/statistics", self.academy.slug)
+            }
             Some(u) if u.role.is_staff() => self.academy.admin_path(),
             Some(_) => self.academy.home_path(),
             None => self.academy.login_path(),

@@ -10,7 +10,8 @@ use leptos_router::{
 
 use crate::pages::{
     academy::AcademyLayout,
-    admin::{AdminHome, AdminShell, SettingsPage, StatisticsPage},
+    admin::StatisticsPage,
+    admin_shell::{AdminHome, AdminShell, SettingsRoute},
     home::AcademyHome,
     join::JoinPage,
     learners::LearnersPage,
@@ -74,7 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>
                         <Route path=path!("statistics") view=StatisticsPage ssr=SsrMode::Async/>
-                        <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("settings") view=SettingsRoute ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::{
+    api::accounts::{ViewAsLearner, my_teams},
     components::{
         field::{Field, FormAlert, field_error, form_error, go_to},
         nav::use_academy,
@@ -21,7 +22,7 @@ pub fn AcademyHome() -> impl IntoView {
             {move || Suspend::new(async move {
                 match ctx.await {
                     Ok(c) => match c.viewer.user().cloned() {
-                        Some(u) if u.role.is_staff() => view! { <Redirect path=c.academy.admin_path()/> }.into_any(),
+                        Some(u) if u.role.is_staff() && !c.viewing_as_learner => view! { <Redirect path=c.academy.admin_path()/> }.into_any(),
                         Some(u) => view! { <LearnerHome ctx=c.clone() user=u/> }.into_any(),
                         None => view! { <Welcome ctx=c.clone()/> }.into_any(),
                     },
@@ -80,9 +81,13 @@ fn SignUp(slug: String) -> impl IntoView {
 
 #[component]
 fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
+    let teams = Resource::new(|| (), |_| my_teams());
+    let role = user.role;
+    let admin = format!("/a/{}/admin", ctx.academy.slug);
     view! {
         <Title text=ctx.academy.name.clone()/>
         <div class="shell">
+            {ctx.viewing_as_learner.then(|| view! { <ViewingAsLearnerBanner/> })}
             <Topbar
                 academy_name=ctx.academy.name.clone()
                 slug=ctx.academy.slug.clone()
@@ -90,15 +95,54 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 user=user.clone()
                 nav_label="Main"
             >
-                ""
+                <a href=ctx.academy.home_path() aria-current="page">"My learning"</a>
+                {(role.can_view_statistics() && !role.is_staff()).then(|| view! { <a href=format!("{admin}/statistics")>"Statistics"</a> })}
+                {(role.can_administer() && !role.is_staff()).then(|| view! { <a href=format!("{admin}/learners")>"Admin"</a> })}
             </Topbar>
             <main class="content">
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
+                <Suspense>
+                    {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {
+                        <p class="my-teams">"Your teams: "
+                            {t.into_iter().map(|t| view! { <span class="badge"><span class="team-dot" style=format!("background:{}", t.color)></span>" "{t.name}</span>" " }).collect_view()}
+                        </p>
+                    })}
+                </Suspense>
                 <section class="empty-state">
                     <h2>"No courses yet"</h2>
                     <p>"When your academy publishes courses for you or your teams, they appear here."</p>
                 </section>
             </main>
+        </div>
+    }
+}
+
+/// Shown to staff who switched "View as Learner" on: what this is, the academy link to share, a way back.
+#[component]
+fn ViewingAsLearnerBanner() -> impl IntoView {
+    let exit = ServerAction::<ViewAsLearner>::new();
+    let copied = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = exit.value().get() {
+            go_to(&path);
+        }
+    });
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let href = w.location().href().unwrap_or_default();
+            let _ = w.navigator().clipboard().write_text(&href);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="view-as-banner" role="status" data-testid="view-as-learner-banner">
+            <span><strong>"You are viewing as a learner."</strong>" The address bar holds your academy link: share it with learners who were invited without an email."</span>
+            <button type="button" class="button button-small" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy academy link" }}
+            </button>
+            <button type="button" class="button button-small" on:click=move |_| { exit.dispatch(ViewAsLearner { on: false }); }>
+                "Exit learner view"
+            </button>
         </div>
     }
 }

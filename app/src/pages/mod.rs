@@ -2,6 +2,7 @@
 
 pub mod academy;
 pub mod admin;
+pub mod admin_shell;
 pub mod home;
 pub mod join;
 pub mod learners;

@@ -15,6 +15,15 @@ use learners_tab::LearnersTab;
 
 #[component]
 pub fn LearnersPage() -> impl IntoView {
+    view! {
+        <crate::pages::admin_shell::RequireRole allowed=|r| r.can_administer()>
+            <Learners/>
+        </crate::pages::admin_shell::RequireRole>
+    }
+}
+
+#[component]
+fn Learners() -> impl IntoView {
     let ctx = use_academy();
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_default();

@@ -97,3 +97,18 @@ pub async fn names_of_user<'c>(
     .fetch_all(ex)
     .await
 }
+
+pub async fn of_user<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    user_id: i64,
+) -> Result<Vec<TeamRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.id, t.name, t.color FROM team_members m JOIN teams t ON t.id = m.team_id \
+         WHERE m.academy_id = $1 AND m.user_id = $2 ORDER BY lower(t.name)",
+    )
+    .bind(academy_id)
+    .bind(user_id)
+    .fetch_all(ex)
+    .await
+}
