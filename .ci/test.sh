@@ -83,10 +83,16 @@ stage() {
 # Runs a command line held in a variable (so it can be overridden as one string).
 sh_c() { eval "$1"; }
 
+# Playwright gets the server's address, the folder the SMTP sink writes each message to (the
+# invitation tests read the emailed links there) and a script running the server's CLI against
+# its database (the invitation tests create their own academy with it: the setup form at `/`
+# must stay untouched for foundation.spec.ts).
 run_e2e() {
   cd "$REPO_ROOT/end2end"
-  BASE_URL="$SERVER_URL" sh_c "$E2E_CMD"
+  BASE_URL="$SERVER_URL" SMTP_SINK_DIR="$(smtp_sink_mail_dir)" SHOAL_CLI="$SHOAL_CLI_SCRIPT" \
+    sh_c "$E2E_CMD"
 }
+SHOAL_CLI_SCRIPT=''
 
 log "Toolchain"
 {
@@ -127,11 +133,13 @@ if [[ -n "${STAGE_OK[release build]:-}" ]]; then
   fi
 fi
 
-# The e2e server runs in this shell too; Playwright runs as a stage against it.
+# The SMTP sink and the e2e server run in this shell too (they must outlive the stages);
+# Playwright runs as a stage against them. The server sends its mail to the sink, which keeps
+# every message in a file of its own.
 if [[ -n "${STAGE_OK[release build]:-}" ]]; then
-  log "e2e server (release binary, fresh SQLite)"
+  log "e2e server (release binary, fresh SQLite, mail to smtp-sink)"
   t=$SECONDS
-  if server_start; then
+  if smtp_sink_start --keep && server_prepare && SHOAL_CLI_SCRIPT="$(server_cli_script)" && server_start; then
     record "e2e server start" pass $((SECONDS - t))
   else
     record "e2e server start" FAIL $((SECONDS - t))
@@ -143,8 +151,19 @@ stage "end-to-end (Playwright, Chromium)" --needs "e2e server start" -- run_e2e
 if [[ -n "$SERVER_PID" && -z "${STAGE_OK[end-to-end (Playwright, Chromium)]:-}" ]]; then
   warn "end-to-end failed; last lines of the server log:"
   tail -n 60 "$SERVER_LOG" >&2 || true
+  if ! curl -fsS --max-time 5 -o /dev/null "$SERVER_URL/healthz" 2>/dev/null; then
+    warn "the server no longer answers $SERVER_URL/healthz within 5 s: it hung during the run" \
+      "(page.goto timeouts above are that, not slow pages)"
+  fi
+  if [[ -n "$SMTP_SINK_DIR" && -d "$(smtp_sink_mail_dir)" ]]; then
+    # The sink's folder is removed at clean-up; keep its messages beside the screenshots.
+    mkdir -p "$REPO_ROOT/end2end/test-results/smtp-sink"
+    cp -r "$(smtp_sink_mail_dir)/." "$REPO_ROOT/end2end/test-results/smtp-sink/" 2>/dev/null || true
+    warn "the $(smtp_sink_count) message(s) the SMTP sink received are in end2end/test-results/smtp-sink/"
+  fi
 fi
 server_cleanup
+smtp_sink_stop
 
 # ---------------------------------------------------------------------------------------------
 # Summary

@@ -9,6 +9,8 @@ pub struct AcademyView {
     pub slug: String,
     pub name: String,
     pub plan: Plan,
+    /// "Require email confirmation when signing up without an invitation link".
+    pub require_signup_confirmation: bool,
 }
 
 impl AcademyView {
@@ -237,4 +239,13 @@ pub struct TeamView {
     pub id: i64,
     pub name: String,
     pub color: String,
+}
+
+/// The answer to "Sign up" at the academy link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignUpOutcome {
+    /// Signed in; go here.
+    Done(String),
+    /// The academy asks for email confirmation: a code was sent to this address.
+    ConfirmCode { email: String },
 }

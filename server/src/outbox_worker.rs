@@ -12,7 +12,7 @@ use app::{
         db::now_ms,
         mail::mailer::Mailer,
         repo::{self, outbox::OutboxRow},
-        services::invite_email,
+        services::{invite_email, signup_email},
         state::AppState,
     },
 };
@@ -150,6 +150,12 @@ impl Worker {
     async fn deliver(&self, row: &OutboxRow) -> Result<(), AppError> {
         let rendered = match row.kind.as_str() {
             "invite" => invite_email::render(&self.state, row.ref_id, &row.message_id).await?,
+            "signup_code" => signup_email::render(&self.state, row.ref_id, &row.message_id)
+                .await?
+                .map(|email| invite_email::RenderedInvite {
+                    invite_id: 0,
+                    email,
+                }),
             other => {
                 self.record(
                     row,
@@ -164,14 +170,16 @@ impl Worker {
             }
         };
         let Some(rendered) = rendered else {
-            // Accepted or revoked before the email went out: nothing to send.
+            // Accepted, revoked or replaced before the email went out: nothing to send.
             self.record(row, None, "cancelled", 0, None, None).await?;
             return Ok(());
         };
+        // Only invitations have an "Email Status" to keep up to date.
+        let invite = (row.kind == "invite").then_some(rendered.invite_id);
         match self.mailer.send(&rendered.email).await {
             Ok(()) => {
                 let now = now_ms();
-                self.record(row, Some(rendered.invite_id), "sent", now, None, Some(now))
+                self.record(row, invite, "sent", now, None, Some(now))
                     .await?;
                 tracing::info!(
                     outbox_id = row.id,
@@ -185,15 +193,8 @@ impl Worker {
                     "{} (attempt {} of {})",
                     failure.message, row.attempts, self.config.max_attempts
                 );
-                self.record(
-                    row,
-                    Some(rendered.invite_id),
-                    "retrying",
-                    next,
-                    Some(&message),
-                    None,
-                )
-                .await?;
+                self.record(row, invite, "retrying", next, Some(&message), None)
+                    .await?;
                 tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %failure.message, "invitation email will be retried");
             }
             Err(failure) => {
@@ -205,15 +206,8 @@ impl Worker {
                         failure.message, row.attempts
                     )
                 };
-                self.record(
-                    row,
-                    Some(rendered.invite_id),
-                    "failed",
-                    0,
-                    Some(&message),
-                    None,
-                )
-                .await?;
+                self.record(row, invite, "failed", 0, Some(&message), None)
+                    .await?;
                 tracing::warn!(outbox_id = row.id, error = %failure.message, "invitation email failed");
             }
         }

@@ -4,3 +4,5 @@
 pub mod accounts;
 pub mod invites;
 pub mod join;
+pub mod learners;
+pub mod settings;

@@ -11,7 +11,7 @@ use crate::{
         nav::use_academy,
         topbar::Topbar,
     },
-    model::{AcademyContext, UserView},
+    model::{AcademyContext, SignUpOutcome, UserView},
 };
 
 #[component]
@@ -49,32 +49,68 @@ fn Welcome(ctx: AcademyContext) -> impl IntoView {
     }
 }
 
-/// "Sign up" for people who were invited (or anyone, in a public academy).
+/// "Sign up" for people who were invited (or anyone, in a public academy); with email confirmation
+/// on, a second step asks for the emailed code.
 #[component]
 fn SignUp(slug: String) -> impl IntoView {
     let action = ServerAction::<crate::api::join::SignUp>::new();
+    let confirm = ServerAction::<crate::api::join::ConfirmSignUp>::new();
     let value = action.value();
+    let confirm_value = confirm.value();
     Effect::new(move |_| {
-        if let Some(Ok(path)) = value.get() {
+        if let Some(Ok(SignUpOutcome::Done(path))) = value.get() {
             go_to(&path);
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = confirm_value.get() {
+            go_to(&path);
+        }
+    });
+    let code_sent_to = move || match value.get() {
+        Some(Ok(SignUpOutcome::ConfirmCode { email })) => Some(email),
+        _ => None,
+    };
+    let slug2 = slug.clone();
     view! {
         <section class="sign-up" aria-labelledby="sign-up-title">
             <h2 id="sign-up-title">"New here? Sign up"</h2>
-            <p class="muted small">"Use the email address you were invited with and choose any password."</p>
-            <FormAlert message=form_error(value)/>
-            <ActionForm action=action>
-                <input type="hidden" name="slug" value=slug/>
-                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
-                <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name")/>
-                <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name")/>
-                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
-                    hint="At least 8 characters." error=field_error(value, "password")/>
-                <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Signing up…" } else { "Sign up" }}
-                </button>
-            </ActionForm>
+            {move || match code_sent_to() {
+                Some(email) => {
+                    let slug = slug2.clone();
+                    view! {
+                    <div class="alert alert-info" role="status">{format!("We sent a 6-digit code to {email}. Enter it to finish signing up.", email = email.clone())}</div>
+                    <FormAlert message=form_error(confirm_value)/>
+                    <ActionForm action=confirm>
+                        <input type="hidden" name="slug" value=slug/>
+                        <input type="hidden" name="email" value=email.clone()/>
+                        <Field label="Confirmation code" name="code" autocomplete="one-time-code" required=true autofocus=true
+                            error=field_error(confirm_value, "code")/>
+                        <button type="submit" class="button button-primary button-block" disabled=move || confirm.pending().get()>
+                            "Confirm and sign in"
+                        </button>
+                    </ActionForm>
+                }.into_any()
+                }
+                None => {
+                    let slug = slug.clone();
+                    view! {
+                    <p class="muted small">"Use the email address you were invited with and choose any password."</p>
+                    <FormAlert message=form_error(value)/>
+                    <ActionForm action=action>
+                        <input type="hidden" name="slug" value=slug/>
+                        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
+                        <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name")/>
+                        <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name")/>
+                        <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
+                            hint="At least 8 characters." error=field_error(value, "password")/>
+                        <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
+                            {move || if action.pending().get() { "Signing up…" } else { "Sign up" }}
+                        </button>
+                    </ActionForm>
+                }.into_any()
+                }
+            }}
         </section>
     }
 }

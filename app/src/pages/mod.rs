@@ -8,5 +8,6 @@ pub mod join;
 pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod settings_signup;
 pub mod setup;
 pub mod start;

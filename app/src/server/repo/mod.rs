@@ -6,5 +6,6 @@ pub mod invites;
 pub mod lists;
 pub mod outbox;
 pub mod sessions;
+pub mod signup_codes;
 pub mod teams;
 pub mod users;

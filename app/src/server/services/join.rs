@@ -4,7 +4,7 @@
 use crate::{
     domain::{invite::InviteState, names::PersonName, password::Password, role::Role},
     error::AppError,
-    model::{JoinInfo, JoinProblem},
+    model::{JoinInfo, JoinProblem, SignUpOutcome},
     server::{
         db::now_ms,
         repo::{self, academies::AcademyRow, invites::InviteRow, users::NewUser},
@@ -104,9 +104,8 @@ async fn accept(
     state: &AppState,
     academy: &AcademyRow,
     invite: &InviteRow,
-    reg: Registration,
+    who: &NewLearner,
 ) -> Result<String, AppError> {
-    let hash = state.hasher.hash(&reg.password).await?;
     let now = now_ms();
     let mut tx = state.db.write().await?;
     if repo::users::by_email(&mut *tx, academy.id, &invite.email)
@@ -124,10 +123,10 @@ async fn accept(
         &NewUser {
             academy_id: academy.id,
             email: &invite.email,
-            first_name: reg.first_name.as_str(),
-            last_name: &reg.last_name,
+            first_name: &who.first_name,
+            last_name: &who.last_name,
             role,
-            password_hash: &hash,
+            password_hash: &who.password_hash,
         },
         now,
     )
@@ -155,6 +154,23 @@ async fn accept(
     Ok(academy.view().home_path())
 }
 
+/// A person about to become a learner, password already hashed.
+struct NewLearner {
+    email: String,
+    first_name: String,
+    last_name: String,
+    password_hash: String,
+}
+
+async fn hashed(state: &AppState, email: &str, reg: Registration) -> Result<NewLearner, AppError> {
+    Ok(NewLearner {
+        email: email.to_string(),
+        first_name: reg.first_name.as_str().to_string(),
+        last_name: reg.last_name,
+        password_hash: state.hasher.hash(&reg.password).await?,
+    })
+}
+
 /// Registration through the emailed link.
 pub async fn join_with_link(
     state: &AppState,
@@ -169,40 +185,30 @@ pub async fn join_with_link(
         Ok(invite) => invite,
         Err(problem) => {
             return Err(AppError::Conflict {
-                message: problem.headline().to_string() + ". " + problem.explanation(),
+                message: format!("{}. {}", problem.headline(), problem.explanation()),
                 field: None,
             });
         }
     };
     let reg = parse_registration(&invite.email, first_name, last_name, password)?;
-    accept(state, &academy, &invite, reg).await
+    let who = hashed(state, &invite.email, reg).await?;
+    accept(state, &academy, &invite, &who).await
 }
 
-/// "Sign up" at the academy link: works for an email with a pending invitation (accepted exactly as
-/// through the link); public academies take anyone as a Learner.
-pub async fn sign_up(
+const SIGN_UP_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limit::Limit {
+    max: 20,
+    window_ms: 10 * 60 * 1000,
+};
+const CODE_TTL_MS: i64 = 30 * 60 * 1000;
+const CODE_ATTEMPTS: i64 = 5;
+
+/// Why this email may (or may not) sign up here without a link.
+async fn check_eligible(
     state: &AppState,
-    slug: &str,
+    academy: &AcademyRow,
     email: &str,
-    first_name: &str,
-    last_name: &str,
-    password: &str,
-) -> Result<String, AppError> {
-    let academy = academy(state, slug).await?;
-    crate::server::rate_limit::hit(
-        &state.db,
-        &format!("sign-up-ip:{}", crate::server::auth::client_ip()),
-        crate::server::rate_limit::Limit {
-            max: 20,
-            window_ms: 10 * 60 * 1000,
-        },
-        "sign-up attempts",
-    )
-    .await?;
-    let email =
-        crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
-    let reg = parse_registration(email.as_str(), first_name, last_name, password)?;
-    if repo::users::by_email(&state.db.pool, academy.id, email.as_str())
+) -> Result<(), AppError> {
+    if repo::users::by_email(&state.db.pool, academy.id, email)
         .await?
         .is_some()
     {
@@ -211,45 +217,183 @@ pub async fn sign_up(
             "You already have an account here. Sign in instead.",
         ));
     }
-    match repo::invites::pending_by_email(&state.db.pool, academy.id, email.as_str()).await? {
-        Some(invite) if invite.expires_at > now_ms() => accept(state, &academy, &invite, reg).await,
+    match repo::invites::pending_by_email(&state.db.pool, academy.id, email).await? {
+        Some(invite) if invite.expires_at > now_ms() => Ok(()),
         Some(_) => Err(AppError::invalid(
             "email",
             "Your invitation has expired. Ask your admin for a new one.",
         )),
-        None if academy.visibility == "public" => {
-            let hash = state.hasher.hash(&reg.password).await?;
-            let now = now_ms();
-            let mut tx = state.db.write().await?;
-            let user_id = repo::users::insert(
-                &mut *tx,
-                &NewUser {
-                    academy_id: academy.id,
-                    email: email.as_str(),
-                    first_name: reg.first_name.as_str(),
-                    last_name: &reg.last_name,
-                    role: Role::Learner,
-                    password_hash: &hash,
-                },
-                now,
-            )
-            .await?;
-            repo::audit::record(
-                &mut *tx,
-                academy.id,
-                Some(user_id),
-                "learner.signed_up",
-                email.as_str(),
-                now,
-            )
-            .await?;
-            tx.commit().await?;
-            start_session(state, academy.id, user_id).await?;
-            Ok(academy.view().home_path())
-        }
+        None if academy.visibility == "public" => Ok(()),
         None => Err(AppError::invalid(
             "email",
             "This academy is invite-only, and this email has no invitation. Use the email your invitation was sent to, or ask your admin to invite you.",
         )),
     }
+}
+
+/// Creates the account: accepting the pending invitation, or as a Learner of a public academy.
+async fn complete_sign_up(
+    state: &AppState,
+    academy: &AcademyRow,
+    who: &NewLearner,
+) -> Result<String, AppError> {
+    check_eligible(state, academy, &who.email).await?;
+    if let Some(invite) =
+        repo::invites::pending_by_email(&state.db.pool, academy.id, &who.email).await?
+    {
+        return accept(state, academy, &invite, who).await;
+    }
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let user_id = repo::users::insert(
+        &mut *tx,
+        &NewUser {
+            academy_id: academy.id,
+            email: &who.email,
+            first_name: &who.first_name,
+            last_name: &who.last_name,
+            role: Role::Learner,
+            password_hash: &who.password_hash,
+        },
+        now,
+    )
+    .await?;
+    repo::audit::record(
+        &mut *tx,
+        academy.id,
+        Some(user_id),
+        "learner.signed_up",
+        &who.email,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    start_session(state, academy.id, user_id).await?;
+    Ok(academy.view().home_path())
+}
+
+/// "Sign up" at the academy link: works for an email with a pending invitation (accepted exactly as
+/// through the link); public academies take anyone as a Learner. When the academy requires email
+/// confirmation, a code is emailed first and `confirm_sign_up` finishes.
+pub async fn sign_up(
+    state: &AppState,
+    slug: &str,
+    email: &str,
+    first_name: &str,
+    last_name: &str,
+    password: &str,
+) -> Result<SignUpOutcome, AppError> {
+    let academy = academy(state, slug).await?;
+    let ip = crate::server::auth::client_ip();
+    crate::server::rate_limit::hit(
+        &state.db,
+        &format!("sign-up-ip:{ip}"),
+        SIGN_UP_LIMIT,
+        "sign-up attempts",
+    )
+    .await?;
+    let email =
+        crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
+    let reg = parse_registration(email.as_str(), first_name, last_name, password)?;
+    check_eligible(state, &academy, email.as_str()).await?;
+    let who = hashed(state, email.as_str(), reg).await?;
+    if academy.require_signup_confirmation == 0 {
+        return complete_sign_up(state, &academy, &who)
+            .await
+            .map(SignUpOutcome::Done);
+    }
+    let now = now_ms();
+    let salt = tokens::new_salt();
+    let mut tx = state.db.write().await?;
+    repo::signup_codes::delete_for(&mut *tx, academy.id, &who.email).await?;
+    let id = repo::signup_codes::insert(
+        &mut *tx,
+        &repo::signup_codes::NewSignupCode {
+            academy_id: academy.id,
+            email: &who.email,
+            first_name: &who.first_name,
+            last_name: &who.last_name,
+            password_hash: &who.password_hash,
+            salt: &salt,
+            expires_at: now + CODE_TTL_MS,
+        },
+        now,
+    )
+    .await?;
+    let message_id = format!("signup-{id}@{}", state.settings.host());
+    repo::outbox::enqueue(
+        &mut *tx,
+        academy.id,
+        "signup_code",
+        id,
+        &who.email,
+        &message_id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox_wakeup.notify_one();
+    Ok(SignUpOutcome::ConfirmCode { email: who.email })
+}
+
+/// Finishes a sign-up with the emailed code.
+pub async fn confirm_sign_up(
+    state: &AppState,
+    slug: &str,
+    email: &str,
+    code: &str,
+) -> Result<String, AppError> {
+    let academy = academy(state, slug).await?;
+    let email =
+        crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
+    let wrong = || {
+        AppError::invalid(
+            "code",
+            "That code is not right. Check the latest email we sent you.",
+        )
+    };
+    let Some(pending) =
+        repo::signup_codes::latest(&state.db.pool, academy.id, email.as_str()).await?
+    else {
+        return Err(AppError::invalid(
+            "code",
+            "There is no sign-up waiting for this email. Sign up again.",
+        ));
+    };
+    if pending.expires_at <= now_ms() {
+        return Err(AppError::invalid(
+            "code",
+            "This code has expired. Sign up again to get a new one.",
+        ));
+    }
+    if pending.attempts >= CODE_ATTEMPTS {
+        return Err(AppError::invalid(
+            "code",
+            "Too many wrong codes. Sign up again to get a new one.",
+        ));
+    }
+    let expected = tokens::derive_code(&state.settings.secret, &pending.salt);
+    let given: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
+    if given.len() != expected.len()
+        || !given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(true, |ok, (a, b)| ok & (a == b))
+    {
+        let mut tx = state.db.write().await?;
+        repo::signup_codes::count_attempt(&mut *tx, pending.id).await?;
+        tx.commit().await?;
+        return Err(wrong());
+    }
+    let who = NewLearner {
+        email: pending.email.clone(),
+        first_name: pending.first_name.clone(),
+        last_name: pending.last_name.clone(),
+        password_hash: pending.password_hash.clone(),
+    };
+    let path = complete_sign_up(state, &academy, &who).await?;
+    let mut tx = state.db.write().await?;
+    repo::signup_codes::delete_for(&mut *tx, academy.id, &who.email).await?;
+    tx.commit().await?;
+    Ok(path)
 }
