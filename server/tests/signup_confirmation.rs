@@ -20,7 +20,7 @@ async fn invite_without_email(app: &TestApp, owner: &reqwest::Client, email: &st
     assert_eq!(res.status(), 200);
 }
 
-fn sign_up_form<'a>(email: &'a str) -> [(&'a str, &'a str); 5] {
+fn sign_up_form(email: &str) -> [(&str, &str); 5] {
     [
         ("slug", "acme"),
         ("email", email),

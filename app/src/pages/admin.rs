@@ -41,6 +41,7 @@ pub fn SettingsPage() -> impl IntoView {
     let ctx = use_academy();
     let query = use_query_map();
     let saved = move || query.read().get("saved").as_deref() == Some("plan");
+    let saved_signup = move || query.read().get("saved").as_deref() == Some("signup");
     view! {
         <Title text="Settings"/>
         <div class="page-head">
@@ -52,6 +53,9 @@ pub fn SettingsPage() -> impl IntoView {
                     let is_owner = c.viewer.user().is_some_and(|u| u.role == Role::Owner);
                     let plan = c.academy.plan;
                     view! {
+                        {move || saved_signup().then(|| view! {
+                            <div class="alert alert-info" role="status">"Saved. The sign-up setting is updated."</div>
+                        })}
                         {move || saved().then(|| view! {
                             <div class="alert alert-info" role="status" data-testid="settings-notice">
                                 {format!("Saved. Your academy is on the {} plan.", plan.label())}
@@ -78,6 +82,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
+                        <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
                     }
                 })
             })}
