@@ -314,14 +314,18 @@ SERVER_SITE_ROOT='' SERVER_ENV=()
 
 # server_prepare: picks a free port and a temp dir (fresh SQLite database and data dir), finds
 # the release binary and the site. server_start then starts it and waits for /healthz.
+# CI_SERVER_BIN and CI_SITE_ROOT choose another binary and site, e.g. copies taken right after a
+# build: the shared target directory's release/shoal is replaced by any other build in it (a
+# `cargo test --release` too), and a server from one build with the site of another fails to
+# hydrate.
 server_prepare() {
   SERVER_DIR="$(mktemp -d /tmp/shoal-server.XXXXXX)" || return 1
   mkdir -p "$SERVER_DIR/data"
   SERVER_PORT="$(free_port)" || return 1
   SERVER_URL="http://127.0.0.1:$SERVER_PORT"
   SERVER_LOG="$SERVER_DIR/server.log"
-  SERVER_BIN="$(server_bin)" || return 1
-  SERVER_SITE_ROOT="$(site_root)" || return 1
+  SERVER_BIN="${CI_SERVER_BIN:-$(server_bin)}" || return 1
+  SERVER_SITE_ROOT="${CI_SITE_ROOT:-$(site_root)}" || return 1
   [[ -x "$SERVER_BIN" ]] || {
     warn "server binary $SERVER_BIN not found; build it with 'cargo leptos build --release'"
     return 1

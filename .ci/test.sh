@@ -30,6 +30,7 @@ cleanup() {
   server_cleanup
   pg_stop
   smtp_sink_stop
+  rm -rf "${SNAP_DIR:-}" "${BUILD_MARK:-}"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -116,6 +117,11 @@ if pg_start; then record "postgres start" pass $((SECONDS - t)); else record "po
 stage "rust tests (PostgreSQL)" --needs "postgres start" -- sh_c "$CARGO_TEST"
 pg_stop
 
+# Other builds in the same working tree or target directory must not change what the e2e stage
+# runs: note when the build starts, then take copies of the server and the site as soon as it is
+# done (CI_SERVER_BIN / CI_SITE_ROOT, see server_prepare).
+BUILD_MARK="$(mktemp /tmp/shoal-build-mark.XXXXXX)"
+SNAP_DIR=''
 stage "release build" -- build_release
 
 WASM_LINE=''
@@ -126,6 +132,17 @@ if [[ -n "${STAGE_OK[release build]:-}" ]]; then
     raw=$(stat -c %s "$wasm")
     gz=$(gzip -9 -c "$wasm" | wc -c)
     WASM_LINE="WASM ${wasm#"$REPO_ROOT"/}: $(fmt_bytes "$raw") raw, $(fmt_bytes "$gz") gzip -9"
+    if [[ -z "${CI_SERVER_BIN:-}${CI_SITE_ROOT:-}" ]]; then
+      SNAP_DIR="$(mktemp -d /tmp/shoal-build.XXXXXX)"
+      cp "$(server_bin)" "$SNAP_DIR/shoal" && cp -r "$site" "$SNAP_DIR/site" &&
+        export CI_SERVER_BIN="$SNAP_DIR/shoal" CI_SITE_ROOT="$SNAP_DIR/site"
+    fi
+    changed="$(cd "$REPO_ROOT" && find app frontend server/src server/Cargo.toml style migrations Cargo.toml Cargo.lock \
+      -type f -newer "$BUILD_MARK" 2>/dev/null | head -n 5)"
+    if [[ -n "$changed" ]]; then
+      warn "sources changed while the release build ran, so the server and the WASM may come from" \
+        "different sources (hydration errors in the browser would follow): $(echo "$changed" | tr '\n' ' ')"
+    fi
   else
     WASM_LINE="WASM: no .wasm found under $site/pkg"
     warn "$WASM_LINE"
