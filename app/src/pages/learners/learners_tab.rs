@@ -69,7 +69,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let pages = Signal::derive(move || loaded().map(|p: Page<_>| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
-        <ListControls search page pages total placeholder="Search learners by name or email">""</ListControls>
+        <ListControls search page pages total placeholder="Search learners by name or email"/>
         {move || notice.get().map(|(ok, text)| view! {
             <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="learners-notice">{text}</div>
         })}

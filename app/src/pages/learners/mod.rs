@@ -81,14 +81,16 @@ pub(crate) fn ListControls(
     #[prop(into)] pages: Signal<u32>,
     #[prop(into)] total: Signal<i64>,
     placeholder: &'static str,
-    children: Children,
+    /// Extra controls (a filter); an empty text child would break hydration, so this is optional.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     view! {
         <div class="list-controls">
             <input type="search" class="search" placeholder=placeholder aria-label=placeholder
                 prop:value=move || search.get()
                 on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
-            {children()}
+            {children.map(|c| c())}
             <span class="muted small list-total">{move || format!("{} in all", total.get())}</span>
         </div>
         <Pager page pages/>
