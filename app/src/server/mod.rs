@@ -2,7 +2,6 @@
 
 pub mod auth;
 pub mod db;
-pub mod mail;
 pub mod password;
 pub mod rate_limit;
 pub mod repo;

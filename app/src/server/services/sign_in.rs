@@ -127,7 +127,6 @@ pub async fn sign_in(
     let ctx = AcademyContext {
         academy: academy.view(),
         viewer: crate::model::Viewer::User(user.view()),
-        viewing_as_learner: false,
     };
     Ok(ctx.landing_path())
 }
