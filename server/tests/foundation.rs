@@ -440,7 +440,20 @@ async fn pages_carry_the_security_headers() {
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("frame-ancestors 'none'"));
     assert!(csp.contains("'nonce-"));
-    assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .expect("script-src");
+    let sources: Vec<&str> = script_src.split_whitespace().skip(1).collect();
+    assert!(
+        !sources.contains(&"'unsafe-inline'"),
+        "inline scripts only by nonce: {script_src}"
+    );
+    assert!(
+        !sources.contains(&"'unsafe-eval'"),
+        "no eval beyond WebAssembly: {script_src}"
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["referrer-policy"], "no-referrer");
     assert!(h.get("x-request-id").is_some());
