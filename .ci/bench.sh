@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Shoal's benchmark: builds the release site, starts the release server on loopback with a
-# fresh SQLite database, creates an academy through the CLI, and measures each row with wrk
-# (a short warm-up, then a bounded run). Prints one Markdown table.
+# fresh SQLite database and Postfix's smtp-sink as its SMTP server, creates an academy through
+# the CLI, and measures each row: HTTP rows with wrk (a short warm-up, then a bounded run), email
+# rows with a small Python driver (invitations through the JSON API, the sink's message counter
+# polled every 5 ms, Postfix's smtp-source as the yardstick). Prints one Markdown table.
 #
-# Knobs (environment): BENCH_DURATION (10s, the cap per measured run), BENCH_WARMUP (2s),
-# BENCH_THREADS (1), BENCH_CONNECTIONS (16), BENCH_SKIP_BUILD=1 to use the existing build.
+# Knobs (environment): BENCH_DURATION (10s, the cap per measured wrk run), BENCH_WARMUP (2s),
+# BENCH_THREADS (1), BENCH_CONNECTIONS (16), BENCH_SKIP_BUILD=1 to use the existing build;
+# email rows: BENCH_INVITES (10000), BENCH_LATENCY_SAMPLES (50), BENCH_MAIL_TIMEOUT (300, the
+# cap in seconds of each email phase), BENCH_SMTP_SOURCE_ARGS (-s 16 -m $BENCH_INVITES -f a@x
+# -t b@y), BENCH_SKIP_MAIL=1 to leave the email rows out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -14,18 +19,28 @@ BENCH_DURATION="${BENCH_DURATION:-10s}"
 BENCH_WARMUP="${BENCH_WARMUP:-2s}"
 BENCH_THREADS="${BENCH_THREADS:-1}"
 BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+BENCH_INVITES="${BENCH_INVITES:-10000}"
+BENCH_LATENCY_SAMPLES="${BENCH_LATENCY_SAMPLES:-50}"
+BENCH_MAIL_TIMEOUT="${BENCH_MAIL_TIMEOUT:-300}"
+BENCH_SMTP_SOURCE_ARGS="${BENCH_SMTP_SOURCE_ARGS:--s 16 -m $BENCH_INVITES -f a@x -t b@y}"
 
 # wrk runs are capped at 10 s each.
 case "$BENCH_DURATION" in
   [1-9]s | 10s) ;;
   *) die "BENCH_DURATION must be 1s..10s (got $BENCH_DURATION)" ;;
 esac
+[[ "$BENCH_INVITES" =~ ^[1-9][0-9]*$ && "$BENCH_LATENCY_SAMPLES" =~ ^[1-9][0-9]*$ ]] ||
+  die "BENCH_INVITES and BENCH_LATENCY_SAMPLES must be positive whole numbers"
+if ! [[ "$BENCH_MAIL_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || ((BENCH_MAIL_TIMEOUT > 600)); then
+  die "BENCH_MAIL_TIMEOUT must be 1..600 seconds (got $BENCH_MAIL_TIMEOUT)"
+fi
 
 while IFS= read -r var; do unset "$var"; done < <(compgen -v SHOAL_ || true)
 setup_env
 cd "$REPO_ROOT"
 
-apt_ensure wrk curl
+# postfix brings smtp-sink and smtp-source.
+apt_ensure wrk curl postfix
 
 cleanup() {
   local rc=$?
@@ -43,7 +58,9 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   build_release
 fi
 
-# A real SMTP server on loopback, so mail-sending rows added later measure real delivery.
+# A real SMTP server on loopback, so the email rows measure real delivery. It keeps no
+# messages (writing 10,000 files would make the sink the bottleneck); its -c counter in
+# $SMTP_SINK_DIR/sink.log says how many it accepted.
 smtp_sink_start --no-keep
 SHOAL_MODE=production server_prepare
 SLUG=bench
@@ -78,16 +95,212 @@ bench_row() {
   errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
     /Socket errors:/ { for (i = 3; i <= NF; i++) { v = $i; gsub(/,/, "", v); if (v ~ /^[0-9]+$/) n += v } }
     END { print n + 0 }' <<<"$out")"
-  ROWS+=("| $name | \`$path\` | $rps | $p50 | $p99 | $errors |")
+  ROWS+=("| $name | \`$path\` | $rps req/s | $p50 | – | $p99 | $errors |")
 }
 
+# ---------------------------------------------------------------------------------------------
+# Email rows. One Python run (stdlib only), each phase capped at BENCH_MAIL_TIMEOUT seconds:
+#  1. invitations: BENCH_INVITES invitations through POST /api/invite_learners (50 people per
+#     call, the most one call takes), signed in as the owner; the outbox worker sends meanwhile.
+#     Measured from the first call until the sink has accepted them all.
+#  2. outbox drain: the same messages queued again at once (the delivered rows of email_outbox
+#     set back to 'queued' in the SQLite file, which the running worker picks up within its idle
+#     poll), from the first message the sink accepts to the last: the worker alone.
+#  3. smtp-source: Postfix's own client sending as many messages to the same sink, the yardstick;
+#     the ratio row divides 2 by 3.
+#  4. latency: with an idle queue, BENCH_LATENCY_SAMPLES single invitations one after the other,
+#     each timed from sending the HTTP request ("Invite" clicked) until the sink's counter moves
+#     (the sink has answered 250 to the message's final "."). p50, p95 and the maximum.
+# "Accepted by the sink" is its message counter (-c), bumped when it acknowledges the data.
+# ---------------------------------------------------------------------------------------------
+mail_rows() {
+  local out rc
+  set +e
+  out="$(SERVER_URL="$SERVER_URL" SINK_LOG="$SMTP_SINK_DIR/sink.log" SINK_ADDR="127.0.0.1:$SMTP_SINK_PORT" \
+    DB_PATH="$SERVER_DIR/shoal.db" SLUG="$SLUG" OWNER_EMAIL="$OWNER_EMAIL" OWNER_PASSWORD="$OWNER_PASSWORD" \
+    BENCH_INVITES="$BENCH_INVITES" BENCH_LATENCY_SAMPLES="$BENCH_LATENCY_SAMPLES" \
+    BENCH_MAIL_TIMEOUT="$BENCH_MAIL_TIMEOUT" SMTP_SOURCE="$(command -v smtp-source || echo /usr/sbin/smtp-source)" \
+    SMTP_SOURCE_ARGS="$BENCH_SMTP_SOURCE_ARGS" \
+    timeout $((4 * BENCH_MAIL_TIMEOUT + 60)) python3 - <<'PY'
+import http.client, json, math, os, re, sqlite3, subprocess, sys, time, urllib.parse
+
+env = os.environ
+base = env["SERVER_URL"]
+url = urllib.parse.urlsplit(base)
+n = int(env["BENCH_INVITES"])
+samples = int(env["BENCH_LATENCY_SAMPLES"])
+cap = float(env["BENCH_MAIL_TIMEOUT"])
+source_args = env["SMTP_SOURCE_ARGS"].split()
+now = time.perf_counter
+
+def say(*words):
+    print("   ", *words, file=sys.stderr, flush=True)
+
+def row(*cells):
+    print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
+
+def sink_count():
+    with open(env["SINK_LOG"], "rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - 512))
+        found = re.findall(rb"mesg=(\d+)", f.read())
+    return int(found[-1]) if found else 0
+
+def wait_count(target, deadline, what):
+    """Polls the sink every 5 ms until it has accepted `target` messages in all. Returns the time
+    it got there and the time the count first moved."""
+    start = sink_count()
+    first = None
+    while True:
+        c = sink_count()
+        t = now()
+        if first is None and c > start:
+            first = t
+        if c >= target:
+            return t, first if first is not None else t
+        if t > deadline:
+            raise SystemExit(f"{what}: the sink accepted {c - start} of {target - start} within the cap "
+                             f"({cap:.0f} s, BENCH_MAIL_TIMEOUT)")
+        time.sleep(0.005)
+
+conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+
+def post(path, body, content_type, cookie=None):
+    headers = {"Content-Type": content_type, "Origin": base, "Accept": "application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("POST", path, body=body, headers=headers)
+    r = conn.getresponse()
+    return r.status, r.getheaders(), r.read()
+
+status, headers, data = post("/api/sign_in", urllib.parse.urlencode(
+    {"slug": env["SLUG"], "email": env["OWNER_EMAIL"], "password": env["OWNER_PASSWORD"]}),
+    "application/x-www-form-urlencoded")
+if status != 200:
+    raise SystemExit(f"sign-in answered {status}: {data[:300]!r}")
+cookie = "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
+
+def invite(people):
+    body = json.dumps({"people": people, "role": "learner", "team_ids": [], "send_email": True})
+    status, _, data = post("/api/invite_learners", body, "application/json", cookie)
+    if status != 200:
+        raise SystemExit(f"invite_learners answered {status}: {data[:300]!r}")
+    return sum(1 for r in json.loads(data) if r["outcome"]["status"] != "invited")
+
+def person(tag, i):
+    return {"email": f"{tag}{i}@bench.example", "first_name": "Bench", "last_name": f"Learner {i}"}
+
+# 1. invitations, the outbox sending meanwhile
+say(f"1/4 inviting {n} people, 50 per call, while the outbox sends")
+c0 = sink_count()
+t0 = now()
+deadline = t0 + cap
+refused = 0
+for b in range(0, n, 50):
+    refused += invite([person("bulk", i) for i in range(b, min(n, b + 50))])
+    if now() > deadline:
+        raise SystemExit(f"creating {n} invitations took longer than the cap ({cap:.0f} s)")
+t_api = now() - t0
+at_api_end = sink_count() - c0
+t_done, _ = wait_count(c0 + n - refused, deadline, "invitations")
+pipeline = (n - refused) / (t_done - t0)
+say(f"    API {t_api:.2f} s ({n / t_api:.0f} invitations/s, {at_api_end} sent by then); all delivered after {t_done - t0:.2f} s")
+
+# 2. the outbox alone: everything queued at once
+say(f"2/4 queueing the {n - refused} delivered invitations again and timing the drain")
+time.sleep(0.5)
+c1 = sink_count()
+db = sqlite3.connect(env["DB_PATH"], timeout=30)
+try:
+    with db:
+        queued = db.execute(
+            "UPDATE email_outbox SET status = 'queued', attempts = 0, next_attempt_at = 0, lease_owner = NULL, "
+            "lease_until = NULL, last_error = NULL, sent_at = NULL WHERE kind = 'invite' AND status = 'sent'").rowcount
+        db.execute("UPDATE invites SET email_status = 'queued', email_error = NULL WHERE email_status = 'sent'")
+except sqlite3.Error as e:
+    raise SystemExit(f"could not queue the messages again (has the email_outbox schema changed?): {e}")
+finally:
+    db.close()
+t_queued = now()
+t_last, t_first = wait_count(c1 + queued, t_queued + cap, "outbox drain")
+drain = (queued - 1) / (t_last - t_first) if t_last > t_first else float("nan")
+say(f"    {queued} messages: first after {t_first - t_queued:.2f} s (worker wake-up), all {t_last - t_first:.2f} s later")
+
+# 3. the yardstick
+m = int(source_args[source_args.index("-m") + 1]) if "-m" in source_args else 1
+say(f"3/4 smtp-source {' '.join(source_args)} {env['SINK_ADDR']}")
+c2 = sink_count()
+t = now()
+done = subprocess.run([env["SMTP_SOURCE"], *source_args, env["SINK_ADDR"]], capture_output=True, text=True, timeout=cap)
+if done.returncode != 0:
+    raise SystemExit(f"smtp-source failed ({done.returncode}): {done.stderr.strip()[:300]}")
+t_src, _ = wait_count(c2 + m, t + cap, "smtp-source")
+source_rate = m / (t_src - t)
+say(f"    {m} messages in {t_src - t:.2f} s")
+
+# 4. latency with an idle queue
+say(f"4/4 {samples} single invitations, one at a time")
+lat, http_ms = [], []
+for k in range(samples):
+    time.sleep(0.1)
+    c = sink_count()
+    t = now()
+    refused += invite([person("latency", k)])
+    t_http = now()
+    t_in, _ = wait_count(c + 1, t + min(cap, 30), "latency")
+    lat.append((t_in - t) * 1000)
+    http_ms.append((t_http - t) * 1000)
+
+def pct(values, p):
+    v = sorted(values)
+    return v[max(0, math.ceil(p / 100 * len(v)) - 1)]
+
+def ms(x):
+    return f"{x:.1f} ms"
+
+row(f"invitations → sink: {n:,} through the API, 50 per call", "`POST /api/invite_learners` + outbox",
+    f"{pipeline:.0f} msg/s", "–", "–", "–", refused)
+row(f"outbox drain: {queued:,} queued → sink", "email worker (lettre, 16 at once)", f"{drain:.0f} msg/s", "–", "–", "–", 0)
+row(f"smtp-source → the same sink", f"`smtp-source {' '.join(source_args)}`", f"{source_rate:.0f} msg/s", "–", "–", "–", 0)
+row("outbox drain ÷ smtp-source", "ratio, same run", f"{drain / source_rate:.2f}×", "–", "–", "–", "–")
+row(f"Invite → accepted by the sink, idle queue ({samples} in a row)", "`POST /api/invite_learners`, 1 person",
+    "–", ms(pct(lat, 50)), ms(pct(lat, 95)), f"max {ms(max(lat))}", 0)
+print(f"NOTE: the HTTP call alone of those {samples} took p50 {ms(pct(http_ms, 50))}, p95 {ms(pct(http_ms, 95))}; "
+      f"creating {n:,} invitations took {t_api:.1f} s ({n / t_api:.0f}/s, {at_api_end:,} already sent by then).")
+PY
+)"
+  rc=$?
+  set -e
+  while IFS= read -r line; do
+    case "$line" in
+      "| "*) ROWS+=("$line") ;;
+      NOTE:*) NOTES+=("${line#NOTE: }") ;;
+    esac
+  done <<<"$out"
+  if ((rc != 0)); then
+    warn "email rows: the driver failed (exit $rc${out:+; see above})"
+    ROWS+=("| email rows | see the warning above | failed | – | – | – | – |")
+    BROKEN=$((BROKEN + 1))
+  fi
+}
+
+NOTES=()
 bench_row "health check" /healthz
 bench_row "login page (SSR)" "/a/$SLUG/login"
+if [[ "${BENCH_SKIP_MAIL:-}" != 1 ]]; then
+  log "Email: $BENCH_INVITES invitations, the outbox drain, smtp-source, $BENCH_LATENCY_SAMPLES single invitations (each phase ≤ ${BENCH_MAIL_TIMEOUT}s)"
+  mail_rows
+fi
 
 echo
-log "Results ($(nproc) cores, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION, server and wrk on one machine)"
+log "Results ($(nproc) cores, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION, server, load and SMTP sink on one machine)"
 echo
-echo "| row | request | req/s | p50 | p99 | errors |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| row | request | rate | p50 | p95 | p99 | errors |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
+echo
+for note in "${NOTES[@]}"; do echo "- $note"; done
+echo "- Limits: sign-in is rate limited (30 attempts per IP address per 10 min, 10 failed ones per account"
+echo "  per 15 min), so the email rows sign in once and reuse the session. Invitations have no rate"
+echo "  limit yet: the rows above are one admin inviting as fast as the API answers."
 ((BROKEN == 0)) || die "$BROKEN row(s) could not be measured (see the warnings above)"

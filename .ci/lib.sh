@@ -243,7 +243,9 @@ pg_stop() {
 SMTP_SINK_PID='' SMTP_SINK_PORT='' SMTP_SINK_DIR=''
 
 # smtp_sink_start [--keep|--no-keep]: accepts every message on 127.0.0.1:<free port>; exports
-# SHOAL_SMTP_URL. With --keep, each message is written under $SMTP_SINK_DIR/mail/.
+# SHOAL_SMTP_URL. With --keep, each message is written to a file of its own in
+# $(smtp_sink_mail_dir) (see smtp_sink_mail_dir for the format). The sink's -c counter in
+# $SMTP_SINK_DIR/sink.log counts accepted messages either way (smtp_sink_count).
 smtp_sink_start() {
   [[ -z "$SMTP_SINK_PID" ]] || return 0
   local sink=/usr/sbin/smtp-sink args=()
@@ -260,7 +262,9 @@ smtp_sink_start() {
       # smtp-sink drops to `nobody`, which must reach and write the mail folder.
       chmod 755 "$SMTP_SINK_DIR" && chown nobody "$SMTP_SINK_DIR/mail" || return 1
     fi
-    args+=(-d "$SMTP_SINK_DIR/mail/%M.")
+    # One file per message: <date>-<time>.<random hex>. smtp-sink creates it at MAIL FROM and
+    # fills it as the message arrives, so a reader must check that a message is complete.
+    args+=(-d "$SMTP_SINK_DIR/mail/%Y%m%d-%H%M%S.")
   fi
   # -c: keep a message counter; backlog 256 for load tests.
   "$sink" "${args[@]}" -c -h shoal-sink "127.0.0.1:$SMTP_SINK_PORT" 256 \
@@ -280,6 +284,20 @@ smtp_sink_start() {
   return 1
 }
 
+# The folder smtp_sink_start --keep writes messages to, one file each: smtp-sink's own headers
+# (X-Client-Addr, X-Mail-Args, X-Rcpt-Args: <recipient>, a Received: header), then the message as
+# received (LF line ends; bodies stay in their transfer encoding, e.g. quoted-printable), then
+# an empty line.
+smtp_sink_mail_dir() { printf '%s/mail\n' "$SMTP_SINK_DIR"; }
+
+# Messages the sink has accepted so far (its -c counter, bumped when "." is answered with 250).
+smtp_sink_count() {
+  local n
+  n="$(tail -c 400 "$SMTP_SINK_DIR/sink.log" 2>/dev/null | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -n1)"
+  n="${n#mesg=}"
+  printf '%s\n' "${n:-0}"
+}
+
 smtp_sink_stop() {
   if [[ -n "$SMTP_SINK_PID" ]]; then stop_pid "$SMTP_SINK_PID" smtp-sink; fi
   if [[ -n "$SMTP_SINK_DIR" ]]; then rm -rf "$SMTP_SINK_DIR"; fi
@@ -296,14 +314,18 @@ SERVER_SITE_ROOT='' SERVER_ENV=()
 
 # server_prepare: picks a free port and a temp dir (fresh SQLite database and data dir), finds
 # the release binary and the site. server_start then starts it and waits for /healthz.
+# CI_SERVER_BIN and CI_SITE_ROOT choose another binary and site, e.g. copies taken right after a
+# build: the shared target directory's release/shoal is replaced by any other build in it (a
+# `cargo test --release` too), and a server from one build with the site of another fails to
+# hydrate.
 server_prepare() {
   SERVER_DIR="$(mktemp -d /tmp/shoal-server.XXXXXX)" || return 1
   mkdir -p "$SERVER_DIR/data"
   SERVER_PORT="$(free_port)" || return 1
   SERVER_URL="http://127.0.0.1:$SERVER_PORT"
   SERVER_LOG="$SERVER_DIR/server.log"
-  SERVER_BIN="$(server_bin)" || return 1
-  SERVER_SITE_ROOT="$(site_root)" || return 1
+  SERVER_BIN="${CI_SERVER_BIN:-$(server_bin)}" || return 1
+  SERVER_SITE_ROOT="${CI_SITE_ROOT:-$(site_root)}" || return 1
   [[ -x "$SERVER_BIN" ]] || {
     warn "server binary $SERVER_BIN not found; build it with 'cargo leptos build --release'"
     return 1
@@ -330,6 +352,21 @@ server_prepare() {
 # developer's .env is never read.
 shoal_cli() {
   (cd "$SERVER_DIR" && env "${SERVER_ENV[@]}" "$SERVER_BIN" "$@")
+}
+
+# server_cli_script: writes $SERVER_DIR/shoal-cli, an executable that runs shoal_cli's command
+# (the release binary with the server's settings) for programs that cannot source this file,
+# e.g. the Playwright tests creating an academy of their own. Prints its path.
+server_cli_script() {
+  [[ -n "$SERVER_DIR" ]] || server_prepare || return 1
+  local f="$SERVER_DIR/shoal-cli"
+  {
+    echo '#!/usr/bin/env bash'
+    printf 'cd %q || exit 1\n' "$SERVER_DIR"
+    printf 'exec env'
+    printf ' %q' "${SERVER_ENV[@]}" "$SERVER_BIN"
+    printf ' "$@"\n'
+  } >"$f" && chmod 755 "$f" && printf '%s\n' "$f"
 }
 
 server_start() {

@@ -30,6 +30,7 @@ cleanup() {
   server_cleanup
   pg_stop
   smtp_sink_stop
+  rm -rf "${SNAP_DIR:-}" "${BUILD_MARK:-}"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -83,10 +84,16 @@ stage() {
 # Runs a command line held in a variable (so it can be overridden as one string).
 sh_c() { eval "$1"; }
 
+# Playwright gets the server's address, the folder the SMTP sink writes each message to (the
+# invitation tests read the emailed links there) and a script running the server's CLI against
+# its database (the invitation tests create their own academy with it: the setup form at `/`
+# must stay untouched for foundation.spec.ts).
 run_e2e() {
   cd "$REPO_ROOT/end2end"
-  BASE_URL="$SERVER_URL" sh_c "$E2E_CMD"
+  BASE_URL="$SERVER_URL" SMTP_SINK_DIR="$(smtp_sink_mail_dir)" SHOAL_CLI="$SHOAL_CLI_SCRIPT" \
+    sh_c "$E2E_CMD"
 }
+SHOAL_CLI_SCRIPT=''
 
 log "Toolchain"
 {
@@ -110,6 +117,11 @@ if pg_start; then record "postgres start" pass $((SECONDS - t)); else record "po
 stage "rust tests (PostgreSQL)" --needs "postgres start" -- sh_c "$CARGO_TEST"
 pg_stop
 
+# Other builds in the same working tree or target directory must not change what the e2e stage
+# runs: note when the build starts, then take copies of the server and the site as soon as it is
+# done (CI_SERVER_BIN / CI_SITE_ROOT, see server_prepare).
+BUILD_MARK="$(mktemp /tmp/shoal-build-mark.XXXXXX)"
+SNAP_DIR=''
 stage "release build" -- build_release
 
 WASM_LINE=''
@@ -120,6 +132,17 @@ if [[ -n "${STAGE_OK[release build]:-}" ]]; then
     raw=$(stat -c %s "$wasm")
     gz=$(gzip -9 -c "$wasm" | wc -c)
     WASM_LINE="WASM ${wasm#"$REPO_ROOT"/}: $(fmt_bytes "$raw") raw, $(fmt_bytes "$gz") gzip -9"
+    if [[ -z "${CI_SERVER_BIN:-}${CI_SITE_ROOT:-}" ]]; then
+      SNAP_DIR="$(mktemp -d /tmp/shoal-build.XXXXXX)"
+      cp "$(server_bin)" "$SNAP_DIR/shoal" && cp -r "$site" "$SNAP_DIR/site" &&
+        export CI_SERVER_BIN="$SNAP_DIR/shoal" CI_SITE_ROOT="$SNAP_DIR/site"
+    fi
+    changed="$(cd "$REPO_ROOT" && find app frontend server/src server/Cargo.toml style migrations Cargo.toml Cargo.lock \
+      -type f -newer "$BUILD_MARK" 2>/dev/null | head -n 5)"
+    if [[ -n "$changed" ]]; then
+      warn "sources changed while the release build ran, so the server and the WASM may come from" \
+        "different sources (hydration errors in the browser would follow): $(echo "$changed" | tr '\n' ' ')"
+    fi
   else
     WASM_LINE="WASM: no .wasm found under $site/pkg"
     warn "$WASM_LINE"
@@ -127,11 +150,13 @@ if [[ -n "${STAGE_OK[release build]:-}" ]]; then
   fi
 fi
 
-# The e2e server runs in this shell too; Playwright runs as a stage against it.
+# The SMTP sink and the e2e server run in this shell too (they must outlive the stages);
+# Playwright runs as a stage against them. The server sends its mail to the sink, which keeps
+# every message in a file of its own.
 if [[ -n "${STAGE_OK[release build]:-}" ]]; then
-  log "e2e server (release binary, fresh SQLite)"
+  log "e2e server (release binary, fresh SQLite, mail to smtp-sink)"
   t=$SECONDS
-  if server_start; then
+  if smtp_sink_start --keep && server_prepare && SHOAL_CLI_SCRIPT="$(server_cli_script)" && server_start; then
     record "e2e server start" pass $((SECONDS - t))
   else
     record "e2e server start" FAIL $((SECONDS - t))
@@ -143,8 +168,19 @@ stage "end-to-end (Playwright, Chromium)" --needs "e2e server start" -- run_e2e
 if [[ -n "$SERVER_PID" && -z "${STAGE_OK[end-to-end (Playwright, Chromium)]:-}" ]]; then
   warn "end-to-end failed; last lines of the server log:"
   tail -n 60 "$SERVER_LOG" >&2 || true
+  if ! curl -fsS --max-time 5 -o /dev/null "$SERVER_URL/healthz" 2>/dev/null; then
+    warn "the server no longer answers $SERVER_URL/healthz within 5 s: it hung during the run" \
+      "(page.goto timeouts above are that, not slow pages)"
+  fi
+  if [[ -n "$SMTP_SINK_DIR" && -d "$(smtp_sink_mail_dir)" ]]; then
+    # The sink's folder is removed at clean-up; keep its messages beside the screenshots.
+    mkdir -p "$REPO_ROOT/end2end/test-results/smtp-sink"
+    cp -r "$(smtp_sink_mail_dir)/." "$REPO_ROOT/end2end/test-results/smtp-sink/" 2>/dev/null || true
+    warn "the $(smtp_sink_count) message(s) the SMTP sink received are in end2end/test-results/smtp-sink/"
+  fi
 fi
 server_cleanup
+smtp_sink_stop
 
 # ---------------------------------------------------------------------------------------------
 # Summary

@@ -5,6 +5,7 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod format;
 pub mod model;
 pub mod pages;
 pub mod routes;

@@ -9,6 +9,8 @@ pub struct AcademyView {
     pub slug: String,
     pub name: String,
     pub plan: Plan,
+    /// "Require email confirmation when signing up without an invitation link".
+    pub require_signup_confirmation: bool,
 }
 
 impl AcademyView {
@@ -67,6 +69,8 @@ impl Viewer {
 pub struct AcademyContext {
     pub academy: AcademyView,
     pub viewer: Viewer,
+    /// Staff switched "View as Learner" on: the academy link shows them the learner home.
+    pub viewing_as_learner: bool,
 }
 
 impl AcademyContext {
@@ -81,6 +85,9 @@ impl AcademyContext {
     /// Where a signed-in person belongs: staff to the admin pages, learners to the learner home.
     pub fn landing_path(&self) -> String {
         match self.viewer.user() {
+            Some(u) if u.role.can_view_statistics() && !u.role.can_administer() => {
+                format!("/a/{}/admin/statistics", self.academy.slug)
+            }
             Some(u) if u.role.is_staff() => self.academy.admin_path(),
             Some(_) => self.academy.home_path(),
             None => self.academy.login_path(),
@@ -96,4 +103,149 @@ pub enum StartInfo {
         base_url: String,
     },
     GoTo(String),
+}
+
+/// What happened to one person of an invite request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum InviteOutcome {
+    /// A new invitation.
+    Invited { invite_id: i64 },
+    /// They already had a pending invitation: it was updated (names, role, teams, expiry).
+    AlreadyInvited { invite_id: i64 },
+    /// They are already a learner: nothing sent; added to the chosen teams they were not in.
+    AlreadyLearner { added_to_teams: u32 },
+    /// The row cannot be invited; `message` says why.
+    Invalid { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResult {
+    /// As typed (trimmed), so the admin recognises the row.
+    pub email: String,
+    pub outcome: InviteOutcome,
+}
+
+/// What the join link page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinInfo {
+    /// The link works: the invited email (fixed) and the names to pre-fill.
+    Valid {
+        academy: AcademyView,
+        email: String,
+        first_name: String,
+        last_name: String,
+        expires_at: i64,
+    },
+    /// The link does not work, and why.
+    Invalid {
+        academy: AcademyView,
+        problem: JoinProblem,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JoinProblem {
+    Used,
+    Expired,
+    Revoked,
+    Unknown,
+}
+
+impl JoinProblem {
+    pub fn headline(self) -> &'static str {
+        match self {
+            JoinProblem::Used => "This invitation has already been used",
+            JoinProblem::Expired => "This invitation has expired",
+            JoinProblem::Revoked => "This invitation was withdrawn",
+            JoinProblem::Unknown => "This invitation link does not work",
+        }
+    }
+    pub fn explanation(self) -> &'static str {
+        match self {
+            JoinProblem::Used => {
+                "An account was already created with it. Sign in with your email and password."
+            }
+            JoinProblem::Expired => {
+                "Invitation links work for a limited time. Ask your admin for a new invitation."
+            }
+            JoinProblem::Revoked => {
+                "Your admin withdrew it. Ask your admin for a new invitation if you need one."
+            }
+            JoinProblem::Unknown => {
+                "The link may be incomplete: copy the whole link from your email, or ask your admin for a new invitation."
+            }
+        }
+    }
+}
+
+/// One row of the Invites tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: crate::domain::role::Role,
+    pub teams: Vec<String>,
+    pub invited_at: i64,
+    pub invited_by: String,
+    pub expires_at: i64,
+    pub email_status: crate::domain::invite::EmailStatus,
+    pub email_error: Option<String>,
+    pub progress: crate::domain::invite::Progress,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListQuery {
+    /// Matches email and names, case-insensitively.
+    pub search: String,
+    /// Invites: "invited", "accepted", "expired", "revoked", "email_failed" or "" for all.
+    pub filter: String,
+    /// From 1.
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (((self.total.max(0) as u64) + self.per_page as u64 - 1) / self.per_page.max(1) as u64)
+            .max(1) as u32
+    }
+}
+
+/// One row of the All Learners tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnerView {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: crate::domain::role::Role,
+    pub teams: Vec<String>,
+    pub registered_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub id: i64,
+    pub name: String,
+    pub color: String,
+}
+
+/// The answer to "Sign up" at the academy link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignUpOutcome {
+    /// Signed in; go here.
+    Done(String),
+    /// The academy asks for email confirmation: a code was sent to this address.
+    ConfirmCode { email: String },
 }

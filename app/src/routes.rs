@@ -10,8 +10,11 @@ use leptos_router::{
 
 use crate::pages::{
     academy::AcademyLayout,
-    admin::{AdminHome, AdminShell, LearnersPage, SettingsPage, StatisticsPage},
+    admin::StatisticsPage,
+    admin_shell::{AdminHome, AdminShell, SettingsRoute},
     home::AcademyHome,
+    join::JoinPage,
+    learners::LearnersPage,
     login::LoginPage,
     not_found::NotFound,
     start::StartPage,
@@ -67,11 +70,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/a/:slug") view=AcademyLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=AcademyHome ssr=SsrMode::Async/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>
                         <Route path=path!("statistics") view=StatisticsPage ssr=SsrMode::Async/>
-                        <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("settings") view=SettingsRoute ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

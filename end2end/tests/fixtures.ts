@@ -1,22 +1,47 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 
-/** Every test fails if the page threw or logged an error: a broken WASM build or a hydration
- *  panic shows up here first (failed HTTP loads such as an expected 404 are not counted). */
-export const test = base.extend<{ browserErrors: string[] }>({
+/** Collects what `page` throws or logs as an error (failed HTTP loads such as an expected 404 are
+ *  not counted). */
+export function trackBrowserErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(`console.error: ${message.text()}`);
+    }
+  });
+}
+
+type Fixtures = {
+  browserErrors: string[];
+  /** Opens a page in a new browser context (its own cookies: another person at another
+   *  computer). Its errors count like the main page's; it is closed after the test. */
+  newPage: () => Promise<Page>;
+};
+
+/** Every test fails if a page threw or logged an error: a broken WASM build or a hydration
+ *  panic shows up here first. */
+export const test = base.extend<Fixtures>({
   browserErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-      page.on('console', (message) => {
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-          errors.push(`console.error: ${message.text()}`);
-        }
-      });
+      trackBrowserErrors(page, errors);
       await use(errors);
       expect(errors, 'errors in the browser console').toEqual([]);
     },
     { auto: true },
   ],
+  newPage: async ({ browser, browserErrors }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      // Inside a test, browser.newContext() applies the config's `use` options (baseURL, viewport).
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      trackBrowserErrors(page, browserErrors);
+      return page;
+    });
+    for (const context of contexts) await context.close();
+  },
 });
 
 export { expect };

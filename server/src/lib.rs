@@ -2,7 +2,9 @@
 //! integration tests run the very same wiring.
 
 pub mod cli;
+pub mod dev_mailbox;
 pub mod middleware;
+pub mod outbox_worker;
 pub mod telemetry;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -48,13 +50,24 @@ impl App {
             settings: Arc::new(settings),
             hasher,
             leptos_options,
+            outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
     pub async fn build(settings: Settings) -> Result<App, String> {
+        Self::build_with(settings, outbox_worker::WorkerConfig::default()).await
+    }
+
+    /// Like `build`, with the outbox worker tuned (tests use short backoffs and leases).
+    pub async fn build_with(
+        settings: Settings,
+        worker: outbox_worker::WorkerConfig,
+    ) -> Result<App, String> {
         let state = Self::state(settings).await?;
+        let mailer = app::server::mail::mailer::Mailer::from_settings(&state.settings)?;
         let router = router(state.clone());
         spawn_housekeeping(state.clone());
+        outbox_worker::Worker::new(state.clone(), mailer, worker).spawn();
         Ok(App { state, router })
     }
 
@@ -76,6 +89,7 @@ pub fn router(state: AppState) -> Router {
     let ctx_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(dev_mailbox::routes(&state.settings))
         .leptos_routes_with_context(
             &state,
             routes,

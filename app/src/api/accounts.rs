@@ -56,3 +56,37 @@ pub fn urlencode_path(s: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect()
 }
+
+/// Turns "View as Learner" on or off for staff; returns where to go (the academy link, or back to admin).
+#[server(prefix = "/api", endpoint = "view_as_learner")]
+pub async fn view_as_learner(on: bool) -> Result<String, AppError> {
+    let state = app_state()?;
+    let me = crate::server::auth::require_staff(&state).await?;
+    let academy = crate::server::repo::academies::by_id(&state.db.pool, me.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?
+        .view();
+    crate::server::auth::set_view_as_learner_cookie(&state, on);
+    Ok(if on {
+        academy.home_path()
+    } else {
+        academy.admin_path()
+    })
+}
+
+/// The signed-in person's teams, for the learner home.
+#[server(prefix = "/api", endpoint = "my_teams")]
+pub async fn my_teams() -> Result<Vec<crate::model::TeamView>, AppError> {
+    let state = app_state()?;
+    let me = crate::server::auth::require_user(&state).await?;
+    let teams =
+        crate::server::repo::teams::of_user(&state.db.pool, me.academy_id, me.user.id).await?;
+    Ok(teams
+        .into_iter()
+        .map(|t| crate::model::TeamView {
+            id: t.id,
+            name: t.name,
+            color: t.color,
+        })
+        .collect())
+}

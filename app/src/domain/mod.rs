@@ -3,6 +3,7 @@
 //! No IO and no dependencies beyond std and serde.
 
 pub mod email;
+pub mod invite;
 pub mod names;
 pub mod password;
 pub mod role;

@@ -1,68 +1,17 @@
-//! `/a/:slug/admin/*`: the staff shell and its sections (empty states until their features land).
+//! The admin sections that are still empty states (Statistics) and Settings.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{nav::use_academy, topbar::Topbar},
-    model::AcademyContext,
+    api::settings::ChangePlan,
+    components::{
+        field::{FormAlert, go_to},
+        nav::use_academy,
+    },
+    domain::role::{LEARNER_ROLES, Plan, Role},
 };
-
-/// Only Owners and Administrators get past this; others go to sign in or to their learner home.
-#[component]
-pub fn AdminShell() -> impl IntoView {
-    let ctx = use_academy();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) => match c.viewer.user().cloned() {
-                        Some(u) if u.role.is_staff() => view! { <Shell ctx=c.clone() user=u/> }.into_any(),
-                        Some(_) => view! { <Redirect path=c.academy.home_path()/> }.into_any(),
-                        None => view! { <Redirect path=c.sign_in_again_path()/> }.into_any(),
-                    },
-                    Err(_) => ().into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Shell(ctx: AcademyContext, user: crate::model::UserView) -> impl IntoView {
-    let base = format!("/a/{}/admin", ctx.academy.slug);
-    view! {
-        <div class="shell">
-            <Topbar
-                academy_name=ctx.academy.name.clone()
-                slug=ctx.academy.slug.clone()
-                home=base.clone()
-                user
-                nav_label="Admin"
-            >
-                <A href=format!("{base}/learners")>"Learners & Teams"</A>
-                <A href=format!("{base}/statistics")>"Statistics"</A>
-                <A href=format!("{base}/settings")>"Settings"</A>
-            </Topbar>
-            <main class="content">
-                <Outlet/>
-            </main>
-        </div>
-    }
-}
-
-#[component]
-pub fn AdminHome() -> impl IntoView {
-    let ctx = use_academy();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                ctx.await.ok().map(|c| view! { <Redirect path=c.academy.admin_path()/> })
-            })}
-        </Suspense>
-    }
-}
 
 #[component]
 fn EmptySection(title: &'static str, lead: &'static str, children: Children) -> impl IntoView {
@@ -79,16 +28,6 @@ fn EmptySection(title: &'static str, lead: &'static str, children: Children) -> 
 }
 
 #[component]
-pub fn LearnersPage() -> impl IntoView {
-    view! {
-        <EmptySection title="Manage Learners and Teams" lead="No learners yet">
-            <p>"Here you will invite learners — one by one, from a CSV file, from a team or through the API — and follow each invitation's \"Email Status\" and \"Invitation Progress\" until they have joined."</p>
-            <p class="muted">"Inviting arrives with the next release of Shoal."</p>
-        </EmptySection>
-    }
-}
-
-#[component]
 pub fn StatisticsPage() -> impl IntoView {
     view! {
         <EmptySection title="Statistics" lead="Nothing to measure yet">
@@ -100,20 +39,113 @@ pub fn StatisticsPage() -> impl IntoView {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let ctx = use_academy();
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").as_deref() == Some("plan");
+    let saved_signup = move || query.read().get("saved").as_deref() == Some("signup");
     view! {
-        <EmptySection title="Settings" lead="Your academy">
-            <Suspense>
-                {move || Suspend::new(async move {
-                    ctx.await.ok().map(|c| view! {
-                        <dl class="facts">
-                            <dt>"Name"</dt><dd>{c.academy.name.clone()}</dd>
-                            <dt>"Academy link"</dt><dd><code>{c.academy.home_path()}</code></dd>
-                            <dt>"Plan"</dt><dd>{c.academy.plan.label()}</dd>
-                        </dl>
-                    })
-                })}
-            </Suspense>
-            <p class="muted">"Plan, visibility, API clients and notification settings will be managed here."</p>
-        </EmptySection>
+        <Title text="Settings"/>
+        <div class="page-head">
+            <h1>"Settings"</h1>
+        </div>
+        <Suspense>
+            {move || Suspend::new(async move {
+                ctx.await.ok().map(|c| {
+                    let is_owner = c.viewer.user().is_some_and(|u| u.role == Role::Owner);
+                    let plan = c.academy.plan;
+                    view! {
+                        {move || saved_signup().then(|| view! {
+                            <div class="alert alert-info" role="status">"Saved. The sign-up setting is updated."</div>
+                        })}
+                        {move || saved().then(|| view! {
+                            <div class="alert alert-info" role="status" data-testid="settings-notice">
+                                {format!("Saved. Your academy is on the {} plan.", plan.label())}
+                            </div>
+                        })}
+                        <section class="settings-section">
+                            <h2>"Your academy"</h2>
+                            <dl class="facts">
+                                <dt>"Name"</dt><dd>{c.academy.name.clone()}</dd>
+                                <dt>"Academy link"</dt><dd><code>{c.academy.home_path()}</code></dd>
+                            </dl>
+                        </section>
+                        <section class="settings-section" aria-labelledby="plan-title">
+                            <h2 id="plan-title">"Plan"</h2>
+                            {if is_owner {
+                                view! { <PlanForm current=plan slug=c.academy.slug.clone()/> }.into_any()
+                            } else {
+                                view! {
+                                    <p data-testid="plan-read-only">
+                                        {format!("Your academy is on the {} plan. ", plan.label())}
+                                        <span class="muted">{plan_roles(plan)}</span>
+                                    </p>
+                                    <p class="muted small">"Only the academy's Owner can change the plan."</p>
+                                }.into_any()
+                            }}
+                        </section>
+                        <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
+                    }
+                })
+            })}
+        </Suspense>
+        <p class="muted">"Visibility, API clients and notification settings will be managed here."</p>
+    }
+}
+
+/// "Learner roles: Learner, Learner-Analyst." — what a plan offers, from the plan's own rule.
+fn plan_roles(plan: Plan) -> String {
+    let roles: Vec<&str> = LEARNER_ROLES
+        .into_iter()
+        .filter(|r| plan.allows(*r))
+        .map(Role::label)
+        .collect();
+    format!("Learner roles: {}.", roles.join(", "))
+}
+
+/// The Owner's plan picker. After saving, the page loads again in full, so every part of it (the
+/// invite dialog's roles, the learners list) sees the new plan.
+#[component]
+fn PlanForm(current: Plan, slug: String) -> impl IntoView {
+    let chosen = RwSignal::new(current);
+    let action = ServerAction::<ChangePlan>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            go_to(&format!("/a/{slug}/admin/settings?saved=plan"));
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(ChangePlan {
+            plan: chosen.get_untracked(),
+        });
+    };
+    let error = Signal::derive(move || match value.get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    });
+    view! {
+        <form on:submit=submit data-testid="plan-form">
+            <FormAlert message=error/>
+            <fieldset class="roles">
+                <legend class="sr-only">"Plan"</legend>
+                {Plan::ALL.into_iter().map(|p| view! {
+                    <label class="radio">
+                        <input type="radio" name="plan" value=p.as_str()
+                            checked=p == current
+                            prop:checked=move || chosen.get() == p
+                            on:change=move |_| chosen.set(p)/>
+                        <span>
+                            <strong>{p.label()}</strong>
+                            {(p == current).then(|| view! { <span class="muted small">" (current)"</span> })}
+                            <br/><span class="muted small">{plan_roles(p)}</span>
+                        </span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <button type="submit" class="button button-primary"
+                disabled=move || action.pending().get() || chosen.get() == current>
+                {move || if action.pending().get() { "Saving…" } else { "Save" }}
+            </button>
+        </form>
     }
 }

@@ -2,8 +2,12 @@
 
 pub mod academy;
 pub mod admin;
+pub mod admin_shell;
 pub mod home;
+pub mod join;
+pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod settings_signup;
 pub mod setup;
 pub mod start;

@@ -50,7 +50,28 @@ fn request_parts() -> Option<Parts> {
 
 /// The session token the browser presented, if any.
 pub fn presented_token() -> Option<String> {
-    request_parts().and_then(|p| cookie_value(&p.headers, SESSION_COOKIE))
+    request_cookie(SESSION_COOKIE)
+}
+
+/// A cookie of the current request.
+pub fn request_cookie(name: &str) -> Option<String> {
+    request_parts().and_then(|p| cookie_value(&p.headers, name))
+}
+
+/// Staff's "View as Learner" switch: it only changes what the academy link shows them, never what
+/// anyone may do.
+pub const VIEW_AS_LEARNER_COOKIE: &str = "shoal_view_as_learner";
+
+pub fn set_view_as_learner_cookie(state: &AppState, on: bool) {
+    let value = if on {
+        "1; Max-Age=86400"
+    } else {
+        "; Max-Age=0"
+    };
+    set_cookie(format!(
+        "{VIEW_AS_LEARNER_COOKIE}={value}; {}",
+        cookie_attributes(state)
+    ));
 }
 
 /// The client's address (the socket peer; Shoal does not trust forwarding headers).
@@ -135,6 +156,16 @@ pub fn clear_session_cookie(state: &AppState) {
         "{SESSION_COOKIE}=; Max-Age=0; {}",
         cookie_attributes(state)
     ));
+}
+
+/// Someone who may manage learners: Owner, Administrator or (on plans that have it) Learner-Admin.
+pub async fn require_learner_manager(state: &AppState) -> Result<SessionUser, AppError> {
+    let u = require_user(state).await?;
+    if u.user.role().can_administer() {
+        Ok(u)
+    } else {
+        Err(AppError::forbidden())
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod db;
+pub mod mail;
 pub mod password;
 pub mod rate_limit;
 pub mod repo;

@@ -115,6 +115,18 @@ impl Settings {
         self.base_url.starts_with("https://")
     }
 
+    /// The host of the base URL (no scheme, no port): the right-hand side of Message-IDs.
+    pub fn host(&self) -> &str {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        match rest.rsplit_once(':') {
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+            _ => rest,
+        }
+    }
+
     /// An absolute link to a path of this Shoal (the path starts with `/`).
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)

@@ -14,6 +14,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
     pub leptos_options: LeptosOptions,
+    /// Wakes the outbox worker when mail was queued, so an invitation goes out at once.
+    pub outbox_wakeup: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

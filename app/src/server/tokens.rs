@@ -21,6 +21,33 @@ pub fn token_hash(secret: &Secret, token: &str) -> String {
     hex::encode(h.finalize())
 }
 
+/// A random salt for a derived token (stored; useless without the server secret).
+pub fn new_salt() -> String {
+    let bytes: [u8; 16] = rand::random();
+    hex::encode(bytes)
+}
+
+/// The token for `salt`: recomputable by the server (to put it in an email or copy the link later),
+/// never stored. 256 bits, URL-safe.
+pub fn derive_token(secret: &Secret, salt: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(secret.expose().as_bytes());
+    h.update([1u8]);
+    h.update(salt.as_bytes());
+    URL_SAFE_NO_PAD.encode(h.finalize())
+}
+
+/// A six-digit confirmation code for `salt`, derived like `derive_token`.
+pub fn derive_code(secret: &Secret, salt: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(secret.expose().as_bytes());
+    h.update([2u8]);
+    h.update(salt.as_bytes());
+    let d = h.finalize();
+    let n = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) % 1_000_000;
+    format!("{n:06}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,6 +57,27 @@ mod tests {
         let (a, b) = (new_token(), new_token());
         assert_ne!(a, b);
         assert_eq!(a.len(), 43, "32 bytes in unpadded base64");
+    }
+
+    #[test]
+    fn a_derived_token_needs_the_secret_and_differs_from_its_stored_hash() {
+        let salt = new_salt();
+        let a = Secret::new("a".repeat(32));
+        let t = derive_token(&a, &salt);
+        assert_eq!(t, derive_token(&a, &salt), "recomputable");
+        assert_ne!(t, derive_token(&Secret::new("b".repeat(32)), &salt));
+        assert_ne!(token_hash(&a, &t), t);
+        assert_eq!(t.len(), 43);
+    }
+
+    #[test]
+    fn confirmation_codes_are_six_digits_and_need_the_secret() {
+        let salt = new_salt();
+        let a = Secret::new("a".repeat(32));
+        let code = derive_code(&a, &salt);
+        assert_eq!(code.len(), 6);
+        assert!(code.chars().all(|c| c.is_ascii_digit()));
+        assert_eq!(code, derive_code(&a, &salt));
     }
 
     #[test]

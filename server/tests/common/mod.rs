@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp_sink;
+
 use std::{net::SocketAddr, path::PathBuf};
 
 use app::server::{
@@ -63,6 +65,22 @@ impl TestApp {
 
     /// Spawns with settings adjusted by `tweak` (e.g. an https base URL).
     pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_full(tweak, server::outbox_worker::WorkerConfig::default()).await
+    }
+
+    /// Sends mail through `smtp_url` with a worker tuned for tests: quick retries, short leases.
+    pub async fn spawn_mailing(smtp_url: String) -> TestApp {
+        Self::spawn_full(
+            move |s| s.smtp_url = Some(Secret::new(smtp_url)),
+            fast_worker(),
+        )
+        .await
+    }
+
+    pub async fn spawn_full(
+        tweak: impl FnOnce(&mut Settings),
+        worker: server::outbox_worker::WorkerConfig,
+    ) -> TestApp {
         let dir = std::env::temp_dir().join(format!("shoal-test-{}", unique()));
         std::fs::create_dir_all(&dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -80,7 +98,9 @@ impl TestApp {
             site_root: dir.join("site").display().to_string(),
         };
         tweak(&mut settings);
-        let app = server::App::build(settings).await.expect("app builds");
+        let app = server::App::build_with(settings, worker)
+            .await
+            .expect("app builds");
         let state = app.state.clone();
         tokio::spawn(async move {
             let _ = app.serve(listener).await;
@@ -110,6 +130,23 @@ impl TestApp {
     }
 
     /// A page load as a browser makes it (`Accept: text/html`, so redirects are real 302s).
+    /// Calls a JSON-input server function.
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> Response {
+        client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("Origin", &self.base)
+            .header("Accept", "application/json")
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn get(&self, client: &Client, path: &str) -> Response {
         client
             .get(format!("{}{path}", self.base))
@@ -167,6 +204,18 @@ impl TestApp {
             &[("slug", slug), ("email", email), ("password", password)],
         )
         .await
+    }
+}
+
+/// Retries in a fraction of a second, so tests can watch an email go from retrying to sent.
+pub fn fast_worker() -> server::outbox_worker::WorkerConfig {
+    server::outbox_worker::WorkerConfig {
+        lease_ms: 1500,
+        max_attempts: 5,
+        base_backoff_ms: 150,
+        max_backoff_ms: 600,
+        idle_poll_ms: 50,
+        ..Default::default()
     }
 }
 

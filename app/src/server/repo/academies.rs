@@ -10,6 +10,8 @@ pub struct AcademyRow {
     pub plan: String,
     pub visibility: String,
     pub created_at: i64,
+    /// 1 when sign-ups without an invitation link must confirm their email with a code.
+    pub require_signup_confirmation: i64,
 }
 
 impl AcademyRow {
@@ -18,11 +20,12 @@ impl AcademyRow {
             slug: self.slug.clone(),
             name: self.name.clone(),
             plan: self.plan.parse().unwrap_or(Plan::Starter),
+            require_signup_confirmation: self.require_signup_confirmation != 0,
         }
     }
 }
 
-const COLUMNS: &str = "id, slug, name, plan, visibility, created_at";
+const COLUMNS: &str = "id, slug, name, plan, visibility, created_at, require_signup_confirmation";
 
 #[tracing::instrument(skip(ex))]
 pub async fn by_slug<'c>(
@@ -85,4 +88,67 @@ pub async fn insert<'c>(
     .bind(now)
     .fetch_one(ex)
     .await
+}
+
+/// The academy's plan, read with its row locked until the transaction ends. A no-op `UPDATE` is
+/// the portable lock: PostgreSQL holds the row lock, SQLite's `BEGIN IMMEDIATE` already holds the
+/// write lock. Plan changes and role changes both take it, so neither decides on a stale plan.
+#[tracing::instrument(skip(ex))]
+pub async fn lock_plan<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<Plan>, sqlx::Error> {
+    let plan: Option<String> =
+        sqlx::query_scalar("UPDATE academies SET plan = plan WHERE id = $1 RETURNING plan")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(plan.map(|p| p.parse().unwrap_or(Plan::Starter)))
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn set_plan<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    plan: Plan,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE academies SET plan = $1 WHERE id = $2")
+        .bind(plan.as_str())
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Pending, unexpired invitations of the academy that give `role` (accepting one creates a user
+/// with it, so a plan without the role must wait for them too).
+#[tracing::instrument(skip(ex))]
+pub async fn pending_invites_with_role<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    role: crate::domain::role::Role,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites \
+         WHERE academy_id = $1 AND role = $2 AND status = 'pending' AND expires_at > $3",
+    )
+    .bind(id)
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn set_signup_confirmation<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    on: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE academies SET require_signup_confirmation = $1 WHERE id = $2")
+        .bind(i64::from(on))
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
 }

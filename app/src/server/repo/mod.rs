@@ -2,5 +2,10 @@
 
 pub mod academies;
 pub mod audit;
+pub mod invites;
+pub mod lists;
+pub mod outbox;
 pub mod sessions;
+pub mod signup_codes;
+pub mod teams;
 pub mod users;

@@ -1,6 +1,6 @@
 use sqlx::{Any, Executor, FromRow};
 
-use crate::{domain::role::Role, model::UserView};
+use crate::{domain::role::Role, model::UserView, server::db::Tx};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
@@ -114,4 +114,79 @@ pub async fn touch_sign_in<'c>(
         .execute(ex)
         .await?;
     Ok(())
+}
+
+pub async fn by_email<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE academy_id = $1 AND email = $2"
+    )))
+    .bind(academy_id)
+    .bind(email)
+    .fetch_optional(ex)
+    .await
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn set_role<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    role: Role,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE users SET role = $1 WHERE academy_id = $2 AND id = $3")
+            .bind(role.as_str())
+            .bind(academy_id)
+            .bind(id)
+            .execute(ex)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// How many users of the academy have `role`.
+#[tracing::instrument(skip(ex))]
+pub async fn count_with_role<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    role: Role,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE academy_id = $1 AND role = $2")
+        .bind(academy_id)
+        .bind(role.as_str())
+        .fetch_one(ex)
+        .await
+}
+
+/// Deletes the user with their sessions and team memberships, in the caller's transaction. Invites
+/// that name them (as inviter or as the accepted account) keep their history: the foreign keys set
+/// those columns to NULL. Returns false when there was no such user.
+#[tracing::instrument(skip(tx))]
+pub async fn delete(tx: &mut Tx, academy_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    // Sessions and memberships would also go by cascade; deleting them here does not depend on
+    // SQLite's per-connection `foreign_keys` pragma being on.
+    sqlx::query("DELETE FROM sessions WHERE academy_id = $1 AND user_id = $2")
+        .bind(academy_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM team_members WHERE academy_id = $1 AND user_id = $2")
+        .bind(academy_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(
+        sqlx::query("DELETE FROM users WHERE academy_id = $1 AND id = $2")
+            .bind(academy_id)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }

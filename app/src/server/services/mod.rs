@@ -1,4 +1,11 @@
 //! Workflows: validation, transactions and audit rows around the repositories.
 
 pub mod academies;
+pub mod academy_settings;
+pub mod invite_email;
+pub mod invites;
+pub mod join;
+pub mod learners;
+pub mod lists;
 pub mod sign_in;
+pub mod signup_email;

@@ -127,6 +127,7 @@ pub async fn sign_in(
     let ctx = AcademyContext {
         academy: academy.view(),
         viewer: crate::model::Viewer::User(user.view()),
+        viewing_as_learner: false,
     };
     Ok(ctx.landing_path())
 }

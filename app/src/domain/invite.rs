@@ -1,0 +1,245 @@
+//! Invitations: who is invited (parsed once, the same for the form, CSV files and the API) and the two
+//! independent statuses the admin sees — "Invitation Progress" and "Email Status".
+
+use serde::{Deserialize, Serialize};
+
+use super::{email::Email, names::PersonName};
+
+/// Days an invitation link works when nobody says otherwise.
+pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
+/// Most people in one invite request from the form (CSV and API have their own caps).
+pub const MAX_FORM_ROWS: usize = 50;
+
+/// One person as typed by an admin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteeInput {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// One person, valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitee {
+    pub email: Email,
+    pub first_name: PersonName,
+    /// May be empty: not everyone has a family name.
+    pub last_name: String,
+}
+
+impl InviteeInput {
+    /// Checks the email and names; the message says what is wrong, for the admin to fix the row.
+    pub fn parse(&self) -> Result<Invitee, String> {
+        let email = Email::parse(&self.email)?;
+        let first_name =
+            PersonName::parse(&self.first_name).map_err(|_| "Enter a first name".to_string())?;
+        let last_name = if self.last_name.trim().is_empty() {
+            String::new()
+        } else {
+            PersonName::parse(&self.last_name)?.as_str().to_string()
+        };
+        Ok(Invitee {
+            email,
+            first_name,
+            last_name,
+        })
+    }
+}
+
+/// Stored invite status; "expired" is derived from the expiry time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteState {
+    Pending,
+    Accepted,
+    Revoked,
+}
+
+impl InviteState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InviteState::Pending => "pending",
+            InviteState::Accepted => "accepted",
+            InviteState::Revoked => "revoked",
+        }
+    }
+    pub fn parse(s: &str) -> InviteState {
+        match s {
+            "accepted" => InviteState::Accepted,
+            "revoked" => InviteState::Revoked,
+            _ => InviteState::Pending,
+        }
+    }
+}
+
+/// "Invitation Progress", as the admin sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Progress {
+    Invited,
+    Accepted,
+    Expired,
+    Revoked,
+}
+
+impl Progress {
+    pub fn of(state: InviteState, expires_at: i64, now: i64) -> Progress {
+        match state {
+            InviteState::Accepted => Progress::Accepted,
+            InviteState::Revoked => Progress::Revoked,
+            InviteState::Pending if expires_at <= now => Progress::Expired,
+            InviteState::Pending => Progress::Invited,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Progress::Invited => "Invited",
+            Progress::Accepted => "Has accepted invite",
+            Progress::Expired => "Expired",
+            Progress::Revoked => "Revoked",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Progress::Invited => "invited",
+            Progress::Accepted => "accepted",
+            Progress::Expired => "expired",
+            Progress::Revoked => "revoked",
+        }
+    }
+}
+
+/// "Email Status": what happened to the invitation email, independent of the progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailStatus {
+    NotRequested,
+    Queued,
+    Sent,
+    Retrying,
+    Failed,
+}
+
+impl EmailStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailStatus::NotRequested => "not_requested",
+            EmailStatus::Queued => "queued",
+            EmailStatus::Sent => "sent",
+            EmailStatus::Retrying => "retrying",
+            EmailStatus::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> EmailStatus {
+        match s {
+            "queued" => EmailStatus::Queued,
+            "sent" => EmailStatus::Sent,
+            "retrying" => EmailStatus::Retrying,
+            "failed" => EmailStatus::Failed,
+            _ => EmailStatus::NotRequested,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            EmailStatus::NotRequested => "Not requested",
+            EmailStatus::Queued => "Queued",
+            EmailStatus::Sent => "Email Sent",
+            EmailStatus::Retrying => "Retrying",
+            EmailStatus::Failed => "Failed",
+        }
+    }
+}
+
+/// Where an invitation came from (shown in statistics later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteSource {
+    Form,
+    Csv,
+    Team,
+    Api,
+}
+
+impl InviteSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InviteSource::Form => "form",
+            InviteSource::Csv => "csv",
+            InviteSource::Team => "team",
+            InviteSource::Api => "api",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(email: &str, first: &str, last: &str) -> InviteeInput {
+        InviteeInput {
+            email: email.into(),
+            first_name: first.into(),
+            last_name: last.into(),
+        }
+    }
+
+    #[test]
+    fn a_row_with_a_good_email_and_first_name_is_an_invitee() {
+        let i = input(" Ann.Lee@Example.com ", " Ann ", "Lee")
+            .parse()
+            .unwrap();
+        assert_eq!(i.email.as_str(), "ann.lee@example.com");
+        assert_eq!(i.first_name.as_str(), "Ann");
+        assert_eq!(i.last_name, "Lee");
+    }
+
+    #[test]
+    fn the_last_name_may_be_empty_but_the_first_may_not() {
+        assert!(input("a@example.com", "Ann", "").parse().is_ok());
+        assert_eq!(
+            input("a@example.com", " ", "Lee").parse().unwrap_err(),
+            "Enter a first name"
+        );
+    }
+
+    #[test]
+    fn a_bad_email_is_reported_before_the_names() {
+        let e = input("bob@@example.com", "", "").parse().unwrap_err();
+        assert!(e.contains("more than one @"), "{e}");
+    }
+
+    #[test]
+    fn a_pending_invite_past_its_expiry_shows_as_expired() {
+        assert_eq!(
+            Progress::of(InviteState::Pending, 100, 100),
+            Progress::Expired
+        );
+        assert_eq!(
+            Progress::of(InviteState::Pending, 101, 100),
+            Progress::Invited
+        );
+        assert_eq!(
+            Progress::of(InviteState::Accepted, 0, 100).label(),
+            "Has accepted invite"
+        );
+        assert_eq!(
+            Progress::of(InviteState::Revoked, 999, 100),
+            Progress::Revoked
+        );
+    }
+
+    #[test]
+    fn email_statuses_round_trip_and_use_the_reference_words() {
+        for s in [
+            EmailStatus::NotRequested,
+            EmailStatus::Queued,
+            EmailStatus::Sent,
+            EmailStatus::Retrying,
+            EmailStatus::Failed,
+        ] {
+            assert_eq!(EmailStatus::parse(s.as_str()), s);
+        }
+        assert_eq!(EmailStatus::Sent.label(), "Email Sent");
+    }
+}

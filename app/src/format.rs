@@ -1,0 +1,52 @@
+//! Formatting shared by server and browser, so server-rendered and hydrated text are identical.
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// (year, month 1-12, day) of a day count since 1970-01-01 (proleptic Gregorian, UTC).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// "28 Nov 2026" (UTC) from unix milliseconds.
+pub fn date(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+}
+
+/// "28 Nov 2026, 14:05 UTC" from unix milliseconds.
+pub fn date_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        date(ms),
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_day_month_year_in_utc() {
+        assert_eq!(date(0), "1 Jan 1970");
+        assert_eq!(date(1_796_083_200_000), "1 Dec 2026");
+        assert_eq!(date(951_782_400_000), "29 Feb 2000");
+        assert_eq!(
+            date_time(1_796_083_200_000 + 14 * 3_600_000 + 5 * 60_000),
+            "1 Dec 2026, 14:05 UTC"
+        );
+    }
+}

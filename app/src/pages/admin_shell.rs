@@ -1,0 +1,119 @@
+//! `/a/:slug/admin/*`: the shell around the admin sections. Owners and Administrators see every
+//! section; Learner-Admins the learners; Learner-Analysts only Statistics. Everyone else is sent to
+//! sign in or to the learner home. (The server checks every function again; this only guides.)
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+
+use crate::{
+    api::accounts::ViewAsLearner,
+    components::{field::go_to, nav::use_academy, topbar::Topbar},
+    model::{AcademyContext, UserView},
+};
+
+#[component]
+pub fn AdminShell() -> impl IntoView {
+    let ctx = use_academy();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) => match c.viewer.user().cloned() {
+                        Some(u) if u.role.can_view_statistics() => view! { <Shell ctx=c.clone() user=u/> }.into_any(),
+                        Some(_) => view! { <Redirect path=c.academy.home_path()/> }.into_any(),
+                        None => view! { <Redirect path=c.sign_in_again_path()/> }.into_any(),
+                    },
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Shell(ctx: AcademyContext, user: UserView) -> impl IntoView {
+    let base = format!("/a/{}/admin", ctx.academy.slug);
+    let role = user.role;
+    view! {
+        <div class="shell">
+            <Topbar
+                academy_name=ctx.academy.name.clone()
+                slug=ctx.academy.slug.clone()
+                home=base.clone()
+                user
+                nav_label="Admin"
+            >
+                {role.can_administer().then(|| view! { <A href=format!("{base}/learners")>"Learners & Teams"</A> })}
+                <A href=format!("{base}/statistics")>"Statistics"</A>
+                {role.is_staff().then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
+                {role.is_staff().then(|| view! { <ViewAsLearnerButton/> })}
+                {(!role.is_staff()).then(|| view! { <a href=ctx.academy.home_path()>"My learning"</a> })}
+            </Topbar>
+            <main class="content">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}
+
+/// "View as Learner": the academy link then shows this admin the learner home.
+#[component]
+fn ViewAsLearnerButton() -> impl IntoView {
+    let action = ServerAction::<ViewAsLearner>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = action.value().get() {
+            go_to(&path);
+        }
+    });
+    view! {
+        <button type="button" class="topnav-button" data-testid="view-as-learner"
+            on:click=move |_| { action.dispatch(ViewAsLearner { on: true }); }>
+            "View as Learner"
+        </button>
+    }
+}
+
+/// A page only some roles may use: others are sent to the first section they have.
+#[component]
+pub fn RequireRole(
+    allowed: fn(crate::domain::role::Role) -> bool,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let ctx = use_academy();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match ctx.await {
+                    Ok(c) => match c.viewer.user() {
+                        Some(u) if allowed(u.role) => children.read_value()().into_any(),
+                        _ => view! { <Redirect path=c.landing_path()/> }.into_any(),
+                    },
+                    Err(_) => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let ctx = use_academy();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                ctx.await.ok().map(|c| view! { <Redirect path=c.landing_path()/> })
+            })}
+        </Suspense>
+    }
+}
+
+/// Settings are for Owners and Administrators only.
+#[component]
+pub fn SettingsRoute() -> impl IntoView {
+    view! {
+        <RequireRole allowed=|r| r.is_staff()>
+            <crate::pages::admin::SettingsPage/>
+        </RequireRole>
+    }
+}

@@ -1,0 +1,193 @@
+use leptos::prelude::*;
+
+use super::ListControls;
+use crate::{
+    api::invites::{InviteLink, ResendInvite, RevokeInvite, list_invites},
+    domain::invite::{EmailStatus, Progress},
+    error::AppError,
+    format,
+    model::{InviteView, ListQuery, Page},
+};
+
+/// Reloads the list every few seconds while an email is on its way, so statuses change by themselves.
+fn poll_while_sending(data: Resource<Result<Page<InviteView>, AppError>>, tick: RwSignal<u32>) {
+    Effect::new(move |_| {
+        let handle = set_interval_with_handle(
+            move || {
+                let busy = data.get_untracked().and_then(|r| r.ok()).is_some_and(|p| {
+                    p.rows.iter().any(|r| {
+                        matches!(r.email_status, EmailStatus::Queued | EmailStatus::Retrying)
+                    })
+                });
+                if busy {
+                    tick.update(|t| *t += 1);
+                }
+            },
+            std::time::Duration::from_millis(1500),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+}
+
+#[component]
+pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let filter = RwSignal::new(String::new());
+    let page = RwSignal::new(1u32);
+    let tick = RwSignal::new(0u32);
+    let resend = ServerAction::<ResendInvite>::new();
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let copy = ServerAction::<InviteLink>::new();
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let data = Resource::new(
+        move || {
+            (
+                search.get(),
+                filter.get(),
+                page.get(),
+                version.get(),
+                tick.get(),
+                resend.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |(search, filter, page, ..)| {
+            list_invites(ListQuery {
+                search,
+                filter,
+                page,
+            })
+        },
+    );
+    poll_while_sending(data, tick);
+    Effect::new(move |_| {
+        match resend.value().get() {
+        Some(Ok(())) => notice.set(Some((true, "Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into()))),
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    }
+    });
+    Effect::new(move |_| match revoke.value().get() {
+        Some(Ok(())) => notice.set(Some((
+            true,
+            "Invitation revoked: its links no longer work.".into(),
+        ))),
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    Effect::new(move |_| match copy.value().get() {
+        Some(Ok(link)) => {
+            let copied = web_sys::window()
+                .map(|w| w.navigator().clipboard())
+                .map(|c| c.write_text(&link))
+                .is_some();
+            notice.set(Some((
+                true,
+                if copied {
+                    format!("Copied: {link}")
+                } else {
+                    format!("Invite link: {link}")
+                },
+            )));
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    let loaded = move || data.get().and_then(|r| r.ok());
+    let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
+    let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
+    view! {
+        <ListControls search page pages total placeholder="Search invites by name or email">
+            <label class="inline-label">
+                "Show "
+                <select aria-label="Filter invites" on:change=move |ev| { filter.set(event_target_value(&ev)); page.set(1); }>
+                    <option value="">"All invites"</option>
+                    <option value="invited">"Invited (waiting)"</option>
+                    <option value="accepted">"Has accepted invite"</option>
+                    <option value="expired">"Expired"</option>
+                    <option value="revoked">"Revoked"</option>
+                    <option value="email_failed">"Email problems"</option>
+                </select>
+            </label>
+        </ListControls>
+        {move || notice.get().map(|(ok, text)| view! {
+            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status">{text}</div>
+        })}
+        <Transition fallback=|| view! { <p class="loading">"Loading invites…"</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() => view! {
+                    <section class="empty-state">
+                        <h2>"No invitations yet"</h2>
+                        <p>"Invite learners with \"Invite Learners\". Each invitation shows here with its \"Email Status\" and \"Invitation Progress\" until the learner has joined."</p>
+                    </section>
+                }.into_any(),
+                Ok(p) if p.rows.is_empty() => view! { <p class="empty-inline">"No invitation matches."</p> }.into_any(),
+                Ok(p) => view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="invites-table">
+                            <thead><tr>
+                                <th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Teams"</th><th>"Invited"</th>
+                                <th>"Expires"</th><th>"Email Status"</th><th>"Invitation Progress"</th><th><span class="sr-only">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {p.rows.into_iter().map(|i| view! { <InviteRow invite=i resend revoke copy/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <p class="muted small">"Resend sends a new link valid for 14 more days; the earlier links keep working until their own expiry."</p>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn InviteRow(
+    invite: InviteView,
+    resend: ServerAction<ResendInvite>,
+    revoke: ServerAction<RevokeInvite>,
+    copy: ServerAction<InviteLink>,
+) -> impl IntoView {
+    let id = invite.id;
+    let open = matches!(invite.progress, Progress::Invited | Progress::Expired);
+    let email_class = match invite.email_status {
+        EmailStatus::Sent => "status status-ok",
+        EmailStatus::Failed => "status status-bad",
+        EmailStatus::Retrying => "status status-warn",
+        _ => "status",
+    };
+    let progress_class = match invite.progress {
+        Progress::Accepted => "status status-ok",
+        Progress::Expired | Progress::Revoked => "status status-bad",
+        Progress::Invited => "status",
+    };
+    let email = invite.email.clone();
+    view! {
+        <tr data-testid="invite-row" data-email=invite.email.clone()>
+            <td>{invite.email.clone()}</td>
+            <td>{format!("{} {}", invite.first_name, invite.last_name)}</td>
+            <td>{invite.role.label()}</td>
+            <td>{invite.teams.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</td>
+            <td><span>{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
+            <td>{format::date(invite.expires_at)}</td>
+            <td>
+                <span class=email_class data-testid="email-status">{invite.email_status.label()}</span>
+                {invite.email_error.map(|e| view! { <br/><span class="muted small">{e}</span> })}
+            </td>
+            <td><span class=progress_class data-testid="progress">{invite.progress.label()}</span></td>
+            <td class="actions">
+                {open.then(|| view! {
+                    <button type="button" class="link-button" on:click=move |_| { resend.dispatch(ResendInvite { invite_id: id }); }
+                        aria-label=format!("Resend to {email}")>"Resend"</button>
+                    <button type="button" class="link-button" on:click=move |_| { copy.dispatch(InviteLink { invite_id: id }); }>"Copy invite link"</button>
+                    <button type="button" class="link-button danger" on:click=move |_| { revoke.dispatch(RevokeInvite { invite_id: id }); }>"Revoke"</button>
+                })}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,177 @@
+use leptos::prelude::*;
+
+use super::ListControls;
+use crate::{
+    api::{
+        invites::list_learners,
+        learners::{ChangeLearnerRole, RemoveLearner},
+    },
+    components::nav::use_academy,
+    domain::role::{LEARNER_ROLES, Plan, Role},
+    format,
+    model::{LearnerView, ListQuery, Page},
+};
+
+#[component]
+pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
+    let ctx = use_academy();
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1u32);
+    let change = ServerAction::<ChangeLearnerRole>::new();
+    let remove = ServerAction::<RemoveLearner>::new();
+    // The row whose "Remove" waits for confirmation.
+    let confirming = RwSignal::new(None::<i64>);
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let data = Resource::new(
+        move || {
+            (
+                search.get(),
+                page.get(),
+                version.get(),
+                change.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(search, page, ..)| {
+            list_learners(ListQuery {
+                search,
+                filter: String::new(),
+                page,
+            })
+        },
+    );
+    let plan = Signal::derive(move || ctx.get().and_then(|c| c.ok()).map(|c| c.academy.plan));
+    let me = Signal::derive(move || {
+        ctx.get()
+            .and_then(|c| c.ok())
+            .and_then(|c| c.viewer.user().map(|u| u.id))
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(u)) => notice.set(Some((
+            true,
+            format!("{} is now {}.", u.display_name(), u.role.label()),
+        ))),
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    Effect::new(move |_| match remove.value().get() {
+        Some(Ok(u)) => {
+            confirming.set(None);
+            notice.set(Some((
+                true,
+                format!("{} was removed from the academy.", u.display_name()),
+            )));
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    let loaded = move || data.get().and_then(|r| r.ok());
+    let pages = Signal::derive(move || loaded().map(|p: Page<_>| p.pages()).unwrap_or(1));
+    let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
+    view! {
+        <ListControls search page pages total placeholder="Search learners by name or email"/>
+        {move || notice.get().map(|(ok, text)| view! {
+            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="learners-notice">{text}</div>
+        })}
+        <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() => view! {
+                    <section class="empty-state">
+                        <h2>"No learners yet"</h2>
+                        <p>"Learners appear here once they accept their invitation. Use \"Invite Learners\" to invite the first ones."</p>
+                    </section>
+                }.into_any(),
+                Ok(p) if p.rows.is_empty() => view! { <p class="empty-inline">"No learner matches your search."</p> }.into_any(),
+                Ok(p) => view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="learners-table">
+                            <thead><tr>
+                                <th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Teams"</th><th>"Registered"</th><th>"Last sign-in"</th>
+                                <th><span class="sr-only">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove confirming/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    {move || plan.get().and_then(|p| p.unavailable_reason(Role::LearnerAdmin)).map(|why| view! {
+                        <p class="muted small">{why}" The Owner changes the plan in Settings."</p>
+                    })}
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LearnerRow(
+    learner: LearnerView,
+    plan: Signal<Option<Plan>>,
+    me: Signal<Option<i64>>,
+    change: ServerAction<ChangeLearnerRole>,
+    remove: ServerAction<RemoveLearner>,
+    confirming: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let id = learner.id;
+    let current = learner.role;
+    let name = {
+        let full = format!("{} {}", learner.first_name, learner.last_name);
+        let full = full.trim();
+        if full.is_empty() {
+            learner.email.clone()
+        } else {
+            full.to_string()
+        }
+    };
+    let own = move || me.get() == Some(id);
+    let busy = move || change.pending().get() || remove.pending().get();
+    let role_label = format!("Role of {name}");
+    let confirm_text = format!("Remove {name} from the academy?");
+    let remove_label = format!("Remove {name}");
+    view! {
+        <tr data-testid="learner-row" data-email=learner.email.clone()>
+            <td>{name.clone()}</td>
+            <td>{learner.email.clone()}</td>
+            <td>
+                <select aria-label=role_label data-testid="role-select" disabled=move || own() || busy()
+                    on:change=move |ev| {
+                        if let Ok(role) = Role::parse(&event_target_value(&ev)) {
+                            change.dispatch(ChangeLearnerRole { user_id: id, role });
+                        }
+                    }>
+                    {LEARNER_ROLES.into_iter().map(|r| {
+                        let reason = move || plan.get().and_then(|p| p.unavailable_reason(r));
+                        view! {
+                            <option value=r.as_str() selected=r == current
+                                disabled=move || r != current && reason().is_some()
+                                title=reason>{r.label()}</option>
+                        }
+                    }).collect_view()}
+                </select>
+            </td>
+            <td>{learner.teams.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</td>
+            <td>{format::date(learner.registered_at)}</td>
+            <td>{learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
+            <td class="actions">
+                {move || if own() {
+                    ().into_any()
+                } else if confirming.get() == Some(id) {
+                    view! {
+                        <span role="group" aria-label=confirm_text.clone()>
+                            <span>{confirm_text.clone()}" "</span>
+                            <button type="button" class="link-button danger" disabled=busy
+                                on:click=move |_| { remove.dispatch(RemoveLearner { user_id: id }); }>"Yes, remove"</button>
+                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        </span>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="link-button danger" aria-label=remove_label.clone()
+                            on:click=move |_| confirming.set(Some(id))>"Remove"</button>
+                    }.into_any()
+                }}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,312 @@
+use sqlx::{Any, Executor, FromRow};
+
+use super::teams::placeholders;
+use crate::domain::{invite::InviteSource, role::Role};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InviteRow {
+    pub id: i64,
+    pub academy_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub send_email: i64,
+    pub status: String,
+    pub email_status: String,
+    pub email_error: Option<String>,
+    pub source: String,
+    pub invited_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+pub const COLUMNS: &str = "id, academy_id, email, first_name, last_name, role, send_email, status, email_status, \
+     email_error, source, invited_by, created_at, updated_at, expires_at, accepted_at";
+
+pub struct NewInvite<'a> {
+    pub academy_id: i64,
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: Role,
+    pub send_email: bool,
+    pub source: InviteSource,
+    pub invited_by: i64,
+    pub expires_at: i64,
+}
+
+pub async fn pending_by_email<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+) -> Result<Option<InviteRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM invites WHERE academy_id = $1 AND email = $2 AND status = 'pending'"
+    )))
+    .bind(academy_id)
+    .bind(email)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+) -> Result<Option<InviteRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM invites WHERE academy_id = $1 AND id = $2"
+    )))
+    .bind(academy_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+#[tracing::instrument(skip(ex, invite), fields(academy_id = invite.academy_id))]
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    invite: &NewInvite<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, email_status, \
+         source, invited_by, created_at, updated_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $10, $11) RETURNING id",
+    )
+    .bind(invite.academy_id)
+    .bind(invite.email)
+    .bind(invite.first_name)
+    .bind(invite.last_name)
+    .bind(invite.role.as_str())
+    .bind(i64::from(invite.send_email))
+    .bind(if invite.send_email { "queued" } else { "not_requested" })
+    .bind(invite.source.as_str())
+    .bind(invite.invited_by)
+    .bind(now)
+    .bind(invite.expires_at)
+    .fetch_one(ex)
+    .await
+}
+
+/// Renews a pending invite with what the admin typed this time.
+pub async fn update_pending<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    first_name: &str,
+    last_name: &str,
+    role: Role,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invites SET first_name = $1, last_name = $2, role = $3, expires_at = $4, updated_at = $5 \
+         WHERE id = $6 AND status = 'pending'",
+    )
+    .bind(first_name)
+    .bind(last_name)
+    .bind(role.as_str())
+    .bind(expires_at)
+    .bind(now)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_email_status<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    status: &str,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invites SET email_status = $1, email_error = $2 WHERE id = $3")
+        .bind(status)
+        .bind(error)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+pub async fn extend<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invites SET expires_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(expires_at)
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Pending → revoked. False when it was no longer pending.
+pub async fn revoke<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE invites SET status = 'revoked', updated_at = $1 WHERE academy_id = $2 AND id = $3 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(academy_id)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Pending → accepted by `user_id`. False when it was no longer pending.
+pub async fn accept<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE invites SET status = 'accepted', accepted_at = $1, updated_at = $1, user_id = $2 \
+         WHERE id = $3 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_teams(
+    tx: &mut sqlx::AnyConnection,
+    invite_id: i64,
+    team_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM invite_teams WHERE invite_id = $1")
+        .bind(invite_id)
+        .execute(&mut *tx)
+        .await?;
+    if team_ids.is_empty() {
+        return Ok(());
+    }
+    let values = (0..team_ids.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO invite_teams (invite_id, team_id) VALUES {values}"
+    )))
+    .bind(invite_id);
+    for id in team_ids {
+        q = q.bind(*id);
+    }
+    q.execute(&mut *tx).await?;
+    Ok(())
+}
+
+pub async fn team_ids<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    invite_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT team_id FROM invite_teams WHERE invite_id = $1")
+        .bind(invite_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// Team names per invite for a page of invites: `(invite_id, name)`.
+pub async fn team_names_for<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    invite_ids: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if invite_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT it.invite_id, t.name FROM invite_teams it JOIN teams t ON t.id = it.team_id \
+         WHERE it.invite_id IN ({}) ORDER BY lower(t.name)",
+        placeholders(1, invite_ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in invite_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(ex).await
+}
+
+// ---- tokens ----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub academy_id: i64,
+    pub invite_id: i64,
+    pub salt: String,
+    pub expires_at: i64,
+}
+
+pub async fn insert_token<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    invite_id: i64,
+    salt: &str,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO invite_tokens (academy_id, invite_id, salt, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(academy_id)
+    .bind(invite_id)
+    .bind(salt)
+    .bind(token_hash)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(ex)
+    .await
+}
+
+pub async fn token_by_hash<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<TokenRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(ex)
+        .await
+}
+
+pub async fn token_by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<TokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The newest link of an invite (the one "Copy invite link" gives).
+pub async fn latest_token<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    invite_id: i64,
+) -> Result<Option<TokenRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE invite_id = $1 \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(invite_id)
+    .fetch_optional(ex)
+    .await
+}

@@ -1,0 +1,155 @@
+//! The admin's paged lists (Invites, All Learners): one query for the page, one for the total, and one
+//! for the page's team names — never a query per row.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::teams::placeholders;
+
+pub const PER_PAGE: u32 = 25;
+
+/// `%text%` for LIKE, with LIKE's wildcards in the text taken literally.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InviteListRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub status: String,
+    pub email_status: String,
+    pub email_error: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub inviter_first: Option<String>,
+    pub inviter_last: Option<String>,
+}
+
+fn invite_filter_sql(filter: &str) -> &'static str {
+    match filter {
+        "invited" => " AND i.status = 'pending' AND i.expires_at > $3",
+        "accepted" => " AND i.status = 'accepted' AND $3 = $3",
+        "expired" => " AND i.status = 'pending' AND i.expires_at <= $3",
+        "revoked" => " AND i.status = 'revoked' AND $3 = $3",
+        "email_failed" => " AND i.email_status IN ('failed', 'retrying') AND $3 = $3",
+        _ => " AND $3 = $3",
+    }
+}
+
+const SEARCH_SQL: &str = " AND ($2 = '%%' OR lower(i.email) LIKE $2 ESCAPE '\\' OR lower(i.first_name) LIKE $2 ESCAPE '\\' \
+     OR lower(i.last_name) LIKE $2 ESCAPE '\\')";
+
+pub async fn invites_page<'c, E>(
+    ex: E,
+    academy_id: i64,
+    search: &str,
+    filter: &str,
+    now: i64,
+    page: u32,
+) -> Result<(Vec<InviteListRow>, i64), sqlx::Error>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let pattern = like_pattern(search);
+    let condition = format!("i.academy_id = $1{SEARCH_SQL}{}", invite_filter_sql(filter));
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM invites i WHERE {condition}"
+    )))
+    .bind(academy_id)
+    .bind(&pattern)
+    .bind(now)
+    .fetch_one(ex)
+    .await?;
+    let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.email_status, i.email_error, \
+         i.created_at, i.expires_at, u.first_name AS inviter_first, u.last_name AS inviter_last \
+         FROM invites i LEFT JOIN users u ON u.id = i.invited_by \
+         WHERE {condition} ORDER BY i.id DESC LIMIT $4 OFFSET $5"
+    )))
+    .bind(academy_id)
+    .bind(&pattern)
+    .bind(now)
+    .bind(i64::from(PER_PAGE))
+    .bind(offset)
+    .fetch_all(ex)
+    .await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LearnerListRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+const LEARNER_ROLES_SQL: &str = "('learner', 'learner_analyst', 'learner_admin')";
+
+pub async fn learners_page<'c, E>(
+    ex: E,
+    academy_id: i64,
+    search: &str,
+    page: u32,
+) -> Result<(Vec<LearnerListRow>, i64), sqlx::Error>
+where
+    E: Executor<'c, Database = Any> + Copy,
+{
+    let pattern = like_pattern(search);
+    let condition = format!(
+        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL} AND i.status = 'active'{}",
+        SEARCH_SQL
+    );
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM users i WHERE {condition}"
+    )))
+    .bind(academy_id)
+    .bind(&pattern)
+    .fetch_one(ex)
+    .await?;
+    let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.created_at, i.last_sign_in_at FROM users i \
+         WHERE {condition} ORDER BY i.id DESC LIMIT $3 OFFSET $4"
+    )))
+    .bind(academy_id)
+    .bind(&pattern)
+    .bind(i64::from(PER_PAGE))
+    .bind(offset)
+    .fetch_all(ex)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Team names for a page of users: `(user_id, name)`.
+pub async fn team_names_for_users<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_ids: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if user_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT m.user_id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id \
+         WHERE m.user_id IN ({}) ORDER BY lower(t.name)",
+        placeholders(1, user_ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in user_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(ex).await
+}

@@ -1,0 +1,107 @@
+//! The invitation email, rendered at send time from the outbox row (the link is derived from the
+//! server secret then, so the database never holds a working link).
+
+use crate::{
+    domain::invite::InviteState,
+    error::AppError,
+    server::{mail::message::OutgoingEmail, repo, services::invites::join_link, state::AppState},
+};
+
+pub struct RenderedInvite {
+    pub invite_id: i64,
+    pub email: OutgoingEmail,
+}
+
+/// A date people read: "12 December 2026".
+pub fn human_date(ms: i64) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `None` when there is nothing to send any more (the invitation was accepted or revoked meanwhile).
+pub async fn render(
+    state: &AppState,
+    token_id: i64,
+    message_id: &str,
+) -> Result<Option<RenderedInvite>, AppError> {
+    let Some(token) = repo::invites::token_by_id(&state.db.pool, token_id).await? else {
+        return Ok(None);
+    };
+    let Some(invite) =
+        repo::invites::by_id(&state.db.pool, token.academy_id, token.invite_id).await?
+    else {
+        return Ok(None);
+    };
+    if InviteState::parse(&invite.status) != InviteState::Pending {
+        return Ok(None);
+    }
+    let Some(academy) = repo::academies::by_id(&state.db.pool, token.academy_id).await? else {
+        return Ok(None);
+    };
+    let inviter = match invite.invited_by {
+        Some(id) => repo::users::by_id(&state.db.pool, academy.id, id)
+            .await?
+            .map(|u| u.view().display_name()),
+        None => None,
+    }
+    .unwrap_or_else(|| "Your administrator".to_string());
+    let link = join_link(state, &academy.slug, &token.salt);
+    let expires = human_date(token.expires_at);
+    let greeting = if invite.first_name.is_empty() {
+        "Hello".to_string()
+    } else {
+        format!("Hello {}", invite.first_name)
+    };
+    let subject = format!("{inviter} invited you to {}", academy.name);
+    let text = format!(
+        "{greeting},\n\n{inviter} invited you to join {academy} on Shoal.\n\nOpen this link to choose your password and join:\n{link}\n\nThe link works until {expires} (UTC). If it has expired, ask {inviter} for a new invitation.\n\nYour login will be this email address: {email}\n",
+        academy = academy.name,
+        email = invite.email,
+    );
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f1d2e;line-height:1.5\">\
+         <p>{greeting},</p><p><strong>{inviter}</strong> invited you to join <strong>{academy}</strong> on Shoal.</p>\
+         <p><a href=\"{link}\" style=\"display:inline-block;background:#0b6e99;color:#fff;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600\">Join {academy}</a></p>\
+         <p style=\"font-size:14px;color:#4a5a6d\">Or copy this link into your browser:<br>{link}</p>\
+         <p style=\"font-size:14px;color:#4a5a6d\">The link works until {expires} (UTC). Your login will be {email}.</p></body></html>",
+        greeting = escape_html(&greeting),
+        inviter = escape_html(&inviter),
+        academy = escape_html(&academy.name),
+        link = escape_html(&link),
+        email = escape_html(&invite.email),
+    );
+    let to_name = format!("{} {}", invite.first_name, invite.last_name)
+        .trim()
+        .to_string();
+    Ok(Some(RenderedInvite {
+        invite_id: invite.id,
+        email: OutgoingEmail {
+            to_email: invite.email,
+            to_name,
+            subject,
+            text,
+            html,
+            message_id: message_id.to_string(),
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_like_people_write_them() {
+        assert_eq!(human_date(1_796_083_200_000), "1 December 2026");
+    }
+}

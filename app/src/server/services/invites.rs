@@ -1,0 +1,364 @@
+//! Inviting people and renewing, revoking and resending invitations. The form, CSV imports, teams
+//! and the API all come through `invite`, so one rule holds everywhere.
+
+use crate::{
+    domain::{
+        invite::{
+            DAY_MS, DEFAULT_EXPIRY_DAYS, EmailStatus, InviteSource, Invitee, InviteeInput,
+            MAX_FORM_ROWS,
+        },
+        role::{LEARNER_ROLES, Plan, Role},
+    },
+    error::AppError,
+    model::{InviteOutcome, InviteResult},
+    server::{
+        auth::SessionUser,
+        db::{Tx, is_unique_violation, now_ms},
+        repo::{self, academies::AcademyRow},
+        state::AppState,
+        tokens,
+    },
+};
+
+pub struct InviteRequest {
+    pub people: Vec<InviteeInput>,
+    pub role: Role,
+    pub team_ids: Vec<i64>,
+    pub send_email: bool,
+    pub source: InviteSource,
+}
+
+pub fn expiry_from(now: i64) -> i64 {
+    now + DEFAULT_EXPIRY_DAYS * DAY_MS
+}
+
+/// Checks what applies to the whole request: the role (and the plan), the teams, the size.
+async fn check_request(
+    state: &AppState,
+    academy: &AcademyRow,
+    req: &InviteRequest,
+    max_rows: usize,
+) -> Result<Vec<i64>, AppError> {
+    if !LEARNER_ROLES.contains(&req.role) {
+        return Err(AppError::invalid(
+            "role",
+            "Invite learners as Learner, Learner-Analyst or Learner-Admin.",
+        ));
+    }
+    let plan: Plan = academy.plan.parse().unwrap_or(Plan::Starter);
+    if let Some(reason) = plan.unavailable_reason(req.role) {
+        return Err(AppError::invalid("role", reason));
+    }
+    if req.people.is_empty() {
+        return Err(AppError::invalid(
+            "people",
+            "Add at least one person to invite.",
+        ));
+    }
+    if req.people.len() > max_rows {
+        return Err(AppError::PayloadTooLarge(format!(
+            "At most {max_rows} people per invitation; use \"Upload CSV File\" for more."
+        )));
+    }
+    let mut team_ids = req.team_ids.clone();
+    team_ids.sort_unstable();
+    team_ids.dedup();
+    let found = repo::teams::existing_ids(&state.db.pool, academy.id, &team_ids).await?;
+    if found.len() != team_ids.len() {
+        return Err(AppError::invalid(
+            "teams",
+            "One of the chosen teams no longer exists. Reload the page and choose again.",
+        ));
+    }
+    Ok(team_ids)
+}
+
+/// Invites everyone in `req`; every person gets a result, and one bad row never blocks the others.
+pub async fn invite(
+    state: &AppState,
+    actor: &SessionUser,
+    academy: &AcademyRow,
+    req: &InviteRequest,
+) -> Result<Vec<InviteResult>, AppError> {
+    let team_ids = check_request(state, academy, req, MAX_FORM_ROWS).await?;
+    let mut results = Vec::with_capacity(req.people.len());
+    let mut seen = std::collections::HashSet::new();
+    for person in &req.people {
+        let email = person.email.trim().to_string();
+        let outcome = match person.parse() {
+            Err(message) => InviteOutcome::Invalid { message },
+            Ok(p) if !seen.insert(p.email.as_str().to_string()) => InviteOutcome::Invalid {
+                message: "This address is already in the list above.".into(),
+            },
+            Ok(p) => match invite_one(state, actor.user.id, academy.id, &p, req, &team_ids).await {
+                Ok(outcome) => outcome,
+                Err(e) => InviteOutcome::Invalid {
+                    message: e.to_string(),
+                },
+            },
+        };
+        results.push(InviteResult { email, outcome });
+    }
+    state.outbox_wakeup.notify_one();
+    Ok(results)
+}
+
+async fn invite_one(
+    state: &AppState,
+    actor_id: i64,
+    academy_id: i64,
+    p: &Invitee,
+    req: &InviteRequest,
+    team_ids: &[i64],
+) -> Result<InviteOutcome, AppError> {
+    let email = p.email.as_str();
+    // A concurrent request may create the same pending invite between our look and our insert: the
+    // unique index refuses the second, and the retry finds the first and updates it.
+    for _ in 0..3 {
+        let now = now_ms();
+        let expires_at = expiry_from(now);
+        let mut tx = state.db.write().await?;
+        if let Some(user) = repo::users::by_email(&mut *tx, academy_id, email).await? {
+            let mut added = 0;
+            for team in team_ids {
+                if repo::teams::add_member(&mut *tx, academy_id, *team, user.id, now).await? {
+                    added += 1;
+                }
+            }
+            if added > 0 {
+                repo::audit::record(
+                    &mut *tx,
+                    academy_id,
+                    Some(actor_id),
+                    "learner.added_to_teams",
+                    email,
+                    now,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            return Ok(InviteOutcome::AlreadyLearner {
+                added_to_teams: added,
+            });
+        }
+        if let Some(existing) = repo::invites::pending_by_email(&mut *tx, academy_id, email).await?
+        {
+            repo::invites::update_pending(
+                &mut *tx,
+                existing.id,
+                p.first_name.as_str(),
+                &p.last_name,
+                req.role,
+                expires_at,
+                now,
+            )
+            .await?;
+            repo::invites::set_teams(&mut tx, existing.id, team_ids).await?;
+            issue_link(
+                state,
+                &mut tx,
+                academy_id,
+                existing.id,
+                email,
+                expires_at,
+                req.send_email,
+                now,
+            )
+            .await?;
+            repo::audit::record(
+                &mut *tx,
+                academy_id,
+                Some(actor_id),
+                "invite.renewed",
+                email,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(InviteOutcome::AlreadyInvited {
+                invite_id: existing.id,
+            });
+        }
+        let new = repo::invites::NewInvite {
+            academy_id,
+            email,
+            first_name: p.first_name.as_str(),
+            last_name: &p.last_name,
+            role: req.role,
+            send_email: req.send_email,
+            source: req.source,
+            invited_by: actor_id,
+            expires_at,
+        };
+        let id = match repo::invites::insert(&mut *tx, &new, now).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        repo::invites::set_teams(&mut tx, id, team_ids).await?;
+        issue_link(
+            state,
+            &mut tx,
+            academy_id,
+            id,
+            email,
+            expires_at,
+            req.send_email,
+            now,
+        )
+        .await?;
+        repo::audit::record(
+            &mut *tx,
+            academy_id,
+            Some(actor_id),
+            "invite.created",
+            email,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(InviteOutcome::Invited { invite_id: id });
+    }
+    Err(AppError::Conflict {
+        message: "This address is being invited by someone else right now; try again.".into(),
+        field: None,
+    })
+}
+
+/// A new link for the invite (older links keep working until their own expiry) and, when asked, its
+/// email in the outbox — in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn issue_link(
+    state: &AppState,
+    tx: &mut Tx,
+    academy_id: i64,
+    invite_id: i64,
+    email: &str,
+    expires_at: i64,
+    send_email: bool,
+    now: i64,
+) -> Result<(), AppError> {
+    let salt = tokens::new_salt();
+    let token = tokens::derive_token(&state.settings.secret, &salt);
+    let hash = tokens::token_hash(&state.settings.secret, &token);
+    let token_id = repo::invites::insert_token(
+        &mut **tx, academy_id, invite_id, &salt, &hash, now, expires_at,
+    )
+    .await?;
+    if send_email {
+        let message_id = format!("invite-{invite_id}-{token_id}@{}", state.settings.host());
+        repo::outbox::enqueue(
+            &mut **tx,
+            academy_id,
+            "invite",
+            token_id,
+            email,
+            &message_id,
+            now,
+        )
+        .await?;
+        repo::invites::set_email_status(&mut **tx, invite_id, EmailStatus::Queued.as_str(), None)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn pending_invite(
+    state: &AppState,
+    academy_id: i64,
+    invite_id: i64,
+) -> Result<repo::invites::InviteRow, AppError> {
+    let invite = repo::invites::by_id(&state.db.pool, academy_id, invite_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This invitation does not exist.".into()))?;
+    match invite.status.as_str() {
+        "pending" => Ok(invite),
+        "accepted" => Err(AppError::Conflict {
+            message: format!("{} has already accepted this invitation.", invite.email),
+            field: None,
+        }),
+        _ => Err(AppError::Conflict {
+            message: "This invitation was revoked. Invite the person again instead.".into(),
+            field: None,
+        }),
+    }
+}
+
+/// Sends the invitation again with a fresh link and a new expiry; older links keep working until
+/// their own expiry.
+pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {
+    let invite = pending_invite(state, actor.academy_id, invite_id).await?;
+    let now = now_ms();
+    let expires_at = expiry_from(now);
+    let mut tx = state.db.write().await?;
+    repo::invites::extend(&mut *tx, invite.id, expires_at, now).await?;
+    issue_link(
+        state,
+        &mut tx,
+        actor.academy_id,
+        invite.id,
+        &invite.email,
+        expires_at,
+        true,
+        now,
+    )
+    .await?;
+    repo::audit::record(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "invite.resent",
+        &invite.email,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox_wakeup.notify_one();
+    Ok(())
+}
+
+pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {
+    let invite = pending_invite(state, actor.academy_id, invite_id).await?;
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    if !repo::invites::revoke(&mut *tx, actor.academy_id, invite.id, now).await? {
+        return Err(AppError::Conflict {
+            message: "This invitation changed meanwhile; reload the page.".into(),
+            field: None,
+        });
+    }
+    repo::audit::record(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "invite.revoked",
+        &invite.email,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The newest working link of a pending invitation, for the admin to send another way.
+pub async fn link(
+    state: &AppState,
+    actor: &SessionUser,
+    slug: &str,
+    invite_id: i64,
+) -> Result<String, AppError> {
+    let invite = pending_invite(state, actor.academy_id, invite_id).await?;
+    let token = repo::invites::latest_token(&state.db.pool, invite.id)
+        .await?
+        .filter(|t| t.expires_at > now_ms())
+        .ok_or_else(|| AppError::Conflict {
+            message: "This invitation has expired. Use Resend to make a new link.".into(),
+            field: None,
+        })?;
+    Ok(join_link(state, slug, &token.salt))
+}
+
+pub fn join_link(state: &AppState, slug: &str, salt: &str) -> String {
+    let token = tokens::derive_token(&state.settings.secret, salt);
+    state.settings.link(&format!("/a/{slug}/join/{token}"))
+}

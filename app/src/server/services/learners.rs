@@ -1,0 +1,118 @@
+//! The All Learners tab's actions: changing a learner's role and removing a learner from the academy.
+//! Staff (Owner, Administrator) are out of reach here; they are managed in Settings → Admins.
+
+use crate::{
+    domain::role::Role,
+    error::AppError,
+    model::UserView,
+    server::{
+        auth::SessionUser,
+        db::{Tx, now_ms},
+        repo::{self, users::UserRow},
+        state::AppState,
+    },
+};
+
+pub const STAFF_ELSEWHERE: &str = "Staff are managed in Settings → Admins.";
+
+/// The learner `user_id` of the caller's academy. Someone of another academy is "not found" exactly
+/// like someone who does not exist, so ids reveal nothing about other academies.
+async fn learner_of_academy(
+    tx: &mut Tx,
+    academy_id: i64,
+    user_id: i64,
+) -> Result<UserRow, AppError> {
+    let user = repo::users::by_id(&mut **tx, academy_id, user_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "This learner is no longer in the academy. Reload the page to see the current list."
+                    .into(),
+            )
+        })?;
+    if user.role().is_staff() {
+        return Err(AppError::Forbidden(STAFF_ELSEWHERE.into()));
+    }
+    Ok(user)
+}
+
+/// Gives a learner another learner role (Learner, Learner-Analyst, Learner-Admin), if the academy's
+/// plan offers it. Returns the learner as they are now.
+pub async fn change_role(
+    state: &AppState,
+    actor: &SessionUser,
+    user_id: i64,
+    role: Role,
+) -> Result<UserView, AppError> {
+    if role.is_staff() {
+        return Err(AppError::invalid("role", STAFF_ELSEWHERE));
+    }
+    if user_id == actor.user.id {
+        return Err(AppError::Forbidden(
+            "You can't change your own role; ask another administrator.".into(),
+        ));
+    }
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let user = learner_of_academy(&mut tx, actor.academy_id, user_id).await?;
+    let plan = repo::academies::lock_plan(&mut *tx, actor.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if let Some(reason) = plan.unavailable_reason(role) {
+        return Err(AppError::invalid("role", reason));
+    }
+    let old = user.role();
+    if old != role {
+        repo::users::set_role(&mut *tx, actor.academy_id, user.id, role).await?;
+        repo::audit::record_with_detail(
+            &mut *tx,
+            actor.academy_id,
+            Some(actor.user.id),
+            "learner.role_changed",
+            &user.email,
+            &format!("{} → {}", old.as_str(), role.as_str()),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(UserView {
+        role,
+        ..user.view()
+    })
+}
+
+/// Removes a learner from the academy: their account, sessions (they are signed out at once) and team
+/// memberships go; invitations keep their history without the link to the account. Returns who
+/// was removed.
+pub async fn remove(
+    state: &AppState,
+    actor: &SessionUser,
+    user_id: i64,
+) -> Result<UserView, AppError> {
+    if user_id == actor.user.id {
+        return Err(AppError::Forbidden(
+            "You can't remove yourself from the academy.".into(),
+        ));
+    }
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let user = learner_of_academy(&mut tx, actor.academy_id, user_id).await?;
+    if !repo::users::delete(&mut tx, actor.academy_id, user.id).await? {
+        return Err(AppError::NotFound(
+            "This learner is no longer in the academy.".into(),
+        ));
+    }
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "learner.removed",
+        &user.email,
+        user.role().as_str(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user.view())
+}

@@ -1,0 +1,125 @@
+//! The admin's Invites and All Learners tabs.
+
+use std::collections::HashMap;
+
+use crate::{
+    domain::{
+        invite::{EmailStatus, InviteState, Progress},
+        role::Role,
+    },
+    error::AppError,
+    model::{InviteView, LearnerView, ListQuery, Page, TeamView},
+    server::{
+        auth::SessionUser,
+        db::now_ms,
+        repo::{self, lists::PER_PAGE},
+        state::AppState,
+    },
+};
+
+fn group(pairs: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
+    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, name) in pairs {
+        map.entry(id).or_default().push(name);
+    }
+    map
+}
+
+pub async fn invites(
+    state: &AppState,
+    actor: &SessionUser,
+    q: &ListQuery,
+) -> Result<Page<InviteView>, AppError> {
+    let now = now_ms();
+    let page = q.page.max(1);
+    let (rows, total) = repo::lists::invites_page(
+        &state.db.pool,
+        actor.academy_id,
+        &q.search,
+        &q.filter,
+        now,
+        page,
+    )
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut teams = group(repo::invites::team_names_for(&state.db.pool, &ids).await?);
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let invited_by = format!(
+                "{} {}",
+                r.inviter_first.unwrap_or_default(),
+                r.inviter_last.unwrap_or_default()
+            )
+            .trim()
+            .to_string();
+            InviteView {
+                id: r.id,
+                teams: teams.remove(&r.id).unwrap_or_default(),
+                role: r.role.parse().unwrap_or(Role::Learner),
+                invited_at: r.created_at,
+                invited_by: if invited_by.is_empty() {
+                    "—".into()
+                } else {
+                    invited_by
+                },
+                expires_at: r.expires_at,
+                email_status: EmailStatus::parse(&r.email_status),
+                email_error: r.email_error,
+                progress: Progress::of(InviteState::parse(&r.status), r.expires_at, now),
+                email: r.email,
+                first_name: r.first_name,
+                last_name: r.last_name,
+            }
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+pub async fn learners(
+    state: &AppState,
+    actor: &SessionUser,
+    q: &ListQuery,
+) -> Result<Page<LearnerView>, AppError> {
+    let page = q.page.max(1);
+    let (rows, total) =
+        repo::lists::learners_page(&state.db.pool, actor.academy_id, &q.search, page).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut teams = group(repo::lists::team_names_for_users(&state.db.pool, &ids).await?);
+    let rows = rows
+        .into_iter()
+        .map(|r| LearnerView {
+            id: r.id,
+            teams: teams.remove(&r.id).unwrap_or_default(),
+            role: r.role.parse().unwrap_or(Role::Learner),
+            registered_at: r.created_at,
+            last_sign_in_at: r.last_sign_in_at,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+        })
+        .collect();
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+pub async fn teams(state: &AppState, actor: &SessionUser) -> Result<Vec<TeamView>, AppError> {
+    Ok(repo::teams::list(&state.db.pool, actor.academy_id)
+        .await?
+        .into_iter()
+        .map(|t| TeamView {
+            id: t.id,
+            name: t.name,
+            color: t.color,
+        })
+        .collect())
+}

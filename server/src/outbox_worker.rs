@@ -1,0 +1,282 @@
+//! The email outbox worker: claims due messages with a lease, renders and sends them, and records the
+//! outcome — retrying with capped exponential backoff and jitter, giving up after `max_attempts`.
+//! Safe with several server processes on one database: a claimed row is leased to one worker, and a
+//! worker that dies leaves its rows to be taken over when the lease runs out.
+
+use std::{sync::Arc, time::Duration};
+
+use app::{
+    domain::invite::EmailStatus,
+    error::AppError,
+    server::{
+        db::now_ms,
+        mail::mailer::Mailer,
+        repo::{self, outbox::OutboxRow},
+        services::{invite_email, signup_email},
+        state::AppState,
+    },
+};
+use tokio::task::JoinSet;
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Messages claimed at once.
+    pub batch: i64,
+    /// Messages sent at once.
+    pub concurrency: usize,
+    /// How long a claim holds before another worker may take the message over.
+    pub lease_ms: i64,
+    pub max_attempts: i64,
+    pub base_backoff_ms: i64,
+    pub max_backoff_ms: i64,
+    /// Longest sleep when idle (a new message wakes the worker at once in this process).
+    pub idle_poll_ms: i64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            batch: 64,
+            concurrency: 16,
+            lease_ms: 120_000,
+            max_attempts: 8,
+            base_backoff_ms: 30_000,
+            max_backoff_ms: 3_600_000,
+            idle_poll_ms: 2_000,
+        }
+    }
+}
+
+impl WorkerConfig {
+    /// Delay before attempt `attempts + 1`: base·2^(attempts−1), capped, ±20 % jitter.
+    pub fn backoff_ms(&self, attempts: i64) -> i64 {
+        let exp = (attempts - 1).clamp(0, 30) as u32;
+        let raw = self
+            .base_backoff_ms
+            .saturating_mul(1_i64 << exp)
+            .min(self.max_backoff_ms);
+        let jitter = 0.8 + rand::random::<f64>() * 0.4;
+        ((raw as f64) * jitter) as i64
+    }
+}
+
+pub struct Worker {
+    pub state: AppState,
+    pub mailer: Mailer,
+    pub config: WorkerConfig,
+    /// Identifies this worker's leases.
+    pub owner: String,
+}
+
+impl Worker {
+    pub fn new(state: AppState, mailer: Mailer, config: WorkerConfig) -> Arc<Worker> {
+        let bytes: [u8; 6] = rand::random();
+        Arc::new(Worker {
+            state,
+            mailer,
+            config,
+            owner: format!("worker-{}", hex::encode(bytes)),
+        })
+    }
+
+    /// Runs until the process ends.
+    pub fn spawn(self: Arc<Self>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            tracing::info!(owner = %self.owner, mailer = %self.mailer.describe(), "email outbox worker started");
+            loop {
+                match self.run_once().await {
+                    Ok(n) if n > 0 => continue,
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "email outbox: a round failed; trying again shortly")
+                    }
+                }
+                let wait = self.idle_wait().await;
+                tokio::select! {
+                    _ = self.state.outbox_wakeup.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+        })
+    }
+
+    async fn idle_wait(&self) -> Duration {
+        let cap = self.config.idle_poll_ms;
+        let due = repo::outbox::next_due(&self.state.db.pool)
+            .await
+            .ok()
+            .flatten();
+        let ms = due.map_or(cap, |t| (t - now_ms()).clamp(10, cap));
+        Duration::from_millis(ms as u64)
+    }
+
+    /// Claims one batch and handles it; returns how many messages it handled.
+    pub async fn run_once(self: &Arc<Self>) -> Result<usize, AppError> {
+        let now = now_ms();
+        let rows = {
+            let mut tx = self.state.db.write().await?;
+            let rows = repo::outbox::claim(
+                &mut *tx,
+                &self.owner,
+                now,
+                now + self.config.lease_ms,
+                self.config.batch,
+            )
+            .await?;
+            tx.commit().await?;
+            rows
+        };
+        let n = rows.len();
+        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
+        let mut set = JoinSet::new();
+        for row in rows {
+            let worker = self.clone();
+            let permit = permits
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(AppError::internal)?;
+            set.spawn(async move {
+                let _permit = permit;
+                if let Err(e) = worker.deliver(&row).await {
+                    tracing::warn!(outbox_id = row.id, error = %e, "email outbox: could not record an outcome");
+                }
+            });
+        }
+        while set.join_next().await.is_some() {}
+        Ok(n)
+    }
+
+    async fn deliver(&self, row: &OutboxRow) -> Result<(), AppError> {
+        let rendered = match row.kind.as_str() {
+            "invite" => invite_email::render(&self.state, row.ref_id, &row.message_id).await?,
+            "signup_code" => signup_email::render(&self.state, row.ref_id, &row.message_id)
+                .await?
+                .map(|email| invite_email::RenderedInvite {
+                    invite_id: 0,
+                    email,
+                }),
+            other => {
+                self.record(
+                    row,
+                    None,
+                    "failed",
+                    0,
+                    Some(&format!("unknown kind of email {other:?}")),
+                    None,
+                )
+                .await?;
+                return Ok(());
+            }
+        };
+        let Some(rendered) = rendered else {
+            // Accepted, revoked or replaced before the email went out: nothing to send.
+            self.record(row, None, "cancelled", 0, None, None).await?;
+            return Ok(());
+        };
+        // Only invitations have an "Email Status" to keep up to date.
+        let invite = (row.kind == "invite").then_some(rendered.invite_id);
+        match self.mailer.send(&rendered.email).await {
+            Ok(()) => {
+                let now = now_ms();
+                self.record(row, invite, "sent", now, None, Some(now))
+                    .await?;
+                tracing::info!(
+                    outbox_id = row.id,
+                    invite_id = rendered.invite_id,
+                    "invitation email sent"
+                );
+            }
+            Err(failure) if !failure.permanent && row.attempts < self.config.max_attempts => {
+                let next = now_ms() + self.config.backoff_ms(row.attempts);
+                let message = format!(
+                    "{} (attempt {} of {})",
+                    failure.message, row.attempts, self.config.max_attempts
+                );
+                self.record(row, invite, "retrying", next, Some(&message), None)
+                    .await?;
+                tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %failure.message, "invitation email will be retried");
+            }
+            Err(failure) => {
+                let message = if failure.permanent {
+                    failure.message.clone()
+                } else {
+                    format!(
+                        "{} (gave up after {} attempts)",
+                        failure.message, row.attempts
+                    )
+                };
+                self.record(row, invite, "failed", 0, Some(&message), None)
+                    .await?;
+                tracing::warn!(outbox_id = row.id, error = %failure.message, "invitation email failed");
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the outcome to the outbox row and the invite's "Email Status", together.
+    async fn record(
+        &self,
+        row: &OutboxRow,
+        invite_id: Option<i64>,
+        status: &str,
+        next_attempt_at: i64,
+        error: Option<&str>,
+        sent_at: Option<i64>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.state.db.write().await?;
+        let held = repo::outbox::finish(
+            &mut *tx,
+            row.id,
+            &self.owner,
+            status,
+            next_attempt_at,
+            error,
+            sent_at,
+        )
+        .await?;
+        if !held {
+            // The lease ran out and another worker owns the message now; its outcome wins.
+            return Ok(());
+        }
+        if let Some(invite_id) = invite_id {
+            let email_status = match status {
+                "sent" => EmailStatus::Sent,
+                "retrying" => EmailStatus::Retrying,
+                _ => EmailStatus::Failed,
+            };
+            repo::invites::set_email_status(&mut *tx, invite_id, email_status.as_str(), error)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_stops_at_the_cap_with_jitter() {
+        let c = WorkerConfig {
+            base_backoff_ms: 1000,
+            max_backoff_ms: 10_000,
+            ..WorkerConfig::default()
+        };
+        for (attempts, nominal) in [
+            (1, 1000),
+            (2, 2000),
+            (3, 4000),
+            (4, 8000),
+            (5, 10_000),
+            (40, 10_000),
+        ] {
+            let d = c.backoff_ms(attempts);
+            assert!(
+                d >= nominal * 8 / 10 && d <= nominal * 12 / 10,
+                "attempt {attempts}: {d}"
+            );
+        }
+    }
+}

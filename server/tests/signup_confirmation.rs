@@ -1,0 +1,202 @@
+//! "Require email confirmation when signing up without an invitation link": a code first, then the
+//! account.
+
+mod common;
+
+use std::time::Duration;
+
+use app::model::SignUpOutcome;
+use common::{TestApp, error_of, smtp_sink::SmtpSink};
+use serde_json::json;
+
+async fn invite_without_email(app: &TestApp, owner: &reqwest::Client, email: &str) {
+    let res = app
+        .call_json(
+            owner,
+            "invite_learners",
+            json!({"people": [{"email": email, "first_name": "Lea", "last_name": "Learner"}], "role": "learner", "team_ids": [], "send_email": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+fn sign_up_form(email: &str) -> [(&str, &str); 5] {
+    [
+        ("slug", "acme"),
+        ("email", email),
+        ("first_name", "Lea"),
+        ("last_name", ""),
+        ("password", "any password 123"),
+    ]
+}
+
+#[tokio::test]
+async fn sign_up_needs_no_code_while_the_setting_is_off() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    invite_without_email(&app, &owner, "lea@example.com").await;
+    let res = app
+        .call(&app.browser(), "sign_up", &sign_up_form("lea@example.com"))
+        .await;
+    assert_eq!(
+        res.json::<SignUpOutcome>().await.unwrap(),
+        SignUpOutcome::Done("/a/acme".into())
+    );
+}
+
+#[tokio::test]
+async fn with_the_setting_on_a_code_is_emailed_and_only_the_right_code_finishes_the_sign_up() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    assert_eq!(
+        app.call(&owner, "set_signup_confirmation", &[("on", "true")])
+            .await
+            .status(),
+        200
+    );
+    invite_without_email(&app, &owner, "lea@example.com").await;
+    let lea = app.browser();
+    let res = app
+        .call(&lea, "sign_up", &sign_up_form("lea@example.com"))
+        .await;
+    assert_eq!(
+        res.json::<SignUpOutcome>().await.unwrap(),
+        SignUpOutcome::ConfirmCode {
+            email: "lea@example.com".into()
+        }
+    );
+    let mail = sink.wait_for(1, Duration::from_secs(10)).await.remove(0);
+    let subject = mail.header("Subject").unwrap();
+    let code: String = subject.rsplit(": ").next().unwrap().trim().to_string();
+    assert_eq!(code.len(), 6, "{subject}");
+    assert!(mail.text_body().unwrap().contains(&code));
+    let code_row: String = sqlx::query_scalar("SELECT salt FROM signup_codes")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(!code_row.contains(&code), "the code is not stored");
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let res = app
+        .call(
+            &lea,
+            "confirm_sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "lea@example.com"),
+                ("code", wrong),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        error_of(res)
+            .await
+            .field_message("code")
+            .unwrap()
+            .contains("not right")
+    );
+    let res = app
+        .call(
+            &lea,
+            "confirm_sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "lea@example.com"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let accepted: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM invites WHERE status = 'accepted'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(accepted, 1);
+    assert!(
+        app.get(&lea, "/a/acme")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Welcome, Lea")
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_codes_end_the_pending_sign_up() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    app.call(&owner, "set_signup_confirmation", &[("on", "true")])
+        .await;
+    invite_without_email(&app, &owner, "lea@example.com").await;
+    let lea = app.browser();
+    app.call(&lea, "sign_up", &sign_up_form("lea@example.com"))
+        .await;
+    let mail = sink.wait_for(1, Duration::from_secs(10)).await.remove(0);
+    let code = mail
+        .header("Subject")
+        .unwrap()
+        .rsplit(": ")
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        app.call(
+            &lea,
+            "confirm_sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "lea@example.com"),
+                ("code", wrong),
+            ],
+        )
+        .await;
+    }
+    let res = app
+        .call(
+            &lea,
+            "confirm_sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "lea@example.com"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        error_of(res)
+            .await
+            .field_message("code")
+            .unwrap()
+            .contains("Too many")
+    );
+}
+
+#[tokio::test]
+async fn only_staff_change_the_confirmation_setting() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    invite_without_email(&app, &owner, "lea@example.com").await;
+    let lea = app.browser();
+    app.call(&lea, "sign_up", &sign_up_form("lea@example.com"))
+        .await;
+    assert_eq!(
+        app.call(&lea, "set_signup_confirmation", &[("on", "true")])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&app.browser(), "set_signup_confirmation", &[("on", "true")])
+            .await
+            .status(),
+        401
+    );
+}
