@@ -5,7 +5,7 @@ use leptos_router::{components::Outlet, hooks::use_params_map};
 
 use crate::{
     api::accounts::load_academy,
-    components::nav::AcademyResource,
+    components::nav::AcademyScope,
     error::AppError,
     pages::not_found::{ErrorPanel, NotFound},
 };
@@ -15,12 +15,11 @@ pub fn AcademyLayout() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let ctx = Resource::new(slug, load_academy);
-    provide_context(AcademyResource(ctx));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match ctx.await {
-                    Ok(_) => view! { <Outlet/> }.into_any(),
+                    Ok(c) => view! { <AcademyScope ctx=c><Outlet/></AcademyScope> }.into_any(),
                     Err(AppError::NotFound(m)) => view! { <NotFound message=m/> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }

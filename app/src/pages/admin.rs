@@ -47,9 +47,8 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="page-head">
             <h1>"Settings"</h1>
         </div>
-        <Suspense>
-            {move || Suspend::new(async move {
-                ctx.await.ok().map(|c| {
+        {
+                    let c = ctx;
                     let is_owner = c.viewer.user().is_some_and(|u| u.role == Role::Owner);
                     let plan = c.academy.plan;
                     view! {
@@ -84,9 +83,7 @@ pub fn SettingsPage() -> impl IntoView {
                         </section>
                         <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
                     }
-                })
-            })}
-        </Suspense>
+        }
         <p class="muted">"Visibility, API clients and notification settings will be managed here."</p>
     }
 }

@@ -13,20 +13,13 @@ use crate::{
 
 #[component]
 pub fn AdminShell() -> impl IntoView {
-    let ctx = use_academy();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) => match c.viewer.user().cloned() {
-                        Some(u) if u.role.can_view_statistics() => view! { <Shell ctx=c.clone() user=u/> }.into_any(),
-                        Some(_) => view! { <Redirect path=c.academy.home_path()/> }.into_any(),
-                        None => view! { <Redirect path=c.sign_in_again_path()/> }.into_any(),
-                    },
-                    Err(_) => ().into_any(),
-                }
-            })}
-        </Suspense>
+    let c = use_academy();
+    match c.viewer.user().cloned() {
+        Some(u) if u.role.can_view_statistics() => {
+            view! { <Shell ctx=c.clone() user=u/> }.into_any()
+        }
+        Some(_) => view! { <Redirect path=c.academy.home_path()/> }.into_any(),
+        None => view! { <Redirect path=c.sign_in_again_path()/> }.into_any(),
     }
 }
 
@@ -77,35 +70,18 @@ fn ViewAsLearnerButton() -> impl IntoView {
 #[component]
 pub fn RequireRole(
     allowed: fn(crate::domain::role::Role) -> bool,
-    children: ChildrenFn,
+    children: Children,
 ) -> impl IntoView {
-    let ctx = use_academy();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) => match c.viewer.user() {
-                        Some(u) if allowed(u.role) => children.read_value()().into_any(),
-                        _ => view! { <Redirect path=c.landing_path()/> }.into_any(),
-                    },
-                    Err(_) => ().into_any(),
-                }
-            })}
-        </Suspense>
+    let c = use_academy();
+    match c.viewer.user() {
+        Some(u) if allowed(u.role) => children().into_any(),
+        _ => view! { <Redirect path=c.landing_path()/> }.into_any(),
     }
 }
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    let ctx = use_academy();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                ctx.await.ok().map(|c| view! { <Redirect path=c.landing_path()/> })
-            })}
-        </Suspense>
-    }
+    view! { <Redirect path=use_academy().landing_path()/> }
 }
 
 /// Settings are for Owners and Administrators only.

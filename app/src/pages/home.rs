@@ -16,20 +16,13 @@ use crate::{
 
 #[component]
 pub fn AcademyHome() -> impl IntoView {
-    let ctx = use_academy();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) => match c.viewer.user().cloned() {
-                        Some(u) if u.role.is_staff() && !c.viewing_as_learner => view! { <Redirect path=c.academy.admin_path()/> }.into_any(),
-                        Some(u) => view! { <LearnerHome ctx=c.clone() user=u/> }.into_any(),
-                        None => view! { <Welcome ctx=c.clone()/> }.into_any(),
-                    },
-                    Err(_) => ().into_any(),
-                }
-            })}
-        </Suspense>
+    let c = use_academy();
+    match c.viewer.user().cloned() {
+        Some(u) if u.role.is_staff() && !c.viewing_as_learner => {
+            view! { <Redirect path=c.academy.admin_path()/> }.into_any()
+        }
+        Some(u) => view! { <LearnerHome ctx=c.clone() user=u/> }.into_any(),
+        None => view! { <Welcome ctx=c.clone()/> }.into_any(),
     }
 }
 

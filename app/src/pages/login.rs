@@ -15,17 +15,11 @@ use crate::{
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let ctx = use_academy();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match ctx.await {
-                    Ok(c) if c.viewer.user().is_some() => view! { <Redirect path=c.landing_path()/> }.into_any(),
-                    Ok(c) => view! { <LoginForm ctx=c/> }.into_any(),
-                    Err(_) => ().into_any(),
-                }
-            })}
-        </Suspense>
+    let c = use_academy();
+    if c.viewer.user().is_some() {
+        view! { <Redirect path=c.landing_path()/> }.into_any()
+    } else {
+        view! { <LoginForm ctx=c/> }.into_any()
     }
 }
 

@@ -60,7 +60,8 @@ pub fn InviteDialog(on_close: Callback<()>, on_sent: Callback<()>) -> impl IntoV
     let teams = Resource::new(|| (), |_| list_teams());
     let action = ServerAction::<InviteLearners>::new();
     let value = action.value();
-    let plan = move || ctx.get().and_then(|c| c.ok()).map(|c| c.academy.plan);
+    let academy_plan = ctx.academy.plan;
+    let plan = move || Some(academy_plan);
     Effect::new(move |_| {
         if let Some(Ok(_)) = value.get() {
             on_sent.run(());

@@ -40,12 +40,8 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
             })
         },
     );
-    let plan = Signal::derive(move || ctx.get().and_then(|c| c.ok()).map(|c| c.academy.plan));
-    let me = Signal::derive(move || {
-        ctx.get()
-            .and_then(|c| c.ok())
-            .and_then(|c| c.viewer.user().map(|u| u.id))
-    });
+    let plan = Signal::stored(Some(ctx.academy.plan));
+    let me = Signal::stored(ctx.viewer.user().map(|u| u.id));
     Effect::new(move |_| match change.value().get() {
         Some(Ok(u)) => notice.set(Some((
             true,

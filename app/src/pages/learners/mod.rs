@@ -31,12 +31,8 @@ fn Learners() -> impl IntoView {
     // Bumped after invitations are sent, so both tabs reload.
     let version = RwSignal::new(0u32);
     let navigate = use_navigate();
-    let base = move || {
-        ctx.get()
-            .and_then(|c| c.ok())
-            .map(|c| format!("/a/{}/admin/learners", c.academy.slug))
-            .unwrap_or_default()
-    };
+    let base_path = format!("/a/{}/admin/learners", ctx.academy.slug);
+    let base = move || base_path.clone();
     let go = move |t: &'static str| {
         let path = if t == "invites" {
             format!("{}?tab=invites", base())
