@@ -165,6 +165,32 @@ async fn several_messages_at_once_all_arrive_through_the_pool() {
     assert_eq!(ids.len(), 6);
 }
 
+#[tokio::test]
+async fn messages_one_after_another_reuse_one_connection() {
+    let sink = SmtpSink::start().await;
+    let mailer = smtp_mailer(&sink).await;
+    for n in 1..=5 {
+        mailer.send(&invitation(n)).await.expect("sent");
+    }
+    assert_eq!(sink.wait_for(5, WAIT).await.len(), 5);
+    assert_eq!(sink.connections(), 1, "one connection for five messages");
+}
+
+#[tokio::test]
+async fn a_pooled_connection_the_server_closed_is_replaced_without_a_failure() {
+    let sink = SmtpSink::start().await;
+    let mailer = smtp_mailer(&sink).await;
+    mailer.send(&invitation(1)).await.expect("sent");
+    // The server restarts (or drops idle clients): the pooled connection is dead.
+    sink.restart().await;
+    mailer
+        .send(&invitation(2))
+        .await
+        .expect("sent on a new connection, not reported as a failure");
+    assert_eq!(sink.wait_for(2, WAIT).await.len(), 2);
+    assert_eq!(sink.connections(), 2);
+}
+
 /// `join_all` without a futures dependency: spawn each and await them in order.
 async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where

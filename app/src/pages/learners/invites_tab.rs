@@ -171,10 +171,10 @@ fn InviteRow(
         <tr data-testid="invite-row" data-email=invite.email.clone()>
             <td>{invite.email.clone()}</td>
             <td>{format!("{} {}", invite.first_name, invite.last_name)}</td>
-            <td>{invite.role.label()}</td>
+            <td class="nowrap">{invite.role.label()}</td>
             <td>{invite.teams.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</td>
-            <td><span>{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
-            <td>{format::date(invite.expires_at)}</td>
+            <td><span class="nowrap">{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
+            <td class="nowrap">{format::date(invite.expires_at)}</td>
             <td>
                 <span class=email_class data-testid="email-status">{invite.email_status.label()}</span>
                 {invite.email_error.map(|e| view! { <br/><span class="muted small">{e}</span> })}

@@ -1,27 +1,28 @@
-//! Sending: SMTP through lettre's pooled async transport when `SHOAL_SMTP_URL` is set, the dev mailbox
+//! Sending: SMTP through a pool of lettre connections ([`super::smtp_pool`]) when `SHOAL_SMTP_URL` is set, the dev mailbox
 //! otherwise. Failures say whether a retry can help (`permanent`) in one short line that never contains
 //! the SMTP URL or its credentials.
 
-use std::{fmt, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
 
-use lettre::{
-    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor, message::Mailbox,
-    transport::smtp::Error as SmtpError,
-};
+use lettre::{Message, message::Mailbox, transport::smtp::Error as SmtpError};
 
 use super::{
     dev_mailbox::{self, DevMailbox},
     message::{self, OutgoingEmail},
+    smtp_pool::{SmtpConfig, SmtpFailure, SmtpPool},
 };
 use crate::server::settings::Settings;
 
 /// How long one SMTP connection attempt or command may take.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Connections kept open between messages (the outbox worker sends up to 16 at once).
+const SMTP_POOL_IDLE: usize = 32;
+
 #[derive(Clone)]
 pub enum Mailer {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        pool: Arc<SmtpPool>,
         from: Mailbox,
         /// `host:port` of the SMTP server, for messages and logs (never the URL: it may hold a password).
         server: String,
@@ -68,7 +69,6 @@ impl SendFailure {
 
 impl Mailer {
     /// SMTP when `settings.smtp_url` is set, else the dev mailbox under `settings.data_dir/mailbox`.
-    /// Must run inside the Tokio runtime (the SMTP pool starts a task).
     pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {
         let from = message::parse_from(&settings.smtp_from)?;
         let Some(url) = &settings.smtp_url else {
@@ -78,19 +78,15 @@ impl Mailer {
             )));
         };
         let url = url.expose();
-        if tokio::runtime::Handle::try_current().is_err() {
-            return Err("the SMTP mailer must be created inside the Tokio runtime".into());
-        }
-        // lettre's own errors for a bad URL name the part that is wrong, never the URL itself.
-        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
+        // The parser's errors name the part that is wrong, never the URL itself.
+        let config = SmtpConfig::parse(url, SMTP_TIMEOUT).map_err(|e| {
             format!(
                 "SHOAL_SMTP_URL is not a usable SMTP URL ({e}); use smtp://host:25, \
                  smtp://user:password@host:587?tls=required or smtps://user:password@host:465"
             )
         })?;
-        let transport = builder.timeout(Some(SMTP_TIMEOUT)).build();
         Ok(Mailer::Smtp {
-            transport,
+            pool: SmtpPool::new(config, SMTP_POOL_IDLE),
             from,
             server: server_label(url),
         })
@@ -122,13 +118,14 @@ impl Mailer {
             .build_message(email)
             .map_err(|e| SendFailure::permanent(format!("The message cannot be sent: {e}")))?;
         match self {
-            Mailer::Smtp {
-                transport, server, ..
-            } => transport
-                .send(message)
+            Mailer::Smtp { pool, server, .. } => pool
+                .send(message.envelope(), &message.formatted())
                 .await
-                .map(|_| ())
-                .map_err(|e| smtp_failure(server, &e)),
+                .map_err(|e| match e {
+                    SmtpFailure::Smtp(e) => smtp_failure(server, &e),
+                    SmtpFailure::Io(io) => io_failure(server, &io),
+                    SmtpFailure::Timeout => timeout_failure(server),
+                }),
             Mailer::DevMailbox(dev) => dev
                 .deliver(email, &message)
                 .await
@@ -185,6 +182,27 @@ fn reply_text(e: &SmtpError) -> String {
     }
 }
 
+fn timeout_failure(server: &str) -> SendFailure {
+    SendFailure::transient(format!(
+        "SMTP server {server} did not answer within {} seconds",
+        SMTP_TIMEOUT.as_secs()
+    ))
+}
+
+fn io_failure(server: &str, io: &std::io::Error) -> SendFailure {
+    use std::io::ErrorKind as K;
+    match io.kind() {
+        K::ConnectionRefused => {
+            SendFailure::transient(format!("SMTP server {server} refused the connection"))
+        }
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+            SendFailure::transient(format!("SMTP server {server} closed the connection"))
+        }
+        K::TimedOut => timeout_failure(server),
+        _ => SendFailure::transient(format!("SMTP server {server} could not be reached: {io}")),
+    }
+}
+
 fn smtp_failure(server: &str, e: &SmtpError) -> SendFailure {
     if let Some(code) = e.status() {
         let text = reply_text(e);
@@ -200,25 +218,10 @@ fn smtp_failure(server: &str, e: &SmtpError) -> SendFailure {
         };
     }
     if e.is_timeout() {
-        return SendFailure::transient(format!(
-            "SMTP server {server} did not answer within {} seconds",
-            SMTP_TIMEOUT.as_secs()
-        ));
+        return timeout_failure(server);
     }
     if let Some(io) = io_cause(e) {
-        use std::io::ErrorKind as K;
-        let line = match io.kind() {
-            K::ConnectionRefused => format!("SMTP server {server} refused the connection"),
-            K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-                format!("SMTP server {server} closed the connection")
-            }
-            K::TimedOut => format!(
-                "SMTP server {server} did not answer within {} seconds",
-                SMTP_TIMEOUT.as_secs()
-            ),
-            _ => format!("SMTP server {server} could not be reached: {io}"),
-        };
-        return SendFailure::transient(line);
+        return io_failure(server, io);
     }
     if e.is_tls() {
         return SendFailure::transient(format!(
