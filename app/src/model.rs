@@ -37,13 +37,18 @@ pub struct UserView {
 
 impl UserView {
     pub fn display_name(&self) -> String {
-        let full = format!("{} {}", self.first_name, self.last_name);
-        let full = full.trim();
-        if full.is_empty() {
-            self.email.clone()
-        } else {
-            full.to_string()
-        }
+        display_name(&self.first_name, &self.last_name, &self.email)
+    }
+}
+
+/// "First Last", or the email when a person gave no name.
+pub fn display_name(first_name: &str, last_name: &str, email: &str) -> String {
+    let full = format!("{first_name} {last_name}");
+    let full = full.trim();
+    if full.is_empty() {
+        email.to_string()
+    } else {
+        full.to_string()
     }
 }
 

@@ -234,3 +234,21 @@ test('C: the invite dialog offers Learner-Admin only on the Business plan', asyn
   await dialog.closeButton.click();
   await expect(dialog.root).toBeHidden();
 });
+
+test('D: View as Learner shows the learner home with a banner and the academy link, and Exit goes back', async ({ page }, testInfo) => {
+  await signInAsOwner(page);
+  await page.getByTestId('view-as-learner').click();
+  const home = new AcademyHome(page, academy.slug);
+  await waitForPath(page, home.path);
+  await waitForHydration(page);
+  const banner = page.getByTestId('view-as-learner-banner');
+  await expect(banner).toContainText('You are viewing as a learner.');
+  await expect(banner.getByRole('button', { name: 'Copy academy link' })).toBeVisible();
+  await expect(home.heading).toHaveText(`Welcome, ${academy.ownerName.split(' ')[0]}`);
+  await expect(page.getByRole('link', { name: 'Learners & Teams' }), 'no admin navigation in learner view').toHaveCount(0);
+  await shot(page, testInfo, 'd1-view-as-learner');
+
+  await banner.getByRole('button', { name: 'Exit learner view' }).click();
+  await waitForPath(page, `/a/${academy.slug}/admin/learners`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Manage Learners and Teams');
+});

@@ -129,6 +129,7 @@ impl Worker {
         let n = rows.len();
         let permits = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency.max(1)));
         let mut set = JoinSet::new();
+        let mut done = Vec::new();
         for row in rows {
             let worker = self.clone();
             let permit = permits
@@ -138,16 +139,62 @@ impl Worker {
                 .map_err(AppError::internal)?;
             set.spawn(async move {
                 let _permit = permit;
-                if let Err(e) = worker.deliver(&row).await {
-                    tracing::warn!(outbox_id = row.id, error = %e, "email outbox: could not record an outcome");
-                }
+                let id = row.id;
+                (id, worker.deliver(row).await)
             });
+            // Outcomes are written together (one transaction for up to a batch of messages).
+            while let Some(joined) = set.try_join_next() {
+                self.collect(joined, &mut done);
+            }
+            if done.len() >= RECORD_EVERY {
+                self.record_all(std::mem::take(&mut done)).await;
+            }
         }
-        while set.join_next().await.is_some() {}
+        while let Some(joined) = set.join_next().await {
+            self.collect(joined, &mut done);
+            if done.len() >= RECORD_EVERY || set.is_empty() {
+                self.record_all(std::mem::take(&mut done)).await;
+            }
+        }
+        self.record_all(done).await;
         Ok(n)
     }
 
-    async fn deliver(&self, row: &OutboxRow) -> Result<(), AppError> {
+    fn collect(
+        &self,
+        joined: Result<(i64, Result<Outcome, AppError>), tokio::task::JoinError>,
+        done: &mut Vec<Outcome>,
+    ) {
+        match joined {
+            Ok((_, Ok(outcome))) => done.push(outcome),
+            // The lease runs out and the message is tried again.
+            Ok((id, Err(e))) => {
+                tracing::warn!(outbox_id = id, error = %e, "email outbox: could not prepare a message")
+            }
+            Err(e) => tracing::error!(error = %e, "email outbox: a send task failed"),
+        }
+    }
+
+    async fn record_all(&self, outcomes: Vec<Outcome>) {
+        if outcomes.is_empty() {
+            return;
+        }
+        if let Err(e) = self.record(&outcomes).await {
+            // Not recorded: the leases run out and these messages are sent again (at least once).
+            tracing::warn!(count = outcomes.len(), error = %e, "email outbox: could not record outcomes");
+        }
+    }
+
+    async fn deliver(&self, row: OutboxRow) -> Result<Outcome, AppError> {
+        let outcome =
+            |invite_id, status, next_attempt_at, error: Option<String>, sent_at| Outcome {
+                outbox_id: row.id,
+                invite_id,
+                status,
+                next_attempt_at,
+                error,
+                sent_at,
+            };
         let rendered = match row.kind.as_str() {
             "invite" => invite_email::render(&self.state, row.ref_id, &row.message_id).await?,
             "signup_code" => signup_email::render(&self.state, row.ref_id, &row.message_id)
@@ -157,47 +204,37 @@ impl Worker {
                     email,
                 }),
             other => {
-                self.record(
-                    row,
-                    None,
-                    "failed",
-                    0,
-                    Some(&format!("unknown kind of email {other:?}")),
-                    None,
-                )
-                .await?;
-                return Ok(());
+                let why = format!("unknown kind of email {other:?}");
+                return Ok(outcome(None, "failed", 0, Some(why), None));
             }
         };
         let Some(rendered) = rendered else {
             // Accepted, revoked or replaced before the email went out: nothing to send.
-            self.record(row, None, "cancelled", 0, None, None).await?;
-            return Ok(());
+            return Ok(outcome(None, "cancelled", 0, None, None));
         };
         // Only invitations have an "Email Status" to keep up to date.
         let invite = (row.kind == "invite").then_some(rendered.invite_id);
-        match self.mailer.send(&rendered.email).await {
+        Ok(match self.mailer.send(&rendered.email).await {
             Ok(()) => {
-                let now = now_ms();
-                self.record(row, invite, "sent", now, None, Some(now))
-                    .await?;
-                tracing::info!(
+                tracing::debug!(
                     outbox_id = row.id,
                     invite_id = rendered.invite_id,
-                    "invitation email sent"
+                    "email sent"
                 );
+                let now = now_ms();
+                outcome(invite, "sent", now, None, Some(now))
             }
             Err(failure) if !failure.permanent && row.attempts < self.config.max_attempts => {
+                tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
                 let next = now_ms() + self.config.backoff_ms(row.attempts);
                 let message = format!(
                     "{} (attempt {} of {})",
                     failure.message, row.attempts, self.config.max_attempts
                 );
-                self.record(row, invite, "retrying", next, Some(&message), None)
-                    .await?;
-                tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %failure.message, "invitation email will be retried");
+                outcome(invite, "retrying", next, Some(message), None)
             }
             Err(failure) => {
+                tracing::warn!(outbox_id = row.id, error = %failure.message, "email failed");
                 let message = if failure.permanent {
                     failure.message.clone()
                 } else {
@@ -206,52 +243,58 @@ impl Worker {
                         failure.message, row.attempts
                     )
                 };
-                self.record(row, invite, "failed", 0, Some(&message), None)
-                    .await?;
-                tracing::warn!(outbox_id = row.id, error = %failure.message, "invitation email failed");
+                outcome(invite, "failed", 0, Some(message), None)
             }
-        }
-        Ok(())
+        })
     }
 
-    /// Writes the outcome to the outbox row and the invite's "Email Status", together.
-    async fn record(
-        &self,
-        row: &OutboxRow,
-        invite_id: Option<i64>,
-        status: &str,
-        next_attempt_at: i64,
-        error: Option<&str>,
-        sent_at: Option<i64>,
-    ) -> Result<(), AppError> {
+    /// Writes outcomes to their outbox rows and the invites' "Email Status", in one transaction.
+    /// An outcome whose lease ran out meanwhile is skipped: the worker that took it over decides.
+    async fn record(&self, outcomes: &[Outcome]) -> Result<(), AppError> {
         let mut tx = self.state.db.write().await?;
-        let held = repo::outbox::finish(
-            &mut *tx,
-            row.id,
-            &self.owner,
-            status,
-            next_attempt_at,
-            error,
-            sent_at,
-        )
-        .await?;
-        if !held {
-            // The lease ran out and another worker owns the message now; its outcome wins.
-            return Ok(());
-        }
-        if let Some(invite_id) = invite_id {
-            let email_status = match status {
-                "sent" => EmailStatus::Sent,
-                "retrying" => EmailStatus::Retrying,
-                _ => EmailStatus::Failed,
-            };
-            repo::invites::set_email_status(&mut *tx, invite_id, email_status.as_str(), error)
+        for o in outcomes {
+            let held = repo::outbox::finish(
+                &mut *tx,
+                o.outbox_id,
+                &self.owner,
+                o.status,
+                o.next_attempt_at,
+                o.error.as_deref(),
+                o.sent_at,
+            )
+            .await?;
+            if let (true, Some(invite_id)) = (held, o.invite_id) {
+                let email_status = match o.status {
+                    "sent" => EmailStatus::Sent,
+                    "retrying" => EmailStatus::Retrying,
+                    _ => EmailStatus::Failed,
+                };
+                repo::invites::set_email_status(
+                    &mut *tx,
+                    invite_id,
+                    email_status.as_str(),
+                    o.error.as_deref(),
+                )
                 .await?;
+            }
         }
         tx.commit().await?;
         Ok(())
     }
 }
+
+/// What happened to one message, waiting to be written.
+struct Outcome {
+    outbox_id: i64,
+    invite_id: Option<i64>,
+    status: &'static str,
+    next_attempt_at: i64,
+    error: Option<String>,
+    sent_at: Option<i64>,
+}
+
+/// Outcomes written per transaction at most (fewer when the batch runs out).
+const RECORD_EVERY: usize = 32;
 
 #[cfg(test)]
 mod tests {

@@ -822,3 +822,69 @@ async fn header_injection_through_names_is_impossible() {
     assert_eq!(mail.headers_named("Subject").len(), 1);
     assert_eq!(mail.rcpt_to, vec!["lea@example.com".to_string()]);
 }
+
+#[tokio::test]
+async fn a_public_academy_lets_anyone_sign_up_as_a_learner() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    sqlx::query("UPDATE academies SET visibility = 'public' WHERE slug = $1")
+        .bind("acme")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let b = app.browser();
+    let res = app
+        .call(
+            &b,
+            "sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "eve@example.com"),
+                ("first_name", "Eve"),
+                ("last_name", "Ng"),
+                ("password", "any password 123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = $1")
+        .bind("eve@example.com")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "learner");
+    assert_eq!(
+        invites_page(&app, &owner, "").await.total,
+        0,
+        "no invite is made up for a public sign-up"
+    );
+}
+
+#[tokio::test]
+async fn several_workers_on_one_database_send_each_invitation_exactly_once() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    // Two more workers, as two more server processes would run, on the same database.
+    for _ in 0..2 {
+        let mailer = app::server::mail::Mailer::from_settings(&app.state.settings).unwrap();
+        server::outbox_worker::Worker::new(app.state.clone(), mailer, common::fast_worker())
+            .spawn();
+    }
+    let owner = app.create_first_academy("acme").await;
+    let emails: Vec<String> = (0..50).map(|n| format!("p{n}@example.com")).collect();
+    let people: Vec<(&str, &str, &str)> = emails.iter().map(|e| (e.as_str(), "P", "")).collect();
+    invite_ok(&app, &owner, &people, &[], true).await;
+
+    sink.wait_for(50, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let mut ids: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    assert_eq!(ids.len(), 50, "no message sent twice");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 50);
+    assert_eq!(invites_page(&app, &owner, "").await.total, 50);
+}

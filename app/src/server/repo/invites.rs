@@ -310,3 +310,40 @@ pub async fn latest_token<'c>(
     .fetch_optional(ex)
     .await
 }
+
+/// What the invitation email says, read in one query at send time.
+#[derive(Debug, Clone, FromRow)]
+pub struct InviteEmailFacts {
+    pub invite_id: i64,
+    pub salt: String,
+    pub expires_at: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: String,
+    pub academy_slug: String,
+    pub academy_name: String,
+    /// The inviter's names and email, when the inviter still has an account.
+    pub inviter_first_name: Option<String>,
+    pub inviter_last_name: Option<String>,
+    pub inviter_email: Option<String>,
+}
+
+pub async fn email_facts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_id: i64,
+) -> Result<Option<InviteEmailFacts>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT i.id AS invite_id, t.salt, t.expires_at, i.email, i.first_name, i.last_name, i.status, \
+         a.slug AS academy_slug, a.name AS academy_name, u.first_name AS inviter_first_name, \
+         u.last_name AS inviter_last_name, u.email AS inviter_email \
+         FROM invite_tokens t \
+         JOIN invites i ON i.id = t.invite_id AND i.academy_id = t.academy_id \
+         JOIN academies a ON a.id = t.academy_id \
+         LEFT JOIN users u ON u.id = i.invited_by AND u.academy_id = i.academy_id \
+         WHERE t.id = $1",
+    )
+    .bind(token_id)
+    .fetch_optional(ex)
+    .await
+}

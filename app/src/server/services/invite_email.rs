@@ -34,39 +34,32 @@ pub async fn render(
     token_id: i64,
     message_id: &str,
 ) -> Result<Option<RenderedInvite>, AppError> {
-    let Some(token) = repo::invites::token_by_id(&state.db.pool, token_id).await? else {
+    let Some(facts) = repo::invites::email_facts(&state.db.pool, token_id).await? else {
         return Ok(None);
     };
-    let Some(invite) =
-        repo::invites::by_id(&state.db.pool, token.academy_id, token.invite_id).await?
-    else {
-        return Ok(None);
-    };
-    if InviteState::parse(&invite.status) != InviteState::Pending {
+    if InviteState::parse(&facts.status) != InviteState::Pending {
         return Ok(None);
     }
-    let Some(academy) = repo::academies::by_id(&state.db.pool, token.academy_id).await? else {
-        return Ok(None);
+    let inviter = match &facts.inviter_email {
+        Some(email) => crate::model::display_name(
+            facts.inviter_first_name.as_deref().unwrap_or_default(),
+            facts.inviter_last_name.as_deref().unwrap_or_default(),
+            email,
+        ),
+        None => "Your administrator".to_string(),
     };
-    let inviter = match invite.invited_by {
-        Some(id) => repo::users::by_id(&state.db.pool, academy.id, id)
-            .await?
-            .map(|u| u.view().display_name()),
-        None => None,
-    }
-    .unwrap_or_else(|| "Your administrator".to_string());
-    let link = join_link(state, &academy.slug, &token.salt);
-    let expires = human_date(token.expires_at);
-    let greeting = if invite.first_name.is_empty() {
+    let link = join_link(state, &facts.academy_slug, &facts.salt);
+    let expires = human_date(facts.expires_at);
+    let greeting = if facts.first_name.is_empty() {
         "Hello".to_string()
     } else {
-        format!("Hello {}", invite.first_name)
+        format!("Hello {}", facts.first_name)
     };
-    let subject = format!("{inviter} invited you to {}", academy.name);
+    let subject = format!("{inviter} invited you to {}", facts.academy_name);
     let text = format!(
         "{greeting},\n\n{inviter} invited you to join {academy} on Shoal.\n\nOpen this link to choose your password and join:\n{link}\n\nThe link works until {expires} (UTC). If it has expired, ask {inviter} for a new invitation.\n\nYour login will be this email address: {email}\n",
-        academy = academy.name,
-        email = invite.email,
+        academy = facts.academy_name,
+        email = facts.email,
     );
     let html = format!(
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f1d2e;line-height:1.5\">\
@@ -76,17 +69,17 @@ pub async fn render(
          <p style=\"font-size:14px;color:#4a5a6d\">The link works until {expires} (UTC). Your login will be {email}.</p></body></html>",
         greeting = escape_html(&greeting),
         inviter = escape_html(&inviter),
-        academy = escape_html(&academy.name),
+        academy = escape_html(&facts.academy_name),
         link = escape_html(&link),
-        email = escape_html(&invite.email),
+        email = escape_html(&facts.email),
     );
-    let to_name = format!("{} {}", invite.first_name, invite.last_name)
+    let to_name = format!("{} {}", facts.first_name, facts.last_name)
         .trim()
         .to_string();
     Ok(Some(RenderedInvite {
-        invite_id: invite.id,
+        invite_id: facts.invite_id,
         email: OutgoingEmail {
-            to_email: invite.email,
+            to_email: facts.email,
             to_name,
             subject,
             text,
