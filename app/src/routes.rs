@@ -67,10 +67,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=StartPage ssr=SsrMode::Async/>
+                // Not under AcademyLayout: the join page loads its academy itself, so the server renders
+                // one resource in one <Suspense> (see LearnersPage on nested resources).
+                <Route path=path!("/a/:slug/join/:token") view=JoinPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/a/:slug") view=AcademyLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=AcademyHome ssr=SsrMode::Async/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::Async/>
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>

@@ -110,7 +110,8 @@ fn SignUp(slug: String) -> impl IntoView {
 
 #[component]
 fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
-    let teams = Resource::new(|| (), |_| my_teams());
+    // Loaded in the browser only (see `LearnersPage` for why).
+    let teams = LocalResource::new(my_teams);
     let role = user.role;
     let admin = format!("/a/{}/admin", ctx.academy.slug);
     view! {

@@ -10,7 +10,10 @@ use crate::{
 };
 
 /// Reloads the list every few seconds while an email is on its way, so statuses change by themselves.
-fn poll_while_sending(data: Resource<Result<Page<InviteView>, AppError>>, tick: RwSignal<u32>) {
+fn poll_while_sending(
+    data: LocalResource<Result<Page<InviteView>, AppError>>,
+    tick: RwSignal<u32>,
+) {
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
@@ -43,26 +46,21 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
     let revoke = ServerAction::<RevokeInvite>::new();
     let copy = ServerAction::<InviteLink>::new();
     let notice = RwSignal::new(None::<(bool, String)>);
-    let data = Resource::new(
-        move || {
-            (
-                search.get(),
-                filter.get(),
-                page.get(),
-                version.get(),
-                tick.get(),
-                resend.version().get(),
-                revoke.version().get(),
-            )
-        },
-        |(search, filter, page, ..)| {
-            list_invites(ListQuery {
-                search,
-                filter,
-                page,
-            })
-        },
-    );
+    // Loaded in the browser only: the server renders the page with "Loading invites…" (see
+    // `LearnersPage` for why lists are not rendered on the server).
+    let data = LocalResource::new(move || {
+        let query = ListQuery {
+            search: search.get(),
+            filter: filter.get(),
+            page: page.get(),
+        };
+        // Reload after invitations were sent, while emails are on their way, and after actions.
+        version.track();
+        tick.track();
+        resend.version().track();
+        revoke.version().track();
+        list_invites(query)
+    });
     poll_while_sending(data, tick);
     Effect::new(move |_| {
         match resend.value().get() {

@@ -22,24 +22,19 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     // The row whose "Remove" waits for confirmation.
     let confirming = RwSignal::new(None::<i64>);
     let notice = RwSignal::new(None::<(bool, String)>);
-    let data = Resource::new(
-        move || {
-            (
-                search.get(),
-                page.get(),
-                version.get(),
-                change.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(search, page, ..)| {
-            list_learners(ListQuery {
-                search,
-                filter: String::new(),
-                page,
-            })
-        },
-    );
+    // Loaded in the browser only (see `LearnersPage`).
+    let data = LocalResource::new(move || {
+        let query = ListQuery {
+            search: search.get(),
+            filter: String::new(),
+            page: page.get(),
+        };
+        // Reload after invitations were sent and after role changes and removals.
+        version.track();
+        change.version().track();
+        remove.version().track();
+        list_learners(query)
+    });
     let plan = Signal::stored(Some(ctx.academy.plan));
     let me = Signal::stored(ctx.viewer.user().map(|u| u.id));
     Effect::new(move |_| match change.value().get() {

@@ -153,28 +153,23 @@ async fn invite_one(
                 now,
             )
             .await?;
-            repo::invites::set_teams(&mut tx, existing.id, team_ids).await?;
-            issue_link(
-                state,
-                &mut tx,
+            let link = NewLink {
                 academy_id,
-                existing.id,
+                invite_id: existing.id,
                 email,
                 expires_at,
+                now,
+            };
+            finish_invite(
+                state,
+                tx,
+                &link,
+                team_ids,
                 req.send_email,
-                now,
-            )
-            .await?;
-            repo::audit::record(
-                &mut *tx,
-                academy_id,
-                Some(actor_id),
+                actor_id,
                 "invite.renewed",
-                email,
-                now,
             )
             .await?;
-            tx.commit().await?;
             return Ok(InviteOutcome::AlreadyInvited {
                 invite_id: existing.id,
             });
@@ -195,28 +190,23 @@ async fn invite_one(
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e.into()),
         };
-        repo::invites::set_teams(&mut tx, id, team_ids).await?;
-        issue_link(
-            state,
-            &mut tx,
+        let link = NewLink {
             academy_id,
-            id,
+            invite_id: id,
             email,
             expires_at,
+            now,
+        };
+        finish_invite(
+            state,
+            tx,
+            &link,
+            team_ids,
             req.send_email,
-            now,
-        )
-        .await?;
-        repo::audit::record(
-            &mut *tx,
-            academy_id,
-            Some(actor_id),
+            actor_id,
             "invite.created",
-            email,
-            now,
         )
         .await?;
-        tx.commit().await?;
         return Ok(InviteOutcome::Invited { invite_id: id });
     }
     Err(AppError::Conflict {
@@ -225,19 +215,56 @@ async fn invite_one(
     })
 }
 
-/// A new link for the invite (older links keep working until their own expiry) and, when asked, its
-/// email in the outbox — in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
+/// The invite a link is issued for.
+#[derive(Clone, Copy)]
+struct NewLink<'a> {
+    academy_id: i64,
+    invite_id: i64,
+    email: &'a str,
+    expires_at: i64,
+    now: i64,
+}
+
+/// Sets a new or renewed invite's teams, issues its link (queuing the email), audits and commits.
+async fn finish_invite(
+    state: &AppState,
+    mut tx: Tx,
+    link: &NewLink<'_>,
+    team_ids: &[i64],
+    send_email: bool,
+    actor_id: i64,
+    action: &str,
+) -> Result<(), AppError> {
+    repo::invites::set_teams(&mut tx, link.invite_id, team_ids).await?;
+    issue_link(state, &mut tx, link, send_email).await?;
+    repo::audit::record(
+        &mut *tx,
+        link.academy_id,
+        Some(actor_id),
+        action,
+        link.email,
+        link.now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new link for the invite (older links keep working until their own expiry; only a salt and a
+/// keyed hash are stored) and, when asked, its email in the outbox — in the caller's transaction.
 async fn issue_link(
     state: &AppState,
     tx: &mut Tx,
-    academy_id: i64,
-    invite_id: i64,
-    email: &str,
-    expires_at: i64,
+    link: &NewLink<'_>,
     send_email: bool,
-    now: i64,
 ) -> Result<(), AppError> {
+    let NewLink {
+        academy_id,
+        invite_id,
+        email,
+        expires_at,
+        now,
+    } = *link;
     let salt = tokens::new_salt();
     let token = tokens::derive_token(&state.settings.secret, &salt);
     let hash = tokens::token_hash(&state.settings.secret, &token);
@@ -292,17 +319,14 @@ pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
     let expires_at = expiry_from(now);
     let mut tx = state.db.write().await?;
     repo::invites::extend(&mut *tx, invite.id, expires_at, now).await?;
-    issue_link(
-        state,
-        &mut tx,
-        actor.academy_id,
-        invite.id,
-        &invite.email,
+    let link = NewLink {
+        academy_id: actor.academy_id,
+        invite_id: invite.id,
+        email: &invite.email,
         expires_at,
-        true,
         now,
-    )
-    .await?;
+    };
+    issue_link(state, &mut tx, &link, true).await?;
     repo::audit::record(
         &mut *tx,
         actor.academy_id,
