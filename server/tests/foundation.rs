@@ -32,7 +32,10 @@ async fn setup_creates_the_academy_signs_the_owner_in_and_lands_on_the_admin_pag
     let html = res.text().await.unwrap();
     assert!(html.contains("Acme Onboarding"));
     assert!(html.contains("Manage Learners and Teams"));
-    assert!(html.contains("Learners &amp; Teams") || html.contains("Learners & Teams"));
+    assert!(
+        html.contains("Learners &amp; Teams") || html.contains("Learners & Teams"),
+        "{html}"
+    );
     // The root now leads to the academy.
     let res = app.get(&app.browser(), "/").await;
     assert_eq!(res.status(), 302);

@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod fetch;
 pub mod field;
 pub mod nav;
 pub mod topbar;

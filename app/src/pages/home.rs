@@ -7,6 +7,7 @@ use leptos_router::components::Redirect;
 use crate::{
     api::accounts::{ViewAsLearner, my_teams},
     components::{
+        fetch::browser_fetch,
         field::{Field, FormAlert, field_error, form_error, go_to},
         nav::use_academy,
         topbar::Topbar,
@@ -110,8 +111,8 @@ fn SignUp(slug: String) -> impl IntoView {
 
 #[component]
 fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
-    // Loaded in the browser only (see `LearnersPage` for why).
-    let teams = LocalResource::new(my_teams);
+    // Loaded in the browser only (see `browser_fetch`).
+    let teams = browser_fetch(my_teams);
     let role = user.role;
     let admin = format!("/a/{}/admin", ctx.academy.slug);
     view! {
@@ -131,13 +132,11 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
             </Topbar>
             <main class="content">
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
-                <Suspense>
-                    {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {
-                        <p class="my-teams">"Your teams: "
-                            {t.into_iter().map(|t| view! { <span class="badge"><span class="team-dot" style=format!("background:{}", t.color)></span>" "{t.name}</span>" " }).collect_view()}
-                        </p>
-                    })}
-                </Suspense>
+                {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {
+                    <p class="my-teams">"Your teams: "
+                        {t.into_iter().map(|t| view! { <span class="badge"><span class="team-dot" style=format!("background:{}", t.color)></span>" "{t.name}</span>" " }).collect_view()}
+                    </p>
+                })}
                 <section class="empty-state">
                     <h2>"No courses yet"</h2>
                     <p>"When your academy publishes courses for you or your teams, they appear here."</p>

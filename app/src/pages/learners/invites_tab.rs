@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::ListControls;
+use crate::components::fetch::browser_fetch;
 use crate::{
     api::invites::{InviteLink, ResendInvite, RevokeInvite, list_invites},
     domain::invite::{EmailStatus, Progress},
@@ -11,7 +12,7 @@ use crate::{
 
 /// Reloads the list every few seconds while an email is on its way, so statuses change by themselves.
 fn poll_while_sending(
-    data: LocalResource<Result<Page<InviteView>, AppError>>,
+    data: ReadSignal<Option<Result<Page<InviteView>, AppError>>>,
     tick: RwSignal<u32>,
 ) {
     Effect::new(move |_| {
@@ -46,9 +47,8 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
     let revoke = ServerAction::<RevokeInvite>::new();
     let copy = ServerAction::<InviteLink>::new();
     let notice = RwSignal::new(None::<(bool, String)>);
-    // Loaded in the browser only: the server renders the page with "Loading invites…" (see
-    // `LearnersPage` for why lists are not rendered on the server).
-    let data = LocalResource::new(move || {
+    // Loaded in the browser only (see `browser_fetch`).
+    let data = browser_fetch(move || {
         let query = ListQuery {
             search: search.get(),
             filter: filter.get(),
@@ -115,8 +115,11 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
         {move || notice.get().map(|(ok, text)| view! {
             <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status">{text}</div>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading invites…"</p> }>
-            {move || data.get().map(|r| match r {
+        // The server and the hydrating render show "Loading…"; the table replaces it once the list
+        // arrives and stays while the next one loads.
+        {move || match data.get() {
+                None => view! { <p class="loading">"Loading invites…"</p> }.into_any(),
+                Some(r) => match r {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() => view! {
                     <section class="empty-state">
@@ -139,8 +142,7 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
                     </div>
                     <p class="muted small">"Resend sends a new link valid for 14 more days; the earlier links keep working until their own expiry."</p>
                 }.into_any(),
-            })}
-        </Transition>
+            }}}
     }
 }
 

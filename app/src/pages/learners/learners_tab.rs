@@ -6,7 +6,7 @@ use crate::{
         invites::list_learners,
         learners::{ChangeLearnerRole, RemoveLearner},
     },
-    components::nav::use_academy,
+    components::{fetch::browser_fetch, nav::use_academy},
     domain::role::{LEARNER_ROLES, Plan, Role},
     format,
     model::{LearnerView, ListQuery, Page},
@@ -22,8 +22,8 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     // The row whose "Remove" waits for confirmation.
     let confirming = RwSignal::new(None::<i64>);
     let notice = RwSignal::new(None::<(bool, String)>);
-    // Loaded in the browser only (see `LearnersPage`).
-    let data = LocalResource::new(move || {
+    // Loaded in the browser only (see `browser_fetch`).
+    let data = browser_fetch(move || {
         let query = ListQuery {
             search: search.get(),
             filter: String::new(),
@@ -64,8 +64,11 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         {move || notice.get().map(|(ok, text)| view! {
             <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="learners-notice">{text}</div>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
-            {move || data.get().map(|r| match r {
+        // The server and the hydrating render show "Loading…"; the table replaces it once the list
+        // arrives and stays while the next one loads.
+        {move || match data.get() {
+                None => view! { <p class="loading">"Loading learners…"</p> }.into_any(),
+                Some(r) => match r {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() => view! {
                     <section class="empty-state">
@@ -90,8 +93,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                         <p class="muted small">{why}" The Owner changes the plan in Settings."</p>
                     })}
                 }.into_any(),
-            })}
-        </Transition>
+            }}}
     }
 }
 

@@ -13,10 +13,8 @@ pub use invite_dialog::InviteDialog;
 use invites_tab::InvitesTab;
 use learners_tab::LearnersTab;
 
-/// The page itself is rendered on the server; both lists load in the browser after hydration. Lists
-/// resolving inside `<Suspense>` on the server can deadlock a multi-threaded Leptos 0.8 server under
-/// load (an RwLock ordering inversion in reactive_graph 0.2.16, leptos-rs/leptos#4673, fixed upstream
-/// but not yet released); server/tests/ssr_under_load.rs hammers the real binary to keep it away.
+/// The page itself is rendered on the server; both lists load in the browser after hydration (see
+/// `components::fetch` for why).
 #[component]
 pub fn LearnersPage() -> impl IntoView {
     view! {

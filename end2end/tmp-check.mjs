@@ -1,0 +1,18 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const p = await b.newPage();
+let where = '';
+p.on('console', (m) => { if (m.type() === 'error') console.log('ERROR on', where, m.text().slice(0, 200)); });
+p.on('pageerror', (e) => console.log('PAGEERROR on', where, e.message.slice(0, 200)));
+const base = 'http://127.0.0.1:3113';
+const hyd = async () => { await p.waitForSelector('body[data-hydrated="true"]', { state: 'attached', timeout: 10000 }).catch(() => console.log('no hydration mark on', where)); await p.waitForTimeout(500); };
+where = 'join-bad'; await p.goto(base + '/a/ham/join/abc'); await hyd();
+where = 'login'; await p.goto(base + '/a/ham/login'); await hyd();
+await p.getByLabel('Email').fill('hal@example.com'); await p.getByLabel('Password').fill('hal-password-2026');
+where = 'after-signin'; await p.getByRole('button', { name: 'Sign in' }).click(); await p.waitForURL(/learners/); await hyd();
+where = 'invites-tab'; await p.goto(base + '/a/ham/admin/learners?tab=invites'); await hyd();
+where = 'settings'; await p.goto(base + '/a/ham/admin/settings'); await hyd();
+where = 'view-as'; await p.goto(base + '/a/ham/admin/learners'); await hyd(); await p.getByTestId('view-as-learner').click(); await p.waitForURL(base + '/a/ham'); await hyd();
+where = 'home-reload'; await p.reload(); await hyd();
+console.log('done');
+await b.close();
