@@ -173,6 +173,11 @@ test('A: invite two learners by email; one joins through the emailed link', asyn
   await expect(learners.learnerRow(lea.email)).toContainText(`${lea.firstName} ${lea.lastName}`);
   await expect(learners.learnerRow(lea.email)).toContainText('Learner-Analyst');
   await expect(learners.learnerRow(omar.email), 'Omar has not joined').toHaveCount(0);
+  // The role picker of the row offers the learner roles, Learner-Admin disabled with the reason (Starter plan).
+  const roleOption = learners.learnerRow(lea.email).getByRole('combobox', { name: `Role of ${lea.firstName} ${lea.lastName}` });
+  await expect(roleOption.locator('option[value="learner_admin"]')).toBeDisabled();
+  await expect(roleOption.locator('option[value="learner_admin"]')).toHaveAttribute('title', 'Learner-Admin is available on the Business plan.');
+  await expect(learners.learnerRow(lea.email).getByRole('button', { name: `Remove ${lea.firstName} ${lea.lastName}` })).toBeVisible();
   await shot(page, testInfo, 'a7-all-learners');
 });
 

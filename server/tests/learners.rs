@@ -601,31 +601,6 @@ async fn a_downgrade_racing_a_promotion_never_leaves_a_learner_admin_on_starter(
 }
 
 #[tokio::test]
-async fn the_learners_list_offers_learner_roles_with_learner_admin_disabled_on_starter() {
-    let app = TestApp::spawn().await;
-    let owner = app.create_first_academy("acme").await;
-    learner(&app, &owner, "acme", "lea@example.com", Role::Learner).await;
-    let html = app
-        .get(&owner, "/a/acme/admin/learners")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        html.contains(r#"aria-label="Role of Lea Learner""#),
-        "{html}"
-    );
-    assert!(
-        html.contains(r#"value="learner_admin" disabled title="Learner-Admin is available on the Business plan.""#),
-        "{html}"
-    );
-    assert!(
-        html.contains(r#"aria-label="Remove Lea Learner""#),
-        "{html}"
-    );
-}
-
-#[tokio::test]
 async fn settings_show_the_owner_a_plan_picker_and_administrators_the_plan_as_text() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
