@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FMT_CHECK="${FMT_CHECK:-cargo fmt --all -- --check}"
 CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings}"
 CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings}"
-CARGO_TEST="${CARGO_TEST:-cargo test --release -p app -p server}"
+CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p server}"
 E2E_CMD="${E2E_CMD:-npx playwright test}"
 
 # Settings from the caller's shell (or a .env) must not leak into the tests.
