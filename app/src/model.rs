@@ -41,14 +41,18 @@ impl UserView {
     }
 }
 
+/// "First Last", without stray spaces when a part is empty.
+pub fn full_name(first_name: &str, last_name: &str) -> String {
+    format!("{first_name} {last_name}").trim().to_string()
+}
+
 /// "First Last", or the email when a person gave no name.
 pub fn display_name(first_name: &str, last_name: &str, email: &str) -> String {
-    let full = format!("{first_name} {last_name}");
-    let full = full.trim();
+    let full = full_name(first_name, last_name);
     if full.is_empty() {
         email.to_string()
     } else {
-        full.to_string()
+        full
     }
 }
 

@@ -41,6 +41,23 @@ async fn invite_ok(
     res.json().await.unwrap()
 }
 
+/// A server mailing to a fresh SMTP sink, its academy "acme" with the owner signed in, and Lea invited
+/// as a Learner (emailed when `send_email`).
+async fn acme_with_lea_invited(send_email: bool) -> (SmtpSink, TestApp, reqwest::Client) {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    invite_ok(
+        &app,
+        &owner,
+        &[("lea@example.com", "Lea", "Learner")],
+        &[],
+        send_email,
+    )
+    .await;
+    (sink, app, owner)
+}
+
 async fn invites_page(app: &TestApp, client: &reqwest::Client, filter: &str) -> Page<InviteView> {
     let res = app
         .call_json(
@@ -511,17 +528,7 @@ async fn revoked_expired_used_and_unknown_links_say_which_on_the_join_page() {
 
 #[tokio::test]
 async fn resend_sends_a_new_link_and_the_old_one_keeps_working_until_it_expires() {
-    let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_mailing(sink.url()).await;
-    let owner = app.create_first_academy("acme").await;
-    invite_ok(
-        &app,
-        &owner,
-        &[("lea@example.com", "Lea", "Learner")],
-        &[],
-        true,
-    )
-    .await;
+    let (sink, app, owner) = acme_with_lea_invited(true).await;
     sink.wait_for(1, Duration::from_secs(10)).await;
     let id = invites_page(&app, &owner, "").await.rows[0].id;
     assert_eq!(
@@ -558,17 +565,7 @@ async fn resend_sends_a_new_link_and_the_old_one_keeps_working_until_it_expires(
 
 #[tokio::test]
 async fn without_the_email_the_invited_person_signs_up_at_the_academy_link() {
-    let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_mailing(sink.url()).await;
-    let owner = app.create_first_academy("acme").await;
-    invite_ok(
-        &app,
-        &owner,
-        &[("lea@example.com", "Lea", "Learner")],
-        &[],
-        false,
-    )
-    .await;
+    let (sink, app, owner) = acme_with_lea_invited(false).await;
     let b = app.browser();
     let form = [
         ("slug", "acme"),
@@ -744,17 +741,7 @@ async fn an_admin_of_one_academy_cannot_see_or_change_another_academys_invites()
 
 #[tokio::test]
 async fn a_database_dump_alone_cannot_produce_a_working_join_link() {
-    let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_mailing(sink.url()).await;
-    let owner = app.create_first_academy("acme").await;
-    invite_ok(
-        &app,
-        &owner,
-        &[("lea@example.com", "Lea", "Learner")],
-        &[],
-        true,
-    )
-    .await;
+    let (sink, app, _owner) = acme_with_lea_invited(true).await;
     let mail = sink.wait_for(1, Duration::from_secs(10)).await.remove(0);
     let link = mail
         .links()

@@ -170,7 +170,7 @@ fn InviteRow(
     view! {
         <tr data-testid="invite-row" data-email=invite.email.clone()>
             <td>{invite.email.clone()}</td>
-            <td>{format!("{} {}", invite.first_name, invite.last_name)}</td>
+            <td>{crate::model::full_name(&invite.first_name, &invite.last_name)}</td>
             <td class="nowrap">{invite.role.label()}</td>
             <td>{invite.teams.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</td>
             <td><span class="nowrap">{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>

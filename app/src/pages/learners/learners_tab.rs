@@ -108,15 +108,7 @@ fn LearnerRow(
 ) -> impl IntoView {
     let id = learner.id;
     let current = learner.role;
-    let name = {
-        let full = format!("{} {}", learner.first_name, learner.last_name);
-        let full = full.trim();
-        if full.is_empty() {
-            learner.email.clone()
-        } else {
-            full.to_string()
-        }
-    };
+    let name = crate::model::display_name(&learner.first_name, &learner.last_name, &learner.email);
     let own = move || me.get() == Some(id);
     let busy = move || change.pending().get() || remove.pending().get();
     let role_label = format!("Role of {name}");

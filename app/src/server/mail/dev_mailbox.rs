@@ -76,12 +76,6 @@ impl DevMailbox {
         }
     }
 
-    /// The mailbox under `settings.data_dir`, with `settings.smtp_from` as sender.
-    pub fn for_settings(settings: &Settings) -> Result<DevMailbox, String> {
-        let from = super::message::parse_from(&settings.smtp_from)?;
-        Ok(DevMailbox::new(dir_for(settings), from))
-    }
-
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -285,18 +285,6 @@ pub async fn token_by_hash<'c>(
         .await
 }
 
-pub async fn token_by_id<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    id: i64,
-) -> Result<Option<TokenRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(ex)
-    .await
-}
-
 /// The newest link of an invite (the one "Copy invite link" gives).
 pub async fn latest_token<'c>(
     ex: impl Executor<'c, Database = Any>,

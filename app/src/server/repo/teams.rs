@@ -82,22 +82,6 @@ pub async fn add_member<'c>(
     Ok(done.rows_affected() == 1)
 }
 
-/// The names of a user's teams, for display.
-pub async fn names_of_user<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    user_id: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT t.name FROM team_members m JOIN teams t ON t.id = m.team_id \
-         WHERE m.academy_id = $1 AND m.user_id = $2 ORDER BY lower(t.name)",
-    )
-    .bind(academy_id)
-    .bind(user_id)
-    .fetch_all(ex)
-    .await
-}
-
 pub async fn of_user<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,

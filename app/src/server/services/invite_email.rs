@@ -73,9 +73,7 @@ pub async fn render(
         link = escape_html(&link),
         email = escape_html(&facts.email),
     );
-    let to_name = format!("{} {}", facts.first_name, facts.last_name)
-        .trim()
-        .to_string();
+    let to_name = crate::model::full_name(&facts.first_name, &facts.last_name);
     Ok(Some(RenderedInvite {
         invite_id: facts.invite_id,
         email: OutgoingEmail {

@@ -46,13 +46,10 @@ pub async fn invites(
     let rows = rows
         .into_iter()
         .map(|r| {
-            let invited_by = format!(
-                "{} {}",
-                r.inviter_first.unwrap_or_default(),
-                r.inviter_last.unwrap_or_default()
-            )
-            .trim()
-            .to_string();
+            let invited_by = crate::model::full_name(
+                r.inviter_first.as_deref().unwrap_or_default(),
+                r.inviter_last.as_deref().unwrap_or_default(),
+            );
             InviteView {
                 id: r.id,
                 teams: teams.remove(&r.id).unwrap_or_default(),

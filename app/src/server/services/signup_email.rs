@@ -32,9 +32,7 @@ pub async fn render(
     );
     Ok(Some(OutgoingEmail {
         to_email: pending.email.clone(),
-        to_name: format!("{} {}", pending.first_name, pending.last_name)
-            .trim()
-            .to_string(),
+        to_name: crate::model::full_name(&pending.first_name, &pending.last_name),
         subject,
         text,
         html,
