@@ -1,5 +1,7 @@
 //! Shoal's shared library: domain rules, UI and server functions for the browser (`hydrate`) and the
 //! server (`ssr`, which adds the IO in `server`).
+// Leptos view types nest deeply; the team page outgrows the default limit in release builds.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

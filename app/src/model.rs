@@ -120,7 +120,8 @@ pub enum StartInfo {
 pub enum InviteOutcome {
     /// A new invitation.
     Invited { invite_id: i64 },
-    /// They already had a pending invitation: it was updated (names, role, teams, expiry).
+    /// They already had a pending invitation: it was updated (names, role, expiry) and renewed, and
+    /// the chosen teams were added to the ones it had.
     AlreadyInvited { invite_id: i64 },
     /// They are already a learner: nothing sent; added to the chosen teams they were not in.
     AlreadyLearner { added_to_teams: u32 },
@@ -196,7 +197,7 @@ pub struct InviteView {
     pub first_name: String,
     pub last_name: String,
     pub role: crate::domain::role::Role,
-    pub teams: Vec<String>,
+    pub teams: Vec<TeamView>,
     pub invited_at: i64,
     pub invited_by: String,
     pub expires_at: i64,
@@ -213,6 +214,10 @@ pub struct ListQuery {
     pub filter: String,
     /// From 1.
     pub page: u32,
+    /// Only this team's rows: the team page's "Invites in team" (pending invites that include the
+    /// team) and "Learners in team".
+    #[serde(default)]
+    pub team_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,16 +243,57 @@ pub struct LearnerView {
     pub first_name: String,
     pub last_name: String,
     pub role: crate::domain::role::Role,
-    pub teams: Vec<String>,
+    pub teams: Vec<TeamView>,
     pub registered_at: i64,
     pub last_sign_in_at: Option<i64>,
 }
 
+/// A team as badges and pickers show it. `id` is the team's API ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamView {
     pub id: i64,
     pub name: String,
     pub color: String,
+}
+
+/// One row of the Teams section, and the head of a team page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSummary {
+    pub team: TeamView,
+    pub learners_count: i64,
+    /// Pending invitations (expired ones included) that include the team.
+    pub invites_count: i64,
+    pub created_at: i64,
+}
+
+/// One row of "Learners in team".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMemberView {
+    pub user_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: crate::domain::role::Role,
+    pub joined_at: i64,
+}
+
+/// What adding learners to a team did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamAdded {
+    /// Newly members.
+    pub added: u32,
+    /// Were members already.
+    pub already: u32,
+}
+
+/// A deleted team and what the deletion touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedTeam {
+    pub name: String,
+    /// Learners who were in the team; they stay in the academy.
+    pub learners: i64,
+    /// Pending invitations that included the team; they lose only this team.
+    pub invites: i64,
 }
 
 /// The answer to "Sign up" at the academy link.

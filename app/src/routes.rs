@@ -18,6 +18,7 @@ use crate::pages::{
     login::LoginPage,
     not_found::NotFound,
     start::StartPage,
+    teams::{TeamPage, TeamsPage},
 };
 
 /// A per-request CSP nonce, put into the request by the server's header middleware.
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>
+                        <Route path=path!("teams") view=TeamsPage ssr=SsrMode::Async/>
+                        <Route path=path!("teams/:team_id") view=TeamPage ssr=SsrMode::Async/>
                         <Route path=path!("statistics") view=StatisticsPage ssr=SsrMode::Async/>
                         <Route path=path!("settings") view=SettingsRoute ssr=SsrMode::Async/>
                     </ParentRoute>

@@ -183,7 +183,8 @@ async fn an_invited_learner_gets_the_email_joins_with_the_link_and_moves_to_all_
 
     let row = wait_email_status(&app, &owner, "lea@example.com", "sent").await;
     assert_eq!(row.email_status.label(), "Email Sent");
-    assert_eq!(row.teams, vec!["Sales".to_string()]);
+    assert_eq!(row.teams[0].name, "Sales");
+    assert_eq!(row.teams[0].id, team);
 
     // The join page shows the academy and the invited email.
     let learner = app.browser();
@@ -219,8 +220,12 @@ async fn an_invited_learner_gets_the_email_joins_with_the_link_and_moves_to_all_
     let learners: Page<app::model::LearnerView> = res.json().await.unwrap();
     assert_eq!(learners.rows.len(), 1);
     assert_eq!(
-        learners.rows[0].teams,
-        vec!["Sales".to_string()],
+        learners.rows[0]
+            .teams
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Sales"],
         "joined the invite's teams"
     );
     // The link is single-use.

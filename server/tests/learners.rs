@@ -11,7 +11,7 @@ use common::{OWNER_EMAIL, TestApp, error_of};
 use reqwest::{Client, Response};
 use serde_json::json;
 
-const PASSWORD: &str = "any password 123";
+const PASSWORD: &str = common::LEARNER_PASSWORD;
 
 async fn invite(
     app: &TestApp,
@@ -36,8 +36,6 @@ async fn invite(
     res.json().await.unwrap()
 }
 
-/// Invites `email` with `role` (no email) and signs them up at the academy link, as a learner does
-/// without the invitation email. Returns their signed-in browser and their user id.
 async fn learner_with_teams(
     app: &TestApp,
     admin: &Client,
@@ -46,28 +44,8 @@ async fn learner_with_teams(
     role: Role,
     team_ids: &[i64],
 ) -> (Client, i64) {
-    let results = invite(app, admin, email, role, team_ids).await;
-    assert!(
-        matches!(results[0].outcome, InviteOutcome::Invited { .. }),
-        "{results:?}"
-    );
-    let browser = app.browser();
-    let res = app
-        .call(
-            &browser,
-            "sign_up",
-            &[
-                ("slug", slug),
-                ("email", email),
-                ("first_name", "Lea"),
-                ("last_name", "Learner"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let id = user_id(app, slug, email).await.expect("the learner exists");
-    (browser, id)
+    app.registered_learner(admin, slug, email, role, team_ids)
+        .await
 }
 
 async fn learner(
@@ -105,23 +83,11 @@ async fn administrator(app: &TestApp, slug: &str, email: &str) -> Client {
 }
 
 async fn academy_id(app: &TestApp, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM academies WHERE slug = $1")
-        .bind(slug)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
+    app.academy_id(slug).await
 }
 
 async fn user_id(app: &TestApp, slug: &str, email: &str) -> Option<i64> {
-    sqlx::query_scalar(
-        "SELECT u.id FROM users u JOIN academies a ON a.id = u.academy_id \
-         WHERE a.slug = $1 AND u.email = $2",
-    )
-    .bind(slug)
-    .bind(email)
-    .fetch_optional(&app.state.db.pool)
-    .await
-    .unwrap()
+    app.user_id(slug, email).await
 }
 
 async fn role_of(app: &TestApp, id: i64) -> String {

@@ -17,6 +17,9 @@ pub async fn invite_learners(
     role: Role,
     team_ids: Vec<i64>,
     send_email: bool,
+    /// Sent from a team page's "Invite to team" (recorded as the invitation's source).
+    #[server(default)]
+    from_team: bool,
 ) -> Result<Vec<InviteResult>, AppError> {
     let state = app_state()?;
     let actor = auth::require_learner_manager(&state).await?;
@@ -28,7 +31,11 @@ pub async fn invite_learners(
         role,
         team_ids,
         send_email,
-        source: crate::domain::invite::InviteSource::Form,
+        source: if from_team {
+            crate::domain::invite::InviteSource::Team
+        } else {
+            crate::domain::invite::InviteSource::Form
+        },
     };
     services::invites::invite(&state, &actor, &academy, &req).await
 }

@@ -6,3 +6,4 @@ pub mod invites;
 pub mod join;
 pub mod learners;
 pub mod settings;
+pub mod teams;

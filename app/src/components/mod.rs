@@ -3,5 +3,6 @@
 pub mod fetch;
 pub mod field;
 pub mod nav;
+pub mod team_badge;
 pub mod topbar;
 pub mod user_menu;

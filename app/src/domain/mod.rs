@@ -8,6 +8,7 @@ pub mod names;
 pub mod password;
 pub mod role;
 pub mod slug;
+pub mod team;
 
 pub use email::Email;
 pub use names::{AcademyName, PersonName};

@@ -74,7 +74,7 @@ impl AcademyName {
 /// Trims, turns every run of whitespace (tabs and line breaks included) into one space, then refuses
 /// what is still invisible: control characters and the bidirectional overrides that can make a name
 /// display as something else ("Trojan Source").
-fn tidy(input: &str) -> Result<String, String> {
+pub(crate) fn tidy(input: &str) -> Result<String, String> {
     let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return Err(format!(

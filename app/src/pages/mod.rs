@@ -11,3 +11,4 @@ pub mod not_found;
 pub mod settings_signup;
 pub mod setup;
 pub mod start;
+pub mod teams;

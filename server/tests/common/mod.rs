@@ -207,6 +207,81 @@ impl TestApp {
     }
 }
 
+/// The password test learners sign up with.
+pub const LEARNER_PASSWORD: &str = "any password 123";
+
+impl TestApp {
+    pub async fn academy_id(&self, slug: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM academies WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn user_id(&self, slug: &str, email: &str) -> Option<i64> {
+        sqlx::query_scalar(
+            "SELECT u.id FROM users u JOIN academies a ON a.id = u.academy_id \
+             WHERE a.slug = $1 AND u.email = $2",
+        )
+        .bind(slug)
+        .bind(email)
+        .fetch_optional(&self.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// Invites `email` as `role` into `team_ids` without an email and signs them up at the academy
+    /// link, as a learner does who was told the link. Returns their signed-in browser and user id.
+    pub async fn registered_learner(
+        &self,
+        admin: &Client,
+        slug: &str,
+        email: &str,
+        role: app::domain::role::Role,
+        team_ids: &[i64],
+    ) -> (Client, i64) {
+        let res = self
+            .call_json(
+                admin,
+                "invite_learners",
+                serde_json::json!({
+                    "people": [{"email": email, "first_name": "Lea", "last_name": "Learner"}],
+                    "role": role,
+                    "team_ids": team_ids,
+                    "send_email": false,
+                }),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let results: Vec<app::model::InviteResult> = res.json().await.unwrap();
+        assert!(
+            matches!(
+                results[0].outcome,
+                app::model::InviteOutcome::Invited { .. }
+            ),
+            "{results:?}"
+        );
+        let browser = self.browser();
+        let res = self
+            .call(
+                &browser,
+                "sign_up",
+                &[
+                    ("slug", slug),
+                    ("email", email),
+                    ("first_name", "Lea"),
+                    ("last_name", "Learner"),
+                    ("password", LEARNER_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let id = self.user_id(slug, email).await.expect("the learner exists");
+        (browser, id)
+    }
+}
+
 /// Retries in a fraction of a second, so tests can watch an email go from retrying to sent.
 pub fn fast_worker() -> server::outbox_worker::WorkerConfig {
     server::outbox_worker::WorkerConfig {

@@ -5,12 +5,16 @@ use leptos::{ev, prelude::*};
 use crate::{
     api::invites::{InviteLearners, list_teams},
     components::nav::use_academy,
+    components::team_badge::TeamBadge,
     domain::{
         invite::InviteeInput,
         role::{LEARNER_ROLES, Role},
     },
-    model::{InviteOutcome, InviteResult},
+    model::{InviteOutcome, InviteResult, TeamView},
 };
+
+/// Above this many teams the picker gets a filter box.
+const TEAM_FILTER_FROM: usize = 8;
 
 #[derive(Clone, Copy)]
 struct RowState {
@@ -49,14 +53,27 @@ fn outcome_text(r: &InviteResult) -> (&'static str, String) {
     }
 }
 
+/// With `team` it is "Invite to team": that team is chosen already and the invitations count as
+/// coming from the team.
 #[component]
-pub fn InviteDialog(on_close: Callback<()>, on_sent: Callback<()>) -> impl IntoView {
+pub fn InviteDialog(
+    on_close: Callback<()>,
+    on_sent: Callback<()>,
+    #[prop(optional)] team: Option<TeamView>,
+) -> impl IntoView {
     let ctx = use_academy();
+    let from_team = team.is_some();
+    let title = if from_team {
+        "Invite to team"
+    } else {
+        "Invite Learners"
+    };
     let next_key = RwSignal::new(1u32);
     let rows = RwSignal::new(vec![RowState::new(0)]);
     let role = RwSignal::new(Role::Learner);
     let send_email = RwSignal::new(true);
-    let chosen_teams = RwSignal::new(Vec::<i64>::new());
+    let chosen_teams = RwSignal::new(team.iter().map(|t| t.id).collect::<Vec<i64>>());
+    let team_filter = RwSignal::new(String::new());
     let teams = Resource::new(|| (), |_| list_teams());
     let action = ServerAction::<InviteLearners>::new();
     let value = action.value();
@@ -92,6 +109,7 @@ pub fn InviteDialog(on_close: Callback<()>, on_sent: Callback<()>) -> impl IntoV
             role: role.get_untracked(),
             team_ids: chosen_teams.get_untracked(),
             send_email: send_email.get_untracked(),
+            from_team,
         });
     };
     let on_key = move |e: ev::KeyboardEvent| {
@@ -103,9 +121,10 @@ pub fn InviteDialog(on_close: Callback<()>, on_sent: Callback<()>) -> impl IntoV
         <div class="dialog-backdrop" on:keydown=on_key>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="invite-title">
                 <div class="dialog-head">
-                    <h2 id="invite-title">"Invite Learners"</h2>
+                    <h2 id="invite-title">{title}</h2>
                     <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
                 </div>
+                {team.clone().map(|t| view! { <p class="muted small dialog-sub">"Into "<TeamBadge team=t/>" — you can add more teams below."</p> })}
                 <div class="tabs tabs-small" role="tablist" aria-label="How to invite">
                     <button type="button" role="tab" class="tab" aria-selected="true">"Add people"</button>
                 </div>
@@ -165,27 +184,43 @@ pub fn InviteDialog(on_close: Callback<()>, on_sent: Callback<()>) -> impl IntoV
                                 <legend>"Teams"</legend>
                                 <Suspense fallback=|| view! { <p class="muted small">"Loading teams…"</p> }>
                                     {move || teams.get().map(|t| match t {
-                                        Ok(list) if list.is_empty() => view! { <p class="muted small">"No teams yet. Teams you create will be offered here."</p> }.into_any(),
-                                        Ok(list) => list.into_iter().map(|t| {
-                                            let id = t.id;
+                                        Ok(list) if list.is_empty() => view! { <p class="muted small">"No teams yet. Create teams under \"Teams\" and they will be offered here."</p> }.into_any(),
+                                        Ok(list) => {
+                                            let many = list.len() > TEAM_FILTER_FROM;
                                             view! {
-                                                <label class="checkbox">
-                                                    <input type="checkbox" prop:checked=move || chosen_teams.get().contains(&id)
-                                                        on:change=move |ev| {
-                                                            let on = event_target_checked(&ev);
-                                                            chosen_teams.update(|c| if on { c.push(id) } else { c.retain(|x| *x != id) });
-                                                        }/>
-                                                    <span class="team-dot" style=format!("background:{}", t.color)></span>{t.name}
-                                                </label>
-                                            }
-                                        }).collect_view().into_any(),
+                                                {many.then(|| view! {
+                                                    <input type="search" class="search team-filter" placeholder="Filter teams" aria-label="Filter teams"
+                                                        prop:value=move || team_filter.get() on:input=move |ev| team_filter.set(event_target_value(&ev))/>
+                                                })}
+                                                <div class="team-choices">
+                                                    {list.into_iter().map(|t| {
+                                                        let id = t.id;
+                                                        let lower = t.name.to_lowercase();
+                                                        let hidden = move || {
+                                                            let f = team_filter.get().trim().to_lowercase();
+                                                            !f.is_empty() && !lower.contains(&f) && !chosen_teams.get().contains(&id)
+                                                        };
+                                                        view! {
+                                                            <label class="checkbox" class:hidden=hidden>
+                                                                <input type="checkbox" prop:checked=move || chosen_teams.get().contains(&id)
+                                                                    on:change=move |ev| {
+                                                                        let on = event_target_checked(&ev);
+                                                                        chosen_teams.update(|c| if on { c.push(id) } else { c.retain(|x| *x != id) });
+                                                                    }/>
+                                                                <TeamBadge team=t/>
+                                                            </label>
+                                                        }
+                                                    }).collect_view()}
+                                                </div>
+                                            }.into_any()
+                                        }
                                         Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                                     })}
                                 </Suspense>
                             </fieldset>
                             <label class="checkbox">
                                 <input type="checkbox" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev))/>
-                                "Send invitation email"
+                                {if from_team { "Send Email invitation" } else { "Send invitation email" }}
                             </label>
                             <p class="muted small">{move || if send_email.get() {
                                 "Each person gets an email with a link that works for 14 days."

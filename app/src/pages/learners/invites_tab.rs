@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::ListControls;
-use crate::components::fetch::browser_fetch;
+use crate::components::{fetch::browser_fetch, team_badge::TeamBadges};
 use crate::{
     api::invites::{InviteLink, ResendInvite, RevokeInvite, list_invites},
     domain::invite::{EmailStatus, Progress},
@@ -37,8 +37,10 @@ fn poll_while_sending(
     });
 }
 
+/// The academy's invitations, or — with `team` — "Invites in team": the pending invitations that
+/// include that team.
 #[component]
-pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
+pub fn InvitesTab(version: RwSignal<u32>, #[prop(optional)] team: Option<i64>) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
@@ -53,6 +55,7 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
             search: search.get(),
             filter: filter.get(),
             page: page.get(),
+            team_id: team,
         };
         // Reload after invitations were sent, while emails are on their way, and after actions.
         version.track();
@@ -103,12 +106,23 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
             <label class="inline-label">
                 "Show "
                 <select aria-label="Filter invites" on:change=move |ev| { filter.set(event_target_value(&ev)); page.set(1); }>
-                    <option value="">"All invites"</option>
-                    <option value="invited">"Invited (waiting)"</option>
-                    <option value="accepted">"Has accepted invite"</option>
-                    <option value="expired">"Expired"</option>
-                    <option value="revoked">"Revoked"</option>
-                    <option value="email_failed">"Email problems"</option>
+                    {if team.is_some() {
+                        view! {
+                            <option value="">"All pending invites"</option>
+                            <option value="invited">"Invited (waiting)"</option>
+                            <option value="expired">"Expired"</option>
+                            <option value="email_failed">"Email problems"</option>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <option value="">"All invites"</option>
+                            <option value="invited">"Invited (waiting)"</option>
+                            <option value="accepted">"Has accepted invite"</option>
+                            <option value="expired">"Expired"</option>
+                            <option value="revoked">"Revoked"</option>
+                            <option value="email_failed">"Email problems"</option>
+                        }.into_any()
+                    }}
                 </select>
             </label>
         </ListControls>
@@ -121,6 +135,12 @@ pub fn InvitesTab(version: RwSignal<u32>) -> impl IntoView {
                 None => view! { <p class="loading">"Loading invites…"</p> }.into_any(),
                 Some(r) => match r {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() && team.is_some() => view! {
+                    <section class="empty-state">
+                        <h2>"No pending invites in this team"</h2>
+                        <p>"Use \"Invite to team\" to invite people straight into this team. They wait here until they register, then move to \"Learners in team\" by themselves."</p>
+                    </section>
+                }.into_any(),
                 Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() => view! {
                     <section class="empty-state">
                         <h2>"No invitations yet"</h2>
@@ -172,7 +192,7 @@ fn InviteRow(
             <td>{invite.email.clone()}</td>
             <td>{crate::model::full_name(&invite.first_name, &invite.last_name)}</td>
             <td class="nowrap">{invite.role.label()}</td>
-            <td>{invite.teams.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</td>
+            <td><TeamBadges teams=invite.teams/></td>
             <td><span class="nowrap">{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
             <td class="nowrap">{format::date(invite.expires_at)}</td>
             <td>

@@ -5,11 +5,12 @@ use crate::{
     api::{
         invites::list_learners,
         learners::{ChangeLearnerRole, RemoveLearner},
+        teams::{AddTeamMembers, RemoveTeamMember},
     },
-    components::{fetch::browser_fetch, nav::use_academy},
+    components::{fetch::browser_fetch, nav::use_academy, team_badge::TeamBadge},
     domain::role::{LEARNER_ROLES, Plan, Role},
     format,
-    model::{LearnerView, ListQuery, Page},
+    model::{LearnerView, ListQuery, Page, TeamView},
 };
 
 #[component]
@@ -19,6 +20,12 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let page = RwSignal::new(1u32);
     let change = ServerAction::<ChangeLearnerRole>::new();
     let remove = ServerAction::<RemoveLearner>::new();
+    let join_team = ServerAction::<AddTeamMembers>::new();
+    let leave_team = ServerAction::<RemoveTeamMember>::new();
+    // Every team, for each row's "Add to team".
+    let all_teams = browser_fetch(crate::api::invites::list_teams);
+    let all_teams =
+        Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
     // The row whose "Remove" waits for confirmation.
     let confirming = RwSignal::new(None::<i64>);
     let notice = RwSignal::new(None::<(bool, String)>);
@@ -28,11 +35,14 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
             search: search.get(),
             filter: String::new(),
             page: page.get(),
+            team_id: None,
         };
-        // Reload after invitations were sent and after role changes and removals.
+        // Reload after invitations were sent and after role, removal and team changes.
         version.track();
         change.version().track();
         remove.version().track();
+        join_team.version().track();
+        leave_team.version().track();
         list_learners(query)
     });
     let plan = Signal::stored(Some(ctx.academy.plan));
@@ -44,6 +54,16 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         ))),
         Some(Err(e)) => notice.set(Some((false, e.to_string()))),
         None => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Err(e)) = join_team.value().get() {
+            notice.set(Some((false, e.to_string())));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Err(e)) = leave_team.value().get() {
+            notice.set(Some((false, e.to_string())));
+        }
     });
     Effect::new(move |_| match remove.value().get() {
         Some(Ok(u)) => {
@@ -85,7 +105,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                                 <th><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove confirming/> }).collect_view()}
+                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -97,6 +117,57 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// What a row needs to show and change a learner's teams.
+#[derive(Clone, Copy)]
+struct TeamActions {
+    all: Signal<Vec<TeamView>>,
+    join: ServerAction<AddTeamMembers>,
+    leave: ServerAction<RemoveTeamMember>,
+}
+
+/// The learner's teams as badges, each with a remove button, and a picker to add one more.
+#[component]
+fn LearnerTeams(
+    user_id: i64,
+    name: String,
+    teams: Vec<TeamView>,
+    actions: TeamActions,
+) -> impl IntoView {
+    let TeamActions { all, join, leave } = actions;
+    let busy = move || join.pending().get() || leave.pending().get();
+    let member_of: Vec<i64> = teams.iter().map(|t| t.id).collect();
+    let add_label = format!("Add {name} to a team");
+    view! {
+        <div class="learner-teams">
+            {teams.into_iter().map(|t| {
+                let team_id = t.id;
+                let label = format!("Remove {name} from {}", t.name);
+                view! {
+                    <span class="team-chip">
+                        <TeamBadge team=t/>
+                        <button type="button" class="chip-remove" aria-label=label.clone() title=label disabled=busy
+                            on:click=move |_| { leave.dispatch(RemoveTeamMember { team_id, user_id }); }>"×"</button>
+                    </span>
+                }
+            }).collect_view()}
+            {move || {
+                let options: Vec<TeamView> = all.get().into_iter().filter(|t| !member_of.contains(&t.id)).collect();
+                (!options.is_empty()).then(|| view! {
+                    <select class="add-team" aria-label=add_label.clone() data-testid="add-to-team" disabled=busy
+                        on:change=move |ev| {
+                            if let Ok(team_id) = event_target_value(&ev).parse::<i64>() {
+                                join.dispatch(AddTeamMembers { team_id, user_ids: vec![user_id] });
+                            }
+                        }>
+                        <option value="" selected>"+ Team"</option>
+                        {options.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
+                    </select>
+                })
+            }}
+        </div>
+    }
+}
+
 #[component]
 fn LearnerRow(
     learner: LearnerView,
@@ -105,6 +176,7 @@ fn LearnerRow(
     change: ServerAction<ChangeLearnerRole>,
     remove: ServerAction<RemoveLearner>,
     confirming: RwSignal<Option<i64>>,
+    teams: TeamActions,
 ) -> impl IntoView {
     let id = learner.id;
     let current = learner.role;
@@ -135,7 +207,7 @@ fn LearnerRow(
                     }).collect_view()}
                 </select>
             </td>
-            <td>{learner.teams.into_iter().map(|t| view! { <span class="badge">{t}</span>" " }).collect_view()}</td>
+            <td><LearnerTeams user_id=id name=name.clone() teams=learner.teams actions=teams/></td>
             <td>{format::date(learner.registered_at)}</td>
             <td>{learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
             <td class="actions">

@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::components::nav::use_academy;
 pub use invite_dialog::InviteDialog;
-use invites_tab::InvitesTab;
+pub use invites_tab::InvitesTab;
 use learners_tab::LearnersTab;
 
 /// The page itself is rendered on the server; both lists load in the browser after hydration (see
@@ -26,24 +26,11 @@ pub fn LearnersPage() -> impl IntoView {
 
 #[component]
 fn Learners() -> impl IntoView {
-    let ctx = use_academy();
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_default();
     let dialog_open = RwSignal::new(false);
     // Bumped after invitations are sent, so both tabs reload.
     let version = RwSignal::new(0u32);
-    let navigate = use_navigate();
-    let base_path = format!("/a/{}/admin/learners", ctx.academy.slug);
-    let base = move || base_path.clone();
-    let go = move |t: &'static str| {
-        let path = if t == "invites" {
-            format!("{}?tab=invites", base())
-        } else {
-            base()
-        };
-        navigate(&path, Default::default());
-    };
-    let go2 = go.clone();
     view! {
         <Title text="Manage Learners and Teams"/>
         <div class="page-head">
@@ -52,12 +39,7 @@ fn Learners() -> impl IntoView {
                 "Invite Learners"
             </button>
         </div>
-        <div class="tabs" role="tablist" aria-label="Learners">
-            <button type="button" role="tab" class="tab" aria-selected=move || (tab() != "invites").to_string()
-                on:click=move |_| go("learners")>"All Learners"</button>
-            <button type="button" role="tab" class="tab" aria-selected=move || (tab() == "invites").to_string()
-                on:click=move |_| go2("invites")>"Invites"</button>
-        </div>
+        <SectionTabs current=Signal::derive(move || if tab() == "invites" { Section::Invites } else { Section::Learners })/>
         <div role="tabpanel">
             {move || if tab() == "invites" {
                 view! { <InvitesTab version/> }.into_any()
@@ -68,6 +50,43 @@ fn Learners() -> impl IntoView {
         <Show when=move || dialog_open.get()>
             <InviteDialog on_close=Callback::new(move |_| dialog_open.set(false)) on_sent=Callback::new(move |_| version.update(|v| *v += 1))/>
         </Show>
+    }
+}
+
+/// The three parts of "Manage Learners and Teams".
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Learners,
+    Invites,
+    Teams,
+}
+
+/// "All Learners" · "Invites" · "Teams": the tab strip of the learners and teams pages.
+#[component]
+pub fn SectionTabs(#[prop(into)] current: Signal<Section>) -> impl IntoView {
+    let slug = use_academy().academy.slug;
+    let navigate = use_navigate();
+    let go = move |s: Section| {
+        let path = match s {
+            Section::Learners => format!("/a/{slug}/admin/learners"),
+            Section::Invites => format!("/a/{slug}/admin/learners?tab=invites"),
+            Section::Teams => format!("/a/{slug}/admin/teams"),
+        };
+        navigate(&path, Default::default());
+    };
+    let tab = move |s: Section, label: &'static str| {
+        let go = go.clone();
+        view! {
+            <button type="button" role="tab" class="tab" aria-selected=move || (current.get() == s).to_string()
+                on:click=move |_| go(s)>{label}</button>
+        }
+    };
+    view! {
+        <div class="tabs" role="tablist" aria-label="Learners and teams">
+            {tab(Section::Learners, "All Learners")}
+            {tab(Section::Invites, "Invites")}
+            {tab(Section::Teams, "Teams")}
+        </div>
     }
 }
 

@@ -184,15 +184,13 @@ pub async fn accept<'c>(
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_teams(
+/// Adds teams to an invitation (those it has stay: inviting someone again, from the form, a team or
+/// the API, never takes a team away).
+pub async fn add_teams(
     tx: &mut sqlx::AnyConnection,
     invite_id: i64,
     team_ids: &[i64],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM invite_teams WHERE invite_id = $1")
-        .bind(invite_id)
-        .execute(&mut *tx)
-        .await?;
     if team_ids.is_empty() {
         return Ok(());
     }
@@ -201,7 +199,8 @@ pub async fn set_teams(
         .collect::<Vec<_>>()
         .join(", ");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO invite_teams (invite_id, team_id) VALUES {values}"
+        "INSERT INTO invite_teams (invite_id, team_id) VALUES {values} \
+         ON CONFLICT (invite_id, team_id) DO NOTHING"
     )))
     .bind(invite_id);
     for id in team_ids {
@@ -221,16 +220,16 @@ pub async fn team_ids<'c>(
         .await
 }
 
-/// Team names per invite for a page of invites: `(invite_id, name)`.
-pub async fn team_names_for<'c>(
+/// The teams of a page of invites: `(invite_id, team_id, name, colour)`.
+pub async fn teams_for<'c>(
     ex: impl Executor<'c, Database = Any>,
     invite_ids: &[i64],
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
     if invite_ids.is_empty() {
         return Ok(vec![]);
     }
     let sql = format!(
-        "SELECT it.invite_id, t.name FROM invite_teams it JOIN teams t ON t.id = it.team_id \
+        "SELECT it.invite_id, t.id, t.name, t.color FROM invite_teams it JOIN teams t ON t.id = it.team_id \
          WHERE it.invite_id IN ({}) ORDER BY lower(t.name)",
         placeholders(1, invite_ids.len())
     );

@@ -53,6 +53,7 @@ pub async fn invites_page<'c, E>(
     academy_id: i64,
     search: &str,
     filter: &str,
+    team_id: Option<i64>,
     now: i64,
     page: u32,
 ) -> Result<(Vec<InviteListRow>, i64), sqlx::Error>
@@ -60,13 +61,24 @@ where
     E: Executor<'c, Database = Any> + Copy,
 {
     let pattern = like_pattern(search);
-    let condition = format!("i.academy_id = $1{SEARCH_SQL}{}", invite_filter_sql(filter));
+    // A team's invites are the pending ones that include it (accepted ones became members).
+    let team_sql = if team_id.is_some() {
+        " AND i.status = 'pending' AND EXISTS \
+         (SELECT 1 FROM invite_teams it WHERE it.invite_id = i.id AND it.team_id = $4)"
+    } else {
+        " AND $4 = $4"
+    };
+    let condition = format!(
+        "i.academy_id = $1{SEARCH_SQL}{}{team_sql}",
+        invite_filter_sql(filter)
+    );
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM invites i WHERE {condition}"
     )))
     .bind(academy_id)
     .bind(&pattern)
     .bind(now)
+    .bind(team_id.unwrap_or(0))
     .fetch_one(ex)
     .await?;
     let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
@@ -74,11 +86,12 @@ where
         "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.email_status, i.email_error, \
          i.created_at, i.expires_at, u.first_name AS inviter_first, u.last_name AS inviter_last \
          FROM invites i LEFT JOIN users u ON u.id = i.invited_by \
-         WHERE {condition} ORDER BY i.id DESC LIMIT $4 OFFSET $5"
+         WHERE {condition} ORDER BY i.id DESC LIMIT $5 OFFSET $6"
     )))
     .bind(academy_id)
     .bind(&pattern)
     .bind(now)
+    .bind(team_id.unwrap_or(0))
     .bind(i64::from(PER_PAGE))
     .bind(offset)
     .fetch_all(ex)
@@ -97,7 +110,7 @@ pub struct LearnerListRow {
     pub last_sign_in_at: Option<i64>,
 }
 
-const LEARNER_ROLES_SQL: &str = "('learner', 'learner_analyst', 'learner_admin')";
+pub const LEARNER_ROLES_SQL: &str = "('learner', 'learner_analyst', 'learner_admin')";
 
 pub async fn learners_page<'c, E>(
     ex: E,
@@ -134,16 +147,16 @@ where
     Ok((rows, total))
 }
 
-/// Team names for a page of users: `(user_id, name)`.
-pub async fn team_names_for_users<'c>(
+/// The teams of a page of users: `(user_id, team_id, name, colour)`.
+pub async fn teams_for_users<'c>(
     ex: impl Executor<'c, Database = Any>,
     user_ids: &[i64],
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
     let sql = format!(
-        "SELECT m.user_id, t.name FROM team_members m JOIN teams t ON t.id = m.team_id \
+        "SELECT m.user_id, t.id, t.name, t.color FROM team_members m JOIN teams t ON t.id = m.team_id \
          WHERE m.user_id IN ({}) ORDER BY lower(t.name)",
         placeholders(1, user_ids.len())
     );

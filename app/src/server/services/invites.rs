@@ -225,7 +225,7 @@ struct NewLink<'a> {
     now: i64,
 }
 
-/// Sets a new or renewed invite's teams, issues its link (queuing the email), audits and commits.
+/// Adds the chosen teams to a new or renewed invite, issues its link (queuing the email), audits and commits.
 async fn finish_invite(
     state: &AppState,
     mut tx: Tx,
@@ -235,7 +235,7 @@ async fn finish_invite(
     actor_id: i64,
     action: &str,
 ) -> Result<(), AppError> {
-    repo::invites::set_teams(&mut tx, link.invite_id, team_ids).await?;
+    repo::invites::add_teams(&mut tx, link.invite_id, team_ids).await?;
     issue_link(state, &mut tx, link, send_email).await?;
     repo::audit::record(
         &mut *tx,

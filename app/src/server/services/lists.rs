@@ -17,10 +17,13 @@ use crate::{
     },
 };
 
-fn group(pairs: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
-    let mut map: HashMap<i64, Vec<String>> = HashMap::new();
-    for (id, name) in pairs {
-        map.entry(id).or_default().push(name);
+/// `(owner id, team id, name, colour)` rows as each owner's teams.
+fn group(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, Vec<TeamView>> {
+    let mut map: HashMap<i64, Vec<TeamView>> = HashMap::new();
+    for (owner, id, name, color) in rows {
+        map.entry(owner)
+            .or_default()
+            .push(TeamView { id, name, color });
     }
     map
 }
@@ -30,6 +33,10 @@ pub async fn invites(
     actor: &SessionUser,
     q: &ListQuery,
 ) -> Result<Page<InviteView>, AppError> {
+    if let Some(team_id) = q.team_id {
+        // A team of another academy is "not found", not an empty list.
+        super::teams::get(state, actor, team_id).await?;
+    }
     let now = now_ms();
     let page = q.page.max(1);
     let (rows, total) = repo::lists::invites_page(
@@ -37,12 +44,13 @@ pub async fn invites(
         actor.academy_id,
         &q.search,
         &q.filter,
+        q.team_id,
         now,
         page,
     )
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut teams = group(repo::invites::team_names_for(&state.db.pool, &ids).await?);
+    let mut teams = group(repo::invites::teams_for(&state.db.pool, &ids).await?);
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -87,7 +95,7 @@ pub async fn learners(
     let (rows, total) =
         repo::lists::learners_page(&state.db.pool, actor.academy_id, &q.search, page).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut teams = group(repo::lists::team_names_for_users(&state.db.pool, &ids).await?);
+    let mut teams = group(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
     let rows = rows
         .into_iter()
         .map(|r| LearnerView {
@@ -113,10 +121,6 @@ pub async fn teams(state: &AppState, actor: &SessionUser) -> Result<Vec<TeamView
     Ok(repo::teams::list(&state.db.pool, actor.academy_id)
         .await?
         .into_iter()
-        .map(|t| TeamView {
-            id: t.id,
-            name: t.name,
-            color: t.color,
-        })
+        .map(TeamView::from)
         .collect())
 }

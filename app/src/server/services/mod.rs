@@ -9,3 +9,4 @@ pub mod learners;
 pub mod lists;
 pub mod sign_in;
 pub mod signup_email;
+pub mod teams;

@@ -1,0 +1,199 @@
+//! "Learners in team": the members, taking one out, and "Add learners" (registered learners of the
+//! academy, searched and picked several at once).
+
+use leptos::prelude::*;
+
+use crate::{
+    api::teams::{AddTeamMembers, RemoveTeamMember, list_team_members, team_candidates},
+    components::fetch::browser_fetch,
+    format,
+    model::{ListQuery, TeamMemberView, display_name},
+    pages::learners::ListControls,
+};
+
+#[component]
+pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1u32);
+    let adding = RwSignal::new(false);
+    let add = ServerAction::<AddTeamMembers>::new();
+    let remove = ServerAction::<RemoveTeamMember>::new();
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let data = browser_fetch(move || {
+        let query = ListQuery {
+            search: search.get(),
+            page: page.get(),
+            ..Default::default()
+        };
+        version.track();
+        list_team_members(team_id, query)
+    });
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(r)) => {
+            adding.set(false);
+            let mut text = format!(
+                "Added {} learner{} to the team.",
+                r.added,
+                if r.added == 1 { "" } else { "s" }
+            );
+            if r.already > 0 {
+                text.push_str(&format!(" {} were in it already.", r.already));
+            }
+            notice.set(Some((true, text)));
+            on_change.run(());
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    Effect::new(move |_| match remove.value().get() {
+        Some(Ok(())) => {
+            notice.set(Some((
+                true,
+                "Removed from the team. They are still a learner of the academy.".into(),
+            )));
+            on_change.run(());
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    let loaded = move || data.get().and_then(|r| r.ok());
+    let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
+    let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
+    view! {
+        <ListControls search page pages total placeholder="Search this team's learners">
+            <button type="button" class="button" aria-expanded=move || adding.get().to_string()
+                on:click=move |_| adding.update(|a| *a = !*a)>"Add learners"</button>
+        </ListControls>
+        <Show when=move || adding.get()>
+            <AddLearners team_id add on_cancel=Callback::new(move |_| adding.set(false))/>
+        </Show>
+        {move || notice.get().map(|(ok, text)| view! {
+            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="members-notice">{text}</div>
+        })}
+        {move || match data.get() {
+            None => view! { <p class="loading">"Loading learners…"</p> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+            Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => view! {
+                <section class="empty-state">
+                    <h2>"No learners in this team yet"</h2>
+                    <p>"Add learners who already registered with \"Add learners\", or invite new people with \"Invite to team\": they appear here as soon as they register."</p>
+                </section>
+            }.into_any(),
+            Some(Ok(p)) if p.rows.is_empty() => view! { <p class="empty-inline">"No learner of this team matches your search."</p> }.into_any(),
+            Some(Ok(p)) => view! {
+                <div class="table-wrap">
+                    <table class="table" data-testid="members-table">
+                        <thead><tr>
+                            <th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Joined team"</th>
+                            <th><span class="sr-only">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {p.rows.into_iter().map(|m| view! { <MemberRow member=m team_id remove/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: TeamMemberView,
+    team_id: i64,
+    remove: ServerAction<RemoveTeamMember>,
+) -> impl IntoView {
+    let user_id = member.user_id;
+    let name = display_name(&member.first_name, &member.last_name, &member.email);
+    view! {
+        <tr data-testid="member-row" data-email=member.email.clone()>
+            <td>{name.clone()}</td>
+            <td>{member.email.clone()}</td>
+            <td class="nowrap">{member.role.label()}</td>
+            <td class="nowrap">{format::date_time(member.joined_at)}</td>
+            <td class="actions">
+                <button type="button" class="link-button danger" aria-label=format!("Remove {name} from the team")
+                    disabled=move || remove.pending().get()
+                    on:click=move |_| { remove.dispatch(RemoveTeamMember { team_id, user_id }); }>"Remove from team"</button>
+            </td>
+        </tr>
+    }
+}
+
+/// Search registered learners who are not in the team, tick several, add them in one go.
+#[component]
+fn AddLearners(
+    team_id: i64,
+    add: ServerAction<AddTeamMembers>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    // Picked learners, kept while the search changes: (id, label).
+    let picked = RwSignal::new(Vec::<(i64, String)>::new());
+    let found = browser_fetch(move || team_candidates(team_id, search.get()));
+    let toggle = move |id: i64, label: String, on: bool| {
+        picked.update(|p| {
+            p.retain(|(x, _)| *x != id);
+            if on {
+                p.push((id, label));
+            }
+        })
+    };
+    view! {
+        <section class="panel add-learners" aria-labelledby="add-learners-title">
+            <h3 id="add-learners-title">"Add learners"</h3>
+            <p class="muted small">"Registered learners of the academy who are not in this team. To bring in someone new, use \"Invite to team\"."</p>
+            <input type="search" class="search" placeholder="Search by name or email" aria-label="Search learners to add"
+                prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+            {move || match found.get() {
+                None => view! { <p class="muted small">"Searching…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="muted small">{if search.get_untracked().trim().is_empty() {
+                        "Every registered learner is in this team already."
+                    } else {
+                        "No learner outside this team matches."
+                    }}</p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="pick-list" data-testid="candidates">
+                        {list.into_iter().map(|c| {
+                            let id = c.user_id;
+                            let label = display_name(&c.first_name, &c.last_name, &c.email);
+                            let text = label.clone();
+                            view! {
+                                <li>
+                                    <label class="checkbox">
+                                        <input type="checkbox" prop:checked=move || picked.get().iter().any(|(x, _)| *x == id)
+                                            on:change=move |ev| toggle(id, label.clone(), event_target_checked(&ev))/>
+                                        <span>{text}" "<span class="muted small">{c.email.clone()}</span></span>
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            {move || {
+                let p = picked.get();
+                (!p.is_empty()).then(|| view! {
+                    <p class="small" data-testid="picked">{format!("Chosen: {}", p.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join(", "))}</p>
+                })
+            }}
+            <div class="form-actions">
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="button" class="button button-primary" disabled=move || picked.get().is_empty() || add.pending().get()
+                    on:click=move |_| {
+                        let user_ids = picked.get_untracked().into_iter().map(|(id, _)| id).collect();
+                        add.dispatch(AddTeamMembers { team_id, user_ids });
+                    }>
+                    {move || match picked.get().len() {
+                        0 => "Add to team".to_string(),
+                        1 => "Add 1 learner".to_string(),
+                        n => format!("Add {n} learners"),
+                    }}
+                </button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,193 @@
+//! The Teams section of "Manage Learners and Teams" (`/a/:slug/admin/teams`) and each team's page.
+//! Like the other lists, everything here loads in the browser after hydration (see
+//! `components::fetch`).
+
+mod members_tab;
+mod team_form;
+mod team_page;
+mod team_settings;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::teams::{CreateTeam, DeleteTeam, list_team_summaries},
+    components::{fetch::browser_fetch, nav::use_academy, team_badge::TeamBadge},
+    domain::team::DEFAULT_TEAM_COLOR,
+    format,
+    model::{DeletedTeam, ListQuery, TeamSummary},
+    pages::learners::{ListControls, Section, SectionTabs},
+};
+use team_form::TeamForm;
+pub use team_page::TeamPage;
+
+#[component]
+pub fn TeamsPage() -> impl IntoView {
+    view! {
+        <crate::pages::admin_shell::RequireRole allowed=|r| r.can_administer()>
+            <Teams/>
+        </crate::pages::admin_shell::RequireRole>
+    }
+}
+
+/// "Delete team?" in words that say what happens to its people.
+pub(crate) fn delete_question(name: &str, learners: i64, invites: i64) -> String {
+    let people = match learners {
+        0 => "It has no learners".to_string(),
+        1 => "Its 1 learner stays in the academy".to_string(),
+        n => format!("Its {n} learners stay in the academy"),
+    };
+    let pending = match invites {
+        0 => String::new(),
+        1 => "; 1 pending invite loses only this team".to_string(),
+        n => format!("; {n} pending invites lose only this team"),
+    };
+    format!("Delete \"{name}\"? {people}{pending}.")
+}
+
+pub(crate) fn deleted_notice(d: &DeletedTeam) -> String {
+    format!(
+        "Team \"{}\" deleted. {} learner(s) left it and stay in the academy; {} pending invite(s) lost this team.",
+        d.name, d.learners, d.invites
+    )
+}
+
+#[component]
+fn Teams() -> impl IntoView {
+    let slug = use_academy().academy.slug;
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1u32);
+    let creating = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let color = RwSignal::new(DEFAULT_TEAM_COLOR.to_string());
+    let create = ServerAction::<CreateTeam>::new();
+    let delete = ServerAction::<DeleteTeam>::new();
+    let confirming = RwSignal::new(None::<i64>);
+    let notice = RwSignal::new(None::<(bool, String)>);
+    let data = browser_fetch(move || {
+        let query = ListQuery {
+            search: search.get(),
+            page: page.get(),
+            ..Default::default()
+        };
+        create.version().track();
+        delete.version().track();
+        list_team_summaries(query)
+    });
+    let team_path = {
+        let slug = slug.clone();
+        move |id: i64| format!("/a/{slug}/admin/teams/{id}")
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(team)) = create.value().get() {
+            notice.set(Some((true, format!("Team \"{}\" created.", team.name))));
+            creating.set(false);
+            name.set(String::new());
+            color.set(DEFAULT_TEAM_COLOR.to_string());
+        }
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(d)) => {
+            confirming.set(None);
+            notice.set(Some((true, deleted_notice(&d))));
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
+    });
+    let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
+    let loaded = move || data.get().and_then(|r| r.ok());
+    let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
+    let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
+    view! {
+        <Title text="Teams"/>
+        <div class="page-head">
+            <h1>"Manage Learners and Teams"</h1>
+            <button type="button" class="button button-primary" aria-expanded=move || creating.get().to_string()
+                on:click=move |_| { create.value().set(None); creating.update(|c| *c = !*c); }>"Create team"</button>
+        </div>
+        <SectionTabs current=Section::Teams/>
+        <Show when=move || creating.get()>
+            <section class="panel" aria-labelledby="create-team-title">
+                <h2 id="create-team-title">"Create team"</h2>
+                <TeamForm form_id="new-team" name color submit_label="Create team" pending_label="Creating…"
+                    pending=create.pending() error=create_error
+                    on_submit=Callback::new(move |_| { create.dispatch(CreateTeam { name: name.get_untracked(), color: color.get_untracked() }); })
+                    on_cancel=Callback::new(move |_| creating.set(false))/>
+            </section>
+        </Show>
+        <ListControls search page pages total placeholder="Search teams by name"/>
+        {move || notice.get().map(|(ok, text)| view! {
+            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="teams-notice">{text}</div>
+        })}
+        {move || match data.get() {
+            None => view! { <p class="loading">"Loading teams…"</p> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+            Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => view! {
+                <section class="empty-state">
+                    <h2>"No teams yet"</h2>
+                    <p>"Teams group learners — by department, location or start date. Use \"Create team\", then invite people straight into it with \"Invite to team\" or add learners who already registered."</p>
+                </section>
+            }.into_any(),
+            Some(Ok(p)) if p.rows.is_empty() => view! { <p class="empty-inline">"No team matches your search."</p> }.into_any(),
+            Some(Ok(p)) => view! {
+                <div class="table-wrap">
+                    <table class="table" data-testid="teams-table">
+                        <thead><tr>
+                            <th>"Team"</th><th class="num">"Learners"</th><th class="num">"Pending invites"</th><th>"Created"</th>
+                            <th><span class="sr-only">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {p.rows.into_iter().map(|t| view! {
+                                <TeamRow summary=t path=team_path.clone() delete confirming/>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn TeamRow(
+    summary: TeamSummary,
+    path: impl Fn(i64) -> String + 'static,
+    delete: ServerAction<DeleteTeam>,
+    confirming: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let id = summary.team.id;
+    let href = path(id);
+    let question = delete_question(
+        &summary.team.name,
+        summary.learners_count,
+        summary.invites_count,
+    );
+    let delete_label = format!("Delete team {}", summary.team.name);
+    let open_label = format!("Open team {}", summary.team.name);
+    view! {
+        <tr data-testid="team-row" data-name=summary.team.name.clone()>
+            <td><a class="team-link" href=href.clone() aria-label=open_label><TeamBadge team=summary.team.clone()/></a></td>
+            <td class="num" data-testid="learners-count">{summary.learners_count}</td>
+            <td class="num" data-testid="invites-count">{summary.invites_count}</td>
+            <td class="nowrap">{format::date(summary.created_at)}</td>
+            <td class="actions">
+                {move || if confirming.get() == Some(id) {
+                    view! {
+                        <span role="group" aria-label=question.clone() class="confirm">
+                            <span>{question.clone()}" "</span>
+                            <button type="button" class="link-button danger" disabled=move || delete.pending().get()
+                                on:click=move |_| { delete.dispatch(DeleteTeam { team_id: id }); }>"Yes, delete"</button>
+                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        </span>
+                    }.into_any()
+                } else {
+                    view! {
+                        <a class="link-button" href=href.clone()>"Open"</a>
+                        <button type="button" class="link-button danger" aria-label=delete_label.clone()
+                            on:click=move |_| confirming.set(Some(id))>"Delete"</button>
+                    }.into_any()
+                }}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,92 @@
+//! "Team settings": name and colour, the API ID, and deleting the team.
+
+use leptos::prelude::*;
+
+use super::{delete_question, team_form::TeamForm};
+use crate::{
+    api::teams::{DeleteTeam, UpdateTeam},
+    model::{DeletedTeam, TeamSummary, TeamView},
+};
+
+#[component]
+pub fn TeamSettings(
+    team: TeamView,
+    summary: Signal<Option<TeamSummary>>,
+    on_saved: Callback<()>,
+    on_deleted: Callback<DeletedTeam>,
+) -> impl IntoView {
+    let team_id = team.id;
+    let name = RwSignal::new(team.name.clone());
+    let color = RwSignal::new(team.color.clone());
+    let save = ServerAction::<UpdateTeam>::new();
+    let delete = ServerAction::<DeleteTeam>::new();
+    let confirming = RwSignal::new(false);
+    let copied = RwSignal::new(false);
+    let saved = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(t)) = save.value().get() {
+            saved.set(Some(format!("Saved: the team is now \"{}\".", t.name)));
+            on_saved.run(());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = delete.value().get() {
+            on_deleted.run(d);
+        }
+    });
+    let save_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let api_id = team_id.to_string();
+    let copy_id = api_id.clone();
+    let question = move || {
+        summary
+            .get()
+            .map(|s| delete_question(&s.team.name, s.learners_count, s.invites_count))
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="team-section panel" aria-labelledby="team-settings-title">
+            <h2 id="team-settings-title">"Team settings"</h2>
+            <div class="settings-grid">
+                <div>
+                    <TeamForm form_id="team-settings" name color submit_label="Save changes" pending_label="Saving…"
+                        pending=save.pending() error=save_error
+                        on_submit=Callback::new(move |_| {
+                            saved.set(None);
+                            save.dispatch(UpdateTeam { team_id, name: name.get_untracked(), color: color.get_untracked() });
+                        })/>
+                    {move || saved.get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+                </div>
+                <div>
+                    <h3>"API ID"</h3>
+                    <p class="muted small">"The id the API uses for this team (\"teams\" in inviteLearners and addLearnersToTeams)."</p>
+                    <p class="api-id">
+                        <code data-testid="team-api-id">{api_id}</code>" "
+                        <button type="button" class="button button-small" on:click=move |_| {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.navigator().clipboard().write_text(&copy_id);
+                                copied.set(true);
+                            }
+                        }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                    </p>
+                    <h3>"Delete team"</h3>
+                    {move || if confirming.get() {
+                        view! {
+                            <div class="confirm-box" role="group" aria-label="Confirm deleting the team">
+                                <p>{question()}</p>
+                                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error">{e.to_string()}</p> })}
+                                <button type="button" class="button button-danger" disabled=move || delete.pending().get()
+                                    on:click=move |_| { delete.dispatch(DeleteTeam { team_id }); }>"Yes, delete team"</button>" "
+                                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="muted small">"Learners stay in the academy; pending invitations lose only this team."</p>
+                            <button type="button" class="button button-danger-outline" on:click=move |_| confirming.set(true)>"Delete team…"</button>
+                        }.into_any()
+                    }}
+                </div>
+            </div>
+        </section>
+    }
+}
