@@ -124,18 +124,41 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
         .expect("a session cookie");
 
     // Admin pages as the owner, and the pages visitors and invited people open.
-    // Mostly the learners page, the one that froze the server.
-    let pages: [(&str, bool); 10] = [
-        ("/a/acme/admin/learners", true),
-        ("/a/acme/admin/learners", true),
-        ("/a/acme/admin/learners", true),
-        ("/a/acme/admin/learners?tab=invites", true),
-        ("/a/acme/admin/learners?tab=invites", true),
-        ("/a/acme/admin/settings", true),
-        ("/a/acme", true),
-        ("/a/acme", false),
-        ("/a/acme/login", false),
-        ("/a/acme/join/not-a-real-token", false),
+    // Mostly the learners page, the one that froze the server; for the owner's section pages, the
+    // text that proves the page itself arrived (not the academy's "Loading…" fallback).
+    let pages: [(&str, bool, Option<&str>); 12] = [
+        (
+            "/a/acme/admin/learners",
+            true,
+            Some("Manage Learners and Teams"),
+        ),
+        (
+            "/a/acme/admin/learners",
+            true,
+            Some("Manage Learners and Teams"),
+        ),
+        (
+            "/a/acme/admin/learners",
+            true,
+            Some("Manage Learners and Teams"),
+        ),
+        (
+            "/a/acme/admin/learners?tab=invites",
+            true,
+            Some("Manage Learners and Teams"),
+        ),
+        (
+            "/a/acme/admin/learners?tab=invites",
+            true,
+            Some("Manage Learners and Teams"),
+        ),
+        ("/a/acme/admin/teams", true, Some("Create team")),
+        ("/a/acme/admin/teams/1", true, Some("Loading team")),
+        ("/a/acme/admin/settings", true, None),
+        ("/a/acme", true, None),
+        ("/a/acme", false, None),
+        ("/a/acme/login", false, None),
+        ("/a/acme/join/not-a-real-token", false, None),
     ];
     // Busy threads beside the server, as on a loaded machine: the server's threads are then
     // preempted at random points, which is when a lock-ordering deadlock shows.
@@ -154,7 +177,7 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..LOADS {
-        let (path, as_owner) = pages[n % pages.len()];
+        let (path, as_owner, expect) = pages[n % pages.len()];
         let (client, base, cookie) = (client.clone(), base.clone(), cookie.clone());
         let permit = permits.clone().acquire_owned().await.unwrap();
         tasks.spawn(async move {
@@ -166,14 +189,12 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
                 req = req.header("Cookie", cookie);
             }
             match req.send().await {
-                // The learners page itself, not the academy's "Loading…" fallback.
-                Ok(res) if as_owner && path.contains("learners") => {
+                Ok(res) if as_owner && expect.is_some() => {
                     let status = res.status().as_u16();
+                    let text = expect.unwrap_or_default();
                     match res.text().await {
-                        Ok(html) if html.contains("Manage Learners and Teams") => {
-                            Ok((path, status))
-                        }
-                        Ok(_) => Err(format!("{path}: HTTP {status} without the page's heading")),
+                        Ok(html) if html.contains(text) => Ok((path, status)),
+                        Ok(_) => Err(format!("{path}: HTTP {status} without {text:?}")),
                         Err(e) => Err(format!("{path}: {e}")),
                     }
                 }

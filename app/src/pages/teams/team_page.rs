@@ -58,7 +58,8 @@ fn Team() -> impl IntoView {
     let teams_path = format!("/a/{slug}/admin/teams");
     let back = teams_path.clone();
     view! {
-        <Title text=move || summary.get().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
+        // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
+        <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
         {move || match state.get() {
             Shown::Loading => view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }.into_any(),
