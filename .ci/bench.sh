@@ -284,9 +284,101 @@ PY
   fi
 }
 
+# ---------------------------------------------------------------------------------------------
+# Teams rows: 1,000 teams made through the API (POST /api/create_team), then 20,000 learners with
+# 40,000 memberships and 5,000 pending invitations with 10,000 team places written straight into
+# the SQLite file (what years of use leave behind); the Teams section's list is then measured as
+# the browser asks for it: POST /api/list_team_summaries, the first page and a search.
+# ---------------------------------------------------------------------------------------------
+teams_seed() {
+  SERVER_URL="$SERVER_URL" DB_PATH="$SERVER_DIR/shoal.db" SLUG="$SLUG" OWNER_EMAIL="$OWNER_EMAIL" \
+    OWNER_PASSWORD="$OWNER_PASSWORD" timeout 300 python3 - <<'PY'
+import http.client, json, os, sqlite3, sys, time, urllib.parse
+
+env = os.environ
+base = env["SERVER_URL"]
+url = urllib.parse.urlsplit(base)
+conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+
+def post(path, body, content_type, cookie=None):
+    headers = {"Content-Type": content_type, "Origin": base, "Accept": "application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("POST", path, body=body, headers=headers)
+    r = conn.getresponse()
+    return r.status, r.getheaders(), r.read()
+
+form = "application/x-www-form-urlencoded"
+status, headers, data = post("/api/sign_in", urllib.parse.urlencode(
+    {"slug": env["SLUG"], "email": env["OWNER_EMAIL"], "password": env["OWNER_PASSWORD"]}), form)
+if status != 200:
+    raise SystemExit(f"sign-in answered {status}: {data[:300]!r}")
+cookie = "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
+colors = ["Blue", "Teal", "Green", "Ochre", "Orange", "Red", "Pink", "Purple", "Indigo", "Slate"]
+started = time.perf_counter()
+for i in range(1000):
+    status, _, data = post("/api/create_team", urllib.parse.urlencode(
+        {"name": f"Team {i:04d}", "color": colors[i % 10]}), form, cookie)
+    if status != 200:
+        raise SystemExit(f"create_team answered {status}: {data[:300]!r}")
+made = time.perf_counter() - started
+print(f"    1,000 teams created through the API in {made:.1f} s ({1000 / made:.0f}/s)", file=sys.stderr)
+
+db = sqlite3.connect(env["DB_PATH"], timeout=30)
+(academy,) = db.execute("SELECT id FROM academies WHERE slug = ?", (env["SLUG"],)).fetchone()
+teams = [r[0] for r in db.execute("SELECT id FROM teams WHERE academy_id = ? ORDER BY id", (academy,))]
+now = int(time.time() * 1000)
+with db:
+    db.executemany(
+        "INSERT INTO users (academy_id, email, first_name, last_name, role, status, created_at) "
+        "VALUES (?, ?, 'Team', ?, 'learner', 'active', ?)",
+        ((academy, f"member{i}@bench.example", f"Member {i}", now) for i in range(20000)))
+    users = [r[0] for r in db.execute(
+        "SELECT id FROM users WHERE academy_id = ? AND email LIKE 'member%'", (academy,))]
+    db.executemany(
+        "INSERT INTO team_members (team_id, user_id, academy_id, added_at) VALUES (?, ?, ?, ?)",
+        ((teams[(n * 7 + k * 13) % len(teams)], u, academy, now) for n, u in enumerate(users) for k in range(2)))
+    db.executemany(
+        "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, "
+        "email_status, source, created_at, updated_at, expires_at) "
+        "VALUES (?, ?, 'Pending', ?, 'learner', 0, 'pending', 'not_requested', 'team', ?, ?, ?)",
+        ((academy, f"pending{i}@bench.example", f"Invitee {i}", now, now, now + 14 * 86400000) for i in range(5000)))
+    invites = [r[0] for r in db.execute(
+        "SELECT id FROM invites WHERE academy_id = ? AND email LIKE 'pending%'", (academy,))]
+    db.executemany(
+        "INSERT INTO invite_teams (invite_id, team_id) VALUES (?, ?)",
+        ((inv, teams[(n * 11 + k * 17) % len(teams)]) for n, inv in enumerate(invites) for k in range(2)))
+print(cookie)
+PY
+}
+
+# A wrk script for a JSON server function call as the signed-in owner.
+json_call_script() {
+  local file=$1 body=$2 cookie=$3
+  cat >"$file" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json"
+wrk.headers["Origin"] = "$SERVER_URL"
+wrk.headers["Cookie"] = "$cookie"
+LUA
+}
+
 NOTES=()
 bench_row "health check" /healthz
 bench_row "login page (SSR)" "/a/$SLUG/login"
+log "Teams: 1,000 teams, 20,000 learners in them, 5,000 pending invitations"
+if TEAMS_COOKIE="$(teams_seed)"; then
+  json_call_script "$SERVER_DIR/teams-page1.lua" '{"query":{"search":"","filter":"","page":1}}' "$TEAMS_COOKIE"
+  json_call_script "$SERVER_DIR/teams-search.lua" '{"query":{"search":"team 09","filter":"","page":1}}' "$TEAMS_COOKIE"
+  bench_row "Teams list, 1,000 teams: first page with counts" /api/list_team_summaries "$SERVER_DIR/teams-page1.lua"
+  bench_row "Teams list, 1,000 teams: search \"team 09\"" /api/list_team_summaries "$SERVER_DIR/teams-search.lua"
+else
+  warn "teams rows: seeding failed"
+  ROWS+=("| teams rows | see the warning above | failed | – | – | – | – |")
+  BROKEN=$((BROKEN + 1))
+fi
 if [[ "${BENCH_SKIP_MAIL:-}" != 1 ]]; then
   log "Email: $BENCH_INVITES invitations, the outbox drain, smtp-source, $BENCH_LATENCY_SAMPLES single invitations (each phase ≤ ${BENCH_MAIL_TIMEOUT}s)"
   mail_rows

@@ -1,98 +1,30 @@
-import { execFileSync } from 'node:child_process';
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test, uniqueId } from './fixtures';
 import { joinLink, messagesTo, sinkDir, waitForMessageTo } from './mail';
 import { AcademyHome } from './pages/academy-home';
 import { gotoHydrated, waitForHydration, waitForPath } from './pages/hydration';
 import { JoinPage } from './pages/join-page';
 import { type Invitee, LearnersPage } from './pages/learners-page';
-import { LoginPage } from './pages/login-page';
-import { SetupPage } from './pages/setup-page';
+import { type Academy, ownAcademy, shot, signInAsOwner as signInOwner } from './own-academy';
 
 // Inviting learners, by email and without, and how they join.
 //
-// These tests need an academy of their own, signed in as its owner. foundation.spec.ts (which
-// runs first) creates the first academy through the setup form at `/`, so this file cannot; it
-// takes the first that applies:
-//  1. INVITES_SLUG set: an academy created beforehand (e.g. with `shoal academy create`), signed
-//     in with INVITES_EMAIL / INVITES_PASSWORD;
-//  2. SHOAL_CLI set (.ci/test.sh passes a script running the server's CLI on its database): a new
-//     academy, created with `academy create`;
-//  3. `/` still offers the setup form (this file run alone on an empty database): a new academy
-//     created through the form;
-//  4. otherwise the defaults of 1: e2e-invites, ivy@example.test, ivy-password-2026.
-// Scenario A reads the invitation email from the folder Postfix's smtp-sink writes every message
-// to (SMTP_SINK_DIR; the server must send to that sink through SHOAL_SMTP_URL).
-
-type Academy = { slug: string; name: string; ownerName: string; email: string; password: string };
+// The academy: see own-academy.ts (INVITES_SLUG etc.). Scenario A reads the invitation email from
+// the folder Postfix's smtp-sink writes every message to (SMTP_SINK_DIR; the server must send to
+// that sink through SHOAL_SMTP_URL).
 
 const id = uniqueId();
 let academy: Academy;
 
-function fromEnv(): Academy {
-  return {
-    slug: process.env.INVITES_SLUG ?? 'e2e-invites',
-    name: process.env.INVITES_NAME ?? 'Invites Academy',
-    ownerName: 'Ivy Owner',
-    email: process.env.INVITES_EMAIL ?? 'ivy@example.test',
-    password: process.env.INVITES_PASSWORD ?? 'ivy-password-2026',
-  };
-}
-
-async function provideAcademy(browser: Browser, testInfo: TestInfo): Promise<Academy> {
-  if (process.env.INVITES_SLUG) return fromEnv();
-  const fresh: Academy = {
-    slug: `invites-${id}`,
-    name: `Invites Academy ${id}`,
-    ownerName: 'Ivy Owner',
-    email: `ivy-${id}@example.test`,
-    password: `ivy-password-2026-${id}`,
-  };
-  const cli = process.env.SHOAL_CLI;
-  if (cli) {
-    execFileSync(
-      cli,
-      ['academy', 'create', '--slug', fresh.slug, '--name', fresh.name, '--owner-name', fresh.ownerName, '--owner-email', fresh.email],
-      { env: { ...process.env, SHOAL_OWNER_PASSWORD: fresh.password }, stdio: 'pipe', timeout: 30_000 },
-    );
-    return fresh;
-  }
-  const page = await browser.newPage({ baseURL: testInfo.project.use.baseURL });
-  try {
-    const setup = new SetupPage(page);
-    await setup.goto();
-    if ((await setup.heading.textContent())?.trim() !== 'Create your academy') return fromEnv();
-    await setup.fill({ academyName: fresh.name, slug: fresh.slug, ownerName: fresh.ownerName, email: fresh.email, password: fresh.password });
-    await setup.submit();
-    await waitForPath(page, `/a/${fresh.slug}/admin/learners`);
-    return fresh;
-  } finally {
-    await page.close();
-  }
-}
-
 test.beforeAll(async ({ browser }, testInfo) => {
-  academy = await provideAcademy(browser, testInfo);
+  academy = await ownAcademy(browser, testInfo, 'INVITES');
 });
 
 // Checks of what the page shows beside the scenario (e.g. one table, not two) are soft: they fail
 // the test but let the scenario go on, so one rendering bug does not hide the rest.
 
-/** Signs in as the academy's owner; returns the learners page it lands on. */
 async function signInAsOwner(page: Page): Promise<LearnersPage> {
-  const login = new LoginPage(page, academy.slug);
-  await login.goto();
-  await login.signIn(academy.email, academy.password);
-  const learners = new LearnersPage(page, academy.slug);
-  await waitForPath(page, learners.path());
-  await expect(learners.heading).toHaveText('Manage Learners and Teams');
-  await expect(learners.allLearnersTab).toHaveAttribute('aria-selected', 'true');
-  await expect.soft(learners.panelContent, 'the All Learners tab shows one table or one empty state').toHaveCount(1);
-  return learners;
-}
-
-async function shot(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  return signInOwner(page, academy);
 }
 
 test('A: invite two learners by email; one joins through the emailed link', async ({ page, newPage }, testInfo) => {

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 
 /// `None` until the first answer arrives; then the newest answer, kept while the next one loads.
 /// The signals read by `fetch` (before it returns its future) make it load again when they change;
-/// an answer that arrives after a newer request was made is dropped.
+/// an answer that arrives after a newer request was made, or after the page is gone, is dropped.
 pub fn browser_fetch<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>>
 where
     T: Send + Sync + 'static,
@@ -28,8 +28,10 @@ where
         newest.set_value(request);
         leptos::task::spawn_local(async move {
             let answer = future.await;
-            if newest.get_value() == request {
-                set_value.set(Some(answer));
+            // The page may be gone by now (the person navigated away, a deleted team's page was
+            // replaced): then there is nobody to tell, and touching its signals would panic.
+            if newest.try_get_value() == Some(request) {
+                let _ = set_value.try_set(Some(answer));
             }
         });
     });

@@ -3,7 +3,10 @@
 //! sign in or to the learner home. (The server checks every function again; this only guides.)
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::{
+    components::{A, Outlet, Redirect},
+    hooks::use_location,
+};
 
 use crate::{
     api::accounts::ViewAsLearner,
@@ -27,6 +30,12 @@ pub fn AdminShell() -> impl IntoView {
 fn Shell(ctx: AcademyContext, user: UserView) -> impl IntoView {
     let base = format!("/a/{}/admin", ctx.academy.slug);
     let role = user.role;
+    // "Learners & Teams" is one section over two routes (learners and teams), so it marks itself.
+    let location = use_location();
+    let in_people = move || {
+        let path = location.pathname.get();
+        (path.contains("/admin/learners") || path.contains("/admin/teams")).then_some("page")
+    };
     view! {
         <div class="shell">
             <Topbar
@@ -36,7 +45,7 @@ fn Shell(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 user
                 nav_label="Admin"
             >
-                {role.can_administer().then(|| view! { <A href=format!("{base}/learners")>"Learners & Teams"</A> })}
+                {role.can_administer().then(|| view! { <a href=format!("{base}/learners") aria-current=in_people>"Learners & Teams"</a> })}
                 <A href=format!("{base}/statistics")>"Statistics"</A>
                 {role.is_staff().then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
                 {role.is_staff().then(|| view! { <ViewAsLearnerButton/> })}

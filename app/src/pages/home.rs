@@ -10,6 +10,7 @@ use crate::{
         fetch::browser_fetch,
         field::{Field, FormAlert, field_error, form_error, go_to},
         nav::use_academy,
+        team_badge::TeamBadges,
         topbar::Topbar,
     },
     model::{AcademyContext, SignUpOutcome, UserView},
@@ -134,7 +135,7 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
                 {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {
                     <p class="my-teams">"Your teams: "
-                        {t.into_iter().map(|t| view! { <span class="badge"><span class="team-dot" style=format!("background:{}", t.color)></span>" "{t.name}</span>" " }).collect_view()}
+                        <TeamBadges teams=t/>
                     </p>
                 })}
                 <section class="empty-state">

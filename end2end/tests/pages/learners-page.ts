@@ -6,11 +6,12 @@ export type LearnerRole = 'Learner' | 'Learner-Analyst' | 'Learner-Admin';
 export type EmailStatus = 'Not requested' | 'Queued' | 'Email Sent' | 'Retrying' | 'Failed';
 export type Progress = 'Invited' | 'Has accepted invite' | 'Expired' | 'Revoked';
 
-/** `/a/{slug}/admin/learners`: "Manage Learners and Teams", its two tabs and the invite dialog. */
+/** `/a/{slug}/admin/learners`: "Manage Learners and Teams", its tabs and the invite dialog. */
 export class LearnersPage {
   readonly heading: Locator;
   readonly inviteButton: Locator;
   readonly allLearnersTab: Locator;
+  readonly teamsTab: Locator;
   readonly invitesTab: Locator;
   readonly invitesTable: Locator;
   readonly learnersTable: Locator;
@@ -25,6 +26,7 @@ export class LearnersPage {
     this.heading = page.getByRole('heading', { level: 1 });
     this.inviteButton = page.getByRole('button', { name: 'Invite Learners', exact: true });
     this.allLearnersTab = page.getByRole('tab', { name: 'All Learners', exact: true });
+    this.teamsTab = page.getByRole('tab', { name: 'Teams', exact: true });
     this.invitesTab = page.getByRole('tab', { name: 'Invites', exact: true });
     this.invitesTable = page.getByTestId('invites-table');
     this.learnersTable = page.getByTestId('learners-table');
@@ -62,6 +64,11 @@ export class LearnersPage {
     return this.inviteRow(email).getByTestId('progress');
   }
 
+  /** The team badges in the All Learners row of `email`. */
+  learnerTeams(email: string): Locator {
+    return this.learnerRow(email).getByTestId('team-badge');
+  }
+
   /** The All Learners tab's row holding `email`. */
   learnerRow(email: string): Locator {
     return this.learnersTable.locator('tbody tr').filter({ hasText: email });
@@ -73,7 +80,7 @@ function roleName(role: LearnerRole): RegExp {
   return new RegExp(`^${role}(?![-\\w])`);
 }
 
-/** The "Invite Learners" dialog. */
+/** The "Invite Learners" dialog; on a team page the same dialog is "Invite to team". */
 export class InviteDialog {
   readonly root: Locator;
   readonly emails: Locator;
@@ -88,14 +95,18 @@ export class InviteDialog {
   readonly inviteMoreButton: Locator;
   readonly doneButton: Locator;
 
-  constructor(private readonly page: Page) {
-    this.root = page.getByRole('dialog', { name: 'Invite Learners' });
+  constructor(
+    private readonly page: Page,
+    title: 'Invite Learners' | 'Invite to team' = 'Invite Learners',
+  ) {
+    this.root = page.getByRole('dialog', { name: title });
     this.emails = this.root.getByLabel('Email', { exact: true });
     this.firstNames = this.root.getByLabel('First name', { exact: true });
     this.lastNames = this.root.getByLabel('Last name', { exact: true });
     this.addPersonButton = this.root.getByRole('button', { name: '+ Add another person' });
     this.teams = this.root.getByRole('group', { name: 'Teams' });
-    this.sendEmail = this.root.getByRole('checkbox', { name: 'Send invitation email' });
+    // The reference product's words differ between the two: "Send invitation email" / "Send Email invitation".
+    this.sendEmail = this.root.getByRole('checkbox', { name: title === 'Invite to team' ? 'Send Email invitation' : 'Send invitation email' });
     this.submitButton = this.root.getByRole('button', { name: 'Invite', exact: true });
     this.closeButton = this.root.getByRole('button', { name: 'Close' });
     this.results = this.root.getByTestId('invite-results');
