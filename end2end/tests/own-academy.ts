@@ -15,7 +15,7 @@ import { SetupPage } from './pages/setup-page';
 //     academy, created with `academy create`;
 //  3. `/` still offers the setup form (the spec run alone on an empty database): a new academy
 //     created through the form;
-//  4. otherwise the defaults of 1: e2e-<prefix>, <prefix>@example.test, <prefix>-password-2026.
+//  4. otherwise the defaults of 1: e2e-<prefix>, ivy@example.test, ivy-password-2026.
 
 export type Academy = { slug: string; name: string; ownerName: string; email: string; password: string };
 
@@ -25,8 +25,8 @@ function fromEnv(prefix: string): Academy {
     slug: process.env[`${prefix}_SLUG`] ?? `e2e-${lower}`,
     name: process.env[`${prefix}_NAME`] ?? `${prefix[0]}${lower.slice(1)} Academy`,
     ownerName: 'Ivy Owner',
-    email: process.env[`${prefix}_EMAIL`] ?? `${lower}@example.test`,
-    password: process.env[`${prefix}_PASSWORD`] ?? `${lower}-password-2026`,
+    email: process.env[`${prefix}_EMAIL`] ?? 'ivy@example.test',
+    password: process.env[`${prefix}_PASSWORD`] ?? 'ivy-password-2026',
   };
 }
 
