@@ -691,3 +691,42 @@ async fn the_teams_list_searches_by_name_and_counts_each_team() {
         "LIKE wildcards are literal"
     );
 }
+
+#[tokio::test]
+async fn add_learners_offers_at_most_twenty_matches_at_a_time() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let sales = team(&app, &owner, "Sales").await;
+    let academy = app.academy_id("acme").await;
+    for i in 0..25 {
+        let email = format!("l{i:02}@example.com");
+        app::server::repo::users::insert(
+            &app.state.db.pool,
+            &app::server::repo::users::NewUser {
+                academy_id: academy,
+                email: &email,
+                first_name: "Learner",
+                last_name: &format!("{i:02}"),
+                role: Role::Learner,
+                password_hash: "not a real hash",
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    }
+    let res = app
+        .call(
+            &owner,
+            "team_candidates",
+            &[("team_id", &sales.id.to_string()), ("search", "")],
+        )
+        .await;
+    let found: Vec<TeamMemberView> = res.json().await.unwrap();
+    assert_eq!(
+        found.len() as i64,
+        app::domain::team::CANDIDATES_SHOWN,
+        "a page of matches, not all 25"
+    );
+    assert_eq!(found[0].email, "l00@example.com", "by name");
+}

@@ -8,6 +8,9 @@ use super::{names::tidy, quoted};
 
 pub const TEAM_NAME_MAX_LEN: usize = 60;
 
+/// "Add learners" offers at most this many matches at a time; typing narrows them.
+pub const CANDIDATES_SHOWN: i64 = 20;
+
 /// A team's name: 1–60 characters, tidied like every name. Unique per academy regardless of case —
 /// the database enforces that, this type only the shape.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -40,7 +40,18 @@ fn poll_while_sending(
 /// The academy's invitations, or — with `team` — "Invites in team": the pending invitations that
 /// include that team.
 #[component]
-pub fn InvitesTab(version: RwSignal<u32>, #[prop(optional)] team: Option<i64>) -> impl IntoView {
+pub fn InvitesTab(
+    version: RwSignal<u32>,
+    #[prop(optional)] team: Option<i64>,
+    /// Told after a resend or revoke succeeded (the team page's counts follow).
+    #[prop(optional)]
+    on_change: Option<Callback<()>>,
+) -> impl IntoView {
+    let changed = move || {
+        if let Some(c) = on_change {
+            c.run(());
+        }
+    };
     let search = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
@@ -65,18 +76,22 @@ pub fn InvitesTab(version: RwSignal<u32>, #[prop(optional)] team: Option<i64>) -
         list_invites(query)
     });
     poll_while_sending(data, tick);
-    Effect::new(move |_| {
-        match resend.value().get() {
-        Some(Ok(())) => notice.set(Some((true, "Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into()))),
+    Effect::new(move |_| match resend.value().get() {
+        Some(Ok(())) => {
+            notice.set(Some((true, "Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into())));
+            changed();
+        }
         Some(Err(e)) => notice.set(Some((false, e.to_string()))),
         None => {}
-    }
     });
     Effect::new(move |_| match revoke.value().get() {
-        Some(Ok(())) => notice.set(Some((
-            true,
-            "Invitation revoked: its links no longer work.".into(),
-        ))),
+        Some(Ok(())) => {
+            notice.set(Some((
+                true,
+                "Invitation revoked: its links no longer work.".into(),
+            )));
+            changed();
+        }
         Some(Err(e)) => notice.set(Some((false, e.to_string()))),
         None => {}
     });

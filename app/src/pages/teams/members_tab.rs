@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::teams::{AddTeamMembers, RemoveTeamMember, list_team_members, team_candidates},
     components::fetch::browser_fetch,
+    domain::team::CANDIDATES_SHOWN,
     format,
     model::{ListQuery, TeamMemberView, display_name},
     pages::learners::ListControls,
@@ -156,6 +157,9 @@ fn AddLearners(
                     }}</p>
                 }.into_any(),
                 Some(Ok(list)) => view! {
+                    {(list.len() as i64 >= CANDIDATES_SHOWN).then(|| view! {
+                        <p class="muted small">{format!("Showing the first {CANDIDATES_SHOWN} matches; type a name or email to narrow them.")}</p>
+                    })}
                     <ul class="pick-list" data-testid="candidates">
                         {list.into_iter().map(|c| {
                             let id = c.user_id;

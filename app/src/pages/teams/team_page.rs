@@ -168,7 +168,7 @@ fn TeamLearners(
             </div>
             <div role="tabpanel">
                 {move || if tab() == "invites" {
-                    view! { <InvitesTab version team=team_id/> }.into_any()
+                    view! { <InvitesTab version team=team_id on_change/> }.into_any()
                 } else {
                     view! { <MembersTab team_id version on_change/> }.into_any()
                 }}

@@ -5,7 +5,7 @@
 use crate::{
     domain::{
         role::Role,
-        team::{TeamColor, TeamName},
+        team::{CANDIDATES_SHOWN, TeamColor, TeamName},
     },
     error::{AppError, FieldError},
     model::{DeletedTeam, ListQuery, Page, TeamAdded, TeamMemberView, TeamSummary, TeamView},
@@ -23,8 +23,6 @@ use crate::{
 
 /// At most this many learners are added to a team in one call.
 pub const MAX_ADD_AT_ONCE: usize = 500;
-/// "Add learners" offers at most this many matches; typing narrows them.
-pub const CANDIDATES_SHOWN: i64 = 20;
 
 fn gone() -> AppError {
     AppError::NotFound(
