@@ -2,6 +2,7 @@
 //! a CSV file or the API is parsed here once, so the preview and the enforcement can never disagree.
 //! No IO and no dependencies beyond std and serde.
 
+pub mod csv_import;
 pub mod email;
 pub mod invite;
 pub mod names;

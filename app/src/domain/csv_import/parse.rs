@@ -1,0 +1,264 @@
+//! Text → records: the delimiter (`,` `;` TAB `|`), RFC 4180 quoting (quoted fields, doubled
+//! quotes, line breaks inside quotes), and CRLF, LF or CR line ends. Lenient where people's files
+//! are: spaces around a quoted field, a quote in the middle of an unquoted one.
+
+pub const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
+
+/// One row of the file and the line it starts on (from 1, as an editor counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+impl Record {
+    /// Nothing but empty or blank fields (an empty line, or `,,`).
+    pub fn is_blank(&self) -> bool {
+        self.fields.iter().all(|f| f.trim().is_empty())
+    }
+}
+
+/// How often `delimiter` separates fields on each of the first lines, quotes respected.
+fn counts_per_line(text: &str, delimiter: char, lines: usize) -> Vec<usize> {
+    let mut counts = Vec::new();
+    let mut count = 0;
+    let mut quoted = false;
+    let mut blank = true;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '\n' | '\r' if !quoted => {
+                if !blank {
+                    counts.push(count);
+                    if counts.len() == lines {
+                        return counts;
+                    }
+                }
+                count = 0;
+                blank = true;
+                continue;
+            }
+            c if c == delimiter && !quoted => count += 1,
+            _ => {}
+        }
+        blank = false;
+    }
+    if !blank {
+        counts.push(count);
+    }
+    counts
+}
+
+/// The delimiter that splits the first lines most consistently (the same number of fields on each
+/// line wins over a higher but varying count); `,` when none splits anything.
+pub fn detect_delimiter(text: &str) -> char {
+    let mut best = (',', (false, 0usize));
+    for d in DELIMITERS {
+        let counts = counts_per_line(text, d, 20);
+        let Some(&first) = counts.first() else {
+            continue;
+        };
+        if first == 0 {
+            continue;
+        }
+        let consistent = counts.iter().all(|c| *c == first);
+        let score = (consistent, first);
+        if score > best.1 {
+            best = (d, score);
+        }
+    }
+    best.0
+}
+
+/// What stops reading: a file-level problem with the line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseStop {
+    TooManyColumns { line: usize, columns: usize },
+    TooManyRows,
+}
+
+/// Splits `text` into records. `max_columns` and `max_rows` (non-blank records) stop early, so a
+/// wrong file fails fast instead of filling the memory.
+pub fn records(
+    text: &str,
+    delimiter: char,
+    max_columns: usize,
+    max_rows: usize,
+) -> Result<Vec<Record>, ParseStop> {
+    let mut out = Vec::new();
+    let mut rows = 0usize;
+    let mut fields: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    // The current field began with a quote (after optional spaces) and it has closed.
+    let mut was_quoted = false;
+    let mut line = 1usize;
+    let mut record_line = 1usize;
+    let mut chars = text.chars().peekable();
+    let mut finish_record = |fields: &mut Vec<String>,
+                             field: &mut String,
+                             record_line: usize|
+     -> Result<(), ParseStop> {
+        fields.push(std::mem::take(field));
+        let record = Record {
+            line: record_line,
+            fields: std::mem::take(fields),
+        };
+        if record.fields.len() > max_columns {
+            return Err(ParseStop::TooManyColumns {
+                line: record_line,
+                columns: record.fields.len(),
+            });
+        }
+        if !record.is_blank() {
+            rows += 1;
+            if rows > max_rows {
+                return Err(ParseStop::TooManyRows);
+            }
+        }
+        out.push(record);
+        Ok(())
+    };
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => {
+                    quoted = false;
+                    was_quoted = true;
+                }
+                '\r' => {
+                    // A line break inside quotes is part of the value, as one '\n'.
+                    if chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    line += 1;
+                    field.push('\n');
+                }
+                '\n' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if !was_quoted && field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            c if c == delimiter => {
+                fields.push(std::mem::take(&mut field));
+                was_quoted = false;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                finish_record(&mut fields, &mut field, record_line)?;
+                was_quoted = false;
+                line += 1;
+                record_line = line;
+            }
+            // Spaces after a closing quote are padding; anything else is kept as typed.
+            c if was_quoted && c.is_whitespace() => {}
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !fields.is_empty() || quoted {
+        finish_record(&mut fields, &mut field, record_line)?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str, d: char) -> Vec<(usize, Vec<String>)> {
+        records(text, d, 64, 1000)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.line, r.fields))
+            .collect()
+    }
+
+    #[test]
+    fn detects_the_delimiter_that_splits_consistently() {
+        assert_eq!(detect_delimiter("a,b,c\n1,2,3\n"), ',');
+        assert_eq!(
+            detect_delimiter("Vorname;Nachname;E-Mail\r\nJ;M;j@x.de\r\n"),
+            ';'
+        );
+        assert_eq!(detect_delimiter("a\tb\n1\t2\n"), '\t');
+        assert_eq!(detect_delimiter("a|b\n1|2\n"), '|');
+        // Commas inside quoted names do not count.
+        assert_eq!(detect_delimiter("\"Lee, Ann\";x\n\"Kim, Pat\";y\n"), ';');
+        assert_eq!(detect_delimiter("just one column\n"), ',');
+        assert_eq!(detect_delimiter(""), ',');
+    }
+
+    #[test]
+    fn reads_quotes_line_ends_and_line_numbers() {
+        assert_eq!(
+            fields("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n", ','),
+            [
+                (1, vec!["a".to_string(), "b".into()]),
+                (2, vec!["x, y".into(), "say \"hi\"".into()]),
+            ]
+        );
+        // A line break inside quotes; the next record's line number counts it.
+        assert_eq!(
+            fields("\"two\nlines\",b\nc,d", ','),
+            [
+                (1, vec!["two\nlines".to_string(), "b".into()]),
+                (3, vec!["c".into(), "d".into()]),
+            ]
+        );
+        // Old Mac line ends, a blank line, no final line end.
+        assert_eq!(
+            fields("a\rb\r\rc", ','),
+            [
+                (1, vec!["a".to_string()]),
+                (2, vec!["b".into()]),
+                (3, vec!["".into()]),
+                (4, vec!["c".into()]),
+            ]
+        );
+        // Spaces around a quoted field; a stray quote inside an unquoted one is kept.
+        assert_eq!(
+            fields("  \"Pat\"  ,O\"Neil", ','),
+            [(1, vec!["Pat".to_string(), "O\"Neil".into()])]
+        );
+        // An unclosed quote keeps the rest of the file in one field rather than losing it.
+        assert_eq!(
+            fields("\"open,x\ny", ','),
+            [(1, vec!["open,x\ny".to_string()])]
+        );
+    }
+
+    #[test]
+    fn stops_at_the_column_and_row_caps() {
+        let wide = vec!["x"; 65].join(",");
+        assert_eq!(
+            records(&format!("a\n{wide}\n"), ',', 64, 10),
+            Err(ParseStop::TooManyColumns {
+                line: 2,
+                columns: 65
+            })
+        );
+        assert_eq!(
+            records("a\nb\n\nc\n", ',', 64, 2),
+            Err(ParseStop::TooManyRows)
+        );
+        assert_eq!(
+            records("a\nb\n\n", ',', 64, 2).unwrap().len(),
+            3,
+            "blank lines do not count"
+        );
+    }
+}
