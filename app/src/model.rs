@@ -304,3 +304,49 @@ pub enum SignUpOutcome {
     /// The academy asks for email confirmation: a code was sent to this address.
     ConfirmCode { email: String },
 }
+
+/// One ready row of an uploaded file, as the browser sends it (the server checks it again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLine {
+    /// The row's line in the file, so results and reports point at it.
+    pub line: u32,
+    pub person: crate::domain::invite::InviteeInput,
+}
+
+/// What the server did with one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportLineResult {
+    pub line: u32,
+    pub email: String,
+    pub outcome: InviteOutcome,
+}
+
+/// One upload in the import history, and the summary at its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: i64,
+    pub file_name: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    /// Rows the browser found ready.
+    pub total_rows: i64,
+    pub invited: i64,
+    /// Had a pending invitation: renewed.
+    pub updated: i64,
+    /// Already learners: nothing sent.
+    pub existing: i64,
+    /// Team places given to existing learners.
+    pub added_to_teams: i64,
+    /// Refused by the server's checks (reasons in the report).
+    pub skipped: i64,
+}
+
+/// Which of a file's addresses the academy knows already.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownEmails {
+    /// Registered learners (or staff): they are added to the chosen teams, nothing is sent.
+    pub learners: Vec<String>,
+    /// With a pending invitation: it is renewed.
+    pub invited: Vec<String>,
+}

@@ -32,6 +32,7 @@ fn settings(smtp_url: Option<String>, data_dir: PathBuf) -> Settings {
         data_dir,
         mode: Mode::Dev,
         site_root: "target/site".into(),
+        import_caps: Default::default(),
     }
 }
 

@@ -13,7 +13,7 @@ use app::{
         TeamSummary, TeamView,
     },
 };
-use common::{OWNER_PASSWORD, TestApp, error_of, smtp_sink::SmtpSink};
+use common::{TestApp, error_of, smtp_sink::SmtpSink};
 use reqwest::Client;
 use serde_json::json;
 
@@ -234,11 +234,7 @@ async fn team_names_are_unique_in_an_academy_whatever_their_case() {
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     // Another academy may have its own "Sales".
-    app.create_academy("beta", "olga@example.com", OWNER_PASSWORD)
-        .await;
-    let olga = app.browser();
-    app.sign_in(&olga, "beta", "olga@example.com", OWNER_PASSWORD)
-        .await;
+    let olga = app.other_academy("beta").await;
     team(&app, &olga, "Sales").await;
     assert_eq!(summaries(&app, &owner, "").await.total, 2);
 }
@@ -562,11 +558,7 @@ async fn deleting_a_team_keeps_its_learners_and_takes_only_it_off_pending_invite
 async fn a_team_of_another_academy_is_not_found_by_any_team_function() {
     let app = TestApp::spawn().await;
     let owner_a = app.create_first_academy("acme").await;
-    app.create_academy("beta", "olga@example.com", OWNER_PASSWORD)
-        .await;
-    let owner_b = app.browser();
-    app.sign_in(&owner_b, "beta", "olga@example.com", OWNER_PASSWORD)
-        .await;
+    let owner_b = app.other_academy("beta").await;
     let b_team = team(&app, &owner_b, "Beta team").await;
     let (_, b_learner) = app
         .registered_learner(

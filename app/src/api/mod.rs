@@ -2,6 +2,7 @@
 //! and returns `AppError` — never raw database text. URLs are stable: `/api/<endpoint>`.
 
 pub mod accounts;
+pub mod imports;
 pub mod invites;
 pub mod join;
 pub mod learners;

@@ -41,6 +41,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub mode: Mode,
     pub site_root: String,
+    /// What one CSV upload may hold (`SHOAL_IMPORT_MAX_ROWS`, `SHOAL_IMPORT_MAX_MB`); the browser
+    /// learns them from the server.
+    pub import_caps: crate::domain::csv_import::Caps,
 }
 
 /// Reads a variable; empty counts as unset.
@@ -92,6 +95,28 @@ impl Settings {
             None => load_or_create_secret(&data_dir)?,
         };
         let site_root = var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
+        let mut import_caps = crate::domain::csv_import::Caps::default();
+        if let Some(rows) = var("SHOAL_IMPORT_MAX_ROWS") {
+            import_caps.max_rows = rows
+                .parse()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "SHOAL_IMPORT_MAX_ROWS must be a number from 1 to 1000000, not {rows:?}"
+                    )
+                })?;
+        }
+        if let Some(mb) = var("SHOAL_IMPORT_MAX_MB") {
+            import_caps.max_bytes = mb
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .map(|n| n * 1_048_576)
+                .ok_or_else(|| {
+                    format!("SHOAL_IMPORT_MAX_MB must be a number from 1 to 100, not {mb:?}")
+                })?;
+        }
         Ok(Settings {
             database_url: Secret::new(database_url),
             base_url,
@@ -102,6 +127,7 @@ impl Settings {
             data_dir,
             mode,
             site_root,
+            import_caps,
         })
     }
 

@@ -96,6 +96,7 @@ impl TestApp {
             data_dir: dir.clone(),
             mode: Mode::Dev,
             site_root: dir.join("site").display().to_string(),
+            import_caps: Default::default(),
         };
         tweak(&mut settings);
         let app = server::App::build_with(settings, worker)
@@ -189,6 +190,18 @@ impl TestApp {
         app::server::services::academies::create(&self.state, &input, false)
             .await
             .unwrap();
+    }
+
+    /// Another academy (`olga@example.com` its owner, made with the CLI's code), its owner signed in.
+    pub async fn other_academy(&self, slug: &str) -> Client {
+        self.create_academy(slug, "olga@example.com", OWNER_PASSWORD)
+            .await;
+        let olga = self.browser();
+        let res = self
+            .sign_in(&olga, slug, "olga@example.com", OWNER_PASSWORD)
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        olga
     }
 
     pub async fn sign_in(

@@ -2,6 +2,8 @@
 
 pub mod academies;
 pub mod audit;
+pub mod batch;
+pub mod imports;
 pub mod invites;
 pub mod lists;
 pub mod outbox;

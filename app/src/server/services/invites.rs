@@ -32,6 +32,37 @@ pub fn expiry_from(now: i64) -> i64 {
     now + DEFAULT_EXPIRY_DAYS * DAY_MS
 }
 
+/// Checks what applies to a whole request whatever its size: the role (and the academy's plan) and
+/// the teams (all of this academy). Returns the teams, sorted and without repeats.
+pub(crate) async fn check_role_and_teams(
+    state: &AppState,
+    academy: &AcademyRow,
+    role: Role,
+    team_ids: &[i64],
+) -> Result<Vec<i64>, AppError> {
+    if !LEARNER_ROLES.contains(&role) {
+        return Err(AppError::invalid(
+            "role",
+            "Invite learners as Learner, Learner-Analyst or Learner-Admin.",
+        ));
+    }
+    let plan: Plan = academy.plan.parse().unwrap_or(Plan::Starter);
+    if let Some(reason) = plan.unavailable_reason(role) {
+        return Err(AppError::invalid("role", reason));
+    }
+    let mut team_ids = team_ids.to_vec();
+    team_ids.sort_unstable();
+    team_ids.dedup();
+    let found = repo::teams::existing_ids(&state.db.pool, academy.id, &team_ids).await?;
+    if found.len() != team_ids.len() {
+        return Err(AppError::invalid(
+            "teams",
+            "One of the chosen teams no longer exists. Reload the page and choose again.",
+        ));
+    }
+    Ok(team_ids)
+}
+
 /// Checks what applies to the whole request: the role (and the plan), the teams, the size.
 async fn check_request(
     state: &AppState,
@@ -39,16 +70,7 @@ async fn check_request(
     req: &InviteRequest,
     max_rows: usize,
 ) -> Result<Vec<i64>, AppError> {
-    if !LEARNER_ROLES.contains(&req.role) {
-        return Err(AppError::invalid(
-            "role",
-            "Invite learners as Learner, Learner-Analyst or Learner-Admin.",
-        ));
-    }
-    let plan: Plan = academy.plan.parse().unwrap_or(Plan::Starter);
-    if let Some(reason) = plan.unavailable_reason(req.role) {
-        return Err(AppError::invalid("role", reason));
-    }
+    let team_ids = check_role_and_teams(state, academy, req.role, &req.team_ids).await?;
     if req.people.is_empty() {
         return Err(AppError::invalid(
             "people",
@@ -59,16 +81,6 @@ async fn check_request(
         return Err(AppError::PayloadTooLarge(format!(
             "At most {max_rows} people per invitation; use \"Upload CSV File\" for more."
         )));
-    }
-    let mut team_ids = req.team_ids.clone();
-    team_ids.sort_unstable();
-    team_ids.dedup();
-    let found = repo::teams::existing_ids(&state.db.pool, academy.id, &team_ids).await?;
-    if found.len() != team_ids.len() {
-        return Err(AppError::invalid(
-            "teams",
-            "One of the chosen teams no longer exists. Reload the page and choose again.",
-        ));
     }
     Ok(team_ids)
 }
@@ -217,12 +229,17 @@ async fn invite_one(
 
 /// The invite a link is issued for.
 #[derive(Clone, Copy)]
-struct NewLink<'a> {
-    academy_id: i64,
-    invite_id: i64,
-    email: &'a str,
-    expires_at: i64,
-    now: i64,
+pub(crate) struct NewLink<'a> {
+    pub academy_id: i64,
+    pub invite_id: i64,
+    pub email: &'a str,
+    pub expires_at: i64,
+    pub now: i64,
+}
+
+/// The Message-ID of an invitation email: stable for one link, across retries.
+pub(crate) fn invite_message_id(state: &AppState, invite_id: i64, token_id: i64) -> String {
+    format!("invite-{invite_id}-{token_id}@{}", state.settings.host())
 }
 
 /// Adds the chosen teams to a new or renewed invite, issues its link (queuing the email), audits and commits.
@@ -252,7 +269,7 @@ async fn finish_invite(
 
 /// A new link for the invite (older links keep working until their own expiry; only a salt and a
 /// keyed hash are stored) and, when asked, its email in the outbox — in the caller's transaction.
-async fn issue_link(
+pub(crate) async fn issue_link(
     state: &AppState,
     tx: &mut Tx,
     link: &NewLink<'_>,
@@ -273,7 +290,7 @@ async fn issue_link(
     )
     .await?;
     if send_email {
-        let message_id = format!("invite-{invite_id}-{token_id}@{}", state.settings.host());
+        let message_id = invite_message_id(state, invite_id, token_id);
         repo::outbox::enqueue(
             &mut **tx,
             academy_id,

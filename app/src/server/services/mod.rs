@@ -2,6 +2,7 @@
 
 pub mod academies;
 pub mod academy_settings;
+pub mod imports;
 pub mod invite_email;
 pub mod invites;
 pub mod join;

@@ -1,0 +1,89 @@
+//! "Upload CSV File": the caps the browser checks a file against, the look-up of a file's known
+//! addresses, and the upload itself in chunks. The academy is always the caller's own.
+
+use leptos::{prelude::*, server_fn::codec::Json};
+
+#[cfg(feature = "ssr")]
+use crate::server::{auth, repo, services, state::app_state};
+use crate::{
+    domain::{csv_import::Caps, role::Role},
+    error::AppError,
+    model::{ImportLine, ImportLineResult, ImportSummary, KnownEmails},
+};
+
+/// What one upload may hold (the server's settings).
+#[server(prefix = "/api", endpoint = "import_caps")]
+pub async fn import_caps() -> Result<Caps, AppError> {
+    let state = app_state()?;
+    auth::require_learner_manager(&state).await?;
+    Ok(state.settings.import_caps)
+}
+
+/// Which of a file's addresses are learners already or have a pending invitation (one call for
+/// the whole file).
+#[server(prefix = "/api", endpoint = "lookup_emails", input = Json)]
+pub async fn lookup_emails(emails: Vec<String>) -> Result<KnownEmails, AppError> {
+    let state = app_state()?;
+    let actor = auth::require_learner_manager(&state).await?;
+    services::imports::lookup(&state, &actor, &emails).await
+}
+
+/// Starts an upload; `key` (chosen by the browser) makes starting it twice find the same one.
+#[server(prefix = "/api", endpoint = "start_import", input = Json)]
+pub async fn start_import(
+    key: String,
+    file_name: String,
+    total_rows: usize,
+    role: Role,
+    team_ids: Vec<i64>,
+    send_email: bool,
+) -> Result<i64, AppError> {
+    let state = app_state()?;
+    let actor = auth::require_learner_manager(&state).await?;
+    let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let start = services::imports::StartImport {
+        key: &key,
+        file_name: &file_name,
+        total_rows,
+        role,
+        team_ids: &team_ids,
+        send_email,
+    };
+    services::imports::start(&state, &actor, &academy, &start).await
+}
+
+/// One chunk of ready rows (at most 1,000); sending a chunk again changes nothing.
+#[server(prefix = "/api", endpoint = "import_chunk", input = Json)]
+pub async fn import_chunk(
+    import_id: i64,
+    lines: Vec<ImportLine>,
+) -> Result<Vec<ImportLineResult>, AppError> {
+    let state = app_state()?;
+    let actor = auth::require_learner_manager(&state).await?;
+    services::imports::chunk(&state, &actor, import_id, &lines).await
+}
+
+#[server(prefix = "/api", endpoint = "finish_import")]
+pub async fn finish_import(import_id: i64) -> Result<ImportSummary, AppError> {
+    let state = app_state()?;
+    let actor = auth::require_learner_manager(&state).await?;
+    services::imports::finish(&state, &actor, import_id).await
+}
+
+/// The import history: recent uploads with their counts.
+#[server(prefix = "/api", endpoint = "list_imports")]
+pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
+    let state = app_state()?;
+    let actor = auth::require_learner_manager(&state).await?;
+    services::imports::history(&state, &actor).await
+}
+
+/// An upload's per-row result report, as CSV text.
+#[server(prefix = "/api", endpoint = "import_report")]
+pub async fn import_report(import_id: i64) -> Result<String, AppError> {
+    let state = app_state()?;
+    let actor = auth::require_learner_manager(&state).await?;
+    services::imports::report(&state, &actor, import_id).await
+}

@@ -1,0 +1,489 @@
+//! CSV imports and what happened to each line, plus the multi-row statements a chunk of an import
+//! needs (invitations, their links, their emails, team places, memberships).
+
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+use super::{
+    batch::{rows_per_statement, sign, values, values_with},
+    teams::placeholders,
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ImportRow {
+    pub id: i64,
+    pub file_name: String,
+    pub role: String,
+    pub send_email: i64,
+    pub team_ids: String,
+    pub total_rows: i64,
+    pub invited: i64,
+    pub updated: i64,
+    pub existing: i64,
+    pub added_to_teams: i64,
+    pub skipped: i64,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, file_name, role, send_email, team_ids, total_rows, invited, updated, existing, \
+     added_to_teams, skipped, created_at, finished_at";
+
+pub struct NewImport<'a> {
+    pub academy_id: i64,
+    pub key: &'a str,
+    pub file_name: &'a str,
+    pub created_by: i64,
+    pub role: &'a str,
+    pub send_email: bool,
+    pub team_ids: &'a str,
+    pub total_rows: i64,
+}
+
+/// Starts an import, or finds the one already started with this key (a double click, a retry).
+pub async fn start(
+    tx: &mut AnyConnection,
+    new: &NewImport<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO imports (academy_id, import_key, file_name, created_by, role, send_email, team_ids, \
+         total_rows, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (academy_id, import_key) DO NOTHING",
+    )
+    .bind(new.academy_id)
+    .bind(new.key)
+    .bind(new.file_name)
+    .bind(new.created_by)
+    .bind(new.role)
+    .bind(i64::from(new.send_email))
+    .bind(new.team_ids)
+    .bind(new.total_rows)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query_scalar("SELECT id FROM imports WHERE academy_id = $1 AND import_key = $2")
+        .bind(new.academy_id)
+        .bind(new.key)
+        .fetch_one(&mut *tx)
+        .await
+}
+
+/// The import, locked until the transaction ends (the portable no-op update), so two chunks of one
+/// import never run at once. `None` for an import of another academy.
+pub async fn lock<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    import_id: i64,
+) -> Result<Option<ImportRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE imports SET total_rows = total_rows WHERE academy_id = $1 AND id = $2 RETURNING {COLUMNS}"
+    )))
+    .bind(academy_id)
+    .bind(import_id)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    import_id: i64,
+) -> Result<Option<ImportRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM imports WHERE academy_id = $1 AND id = $2"
+    )))
+    .bind(academy_id)
+    .bind(import_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The academy's imports, newest first, with who made them (`only`: just that one).
+pub async fn recent<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    limit: i64,
+    only: Option<i64>,
+) -> Result<Vec<(ImportRow, Option<String>, Option<String>)>, sqlx::Error> {
+    #[derive(FromRow)]
+    struct Joined {
+        #[sqlx(flatten)]
+        import: ImportRow,
+        creator_first: Option<String>,
+        creator_last: Option<String>,
+    }
+    let rows: Vec<Joined> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, u.first_name AS creator_first, u.last_name AS creator_last \
+         FROM imports i LEFT JOIN users u ON u.id = i.created_by \
+         WHERE i.academy_id = $1 AND ($3 = 0 OR i.id = $3) ORDER BY i.id DESC LIMIT $2",
+        COLUMNS
+            .split(", ")
+            .map(|c| format!("i.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+    .bind(academy_id)
+    .bind(limit)
+    .bind(only.unwrap_or(0))
+    .fetch_all(ex)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|j| (j.import, j.creator_first, j.creator_last))
+        .collect())
+}
+
+/// What happened to one line of the file.
+#[derive(Debug, Clone, FromRow)]
+pub struct LineRow {
+    pub line: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub outcome: String,
+    pub invite_id: Option<i64>,
+    pub added_to_teams: i64,
+    pub message: Option<String>,
+}
+
+/// Of `lines`, those this import has handled already.
+pub async fn lines_done<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    import_id: i64,
+    lines: &[i64],
+) -> Result<Vec<LineRow>, sqlx::Error> {
+    if lines.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT line, email, first_name, last_name, outcome, invite_id, added_to_teams, message \
+         FROM import_rows WHERE import_id = $1 AND line IN ({})",
+        placeholders(2, lines.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(import_id);
+    for l in lines {
+        q = q.bind(*l);
+    }
+    q.fetch_all(ex).await
+}
+
+/// Of `emails`, those on an earlier line of this import: `(email, line)`.
+pub async fn emails_seen<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    import_id: i64,
+    emails: &[String],
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    if emails.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT email, MIN(line) FROM import_rows WHERE import_id = $1 AND outcome <> 'invalid' \
+         AND email IN ({}) GROUP BY email",
+        placeholders(2, emails.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(import_id);
+    for e in emails {
+        q = q.bind(e);
+    }
+    q.fetch_all(ex).await
+}
+
+/// Every line of an import, in file order (the result report).
+pub async fn all_lines<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    import_id: i64,
+) -> Result<Vec<LineRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT line, email, first_name, last_name, outcome, invite_id, added_to_teams, message \
+         FROM import_rows WHERE import_id = $1 ORDER BY line",
+    )
+    .bind(import_id)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn record_lines(
+    tx: &mut AnyConnection,
+    import_id: i64,
+    rows: &[LineRow],
+) -> Result<(), sqlx::Error> {
+    const COLS: usize = 9;
+    for chunk in rows.chunks(rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO import_rows (import_id, line, email, first_name, last_name, outcome, invite_id, \
+             added_to_teams, message) VALUES {}",
+            values(chunk.len(), COLS, 1, sign(tx))
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q
+                .bind(import_id)
+                .bind(r.line)
+                .bind(&r.email)
+                .bind(&r.first_name)
+                .bind(&r.last_name)
+                .bind(&r.outcome)
+                .bind(r.invite_id)
+                .bind(r.added_to_teams)
+                .bind(&r.message);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Adds a chunk's counts to the import's.
+pub async fn add_counts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    import_id: i64,
+    c: [i64; 5],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET invited = invited + $1, updated = updated + $2, existing = existing + $3, \
+         added_to_teams = added_to_teams + $4, skipped = skipped + $5 WHERE id = $6",
+    )
+    .bind(c[0])
+    .bind(c[1])
+    .bind(c[2])
+    .bind(c[3])
+    .bind(c[4])
+    .bind(import_id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    import_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE imports SET finished_at = COALESCE(finished_at, $1) WHERE id = $2")
+        .bind(now)
+        .bind(import_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// `(id, email)` of the academy's users among `emails`, and of its pending invitations.
+pub async fn known_emails(
+    tx: &mut AnyConnection,
+    academy_id: i64,
+    emails: &[String],
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
+    let mut users = Vec::new();
+    let mut invites = Vec::new();
+    for chunk in emails.chunks(rows_per_statement(1)) {
+        let list = placeholders(2, chunk.len());
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, email FROM users WHERE academy_id = $1 AND email IN ({list})"
+        )))
+        .bind(academy_id);
+        for e in chunk {
+            q = q.bind(e);
+        }
+        users.extend(q.fetch_all(&mut *tx).await?);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, email FROM invites WHERE academy_id = $1 AND status = 'pending' AND email IN ({list})"
+        )))
+        .bind(academy_id);
+        for e in chunk {
+            q = q.bind(e);
+        }
+        invites.extend(q.fetch_all(&mut *tx).await?);
+    }
+    Ok((users, invites))
+}
+
+/// One new invitation of a chunk.
+pub struct NewInviteRow<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+}
+
+/// Inserts the invitations (all with the same role, source, inviter and expiry); returns
+/// `(id, email)` of each.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_invites(
+    tx: &mut AnyConnection,
+    academy_id: i64,
+    rows: &[NewInviteRow<'_>],
+    role: &str,
+    send_email: bool,
+    invited_by: i64,
+    expires_at: i64,
+    now: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    // Per row: academy, email, first, last name, role, send_email, email status, inviter,
+    // created, updated, expires; status and source are literals.
+    const ROW: [&str; 13] = [
+        "?",
+        "?",
+        "?",
+        "?",
+        "?",
+        "?",
+        "'pending'",
+        "?",
+        "'csv'",
+        "?",
+        "?",
+        "?",
+        "?",
+    ];
+    let mut out = Vec::with_capacity(rows.len());
+    let email_status = if send_email {
+        "queued"
+    } else {
+        "not_requested"
+    };
+    for chunk in rows.chunks(rows_per_statement(11)) {
+        let sql = format!(
+            "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
+             email_status, source, invited_by, created_at, updated_at, expires_at) VALUES {} RETURNING id, email",
+            values_with(chunk.len(), &ROW, 1, sign(tx))
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q
+                .bind(academy_id)
+                .bind(r.email)
+                .bind(r.first_name)
+                .bind(r.last_name)
+                .bind(role)
+                .bind(i64::from(send_email))
+                .bind(email_status)
+                .bind(invited_by)
+                .bind(now)
+                .bind(now)
+                .bind(expires_at);
+        }
+        out.extend(q.fetch_all(&mut *tx).await?);
+    }
+    Ok(out)
+}
+
+/// One new invitation link.
+pub struct NewToken {
+    pub invite_id: i64,
+    pub salt: String,
+    pub token_hash: String,
+}
+
+/// Inserts links (all with the same expiry); returns `(token id, invite id)` of each.
+pub async fn insert_tokens(
+    tx: &mut AnyConnection,
+    academy_id: i64,
+    rows: &[NewToken],
+    now: i64,
+    expires_at: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    const COLS: usize = 6;
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO invite_tokens (academy_id, invite_id, salt, token_hash, created_at, expires_at) \
+             VALUES {} RETURNING id, invite_id",
+            values(chunk.len(), COLS, 1, sign(tx))
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = q
+                .bind(academy_id)
+                .bind(r.invite_id)
+                .bind(&r.salt)
+                .bind(&r.token_hash)
+                .bind(now)
+                .bind(expires_at);
+        }
+        out.extend(q.fetch_all(&mut *tx).await?);
+    }
+    Ok(out)
+}
+
+/// Queues invitation emails: `(token id, to, message id)`.
+pub async fn enqueue_invite_emails(
+    tx: &mut AnyConnection,
+    academy_id: i64,
+    rows: &[(i64, String, String)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // Per row: academy, token, to, message id, due, created; kind, status, attempts are literals.
+    const ROW: [&str; 9] = ["?", "'invite'", "?", "?", "?", "'queued'", "0", "?", "?"];
+    for chunk in rows.chunks(rows_per_statement(6)) {
+        let sql = format!(
+            "INSERT INTO email_outbox (academy_id, kind, ref_id, to_email, message_id, status, attempts, \
+             next_attempt_at, created_at) VALUES {}",
+            values_with(chunk.len(), &ROW, 1, sign(tx))
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (token_id, to, message_id) in chunk {
+            q = q
+                .bind(academy_id)
+                .bind(*token_id)
+                .bind(to)
+                .bind(message_id)
+                .bind(now)
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Puts every invitation in `invite_ids` in every team of `team_ids` (places they have stay).
+pub async fn add_invite_teams(
+    tx: &mut AnyConnection,
+    invite_ids: &[i64],
+    team_ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    const COLS: usize = 2;
+    let pairs: Vec<(i64, i64)> = invite_ids
+        .iter()
+        .flat_map(|i| team_ids.iter().map(move |t| (*i, *t)))
+        .collect();
+    for chunk in pairs.chunks(rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO invite_teams (invite_id, team_id) VALUES {} ON CONFLICT (invite_id, team_id) DO NOTHING",
+            values(chunk.len(), COLS, 1, sign(tx))
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (i, t) in chunk {
+            q = q.bind(*i).bind(*t);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// Puts every user of `user_ids` in every team of `team_ids`; returns the user id of each new
+/// membership (one per team a user was not in yet).
+pub async fn add_members(
+    tx: &mut AnyConnection,
+    academy_id: i64,
+    user_ids: &[i64],
+    team_ids: &[i64],
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    const COLS: usize = 4;
+    let pairs: Vec<(i64, i64)> = user_ids
+        .iter()
+        .flat_map(|u| team_ids.iter().map(move |t| (*t, *u)))
+        .collect();
+    let mut added = Vec::new();
+    for chunk in pairs.chunks(rows_per_statement(COLS)) {
+        let sql = format!(
+            "INSERT INTO team_members (team_id, user_id, academy_id, added_at) VALUES {} \
+             ON CONFLICT (team_id, user_id) DO NOTHING RETURNING user_id",
+            values(chunk.len(), COLS, 1, sign(tx))
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+        for (t, u) in chunk {
+            q = q.bind(*t).bind(*u).bind(academy_id).bind(now);
+        }
+        added.extend(q.fetch_all(&mut *tx).await?);
+    }
+    Ok(added)
+}

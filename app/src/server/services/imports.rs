@@ -1,0 +1,547 @@
+//! "Upload CSV File" on the server: the browser reads and previews the file with
+//! `domain::csv_import` and sends the ready rows in chunks; each chunk is checked again with the
+//! same code and committed in one transaction with batched statements. A chunk sent twice (a
+//! network retry, a double click) is answered from what was recorded, never done twice.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::{
+    domain::{
+        csv_import::{self, RowStatus, write::to_csv},
+        email::Email,
+        invite::InviteeInput,
+        role::Role,
+    },
+    error::AppError,
+    model::{ImportLine, ImportLineResult, ImportSummary, InviteOutcome, KnownEmails},
+    server::{
+        auth::SessionUser,
+        db::now_ms,
+        repo::{
+            self,
+            academies::AcademyRow,
+            imports::{LineRow, NewImport, NewInviteRow, NewToken},
+        },
+        services::invites::{
+            NewLink, check_role_and_teams, expiry_from, invite_message_id, issue_link,
+        },
+        state::AppState,
+        tokens,
+    },
+};
+
+/// The most rows one chunk may carry.
+pub const MAX_CHUNK: usize = 1_000;
+/// How many uploads the history lists.
+pub const HISTORY: i64 = 50;
+
+fn not_found() -> AppError {
+    AppError::NotFound("This import does not exist.".into())
+}
+
+/// Which of `emails` the academy knows: learners and pending invitations. Unreadable addresses
+/// are left out (the preview reports them itself).
+pub async fn lookup(
+    state: &AppState,
+    actor: &SessionUser,
+    emails: &[String],
+) -> Result<KnownEmails, AppError> {
+    let caps = state.settings.import_caps;
+    if emails.len() > caps.max_rows {
+        return Err(AppError::PayloadTooLarge(format!(
+            "At most {} addresses can be looked up at once.",
+            csv_import::thousands(caps.max_rows)
+        )));
+    }
+    let mut wanted: Vec<String> = emails
+        .iter()
+        .filter_map(|e| Email::parse(e).ok())
+        .map(|e| e.as_str().to_string())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut conn = state.db.pool.acquire().await?;
+    let (users, invites) =
+        repo::imports::known_emails(&mut conn, actor.academy_id, &wanted).await?;
+    Ok(KnownEmails {
+        learners: users.into_iter().map(|(_, e)| e).collect(),
+        invited: invites.into_iter().map(|(_, e)| e).collect(),
+    })
+}
+
+pub struct StartImport<'a> {
+    pub key: &'a str,
+    pub file_name: &'a str,
+    pub total_rows: usize,
+    pub role: Role,
+    pub team_ids: &'a [i64],
+    pub send_email: bool,
+}
+
+/// Starts an upload (or finds the one started with the same key); returns its id.
+pub async fn start(
+    state: &AppState,
+    actor: &SessionUser,
+    academy: &AcademyRow,
+    s: &StartImport<'_>,
+) -> Result<i64, AppError> {
+    let caps = state.settings.import_caps;
+    if s.key.len() < 8
+        || s.key.len() > 64
+        || !s.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(AppError::BadRequest(
+            "The upload's key must be 8–64 letters, digits or dashes.".into(),
+        ));
+    }
+    if s.total_rows == 0 {
+        return Err(AppError::invalid(
+            "rows",
+            "The file has no rows ready to invite.",
+        ));
+    }
+    if s.total_rows > caps.max_rows {
+        return Err(AppError::PayloadTooLarge(format!(
+            "The file has {} rows ready; at most {} can be imported at once. Split it into smaller files.",
+            csv_import::thousands(s.total_rows),
+            csv_import::thousands(caps.max_rows)
+        )));
+    }
+    let team_ids = check_role_and_teams(state, academy, s.role, s.team_ids).await?;
+    let file_name: String = s.file_name.trim().chars().take(200).collect();
+    let teams = team_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let id = repo::imports::start(
+        &mut tx,
+        &NewImport {
+            academy_id: academy.id,
+            key: s.key,
+            file_name: if file_name.is_empty() {
+                "upload.csv"
+            } else {
+                &file_name
+            },
+            created_by: actor.user.id,
+            role: s.role.as_str(),
+            send_email: s.send_email,
+            team_ids: &teams,
+            total_rows: s.total_rows as i64,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn outcome_of(row: &LineRow) -> InviteOutcome {
+    match row.outcome.as_str() {
+        "invited" => InviteOutcome::Invited {
+            invite_id: row.invite_id.unwrap_or_default(),
+        },
+        "already_invited" => InviteOutcome::AlreadyInvited {
+            invite_id: row.invite_id.unwrap_or_default(),
+        },
+        "already_learner" => InviteOutcome::AlreadyLearner {
+            added_to_teams: u32::try_from(row.added_to_teams).unwrap_or(0),
+        },
+        _ => InviteOutcome::Invalid {
+            message: row.message.clone().unwrap_or_default(),
+        },
+    }
+}
+
+fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
+    LineRow {
+        line,
+        email: person.email.trim().to_string(),
+        first_name: person.first_name.trim().to_string(),
+        last_name: person.last_name.trim().to_string(),
+        outcome: "invalid".into(),
+        invite_id: None,
+        added_to_teams: 0,
+        message: Some(message),
+    }
+}
+
+/// Handles one chunk of ready rows in one transaction; returns a result per line, in the order sent.
+pub async fn chunk(
+    state: &AppState,
+    actor: &SessionUser,
+    import_id: i64,
+    lines: &[ImportLine],
+) -> Result<Vec<ImportLineResult>, AppError> {
+    if lines.len() > MAX_CHUNK {
+        return Err(AppError::PayloadTooLarge(format!(
+            "At most {MAX_CHUNK} rows per request."
+        )));
+    }
+    let caps = state.settings.import_caps;
+    let now = now_ms();
+    let expires_at = expiry_from(now);
+    let mut tx = state.db.write().await?;
+    let import = repo::imports::lock(&mut *tx, actor.academy_id, import_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if import.finished_at.is_some() {
+        return Err(AppError::Conflict {
+            message: "This import is finished. Upload the file again to import more.".into(),
+            field: None,
+        });
+    }
+    let role = Role::parse(&import.role).unwrap_or(Role::Learner);
+    let send_email = import.send_email != 0;
+    let wanted_teams: Vec<i64> = import
+        .team_ids
+        .split(',')
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // Teams deleted since the upload started are left out, not failed on.
+    let team_ids = repo::teams::existing_ids(&mut *tx, actor.academy_id, &wanted_teams).await?;
+
+    let line_numbers: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
+    let done: HashMap<i64, LineRow> = repo::imports::lines_done(&mut *tx, import.id, &line_numbers)
+        .await?
+        .into_iter()
+        .map(|r| (r.line, r))
+        .collect();
+    let mut seen_lines = HashSet::new();
+    let todo: Vec<(usize, InviteeInput)> = lines
+        .iter()
+        .filter(|l| !done.contains_key(&i64::from(l.line)) && seen_lines.insert(l.line))
+        .map(|l| (l.line as usize, l.person.clone()))
+        .collect();
+    let statuses = csv_import::check_rows(&todo, &caps);
+
+    let mut results: Vec<LineRow> = Vec::with_capacity(todo.len());
+    let mut valid: Vec<(i64, Email, &InviteeInput)> = Vec::new();
+    for ((line, person), status) in todo.iter().zip(statuses) {
+        let line = *line as i64;
+        match status {
+            RowStatus::Ready => match person.parse() {
+                Ok(p) => valid.push((line, p.email, person)),
+                Err(reason) => results.push(invalid_line(line, person, reason)),
+            },
+            RowStatus::Problem(reason) => results.push(invalid_line(line, person, reason)),
+            RowStatus::Duplicate { first_line } => results.push(invalid_line(
+                line,
+                person,
+                format!("The same address is on line {first_line}"),
+            )),
+            RowStatus::Empty => results.push(invalid_line(line, person, "The row is empty".into())),
+        }
+    }
+    // The same address in an earlier chunk of this upload.
+    let emails: Vec<String> = valid
+        .iter()
+        .map(|(_, e, _)| e.as_str().to_string())
+        .collect();
+    let earlier: HashMap<String, i64> = repo::imports::emails_seen(&mut *tx, import.id, &emails)
+        .await?
+        .into_iter()
+        .collect();
+    let (users, pending) = repo::imports::known_emails(&mut tx, actor.academy_id, &emails).await?;
+    let users: HashMap<String, i64> = users.into_iter().map(|(id, e)| (e, id)).collect();
+    let pending: HashMap<String, i64> = pending.into_iter().map(|(id, e)| (e, id)).collect();
+
+    let mut existing = Vec::new();
+    let mut renew = Vec::new();
+    let mut fresh = Vec::new();
+    for (line, email, person) in valid {
+        if let Some(first) = earlier.get(email.as_str()) {
+            results.push(invalid_line(
+                line,
+                person,
+                format!("The same address is on line {first}"),
+            ));
+        } else if let Some(user_id) = users.get(email.as_str()) {
+            existing.push((line, email, person, *user_id));
+        } else if let Some(invite_id) = pending.get(email.as_str()) {
+            renew.push((line, email, person, *invite_id));
+        } else {
+            fresh.push((line, email, person));
+        }
+    }
+
+    // Already learners: into the chosen teams, nothing sent.
+    let user_ids: Vec<i64> = existing.iter().map(|e| e.3).collect();
+    let added =
+        repo::imports::add_members(&mut tx, actor.academy_id, &user_ids, &team_ids, now).await?;
+    let mut added_per_user: HashMap<i64, i64> = HashMap::new();
+    for u in added {
+        *added_per_user.entry(u).or_default() += 1;
+    }
+    for (line, email, person, user_id) in &existing {
+        results.push(LineRow {
+            line: *line,
+            email: email.as_str().to_string(),
+            first_name: person.first_name.trim().to_string(),
+            last_name: person.last_name.trim().to_string(),
+            outcome: "already_learner".into(),
+            invite_id: None,
+            added_to_teams: added_per_user.get(user_id).copied().unwrap_or(0),
+            message: None,
+        });
+    }
+
+    // Pending invitations: renewed with the file's names and the upload's role, given the teams,
+    // and sent a new link (rare in a file; one at a time through the form's own path).
+    for (line, email, person, invite_id) in &renew {
+        let p = person.parse().map_err(|m| AppError::invalid("rows", m))?;
+        repo::invites::update_pending(
+            &mut *tx,
+            *invite_id,
+            p.first_name.as_str(),
+            &p.last_name,
+            role,
+            expires_at,
+            now,
+        )
+        .await?;
+        repo::invites::add_teams(&mut tx, *invite_id, &team_ids).await?;
+        let link = NewLink {
+            academy_id: actor.academy_id,
+            invite_id: *invite_id,
+            email: email.as_str(),
+            expires_at,
+            now,
+        };
+        issue_link(state, &mut tx, &link, send_email).await?;
+        results.push(LineRow {
+            line: *line,
+            email: email.as_str().to_string(),
+            first_name: p.first_name.as_str().to_string(),
+            last_name: p.last_name.clone(),
+            outcome: "already_invited".into(),
+            invite_id: Some(*invite_id),
+            added_to_teams: 0,
+            message: None,
+        });
+    }
+
+    // New invitations: a few statements for the whole chunk.
+    let parsed: Vec<_> = fresh
+        .iter()
+        .map(|(line, email, person)| {
+            let p = person.parse().map_err(|m| AppError::invalid("rows", m))?;
+            Ok((
+                *line,
+                email.as_str().to_string(),
+                p.first_name.as_str().to_string(),
+                p.last_name,
+            ))
+        })
+        .collect::<Result<_, AppError>>()?;
+    let new_rows: Vec<NewInviteRow> = parsed
+        .iter()
+        .map(|(_, e, f, l)| NewInviteRow {
+            email: e,
+            first_name: f,
+            last_name: l,
+        })
+        .collect();
+    let inserted = repo::imports::insert_invites(
+        &mut tx,
+        actor.academy_id,
+        &new_rows,
+        role.as_str(),
+        send_email,
+        actor.user.id,
+        expires_at,
+        now,
+    )
+    .await?;
+    let invite_of: HashMap<String, i64> = inserted.into_iter().map(|(id, e)| (e, id)).collect();
+    let invite_ids: Vec<i64> = invite_of.values().copied().collect();
+    repo::imports::add_invite_teams(&mut tx, &invite_ids, &team_ids).await?;
+    let new_tokens: Vec<NewToken> = invite_ids
+        .iter()
+        .map(|id| {
+            let salt = tokens::new_salt();
+            let token = tokens::derive_token(&state.settings.secret, &salt);
+            NewToken {
+                invite_id: *id,
+                token_hash: tokens::token_hash(&state.settings.secret, &token),
+                salt,
+            }
+        })
+        .collect();
+    let token_ids =
+        repo::imports::insert_tokens(&mut tx, actor.academy_id, &new_tokens, now, expires_at)
+            .await?;
+    if send_email {
+        let email_of: HashMap<i64, &str> =
+            invite_of.iter().map(|(e, id)| (*id, e.as_str())).collect();
+        let mails: Vec<(i64, String, String)> = token_ids
+            .iter()
+            .map(|(token_id, invite_id)| {
+                (
+                    *token_id,
+                    email_of
+                        .get(invite_id)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_string(),
+                    invite_message_id(state, *invite_id, *token_id),
+                )
+            })
+            .collect();
+        repo::imports::enqueue_invite_emails(&mut tx, actor.academy_id, &mails, now).await?;
+    }
+    for (line, email, first, last) in parsed {
+        results.push(LineRow {
+            line,
+            invite_id: invite_of.get(&email).copied(),
+            email,
+            first_name: first,
+            last_name: last,
+            outcome: "invited".into(),
+            added_to_teams: 0,
+            message: None,
+        });
+    }
+
+    repo::imports::record_lines(&mut tx, import.id, &results).await?;
+    let count = |o: &str| results.iter().filter(|r| r.outcome == o).count() as i64;
+    let counts = [
+        count("invited"),
+        count("already_invited"),
+        count("already_learner"),
+        added_per_user.values().sum(),
+        count("invalid"),
+    ];
+    repo::imports::add_counts(&mut *tx, import.id, counts).await?;
+    if !results.is_empty() {
+        repo::audit::record_with_detail(
+            &mut *tx,
+            actor.academy_id,
+            Some(actor.user.id),
+            "invite.imported",
+            &import.file_name,
+            &format!(
+                "{} invited, {} renewed, {} already learners, {} skipped",
+                counts[0], counts[1], counts[2], counts[4]
+            ),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if send_email && counts[0] + counts[1] > 0 {
+        state.outbox_wakeup.notify_one();
+    }
+    let mut by_line: HashMap<i64, LineRow> = done;
+    by_line.extend(results.into_iter().map(|r| (r.line, r)));
+    Ok(lines
+        .iter()
+        .filter_map(|l| by_line.get(&i64::from(l.line)))
+        .map(|r| ImportLineResult {
+            line: r.line as u32,
+            email: r.email.clone(),
+            outcome: outcome_of(r),
+        })
+        .collect())
+}
+
+fn summary(
+    row: repo::imports::ImportRow,
+    first: Option<String>,
+    last: Option<String>,
+) -> ImportSummary {
+    let by = crate::model::full_name(
+        first.as_deref().unwrap_or_default(),
+        last.as_deref().unwrap_or_default(),
+    );
+    ImportSummary {
+        id: row.id,
+        file_name: row.file_name,
+        created_by: if by.is_empty() { "—".into() } else { by },
+        created_at: row.created_at,
+        finished_at: row.finished_at,
+        total_rows: row.total_rows,
+        invited: row.invited,
+        updated: row.updated,
+        existing: row.existing,
+        added_to_teams: row.added_to_teams,
+        skipped: row.skipped,
+    }
+}
+
+/// Ends an upload; returns its summary.
+pub async fn finish(
+    state: &AppState,
+    actor: &SessionUser,
+    import_id: i64,
+) -> Result<ImportSummary, AppError> {
+    let mut tx = state.db.write().await?;
+    repo::imports::lock(&mut *tx, actor.academy_id, import_id)
+        .await?
+        .ok_or_else(not_found)?;
+    repo::imports::finish(&mut *tx, import_id, now_ms()).await?;
+    tx.commit().await?;
+    repo::imports::recent(&state.db.pool, actor.academy_id, 1, Some(import_id))
+        .await?
+        .pop()
+        .map(|(row, first, last)| summary(row, first, last))
+        .ok_or_else(not_found)
+}
+
+/// The academy's recent uploads, newest first.
+pub async fn history(
+    state: &AppState,
+    actor: &SessionUser,
+) -> Result<Vec<ImportSummary>, AppError> {
+    Ok(
+        repo::imports::recent(&state.db.pool, actor.academy_id, HISTORY, None)
+            .await?
+            .into_iter()
+            .map(|(row, first, last)| summary(row, first, last))
+            .collect(),
+    )
+}
+
+/// The per-row result report of an upload as CSV (formula-neutralised).
+pub async fn report(
+    state: &AppState,
+    actor: &SessionUser,
+    import_id: i64,
+) -> Result<String, AppError> {
+    let import = repo::imports::by_id(&state.db.pool, actor.academy_id, import_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let lines = repo::imports::all_lines(&state.db.pool, import.id).await?;
+    let mut rows = vec![vec![
+        "Line".to_string(),
+        "Email address".into(),
+        "First name".into(),
+        "Last name".into(),
+        "Result".into(),
+        "Details".into(),
+    ]];
+    for l in lines {
+        let (result, details) = match l.outcome.as_str() {
+            "invited" => ("Invited", String::new()),
+            "already_invited" => ("Already invited — invitation renewed", String::new()),
+            "already_learner" if l.added_to_teams > 0 => (
+                "Already a learner",
+                format!("Added to {} team(s); nothing sent", l.added_to_teams),
+            ),
+            "already_learner" => ("Already a learner", "Nothing sent".to_string()),
+            _ => ("Skipped", l.message.clone().unwrap_or_default()),
+        };
+        rows.push(vec![
+            l.line.to_string(),
+            l.email,
+            l.first_name,
+            l.last_name,
+            result.to_string(),
+            details,
+        ]);
+    }
+    Ok(to_csv(rows))
+}

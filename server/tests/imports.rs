@@ -1,0 +1,446 @@
+//! "Upload CSV File" on the server: chunks of ready rows re-checked with the same code as the
+//! browser's preview, committed in batches, idempotent when retried — on SQLite or PostgreSQL.
+
+mod common;
+
+use app::{
+    domain::role::Role,
+    model::{ImportLineResult, ImportSummary, InviteOutcome, KnownEmails, TeamView},
+};
+use common::{TestApp, error_of};
+use reqwest::Client;
+use serde_json::{Value, json};
+
+fn line(line: u32, email: &str, first: &str, last: &str) -> Value {
+    json!({"line": line, "person": {"email": email, "first_name": first, "last_name": last}})
+}
+
+async fn start(
+    app: &TestApp,
+    client: &Client,
+    key: &str,
+    total: usize,
+    teams: &[i64],
+    send: bool,
+) -> reqwest::Response {
+    app.call_json(
+        client,
+        "start_import",
+        json!({"key": key, "file_name": "people.csv", "total_rows": total, "role": "learner",
+               "team_ids": teams, "send_email": send}),
+    )
+    .await
+}
+
+async fn started(
+    app: &TestApp,
+    client: &Client,
+    key: &str,
+    total: usize,
+    teams: &[i64],
+    send: bool,
+) -> i64 {
+    let res = start(app, client, key, total, teams, send).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn chunk(
+    app: &TestApp,
+    client: &Client,
+    import: i64,
+    lines: Vec<Value>,
+) -> reqwest::Response {
+    app.call_json(
+        client,
+        "import_chunk",
+        json!({"import_id": import, "lines": lines}),
+    )
+    .await
+}
+
+async fn chunk_ok(
+    app: &TestApp,
+    client: &Client,
+    import: i64,
+    lines: Vec<Value>,
+) -> Vec<ImportLineResult> {
+    let res = chunk(app, client, import, lines).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn finish(app: &TestApp, client: &Client, import: i64) -> ImportSummary {
+    let res = app
+        .call(
+            client,
+            "finish_import",
+            &[("import_id", &import.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    res.json().await.unwrap()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_in_chunks_invites_every_ready_row_and_reports_each_line() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let import = started(&app, &owner, "upload-0001", 5, &[], true).await;
+    let first = chunk_ok(
+        &app,
+        &owner,
+        import,
+        vec![
+            line(2, "Ann.Lee@Example.com", "Ann", "Lee"),
+            line(3, "bob@example.com", "=cmd()", "Builder"),
+        ],
+    )
+    .await;
+    assert!(
+        first
+            .iter()
+            .all(|r| matches!(r.outcome, InviteOutcome::Invited { .. })),
+        "{first:?}"
+    );
+    assert_eq!(first[0].email, "ann.lee@example.com");
+    // A tampered client sends rows its own preview would have refused: the server checks again.
+    let second = chunk_ok(
+        &app,
+        &owner,
+        import,
+        vec![
+            line(5, "carl@example", "Carl", "Jung"),
+            line(6, "ANN.LEE@example.com", "Ann", "Again"),
+            line(7, "dora@example.com", "", "Maar"),
+            line(8, "eve@example.com", "Eve", "Adams"),
+        ],
+    )
+    .await;
+    let outcomes: Vec<String> = second
+        .iter()
+        .map(|r| match &r.outcome {
+            InviteOutcome::Invalid { message } => format!("{}: {message}", r.line),
+            other => format!("{}: {other:?}", r.line),
+        })
+        .collect();
+    assert!(
+        outcomes[0].starts_with("5: \"carl@example\""),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[1], "6: The same address is on line 2");
+    assert_eq!(outcomes[2], "7: Enter a first name");
+    assert!(outcomes[3].starts_with("8: Invited"), "{outcomes:?}");
+
+    let summary = finish(&app, &owner, import).await;
+    assert_eq!(
+        (
+            summary.invited,
+            summary.updated,
+            summary.existing,
+            summary.skipped
+        ),
+        (3, 0, 0, 3)
+    );
+    assert_eq!(summary.created_by, "Ada Lovelace");
+    assert!(summary.finished_at.is_some());
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM invites WHERE source = 'csv'").await,
+        3
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM email_outbox").await,
+        3,
+        "one email each"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM invites WHERE email_status = 'queued' OR email_status = 'sent'"
+        )
+        .await,
+        3
+    );
+
+    let res = app
+        .call(
+            &owner,
+            "import_report",
+            &[("import_id", &import.to_string())],
+        )
+        .await;
+    let report: String = res.json().await.unwrap();
+    assert!(
+        report.starts_with("\u{feff}Line,Email address,First name,Last name,Result,Details\r\n")
+    );
+    assert!(
+        report.contains("3,bob@example.com,'=cmd(),Builder,Invited,"),
+        "formula neutralised: {report}"
+    );
+    assert!(
+        report.contains("6,ANN.LEE@example.com,Ann,Again,Skipped,The same address is on line 2"),
+        "{report}"
+    );
+
+    let res = app.call(&owner, "list_imports", &[]).await;
+    let history: Vec<ImportSummary> = res.json().await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].file_name, "people.csv");
+    let res = chunk(
+        &app,
+        &owner,
+        import,
+        vec![line(9, "late@example.com", "Late", "")],
+    )
+    .await;
+    assert_eq!(res.status(), 409, "a finished import takes no more rows");
+}
+
+#[tokio::test]
+async fn a_retried_chunk_or_a_second_start_creates_no_duplicates() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let import = started(&app, &owner, "upload-retry-1", 2, &[], true).await;
+    assert_eq!(
+        started(&app, &owner, "upload-retry-1", 2, &[], true).await,
+        import,
+        "same key, same import"
+    );
+    let rows = || {
+        vec![
+            line(2, "ann@example.com", "Ann", "Lee"),
+            line(3, "bob@example.com", "Bob", "Builder"),
+        ]
+    };
+    let once = chunk_ok(&app, &owner, import, rows()).await;
+    let twice = chunk_ok(&app, &owner, import, rows()).await;
+    assert_eq!(once, twice, "the same answer");
+    // Two at once, too.
+    let (a, b) = tokio::join!(
+        chunk(&app, &owner, import, rows()),
+        chunk(&app, &owner, import, rows())
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM email_outbox").await, 2);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM import_rows").await, 2);
+    assert_eq!(finish(&app, &owner, import).await.invited, 2);
+}
+
+#[tokio::test]
+async fn existing_learners_join_the_chosen_teams_and_pending_invitations_are_renewed() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let res = app
+        .call(
+            &owner,
+            "create_team",
+            &[("name", "Sales"), ("color", "Blue")],
+        )
+        .await;
+    let sales: TeamView = res.json().await.unwrap();
+    let (_, _lea) = app
+        .registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[])
+        .await;
+    app.call_json(
+        &owner,
+        "invite_learners",
+        json!({"people": [{"email": "pat@example.com", "first_name": "Pat", "last_name": ""}],
+               "role": "learner", "team_ids": [], "send_email": false}),
+    )
+    .await;
+    let res = app
+        .call_json(&owner, "lookup_emails", json!({"emails": ["LEA@example.com", "pat@example.com", "new@example.com", "not an email"]}))
+        .await;
+    let known: KnownEmails = res.json().await.unwrap();
+    assert_eq!(known.learners, ["lea@example.com"]);
+    assert_eq!(known.invited, ["pat@example.com"]);
+
+    let import = started(&app, &owner, "upload-teams-1", 3, &[sales.id], false).await;
+    let results = chunk_ok(
+        &app,
+        &owner,
+        import,
+        vec![
+            line(2, "lea@example.com", "Lea", "Learner"),
+            line(3, "pat@example.com", "Pat", "Patel"),
+            line(4, "new@example.com", "Nia", "New"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        results[0].outcome,
+        InviteOutcome::AlreadyLearner { added_to_teams: 1 }
+    );
+    assert!(matches!(
+        results[1].outcome,
+        InviteOutcome::AlreadyInvited { .. }
+    ));
+    assert!(matches!(results[2].outcome, InviteOutcome::Invited { .. }));
+    let members = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM team_members WHERE team_id = {}",
+            sales.id
+        ),
+    )
+    .await;
+    assert_eq!(members, 1);
+    let places = count(
+        &app,
+        &format!(
+            "SELECT COUNT(*) FROM invite_teams WHERE team_id = {}",
+            sales.id
+        ),
+    )
+    .await;
+    assert_eq!(places, 2, "Pat's renewed invitation and Nia's new one");
+    let pat: String =
+        sqlx::query_scalar("SELECT last_name FROM invites WHERE email = 'pat@example.com'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(pat, "Patel", "renewed with the file's names");
+    let summary = finish(&app, &owner, import).await;
+    assert_eq!(
+        (
+            summary.invited,
+            summary.updated,
+            summary.existing,
+            summary.added_to_teams
+        ),
+        (1, 1, 1, 1)
+    );
+}
+
+#[tokio::test]
+async fn the_server_enforces_the_caps_with_clear_errors() {
+    let app = TestApp::spawn_with(|s| s.import_caps.max_rows = 5).await;
+    let owner = app.create_first_academy("acme").await;
+    let res = start(&app, &owner, "upload-caps-1", 6, &[], false).await;
+    assert_eq!(res.status(), 413);
+    assert!(
+        error_of(res)
+            .await
+            .to_string()
+            .contains("at most 5 can be imported")
+    );
+    let res = start(&app, &owner, "short", 1, &[], false).await;
+    assert_eq!(res.status(), 400, "a bad key");
+    let res = start(&app, &owner, "upload-caps-2", 0, &[], false).await;
+    assert_eq!(res.status(), 422);
+    let import = started(&app, &owner, "upload-caps-3", 5, &[], false).await;
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| line(i + 2, &format!("p{i}@example.com"), "P", ""))
+        .collect();
+    let res = chunk(&app, &owner, import, too_many).await;
+    assert_eq!(res.status(), 413);
+    let long = "x".repeat(1001);
+    let results = chunk_ok(
+        &app,
+        &owner,
+        import,
+        vec![line(2, "a@example.com", &long, "")],
+    )
+    .await;
+    assert_eq!(
+        results[0].outcome,
+        InviteOutcome::Invalid {
+            message: "A value in this row is longer than 1,000 characters".into()
+        }
+    );
+    let caps: app::domain::csv_import::Caps = app
+        .call(&owner, "import_caps", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(caps.max_rows, 5, "the browser learns the server's caps");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 0);
+}
+
+#[tokio::test]
+async fn an_import_of_another_academy_is_not_found_and_learners_cannot_import() {
+    let app = TestApp::spawn().await;
+    let owner_a = app.create_first_academy("acme").await;
+    let owner_b = app.other_academy("beta").await;
+    let b_import = started(&app, &owner_b, "upload-beta-1", 1, &[], false).await;
+    let res = chunk(
+        &app,
+        &owner_a,
+        b_import,
+        vec![line(2, "x@example.com", "X", "")],
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    for endpoint in ["finish_import", "import_report"] {
+        let res = app
+            .call(&owner_a, endpoint, &[("import_id", &b_import.to_string())])
+            .await;
+        assert_eq!(res.status(), 404, "{endpoint}");
+    }
+    let res = app.call(&owner_a, "list_imports", &[]).await;
+    assert!(res.json::<Vec<ImportSummary>>().await.unwrap().is_empty());
+    let (learner, _) = app
+        .registered_learner(&owner_a, "acme", "lea@example.com", Role::Learner, &[])
+        .await;
+    let res = start(&app, &learner, "upload-learner", 1, &[], false).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM invites WHERE academy_id <> 0 AND email = 'x@example.com'"
+        )
+        .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn ten_thousand_rows_are_imported_end_to_end() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let import = started(&app, &owner, "upload-10k-0001", 10_000, &[], true).await;
+    let started_at = std::time::Instant::now();
+    for c in 0..10u32 {
+        let lines: Vec<Value> = (0..1000u32)
+            .map(|i| {
+                let n = c * 1000 + i;
+                line(
+                    n + 2,
+                    &format!("learner{n}@example.com"),
+                    "Learner",
+                    &format!("Number {n}"),
+                )
+            })
+            .collect();
+        let results = chunk_ok(&app, &owner, import, lines).await;
+        assert!(
+            results
+                .iter()
+                .all(|r| matches!(r.outcome, InviteOutcome::Invited { .. }))
+        );
+    }
+    eprintln!(
+        "10,000 rows in 10 chunks: {:?} ({})",
+        started_at.elapsed(),
+        common::backend_name()
+    );
+    assert_eq!(finish(&app, &owner, import).await.invited, 10_000);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 10_000);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM invite_tokens").await,
+        10_000
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM email_outbox").await,
+        10_000
+    );
+}
