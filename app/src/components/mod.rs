@@ -3,6 +3,7 @@
 pub mod fetch;
 pub mod field;
 pub mod nav;
+pub mod notice;
 pub mod team_badge;
 pub mod topbar;
 pub mod user_menu;

@@ -1,7 +1,11 @@
 use leptos::prelude::*;
 
 use super::ListControls;
-use crate::components::{fetch::browser_fetch, team_badge::TeamBadges};
+use crate::components::{
+    fetch::browser_fetch,
+    notice::{Notice, NoticeLine},
+    team_badge::TeamBadges,
+};
 use crate::{
     api::invites::{InviteLink, ResendInvite, RevokeInvite, list_invites},
     domain::invite::{EmailStatus, Progress},
@@ -59,7 +63,7 @@ pub fn InvitesTab(
     let resend = ServerAction::<ResendInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let copy = ServerAction::<InviteLink>::new();
-    let notice = RwSignal::new(None::<(bool, String)>);
+    let notice = Notice::default();
     // Loaded in the browser only (see `browser_fetch`).
     let data = browser_fetch(move || {
         let query = ListQuery {
@@ -76,42 +80,24 @@ pub fn InvitesTab(
         list_invites(query)
     });
     poll_while_sending(data, tick);
-    Effect::new(move |_| match resend.value().get() {
-        Some(Ok(())) => {
-            notice.set(Some((true, "Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into())));
-            changed();
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(resend.value(), move |()| {
+        changed();
+        Some("Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into())
     });
-    Effect::new(move |_| match revoke.value().get() {
-        Some(Ok(())) => {
-            notice.set(Some((
-                true,
-                "Invitation revoked: its links no longer work.".into(),
-            )));
-            changed();
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(revoke.value(), move |()| {
+        changed();
+        Some("Invitation revoked: its links no longer work.".into())
     });
-    Effect::new(move |_| match copy.value().get() {
-        Some(Ok(link)) => {
-            let copied = web_sys::window()
-                .map(|w| w.navigator().clipboard())
-                .map(|c| c.write_text(&link))
-                .is_some();
-            notice.set(Some((
-                true,
-                if copied {
-                    format!("Copied: {link}")
-                } else {
-                    format!("Invite link: {link}")
-                },
-            )));
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(copy.value(), |link| {
+        let copied = web_sys::window()
+            .map(|w| w.navigator().clipboard())
+            .map(|c| c.write_text(&link))
+            .is_some();
+        Some(if copied {
+            format!("Copied: {link}")
+        } else {
+            format!("Invite link: {link}")
+        })
     });
     let loaded = move || data.get().and_then(|r| r.ok());
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
@@ -141,9 +127,7 @@ pub fn InvitesTab(
                 </select>
             </label>
         </ListControls>
-        {move || notice.get().map(|(ok, text)| view! {
-            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status">{text}</div>
-        })}
+        <NoticeLine notice/>
         // The server and the hydrating render show "Loading…"; the table replaces it once the list
         // arrives and stays while the next one loads.
         {move || match data.get() {

@@ -7,7 +7,12 @@ use crate::{
         learners::{ChangeLearnerRole, RemoveLearner},
         teams::{AddTeamMembers, RemoveTeamMember},
     },
-    components::{fetch::browser_fetch, nav::use_academy, team_badge::TeamBadge},
+    components::{
+        fetch::browser_fetch,
+        nav::use_academy,
+        notice::{Notice, NoticeLine},
+        team_badge::TeamBadge,
+    },
     domain::role::{LEARNER_ROLES, Plan, Role},
     format,
     model::{LearnerView, ListQuery, Page, TeamView},
@@ -28,7 +33,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
     // The row whose "Remove" waits for confirmation.
     let confirming = RwSignal::new(None::<i64>);
-    let notice = RwSignal::new(None::<(bool, String)>);
+    let notice = Notice::default();
     // Loaded in the browser only (see `browser_fetch`).
     let data = browser_fetch(move || {
         let query = ListQuery {
@@ -47,43 +52,25 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     });
     let plan = Signal::stored(Some(ctx.academy.plan));
     let me = Signal::stored(ctx.viewer.user().map(|u| u.id));
-    Effect::new(move |_| match change.value().get() {
-        Some(Ok(u)) => notice.set(Some((
-            true,
-            format!("{} is now {}.", u.display_name(), u.role.label()),
-        ))),
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(change.value(), |u| {
+        Some(format!("{} is now {}.", u.display_name(), u.role.label()))
     });
-    Effect::new(move |_| {
-        if let Some(Err(e)) = join_team.value().get() {
-            notice.set(Some((false, e.to_string())));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Err(e)) = leave_team.value().get() {
-            notice.set(Some((false, e.to_string())));
-        }
-    });
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(u)) => {
-            confirming.set(None);
-            notice.set(Some((
-                true,
-                format!("{} was removed from the academy.", u.display_name()),
-            )));
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    // Team changes show in the row itself; only a failure needs words.
+    notice.follow(join_team.value(), |_| None);
+    notice.follow(leave_team.value(), |()| None);
+    notice.follow(remove.value(), move |u| {
+        confirming.set(None);
+        Some(format!(
+            "{} was removed from the academy.",
+            u.display_name()
+        ))
     });
     let loaded = move || data.get().and_then(|r| r.ok());
     let pages = Signal::derive(move || loaded().map(|p: Page<_>| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
         <ListControls search page pages total placeholder="Search learners by name or email"/>
-        {move || notice.get().map(|(ok, text)| view! {
-            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="learners-notice">{text}</div>
-        })}
+        <NoticeLine notice test_id="learners-notice"/>
         // The server and the hydrating render show "Loading…"; the table replaces it once the list
         // arrives and stays while the next one loads.
         {move || match data.get() {

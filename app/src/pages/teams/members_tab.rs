@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use crate::{
     api::teams::{AddTeamMembers, RemoveTeamMember, list_team_members, team_candidates},
-    components::fetch::browser_fetch,
+    components::{
+        fetch::browser_fetch,
+        notice::{Notice, NoticeLine},
+    },
     domain::team::CANDIDATES_SHOWN,
     format,
     model::{ListQuery, TeamMemberView, display_name},
@@ -19,7 +22,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
     let adding = RwSignal::new(false);
     let add = ServerAction::<AddTeamMembers>::new();
     let remove = ServerAction::<RemoveTeamMember>::new();
-    let notice = RwSignal::new(None::<(bool, String)>);
+    let notice = Notice::default();
     let data = browser_fetch(move || {
         let query = ListQuery {
             search: search.get(),
@@ -29,33 +32,22 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
         version.track();
         list_team_members(team_id, query)
     });
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(r)) => {
-            adding.set(false);
-            let mut text = format!(
-                "Added {} learner{} to the team.",
-                r.added,
-                if r.added == 1 { "" } else { "s" }
-            );
-            if r.already > 0 {
-                text.push_str(&format!(" {} were in it already.", r.already));
-            }
-            notice.set(Some((true, text)));
-            on_change.run(());
+    notice.follow(add.value(), move |r| {
+        adding.set(false);
+        on_change.run(());
+        let mut text = format!(
+            "Added {} learner{} to the team.",
+            r.added,
+            if r.added == 1 { "" } else { "s" }
+        );
+        if r.already > 0 {
+            text.push_str(&format!(" {} were in it already.", r.already));
         }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+        Some(text)
     });
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(())) => {
-            notice.set(Some((
-                true,
-                "Removed from the team. They are still a learner of the academy.".into(),
-            )));
-            on_change.run(());
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(remove.value(), move |()| {
+        on_change.run(());
+        Some("Removed from the team. They are still a learner of the academy.".into())
     });
     let loaded = move || data.get().and_then(|r| r.ok());
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
@@ -68,9 +60,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
         <Show when=move || adding.get()>
             <AddLearners team_id add on_cancel=Callback::new(move |_| adding.set(false))/>
         </Show>
-        {move || notice.get().map(|(ok, text)| view! {
-            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="members-notice">{text}</div>
-        })}
+        <NoticeLine notice test_id="members-notice"/>
         {move || match data.get() {
             None => view! { <p class="loading">"Loading learners…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),

@@ -12,7 +12,12 @@ use leptos_meta::Title;
 
 use crate::{
     api::teams::{CreateTeam, DeleteTeam, list_team_summaries},
-    components::{fetch::browser_fetch, nav::use_academy, team_badge::TeamBadge},
+    components::{
+        fetch::browser_fetch,
+        nav::use_academy,
+        notice::{Notice, NoticeLine},
+        team_badge::TeamBadge,
+    },
     domain::team::DEFAULT_TEAM_COLOR,
     format,
     model::{DeletedTeam, ListQuery, TeamSummary},
@@ -63,7 +68,7 @@ fn Teams() -> impl IntoView {
     let create = ServerAction::<CreateTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
     let confirming = RwSignal::new(None::<i64>);
-    let notice = RwSignal::new(None::<(bool, String)>);
+    let notice = Notice::default();
     let data = browser_fetch(move || {
         let query = ListQuery {
             search: search.get(),
@@ -80,19 +85,15 @@ fn Teams() -> impl IntoView {
     };
     Effect::new(move |_| {
         if let Some(Ok(team)) = create.value().get() {
-            notice.set(Some((true, format!("Team \"{}\" created.", team.name))));
+            notice.info(format!("Team \"{}\" created.", team.name));
             creating.set(false);
             name.set(String::new());
             color.set(DEFAULT_TEAM_COLOR.to_string());
         }
     });
-    Effect::new(move |_| match delete.value().get() {
-        Some(Ok(d)) => {
-            confirming.set(None);
-            notice.set(Some((true, deleted_notice(&d))));
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(delete.value(), move |d| {
+        confirming.set(None);
+        Some(deleted_notice(&d))
     });
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let loaded = move || data.get().and_then(|r| r.ok());
@@ -116,9 +117,7 @@ fn Teams() -> impl IntoView {
             </section>
         </Show>
         <ListControls search page pages total placeholder="Search teams by name"/>
-        {move || notice.get().map(|(ok, text)| view! {
-            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="teams-notice">{text}</div>
-        })}
+        <NoticeLine notice test_id="teams-notice"/>
         {move || match data.get() {
             None => view! { <p class="loading">"Loading teams…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),

@@ -7,6 +7,11 @@ use super::teams::placeholders;
 
 pub const PER_PAGE: u32 = 25;
 
+/// The OFFSET of page `page` (from 1).
+pub fn offset(page: u32) -> i64 {
+    i64::from(page.max(1) - 1) * i64::from(PER_PAGE)
+}
+
 /// `%text%` for LIKE, with LIKE's wildcards in the text taken literally.
 pub fn like_pattern(text: &str) -> String {
     let escaped = text
@@ -81,7 +86,7 @@ where
     .bind(team_id.unwrap_or(0))
     .fetch_one(ex)
     .await?;
-    let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+    let offset = offset(page);
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.email_status, i.email_error, \
          i.created_at, i.expires_at, u.first_name AS inviter_first, u.last_name AS inviter_last \
@@ -133,7 +138,7 @@ where
     .bind(&pattern)
     .fetch_one(ex)
     .await?;
-    let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+    let offset = offset(page);
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.created_at, i.last_sign_in_at FROM users i \
          WHERE {condition} ORDER BY i.id DESC LIMIT $3 OFFSET $4"

@@ -2,7 +2,7 @@
 
 use sqlx::{Any, Executor, FromRow};
 
-use super::lists::{LEARNER_ROLES_SQL, PER_PAGE, like_pattern};
+use super::lists::{LEARNER_ROLES_SQL, PER_PAGE, like_pattern, offset};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TeamRow {
@@ -56,7 +56,7 @@ where
     .bind(&pattern)
     .fetch_one(ex)
     .await?;
-    let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+    let offset = offset(page);
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SUMMARY_SELECT} WHERE {condition} ORDER BY lower(t.name), t.id LIMIT $3 OFFSET $4"
     )))
@@ -203,7 +203,7 @@ where
         .bind(&pattern)
         .fetch_one(ex)
         .await?;
-    let offset = i64::from(page.max(1) - 1) * i64::from(PER_PAGE);
+    let offset = offset(page);
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT u.id AS user_id, u.email, u.first_name, u.last_name, u.role, m.added_at {from} \
          ORDER BY m.added_at DESC, u.id DESC LIMIT $4 OFFSET $5"

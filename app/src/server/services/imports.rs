@@ -9,7 +9,7 @@ use crate::{
     domain::{
         csv_import::{self, RowStatus, write::to_csv},
         email::Email,
-        invite::InviteeInput,
+        invite::{Invitee, InviteeInput},
         role::Role,
     },
     error::AppError,
@@ -169,6 +169,26 @@ fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
     }
 }
 
+/// A line that was handled: `outcome` is invited, already_invited or already_learner.
+fn handled(
+    line: i64,
+    p: &Invitee,
+    outcome: &str,
+    invite_id: Option<i64>,
+    added_to_teams: i64,
+) -> LineRow {
+    LineRow {
+        line,
+        email: p.email.as_str().to_string(),
+        first_name: p.first_name.as_str().to_string(),
+        last_name: p.last_name.clone(),
+        outcome: outcome.into(),
+        invite_id,
+        added_to_teams,
+        message: None,
+    }
+}
+
 /// Handles one chunk of ready rows in one transaction; returns a result per line, in the order sent.
 pub async fn chunk(
     state: &AppState,
@@ -219,12 +239,13 @@ pub async fn chunk(
     let statuses = csv_import::check_rows(&todo, &caps);
 
     let mut results: Vec<LineRow> = Vec::with_capacity(todo.len());
-    let mut valid: Vec<(i64, Email, &InviteeInput)> = Vec::new();
+    // Each ready row is parsed once; everything below uses the parsed person.
+    let mut valid: Vec<(i64, Invitee, &InviteeInput)> = Vec::new();
     for ((line, person), status) in todo.iter().zip(statuses) {
         let line = *line as i64;
         match status {
             RowStatus::Ready => match person.parse() {
-                Ok(p) => valid.push((line, p.email, person)),
+                Ok(p) => valid.push((line, p, person)),
                 Err(reason) => results.push(invalid_line(line, person, reason)),
             },
             RowStatus::Problem(reason) => results.push(invalid_line(line, person, reason)),
@@ -239,7 +260,7 @@ pub async fn chunk(
     // The same address in an earlier chunk of this upload.
     let emails: Vec<String> = valid
         .iter()
-        .map(|(_, e, _)| e.as_str().to_string())
+        .map(|(_, p, _)| p.email.as_str().to_string())
         .collect();
     let earlier: HashMap<String, i64> = repo::imports::emails_seen(&mut *tx, import.id, &emails)
         .await?
@@ -252,47 +273,39 @@ pub async fn chunk(
     let mut existing = Vec::new();
     let mut renew = Vec::new();
     let mut fresh = Vec::new();
-    for (line, email, person) in valid {
-        if let Some(first) = earlier.get(email.as_str()) {
+    for (line, p, person) in valid {
+        let email = p.email.as_str();
+        if let Some(first) = earlier.get(email) {
             results.push(invalid_line(
                 line,
                 person,
                 format!("The same address is on line {first}"),
             ));
-        } else if let Some(user_id) = users.get(email.as_str()) {
-            existing.push((line, email, person, *user_id));
-        } else if let Some(invite_id) = pending.get(email.as_str()) {
-            renew.push((line, email, person, *invite_id));
+        } else if let Some(user_id) = users.get(email) {
+            existing.push((line, p, *user_id));
+        } else if let Some(invite_id) = pending.get(email) {
+            renew.push((line, p, *invite_id));
         } else {
-            fresh.push((line, email, person));
+            fresh.push((line, p));
         }
     }
 
     // Already learners: into the chosen teams, nothing sent.
-    let user_ids: Vec<i64> = existing.iter().map(|e| e.3).collect();
+    let user_ids: Vec<i64> = existing.iter().map(|e| e.2).collect();
     let added =
         repo::imports::add_members(&mut tx, actor.academy_id, &user_ids, &team_ids, now).await?;
     let mut added_per_user: HashMap<i64, i64> = HashMap::new();
     for u in added {
         *added_per_user.entry(u).or_default() += 1;
     }
-    for (line, email, person, user_id) in &existing {
-        results.push(LineRow {
-            line: *line,
-            email: email.as_str().to_string(),
-            first_name: person.first_name.trim().to_string(),
-            last_name: person.last_name.trim().to_string(),
-            outcome: "already_learner".into(),
-            invite_id: None,
-            added_to_teams: added_per_user.get(user_id).copied().unwrap_or(0),
-            message: None,
-        });
+    for (line, p, user_id) in &existing {
+        let added = added_per_user.get(user_id).copied().unwrap_or(0);
+        results.push(handled(*line, p, "already_learner", None, added));
     }
 
     // Pending invitations: renewed with the file's names and the upload's role, given the teams,
     // and sent a new link (rare in a file; one at a time through the form's own path).
-    for (line, email, person, invite_id) in &renew {
-        let p = person.parse().map_err(|m| AppError::invalid("rows", m))?;
+    for (line, p, invite_id) in &renew {
         repo::invites::update_pending(
             &mut *tx,
             *invite_id,
@@ -307,42 +320,21 @@ pub async fn chunk(
         let link = NewLink {
             academy_id: actor.academy_id,
             invite_id: *invite_id,
-            email: email.as_str(),
+            email: p.email.as_str(),
             expires_at,
             now,
         };
         issue_link(state, &mut tx, &link, send_email).await?;
-        results.push(LineRow {
-            line: *line,
-            email: email.as_str().to_string(),
-            first_name: p.first_name.as_str().to_string(),
-            last_name: p.last_name.clone(),
-            outcome: "already_invited".into(),
-            invite_id: Some(*invite_id),
-            added_to_teams: 0,
-            message: None,
-        });
+        results.push(handled(*line, p, "already_invited", Some(*invite_id), 0));
     }
 
     // New invitations: a few statements for the whole chunk.
-    let parsed: Vec<_> = fresh
+    let new_rows: Vec<NewInviteRow> = fresh
         .iter()
-        .map(|(line, email, person)| {
-            let p = person.parse().map_err(|m| AppError::invalid("rows", m))?;
-            Ok((
-                *line,
-                email.as_str().to_string(),
-                p.first_name.as_str().to_string(),
-                p.last_name,
-            ))
-        })
-        .collect::<Result<_, AppError>>()?;
-    let new_rows: Vec<NewInviteRow> = parsed
-        .iter()
-        .map(|(_, e, f, l)| NewInviteRow {
-            email: e,
-            first_name: f,
-            last_name: l,
+        .map(|(_, p)| NewInviteRow {
+            email: p.email.as_str(),
+            first_name: p.first_name.as_str(),
+            last_name: &p.last_name,
         })
         .collect();
     let inserted = repo::imports::insert_invites(
@@ -393,17 +385,9 @@ pub async fn chunk(
             .collect();
         repo::imports::enqueue_invite_emails(&mut tx, actor.academy_id, &mails, now).await?;
     }
-    for (line, email, first, last) in parsed {
-        results.push(LineRow {
-            line,
-            invite_id: invite_of.get(&email).copied(),
-            email,
-            first_name: first,
-            last_name: last,
-            outcome: "invited".into(),
-            added_to_teams: 0,
-            message: None,
-        });
+    for (line, p) in &fresh {
+        let invite_id = invite_of.get(p.email.as_str()).copied();
+        results.push(handled(*line, p, "invited", invite_id, 0));
     }
 
     repo::imports::record_lines(&mut tx, import.id, &results).await?;

@@ -35,7 +35,7 @@ pub async fn invites(
 ) -> Result<Page<InviteView>, AppError> {
     if let Some(team_id) = q.team_id {
         // A team of another academy is "not found", not an empty list.
-        super::teams::get(state, actor, team_id).await?;
+        super::teams::ensure_exists(state, actor, team_id).await?;
     }
     let now = now_ms();
     let page = q.page.max(1);

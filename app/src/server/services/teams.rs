@@ -132,6 +132,21 @@ pub async fn summaries(
     })
 }
 
+/// `team_id` is a team of the caller's academy (one index look-up, no counts), else "not found".
+pub async fn ensure_exists(
+    state: &AppState,
+    actor: &SessionUser,
+    team_id: i64,
+) -> Result<(), AppError> {
+    if repo::teams::existing_ids(&state.db.pool, actor.academy_id, &[team_id])
+        .await?
+        .is_empty()
+    {
+        return Err(gone());
+    }
+    Ok(())
+}
+
 pub async fn get(
     state: &AppState,
     actor: &SessionUser,
@@ -274,16 +289,11 @@ pub async fn members(
     team_id: i64,
     q: &ListQuery,
 ) -> Result<Page<TeamMemberView>, AppError> {
-    let team = get(state, actor, team_id).await?;
+    ensure_exists(state, actor, team_id).await?;
     let page = q.page.max(1);
-    let (rows, total) = repo::teams::members_page(
-        &state.db.pool,
-        actor.academy_id,
-        team.team.id,
-        &q.search,
-        page,
-    )
-    .await?;
+    let (rows, total) =
+        repo::teams::members_page(&state.db.pool, actor.academy_id, team_id, &q.search, page)
+            .await?;
     Ok(Page {
         rows: rows.into_iter().map(TeamMemberView::from).collect(),
         total,
@@ -299,11 +309,11 @@ pub async fn candidates(
     team_id: i64,
     search: &str,
 ) -> Result<Vec<TeamMemberView>, AppError> {
-    let team = get(state, actor, team_id).await?;
+    ensure_exists(state, actor, team_id).await?;
     Ok(repo::teams::candidates(
         &state.db.pool,
         actor.academy_id,
-        team.team.id,
+        team_id,
         search,
         CANDIDATES_SHOWN,
     )
