@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod browser;
 pub mod fetch;
 pub mod field;
 pub mod nav;

@@ -8,7 +8,7 @@ pub mod decode;
 pub mod parse;
 pub mod write;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,53 @@ pub enum RowStatus {
     Empty,
 }
 
+impl RowStatus {
+    /// The status in words, as the preview and the problems report show it.
+    pub fn describe(&self) -> String {
+        match self {
+            RowStatus::Ready => "Ready".into(),
+            RowStatus::Problem(reason) => reason.clone(),
+            RowStatus::Duplicate { first_line } => {
+                format!("Duplicate: the same email address is on line {first_line}")
+            }
+            RowStatus::Empty => "Empty row: skipped".into(),
+        }
+    }
+}
+
+/// The downloadable problems report: every row that will not be invited (empty rows aside), with
+/// its line and reason, formula-neutralised.
+pub fn problems_report(rows: &[ImportRow]) -> String {
+    let head = [
+        "Line",
+        "First name",
+        "Last name",
+        "Email address",
+        "Problem",
+    ]
+    .map(String::from);
+    write::to_csv(
+        std::iter::once(head.to_vec()).chain(
+            rows.iter()
+                .filter(|r| {
+                    matches!(
+                        r.status,
+                        RowStatus::Problem(_) | RowStatus::Duplicate { .. }
+                    )
+                })
+                .map(|r| {
+                    vec![
+                        r.line.to_string(),
+                        r.person.first_name.clone(),
+                        r.person.last_name.clone(),
+                        r.person.email.clone(),
+                        r.status.describe(),
+                    ]
+                }),
+        ),
+    )
+}
+
 /// One data row: where it is in the file, what it says, and what becomes of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportRow {
@@ -69,38 +116,58 @@ pub struct Counts {
     pub empty: usize,
 }
 
-/// Checks rows in file order with the invite form's rules (the same email rule as everywhere);
-/// a repeated address (case aside) is a duplicate of the line it first appeared on.
-pub fn check_rows(rows: &[(usize, InviteeInput)], caps: &Caps) -> Vec<RowStatus> {
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    rows.iter()
-        .map(|(line, person)| {
-            let fields = [&person.email, &person.first_name, &person.last_name];
-            if fields.iter().all(|f| f.trim().is_empty()) {
-                return RowStatus::Empty;
-            }
-            if fields
-                .iter()
-                .any(|f| f.chars().count() > caps.max_field_chars)
-            {
-                return RowStatus::Problem(format!(
-                    "A value in this row is longer than {} characters",
-                    thousands(caps.max_field_chars)
-                ));
-            }
-            match person.parse() {
-                Err(reason) => RowStatus::Problem(reason),
-                Ok(valid) => match first_seen.get(valid.email.as_str()) {
-                    Some(first_line) => RowStatus::Duplicate {
-                        first_line: *first_line,
-                    },
-                    None => {
-                        first_seen.insert(valid.email.as_str().to_string(), *line);
-                        RowStatus::Ready
-                    }
+/// Checks rows one after another in file order with the invite form's rules (the same email rule
+/// as everywhere); a repeated address (case aside) is a duplicate of the line it first appeared on.
+/// Kept between calls so a long file can be checked in slices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowChecker {
+    caps: Caps,
+    first_seen: HashMap<String, usize>,
+}
+
+impl RowChecker {
+    pub fn new(caps: Caps) -> RowChecker {
+        RowChecker {
+            caps,
+            first_seen: HashMap::new(),
+        }
+    }
+
+    pub fn check(&mut self, line: usize, person: &InviteeInput) -> RowStatus {
+        let fields = [&person.email, &person.first_name, &person.last_name];
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            return RowStatus::Empty;
+        }
+        if fields
+            .iter()
+            .any(|f| f.chars().count() > self.caps.max_field_chars)
+        {
+            return RowStatus::Problem(format!(
+                "A value in this row is longer than {} characters",
+                thousands(self.caps.max_field_chars)
+            ));
+        }
+        match person.parse() {
+            Err(reason) => RowStatus::Problem(reason),
+            Ok(valid) => match self.first_seen.get(valid.email.as_str()) {
+                Some(first_line) => RowStatus::Duplicate {
+                    first_line: *first_line,
                 },
-            }
-        })
+                None => {
+                    self.first_seen
+                        .insert(valid.email.as_str().to_string(), line);
+                    RowStatus::Ready
+                }
+            },
+        }
+    }
+}
+
+/// Checks whole rows at once (the server's re-validation of a chunk).
+pub fn check_rows(rows: &[(usize, InviteeInput)], caps: &Caps) -> Vec<RowStatus> {
+    let mut checker = RowChecker::new(*caps);
+    rows.iter()
+        .map(|(line, person)| checker.check(*line, person))
         .collect()
 }
 
@@ -130,7 +197,8 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// A file read for the preview.
+/// A file read for the preview. `open` reads the records; the rows are checked by `check_more`, a
+/// slice at a time, so a browser can paint and stay responsive in between (`read` does it all).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
     pub encoding: Encoding,
@@ -138,11 +206,16 @@ pub struct Preview {
     pub header: HeaderGuess,
     /// The columns in use (from the header, the reference order, or the admin's choice).
     pub map: ColumnMap,
-    /// Every data row, in file order (empty until the columns are known).
+    /// The data rows checked so far, in file order (none while a column is missing).
     pub rows: Vec<ImportRow>,
     /// Things worth knowing that are not problems (the encoding, ignored columns, no header).
     pub notes: Vec<String>,
     records: Vec<Record>,
+    /// 1 when the first record is the header.
+    data_from: usize,
+    checker: RowChecker,
+    /// Rows the admin corrected by hand (their column count no longer explains anything).
+    edited: HashSet<usize>,
 }
 
 impl Preview {
@@ -159,13 +232,75 @@ impl Preview {
         c
     }
 
-    /// The admin chose the columns: read the rows again with `map` (the header row, if there was
-    /// one, stays out).
-    pub fn remap(&mut self, map: ColumnMap, caps: &Caps) {
+    /// How many data rows the file has (checked or not).
+    pub fn total(&self) -> usize {
+        self.records.len() - self.data_from
+    }
+
+    /// Every row is checked (or cannot be, because a column is missing).
+    pub fn is_checked(&self) -> bool {
+        self.map.missing().is_some() || self.rows.len() == self.total()
+    }
+
+    /// Checks up to `budget` more rows; true when every row is checked.
+    pub fn check_more(&mut self, budget: usize) -> bool {
+        if self.map.missing().is_some() {
+            return true;
+        }
+        let from = self.data_from + self.rows.len();
+        let to = from.saturating_add(budget).min(self.records.len());
+        let header_width = (self.data_from == 1).then(|| self.records[0].fields.len());
+        for record in &self.records[from..to] {
+            let person = person_of(&record.fields, self.map);
+            let status = self.checker.check(record.line, &person);
+            let status = explain(status, record, self.map, header_width);
+            self.rows.push(ImportRow {
+                line: record.line,
+                person,
+                status,
+            });
+        }
+        self.is_checked()
+    }
+
+    /// The admin chose the columns: the rows are read again with `map` (the header row, if there
+    /// was one, stays out) as `check_more` is called; hand corrections are dropped.
+    pub fn set_map(&mut self, map: ColumnMap) {
         self.map = map;
-        let header = matches!(self.header, HeaderGuess::Header { .. });
-        let width = header.then(|| self.records[0].fields.len());
-        self.rows = rows_with(&self.records[usize::from(header)..], map, width, caps);
+        self.rows.clear();
+        self.edited.clear();
+        self.checker = RowChecker::new(self.checker.caps);
+    }
+
+    /// `set_map` and check every row.
+    pub fn remap(&mut self, map: ColumnMap) {
+        self.set_map(map);
+        self.check_more(usize::MAX);
+    }
+
+    /// The admin corrected row `index` (of `rows`): every row is checked again, since a fixed
+    /// address can end or start a duplicate elsewhere.
+    pub fn edit(&mut self, index: usize, person: InviteeInput) {
+        let Some(row) = self.rows.get_mut(index) else {
+            return;
+        };
+        row.person = person;
+        self.edited.insert(index);
+        let header_width = (self.data_from == 1).then(|| self.records[0].fields.len());
+        self.checker = RowChecker::new(self.checker.caps);
+        for (i, row) in self.rows.iter_mut().enumerate() {
+            let status = self.checker.check(row.line, &row.person);
+            row.status = if self.edited.contains(&i) {
+                status
+            } else {
+                explain(
+                    status,
+                    &self.records[self.data_from + i],
+                    self.map,
+                    header_width,
+                )
+            };
+        }
     }
 
     /// The number of columns of the widest row (for the column pickers).
@@ -193,66 +328,96 @@ fn cell(fields: &[String], column: Option<usize>) -> String {
         .unwrap_or_default()
 }
 
-/// `header_width`: the header row's number of columns, if there is one.
-fn rows_with(
-    records: &[Record],
+fn person_of(fields: &[String], map: ColumnMap) -> InviteeInput {
+    InviteeInput {
+        email: cell(fields, map.email),
+        first_name: cell(fields, map.first_name),
+        last_name: cell(fields, map.last_name),
+    }
+}
+
+/// A problem the row's shape explains better than the field rule. `header_width`: the header
+/// row's number of columns, if there is one.
+fn explain(
+    status: RowStatus,
+    record: &Record,
     map: ColumnMap,
     header_width: Option<usize>,
-    caps: &Caps,
-) -> Vec<ImportRow> {
-    if map.missing().is_some() {
-        return vec![];
+) -> RowStatus {
+    match (&status, map.email) {
+        // A row too short to have an email cell says so, rather than "Enter an email address".
+        (RowStatus::Problem(_), Some(e)) if record.fields.len() <= e && !record.is_blank() => {
+            RowStatus::Problem(format!(
+                "No email address: this row has only {} column{}",
+                record.fields.len(),
+                if record.fields.len() == 1 { "" } else { "s" }
+            ))
+        }
+        // More columns than the header and not valid: most likely a comma inside an unquoted
+        // value (a name, a formula) shifted the columns.
+        (RowStatus::Problem(reason), _)
+            if header_width.is_some_and(|w| record.fields.len() > w) =>
+        {
+            RowStatus::Problem(format!(
+                "{reason} — this row has {} columns but the header has {}: a comma inside a value must be in double quotes",
+                record.fields.len(),
+                header_width.unwrap_or_default()
+            ))
+        }
+        _ => status,
     }
-    let people: Vec<(usize, InviteeInput)> = records
-        .iter()
-        .map(|r| {
-            (
-                r.line,
-                InviteeInput {
-                    email: cell(&r.fields, map.email),
-                    first_name: cell(&r.fields, map.first_name),
-                    last_name: cell(&r.fields, map.last_name),
-                },
-            )
-        })
-        .collect();
-    let statuses = check_rows(&people, caps);
-    people
-        .into_iter()
-        .zip(statuses)
-        .zip(records)
-        .map(|(((line, person), status), record)| {
-            // A row too short to have an email cell says so, rather than "Enter an email address".
-            let status = match (&status, map.email) {
-                (RowStatus::Problem(_), Some(e))
-                    if record.fields.len() <= e && !record.is_blank() =>
-                {
-                    RowStatus::Problem(format!(
-                        "No email address: this row has only {} column{}",
-                        record.fields.len(),
-                        if record.fields.len() == 1 { "" } else { "s" }
-                    ))
-                }
-                // More columns than the header and not valid: most likely a comma inside an
-                // unquoted value (a name, a formula) shifted the columns.
-                (RowStatus::Problem(reason), _)
-                    if header_width.is_some_and(|w| record.fields.len() > w) =>
-                {
-                    RowStatus::Problem(format!(
-                        "{reason} — this row has {} columns but the header has {}: a comma inside a value must be in double quotes",
-                        record.fields.len(),
-                        header_width.unwrap_or_default()
-                    ))
-                }
-                _ => status,
-            };
-            ImportRow {
-                line,
-                person,
-                status,
-            }
-        })
-        .collect()
+}
+
+/// Which of the file's addresses the academy knows already (the server's answer to one look-up).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    learners: HashSet<String>,
+    invited: HashSet<String>,
+}
+
+/// What the academy knows of a ready row's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnownAs {
+    /// Registered: added to the chosen teams, nothing sent.
+    Learner,
+    /// Has a pending invitation: it is renewed.
+    Invited,
+}
+
+impl Known {
+    pub fn new(learners: Vec<String>, invited: Vec<String>) -> Known {
+        let norm = |v: Vec<String>| v.into_iter().map(|e| e.to_lowercase()).collect();
+        Known {
+            learners: norm(learners),
+            invited: norm(invited),
+        }
+    }
+
+    /// `email` as the row has it (any case, spaces around).
+    pub fn of(&self, email: &str) -> Option<KnownAs> {
+        if self.learners.is_empty() && self.invited.is_empty() {
+            return None;
+        }
+        let e = email.trim().to_lowercase();
+        if self.learners.contains(&e) {
+            Some(KnownAs::Learner)
+        } else if self.invited.contains(&e) {
+            Some(KnownAs::Invited)
+        } else {
+            None
+        }
+    }
+
+    /// Ready rows whose address is a learner already / has a pending invitation.
+    pub fn count(&self, rows: &[ImportRow]) -> (usize, usize) {
+        rows.iter()
+            .filter(|r| r.status == RowStatus::Ready)
+            .fold((0, 0), |(l, i), r| match self.of(&r.person.email) {
+                Some(KnownAs::Learner) => (l + 1, i),
+                Some(KnownAs::Invited) => (l, i + 1),
+                None => (l, i),
+            })
+    }
 }
 
 fn delimiter_name(d: char) -> &'static str {
@@ -264,9 +429,17 @@ fn delimiter_name(d: char) -> &'static str {
     }
 }
 
-/// Reads an uploaded file for the preview. `Err` is a message about the whole file (empty, too
-/// big, unreadable, no learners); problems of single rows are in the rows.
+/// Reads an uploaded file and checks every row. `Err` is a message about the whole file (empty,
+/// too big, unreadable, no learners); problems of single rows are in the rows.
 pub fn read(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
+    let mut preview = open(bytes, caps)?;
+    preview.check_more(usize::MAX);
+    Ok(preview)
+}
+
+/// Reads an uploaded file into records and finds its columns; the rows are checked by
+/// `Preview::check_more`.
+pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
     if bytes.is_empty() {
         return Err(
             "The file is empty. Choose the file again, or fill in the template first.".into(),
@@ -348,16 +521,17 @@ pub fn read(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
             thousands(caps.max_rows)
         ));
     }
-    let width = (data_from == 1).then(|| records[0].fields.len());
-    let rows = rows_with(&records[data_from..], map, width, caps);
     Ok(Preview {
         encoding,
         delimiter,
         header,
         map,
-        rows,
+        rows: Vec::new(),
         notes,
         records,
+        data_from,
+        checker: RowChecker::new(*caps),
+        edited: HashSet::new(),
     })
 }
 

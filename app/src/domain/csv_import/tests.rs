@@ -258,17 +258,110 @@ fn an_unrecognised_first_row_waits_for_the_admin_to_map_columns() {
     assert_eq!(p.header, HeaderGuess::Unknown);
     assert!(p.rows.is_empty());
     assert_eq!(p.width(), 3);
-    p.remap(
-        ColumnMap {
-            first_name: Some(0),
-            last_name: Some(1),
-            email: Some(2),
-        },
-        &Caps::default(),
-    );
+    p.remap(ColumnMap {
+        first_name: Some(0),
+        last_name: Some(1),
+        email: Some(2),
+    });
     // The first row is data too (it had no recognisable names): it is reported, not lost.
     assert_eq!(p.rows.len(), 2);
     assert_eq!(ready(&p), ["Ann Lee <ann@x.io>"]);
+}
+
+#[test]
+fn checking_in_slices_gives_the_same_rows_as_reading_at_once() {
+    let whole = preview("bad-rows.csv");
+    let mut sliced = open(&file("bad-rows.csv"), &Caps::default()).unwrap();
+    assert!(sliced.rows.is_empty());
+    assert!(!sliced.is_checked());
+    let mut slices = 0;
+    while !sliced.check_more(2) {
+        slices += 1;
+    }
+    assert!(slices > 2, "a few slices, not one");
+    assert_eq!(sliced.rows, whole.rows);
+    assert_eq!(sliced.total(), whole.rows.len());
+}
+
+#[test]
+fn a_fixed_row_is_checked_again_with_every_other_row() {
+    let mut p = read(
+        b"First name,Last name,Email\nAnn,Lee,ann@x\nBo,Kay,bo@x.io\nAnn,Lee,ANN@x.io\n",
+        &Caps::default(),
+    )
+    .unwrap();
+    assert!(matches!(p.rows[0].status, RowStatus::Problem(_)));
+    assert_eq!(p.rows[2].status, RowStatus::Ready);
+    let fixed = InviteeInput {
+        email: "ann@x.io".into(),
+        first_name: "Ann".into(),
+        last_name: "Lee".into(),
+    };
+    p.edit(0, fixed.clone());
+    assert_eq!(p.rows[0].person, fixed);
+    assert_eq!(p.rows[0].status, RowStatus::Ready);
+    // Line 4 now repeats the fixed line 2.
+    assert_eq!(p.rows[2].status, RowStatus::Duplicate { first_line: 2 });
+    assert_eq!(p.counts().ready, 2);
+}
+
+#[test]
+fn choosing_other_columns_drops_hand_corrections() {
+    let mut p = read(
+        b"First name,Last name,Email\nAnn,Lee,ann@x\n",
+        &Caps::default(),
+    )
+    .unwrap();
+    assert_eq!(p.counts().problems, 1);
+    p.edit(
+        0,
+        InviteeInput {
+            email: "ann@x.io".into(),
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+        },
+    );
+    assert_eq!(p.counts().ready, 1);
+    let map = p.map;
+    p.remap(map);
+    assert_eq!(p.counts().problems, 1);
+}
+
+#[test]
+fn known_addresses_are_matched_whatever_their_case() {
+    let p = read(
+        b"Ann,Lee,Ann@X.io\nBo,Kay,bo@x.io\nCy,Day,cy@x.io\nDi,Eve,not-an-email\n",
+        &Caps::default(),
+    )
+    .unwrap();
+    let known = Known::new(
+        vec!["ann@x.io".into()],
+        vec!["BO@x.io".into(), "not-an-email".into()],
+    );
+    assert_eq!(known.of(" ANN@x.io "), Some(KnownAs::Learner));
+    assert_eq!(known.of("bo@x.io"), Some(KnownAs::Invited));
+    assert_eq!(known.of("cy@x.io"), None);
+    // Only ready rows count: the bad address on line 4 is a problem, not an invitation.
+    assert_eq!(known.count(&p.rows), (1, 1));
+    assert_eq!(Known::default().count(&p.rows), (0, 0));
+}
+
+#[test]
+fn the_problems_report_lists_every_refused_row_with_its_reason_and_no_formula() {
+    let p = read(
+        b"First name,Last name,Email\n=cmd,Lee,ann@x\nBo,Kay,bo@x.io\nBo,Kay,BO@x.io\n,,\n",
+        &Caps::default(),
+    )
+    .unwrap();
+    let report = problems_report(&p.rows);
+    let lines: Vec<&str> = report.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines[0], "Line,First name,Last name,Email address,Problem");
+    assert_eq!(lines.len(), 3, "{report}");
+    assert!(lines[1].starts_with("2,'=cmd,Lee,ann@x,"), "{}", lines[1]);
+    assert_eq!(
+        lines[2],
+        "4,Bo,Kay,BO@x.io,Duplicate: the same email address is on line 3"
+    );
 }
 
 #[test]
