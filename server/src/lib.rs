@@ -22,7 +22,8 @@ pub struct App {
     pub router: Router,
 }
 
-/// Largest request body accepted anywhere (forms and server functions).
+/// Largest request body accepted (forms and server functions), but for the look-up of a whole CSV
+/// file's addresses, which may be as large as the file (`middleware::body_limit`).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 impl App {
@@ -104,8 +105,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::origin_check,
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            MAX_BODY_BYTES,
+        // `body_limit` sets the limits; axum's own 2 MB default would cut the look-up short.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::body_limit,
         ))
         // Outside the body limit, so its bare 413 becomes an `AppError` too.
         .layer(axum::middleware::from_fn(middleware::server_fn_status))

@@ -17,6 +17,28 @@ fn nonce() -> String {
     hex::encode(bytes)
 }
 
+/// Caps request bodies at `MAX_BODY_BYTES`; the look-up of a CSV file's addresses (one call for
+/// the whole file, as the preview needs it) may carry as much as the largest file allowed, plus
+/// the JSON quoting of each address.
+pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use leptos::server_fn::ServerFn;
+    use tower::{ServiceBuilder, ServiceExt};
+    let limit = if req.uri().path() == app::api::imports::LookupEmails::PATH {
+        let caps = state.settings.import_caps;
+        caps.max_bytes + 4 * caps.max_rows + 64 * 1024
+    } else {
+        crate::MAX_BODY_BYTES
+    };
+    let limited = ServiceBuilder::new()
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
+        .map_request(|r: axum::http::Request<_>| r.map(Body::new))
+        .service(next);
+    match limited.oneshot(req).await {
+        Ok(res) => res.map(Body::new),
+        Err(never) => match never {},
+    }
+}
+
 /// Gives every request an id (echoed as `x-request-id`), a tracing span, and one log line at the end.
 pub async fn request_context(req: Request, next: Next) -> Response {
     let id = request_id::new_id();

@@ -444,3 +444,40 @@ async fn ten_thousand_rows_are_imported_end_to_end() {
         10_000
     );
 }
+
+#[tokio::test]
+async fn a_whole_files_addresses_are_looked_up_in_one_call_larger_than_other_requests_may_be() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    app.registered_learner(
+        &owner,
+        "acme",
+        "learner.99999@example.com",
+        Role::Learner,
+        &[],
+    )
+    .await;
+    // 100,000 addresses: about 2.6 MB of JSON, well over the 1 MB other requests may carry.
+    let emails: Vec<String> = (0..100_000)
+        .map(|i| format!("learner.{i}@example.com"))
+        .collect();
+    let body = json!({ "emails": emails });
+    assert!(body.to_string().len() > server::MAX_BODY_BYTES * 2);
+    let res = app.call_json(&owner, "lookup_emails", body).await;
+    assert_eq!(res.status(), 200, "{:?}", error_of(res).await);
+    let known: KnownEmails = res.json().await.unwrap();
+    assert_eq!(known.learners, ["learner.99999@example.com"]);
+
+    // Everything else keeps the 1 MB limit: a chunk that large is refused before it is read.
+    let import = started(&app, &owner, "upload-big-1", 1, &[], false).await;
+    let long = "x".repeat(900);
+    let fat: Vec<Value> = (0..1_000)
+        .map(|i| line(i + 2, &format!("p{i}@example.com"), &long, &long))
+        .collect();
+    let res = chunk(&app, &owner, import, fat).await;
+    assert_eq!(res.status(), 413);
+    assert!(matches!(
+        error_of(res).await,
+        app::error::AppError::PayloadTooLarge(_)
+    ));
+}

@@ -429,6 +429,23 @@ fn delimiter_name(d: char) -> &'static str {
     }
 }
 
+/// A file of `len` bytes can be read (checked before reading it, so a huge file is refused at once).
+pub fn check_size(len: usize, caps: &Caps) -> Result<(), String> {
+    if len == 0 {
+        return Err(
+            "The file is empty. Choose the file again, or fill in the template first.".into(),
+        );
+    }
+    if len > caps.max_bytes {
+        return Err(format!(
+            "The file is {}; at most {} can be uploaded at once. Split it into smaller files.",
+            size(len),
+            size(caps.max_bytes)
+        ));
+    }
+    Ok(())
+}
+
 /// Reads an uploaded file and checks every row. `Err` is a message about the whole file (empty,
 /// too big, unreadable, no learners); problems of single rows are in the rows.
 pub fn read(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
@@ -440,18 +457,7 @@ pub fn read(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
 /// Reads an uploaded file into records and finds its columns; the rows are checked by
 /// `Preview::check_more`.
 pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
-    if bytes.is_empty() {
-        return Err(
-            "The file is empty. Choose the file again, or fill in the template first.".into(),
-        );
-    }
-    if bytes.len() > caps.max_bytes {
-        return Err(format!(
-            "The file is {}; at most {} can be uploaded at once. Split it into smaller files.",
-            size(bytes.len()),
-            size(caps.max_bytes)
-        ));
-    }
+    check_size(bytes.len(), caps)?;
     let (text, encoding) = decode::decode(bytes)?;
     let delimiter = parse::detect_delimiter(&text);
     let records = parse::records(&text, delimiter, caps.max_columns, caps.max_rows + 1)

@@ -1,20 +1,18 @@
-//! The "Invite Learners" dialog: one or several people, their role, teams and whether to email them.
+//! The "Invite Learners" dialog: one or several people typed in ("Add people") or a whole file
+//! ("Upload CSV File"), with their role, teams and whether to email them.
 
 use leptos::{ev, prelude::*};
 
+use super::{
+    csv_upload::CsvUpload,
+    invite_options::{InviteOptions, InviteOptionsFields},
+};
 use crate::{
-    api::invites::{InviteLearners, list_teams},
-    components::nav::use_academy,
+    api::invites::InviteLearners,
     components::team_badge::TeamBadge,
-    domain::{
-        invite::InviteeInput,
-        role::{LEARNER_ROLES, Role},
-    },
+    domain::invite::InviteeInput,
     model::{InviteOutcome, InviteResult, TeamView},
 };
-
-/// Above this many teams the picker gets a filter box.
-const TEAM_FILTER_FROM: usize = 8;
 
 #[derive(Clone, Copy)]
 struct RowState {
@@ -61,24 +59,55 @@ pub fn InviteDialog(
     on_sent: Callback<()>,
     #[prop(optional)] team: Option<TeamView>,
 ) -> impl IntoView {
-    let ctx = use_academy();
-    let from_team = team.is_some();
-    let title = if from_team {
+    let title = if team.is_some() {
         "Invite to team"
     } else {
         "Invite Learners"
     };
+    let options = InviteOptions::new(team.as_ref().map(|t| t.id));
+    let by_file = RwSignal::new(false);
+    let file_tab_opened = RwSignal::new(false);
+    let on_key = move |e: ev::KeyboardEvent| {
+        if e.key() == "Escape" {
+            on_close.run(());
+        }
+    };
+    view! {
+        <div class="dialog-backdrop" on:keydown=on_key>
+            <div class="dialog" class:dialog-wide=move || by_file.get() role="dialog" aria-modal="true" aria-labelledby="invite-title">
+                <div class="dialog-head">
+                    <h2 id="invite-title">{title}</h2>
+                    <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
+                </div>
+                {team.clone().map(|t| view! { <p class="muted small dialog-sub">"Into "<TeamBadge team=t/>" — you can add more teams below."</p> })}
+                <div class="tabs tabs-small" role="tablist" aria-label="How to invite">
+                    <button type="button" role="tab" class="tab" aria-selected=move || (!by_file.get()).to_string()
+                        on:click=move |_| by_file.set(false)>"Add people"</button>
+                    <button type="button" role="tab" class="tab" aria-selected=move || by_file.get().to_string()
+                        on:click=move |_| { by_file.set(true); file_tab_opened.set(true); }>"Upload CSV File"</button>
+                </div>
+                // Both stay mounted once shown, so switching tabs loses neither the typed people
+                // nor the file's preview.
+                <div hidden=move || by_file.get()><PeopleForm options on_close on_sent/></div>
+                <Show when=move || file_tab_opened.get()>
+                    <div hidden=move || !by_file.get()><CsvUpload options on_close on_sent/></div>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// "Add people": a few people typed in.
+#[component]
+fn PeopleForm(
+    options: InviteOptions,
+    on_close: Callback<()>,
+    on_sent: Callback<()>,
+) -> impl IntoView {
     let next_key = RwSignal::new(1u32);
     let rows = RwSignal::new(vec![RowState::new(0)]);
-    let role = RwSignal::new(Role::Learner);
-    let send_email = RwSignal::new(true);
-    let chosen_teams = RwSignal::new(team.iter().map(|t| t.id).collect::<Vec<i64>>());
-    let team_filter = RwSignal::new(String::new());
-    let teams = Resource::new(|| (), |_| list_teams());
     let action = ServerAction::<InviteLearners>::new();
     let value = action.value();
-    let academy_plan = ctx.academy.plan;
-    let plan = move || Some(academy_plan);
     Effect::new(move |_| {
         if let Some(Ok(_)) = value.get() {
             on_sent.run(());
@@ -106,137 +135,58 @@ pub fn InviteDialog(
             .collect::<Vec<_>>();
         action.dispatch(InviteLearners {
             people,
-            role: role.get_untracked(),
-            team_ids: chosen_teams.get_untracked(),
-            send_email: send_email.get_untracked(),
-            from_team,
+            role: options.role.get_untracked(),
+            team_ids: options.team_ids.get_untracked(),
+            send_email: options.send_email.get_untracked(),
+            from_team: options.from_team,
         });
     };
-    let on_key = move |e: ev::KeyboardEvent| {
-        if e.key() == "Escape" {
-            on_close.run(());
-        }
-    };
-    view! {
-        <div class="dialog-backdrop" on:keydown=on_key>
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="invite-title">
-                <div class="dialog-head">
-                    <h2 id="invite-title">{title}</h2>
-                    <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
+    move || {
+        match value.get() {
+        Some(Ok(results)) => view! {
+            <div class="results" data-testid="invite-results">
+                <p>{format!("{} processed:", results.len())}</p>
+                <ul class="result-list">
+                    {results.iter().map(|r| {
+                        let (kind, text) = outcome_text(r);
+                        view! { <li class=format!("result result-{kind}")><strong>{r.email.clone()}</strong>" — "{text}</li> }
+                    }).collect_view()}
+                </ul>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| { value.set(None); }>"Invite more"</button>
+                    <button type="button" class="button button-primary" on:click=move |_| on_close.run(())>"Done"</button>
                 </div>
-                {team.clone().map(|t| view! { <p class="muted small dialog-sub">"Into "<TeamBadge team=t/>" — you can add more teams below."</p> })}
-                <div class="tabs tabs-small" role="tablist" aria-label="How to invite">
-                    <button type="button" role="tab" class="tab" aria-selected="true">"Add people"</button>
-                </div>
-                {move || match value.get() {
-                    Some(Ok(results)) => view! {
-                        <div class="results" data-testid="invite-results">
-                            <p>{format!("{} processed:", results.len())}</p>
-                            <ul class="result-list">
-                                {results.iter().map(|r| {
-                                    let (kind, text) = outcome_text(r);
-                                    view! { <li class=format!("result result-{kind}")><strong>{r.email.clone()}</strong>" — "{text}</li> }
-                                }).collect_view()}
-                            </ul>
-                            <div class="dialog-actions">
-                                <button type="button" class="button" on:click=move |_| { value.set(None); }>"Invite more"</button>
-                                <button type="button" class="button button-primary" on:click=move |_| on_close.run(())>"Done"</button>
-                            </div>
-                        </div>
-                    }.into_any(),
-                    _ => view! {
-                        <form on:submit=submit novalidate>
-                            {move || value.get().and_then(|r| r.err()).map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
-                            <fieldset class="people">
-                                <legend>"People"</legend>
-                                <For each=move || rows.get() key=|r| r.key let:row>
-                                    <div class="person-row">
-                                        <input type="email" placeholder="Email" aria-label="Email" prop:value=move || row.email.get()
-                                            on:input=move |ev| row.email.set(event_target_value(&ev))/>
-                                        <input type="text" placeholder="First name" aria-label="First name" prop:value=move || row.first_name.get()
-                                            on:input=move |ev| row.first_name.set(event_target_value(&ev))/>
-                                        <input type="text" placeholder="Last name" aria-label="Last name" prop:value=move || row.last_name.get()
-                                            on:input=move |ev| row.last_name.set(event_target_value(&ev))/>
-                                        <button type="button" class="icon-button" aria-label="Remove this person"
-                                            disabled=move || rows.get().len() <= 1
-                                            on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>"−"</button>
-                                    </div>
-                                </For>
-                                <button type="button" class="link-button" on:click=add_row>"+ Add another person"</button>
-                            </fieldset>
-                            <fieldset class="roles">
-                                <legend>"Role"</legend>
-                                {LEARNER_ROLES.into_iter().map(|r| {
-                                    let reason = move || plan().and_then(|p| p.unavailable_reason(r));
-                                    view! {
-                                        <label class="radio" class:disabled=move || reason().is_some()>
-                                            <input type="radio" name="role" value=r.as_str()
-                                                prop:checked=move || role.get() == r
-                                                disabled=move || reason().is_some()
-                                                on:change=move |_| role.set(r)/>
-                                            <span><strong>{r.label()}</strong><br/><span class="muted small">{r.description()}</span>
-                                                {move || reason().map(|why| view! { <br/><span class="small unavailable">{why}</span> })}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </fieldset>
-                            <fieldset class="teams">
-                                <legend>"Teams"</legend>
-                                <Suspense fallback=|| view! { <p class="muted small">"Loading teams…"</p> }>
-                                    {move || teams.get().map(|t| match t {
-                                        Ok(list) if list.is_empty() => view! { <p class="muted small">"No teams yet. Create teams under \"Teams\" and they will be offered here."</p> }.into_any(),
-                                        Ok(list) => {
-                                            let many = list.len() > TEAM_FILTER_FROM;
-                                            view! {
-                                                {many.then(|| view! {
-                                                    <input type="search" class="search team-filter" placeholder="Filter teams" aria-label="Filter teams"
-                                                        prop:value=move || team_filter.get() on:input=move |ev| team_filter.set(event_target_value(&ev))/>
-                                                })}
-                                                <div class="team-choices">
-                                                    {list.into_iter().map(|t| {
-                                                        let id = t.id;
-                                                        let lower = t.name.to_lowercase();
-                                                        let hidden = move || {
-                                                            let f = team_filter.get().trim().to_lowercase();
-                                                            !f.is_empty() && !lower.contains(&f) && !chosen_teams.get().contains(&id)
-                                                        };
-                                                        view! {
-                                                            <label class="checkbox" class:hidden=hidden>
-                                                                <input type="checkbox" prop:checked=move || chosen_teams.get().contains(&id)
-                                                                    on:change=move |ev| {
-                                                                        let on = event_target_checked(&ev);
-                                                                        chosen_teams.update(|c| if on { c.push(id) } else { c.retain(|x| *x != id) });
-                                                                    }/>
-                                                                <TeamBadge team=t/>
-                                                            </label>
-                                                        }
-                                                    }).collect_view()}
-                                                </div>
-                                            }.into_any()
-                                        }
-                                        Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
-                                    })}
-                                </Suspense>
-                            </fieldset>
-                            <label class="checkbox">
-                                <input type="checkbox" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev))/>
-                                {if from_team { "Send Email invitation" } else { "Send invitation email" }}
-                            </label>
-                            <p class="muted small">{move || if send_email.get() {
-                                "Each person gets an email with a link that works for 14 days."
-                            } else {
-                                "No email is sent: share the academy link yourself; they sign up there with this email."
-                            }}</p>
-                            <div class="dialog-actions">
-                                <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                                <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
-                                    {move || if action.pending().get() { "Inviting…" } else { "Invite" }}
-                                </button>
-                            </div>
-                        </form>
-                    }.into_any(),
-                }}
             </div>
-        </div>
+        }.into_any(),
+        _ => view! {
+            <form on:submit=submit novalidate>
+                {move || value.get().and_then(|r| r.err()).map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+                <fieldset class="people">
+                    <legend>"People"</legend>
+                    <For each=move || rows.get() key=|r| r.key let:row>
+                        <div class="person-row">
+                            <input type="email" placeholder="Email" aria-label="Email" prop:value=move || row.email.get()
+                                on:input=move |ev| row.email.set(event_target_value(&ev))/>
+                            <input type="text" placeholder="First name" aria-label="First name" prop:value=move || row.first_name.get()
+                                on:input=move |ev| row.first_name.set(event_target_value(&ev))/>
+                            <input type="text" placeholder="Last name" aria-label="Last name" prop:value=move || row.last_name.get()
+                                on:input=move |ev| row.last_name.set(event_target_value(&ev))/>
+                            <button type="button" class="icon-button" aria-label="Remove this person"
+                                disabled=move || rows.get().len() <= 1
+                                on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>"−"</button>
+                        </div>
+                    </For>
+                    <button type="button" class="link-button" on:click=add_row>"+ Add another person"</button>
+                </fieldset>
+                <InviteOptionsFields options/>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Inviting…" } else { "Invite" }}
+                    </button>
+                </div>
+            </form>
+        }.into_any(),
+    }
     }
 }

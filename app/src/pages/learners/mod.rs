@@ -1,6 +1,8 @@
 //! "Manage Learners and Teams": the All Learners and Invites tabs and the "Invite Learners" dialog.
 
+mod csv_upload;
 mod invite_dialog;
+mod invite_options;
 mod invites_tab;
 mod learners_tab;
 

@@ -1,0 +1,396 @@
+//! Sending the ready rows: the upload is started under a key the browser chose, the rows go in
+//! chunks (at most 1,000 rows and about half a megabyte each) with a progress bar, a failed chunk
+//! is retried (the server answers a repeated chunk from what it recorded, so nothing is done
+//! twice), and a failure that outlasts the retries can be resumed from where it stopped.
+
+use leptos::prelude::*;
+
+use super::Upload;
+use crate::{
+    api::imports::{finish_import, import_chunk, import_report, start_import},
+    components::browser,
+    domain::csv_import::{self, RowStatus, thousands},
+    error::AppError,
+    model::{ImportLine, ImportSummary, InviteOutcome},
+    pages::learners::invite_options::InviteOptions,
+};
+
+/// Rows per chunk (the server's limit).
+const CHUNK_ROWS: usize = 1_000;
+/// Roughly the most JSON one chunk may carry, well under the server's 1 MB request limit.
+const CHUNK_BYTES: usize = 600_000;
+/// Attempts per chunk before the admin is asked.
+const ATTEMPTS: u32 = 4;
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Idle,
+    Running,
+    /// Stopped after the retries; "Try again" resumes at the chunk that failed.
+    Failed(String),
+    Done(ImportSummary),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Progress {
+    committed: usize,
+    total: usize,
+    queued: usize,
+}
+
+struct Plan {
+    key: String,
+    import_id: Option<i64>,
+    file_name: String,
+    lines: Vec<ImportLine>,
+    /// Ends of the chunks in `lines`.
+    chunk_ends: Vec<usize>,
+    next_chunk: usize,
+    /// Rows the preview left out (problems, duplicates).
+    left_out: usize,
+}
+
+fn chunk_ends(lines: &[ImportLine]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let (mut rows, mut bytes) = (0, 0);
+    for (i, l) in lines.iter().enumerate() {
+        let size = 60 + l.person.email.len() + l.person.first_name.len() + l.person.last_name.len();
+        if rows == CHUNK_ROWS || (rows > 0 && bytes + size > CHUNK_BYTES) {
+            ends.push(i);
+            (rows, bytes) = (0, 0);
+        }
+        rows += 1;
+        bytes += size;
+    }
+    if rows > 0 {
+        ends.push(lines.len());
+    }
+    ends
+}
+
+/// Worth another attempt: the network or the server hiccuped; anything else will not change.
+fn transient(e: &AppError) -> Option<i32> {
+    match e {
+        AppError::Network(_) | AppError::Internal { .. } => Some(1_000),
+        AppError::RateLimited {
+            retry_after_secs, ..
+        } => Some((*retry_after_secs).clamp(1, 30) as i32 * 1_000),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct Sending {
+    state: RwSignal<State>,
+    progress: RwSignal<Progress>,
+    plan: StoredValue<Option<Plan>, LocalStorage>,
+}
+
+impl Sending {
+    pub fn new() -> Sending {
+        Sending {
+            state: RwSignal::new(State::Idle),
+            progress: RwSignal::new(Progress::default()),
+            plan: StoredValue::new_local(None),
+        }
+    }
+
+    pub fn started(&self) -> bool {
+        self.state.get() != State::Idle
+    }
+
+    /// Sends the preview's ready rows with `options`.
+    pub fn start(self, up: Upload, options: InviteOptions) {
+        let plan = up.preview.with_value(|p| {
+            p.as_ref().map(|p| {
+                let lines: Vec<ImportLine> = p
+                    .rows
+                    .iter()
+                    .filter(|r| r.status == RowStatus::Ready)
+                    .map(|r| ImportLine {
+                        line: r.line as u32,
+                        person: r.person.clone(),
+                    })
+                    .collect();
+                let counts = p.counts();
+                Plan {
+                    key: browser::random_key(24),
+                    import_id: None,
+                    file_name: up.file_name.get_untracked(),
+                    chunk_ends: chunk_ends(&lines),
+                    lines,
+                    next_chunk: 0,
+                    left_out: counts.problems + counts.duplicates,
+                }
+            })
+        });
+        let Some(plan) = plan else { return };
+        self.progress.set(Progress {
+            total: plan.lines.len(),
+            ..Progress::default()
+        });
+        self.plan.set_value(Some(plan));
+        self.run(options);
+    }
+
+    fn run(self, options: InviteOptions) {
+        self.state.set(State::Running);
+        leptos::task::spawn_local(async move {
+            let outcome = self.send_all(options).await;
+            let _ = self.state.try_set(match outcome {
+                Ok(summary) => State::Done(summary),
+                Err(message) => State::Failed(message),
+            });
+        });
+    }
+
+    async fn with_retries<T, F, Fut>(f: F) -> Result<T, AppError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match f().await {
+                Ok(v) => return Ok(v),
+                Err(e) => match transient(&e) {
+                    Some(wait) if attempt < ATTEMPTS => {
+                        browser::sleep_ms(wait * attempt as i32).await;
+                        attempt += 1;
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+
+    async fn send_all(self, options: InviteOptions) -> Result<ImportSummary, String> {
+        let Some((key, file_name, total, known_id)) = self
+            .plan
+            .try_with_value(|p| {
+                p.as_ref().map(|p| {
+                    (
+                        p.key.clone(),
+                        p.file_name.clone(),
+                        p.lines.len(),
+                        p.import_id,
+                    )
+                })
+            })
+            .flatten()
+        else {
+            return Err("Nothing to send.".into());
+        };
+        let import_id = match known_id {
+            Some(id) => id,
+            None => {
+                let role = options.role.get_untracked();
+                let team_ids = options.team_ids.get_untracked();
+                let send_email = options.send_email.get_untracked();
+                let id = Self::with_retries(|| {
+                    start_import(
+                        key.clone(),
+                        file_name.clone(),
+                        total,
+                        role,
+                        team_ids.clone(),
+                        send_email,
+                    )
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+                self.plan
+                    .update_value(|p| p.iter_mut().for_each(|p| p.import_id = Some(id)));
+                id
+            }
+        };
+        let send_email = options.send_email.get_untracked();
+        loop {
+            // `None`: the dialog was closed, stop here (what is committed stays, unfinished).
+            let next = self.plan.try_with_value(|p| {
+                p.as_ref().and_then(|p| {
+                    let end = *p.chunk_ends.get(p.next_chunk)?;
+                    let start = p.next_chunk.checked_sub(1).map_or(0, |c| p.chunk_ends[c]);
+                    Some(p.lines[start..end].to_vec())
+                })
+            });
+            let Some(chunk) = next.ok_or("The upload was stopped.")? else {
+                break;
+            };
+            let results = Self::with_retries(|| import_chunk(import_id, chunk.clone()))
+                .await
+                .map_err(|e| {
+                    format!(
+                        "{} of {} rows are in; the next ones could not be sent: {e}",
+                        thousands(self.progress.get_untracked().committed),
+                        thousands(total)
+                    )
+                })?;
+            let queued = results
+                .iter()
+                .filter(|r| {
+                    send_email
+                        && matches!(
+                            r.outcome,
+                            InviteOutcome::Invited { .. } | InviteOutcome::AlreadyInvited { .. }
+                        )
+                })
+                .count();
+            self.plan
+                .update_value(|p| p.iter_mut().for_each(|p| p.next_chunk += 1));
+            let _ = self.progress.try_update(|p| {
+                p.committed += results.len();
+                p.queued += queued;
+            });
+        }
+        Self::with_retries(|| finish_import(import_id))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    fn left_out(&self) -> usize {
+        self.plan
+            .with_value(|p| p.as_ref().map(|p| p.left_out))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub(super) fn SendPanel(
+    up: Upload,
+    sending: Sending,
+    options: InviteOptions,
+    on_close: Callback<()>,
+    on_sent: Callback<()>,
+) -> impl IntoView {
+    Effect::new(move |_| {
+        if let State::Done(_) = sending.state.get() {
+            on_sent.run(());
+        }
+    });
+    let bar = move || {
+        let p = sending.progress.get();
+        view! {
+            <div class="csv-progress" role="status" data-testid="csv-send-progress">
+                <progress max=p.total.max(1) value=p.committed></progress>
+                <span class="small">{format!("{} of {} rows committed", thousands(p.committed), thousands(p.total))}
+                    {(p.queued > 0).then(|| format!(" · {} emails queued", thousands(p.queued)))}</span>
+            </div>
+        }
+    };
+    let again = move || {
+        sending.state.set(State::Idle);
+        up.clear();
+    };
+    move || {
+        match sending.state.get() {
+        State::Idle => ().into_any(),
+        State::Running => view! {
+            <div class="csv-sending">
+                <h3>{move || format!("Inviting from {}…", up.file_name.get())}</h3>
+                {bar}
+                <p class="muted small">"You can keep this dialog open; closing it stops the upload after the current chunk. What is committed stays."</p>
+            </div>
+        }
+        .into_any(),
+        State::Failed(message) => view! {
+            <div class="csv-sending">
+                {bar}
+                <div class="alert alert-error" role="alert">{message}</div>
+                <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Close"</button>
+                    <button type="button" class="button button-primary" on:click=move |_| sending.run(options)>"Try again"</button>
+                </div>
+            </div>
+        }
+        .into_any(),
+        State::Done(summary) => {
+            let id = summary.id;
+            let left_out = sending.left_out();
+            let stem = summary.file_name.trim_end_matches(".csv").to_string();
+            let report_error = RwSignal::new(None::<String>);
+            let download_report = move |_| {
+                let stem = stem.clone();
+                leptos::task::spawn_local(async move {
+                    match import_report(id).await {
+                        Ok(csv) => browser::download(&format!("{stem}-results.csv"), &csv, "text/csv;charset=utf-8"),
+                        Err(e) => { let _ = report_error.try_set(Some(e.to_string())); }
+                    }
+                });
+            };
+            let download_problems = move |_| {
+                if let Some(report) = up.preview.with_value(|p| p.as_ref().map(|p| csv_import::problems_report(&p.rows))) {
+                    browser::download("problems.csv", &report, "text/csv;charset=utf-8");
+                }
+            };
+            view! {
+                <div class="csv-summary" data-testid="csv-summary">
+                    <h3>"Upload finished"</h3>
+                    <ul class="result-list">
+                        <li class="result result-ok"><strong>{thousands(summary.invited as usize)}</strong>" invited"
+                            {(summary.invited > 0 && options.send_email.get_untracked()).then_some(" — invitation emails are on their way")}</li>
+                        {(summary.updated > 0).then(|| view! { <li class="result result-ok"><strong>{thousands(summary.updated as usize)}</strong>" already invited — invitations updated and renewed"</li> })}
+                        {(summary.existing > 0).then(|| view! { <li class="result result-info"><strong>{thousands(summary.existing as usize)}</strong>
+                            {format!(" already learners — added to {} team places, nothing sent", thousands(summary.added_to_teams as usize))}</li> })}
+                        {(summary.skipped > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(summary.skipped as usize)}</strong>" skipped by the server — the result report says why"</li> })}
+                        {(left_out > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(left_out)}</strong>" rows with problems were left out"
+                            " "<button type="button" class="link-button" on:click=download_problems>"Download problems report"</button></li> })}
+                    </ul>
+                    {move || report_error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+                    <div class="dialog-actions">
+                        <button type="button" class="button" on:click=download_report>"Download result report"</button>
+                        <button type="button" class="button" on:click=move |_| again()>"Upload another file"</button>
+                        <button type="button" class="button button-primary" on:click=move |_| on_close.run(())>"Done"</button>
+                    </div>
+                </div>
+            }
+            .into_any()
+        }
+    }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::invite::InviteeInput;
+
+    fn line(n: u32, name_len: usize) -> ImportLine {
+        ImportLine {
+            line: n,
+            person: InviteeInput {
+                email: format!("p{n}@example.com"),
+                first_name: "x".repeat(name_len),
+                last_name: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn chunks_hold_at_most_a_thousand_rows() {
+        let lines: Vec<_> = (0..2_500).map(|n| line(n, 5)).collect();
+        assert_eq!(chunk_ends(&lines), [1_000, 2_000, 2_500]);
+    }
+
+    #[test]
+    fn chunks_of_long_rows_stay_under_the_request_limit() {
+        let lines: Vec<_> = (0..1_000).map(|n| line(n, 3_000)).collect();
+        let ends = chunk_ends(&lines);
+        assert!(ends.len() > 4, "{ends:?}");
+        assert_eq!(*ends.last().unwrap(), 1_000);
+        let mut start = 0;
+        for end in ends {
+            let bytes: usize = lines[start..end]
+                .iter()
+                .map(|l| serde_json::to_string(l).unwrap().len())
+                .sum();
+            assert!(bytes < 1024 * 1024, "{bytes} bytes in one chunk");
+            start = end;
+        }
+    }
+
+    #[test]
+    fn no_rows_no_chunks() {
+        assert!(chunk_ends(&[]).is_empty());
+    }
+}

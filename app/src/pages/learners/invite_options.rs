@@ -1,0 +1,112 @@
+//! What applies to everyone invited at once, by the form or by a file: their role, their teams and
+//! whether they get an email.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::invites::list_teams,
+    components::{nav::use_academy, team_badge::TeamBadge},
+    domain::role::{LEARNER_ROLES, Role},
+};
+
+/// Above this many teams the picker gets a filter box.
+const TEAM_FILTER_FROM: usize = 8;
+
+#[derive(Clone, Copy)]
+pub struct InviteOptions {
+    pub role: RwSignal<Role>,
+    pub team_ids: RwSignal<Vec<i64>>,
+    pub send_email: RwSignal<bool>,
+    /// "Invite to team": the invitations count as coming from the team.
+    pub from_team: bool,
+}
+
+impl InviteOptions {
+    pub fn new(team: Option<i64>) -> InviteOptions {
+        InviteOptions {
+            role: RwSignal::new(Role::Learner),
+            team_ids: RwSignal::new(team.into_iter().collect()),
+            send_email: RwSignal::new(true),
+            from_team: team.is_some(),
+        }
+    }
+}
+
+/// The role, teams and email fields.
+#[component]
+pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
+    let InviteOptions {
+        role,
+        team_ids,
+        send_email,
+        from_team,
+    } = options;
+    let academy_plan = use_academy().academy.plan;
+    let team_filter = RwSignal::new(String::new());
+    let teams = Resource::new(|| (), |_| list_teams());
+    view! {
+        <fieldset class="roles">
+            <legend>"Role"</legend>
+            {LEARNER_ROLES.into_iter().map(|r| {
+                let reason = move || academy_plan.unavailable_reason(r);
+                view! {
+                    <label class="radio" class:disabled=move || reason().is_some()>
+                        <input type="radio" name="role" value=r.as_str()
+                            prop:checked=move || role.get() == r
+                            disabled=move || reason().is_some()
+                            on:change=move |_| role.set(r)/>
+                        <span><strong>{r.label()}</strong><br/><span class="muted small">{r.description()}</span>
+                            {move || reason().map(|why| view! { <br/><span class="small unavailable">{why}</span> })}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+        <fieldset class="teams">
+            <legend>"Teams"</legend>
+            <Suspense fallback=|| view! { <p class="muted small">"Loading teams…"</p> }>
+                {move || teams.get().map(|t| match t {
+                    Ok(list) if list.is_empty() => view! { <p class="muted small">"No teams yet. Create teams under \"Teams\" and they will be offered here."</p> }.into_any(),
+                    Ok(list) => {
+                        let many = list.len() > TEAM_FILTER_FROM;
+                        view! {
+                            {many.then(|| view! {
+                                <input type="search" class="search team-filter" placeholder="Filter teams" aria-label="Filter teams"
+                                    prop:value=move || team_filter.get() on:input=move |ev| team_filter.set(event_target_value(&ev))/>
+                            })}
+                            <div class="team-choices">
+                                {list.into_iter().map(|t| {
+                                    let id = t.id;
+                                    let lower = t.name.to_lowercase();
+                                    let hidden = move || {
+                                        let f = team_filter.get().trim().to_lowercase();
+                                        !f.is_empty() && !lower.contains(&f) && !team_ids.get().contains(&id)
+                                    };
+                                    view! {
+                                        <label class="checkbox" class:hidden=hidden>
+                                            <input type="checkbox" prop:checked=move || team_ids.get().contains(&id)
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    team_ids.update(|c| if on { c.push(id) } else { c.retain(|x| *x != id) });
+                                                }/>
+                                            <TeamBadge team=t/>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
+                })}
+            </Suspense>
+        </fieldset>
+        <label class="checkbox">
+            <input type="checkbox" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev))/>
+            {if from_team { "Send Email invitation" } else { "Send invitation email" }}
+        </label>
+        <p class="muted small">{move || if send_email.get() {
+            "Each person gets an email with a link that works for 14 days."
+        } else {
+            "No email is sent: share the academy link yourself; they sign up there with this email."
+        }}</p>
+    }
+}
