@@ -373,11 +373,11 @@ fn PreviewRow(
     let k = up.known.with_value(|known| kind(&row, known));
     let top = format!("{}px", pos as f64 * ROW_H);
     let class = match k {
-        Kind::Ready => "status status-ok",
-        Kind::Learner | Kind::Invited => "status status-info",
-        Kind::Problem => "status status-bad",
-        Kind::Duplicate => "status status-warn",
-        Kind::Empty => "status status-muted",
+        Kind::Ready => "row-status row-status-ok",
+        Kind::Learner | Kind::Invited => "row-status row-status-info",
+        Kind::Problem => "row-status row-status-bad",
+        Kind::Duplicate => "row-status row-status-warn",
+        Kind::Empty => "row-status row-status-muted",
     };
     let text = status_text(&row, k);
     let fixable = matches!(k, Kind::Problem | Kind::Duplicate);
