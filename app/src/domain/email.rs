@@ -32,7 +32,7 @@ impl Email {
         if typed.is_empty() {
             return Err("Enter an email address".to_owned());
         }
-        let q = quoted(typed);
+        let q = Quoted(typed);
         // Lowercasing can change the length (e.g. 'İ'), so every check runs on the stored form.
         let address = typed.to_lowercase();
         if address.len() > MAX_LEN {
@@ -87,7 +87,16 @@ impl Email {
     }
 }
 
-fn check_local_part(local: &str, q: &str) -> Result<(), String> {
+/// The typed address as error messages quote it, made only when a message is.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&quoted(self.0))
+    }
+}
+
+fn check_local_part(local: &str, q: &Quoted<'_>) -> Result<(), String> {
     if local.is_empty() {
         return Err(format!("{q} has nothing before the @"));
     }
@@ -121,7 +130,7 @@ fn is_local_char(c: char) -> bool {
     }
 }
 
-fn check_domain(domain: &str, q: &str) -> Result<(), String> {
+fn check_domain(domain: &str, q: &Quoted<'_>) -> Result<(), String> {
     if domain.is_empty() {
         return Err(format!("{q} has nothing after the @"));
     }

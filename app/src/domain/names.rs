@@ -75,7 +75,15 @@ impl AcademyName {
 /// what is still invisible: control characters and the bidirectional overrides that can make a name
 /// display as something else ("Trojan Source").
 pub(crate) fn tidy(input: &str) -> Result<String, String> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = input.trim();
+    // Most names have nothing to tidy: single spaces between words.
+    let tidy_already =
+        !trimmed.contains("  ") && !trimmed.chars().any(|c| c.is_whitespace() && c != ' ');
+    let name = if tidy_already {
+        trimmed.to_string()
+    } else {
+        input.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
     if name.chars().any(|c| c.is_control() || is_bidi_control(c)) {
         return Err(format!(
             "{} contains an invisible control character; remove it and try again",

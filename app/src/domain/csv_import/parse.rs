@@ -87,22 +87,23 @@ pub fn records(
 ) -> Result<Vec<Record>, ParseStop> {
     let mut out = Vec::new();
     let mut rows = 0usize;
-    let mut fields: Vec<String> = Vec::new();
+    let mut width = 4;
+    let mut fields: Vec<String> = Vec::with_capacity(width);
     let mut field = String::new();
     let mut quoted = false;
     // The current field began with a quote (after optional spaces) and it has closed.
     let mut was_quoted = false;
     let mut line = 1usize;
     let mut record_line = 1usize;
-    let mut chars = text.chars().peekable();
     let mut finish_record = |fields: &mut Vec<String>,
                              field: &mut String,
                              record_line: usize|
      -> Result<(), ParseStop> {
         fields.push(std::mem::take(field));
+        width = width.max(fields.len());
         let record = Record {
             line: record_line,
-            fields: std::mem::take(fields),
+            fields: std::mem::replace(fields, Vec::with_capacity(width)),
         };
         if record.fields.len() > max_columns {
             return Err(ParseStop::TooManyColumns {
@@ -119,11 +120,37 @@ pub fn records(
         out.push(record);
         Ok(())
     };
-    while let Some(c) = chars.next() {
+    // Every character that means something here is ASCII, so a byte position found by looking for
+    // one is always a character boundary: the plain runs in between are copied whole.
+    let bytes = text.as_bytes();
+    let delimiter_byte = u8::try_from(delimiter).ok().filter(u8::is_ascii);
+    let next_special = |from: usize, in_quotes: bool| {
+        bytes[from..]
+            .iter()
+            .position(|&b| {
+                b == b'"' || b == b'\r' || b == b'\n' || (!in_quotes && Some(b) == delimiter_byte)
+            })
+            .map_or(bytes.len(), |p| from + p)
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if quoted || !was_quoted {
+            let j = next_special(i, quoted);
+            if j > i {
+                field.push_str(&text[i..j]);
+                i = j;
+                continue;
+            }
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        let peek = bytes.get(i).copied();
         if quoted {
             match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
+                '"' if peek == Some(b'"') => {
+                    i += 1;
                     field.push('"');
                 }
                 '"' => {
@@ -132,8 +159,8 @@ pub fn records(
                 }
                 '\r' => {
                     // A line break inside quotes is part of the value, as one '\n'.
-                    if chars.peek() == Some(&'\n') {
-                        chars.next();
+                    if peek == Some(b'\n') {
+                        i += 1;
                     }
                     line += 1;
                     field.push('\n');
@@ -156,8 +183,8 @@ pub fn records(
                 was_quoted = false;
             }
             '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
+                if c == '\r' && peek == Some(b'\n') {
+                    i += 1;
                 }
                 finish_record(&mut fields, &mut field, record_line)?;
                 was_quoted = false;

@@ -22,6 +22,8 @@ use send::{SendPanel, Sending};
 const SLICE_ROWS: usize = 500;
 /// How long one slice of checking may hold the page before it paints and handles input.
 const SLICE_MS: f64 = 12.0;
+/// How often the table and counts are redrawn while rows are being checked.
+const REDRAW_MS: f64 = 200.0;
 
 const TEMPLATE: &str = "data:text/csv;charset=utf-8,First%20name%2CLast%20name%2CEmail%20address%0D%0AAnn%2CLee%2Cann.lee%40example.com%0D%0A";
 
@@ -169,6 +171,7 @@ impl Upload {
     /// Checks the rows a slice at a time, painting in between, then looks the addresses up.
     async fn check(self, generation: u64, started: f64, mut work_ms: f64) {
         let mut painted = false;
+        let mut shown_at = 0.0;
         loop {
             if !self.is_current(generation) {
                 return;
@@ -193,7 +196,12 @@ impl Upload {
             work_ms += browser::now_ms() - slice_start;
             let (done, checked, total) = progress;
             let _ = self.checking.try_set((!done).then_some((checked, total)));
-            self.changed();
+            // The table and counts follow a few times a second (each look at them walks every
+            // row checked so far); the progress bar follows every slice.
+            if !painted || done || browser::now_ms() - shown_at > REDRAW_MS {
+                self.changed();
+                shown_at = browser::now_ms();
+            }
             browser::yield_to_browser().await;
             if !painted {
                 painted = true;

@@ -1,0 +1,13 @@
+use app::domain::csv_import::{Caps, open};
+use std::time::Instant;
+fn main() {
+    let bytes = std::fs::read(std::env::args().nth(1).unwrap()).unwrap();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut p = open(&bytes, &Caps::default()).unwrap();
+        let t1 = t.elapsed();
+        p.check_more(usize::MAX);
+        let t2 = t.elapsed();
+        println!("open {:?} check {:?} rows {}", t1, t2 - t1, p.rows.len());
+    }
+}
