@@ -1,3 +1,7 @@
+//! Times `csv_import::open` and checking every row of a file natively (release build):
+//! `cargo run --release -p app --example csv_timing FILE.csv`. The browser's numbers come from
+//! `.ci/bench-csv-browser.sh`.
+
 use app::domain::csv_import::{Caps, open};
 use std::time::Instant;
 fn main() {
