@@ -9,7 +9,11 @@
 # BENCH_THREADS (1), BENCH_CONNECTIONS (16), BENCH_SKIP_BUILD=1 to use the existing build;
 # email rows: BENCH_INVITES (10000), BENCH_LATENCY_SAMPLES (50), BENCH_MAIL_TIMEOUT (300, the
 # cap in seconds of each email phase), BENCH_SMTP_SOURCE_ARGS (-s 16 -m $BENCH_INVITES -f a@x
-# -t b@y), BENCH_SKIP_MAIL=1 to leave the email rows out.
+# -t b@y), BENCH_SKIP_MAIL=1 to leave the email rows out; BENCH_SKIP_TEAMS=1 to leave the teams
+# rows out; CSV import rows: BENCH_IMPORT_ROWS (100000, at most the server's 100,000 cap),
+# BENCH_IMPORT_SMALL (10000), BENCH_IMPORT_TIMEOUT (300, the cap in seconds of each import phase),
+# BENCH_SKIP_IMPORT=1 to leave them out, BENCH_SKIP_PG=1 to leave out their PostgreSQL part (a
+# throw-away cluster and a second release server on it).
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -23,6 +27,9 @@ BENCH_INVITES="${BENCH_INVITES:-10000}"
 BENCH_LATENCY_SAMPLES="${BENCH_LATENCY_SAMPLES:-50}"
 BENCH_MAIL_TIMEOUT="${BENCH_MAIL_TIMEOUT:-300}"
 BENCH_SMTP_SOURCE_ARGS="${BENCH_SMTP_SOURCE_ARGS:--s 16 -m $BENCH_INVITES -f a@x -t b@y}"
+BENCH_IMPORT_ROWS="${BENCH_IMPORT_ROWS:-100000}"
+BENCH_IMPORT_SMALL="${BENCH_IMPORT_SMALL:-10000}"
+BENCH_IMPORT_TIMEOUT="${BENCH_IMPORT_TIMEOUT:-300}"
 
 # wrk runs are capped at 10 s each.
 case "$BENCH_DURATION" in
@@ -35,18 +42,34 @@ if ! [[ "$BENCH_MAIL_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || ((BENCH_MAIL_TIMEOUT > 600)
   die "BENCH_MAIL_TIMEOUT must be 1..600 seconds (got $BENCH_MAIL_TIMEOUT)"
 fi
 
+if ! [[ "$BENCH_IMPORT_ROWS" =~ ^[1-9][0-9]*$ && "$BENCH_IMPORT_SMALL" =~ ^[1-9][0-9]*$ ]] ||
+  ((BENCH_IMPORT_ROWS > 100000 || BENCH_IMPORT_SMALL > 100000)); then
+  die "BENCH_IMPORT_ROWS and BENCH_IMPORT_SMALL must be 1..100000 (the server's cap per upload)"
+fi
+if ! [[ "$BENCH_IMPORT_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || ((BENCH_IMPORT_TIMEOUT > 600)); then
+  die "BENCH_IMPORT_TIMEOUT must be 1..600 seconds (got $BENCH_IMPORT_TIMEOUT)"
+fi
+
 while IFS= read -r var; do unset "$var"; done < <(compgen -v SHOAL_ || true)
 setup_env
 cd "$REPO_ROOT"
+# The Python drivers share .ci/bench_common.py.
+export PYTHONPATH="$REPO_ROOT/.ci${PYTHONPATH:+:$PYTHONPATH}"
 
-# postfix brings smtp-sink and smtp-source.
-apt_ensure wrk curl postfix
+# postfix brings smtp-sink and smtp-source; sqlite3 and postgresql the import rows' yardsticks.
+packages=(wrk curl postfix)
+if [[ "${BENCH_SKIP_IMPORT:-}" != 1 ]]; then
+  packages+=(sqlite3)
+  if [[ "${BENCH_SKIP_PG:-}" != 1 ]]; then packages+=(postgresql); fi
+fi
+apt_ensure "${packages[@]}"
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   server_cleanup
   smtp_sink_stop
+  pg_stop
   exit "$rc"
 }
 trap cleanup EXIT
@@ -122,22 +145,16 @@ mail_rows() {
     BENCH_MAIL_TIMEOUT="$BENCH_MAIL_TIMEOUT" SMTP_SOURCE="$(command -v smtp-source || echo /usr/sbin/smtp-source)" \
     SMTP_SOURCE_ARGS="$BENCH_SMTP_SOURCE_ARGS" \
     timeout $((4 * BENCH_MAIL_TIMEOUT + 60)) python3 - <<'PY'
-import http.client, json, math, os, re, sqlite3, subprocess, sys, time, urllib.parse
+import json, math, os, re, sqlite3, subprocess, time
+
+from bench_common import owner_client, row, say
 
 env = os.environ
-base = env["SERVER_URL"]
-url = urllib.parse.urlsplit(base)
 n = int(env["BENCH_INVITES"])
 samples = int(env["BENCH_LATENCY_SAMPLES"])
 cap = float(env["BENCH_MAIL_TIMEOUT"])
 source_args = env["SMTP_SOURCE_ARGS"].split()
 now = time.perf_counter
-
-def say(*words):
-    print("   ", *words, file=sys.stderr, flush=True)
-
-def row(*cells):
-    print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
 
 def sink_count():
     with open(env["SINK_LOG"], "rb") as f:
@@ -163,29 +180,12 @@ def wait_count(target, deadline, what):
                              f"({cap:.0f} s, BENCH_MAIL_TIMEOUT)")
         time.sleep(0.005)
 
-conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-
-def post(path, body, content_type, cookie=None):
-    headers = {"Content-Type": content_type, "Origin": base, "Accept": "application/json"}
-    if cookie:
-        headers["Cookie"] = cookie
-    conn.request("POST", path, body=body, headers=headers)
-    r = conn.getresponse()
-    return r.status, r.getheaders(), r.read()
-
-status, headers, data = post("/api/sign_in", urllib.parse.urlencode(
-    {"slug": env["SLUG"], "email": env["OWNER_EMAIL"], "password": env["OWNER_PASSWORD"]}),
-    "application/x-www-form-urlencoded")
-if status != 200:
-    raise SystemExit(f"sign-in answered {status}: {data[:300]!r}")
-cookie = "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
+client = owner_client(env)
 
 def invite(people):
-    body = json.dumps({"people": people, "role": "learner", "team_ids": [], "send_email": True})
-    status, _, data = post("/api/invite_learners", body, "application/json", cookie)
-    if status != 200:
-        raise SystemExit(f"invite_learners answered {status}: {data[:300]!r}")
-    return sum(1 for r in json.loads(data) if r["outcome"]["status"] != "invited")
+    answer = client.call("/api/invite_learners",
+                         {"people": people, "role": "learner", "team_ids": [], "send_email": True})
+    return sum(1 for r in answer if r["outcome"]["status"] != "invited")
 
 def person(tag, i):
     return {"email": f"{tag}{i}@bench.example", "first_name": "Bench", "last_name": f"Learner {i}"}
@@ -271,6 +271,13 @@ PY
 )"
   rc=$?
   set -e
+  take_rows "email rows" "$rc" "$out"
+}
+
+# take_rows WHAT RC OUTPUT: a driver's "| … |" lines become table rows and its "NOTE: …" lines
+# notes; a failed driver (RC ≠ 0) a failed row.
+take_rows() {
+  local what=$1 rc=$2 out=$3 line
   while IFS= read -r line; do
     case "$line" in
       "| "*) ROWS+=("$line") ;;
@@ -278,8 +285,8 @@ PY
     esac
   done <<<"$out"
   if ((rc != 0)); then
-    warn "email rows: the driver failed (exit $rc${out:+; see above})"
-    ROWS+=("| email rows | see the warning above | failed | – | – | – | – |")
+    warn "$what: the driver failed (exit $rc; its error is above)"
+    ROWS+=("| $what | see the warning above | failed | – | – | – | – |")
     BROKEN=$((BROKEN + 1))
   fi
 }
@@ -293,34 +300,16 @@ PY
 teams_seed() {
   SERVER_URL="$SERVER_URL" DB_PATH="$SERVER_DIR/shoal.db" SLUG="$SLUG" OWNER_EMAIL="$OWNER_EMAIL" \
     OWNER_PASSWORD="$OWNER_PASSWORD" timeout 300 python3 - <<'PY'
-import http.client, json, os, sqlite3, sys, time, urllib.parse
+import os, sqlite3, sys, time
+
+from bench_common import FORM, owner_client
 
 env = os.environ
-base = env["SERVER_URL"]
-url = urllib.parse.urlsplit(base)
-conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-
-def post(path, body, content_type, cookie=None):
-    headers = {"Content-Type": content_type, "Origin": base, "Accept": "application/json"}
-    if cookie:
-        headers["Cookie"] = cookie
-    conn.request("POST", path, body=body, headers=headers)
-    r = conn.getresponse()
-    return r.status, r.getheaders(), r.read()
-
-form = "application/x-www-form-urlencoded"
-status, headers, data = post("/api/sign_in", urllib.parse.urlencode(
-    {"slug": env["SLUG"], "email": env["OWNER_EMAIL"], "password": env["OWNER_PASSWORD"]}), form)
-if status != 200:
-    raise SystemExit(f"sign-in answered {status}: {data[:300]!r}")
-cookie = "; ".join(v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie")
+client = owner_client(env)
 colors = ["Blue", "Teal", "Green", "Ochre", "Orange", "Red", "Pink", "Purple", "Indigo", "Slate"]
 started = time.perf_counter()
 for i in range(1000):
-    status, _, data = post("/api/create_team", urllib.parse.urlencode(
-        {"name": f"Team {i:04d}", "color": colors[i % 10]}), form, cookie)
-    if status != 200:
-        raise SystemExit(f"create_team answered {status}: {data[:300]!r}")
+    client.call("/api/create_team", {"name": f"Team {i:04d}", "color": colors[i % 10]}, FORM)
 made = time.perf_counter() - started
 print(f"    1,000 teams created through the API in {made:.1f} s ({1000 / made:.0f}/s)", file=sys.stderr)
 
@@ -348,7 +337,7 @@ with db:
     db.executemany(
         "INSERT INTO invite_teams (invite_id, team_id) VALUES (?, ?)",
         ((inv, teams[(n * 11 + k * 17) % len(teams)]) for n, inv in enumerate(invites) for k in range(2)))
-print(cookie)
+print(client.cookie)
 PY
 }
 
@@ -365,6 +354,55 @@ wrk.headers["Cookie"] = "$cookie"
 LUA
 }
 
+# ---------------------------------------------------------------------------------------------
+# CSV import rows (issue 5), by .ci/bench_import.py (see its docstring) once per backend: a
+# 10,000-row and a 100,000-row upload through start_import / import_chunk (1,000 rows each) /
+# finish_import with send_email=false, the server's memory around the big one, and the database's
+# own bulk loader (sqlite3 `.import`, psql `\copy`) filling a table made from the migrations'
+# `invites` statements with the same rows. They run last: the PostgreSQL part stops the SQLite
+# server and starts a second release server on a throw-away cluster.
+# ---------------------------------------------------------------------------------------------
+# import_rows BACKEND [COPY_URL]: the rows against the running server (COPY_URL: an empty
+# PostgreSQL database for the yardstick).
+import_rows() {
+  local backend=$1 copy_url=${2:-} work="$SERVER_DIR/import-bench" out rc
+  mkdir -p "$work"
+  set +e
+  out="$(BACKEND="$backend" SERVER_URL="$SERVER_URL" SERVER_PID="$SERVER_PID" SLUG="$SLUG" \
+    OWNER_EMAIL="$OWNER_EMAIL" OWNER_PASSWORD="$OWNER_PASSWORD" WORK_DIR="$work" \
+    MIGRATIONS_DIR="$REPO_ROOT/migrations/$backend" IMPORT_ROWS="$BENCH_IMPORT_ROWS" \
+    IMPORT_SMALL="$BENCH_IMPORT_SMALL" IMPORT_TIMEOUT="$BENCH_IMPORT_TIMEOUT" \
+    SQLITE3="$(command -v sqlite3 || echo sqlite3)" PSQL="$(command -v psql || echo psql)" COPY_URL="$copy_url" \
+    timeout $((3 * BENCH_IMPORT_TIMEOUT + 60)) python3 "$REPO_ROOT/.ci/bench_import.py")"
+  rc=$?
+  set -e
+  rm -rf "$work"
+  take_rows "CSV import rows, $backend" "$rc" "$out"
+}
+
+# import_rows_pg: a throw-away cluster (lib.sh's pg_start, as .ci/with-postgres.sh does), the
+# SQLite server stopped, a second release server on the cluster with the same academy, the rows.
+# Returns non-zero when the server could not be set up.
+import_rows_pg() {
+  local base cli i
+  pg_start || return 1
+  base="postgres://postgres@127.0.0.1:$PG_PORT"
+  timeout 60 psql "$base/postgres" -v ON_ERROR_STOP=1 -q \
+    -c 'CREATE DATABASE shoal_bench' -c 'CREATE DATABASE bench_copy' || return 1
+  server_cleanup
+  SHOAL_MODE=production server_prepare || return 1
+  for i in "${!SERVER_ENV[@]}"; do
+    if [[ "${SERVER_ENV[i]}" == SHOAL_DATABASE_URL=* ]]; then SERVER_ENV[i]="SHOAL_DATABASE_URL=$base/shoal_bench"; fi
+  done
+  log "Creating academy '$SLUG' on PostgreSQL with the CLI"
+  cli="$(server_cli_script)" || return 1
+  timeout 120 "$cli" academy create --slug "$SLUG" --name "Bench Academy" --owner-name "Bench Owner" \
+    --owner-email "$OWNER_EMAIL" --owner-password "$OWNER_PASSWORD" || return 1
+  server_start || return 1
+  NOTES+=("PostgreSQL rows: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), a throw-away cluster on loopback with fsync, synchronous_commit and full_page_writes off (the server and \\copy alike); its server processes are not in the server's memory row.")
+  import_rows postgres "$base/bench_copy"
+}
+
 NOTES=()
 bench_row "health check" /healthz
 bench_row "login page (SSR)" "/a/$SLUG/login"
@@ -373,16 +411,30 @@ if [[ "${BENCH_SKIP_MAIL:-}" != 1 ]]; then
   mail_rows
 fi
 # After the email rows, so those keep measuring the database they always did.
-log "Teams: 1,000 teams, 20,000 learners in them, 5,000 pending invitations"
-if TEAMS_COOKIE="$(teams_seed)"; then
-  json_call_script "$SERVER_DIR/teams-page1.lua" '{"query":{"search":"","filter":"","page":1}}' "$TEAMS_COOKIE"
-  json_call_script "$SERVER_DIR/teams-search.lua" '{"query":{"search":"team 09","filter":"","page":1}}' "$TEAMS_COOKIE"
-  bench_row "Teams list, 1,000 teams: first page with counts" /api/list_team_summaries "$SERVER_DIR/teams-page1.lua"
-  bench_row "Teams list, 1,000 teams: search \"team 09\"" /api/list_team_summaries "$SERVER_DIR/teams-search.lua"
-else
-  warn "teams rows: seeding failed"
-  ROWS+=("| teams rows | see the warning above | failed | – | – | – | – |")
-  BROKEN=$((BROKEN + 1))
+if [[ "${BENCH_SKIP_TEAMS:-}" != 1 ]]; then
+  log "Teams: 1,000 teams, 20,000 learners in them, 5,000 pending invitations"
+  if TEAMS_COOKIE="$(teams_seed)"; then
+    json_call_script "$SERVER_DIR/teams-page1.lua" '{"query":{"search":"","filter":"","page":1}}' "$TEAMS_COOKIE"
+    json_call_script "$SERVER_DIR/teams-search.lua" '{"query":{"search":"team 09","filter":"","page":1}}' "$TEAMS_COOKIE"
+    bench_row "Teams list, 1,000 teams: first page with counts" /api/list_team_summaries "$SERVER_DIR/teams-page1.lua"
+    bench_row "Teams list, 1,000 teams: search \"team 09\"" /api/list_team_summaries "$SERVER_DIR/teams-search.lua"
+  else
+    warn "teams rows: seeding failed"
+    ROWS+=("| teams rows | see the warning above | failed | – | – | – | – |")
+    BROKEN=$((BROKEN + 1))
+  fi
+fi
+if [[ "${BENCH_SKIP_IMPORT:-}" != 1 ]]; then
+  log "CSV import, SQLite: $BENCH_IMPORT_SMALL and $BENCH_IMPORT_ROWS rows, then sqlite3 .import (each phase ≤ ${BENCH_IMPORT_TIMEOUT}s)"
+  import_rows sqlite
+  if [[ "${BENCH_SKIP_PG:-}" != 1 ]]; then
+    log "CSV import, PostgreSQL: a throw-away cluster and a second release server on it"
+    if ! import_rows_pg; then
+      warn "CSV import rows, postgres: could not start PostgreSQL or the server on it (see above)"
+      ROWS+=("| CSV import rows, postgres | see the warning above | failed | – | – | – | – |")
+      BROKEN=$((BROKEN + 1))
+    fi
+  fi
 fi
 
 echo
