@@ -13,7 +13,8 @@
 # rows out; CSV import rows: BENCH_IMPORT_ROWS (100000, at most the server's 100,000 cap),
 # BENCH_IMPORT_SMALL (10000), BENCH_IMPORT_TIMEOUT (300, the cap in seconds of each import phase),
 # BENCH_SKIP_IMPORT=1 to leave them out, BENCH_SKIP_PG=1 to leave out their PostgreSQL part (a
-# throw-away cluster and a second release server on it).
+# throw-away cluster and a second release server on it); the CSV preview in Chromium beside
+# PapaParse (.ci/bench-csv-browser.sh, its own server): BENCH_SKIP_BROWSER=1 to leave it out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -434,6 +435,18 @@ if [[ "${BENCH_SKIP_IMPORT:-}" != 1 ]]; then
       ROWS+=("| CSV import rows, postgres | see the warning above | failed | – | – | – | – |")
       BROKEN=$((BROKEN + 1))
     fi
+  fi
+fi
+
+# The browser half of the CSV import: its own server and Chromium (.ci/bench-csv-browser.sh).
+if [[ "${BENCH_SKIP_BROWSER:-}" != 1 ]]; then
+  log "CSV preview in Chromium: a 100,000-row file (every 50th address broken), Shoal beside PapaParse"
+  if csv_json="$(CI_SERVER_BIN="$SERVER_BIN" .ci/bench-csv-browser.sh | tail -n 1)" && [[ -n "$csv_json" ]]; then
+    while IFS= read -r line; do ROWS+=("$line"); done < <(python3 "$REPO_ROOT/.ci/bench_csv_rows.py" "$csv_json")
+  else
+    warn "CSV preview in Chromium: the browser benchmark failed (see above)"
+    ROWS+=("| CSV preview in Chromium | see the warning above | failed | – | – | – | – |")
+    BROKEN=$((BROKEN + 1))
   fi
 fi
 
