@@ -34,7 +34,8 @@ work = env["WORK_DIR"]
 n_big = int(env["IMPORT_ROWS"])
 n_small = int(env["IMPORT_SMALL"])
 cap = float(env["IMPORT_TIMEOUT"])
-CHUNK = 1000  # the most one import_chunk call takes (services::imports::MAX_CHUNK)
+# The most one import_chunk call takes (services::imports::MAX_CHUNK), as the browser sends them.
+CHUNK = int(os.environ.get("BENCH_IMPORT_CHUNK", "5000"))
 now = time.perf_counter
 
 # ---------------------------------------------------------------------------------------------

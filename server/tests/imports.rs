@@ -337,7 +337,7 @@ async fn the_server_enforces_the_caps_with_clear_errors() {
     let res = start(&app, &owner, "upload-caps-2", 0, &[], false).await;
     assert_eq!(res.status(), 422);
     let import = started(&app, &owner, "upload-caps-3", 5, &[], false).await;
-    let too_many: Vec<Value> = (0..1001)
+    let too_many: Vec<Value> = (0..5001)
         .map(|i| line(i + 2, &format!("p{i}@example.com"), "P", ""))
         .collect();
     let res = chunk(&app, &owner, import, too_many).await;

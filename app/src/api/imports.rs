@@ -54,7 +54,7 @@ pub async fn start_import(
     services::imports::start(&state, &actor, &academy, &start).await
 }
 
-/// One chunk of ready rows (at most 1,000); sending a chunk again changes nothing.
+/// One chunk of ready rows (at most 5,000); sending a chunk again changes nothing.
 #[server(prefix = "/api", endpoint = "import_chunk", input = Json)]
 pub async fn import_chunk(
     import_id: i64,

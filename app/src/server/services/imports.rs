@@ -31,7 +31,7 @@ use crate::{
 };
 
 /// The most rows one chunk may carry.
-pub const MAX_CHUNK: usize = 1_000;
+pub const MAX_CHUNK: usize = 5_000;
 /// How many uploads the history lists.
 pub const HISTORY: i64 = 50;
 
