@@ -152,10 +152,10 @@ pub async fn lines_done(
     if lines.is_empty() {
         return Ok(vec![]);
     }
+    let (first, list) = one_then_list(conn, lines.len());
     let sql = format!(
         "SELECT line, email, first_name, last_name, outcome, invite_id, added_to_teams, message \
-         FROM import_rows WHERE import_id = $1 AND line IN {}",
-        in_list(conn, lines.len())
+         FROM import_rows WHERE import_id = {first} AND line IN {list}"
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .persistent(false)
@@ -166,12 +166,16 @@ pub async fn lines_done(
     q.fetch_all(conn).await
 }
 
-/// `($2, …)` / `(?, …)`: the list after `IN` for `n` values bound after one leading `$1`.
+/// The placeholders of a statement that binds one value, then a list of `n` for `IN`:
+/// `("$1", "($2, …)")`, or `("?", "(?, …)")` on SQLite (whose driver numbers a bare `?` by its own
+/// count, so `$1` followed by `?` would bind the first value twice).
 /// Statements with such lists are not kept prepared (`persistent(false)`): after five runs
 /// PostgreSQL would switch a kept one to a generic plan that walks every row of the academy
 /// (measured: 1,000-row chunks slowing from 0.15 s to 5 s over a 100,000-row upload).
-fn in_list(conn: &AnyConnection, n: usize) -> String {
-    values(1, n, 2, sign(conn))
+fn one_then_list(conn: &AnyConnection, n: usize) -> (&'static str, String) {
+    let sign = sign(conn);
+    let first = if sign == '?' { "?" } else { "$1" };
+    (first, values(1, n, 2, sign))
 }
 
 /// Of `emails`, those on an earlier line of this import: `(email, line)`.
@@ -183,10 +187,10 @@ pub async fn emails_seen(
     if emails.is_empty() {
         return Ok(vec![]);
     }
+    let (first, list) = one_then_list(conn, emails.len());
     let sql = format!(
-        "SELECT email, MIN(line) FROM import_rows WHERE import_id = $1 AND outcome <> 'invalid' \
-         AND email IN {} GROUP BY email",
-        in_list(conn, emails.len())
+        "SELECT email, MIN(line) FROM import_rows WHERE import_id = {first} AND outcome <> 'invalid' \
+         AND email IN {list} GROUP BY email"
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .persistent(false)
@@ -284,9 +288,9 @@ pub async fn known_emails(
     let mut users = Vec::new();
     let mut invites = Vec::new();
     for chunk in emails.chunks(rows_per_statement(1)) {
-        let list = in_list(tx, chunk.len());
+        let (first, list) = one_then_list(tx, chunk.len());
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email FROM users WHERE academy_id = $1 AND email IN {list}"
+            "SELECT id, email FROM users WHERE academy_id = {first} AND email IN {list}"
         )))
         .persistent(false)
         .bind(academy_id);
@@ -295,7 +299,7 @@ pub async fn known_emails(
         }
         users.extend(q.fetch_all(&mut *tx).await?);
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email FROM invites WHERE academy_id = $1 AND status = 'pending' AND email IN {list}"
+            "SELECT id, email FROM invites WHERE academy_id = {first} AND status = 'pending' AND email IN {list}"
         )))
         .persistent(false)
         .bind(academy_id);

@@ -225,7 +225,7 @@ pub async fn chunk(
     let team_ids = repo::teams::existing_ids(&mut *tx, actor.academy_id, &wanted_teams).await?;
 
     let line_numbers: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
-    let done: HashMap<i64, LineRow> = repo::imports::lines_done(&mut *tx, import.id, &line_numbers)
+    let done: HashMap<i64, LineRow> = repo::imports::lines_done(&mut tx, import.id, &line_numbers)
         .await?
         .into_iter()
         .map(|r| (r.line, r))
@@ -262,7 +262,7 @@ pub async fn chunk(
         .iter()
         .map(|(_, p, _)| p.email.as_str().to_string())
         .collect();
-    let earlier: HashMap<String, i64> = repo::imports::emails_seen(&mut *tx, import.id, &emails)
+    let earlier: HashMap<String, i64> = repo::imports::emails_seen(&mut tx, import.id, &emails)
         .await?
         .into_iter()
         .collect();
