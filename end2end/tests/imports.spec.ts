@@ -62,6 +62,10 @@ test('G: bad-rows.csv is previewed with its counts and reasons, one row is fixed
   await csv.count('ready to invite').click();
   await expect(csv.row(7)).toContainText('Ready');
   await expect(csv.rows).toHaveCount(4);
+  // The filtered rows sit one under the other (44 px each), not where they were in the whole file.
+  await expect(csv.row(2)).toHaveCSS('top', '0px');
+  await expect(csv.row(7)).toHaveCSS('top', '44px');
+  await expect(csv.row(11)).toHaveCSS('top', '132px');
   await expect(csv.submitButton).toHaveText('Invite 4 learners');
   await shot(page, testInfo, 'g2-csv-fixed');
 
@@ -132,4 +136,24 @@ test('I: a file that cannot be a learners list is refused in words, and nothing 
   await csv.choose('header-only.csv');
   await expect(csv.error).toContainText('The file has no learners: it holds only a header row.');
   await expect(csv.preview).toHaveCount(0);
+});
+
+test('J: a long file is shown whole, yet only the rows in view are in the page', async ({ page }) => {
+  const learners = await signInAsOwner(page, academy);
+  const dialog = await learners.openInviteDialog();
+  const csv = new CsvUpload(page, dialog.root);
+  await csv.open();
+  const lines = ['First name,Last name,Email address'];
+  for (let i = 0; i < 5000; i++) lines.push(`Pat,Row${i},pat.${i}@example.test`);
+  await csv.fileInput.setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+  await csv.waitChecked();
+  await expect(csv.count('rows')).toHaveText('5,000 rows');
+  await expect(csv.count('ready to invite')).toHaveText('5,000 ready to invite');
+  expect(await csv.rows.count()).toBeLessThan(40);
+  await csv.preview.locator('.preview-scroll').evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(csv.row(5001)).toContainText('pat.4999@example.test');
+  await expect(csv.row(2)).toHaveCount(0);
+  expect(await csv.rows.count()).toBeLessThan(40);
 });

@@ -165,6 +165,8 @@ pub(super) fn PreviewPanel(
             el.set_scroll_top(0);
         }
     };
+    // Keyed by (place, row, version): a row keeps its view while it stays in the same place and
+    // nothing changed; another filter or a fix draws it anew.
     let window = move || {
         let shown = shown.get();
         let first = (scroll_top.get() / ROW_H) as usize;
@@ -283,7 +285,7 @@ pub(super) fn PreviewPanel(
                         style:height=format!("{}px", ROW_H * VIEW_ROWS as f64)
                         on:scroll=move |ev| scroll_top.set(event_target::<web_sys::Element>(&ev).scroll_top() as f64)>
                         <div class="preview-spacer" style:height=move || format!("{}px", shown.get().len() as f64 * ROW_H)>
-                            <For each=window key=|(_, index, version)| (*index, *version)
+                            <For each=window key=|row| *row
                                 children=move |(pos, index, _)| view! { <PreviewRow up index pos editing/> }/>
                         </div>
                         {move || (shown.get().is_empty() && up.checking.get().is_none()).then(|| view! {
