@@ -34,7 +34,11 @@ impl Email {
         }
         let q = Quoted(typed);
         // Lowercasing can change the length (e.g. 'İ'), so every check runs on the stored form.
-        let address = typed.to_lowercase();
+        let address = if typed.is_ascii() {
+            typed.to_ascii_lowercase()
+        } else {
+            typed.to_lowercase()
+        };
         if address.len() > MAX_LEN {
             return Err(format!(
                 "{q} is too long: an email address can have at most {MAX_LEN} characters"

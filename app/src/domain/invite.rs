@@ -1,6 +1,8 @@
 //! Invitations: who is invited (parsed once, the same for the form, CSV files and the API) and the two
 //! independent statuses the admin sees — "Invitation Progress" and "Email Status".
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::{email::Email, names::PersonName};
@@ -31,19 +33,29 @@ pub struct Invitee {
 impl InviteeInput {
     /// Checks the email and names; the message says what is wrong, for the admin to fix the row.
     pub fn parse(&self) -> Result<Invitee, String> {
-        let email = Email::parse(&self.email)?;
-        let first_name =
-            PersonName::parse(&self.first_name).map_err(|_| "Enter a first name".to_string())?;
-        let last_name = if self.last_name.trim().is_empty() {
-            String::new()
-        } else {
-            PersonName::parse(&self.last_name)?.as_str().to_string()
-        };
+        let email = self.check()?;
         Ok(Invitee {
             email,
-            first_name,
-            last_name,
+            first_name: PersonName::parse(&self.first_name)?,
+            last_name: last_name(&self.last_name)?.into_owned(),
         })
+    }
+
+    /// `parse`'s checks, keeping only the address (no copies of the names).
+    pub fn check(&self) -> Result<Email, String> {
+        let email = Email::parse(&self.email)?;
+        PersonName::check(&self.first_name).map_err(|_| "Enter a first name".to_string())?;
+        last_name(&self.last_name)?;
+        Ok(email)
+    }
+}
+
+/// A last name may be empty: not everyone has a family name.
+fn last_name(input: &str) -> Result<Cow<'_, str>, String> {
+    if input.trim().is_empty() {
+        Ok(Cow::Borrowed(""))
+    } else {
+        PersonName::check(input)
     }
 }
 

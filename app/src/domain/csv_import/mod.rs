@@ -153,9 +153,14 @@ impl Hasher for Fnv {
 
 impl RowChecker {
     pub fn new(caps: Caps) -> RowChecker {
+        Self::with_capacity(caps, 0)
+    }
+
+    /// For about `rows` rows (the table of addresses seen is made that big at once).
+    pub fn with_capacity(caps: Caps, rows: usize) -> RowChecker {
         RowChecker {
             caps,
-            first_seen: HashMap::default(),
+            first_seen: HashMap::with_capacity_and_hasher(rows, Default::default()),
         }
     }
 
@@ -173,9 +178,9 @@ impl RowChecker {
                 thousands(self.caps.max_field_chars)
             ));
         }
-        match person.parse() {
+        match person.check() {
             Err(reason) => RowStatus::Problem(reason),
-            Ok(valid) => match self.first_seen.entry(String::from(valid.email)) {
+            Ok(email) => match self.first_seen.entry(String::from(email)) {
                 Entry::Occupied(first) => RowStatus::Duplicate {
                     first_line: *first.get(),
                 },
@@ -294,7 +299,7 @@ impl Preview {
         self.map = map;
         self.rows.clear();
         self.edited.clear();
-        self.checker = RowChecker::new(self.checker.caps);
+        self.checker = RowChecker::with_capacity(self.checker.caps, self.total());
     }
 
     /// `set_map` and check every row.
@@ -312,7 +317,7 @@ impl Preview {
         row.person = person;
         self.edited.insert(index);
         let header_width = (self.data_from == 1).then(|| self.records[0].fields.len());
-        self.checker = RowChecker::new(self.checker.caps);
+        self.checker = RowChecker::with_capacity(self.checker.caps, self.rows.len());
         for (i, row) in self.rows.iter_mut().enumerate() {
             let status = self.checker.check(row.line, &row.person);
             row.status = if self.edited.contains(&i) {
@@ -552,16 +557,17 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
             thousands(caps.max_rows)
         ));
     }
+    let rows = records.len();
     Ok(Preview {
         encoding,
         delimiter,
         header,
         map,
-        rows: Vec::new(),
+        rows: Vec::with_capacity(rows),
         notes,
         records,
         data_from,
-        checker: RowChecker::new(*caps),
+        checker: RowChecker::with_capacity(*caps, rows),
         edited: HashSet::new(),
     })
 }
