@@ -17,7 +17,7 @@ use crate::{
 
 /// Height of one table row in pixels (fixed, so the scroll position says which rows are in view).
 const ROW_H: f64 = 44.0;
-/// Rows visible at once; the box is this tall.
+/// Rows visible at once; the box is this tall (shorter for a short file, at least two rows).
 const VIEW_ROWS: usize = 10;
 /// Rows rendered above and below the visible ones, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 6;
@@ -282,7 +282,7 @@ pub(super) fn PreviewPanel(
                         <span role="columnheader" class="sr-only">"Fix"</span>
                     </div>
                     <div class="preview-scroll" node_ref=scroller tabindex="0"
-                        style:height=format!("{}px", ROW_H * VIEW_ROWS as f64)
+                        style:height=move || format!("{}px", ROW_H * shown.get().len().clamp(2, VIEW_ROWS) as f64)
                         on:scroll=move |ev| scroll_top.set(event_target::<web_sys::Element>(&ev).scroll_top() as f64)>
                         <div class="preview-spacer" style:height=move || format!("{}px", shown.get().len() as f64 * ROW_H)>
                             <For each=window key=|row| *row
