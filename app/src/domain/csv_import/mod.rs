@@ -437,17 +437,6 @@ impl Known {
             None
         }
     }
-
-    /// Ready rows whose address is a learner already / has a pending invitation.
-    pub fn count(&self, rows: &[ImportRow]) -> (usize, usize) {
-        rows.iter()
-            .filter(|r| r.status == RowStatus::Ready)
-            .fold((0, 0), |(l, i), r| match self.of(&r.person.email) {
-                Some(KnownAs::Learner) => (l + 1, i),
-                Some(KnownAs::Invited) => (l, i + 1),
-                None => (l, i),
-            })
-    }
 }
 
 fn delimiter_name(d: char) -> &'static str {

@@ -3,9 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::imports::{import_report, list_imports},
-    components::{browser, fetch::browser_fetch},
-    domain::csv_import::thousands,
+    api::imports::list_imports, components::fetch::browser_fetch, domain::csv_import::thousands,
     format,
 };
 
@@ -13,23 +11,8 @@ use crate::{
 pub(super) fn ImportHistory() -> impl IntoView {
     let imports = browser_fetch(list_imports);
     let error = RwSignal::new(None::<String>);
-    let download = move |id: i64, file_name: String| {
-        leptos::task::spawn_local(async move {
-            match import_report(id).await {
-                Ok(csv) => {
-                    let stem = file_name.trim_end_matches(".csv");
-                    browser::download(
-                        &format!("{stem}-results.csv"),
-                        &csv,
-                        "text/csv;charset=utf-8",
-                    );
-                }
-                Err(e) => {
-                    let _ = error.try_set(Some(e.to_string()));
-                }
-            }
-        });
-    };
+    let download =
+        move |id: i64, file_name: String| super::download_result_report(id, file_name, error);
     move || {
         match imports.get() {
         None => ().into_any(),

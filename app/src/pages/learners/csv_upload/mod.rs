@@ -25,6 +25,26 @@ const SLICE_MS: f64 = 12.0;
 /// How often the table and counts are redrawn while rows are being checked.
 const REDRAW_MS: f64 = 200.0;
 
+const CSV: &str = "text/csv;charset=utf-8";
+
+/// A file's name without its `.csv` / `.txt` ending, for the reports' names.
+fn stem(file_name: &str) -> &str {
+    file_name.trim_end_matches(".csv").trim_end_matches(".txt")
+}
+
+/// Fetches an upload's per-row result report and offers it as `<file>-results.csv`; `error` gets
+/// the reason when it cannot be had.
+pub(super) fn download_result_report(id: i64, file_name: String, error: RwSignal<Option<String>>) {
+    leptos::task::spawn_local(async move {
+        match crate::api::imports::import_report(id).await {
+            Ok(csv) => browser::download(&format!("{}-results.csv", stem(&file_name)), &csv, CSV),
+            Err(e) => {
+                let _ = error.try_set(Some(e.to_string()));
+            }
+        }
+    });
+}
+
 const TEMPLATE: &str = "data:text/csv;charset=utf-8,First%20name%2CLast%20name%2CEmail%20address%0D%0AAnn%2CLee%2Cann.lee%40example.com%0D%0A";
 
 /// How long the reading took, in page-clock milliseconds (shown to benchmarks as data attributes).
@@ -97,6 +117,17 @@ impl Upload {
 
     fn is_current(&self, generation: u64) -> bool {
         self.generation.try_get_value() == Some(generation)
+    }
+
+    /// Offers the problems report of the file as `<file>-problems.csv`.
+    pub fn download_problems(&self) {
+        let report = self
+            .preview
+            .with_value(|p| p.as_ref().map(|p| csv_import::problems_report(&p.rows)));
+        if let Some(report) = report {
+            let name = format!("{}-problems.csv", stem(&self.file_name.get_untracked()));
+            browser::download(&name, &report, CSV);
+        }
     }
 
     /// Back to "choose a file".

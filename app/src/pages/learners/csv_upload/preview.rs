@@ -7,7 +7,6 @@ use leptos::{ev, html, prelude::*};
 
 use super::{Upload, send::Sending};
 use crate::{
-    components::browser,
     domain::{
         csv_import::{self, ColumnMap, HeaderGuess, ImportRow, KnownAs, RowStatus, thousands},
         invite::InviteeInput,
@@ -210,20 +209,7 @@ pub(super) fn PreviewPanel(
     };
     let busy = move || up.checking.get().is_some() || up.looking_up.get();
     let timings = move || up.timings.get();
-    let download_problems = move |_| {
-        let report = up
-            .preview
-            .with_value(|p| p.as_ref().map(|p| csv_import::problems_report(&p.rows)));
-        if let Some(report) = report {
-            let stem = up.file_name.get_untracked();
-            let stem = stem.trim_end_matches(".csv").trim_end_matches(".txt");
-            browser::download(
-                &format!("{stem}-problems.csv"),
-                &report,
-                "text/csv;charset=utf-8",
-            );
-        }
-    };
+    let download_problems = move |_| up.download_problems();
     view! {
         <div class="csv-preview" data-testid="csv-preview"
             data-read-ms=move || format!("{:.1}", timings().read_ms)

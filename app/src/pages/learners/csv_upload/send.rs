@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use super::Upload;
 use crate::{
-    api::imports::{finish_import, import_chunk, import_report, start_import},
+    api::imports::{finish_import, import_chunk, start_import},
     components::browser,
-    domain::csv_import::{self, RowStatus, thousands},
+    domain::csv_import::{RowStatus, thousands},
     error::AppError,
     model::{ImportLine, ImportSummary, InviteOutcome},
     pages::learners::invite_options::InviteOptions,
@@ -308,22 +308,10 @@ pub(super) fn SendPanel(
         State::Done(summary) => {
             let id = summary.id;
             let left_out = sending.left_out();
-            let stem = summary.file_name.trim_end_matches(".csv").to_string();
+            let file_name = summary.file_name.clone();
             let report_error = RwSignal::new(None::<String>);
-            let download_report = move |_| {
-                let stem = stem.clone();
-                leptos::task::spawn_local(async move {
-                    match import_report(id).await {
-                        Ok(csv) => browser::download(&format!("{stem}-results.csv"), &csv, "text/csv;charset=utf-8"),
-                        Err(e) => { let _ = report_error.try_set(Some(e.to_string())); }
-                    }
-                });
-            };
-            let download_problems = move |_| {
-                if let Some(report) = up.preview.with_value(|p| p.as_ref().map(|p| csv_import::problems_report(&p.rows))) {
-                    browser::download("problems.csv", &report, "text/csv;charset=utf-8");
-                }
-            };
+            let download_report = move |_| super::download_result_report(id, file_name.clone(), report_error);
+            let download_problems = move |_| up.download_problems();
             view! {
                 <div class="csv-summary" data-testid="csv-summary">
                     <h3>"Upload finished"</h3>
