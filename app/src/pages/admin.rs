@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     api::settings::ChangePlan,
@@ -38,53 +38,90 @@ pub fn StatisticsPage() -> impl IntoView {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let ctx = use_academy();
     let query = use_query_map();
-    let saved = move || query.read().get("saved").as_deref() == Some("plan");
-    let saved_signup = move || query.read().get("saved").as_deref() == Some("signup");
+    let tab = move || query.read().get("tab").unwrap_or_default();
     view! {
         <Title text="Settings"/>
         <div class="page-head">
             <h1>"Settings"</h1>
         </div>
-        {
-                    let c = ctx;
-                    let is_owner = c.viewer.user().is_some_and(|u| u.role == Role::Owner);
-                    let plan = c.academy.plan;
-                    view! {
-                        {move || saved_signup().then(|| view! {
-                            <div class="alert alert-info" role="status">"Saved. The sign-up setting is updated."</div>
-                        })}
-                        {move || saved().then(|| view! {
-                            <div class="alert alert-info" role="status" data-testid="settings-notice">
-                                {format!("Saved. Your academy is on the {} plan.", plan.label())}
-                            </div>
-                        })}
-                        <section class="settings-section">
-                            <h2>"Your academy"</h2>
-                            <dl class="facts">
-                                <dt>"Name"</dt><dd>{c.academy.name.clone()}</dd>
-                                <dt>"Academy link"</dt><dd><code>{c.academy.home_path()}</code></dd>
-                            </dl>
-                        </section>
-                        <section class="settings-section" aria-labelledby="plan-title">
-                            <h2 id="plan-title">"Plan"</h2>
-                            {if is_owner {
-                                view! { <PlanForm current=plan slug=c.academy.slug.clone()/> }.into_any()
-                            } else {
-                                view! {
-                                    <p data-testid="plan-read-only">
-                                        {format!("Your academy is on the {} plan. ", plan.label())}
-                                        <span class="muted">{plan_roles(plan)}</span>
-                                    </p>
-                                    <p class="muted small">"Only the academy's Owner can change the plan."</p>
-                                }.into_any()
-                            }}
-                        </section>
-                        <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
-                    }
+        <SettingsTabs current=Signal::derive(tab)/>
+        <div role="tabpanel">
+            {move || match tab().as_str() {
+                "api" => view! { <crate::pages::settings_api::ApiSettings/> }.into_any(),
+                "webhooks" => view! { <crate::pages::settings_webhooks::WebhooksSettings/> }.into_any(),
+                _ => view! { <GeneralSettings/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// "General" · "API" · "Webhooks".
+#[component]
+fn SettingsTabs(current: Signal<String>) -> impl IntoView {
+    let slug = use_academy().academy.slug;
+    let navigate = use_navigate();
+    let tab = move |key: &'static str, label: &'static str| {
+        let navigate = navigate.clone();
+        let slug = slug.clone();
+        view! {
+            <button type="button" role="tab" class="tab" data-testid=format!("settings-tab-{}", if key.is_empty() { "general" } else { key })
+                aria-selected=move || (current.get() == key).to_string()
+                on:click=move |_| {
+                    let q = if key.is_empty() { String::new() } else { format!("?tab={key}") };
+                    navigate(&format!("/a/{slug}/admin/settings{q}"), Default::default());
+                }>{label}</button>
         }
-        <p class="muted">"Visibility, API clients and notification settings will be managed here."</p>
+    };
+    view! {
+        <div class="tabs" role="tablist" aria-label="Settings">
+            {tab("", "General")}
+            {tab("api", "API")}
+            {tab("webhooks", "Webhooks")}
+        </div>
+    }
+}
+
+#[component]
+fn GeneralSettings() -> impl IntoView {
+    let ctx = use_academy();
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").as_deref() == Some("plan");
+    let saved_signup = move || query.read().get("saved").as_deref() == Some("signup");
+    let c = ctx;
+    let is_owner = c.viewer.user().is_some_and(|u| u.role == Role::Owner);
+    let plan = c.academy.plan;
+    view! {
+        {move || saved_signup().then(|| view! {
+            <div class="alert alert-info" role="status">"Saved. The sign-up setting is updated."</div>
+        })}
+        {move || saved().then(|| view! {
+            <div class="alert alert-info" role="status" data-testid="settings-notice">
+                {format!("Saved. Your academy is on the {} plan.", plan.label())}
+            </div>
+        })}
+        <section class="settings-section">
+            <h2>"Your academy"</h2>
+            <dl class="facts">
+                <dt>"Name"</dt><dd>{c.academy.name.clone()}</dd>
+                <dt>"Academy link"</dt><dd><code>{c.academy.home_path()}</code></dd>
+            </dl>
+        </section>
+        <section class="settings-section" aria-labelledby="plan-title">
+            <h2 id="plan-title">"Plan"</h2>
+            {if is_owner {
+                view! { <PlanForm current=plan slug=c.academy.slug.clone()/> }.into_any()
+            } else {
+                view! {
+                    <p data-testid="plan-read-only">
+                        {format!("Your academy is on the {} plan. ", plan.label())}
+                        <span class="muted">{plan_roles(plan)}</span>
+                    </p>
+                    <p class="muted small">"Only the academy's Owner can change the plan."</p>
+                }.into_any()
+            }}
+        </section>
+        <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
     }
 }
 
