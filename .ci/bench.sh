@@ -15,6 +15,10 @@
 # BENCH_SKIP_IMPORT=1 to leave them out, BENCH_SKIP_PG=1 to leave out their PostgreSQL part (a
 # throw-away cluster and a second release server on it); the CSV preview in Chromium beside
 # PapaParse (.ci/bench-csv-browser.sh, its own server): BENCH_SKIP_BROWSER=1 to leave it out.
+# API rows (issue 6, .ci/bench_api.py with the open-loop load generator server/examples/api_load.rs):
+# BENCH_API_RATE (500 requests/s), BENCH_API_SECONDS (10, ≤ 60), BENCH_API_CAPACITY_SECONDS (5, ≤ 30;
+# 0 leaves the closed-loop capacity rows out), BENCH_API_LOAD_BIN (a built api_load; otherwise it is
+# built, or taken as built when BENCH_SKIP_BUILD=1), BENCH_SKIP_API=1 to leave them out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -31,6 +35,9 @@ BENCH_SMTP_SOURCE_ARGS="${BENCH_SMTP_SOURCE_ARGS:--s 16 -m $BENCH_INVITES -f a@x
 BENCH_IMPORT_ROWS="${BENCH_IMPORT_ROWS:-100000}"
 BENCH_IMPORT_SMALL="${BENCH_IMPORT_SMALL:-10000}"
 BENCH_IMPORT_TIMEOUT="${BENCH_IMPORT_TIMEOUT:-300}"
+BENCH_API_RATE="${BENCH_API_RATE:-500}"
+BENCH_API_SECONDS="${BENCH_API_SECONDS:-10}"
+BENCH_API_CAPACITY_SECONDS="${BENCH_API_CAPACITY_SECONDS:-5}"
 
 # wrk runs are capped at 10 s each.
 case "$BENCH_DURATION" in
@@ -49,6 +56,11 @@ if ! [[ "$BENCH_IMPORT_ROWS" =~ ^[1-9][0-9]*$ && "$BENCH_IMPORT_SMALL" =~ ^[1-9]
 fi
 if ! [[ "$BENCH_IMPORT_TIMEOUT" =~ ^[1-9][0-9]*$ ]] || ((BENCH_IMPORT_TIMEOUT > 600)); then
   die "BENCH_IMPORT_TIMEOUT must be 1..600 seconds (got $BENCH_IMPORT_TIMEOUT)"
+fi
+if ! [[ "$BENCH_API_RATE" =~ ^[1-9][0-9]*$ && "$BENCH_API_SECONDS" =~ ^[1-9][0-9]*$ &&
+  "$BENCH_API_CAPACITY_SECONDS" =~ ^[0-9]+$ ]] ||
+  ((BENCH_API_RATE > 20000 || BENCH_API_SECONDS > 60 || BENCH_API_CAPACITY_SECONDS > 30)); then
+  die "BENCH_API_RATE must be 1..20000, BENCH_API_SECONDS 1..60, BENCH_API_CAPACITY_SECONDS 0..30"
 fi
 
 while IFS= read -r var; do unset "$var"; done < <(compgen -v SHOAL_ || true)
@@ -82,11 +94,25 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   build_release
 fi
 
+# The API rows' load generator, built before anything is measured (a first build compiles the
+# server's crates once more with its dev-dependencies: minutes).
+API_LOAD_BIN=''
+if [[ "${BENCH_SKIP_API:-}" != 1 ]]; then
+  API_LOAD_BIN="${BENCH_API_LOAD_BIN:-$(_cargo_paths | cut -f1)/release/examples/api_load}"
+  if [[ -z "${BENCH_API_LOAD_BIN:-}" && ("${BENCH_SKIP_BUILD:-}" != 1 || ! -x "$API_LOAD_BIN") ]]; then
+    log "Building the API rows' load generator (cargo build --release -p server --example api_load)"
+    cargo build --release -p server --example api_load
+  fi
+  [[ -x "$API_LOAD_BIN" ]] || die "no load generator at $API_LOAD_BIN"
+fi
+
 # A real SMTP server on loopback, so the email rows measure real delivery. It keeps no
 # messages (writing 10,000 files would make the sink the bottleneck); its -c counter in
 # $SMTP_SINK_DIR/sink.log says how many it accepted.
 smtp_sink_start --no-keep
 SHOAL_MODE=production server_prepare
+# The API rows call far faster than an API client may (the token bucket: 20/s, burst 100).
+if [[ "${BENCH_SKIP_API:-}" != 1 ]]; then SERVER_ENV+=(SHOAL_API_RATE=100000 SHOAL_API_BURST=100000); fi
 SLUG=bench
 OWNER_EMAIL=owner@bench.example
 OWNER_PASSWORD='bench-password-0123'
@@ -356,6 +382,26 @@ LUA
 }
 
 # ---------------------------------------------------------------------------------------------
+# API rows (issue 6), by .ci/bench_api.py (see its docstring): an OAuth application registered as
+# the owner, a token, then server/examples/api_load.rs at BENCH_API_RATE requests/s (open loop)
+# for BENCH_API_SECONDS: GET /healthz, inviteLearners with a new learner per call
+# (send_email=false), the same body repeated (idempotent replay); then both closed-loop for
+# BENCH_API_CAPACITY_SECONDS (capacity).
+# ---------------------------------------------------------------------------------------------
+api_rows() {
+  local out rc
+  set +e
+  out="$(SERVER_URL="$SERVER_URL" SLUG="$SLUG" OWNER_EMAIL="$OWNER_EMAIL" OWNER_PASSWORD="$OWNER_PASSWORD" \
+    LOAD_BIN="$API_LOAD_BIN" API_RATE="$BENCH_API_RATE" API_SECONDS="$BENCH_API_SECONDS" \
+    API_CAPACITY_SECONDS="$BENCH_API_CAPACITY_SECONDS" API_CAPACITY_CONNECTIONS="$BENCH_CONNECTIONS" \
+    DB_PATH="$SERVER_DIR/shoal.db" \
+    timeout $((3 * BENCH_API_SECONDS + 2 * BENCH_API_CAPACITY_SECONDS + 300)) python3 "$REPO_ROOT/.ci/bench_api.py")"
+  rc=$?
+  set -e
+  take_rows "API rows" "$rc" "$out"
+}
+
+# ---------------------------------------------------------------------------------------------
 # CSV import rows (issue 5), by .ci/bench_import.py (see its docstring) once per backend: a
 # 10,000-row and a 100,000-row upload through start_import / import_chunk (1,000 rows each) /
 # finish_import with send_email=false, the server's memory around the big one, and the database's
@@ -424,6 +470,12 @@ if [[ "${BENCH_SKIP_TEAMS:-}" != 1 ]]; then
     ROWS+=("| teams rows | see the warning above | failed | – | – | – | – |")
     BROKEN=$((BROKEN + 1))
   fi
+fi
+# After the teams rows (which keep measuring the database they always did), before the import
+# rows (whose PostgreSQL part stops this server).
+if [[ "${BENCH_SKIP_API:-}" != 1 ]]; then
+  log "API: inviteLearners at $BENCH_API_RATE requests/s for ${BENCH_API_SECONDS}s beside GET /healthz (open loop)"
+  api_rows
 fi
 if [[ "${BENCH_SKIP_IMPORT:-}" != 1 ]]; then
   log "CSV import, SQLite: $BENCH_IMPORT_SMALL and $BENCH_IMPORT_ROWS rows, then sqlite3 .import (each phase ≤ ${BENCH_IMPORT_TIMEOUT}s)"

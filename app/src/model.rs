@@ -350,3 +350,24 @@ pub struct KnownEmails {
     /// With a pending invitation: it is renewed.
     pub invited: Vec<String>,
 }
+
+/// An OAuth application registered in Settings → API. The secret is never shown again after
+/// registration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiClientView {
+    pub id: i64,
+    pub name: String,
+    pub client_id: String,
+    pub callback_uri: Option<String>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A client just registered, with its secret (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiClient {
+    pub client: ApiClientView,
+    pub client_secret: String,
+}

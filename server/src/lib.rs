@@ -3,9 +3,11 @@
 
 pub mod cli;
 pub mod dev_mailbox;
+pub mod json_api;
 pub mod middleware;
 pub mod outbox_worker;
 pub mod telemetry;
+pub mod webhook_client;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -105,6 +107,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::origin_check,
         ))
+        // Bearer-token routes: no cookies, so no Origin check.
+        .merge(json_api::routes())
         // `body_limit` sets the limits; axum's own 2 MB default would cut the look-up short.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::from_fn_with_state(

@@ -133,12 +133,18 @@ fn error_response(e: AppError) -> Response {
 /// Server functions answer every error with 500; this gives each `AppError` its real status (422, 401,
 /// 404, 429 with `Retry-After`, …) so that clients and logs see what happened.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let api = crate::json_api::owns(req.uri().path());
     let res = next.run(req).await;
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
-        return error_response(AppError::PayloadTooLarge(format!(
+        let e = AppError::PayloadTooLarge(format!(
             "The request is larger than the {} KB Shoal accepts.",
             crate::MAX_BODY_BYTES / 1024
-        )));
+        ));
+        return if api {
+            crate::json_api::error(&e)
+        } else {
+            error_response(e)
+        };
     }
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !res.headers().contains_key("serverfnerror")

@@ -1,5 +1,6 @@
-//! The email outbox worker: claims due messages with a lease, renders and sends them, and records the
+//! The outbox worker: claims due messages with a lease, renders and sends them, and records the
 //! outcome — retrying with capped exponential backoff and jitter, giving up after `max_attempts`.
+//! Emails and webhook deliveries (kind `webhook`, see `webhook_client`) share these rules.
 //! Safe with several server processes on one database: a claimed row is leased to one worker, and a
 //! worker that dies leaves its rows to be taken over when the lease runs out.
 
@@ -12,7 +13,7 @@ use app::{
         db::now_ms,
         mail::mailer::Mailer,
         repo::{self, outbox::OutboxRow},
-        services::{invite_email, signup_email},
+        services::{invite_email, signup_email, webhooks},
         state::AppState,
     },
 };
@@ -66,16 +67,22 @@ pub struct Worker {
     pub config: WorkerConfig,
     /// Identifies this worker's leases.
     pub owner: String,
+    /// Sends webhook deliveries.
+    pub http: reqwest::Client,
 }
 
 impl Worker {
     pub fn new(state: AppState, mailer: Mailer, config: WorkerConfig) -> Arc<Worker> {
         let bytes: [u8; 6] = rand::random();
+        // Builds only fail without a TLS backend, which this binary always has.
+        let http =
+            crate::webhook_client::client(&state.settings).expect("the webhook HTTP client builds");
         Arc::new(Worker {
             state,
             mailer,
             config,
             owner: format!("worker-{}", hex::encode(bytes)),
+            http,
         })
     }
 
@@ -186,14 +193,20 @@ impl Worker {
     }
 
     async fn deliver(&self, row: OutboxRow) -> Result<Outcome, AppError> {
+        if row.kind == webhooks::OUTBOX_KIND {
+            return self.deliver_webhook(row).await;
+        }
         let outcome =
             |invite_id, status, next_attempt_at, error: Option<String>, sent_at| Outcome {
                 outbox_id: row.id,
+                academy_id: row.academy_id,
+                attempts: row.attempts,
                 invite_id,
                 status,
                 next_attempt_at,
                 error,
                 sent_at,
+                webhook: None,
             };
         let rendered = match row.kind.as_str() {
             "invite" => invite_email::render(&self.state, row.ref_id, &row.message_id).await?,
@@ -248,10 +261,72 @@ impl Worker {
         })
     }
 
-    /// Writes outcomes to their outbox rows and the invites' "Email Status", in one transaction.
-    /// An outcome whose lease ran out meanwhile is skipped: the worker that took it over decides.
+    /// POSTs one webhook delivery; 2xx is delivered, anything else is retried like an email.
+    async fn deliver_webhook(&self, row: OutboxRow) -> Result<Outcome, AppError> {
+        let mut outcome = Outcome {
+            outbox_id: row.id,
+            academy_id: row.academy_id,
+            attempts: row.attempts,
+            invite_id: None,
+            status: "cancelled",
+            next_attempt_at: 0,
+            error: None,
+            sent_at: None,
+            webhook: None,
+        };
+        let ready = match webhooks::prepare(&self.state, row.academy_id, row.ref_id).await? {
+            webhooks::Prepared::Ready(ready) => ready,
+            // Deleted with its webhook: nothing to send, nothing to log.
+            webhooks::Prepared::Gone => return Ok(outcome),
+            webhooks::Prepared::Refused { delivery_id, why } => {
+                outcome.status = "failed";
+                outcome.error = Some(why);
+                outcome.webhook = Some(WebhookAttempt {
+                    delivery_id,
+                    response_status: None,
+                    at: now_ms(),
+                });
+                return Ok(outcome);
+            }
+        };
+        let attempt = crate::webhook_client::send(&self.http, &ready).await;
+        let now = now_ms();
+        outcome.webhook = Some(WebhookAttempt {
+            delivery_id: ready.delivery_id,
+            response_status: attempt.status.map(i64::from),
+            at: now,
+        });
+        match attempt.error {
+            None => {
+                outcome.status = "sent";
+                outcome.next_attempt_at = now;
+                outcome.sent_at = Some(now);
+            }
+            Some(why) if row.attempts < self.config.max_attempts => {
+                tracing::info!(outbox_id = row.id, delivery_id = ready.delivery_id, attempts = row.attempts, error = %why, "webhook will be retried");
+                outcome.status = "retrying";
+                outcome.next_attempt_at = now + self.config.backoff_ms(row.attempts);
+                outcome.error = Some(format!(
+                    "{why} (attempt {} of {})",
+                    row.attempts, self.config.max_attempts
+                ));
+            }
+            Some(why) => {
+                tracing::warn!(outbox_id = row.id, delivery_id = ready.delivery_id, error = %why, "webhook failed");
+                outcome.status = "failed";
+                outcome.error = Some(format!("{why} (gave up after {} attempts)", row.attempts));
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Writes outcomes to their outbox rows, the invites' "Email Status" and the webhooks' delivery
+    /// log, in one transaction. An outcome whose lease ran out meanwhile is skipped: the worker that
+    /// took it over decides. A given-up invitation email is announced (`invite.email_failed`) in the
+    /// same transaction.
     async fn record(&self, outcomes: &[Outcome]) -> Result<(), AppError> {
         let mut tx = self.state.db.write().await?;
+        let mut announced = 0;
         for o in outcomes {
             let held = repo::outbox::finish(
                 &mut *tx,
@@ -276,9 +351,40 @@ impl Worker {
                     o.error.as_deref(),
                 )
                 .await?;
+                if email_status == EmailStatus::Failed {
+                    announced += webhooks::on_invite_email_failed(
+                        &mut tx,
+                        o.academy_id,
+                        invite_id,
+                        o.error.as_deref(),
+                        o.attempts,
+                    )
+                    .await?;
+                }
+            }
+            if let (true, Some(w)) = (held, &o.webhook) {
+                let status = match o.status {
+                    "sent" => "delivered",
+                    "retrying" => "retrying",
+                    _ => "failed",
+                };
+                repo::webhooks::record_attempt(
+                    &mut *tx,
+                    w.delivery_id,
+                    status,
+                    o.attempts,
+                    w.response_status,
+                    o.error.as_deref(),
+                    w.at,
+                    o.sent_at,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
+        if announced > 0 {
+            self.state.outbox_wakeup.notify_one();
+        }
         Ok(())
     }
 }
@@ -286,11 +392,23 @@ impl Worker {
 /// What happened to one message, waiting to be written.
 struct Outcome {
     outbox_id: i64,
+    academy_id: i64,
+    /// Attempts so far, this one included.
+    attempts: i64,
+    /// Only invitations have an "Email Status" to keep up to date.
     invite_id: Option<i64>,
     status: &'static str,
     next_attempt_at: i64,
     error: Option<String>,
     sent_at: Option<i64>,
+    /// Only webhook deliveries have a delivery log.
+    webhook: Option<WebhookAttempt>,
+}
+
+struct WebhookAttempt {
+    delivery_id: i64,
+    response_status: Option<i64>,
+    at: i64,
 }
 
 /// Outcomes written per transaction at most (fewer when the batch runs out).

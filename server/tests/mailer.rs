@@ -33,6 +33,8 @@ fn settings(smtp_url: Option<String>, data_dir: PathBuf) -> Settings {
         mode: Mode::Dev,
         site_root: "target/site".into(),
         import_caps: Default::default(),
+        api_limit: Default::default(),
+        webhooks_allow_private: false,
     }
 }
 

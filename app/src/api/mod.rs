@@ -2,9 +2,11 @@
 //! and returns `AppError` — never raw database text. URLs are stable: `/api/<endpoint>`.
 
 pub mod accounts;
+pub mod api_clients;
 pub mod imports;
 pub mod invites;
 pub mod join;
 pub mod learners;
 pub mod settings;
 pub mod teams;
+pub mod webhooks;

@@ -2,6 +2,7 @@
 //! a CSV file or the API is parsed here once, so the preview and the enforcement can never disagree.
 //! No IO and no dependencies beyond std and serde.
 
+pub mod api_client;
 pub mod csv_import;
 pub mod email;
 pub mod invite;
@@ -10,6 +11,7 @@ pub mod password;
 pub mod role;
 pub mod slug;
 pub mod team;
+pub mod webhook;
 
 pub use email::Email;
 pub use names::{AcademyName, PersonName};

@@ -120,3 +120,28 @@ pub fn now_ms() -> i64 {
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+/// A timestamp as RFC 3339 in UTC with milliseconds, e.g. `2026-11-28T15:04:05.123Z` (the API and
+/// webhook payloads).
+pub fn rfc3339(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.format(&f).unwrap_or_default()
+}
+
+/// `2026-11-28` (that day's start, UTC) or an RFC 3339 time, as unix milliseconds; `None` if
+/// neither. A bare date says whether it was one (`true`), so a range can include its last day.
+pub fn parse_time(text: &str) -> Option<(i64, bool)> {
+    let text = text.trim();
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(text, &day) {
+        let t = d.midnight().assume_utc();
+        return Some(((t.unix_timestamp_nanos() / 1_000_000) as i64, true));
+    }
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| ((t.unix_timestamp_nanos() / 1_000_000) as i64, false))
+}

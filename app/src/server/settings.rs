@@ -44,6 +44,45 @@ pub struct Settings {
     /// What one CSV upload may hold (`SHOAL_IMPORT_MAX_ROWS`, `SHOAL_IMPORT_MAX_MB`); the browser
     /// learns them from the server.
     pub import_caps: crate::domain::csv_import::Caps,
+    /// Each API client's token bucket (`SHOAL_API_RATE`, `SHOAL_API_BURST`).
+    pub api_limit: ApiLimit,
+    /// `SHOAL_WEBHOOKS_ALLOW_PRIVATE`: webhooks may call loopback and private addresses in
+    /// production too (dev mode always may).
+    pub webhooks_allow_private: bool,
+}
+
+/// A token bucket: `burst` calls at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiLimit {
+    pub per_second: i64,
+    pub burst: i64,
+}
+
+impl Default for ApiLimit {
+    fn default() -> Self {
+        ApiLimit {
+            per_second: 20,
+            burst: 100,
+        }
+    }
+}
+
+/// A whole number from `range`, or an error naming the variable.
+fn number_var(name: &str, range: std::ops::RangeInclusive<i64>) -> Result<Option<i64>, String> {
+    let Some(text) = var(name) else {
+        return Ok(None);
+    };
+    text.parse()
+        .ok()
+        .filter(|n| range.contains(n))
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "{name} must be a number from {} to {}, not {text:?}",
+                range.start(),
+                range.end()
+            )
+        })
 }
 
 /// Reads a variable; empty counts as unset.
@@ -117,6 +156,22 @@ impl Settings {
                     format!("SHOAL_IMPORT_MAX_MB must be a number from 1 to 100, not {mb:?}")
                 })?;
         }
+        let mut api_limit = ApiLimit::default();
+        if let Some(n) = number_var("SHOAL_API_RATE", 1..=1_000_000)? {
+            api_limit.per_second = n;
+        }
+        if let Some(n) = number_var("SHOAL_API_BURST", 1..=1_000_000)? {
+            api_limit.burst = n;
+        }
+        let webhooks_allow_private = match var("SHOAL_WEBHOOKS_ALLOW_PRIVATE").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => {
+                return Err(format!(
+                    "SHOAL_WEBHOOKS_ALLOW_PRIVATE must be 1 or 0 (true or false), not {other:?}"
+                ));
+            }
+        };
         Ok(Settings {
             database_url: Secret::new(database_url),
             base_url,
@@ -128,6 +183,8 @@ impl Settings {
             mode,
             site_root,
             import_caps,
+            api_limit,
+            webhooks_allow_private,
         })
     }
 

@@ -48,6 +48,16 @@ pub fn derive_code(secret: &Secret, salt: &str) -> String {
     format!("{n:06}")
 }
 
+/// The signing secret of a webhook with `salt`: shown to the admin, who verifies deliveries with it;
+/// recomputed by the server for every delivery, never stored (like `derive_token`, its own domain).
+pub fn derive_webhook_secret(secret: &Secret, salt: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(secret.expose().as_bytes());
+    h.update([3u8]);
+    h.update(salt.as_bytes());
+    format!("whsec_{}", URL_SAFE_NO_PAD.encode(h.finalize()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +88,17 @@ mod tests {
         assert_eq!(code.len(), 6);
         assert!(code.chars().all(|c| c.is_ascii_digit()));
         assert_eq!(code, derive_code(&a, &salt));
+    }
+
+    #[test]
+    fn a_webhook_secret_needs_the_server_secret_and_is_not_the_invite_token_of_its_salt() {
+        let salt = new_salt();
+        let a = Secret::new("a".repeat(32));
+        let s = derive_webhook_secret(&a, &salt);
+        assert_eq!(s, derive_webhook_secret(&a, &salt), "recomputable");
+        assert_ne!(s, derive_webhook_secret(&Secret::new("b".repeat(32)), &salt));
+        assert!(s.starts_with("whsec_"));
+        assert!(!s.contains(&derive_token(&a, &salt)));
     }
 
     #[test]

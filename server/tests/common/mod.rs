@@ -97,6 +97,8 @@ impl TestApp {
             mode: Mode::Dev,
             site_root: dir.join("site").display().to_string(),
             import_caps: Default::default(),
+            webhooks_allow_private: false,
+            api_limit: Default::default(),
         };
         tweak(&mut settings);
         let app = server::App::build_with(settings, worker)

@@ -20,16 +20,22 @@ pub struct ImportRow {
     pub skipped: i64,
     pub created_at: i64,
     pub finished_at: Option<i64>,
+    /// csv | api
+    pub source: String,
 }
 
 const COLUMNS: &str = "id, file_name, role, send_email, team_ids, total_rows, invited, updated, existing, \
-     added_to_teams, skipped, created_at, finished_at";
+     added_to_teams, skipped, created_at, finished_at, source";
 
 pub struct NewImport<'a> {
     pub academy_id: i64,
     pub key: &'a str,
     pub file_name: &'a str,
-    pub created_by: i64,
+    /// The admin who uploaded the file; none for an API call.
+    pub created_by: Option<i64>,
+    /// csv | api
+    pub source: &'a str,
+    pub api_client_id: Option<i64>,
     pub role: &'a str,
     pub send_email: bool,
     pub team_ids: &'a str,
@@ -44,7 +50,7 @@ pub async fn start(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO imports (academy_id, import_key, file_name, created_by, role, send_email, team_ids, \
-         total_rows, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         total_rows, created_at, source, api_client_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
          ON CONFLICT (academy_id, import_key) DO NOTHING",
     )
     .bind(new.academy_id)
@@ -56,6 +62,8 @@ pub async fn start(
     .bind(new.team_ids)
     .bind(new.total_rows)
     .bind(now)
+    .bind(new.source)
+    .bind(new.api_client_id)
     .execute(&mut *tx)
     .await?;
     sqlx::query_scalar("SELECT id FROM imports WHERE academy_id = $1 AND import_key = $2")
@@ -95,7 +103,8 @@ pub async fn by_id<'c>(
     .await
 }
 
-/// The academy's imports, newest first, with who made them (`only`: just that one).
+/// The academy's file uploads, newest first, with who made them (`only`: just that one, whatever
+/// its source).
 pub async fn recent<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
@@ -112,7 +121,7 @@ pub async fn recent<'c>(
     let rows: Vec<Joined> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {}, u.first_name AS creator_first, u.last_name AS creator_last \
          FROM imports i LEFT JOIN users u ON u.id = i.created_by \
-         WHERE i.academy_id = $1 AND ($3 = 0 OR i.id = $3) ORDER BY i.id DESC LIMIT $2",
+         WHERE i.academy_id = $1 AND (i.id = $3 OR ($3 = 0 AND i.source = 'csv')) ORDER BY i.id DESC LIMIT $2",
         COLUMNS
             .split(", ")
             .map(|c| format!("i.{c}"))
@@ -326,13 +335,14 @@ pub async fn insert_invites(
     academy_id: i64,
     rows: &[NewInviteRow<'_>],
     role: &str,
+    source: &str,
     send_email: bool,
-    invited_by: i64,
+    invited_by: Option<i64>,
     expires_at: i64,
     now: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    // Per row: academy, email, first, last name, role, send_email, email status, inviter,
-    // created, updated, expires; status and source are literals.
+    // Per row: academy, email, first, last name, role, send_email, email status, source, inviter,
+    // created, updated, expires; status is a literal.
     const ROW: [&str; 13] = [
         "?",
         "?",
@@ -342,7 +352,7 @@ pub async fn insert_invites(
         "?",
         "'pending'",
         "?",
-        "'csv'",
+        "?",
         "?",
         "?",
         "?",
@@ -354,7 +364,7 @@ pub async fn insert_invites(
     } else {
         "not_requested"
     };
-    for chunk in rows.chunks(rows_per_statement(11)) {
+    for chunk in rows.chunks(rows_per_statement(12)) {
         let sql = format!(
             "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
              email_status, source, invited_by, created_at, updated_at, expires_at) VALUES {} RETURNING id, email",
@@ -370,6 +380,7 @@ pub async fn insert_invites(
                 .bind(role)
                 .bind(i64::from(send_email))
                 .bind(email_status)
+                .bind(source)
                 .bind(invited_by)
                 .bind(now)
                 .bind(now)

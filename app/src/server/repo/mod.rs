@@ -1,6 +1,8 @@
 //! SQL only: small functions over any executor (pool or transaction), scoped by academy.
 
 pub mod academies;
+pub mod api_clients;
+pub mod api_queries;
 pub mod audit;
 pub mod batch;
 pub mod imports;
@@ -11,3 +13,4 @@ pub mod sessions;
 pub mod signup_codes;
 pub mod teams;
 pub mod users;
+pub mod webhooks;

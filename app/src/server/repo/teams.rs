@@ -31,7 +31,7 @@ pub struct TeamSummaryRow {
 
 /// The counts ride along as correlated subqueries on the `team_members` primary key and the
 /// `invite_teams_team` index: one query for a page, whatever the number of teams.
-const SUMMARY_SELECT: &str = "SELECT t.id, t.name, t.color, t.created_at, \
+pub(crate) const SUMMARY_SELECT: &str = "SELECT t.id, t.name, t.color, t.created_at, \
      (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS learners_count, \
      (SELECT COUNT(*) FROM invite_teams it JOIN invites i ON i.id = it.invite_id \
       WHERE it.team_id = t.id AND i.status = 'pending') AS invites_count \

@@ -16,7 +16,7 @@ use crate::{
     model::{ImportLine, ImportLineResult, ImportSummary, InviteOutcome, KnownEmails},
     server::{
         auth::SessionUser,
-        db::now_ms,
+        db::{Tx, now_ms},
         repo::{
             self,
             academies::AcademyRow,
@@ -78,6 +78,44 @@ pub struct StartImport<'a> {
     pub send_email: bool,
 }
 
+/// Who runs an import: an admin uploading a file, or an API client's `inviteLearners` call.
+#[derive(Debug, Clone, Copy)]
+pub struct Importer {
+    pub academy_id: i64,
+    /// The admin; none for an API client.
+    pub user_id: Option<i64>,
+    pub api_client_id: Option<i64>,
+}
+
+impl Importer {
+    pub fn admin(actor: &SessionUser) -> Importer {
+        Importer {
+            academy_id: actor.academy_id,
+            user_id: Some(actor.user.id),
+            api_client_id: None,
+        }
+    }
+
+    fn source(&self) -> &'static str {
+        if self.api_client_id.is_some() {
+            "api"
+        } else {
+            "csv"
+        }
+    }
+}
+
+/// An import's key: 8–64 letters, digits or dashes, chosen by the browser (or derived for the API).
+pub fn check_key(key: &str) -> Result<(), AppError> {
+    if key.len() < 8 || key.len() > 64 || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(AppError::BadRequest(
+            "The upload's key must be 8–64 letters, digits or dashes.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Starts an upload (or finds the one started with the same key); returns its id.
 pub async fn start(
     state: &AppState,
@@ -85,21 +123,14 @@ pub async fn start(
     academy: &AcademyRow,
     s: &StartImport<'_>,
 ) -> Result<i64, AppError> {
-    let caps = state.settings.import_caps;
-    if s.key.len() < 8
-        || s.key.len() > 64
-        || !s.key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        return Err(AppError::BadRequest(
-            "The upload's key must be 8–64 letters, digits or dashes.".into(),
-        ));
-    }
+    check_key(s.key)?;
     if s.total_rows == 0 {
         return Err(AppError::invalid(
             "rows",
             "The file has no rows ready to invite.",
         ));
     }
+    let caps = state.settings.import_caps;
     if s.total_rows > caps.max_rows {
         return Err(AppError::PayloadTooLarge(format!(
             "The file has {} rows ready; at most {} can be imported at once. Split it into smaller files.",
@@ -109,24 +140,49 @@ pub async fn start(
     }
     let team_ids = check_role_and_teams(state, academy, s.role, s.team_ids).await?;
     let file_name: String = s.file_name.trim().chars().take(200).collect();
-    let teams = team_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let now = now_ms();
     let mut tx = state.db.write().await?;
-    let id = repo::imports::start(
+    let id = start_in(
         &mut tx,
-        &NewImport {
-            academy_id: academy.id,
-            key: s.key,
+        Importer::admin(actor),
+        &StartImport {
             file_name: if file_name.is_empty() {
                 "upload.csv"
             } else {
                 &file_name
             },
-            created_by: actor.user.id,
+            team_ids: &team_ids,
+            ..*s
+        },
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records the start of an import whose role and teams are already checked; an import with the
+/// same key is found instead.
+pub(crate) async fn start_in(
+    tx: &mut Tx,
+    by: Importer,
+    s: &StartImport<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let teams = s
+        .team_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(repo::imports::start(
+        tx,
+        &NewImport {
+            academy_id: by.academy_id,
+            key: s.key,
+            file_name: s.file_name,
+            created_by: by.user_id,
+            source: by.source(),
+            api_client_id: by.api_client_id,
             role: s.role.as_str(),
             send_email: s.send_email,
             team_ids: &teams,
@@ -134,9 +190,45 @@ pub async fn start(
         },
         now,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .await?)
+}
+
+/// A whole import in the caller's transaction (the API's `inviteLearners`): started, handled and
+/// finished at once. The same import (same key) made again answers what was recorded the first
+/// time and does nothing.
+pub(crate) async fn run_whole(
+    state: &AppState,
+    tx: &mut Tx,
+    by: Importer,
+    s: &StartImport<'_>,
+    lines: &[ImportLine],
+) -> Result<(Vec<ImportLineResult>, bool), AppError> {
+    let now = now_ms();
+    let id = start_in(tx, by, s, now).await?;
+    let import = repo::imports::lock(&mut **tx, by.academy_id, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if import.finished_at.is_some() {
+        let wanted: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
+        let done: HashMap<i64, LineRow> = repo::imports::lines_done(tx, id, &wanted)
+            .await?
+            .into_iter()
+            .map(|r| (r.line, r))
+            .collect();
+        let results = lines
+            .iter()
+            .filter_map(|l| done.get(&i64::from(l.line)))
+            .map(|r| ImportLineResult {
+                line: r.line as u32,
+                email: r.email.clone(),
+                outcome: outcome_of(r),
+            })
+            .collect();
+        return Ok((results, false));
+    }
+    let (results, queued) = chunk_in(state, tx, by, id, lines).await?;
+    repo::imports::finish(&mut **tx, id, now).await?;
+    Ok((results, queued))
 }
 
 fn outcome_of(row: &LineRow) -> InviteOutcome {
@@ -201,11 +293,28 @@ pub async fn chunk(
             "At most {MAX_CHUNK} rows per request."
         )));
     }
+    let mut tx = state.db.write().await?;
+    let (results, queued) =
+        chunk_in(state, &mut tx, Importer::admin(actor), import_id, lines).await?;
+    tx.commit().await?;
+    if queued {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(results)
+}
+
+/// The work of `chunk` inside the caller's transaction; also says whether emails were queued.
+pub(crate) async fn chunk_in(
+    state: &AppState,
+    tx: &mut Tx,
+    by: Importer,
+    import_id: i64,
+    lines: &[ImportLine],
+) -> Result<(Vec<ImportLineResult>, bool), AppError> {
     let caps = state.settings.import_caps;
     let now = now_ms();
     let expires_at = expiry_from(now);
-    let mut tx = state.db.write().await?;
-    let import = repo::imports::lock(&mut *tx, actor.academy_id, import_id)
+    let import = repo::imports::lock(&mut **tx, by.academy_id, import_id)
         .await?
         .ok_or_else(not_found)?;
     if import.finished_at.is_some() {
@@ -222,10 +331,10 @@ pub async fn chunk(
         .filter_map(|t| t.parse().ok())
         .collect();
     // Teams deleted since the upload started are left out, not failed on.
-    let team_ids = repo::teams::existing_ids(&mut *tx, actor.academy_id, &wanted_teams).await?;
+    let team_ids = repo::teams::existing_ids(&mut **tx, by.academy_id, &wanted_teams).await?;
 
     let line_numbers: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
-    let done: HashMap<i64, LineRow> = repo::imports::lines_done(&mut tx, import.id, &line_numbers)
+    let done: HashMap<i64, LineRow> = repo::imports::lines_done(tx, import.id, &line_numbers)
         .await?
         .into_iter()
         .map(|r| (r.line, r))
@@ -262,11 +371,11 @@ pub async fn chunk(
         .iter()
         .map(|(_, p, _)| p.email.as_str().to_string())
         .collect();
-    let earlier: HashMap<String, i64> = repo::imports::emails_seen(&mut tx, import.id, &emails)
+    let earlier: HashMap<String, i64> = repo::imports::emails_seen(tx, import.id, &emails)
         .await?
         .into_iter()
         .collect();
-    let (users, pending) = repo::imports::known_emails(&mut tx, actor.academy_id, &emails).await?;
+    let (users, pending) = repo::imports::known_emails(tx, by.academy_id, &emails).await?;
     let users: HashMap<String, i64> = users.into_iter().map(|(id, e)| (e, id)).collect();
     let pending: HashMap<String, i64> = pending.into_iter().map(|(id, e)| (e, id)).collect();
 
@@ -293,7 +402,7 @@ pub async fn chunk(
     // Already learners: into the chosen teams, nothing sent.
     let user_ids: Vec<i64> = existing.iter().map(|e| e.2).collect();
     let added =
-        repo::imports::add_members(&mut tx, actor.academy_id, &user_ids, &team_ids, now).await?;
+        repo::imports::add_members(tx, by.academy_id, &user_ids, &team_ids, now).await?;
     let mut added_per_user: HashMap<i64, i64> = HashMap::new();
     for u in added {
         *added_per_user.entry(u).or_default() += 1;
@@ -307,7 +416,7 @@ pub async fn chunk(
     // and sent a new link (rare in a file; one at a time through the form's own path).
     for (line, p, invite_id) in &renew {
         repo::invites::update_pending(
-            &mut *tx,
+            &mut **tx,
             *invite_id,
             p.first_name.as_str(),
             &p.last_name,
@@ -316,15 +425,15 @@ pub async fn chunk(
             now,
         )
         .await?;
-        repo::invites::add_teams(&mut tx, *invite_id, &team_ids).await?;
+        repo::invites::add_teams(tx, *invite_id, &team_ids).await?;
         let link = NewLink {
-            academy_id: actor.academy_id,
+            academy_id: by.academy_id,
             invite_id: *invite_id,
             email: p.email.as_str(),
             expires_at,
             now,
         };
-        issue_link(state, &mut tx, &link, send_email).await?;
+        issue_link(state, tx, &link, send_email).await?;
         results.push(handled(*line, p, "already_invited", Some(*invite_id), 0));
     }
 
@@ -338,19 +447,20 @@ pub async fn chunk(
         })
         .collect();
     let inserted = repo::imports::insert_invites(
-        &mut tx,
-        actor.academy_id,
+        tx,
+        by.academy_id,
         &new_rows,
         role.as_str(),
+        &import.source,
         send_email,
-        actor.user.id,
+        by.user_id,
         expires_at,
         now,
     )
     .await?;
     let invite_of: HashMap<String, i64> = inserted.into_iter().map(|(id, e)| (e, id)).collect();
     let invite_ids: Vec<i64> = invite_of.values().copied().collect();
-    repo::imports::add_invite_teams(&mut tx, &invite_ids, &team_ids).await?;
+    repo::imports::add_invite_teams(tx, &invite_ids, &team_ids).await?;
     let new_tokens: Vec<NewToken> = invite_ids
         .iter()
         .map(|id| {
@@ -364,7 +474,7 @@ pub async fn chunk(
         })
         .collect();
     let token_ids =
-        repo::imports::insert_tokens(&mut tx, actor.academy_id, &new_tokens, now, expires_at)
+        repo::imports::insert_tokens(tx, by.academy_id, &new_tokens, now, expires_at)
             .await?;
     if send_email {
         let email_of: HashMap<i64, &str> =
@@ -383,14 +493,14 @@ pub async fn chunk(
                 )
             })
             .collect();
-        repo::imports::enqueue_invite_emails(&mut tx, actor.academy_id, &mails, now).await?;
+        repo::imports::enqueue_invite_emails(tx, by.academy_id, &mails, now).await?;
     }
     for (line, p) in &fresh {
         let invite_id = invite_of.get(p.email.as_str()).copied();
         results.push(handled(*line, p, "invited", invite_id, 0));
     }
 
-    repo::imports::record_lines(&mut tx, import.id, &results).await?;
+    repo::imports::record_lines(tx, import.id, &results).await?;
     let count = |o: &str| results.iter().filter(|r| r.outcome == o).count() as i64;
     let counts = [
         count("invited"),
@@ -399,13 +509,17 @@ pub async fn chunk(
         added_per_user.values().sum(),
         count("invalid"),
     ];
-    repo::imports::add_counts(&mut *tx, import.id, counts).await?;
+    repo::imports::add_counts(&mut **tx, import.id, counts).await?;
     if !results.is_empty() {
         repo::audit::record_with_detail(
-            &mut *tx,
-            actor.academy_id,
-            Some(actor.user.id),
-            "invite.imported",
+            &mut **tx,
+            by.academy_id,
+            by.user_id,
+            if by.api_client_id.is_some() {
+                "invite.api"
+            } else {
+                "invite.imported"
+            },
             &import.file_name,
             &format!(
                 "{} invited, {} renewed, {} already learners, {} skipped",
@@ -415,13 +529,10 @@ pub async fn chunk(
         )
         .await?;
     }
-    tx.commit().await?;
-    if send_email && counts[0] + counts[1] > 0 {
-        state.outbox_wakeup.notify_one();
-    }
+    let queued = send_email && counts[0] + counts[1] > 0;
     let mut by_line: HashMap<i64, LineRow> = done;
     by_line.extend(results.into_iter().map(|r| (r.line, r)));
-    Ok(lines
+    let results = lines
         .iter()
         .filter_map(|l| by_line.get(&i64::from(l.line)))
         .map(|r| ImportLineResult {
@@ -429,7 +540,8 @@ pub async fn chunk(
             email: r.email.clone(),
             outcome: outcome_of(r),
         })
-        .collect())
+        .collect();
+    Ok((results, queued))
 }
 
 fn summary(

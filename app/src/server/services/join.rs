@@ -8,7 +8,7 @@ use crate::{
     server::{
         db::now_ms,
         repo::{self, academies::AcademyRow, invites::InviteRow, users::NewUser},
-        services::sign_in::start_session,
+        services::{sign_in::start_session, webhooks},
         state::AppState,
         tokens,
     },
@@ -131,7 +131,8 @@ async fn accept(
         now,
     )
     .await?;
-    for team in repo::invites::team_ids(&mut *tx, invite.id).await? {
+    let team_ids = repo::invites::team_ids(&mut *tx, invite.id).await?;
+    for &team in &team_ids {
         repo::teams::add_member(&mut *tx, academy.id, team, user_id, now).await?;
     }
     if !repo::invites::accept(&mut *tx, invite.id, user_id, now).await? {
@@ -149,7 +150,25 @@ async fn accept(
         now,
     )
     .await?;
+    let announced = webhooks::on_registered(
+        &mut tx,
+        academy.id,
+        &webhooks::Registered {
+            user_id,
+            email: &invite.email,
+            first_name: &who.first_name,
+            last_name: &who.last_name,
+            role: role.as_str(),
+            team_ids: &team_ids,
+            invite_id: Some(invite.id),
+        },
+        now,
+    )
+    .await?;
     tx.commit().await?;
+    if announced > 0 {
+        state.outbox_wakeup.notify_one();
+    }
     start_session(state, academy.id, user_id).await?;
     Ok(academy.view().home_path())
 }
@@ -267,7 +286,25 @@ async fn complete_sign_up(
         now,
     )
     .await?;
+    let announced = webhooks::on_registered(
+        &mut tx,
+        academy.id,
+        &webhooks::Registered {
+            user_id,
+            email: &who.email,
+            first_name: &who.first_name,
+            last_name: &who.last_name,
+            role: Role::Learner.as_str(),
+            team_ids: &[],
+            invite_id: None,
+        },
+        now,
+    )
+    .await?;
     tx.commit().await?;
+    if announced > 0 {
+        state.outbox_wakeup.notify_one();
+    }
     start_session(state, academy.id, user_id).await?;
     Ok(academy.view().home_path())
 }

@@ -1,6 +1,8 @@
 //! Workflows: validation, transactions and audit rows around the repositories.
 
 pub mod academies;
+pub mod api_actions;
+pub mod api_clients;
 pub mod academy_settings;
 pub mod imports;
 pub mod invite_email;
@@ -11,3 +13,4 @@ pub mod lists;
 pub mod sign_in;
 pub mod signup_email;
 pub mod teams;
+pub mod webhooks;

@@ -1,0 +1,241 @@
+//! API clients (OAuth applications), their bearer tokens and their token buckets.
+
+use sqlx::{Any, Executor, FromRow};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ClientRow {
+    pub id: i64,
+    pub academy_id: i64,
+    pub name: String,
+    pub client_id: String,
+    pub secret_hash: String,
+    pub callback_uri: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub creator_first: Option<String>,
+    pub creator_last: Option<String>,
+}
+
+const SELECT: &str = "SELECT c.id, c.academy_id, c.name, c.client_id, c.secret_hash, c.callback_uri, \
+     c.created_at, c.last_used_at, c.revoked_at, u.first_name AS creator_first, u.last_name AS creator_last \
+     FROM api_clients c LEFT JOIN users u ON u.id = c.created_by";
+
+pub struct NewClient<'a> {
+    pub academy_id: i64,
+    pub name: &'a str,
+    pub client_id: &'a str,
+    pub secret_hash: &'a str,
+    pub callback_uri: Option<&'a str>,
+    pub created_by: i64,
+}
+
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    c: &NewClient<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO api_clients (academy_id, name, client_id, secret_hash, callback_uri, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(c.academy_id)
+    .bind(c.name)
+    .bind(c.client_id)
+    .bind(c.secret_hash)
+    .bind(c.callback_uri)
+    .bind(c.created_by)
+    .bind(now)
+    .fetch_one(ex)
+    .await
+}
+
+/// The academy's clients, newest first (revoked ones too: the list says when).
+pub async fn list<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<ClientRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.academy_id = $1 ORDER BY c.id DESC LIMIT 200"
+    )))
+    .bind(academy_id)
+    .fetch_all(ex)
+    .await
+}
+
+pub async fn by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+) -> Result<Option<ClientRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.academy_id = $1 AND c.id = $2"
+    )))
+    .bind(academy_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// A client by its public identifier, whichever academy it belongs to (the token endpoint learns
+/// the academy from it).
+pub async fn by_client_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    client_id: &str,
+) -> Result<Option<ClientRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE c.client_id = $1"
+    )))
+    .bind(client_id)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn rename<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE api_clients SET name = $1 WHERE academy_id = $2 AND id = $3")
+        .bind(name)
+        .bind(academy_id)
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Marks the client revoked; true when it was active.
+pub async fn revoke<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_clients SET revoked_at = $1 WHERE academy_id = $2 AND id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(academy_id)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn delete_tokens<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    client: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM api_tokens WHERE client_id = $1")
+        .bind(client)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
+pub async fn insert_token<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    client: i64,
+    token_hash: &str,
+    scope: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO api_tokens (academy_id, client_id, token_hash, scope, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(academy_id)
+    .bind(client)
+    .bind(token_hash)
+    .bind(scope)
+    .bind(now)
+    .bind(expires_at)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The bearer behind a token: `(academy, client row id, client name, expires_at)`, only for a
+/// client that is not revoked.
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenOwner {
+    pub academy_id: i64,
+    pub client_id: i64,
+    pub name: String,
+    pub expires_at: i64,
+}
+
+pub async fn token_owner<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<TokenOwner>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t.academy_id, t.client_id, c.name, t.expires_at FROM api_tokens t \
+         JOIN api_clients c ON c.id = t.client_id AND c.academy_id = t.academy_id \
+         WHERE t.token_hash = $1 AND c.revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(ex)
+    .await
+}
+
+pub async fn delete_expired_tokens<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM api_tokens WHERE expires_at < $1")
+        .bind(now)
+        .execute(ex)
+        .await?
+        .rows_affected())
+}
+
+/// Takes one call (1,000 thousandths) from the client's bucket, refilled at `per_second` up to
+/// `burst`, and notes the use. Returns what is left in thousandths, or `None` when the bucket
+/// holds less than one call (nothing is taken then). One statement, so concurrent calls of one
+/// client on several servers never overdraw it.
+pub async fn take_from_bucket<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    client: i64,
+    per_second: i64,
+    burst: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    // Refilled level: min(burst, level + elapsed ms × per_second), in thousandths.
+    const LEVEL: &str = "CASE WHEN bucket_milli + ($1 - bucket_at) * $2 > $3 \
+         THEN $3 ELSE bucket_milli + ($1 - bucket_at) * $2 END";
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "UPDATE api_clients SET bucket_milli = {LEVEL} - 1000, bucket_at = $1, last_used_at = $1 \
+         WHERE id = $4 AND {LEVEL} >= 1000 RETURNING bucket_milli"
+    )))
+    .bind(now)
+    .bind(per_second)
+    .bind(burst * 1000)
+    .bind(client)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The bucket's level now, in thousandths (for `Retry-After`).
+pub async fn bucket_level<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    client: i64,
+    per_second: i64,
+    burst: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CASE WHEN bucket_milli + ($1 - bucket_at) * $2 > $3 \
+         THEN $3 ELSE bucket_milli + ($1 - bucket_at) * $2 END FROM api_clients WHERE id = $4",
+    )
+    .bind(now)
+    .bind(per_second)
+    .bind(burst * 1000)
+    .bind(client)
+    .fetch_one(ex)
+    .await
+}

@@ -1,0 +1,160 @@
+//! Read queries of the external API's list actions and the team places of `addLearnersToTeams`.
+
+use sqlx::{Any, AnyConnection, Executor, FromRow};
+
+use super::{
+    lists::{LEARNER_ROLES_SQL, LearnerListRow},
+    teams::{SUMMARY_SELECT, TeamSummaryRow, placeholders},
+};
+
+/// Every team of the academy with its counts, by name.
+pub async fn teams<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<TeamSummaryRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SUMMARY_SELECT} WHERE t.academy_id = $1 ORDER BY lower(t.name), t.id"
+    )))
+    .bind(academy_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// Learners registered in `[from, to)` (ms), oldest first.
+pub async fn learners<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    (from, to): (i64, i64),
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<LearnerListRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, email, first_name, last_name, role, created_at, last_sign_in_at FROM users \
+         WHERE academy_id = $1 AND role IN {LEARNER_ROLES_SQL} AND status = 'active' \
+         AND created_at >= $2 AND created_at < $3 ORDER BY id LIMIT $4 OFFSET $5"
+    )))
+    .bind(academy_id)
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ApiInviteRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub status: String,
+    pub email_status: String,
+    pub email_error: Option<String>,
+    pub source: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+/// Invitations, oldest first; `status` is pending, accepted, revoked, expired or "" for all
+/// ("expired" is a pending invite past its expiry, and "pending" excludes those).
+pub async fn invites<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    status: &str,
+    now: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ApiInviteRow>, sqlx::Error> {
+    let condition = match status {
+        "pending" => "AND status = 'pending' AND expires_at > $2",
+        "expired" => "AND status = 'pending' AND expires_at <= $2",
+        "accepted" => "AND status = 'accepted' AND $2 = $2",
+        "revoked" => "AND status = 'revoked' AND $2 = $2",
+        _ => "AND $2 = $2",
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, email, first_name, last_name, role, status, email_status, email_error, source, \
+         created_at, expires_at, accepted_at FROM invites WHERE academy_id = $1 {condition} \
+         ORDER BY id LIMIT $3 OFFSET $4"
+    )))
+    .bind(academy_id)
+    .bind(now)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// Which `(owner, team)` pairs already exist among `owners` × `teams` in `table`
+/// (`team_members` by user, `invite_teams` by invite).
+async fn pairs(
+    tx: &mut AnyConnection,
+    sql: &str,
+    owners: &[i64],
+    teams: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if owners.is_empty() || teams.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = sql
+        .replace("{owners}", &placeholders(1, owners.len()))
+        .replace("{teams}", &placeholders(owners.len() + 1, teams.len()));
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
+    for id in owners.iter().chain(teams) {
+        q = q.bind(*id);
+    }
+    q.fetch_all(&mut *tx).await
+}
+
+/// `(user, team)` memberships that exist among `users` × `teams`.
+pub async fn memberships(
+    tx: &mut AnyConnection,
+    users: &[i64],
+    teams: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    pairs(
+        tx,
+        "SELECT user_id, team_id FROM team_members WHERE user_id IN ({owners}) AND team_id IN ({teams})",
+        users,
+        teams,
+    )
+    .await
+}
+
+/// `(invite, team)` places that exist among `invites` × `teams`.
+pub async fn invite_places(
+    tx: &mut AnyConnection,
+    invites: &[i64],
+    teams: &[i64],
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    pairs(
+        tx,
+        "SELECT invite_id, team_id FROM invite_teams WHERE invite_id IN ({owners}) AND team_id IN ({teams})",
+        invites,
+        teams,
+    )
+    .await
+}
+
+/// Frees an idempotency key used longer ago than `before`, so the same call made again later is
+/// a new call.
+pub async fn retire_import_key<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    key: &str,
+    before: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE imports SET import_key = import_key || '-' || CAST(id AS TEXT) \
+         WHERE academy_id = $1 AND import_key = $2 AND created_at < $3",
+    )
+    .bind(academy_id)
+    .bind(key)
+    .bind(before)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
