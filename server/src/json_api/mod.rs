@@ -11,7 +11,6 @@ pub mod v1;
 use app::{error::AppError, server::state::AppState};
 use axum::{
     Json, Router,
-    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -22,11 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/oauth/token", post(token::handle))
         .route("/api/v1", post(v1::handle))
         .route("/api/v1/", post(v1::handle))
-        .route("/api/v1/openapi.json", get(openapi_json))
-}
-
-async fn openapi_json(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(openapi::document(&state.settings.base_url))
+        .route("/api/v1/openapi.json", get(openapi::handle))
 }
 
 /// True for the paths this module answers (their errors use the API's envelope).

@@ -912,7 +912,7 @@ fn invite_learners_request() -> Value {
 fn learner_to_invite_schema() -> Value {
     json!({
         "type": "object",
-        "required": ["email"],
+        "required": ["email", "first_name"],
         "properties": {
             "email": {
                 "type": "string",
@@ -924,7 +924,7 @@ fn learner_to_invite_schema() -> Value {
             },
             "first_name": {
                 "type": "string",
-                "description": format!("Optional; at most {PERSON_NAME_MAX_LEN} characters.")
+                "description": format!("Required, as in the invite form and the CSV upload; 1–{PERSON_NAME_MAX_LEN} characters. Missing → an `error` item for this learner.")
             },
             "last_name": {
                 "type": "string",

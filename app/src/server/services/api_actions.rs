@@ -59,7 +59,8 @@ pub async fn run(
         Value::Array(a) if a.is_empty() => Map::new(),
         _ => {
             return Err(AppError::BadRequest(
-                "\"options\" must be an object, e.g. {\"action\": \"getTeams\", \"options\": {}}".into(),
+                "\"options\" must be an object, e.g. {\"action\": \"getTeams\", \"options\": {}}"
+                    .into(),
             ));
         }
     };
@@ -85,22 +86,24 @@ fn invalid(field: &str, message: String) -> AppError {
 }
 
 /// A list option: a JSON array, or (from a form) an object keyed "0", "1", … or one value.
-fn list<'a>(options: &'a Map<String, Value>, name: &str) -> Result<Option<Vec<&'a Value>>, AppError> {
+fn list<'a>(
+    options: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<Vec<&'a Value>>, AppError> {
     match options.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) => Ok(Some(items.iter().collect())),
         Some(Value::Object(map)) if map.keys().all(|k| k.parse::<usize>().is_ok()) => {
-            let mut items: Vec<(usize, &Value)> =
-                map.iter().map(|(k, v)| (k.parse().unwrap_or(0), v)).collect();
+            let mut items: Vec<(usize, &Value)> = map
+                .iter()
+                .map(|(k, v)| (k.parse().unwrap_or(0), v))
+                .collect();
             items.sort_by_key(|(k, _)| *k);
             Ok(Some(items.into_iter().map(|(_, v)| v).collect()))
         }
         Some(Value::String(s)) if s.is_empty() => Ok(Some(vec![])),
         Some(v @ (Value::String(_) | Value::Number(_))) => Ok(Some(vec![v])),
-        Some(_) => Err(invalid(
-            name,
-            format!("options.{name} must be an array"),
-        )),
+        Some(_) => Err(invalid(name, format!("options.{name} must be an array"))),
     }
 }
 
@@ -436,8 +439,7 @@ async fn add_to_teams(
     emails.dedup();
     let now = now_ms();
     let mut tx = state.db.write().await?;
-    let (users, pending) =
-        repo::imports::known_emails(&mut tx, caller.academy_id, &emails).await?;
+    let (users, pending) = repo::imports::known_emails(&mut tx, caller.academy_id, &emails).await?;
     let learner_ids: HashSet<i64> = repo::teams::learners_among(
         &mut *tx,
         caller.academy_id,
@@ -603,7 +605,8 @@ async fn learners(
 ) -> Result<Value, AppError> {
     let range = date_range(options)?;
     let (offset, limit) = window(options)?;
-    let rows = api_queries::learners(&state.db.pool, caller.academy_id, range, offset, limit).await?;
+    let rows =
+        api_queries::learners(&state.db.pool, caller.academy_id, range, offset, limit).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut teams = teams_by_owner(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
     Ok(Value::Array(
@@ -638,8 +641,15 @@ async fn invites(
     }
     let (offset, limit) = window(options)?;
     let now = now_ms();
-    let rows =
-        api_queries::invites(&state.db.pool, caller.academy_id, &status, now, offset, limit).await?;
+    let rows = api_queries::invites(
+        &state.db.pool,
+        caller.academy_id,
+        &status,
+        now,
+        offset,
+        limit,
+    )
+    .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut teams = teams_by_owner(repo::invites::teams_for(&state.db.pool, &ids).await?);
     Ok(Value::Array(

@@ -81,7 +81,9 @@ pub async fn register(
     let callback = f.check("callback_uri", parse_callback_uri(callback_uri));
     f.finish()?;
     let (Some(name), Some(callback)) = (name, callback) else {
-        return Err(AppError::BadRequest("The application could not be read.".into()));
+        return Err(AppError::BadRequest(
+            "The application could not be read.".into(),
+        ));
     };
     let client_id = hex::encode(rand::random::<[u8; 12]>());
     let secret = tokens::new_token();
@@ -196,7 +198,11 @@ pub const SCOPES: [&str; 2] = ["", "api"];
 
 /// Constant-time comparison of two stored hashes.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The client-credentials grant: a new bearer token for a registered, unrevoked client.
@@ -235,7 +241,8 @@ pub async fn grant(
     }
     let presented = tokens::token_hash(&state.settings.secret, secret);
     let client = repo::api_clients::by_client_id(&state.db.pool, client_id).await?;
-    let Some(client) = client.filter(|c| c.revoked_at.is_none() && same(&c.secret_hash, &presented))
+    let Some(client) =
+        client.filter(|c| c.revoked_at.is_none() && same(&c.secret_hash, &presented))
     else {
         return Ok(Err(GrantError::InvalidClient));
     };
@@ -254,7 +261,11 @@ pub async fn grant(
     Ok(Ok(Granted {
         access_token: token,
         expires_in: TOKEN_TTL_SECS,
-        scope: if scope.is_empty() { "api".into() } else { scope.into() },
+        scope: if scope.is_empty() {
+            "api".into()
+        } else {
+            scope.into()
+        },
     }))
 }
 
@@ -296,9 +307,14 @@ pub async fn take_call(state: &AppState, caller: &ApiCaller) -> Result<Budget, A
             limit: limit.burst,
         }),
         None => {
-            let level =
-                repo::api_clients::bucket_level(&state.db.pool, caller.client, limit.per_second, limit.burst, now)
-                    .await?;
+            let level = repo::api_clients::bucket_level(
+                &state.db.pool,
+                caller.client,
+                limit.per_second,
+                limit.burst,
+                now,
+            )
+            .await?;
             // Thousandths missing for one call, refilled at `per_second` per millisecond.
             let wait_ms = (1000 - level).max(1) / limit.per_second.max(1);
             let retry_after_secs = (wait_ms / 1000 + 1) as u64;
