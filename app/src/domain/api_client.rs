@@ -60,17 +60,29 @@ mod tests {
     fn names_are_tidied_and_bounded() {
         assert_eq!(parse_name("  HR   system ").unwrap(), "HR system");
         assert!(parse_name("   ").unwrap_err().contains("Enter a name"));
-        assert!(parse_name(&"x".repeat(81)).unwrap_err().contains("at most 80"));
+        assert!(
+            parse_name(&"x".repeat(81))
+                .unwrap_err()
+                .contains("at most 80")
+        );
     }
 
     #[test]
     fn callback_uris_are_optional_absolute_web_addresses() {
         assert_eq!(parse_callback_uri(" ").unwrap(), None);
         assert_eq!(
-            parse_callback_uri("https://hr.example.com/cb").unwrap().as_deref(),
+            parse_callback_uri("https://hr.example.com/cb")
+                .unwrap()
+                .as_deref(),
             Some("https://hr.example.com/cb")
         );
-        for bad in ["ftp://x", "https://", "hr.example.com", "https://a b", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://x",
+            "https://",
+            "hr.example.com",
+            "https://a b",
+            "javascript:alert(1)",
+        ] {
             assert!(parse_callback_uri(bad).is_err(), "{bad}");
         }
     }

@@ -107,7 +107,9 @@ impl Importer {
 
 /// An import's key: 8–64 letters, digits or dashes, chosen by the browser (or derived for the API).
 pub fn check_key(key: &str) -> Result<(), AppError> {
-    if key.len() < 8 || key.len() > 64 || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    if key.len() < 8
+        || key.len() > 64
+        || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
         return Err(AppError::BadRequest(
             "The upload's key must be 8–64 letters, digits or dashes.".into(),
@@ -401,8 +403,7 @@ pub(crate) async fn chunk_in(
 
     // Already learners: into the chosen teams, nothing sent.
     let user_ids: Vec<i64> = existing.iter().map(|e| e.2).collect();
-    let added =
-        repo::imports::add_members(tx, by.academy_id, &user_ids, &team_ids, now).await?;
+    let added = repo::imports::add_members(tx, by.academy_id, &user_ids, &team_ids, now).await?;
     let mut added_per_user: HashMap<i64, i64> = HashMap::new();
     for u in added {
         *added_per_user.entry(u).or_default() += 1;
@@ -474,8 +475,7 @@ pub(crate) async fn chunk_in(
         })
         .collect();
     let token_ids =
-        repo::imports::insert_tokens(tx, by.academy_id, &new_tokens, now, expires_at)
-            .await?;
+        repo::imports::insert_tokens(tx, by.academy_id, &new_tokens, now, expires_at).await?;
     if send_email {
         let email_of: HashMap<i64, &str> =
             invite_of.iter().map(|(e, id)| (*id, e.as_str())).collect();
