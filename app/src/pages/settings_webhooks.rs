@@ -51,7 +51,7 @@ pub fn WebhooksSettings() -> impl IntoView {
             <p class="muted">
                 "Shoal sends a signed JSON message (an HTTP POST) to your URL when something happens in the academy. "
                 "Each message carries a "<code>"Shoal-Signature"</code>" header: check it with the webhook's signing secret. "
-                "A receiver that does not answer with a 2xx status gets the message again later, with growing pauses, for up to a few hours."
+                "A receiver that does not answer with a 2xx status gets the same message again later, with growing pauses, for about an hour."
             </p>
             <Show when=move || adding.get()>
                 <WebhookForm create on_cancel=Callback::new(move |_| adding.set(false))/>

@@ -96,7 +96,10 @@ mod tests {
         let a = Secret::new("a".repeat(32));
         let s = derive_webhook_secret(&a, &salt);
         assert_eq!(s, derive_webhook_secret(&a, &salt), "recomputable");
-        assert_ne!(s, derive_webhook_secret(&Secret::new("b".repeat(32)), &salt));
+        assert_ne!(
+            s,
+            derive_webhook_secret(&Secret::new("b".repeat(32)), &salt)
+        );
         assert!(s.starts_with("whsec_"));
         assert!(!s.contains(&derive_token(&a, &salt)));
     }

@@ -183,10 +183,7 @@ pub async fn create(
     events: &[String],
 ) -> Result<WebhookCreated, AppError> {
     let mut fields = crate::validate::Fields::default();
-    let url = fields.check(
-        "url",
-        check_url(url, private_allowed(&state.settings)),
-    );
+    let url = fields.check("url", check_url(url, private_allowed(&state.settings)));
     let events = fields.check("events", webhook::parse_events(events));
     fields.finish()?;
     let (Some(url), Some(events)) = (url, events) else {
@@ -480,7 +477,10 @@ pub enum Prepared {
     /// The webhook (and with it the delivery) was deleted meanwhile: nothing to send.
     Gone,
     /// The URL may no longer be called (e.g. a private address after a switch to production).
-    Refused { delivery_id: i64, why: String },
+    Refused {
+        delivery_id: i64,
+        why: String,
+    },
 }
 
 pub async fn prepare(
@@ -578,7 +578,10 @@ mod tests {
         ] {
             let e = check_url(raw, false).unwrap_err();
             assert!(e.contains("SHOAL_WEBHOOKS_ALLOW_PRIVATE"), "{raw}: {e}");
-            assert!(check_url(raw, true).is_ok(), "{raw} allowed when private is");
+            assert!(
+                check_url(raw, true).is_ok(),
+                "{raw} allowed when private is"
+            );
         }
         for raw in [
             "https://93.184.216.34/",
@@ -592,6 +595,7 @@ mod tests {
     #[test]
     fn the_signature_is_hmac_sha256_over_timestamp_dot_body() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        // The timestamp is part of the signed text: not the plain HMAC of the body.
         let sig = signature("Jefe", 0, "what do ya want for nothing?");
         assert_ne!(
             sig,
@@ -607,7 +611,10 @@ mod tests {
         mac.update(b"1700000000.{\"a\":1}");
         assert_eq!(
             signature_header("Jefe", 1_700_000_000, "{\"a\":1}"),
-            format!("t=1700000000,v1={}", hex::encode(mac.finalize().into_bytes()))
+            format!(
+                "t=1700000000,v1={}",
+                hex::encode(mac.finalize().into_bytes())
+            )
         );
     }
 
