@@ -365,6 +365,17 @@ pub struct ApiClientView {
     pub revoked_at: Option<i64>,
 }
 
+/// Settings → API: the academy's applications and what callers need to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiSettings {
+    /// The configured base URL, e.g. `https://learn.example.com` (the examples use it).
+    pub base_url: String,
+    /// Each application's token bucket: calls per second, and at once.
+    pub per_second: i64,
+    pub burst: i64,
+    pub clients: Vec<ApiClientView>,
+}
+
 /// A client just registered, with its secret (shown once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApiClient {

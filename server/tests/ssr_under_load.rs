@@ -156,6 +156,11 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
         ("/a/acme/admin/teams/1", true, Some("Loading team")),
         ("/a/acme/admin/settings", true, None),
         (
+            "/a/acme/admin/settings?tab=api",
+            true,
+            Some("Loading applications"),
+        ),
+        (
             "/a/acme/admin/settings?tab=webhooks",
             true,
             Some("Loading webhooks"),

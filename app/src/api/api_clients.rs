@@ -7,11 +7,11 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use crate::server::{auth, services, state::app_state};
 use crate::{
     error::AppError,
-    model::{ApiClientView, NewApiClient},
+    model::{ApiClientView, ApiSettings, NewApiClient},
 };
 
 #[server(prefix = "/api", endpoint = "list_api_clients")]
-pub async fn list_api_clients() -> Result<Vec<ApiClientView>, AppError> {
+pub async fn list_api_clients() -> Result<ApiSettings, AppError> {
     let state = app_state()?;
     let actor = auth::require_staff(&state).await?;
     services::api_clients::list(&state, &actor).await

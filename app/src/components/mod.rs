@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod browser;
+pub mod copy_button;
 pub mod fetch;
 pub mod field;
 pub mod nav;

@@ -5,7 +5,7 @@
 use crate::{
     domain::api_client::{TOKEN_TTL_SECS, parse_callback_uri, parse_name},
     error::AppError,
-    model::{ApiClientView, NewApiClient},
+    model::{ApiClientView, ApiSettings, NewApiClient},
     server::{
         auth::SessionUser,
         db::now_ms,
@@ -60,13 +60,18 @@ fn require_manager(actor: &SessionUser) -> Result<(), AppError> {
     }
 }
 
-pub async fn list(state: &AppState, actor: &SessionUser) -> Result<Vec<ApiClientView>, AppError> {
+pub async fn list(state: &AppState, actor: &SessionUser) -> Result<ApiSettings, AppError> {
     require_manager(actor)?;
-    Ok(repo::api_clients::list(&state.db.pool, actor.academy_id)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect())
+    Ok(ApiSettings {
+        base_url: state.settings.base_url.clone(),
+        per_second: state.settings.api_limit.per_second,
+        burst: state.settings.api_limit.burst,
+        clients: repo::api_clients::list(&state.db.pool, actor.academy_id)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect(),
+    })
 }
 
 pub async fn register(
