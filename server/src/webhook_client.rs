@@ -1,6 +1,8 @@
 //! Sends one signed webhook delivery over HTTP. Redirects are not followed and, unless private
 //! addresses are allowed, host names are resolved to public addresses only — so a webhook cannot be
-//! pointed (directly, by DNS or by a redirect) at the server's own network.
+//! pointed (directly, by DNS or by a redirect) at the server's own network. An HTTP(S)_PROXY in the
+//! environment is honoured (reqwest's default); the proxy then resolves names, and is where egress
+//! rules belong.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 

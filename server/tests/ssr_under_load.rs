@@ -126,7 +126,7 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
     // Admin pages as the owner, and the pages visitors and invited people open.
     // Mostly the learners page, the one that froze the server; for the owner's section pages, the
     // text that proves the page itself arrived (not the academy's "Loading…" fallback).
-    let pages: [(&str, bool, Option<&str>); 13] = [
+    let pages: [(&str, bool, Option<&str>); 14] = [
         (
             "/a/acme/admin/learners",
             true,

@@ -111,7 +111,8 @@ fn WebhookForm(create: ServerAction<CreateWebhook>, on_cancel: Callback<()>) -> 
                 {move || other_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
                 <Field label="Payload URL" name="webhook-url" kind="url" value=url error=url_error required=true autofocus=true
                     autocomplete="off" hint="Where Shoal POSTs events, e.g. https://example.com/hooks/shoal. http:// or https://, no user name or password in it."/>
-                <fieldset class="field webhook-events" aria-describedby="webhook-events-error">
+                <fieldset class="field webhook-events"
+                    aria-describedby=move || events_error.get().map(|_| "webhook-events-error")>
                     <legend>"Events"</legend>
                     {EVENTS.iter().map(|e| {
                         let name = e.name;
@@ -135,7 +136,7 @@ fn WebhookForm(create: ServerAction<CreateWebhook>, on_cancel: Callback<()>) -> 
                             </label>
                         }
                     }).collect_view()}
-                    <p class="field-error" id="webhook-events-error">{move || events_error.get()}</p>
+                    {move || events_error.get().map(|m| view! { <p class="field-error" id="webhook-events-error">{m}</p> })}
                 </fieldset>
                 <div class="form-actions">
                     <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
