@@ -17,9 +17,12 @@ so a slow answer cannot hide the requests queued behind it):
 The server must run with a per-client limit above the rates (bench.sh starts it with
 SHOAL_API_RATE=100000 SHOAL_API_BURST=100000); the check call reads X-RateLimit-Limit.
 
+Beside each run, the server's CPU time (utime + stime from /proc) per request: unlike latency, it
+hardly depends on what else the machine is doing.
+
 Environment: SERVER_URL, SLUG, OWNER_EMAIL, OWNER_PASSWORD, LOAD_BIN (api_load), API_RATE,
-API_SECONDS, API_CAPACITY_SECONDS, API_CAPACITY_CONNECTIONS, DB_PATH (SQLite file, for the counts
-in the notes; optional). Prints table rows and NOTE: lines on stdout, progress on stderr.
+API_SECONDS, API_CAPACITY_SECONDS, API_CAPACITY_CONNECTIONS, SERVER_PID and DB_PATH (SQLite file;
+both optional, for the notes). Prints table rows and NOTE: lines on stdout, progress on stderr.
 """
 import json, os, sqlite3, subprocess, time, urllib.parse
 
@@ -72,19 +75,34 @@ say(f"API client {client_id} registered, token taken, one call answered 200 (X-R
 # ---------------------------------------------------------------------------------------------
 # Load
 # ---------------------------------------------------------------------------------------------
+def cpu_seconds():
+    """The server's CPU time so far (None without SERVER_PID)."""
+    try:
+        with open(f"/proc/{int(env['SERVER_PID'])}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (KeyError, ValueError, OSError):
+        return None
+
+
 def load(what, path, *extra, closed=None, secs=seconds):
     args = [env["LOAD_BIN"], "--url", base + path, "--seconds", str(secs), "--warmup", "1", "--run", run]
     args += ["--closed", str(closed)] if closed else ["--rate", str(rate)]
     say(f"{what}: " + (f"closed loop, {closed} at once" if closed else f"{rate:.0f} requests/s, open loop")
         + f", {secs:g} s after a 1 s warm-up")
+    cpu0 = cpu_seconds()
     done = subprocess.run([*args, *extra], capture_output=True, text=True, timeout=secs + 60)
+    cpu1 = cpu_seconds()
     if done.returncode != 0:
         raise SystemExit(f"api_load failed ({done.returncode}): {done.stderr.strip()[:500]}")
     out = json.loads(done.stdout)
+    # Per request sent, warm-up included (the CPU time covers it).
+    out["cpu_ms"] = None if cpu0 is None or cpu1 is None or not out["sent_with_warmup"] else \
+        (cpu1 - cpu0) * 1000 / out["sent_with_warmup"]
     lat = out["latency_ms"]
     say(f"    sent {out['sent']}, ok {out['ok']}, {out['throughput_ok']:.0f} ok/s; p50 {lat['p50']} ms, "
         f"p99 {lat['p99']} ms, max {lat['max']} ms; not sent {out['not_sent']}, non-2xx {out['non_2xx']}, "
-        f"errors {out['errors']}, unexpected {out['unexpected_body']}")
+        f"errors {out['errors']}, unexpected {out['unexpected_body']}; server CPU {cpu(out)} per request")
     if out["bad_answer_sample"]:
         say(f"    first bad answer: {out['bad_answer_sample']}")
     for kind, n in out["error_kinds"].items():
@@ -102,12 +120,19 @@ def bad(o):
     return o["not_sent"] + sum(o["non_2xx"].values()) + o["errors"] + o["unexpected_body"]
 
 
+def cpu(o):
+    return "–" if o["cpu_ms"] is None else f"{o['cpu_ms']:.2f} ms"
+
+
 def ms(x):
     return "–" if x is None else f"{x:.2f} ms"
 
 
 def ratio(a, b):
-    return "–" if not a or not b else f"{a / b:.1f}×"
+    if not a or not b:
+        return "–"
+    x = a / b
+    return f"{x:.0f}×" if x >= 100 else f"{x:.1f}×" if x >= 1 else f"{x:.3f}×"
 
 
 health = load("GET /healthz", "/healthz")
@@ -162,6 +187,14 @@ print(f"NOTE: API rows: issue 6's target p99 ≤ {TARGET_P99_MS:g} ms at 500 req
       f"Load from server/examples/api_load.rs: open loop, each request due at n / rate and timed from then "
       f"(coordinated omission counted), ≤ 256 in flight (a request due while all are busy counts as bad); "
       f"its own send lag p99 {ms(fresh['send_lag_ms']['p99'])}.")
+runs = [("health check", health), ("inviteLearners", fresh), ("replay", replay)]
+if cap_health and cap_invite:
+    runs += [("health check, closed loop", cap_health), ("inviteLearners, closed loop", cap_invite)]
+if fresh["cpu_ms"] is not None:
+    print("NOTE: API rows: server CPU time (user + system) per request, warm-up included: "
+          + ", ".join(f"{name} {cpu(o)}" for name, o in runs)
+          + f" — {os.cpu_count()} cores at {1000 / fresh['cpu_ms'] * (os.cpu_count() or 1):.0f} inviteLearners/s "
+          f"if the server had them all.")
 print(f"NOTE: API rows: the server runs with SHOAL_API_RATE=100000 SHOAL_API_BURST=100000 (X-RateLimit-Limit "
       f"{limit}) so the per-client token bucket (default 20/s, burst 100) does not answer 429; send_email=false, "
       f"so no email is queued and SMTP is not measured; one API client, one token, HTTP/1.1 keep-alive.{counts}")

@@ -382,6 +382,7 @@ fn report(
     let mut failures: BTreeMap<String, u64> = BTreeMap::new();
     let mut bad_sample: Option<String> = None;
     let mut last_done = measured_from;
+    let sent_total = samples.len();
     for s in samples.into_iter().filter(|s| s.measured) {
         sent += 1;
         lags.push(s.lag);
@@ -423,6 +424,7 @@ fn report(
         "concurrency": args.closed.unwrap_or(args.concurrency),
         "scheduled": args.closed.is_none().then(|| (args.seconds * args.rate).round() as u64),
         "sent": sent,
+        "sent_with_warmup": sent_total,
         "not_sent": not_sent,
         "ok": ok,
         "non_2xx": by_status,
