@@ -76,6 +76,8 @@ fn RegisterForm(on_cancel: Callback<()>, on_created: Callback<NewApiClient>) -> 
     let action = ServerAction::<RegisterApiClient>::new();
     let name = RwSignal::new(String::new());
     let callback = RwSignal::new(String::new());
+    let name_input = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(name_input);
     Effect::new(move |_| {
         if let Some(Ok(c)) = action.value().get() {
             on_created.run(c);
@@ -107,7 +109,7 @@ fn RegisterForm(on_cancel: Callback<()>, on_created: Callback<NewApiClient>) -> 
             <FormAlert message=form_error/>
             <label class="field">
                 <span>"Name"</span>
-                <input type="text" name="name" required maxlength="80" autofocus placeholder="HR system"
+                <input node_ref=name_input type="text" name="name" required maxlength="80" placeholder="HR system"
                     prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))
                     aria-invalid=move || error("name")().is_some().to_string()/>
                 {move || error("name")().map(|m| view! { <span class="field-error">{m}</span> })}
@@ -150,7 +152,11 @@ fn NewSecret(client: NewApiClient, on_done: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn ClientList(clients: Vec<ApiClientView>, notice: Notice, on_changed: Callback<()>) -> impl IntoView {
+fn ClientList(
+    clients: Vec<ApiClientView>,
+    notice: Notice,
+    on_changed: Callback<()>,
+) -> impl IntoView {
     view! {
         <table class="table api-clients" data-testid="api-clients">
             <thead>
@@ -179,6 +185,8 @@ fn ClientRow(client: ApiClientView, notice: Notice, on_changed: Callback<()>) ->
     let rename = ServerAction::<RenameApiClient>::new();
     let revoke = ServerAction::<RevokeApiClient>::new();
     let old_name = client.name.clone();
+    let rename_input = NodeRef::<leptos::html::Input>::new();
+    focus_when_shown(rename_input);
     notice.follow(rename.value(), move |c: ApiClientView| {
         editing.set(false);
         on_changed.run(());
@@ -186,7 +194,9 @@ fn ClientRow(client: ApiClientView, notice: Notice, on_changed: Callback<()>) ->
     });
     notice.follow(revoke.value(), move |_| {
         on_changed.run(());
-        Some(format!("\"{old_name}\" is revoked: its tokens no longer work."))
+        Some(format!(
+            "\"{old_name}\" is revoked: its tokens no longer work."
+        ))
     });
     let client_id = client.client_id.clone();
     view! {
@@ -199,7 +209,7 @@ fn ClientRow(client: ApiClientView, notice: Notice, on_changed: Callback<()>) ->
                             rename.dispatch(RenameApiClient { id, name: name.get_untracked() });
                         }>
                             <label class="sr-only" for=format!("app-name-{id}")>"Name"</label>
-                            <input id=format!("app-name-{id}") type="text" maxlength="80" required autofocus
+                            <input node_ref=rename_input id=format!("app-name-{id}") type="text" maxlength="80" required
                                 prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))
                                 on:keydown=move |ev| if ev.key() == "Escape" { ev.stop_propagation(); editing.set(false); }/>
                             " "<button type="submit" class="button button-small button-primary" disabled=move || rename.pending().get()>"Save"</button>
@@ -240,6 +250,15 @@ fn ClientRow(client: ApiClientView, notice: Notice, on_changed: Callback<()>) ->
             </td>
         </tr>
     }
+}
+
+/// Puts the cursor in `input` when it appears (`autofocus` only works when a page loads).
+fn focus_when_shown(input: NodeRef<leptos::html::Input>) {
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
 }
 
 /// One titled command with its copy button.

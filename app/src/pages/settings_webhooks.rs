@@ -152,17 +152,11 @@ fn WebhookForm(create: ServerAction<CreateWebhook>, on_cancel: Callback<()>) -> 
 /// The secret in a code box with a copy button.
 #[component]
 fn SecretLine(secret: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
     let copy = secret.clone();
     view! {
         <p class="webhook-secret">
             <code data-testid="webhook-secret">{secret}</code>" "
-            <button type="button" class="button button-small" on:click=move |_| {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.navigator().clipboard().write_text(&copy);
-                    copied.set(true);
-                }
-            }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+            <crate::components::copy_button::CopyButton text=copy what="Copy the signing secret"/>
         </p>
     }
 }

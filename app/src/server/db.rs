@@ -145,3 +145,30 @@ pub fn parse_time(text: &str) -> Option<(i64, bool)> {
         .ok()
         .map(|t| ((t.unix_timestamp_nanos() / 1_000_000) as i64, false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_in_utc_with_milliseconds() {
+        assert_eq!(rfc3339(1_796_083_200_123), "2026-12-01T00:00:00.123Z");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn dates_and_rfc3339_times_are_read_and_a_bare_date_says_so() {
+        assert_eq!(parse_time("2026-12-01"), Some((1_796_083_200_000, true)));
+        assert_eq!(
+            parse_time(" 2026-12-01T00:00:00.123Z "),
+            Some((1_796_083_200_123, false))
+        );
+        assert_eq!(
+            parse_time("2026-12-01T01:00:00+01:00"),
+            Some((1_796_083_200_000, false))
+        );
+        for bad in ["yesterday", "2026-13-01", "1796083200", ""] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::{delete_question, team_form::TeamForm};
+use crate::components::copy_button::CopyButton;
 use crate::{
     api::teams::{DeleteTeam, UpdateTeam},
     model::{DeletedTeam, TeamSummary, TeamView},
@@ -21,7 +22,6 @@ pub fn TeamSettings(
     let save = ServerAction::<UpdateTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
     let confirming = RwSignal::new(false);
-    let copied = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(t)) = save.value().get() {
@@ -61,12 +61,7 @@ pub fn TeamSettings(
                     <p class="muted small">"The id the API uses for this team (\"teams\" in inviteLearners and addLearnersToTeams)."</p>
                     <p class="api-id">
                         <code data-testid="team-api-id">{api_id}</code>" "
-                        <button type="button" class="button button-small" on:click=move |_| {
-                            if let Some(w) = web_sys::window() {
-                                let _ = w.navigator().clipboard().write_text(&copy_id);
-                                copied.set(true);
-                            }
-                        }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+                        <CopyButton text=copy_id what="Copy the team's API ID"/>
                     </p>
                     <h3>"Delete team"</h3>
                     {move || if confirming.get() {

@@ -1,9 +1,9 @@
 //! Workflows: validation, transactions and audit rows around the repositories.
 
 pub mod academies;
+pub mod academy_settings;
 pub mod api_actions;
 pub mod api_clients;
-pub mod academy_settings;
 pub mod imports;
 pub mod invite_email;
 pub mod invites;

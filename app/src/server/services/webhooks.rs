@@ -23,7 +23,7 @@ use crate::{
     error::AppError,
     server::{
         auth::SessionUser,
-        db::{Tx, now_ms},
+        db::{Tx, now_ms, rfc3339},
         repo::{
             self,
             webhooks::{DeliveryRow, NewWebhook, SendRow, WebhookRow},
@@ -295,17 +295,6 @@ pub async fn deliveries(
 }
 
 // ---- emitting events ----
-
-/// "2026-11-28T14:05:00.123Z" from unix milliseconds.
-pub fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
 
 #[derive(Serialize)]
 struct Envelope<'a> {
@@ -616,10 +605,5 @@ mod tests {
                 hex::encode(mac.finalize().into_bytes())
             )
         );
-    }
-
-    #[test]
-    fn timestamps_are_rfc3339_in_utc() {
-        assert_eq!(rfc3339(1_796_083_200_123), "2026-12-01T00:00:00.123Z");
     }
 }
