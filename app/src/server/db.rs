@@ -6,7 +6,34 @@ use sqlx::{
     any::{AnyPoolOptions, install_default_drivers},
 };
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction. On SQLite it also holds this process's write turn (see `Db::write`).
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -18,6 +45,9 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite takes one writer at a time; writers of this process queue here, in order, instead
+    /// of sleeping in SQLite's busy handler (1–100 ms naps) while another one commits.
+    write_turn: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -64,15 +94,34 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| format!("cannot apply database migrations: {e}"))?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            write_turn: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+        })
     }
 
     /// A write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`), so a
     /// read-then-write transaction never fails with "database is locked" halfway through.
+    /// On SQLite, writers of this process also take turns (`write_turn`) before asking SQLite.
     pub async fn write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                let turn = self
+                    .write_turn
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|e| sqlx::Error::Protocol(format!("write turn: {e}")))?;
+                Ok(Tx {
+                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(Tx {
+                tx: self.pool.begin().await?,
+                _turn: None,
+            }),
         }
     }
 }

@@ -159,14 +159,15 @@ pub async fn insert_token<'c>(
     Ok(())
 }
 
-/// The bearer behind a token: `(academy, client row id, client name, expires_at)`, only for a
-/// client that is not revoked.
+/// The bearer behind a token, only for a client that is not revoked.
 #[derive(Debug, Clone, FromRow)]
 pub struct TokenOwner {
     pub academy_id: i64,
     pub client_id: i64,
     pub name: String,
     pub expires_at: i64,
+    /// The academy's plan (which learner roles it offers).
+    pub plan: String,
 }
 
 pub async fn token_owner<'c>(
@@ -174,8 +175,9 @@ pub async fn token_owner<'c>(
     token_hash: &str,
 ) -> Result<Option<TokenOwner>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT t.academy_id, t.client_id, c.name, t.expires_at FROM api_tokens t \
+        "SELECT t.academy_id, t.client_id, c.name, t.expires_at, a.plan FROM api_tokens t \
          JOIN api_clients c ON c.id = t.client_id AND c.academy_id = t.academy_id \
+         JOIN academies a ON a.id = t.academy_id \
          WHERE t.token_hash = $1 AND c.revoked_at IS NULL",
     )
     .bind(token_hash)
@@ -197,7 +199,8 @@ pub async fn delete_expired_tokens<'c>(
 /// Takes one call (1,000 thousandths) from the client's bucket, refilled at `per_second` up to
 /// `burst`, and notes the use. Returns what is left in thousandths, or `None` when the bucket
 /// holds less than one call (nothing is taken then). One statement, so concurrent calls of one
-/// client on several servers never overdraw it.
+/// client on several servers never overdraw it; a call whose clock reading is older than the last
+/// one refills nothing (never a negative refill).
 pub async fn take_from_bucket<'c>(
     ex: impl Executor<'c, Database = Any>,
     client: i64,
@@ -205,11 +208,9 @@ pub async fn take_from_bucket<'c>(
     burst: i64,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    // Refilled level: min(burst, level + elapsed ms × per_second), in thousandths.
-    const LEVEL: &str = "CASE WHEN bucket_milli + ($1 - bucket_at) * $2 > $3 \
-         THEN $3 ELSE bucket_milli + ($1 - bucket_at) * $2 END";
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "UPDATE api_clients SET bucket_milli = {LEVEL} - 1000, bucket_at = $1, last_used_at = $1 \
+        "UPDATE api_clients SET bucket_milli = {LEVEL} - 1000, \
+         bucket_at = CASE WHEN $1 > bucket_at THEN $1 ELSE bucket_at END, last_used_at = $1 \
          WHERE id = $4 AND {LEVEL} >= 1000 RETURNING bucket_milli"
     )))
     .bind(now)
@@ -220,6 +221,11 @@ pub async fn take_from_bucket<'c>(
     .await
 }
 
+/// The refilled level: min(burst, level + elapsed ms × per_second), in thousandths; `$1` now,
+/// `$2` per second, `$3` the burst in thousandths.
+const LEVEL: &str = "CASE WHEN bucket_milli + (CASE WHEN $1 > bucket_at THEN $1 - bucket_at ELSE 0 END) * $2 > $3 \
+     THEN $3 ELSE bucket_milli + (CASE WHEN $1 > bucket_at THEN $1 - bucket_at ELSE 0 END) * $2 END";
+
 /// The bucket's level now, in thousandths (for `Retry-After`).
 pub async fn bucket_level<'c>(
     ex: impl Executor<'c, Database = Any>,
@@ -228,10 +234,9 @@ pub async fn bucket_level<'c>(
     burst: i64,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CASE WHEN bucket_milli + ($1 - bucket_at) * $2 > $3 \
-         THEN $3 ELSE bucket_milli + ($1 - bucket_at) * $2 END FROM api_clients WHERE id = $4",
-    )
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT {LEVEL} FROM api_clients WHERE id = $4"
+    )))
     .bind(now)
     .bind(per_second)
     .bind(burst * 1000)

@@ -42,17 +42,20 @@ pub struct NewImport<'a> {
     pub total_rows: i64,
 }
 
-/// Starts an import, or finds the one already started with this key (a double click, a retry).
+/// Starts an import, or finds the one already started with this key (a double click, a retry);
+/// either way the row comes back locked until the transaction ends (the no-op update of a
+/// conflict locks it like `lock` does).
 pub async fn start(
     tx: &mut AnyConnection,
     new: &NewImport<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+) -> Result<ImportRow, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO imports (academy_id, import_key, file_name, created_by, role, send_email, team_ids, \
          total_rows, created_at, source, api_client_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (academy_id, import_key) DO NOTHING",
-    )
+         ON CONFLICT (academy_id, import_key) DO UPDATE SET total_rows = imports.total_rows \
+         RETURNING {COLUMNS}"
+    )))
     .bind(new.academy_id)
     .bind(new.key)
     .bind(new.file_name)
@@ -64,13 +67,8 @@ pub async fn start(
     .bind(now)
     .bind(new.source)
     .bind(new.api_client_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query_scalar("SELECT id FROM imports WHERE academy_id = $1 AND import_key = $2")
-        .bind(new.academy_id)
-        .bind(new.key)
-        .fetch_one(&mut *tx)
-        .await
+    .fetch_one(&mut *tx)
+    .await
 }
 
 /// The import, locked until the transaction ends (the portable no-op update), so two chunks of one

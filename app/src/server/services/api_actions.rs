@@ -287,10 +287,7 @@ async fn invite_learners(
     }
     let send_email = boolean(options, "send_email", true)?;
     let team_ids = teams_of(state, caller, options, false).await?;
-    let academy = repo::academies::by_id(&state.db.pool, caller.academy_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let plan: Plan = academy.plan.parse().unwrap_or(Plan::Starter);
+    let plan: Plan = caller.plan.parse().unwrap_or(Plan::Starter);
 
     let mut answers: Vec<Option<Value>> = vec![None; items.len()];
     let mut by_role: HashMap<Role, Vec<ImportLine>> = HashMap::new();
@@ -340,13 +337,6 @@ async fn invite_learners(
     let mut tx = state.db.write().await?;
     for (role, lines) in &by_role {
         let import_key = format!("api-{key}-{}", role_code(*role));
-        api_queries::retire_import_key(
-            &mut *tx,
-            caller.academy_id,
-            &import_key,
-            now - IDEMPOTENCY_WINDOW_MS,
-        )
-        .await?;
         let start = StartImport {
             key: &import_key,
             file_name: &file_name,
@@ -355,7 +345,15 @@ async fn invite_learners(
             team_ids: &team_ids,
             send_email,
         };
-        let (results, q) = run_whole(state, &mut tx, by, &start, lines).await?;
+        let (results, q) = run_whole(
+            state,
+            &mut tx,
+            by,
+            &start,
+            lines,
+            now - IDEMPOTENCY_WINDOW_MS,
+        )
+        .await?;
         queued |= q;
         for r in results {
             let i = r.line as usize - 1;

@@ -26,6 +26,8 @@ pub struct ApiCaller {
     /// The client's row id (not its public client id).
     pub client: i64,
     pub name: String,
+    /// The academy's plan, as stored.
+    pub plan: String,
 }
 
 fn not_found() -> AppError {
@@ -282,6 +284,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<ApiCaller, Ap
             academy_id: t.academy_id,
             client: t.client_id,
             name: t.name,
+            plan: t.plan,
         }),
         _ => Err(AppError::Unauthorized),
     }
@@ -297,29 +300,37 @@ pub struct Budget {
 /// Takes one call from the client's token bucket, or says when to come back.
 pub async fn take_call(state: &AppState, caller: &ApiCaller) -> Result<Budget, AppError> {
     let limit = state.settings.api_limit;
+    // A write like any other: on SQLite it queues behind this process's other writers.
+    let mut tx = state.db.write().await?;
     let now = now_ms();
-    match repo::api_clients::take_from_bucket(
-        &state.db.pool,
+    let left = repo::api_clients::take_from_bucket(
+        &mut *tx,
         caller.client,
         limit.per_second,
         limit.burst,
         now,
     )
-    .await?
-    {
-        Some(left) => Ok(Budget {
-            remaining: left / 1000,
-            limit: limit.burst,
-        }),
+    .await?;
+    let level = match left {
+        Some(_) => 0,
         None => {
-            let level = repo::api_clients::bucket_level(
-                &state.db.pool,
+            repo::api_clients::bucket_level(
+                &mut *tx,
                 caller.client,
                 limit.per_second,
                 limit.burst,
                 now,
             )
-            .await?;
+            .await?
+        }
+    };
+    tx.commit().await?;
+    match left {
+        Some(left) => Ok(Budget {
+            remaining: left / 1000,
+            limit: limit.burst,
+        }),
+        None => {
             // Thousandths missing for one call, refilled at `per_second` per millisecond.
             let wait_ms = (1000 - level).max(1) / limit.per_second.max(1);
             let retry_after_secs = (wait_ms / 1000 + 1) as u64;

@@ -20,7 +20,7 @@ use crate::{
         repo::{
             self,
             academies::AcademyRow,
-            imports::{LineRow, NewImport, NewInviteRow, NewToken},
+            imports::{ImportRow, LineRow, NewImport, NewInviteRow, NewToken},
         },
         services::invites::{
             NewLink, check_role_and_teams, expiry_from, invite_message_id, issue_link,
@@ -143,7 +143,7 @@ pub async fn start(
     let team_ids = check_role_and_teams(state, academy, s.role, s.team_ids).await?;
     let file_name: String = s.file_name.trim().chars().take(200).collect();
     let mut tx = state.db.write().await?;
-    let id = start_in(
+    let import = start_in(
         &mut tx,
         Importer::admin(actor),
         &StartImport {
@@ -159,17 +159,17 @@ pub async fn start(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(import.id)
 }
 
 /// Records the start of an import whose role and teams are already checked; an import with the
-/// same key is found instead.
+/// same key is found instead. The row is locked until the transaction ends.
 pub(crate) async fn start_in(
     tx: &mut Tx,
     by: Importer,
     s: &StartImport<'_>,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<ImportRow, AppError> {
     let teams = s
         .team_ids
         .iter()
@@ -197,22 +197,25 @@ pub(crate) async fn start_in(
 
 /// A whole import in the caller's transaction (the API's `inviteLearners`): started, handled and
 /// finished at once. The same import (same key) made again answers what was recorded the first
-/// time and does nothing.
+/// time and does nothing — unless the first was started before `fresh_after`.
 pub(crate) async fn run_whole(
     state: &AppState,
     tx: &mut Tx,
     by: Importer,
     s: &StartImport<'_>,
     lines: &[ImportLine],
+    fresh_after: i64,
 ) -> Result<(Vec<ImportLineResult>, bool), AppError> {
     let now = now_ms();
-    let id = start_in(tx, by, s, now).await?;
-    let import = repo::imports::lock(&mut **tx, by.academy_id, id)
-        .await?
-        .ok_or_else(not_found)?;
+    let mut import = start_in(tx, by, s, now).await?;
+    if import.created_at < fresh_after {
+        // The same call long ago: its key is freed and this is a new import.
+        repo::api_queries::retire_import_key(&mut **tx, by.academy_id, s.key, fresh_after).await?;
+        import = start_in(tx, by, s, now).await?;
+    }
     if import.finished_at.is_some() {
         let wanted: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
-        let done: HashMap<i64, LineRow> = repo::imports::lines_done(tx, id, &wanted)
+        let done: HashMap<i64, LineRow> = repo::imports::lines_done(tx, import.id, &wanted)
             .await?
             .into_iter()
             .map(|r| (r.line, r))
@@ -228,7 +231,8 @@ pub(crate) async fn run_whole(
             .collect();
         return Ok((results, false));
     }
-    let (results, queued) = chunk_in(state, tx, by, id, lines).await?;
+    let id = import.id;
+    let (results, queued) = handle_lines(state, tx, by, import, lines).await?;
     repo::imports::finish(&mut **tx, id, now).await?;
     Ok((results, queued))
 }
@@ -313,12 +317,23 @@ pub(crate) async fn chunk_in(
     import_id: i64,
     lines: &[ImportLine],
 ) -> Result<(Vec<ImportLineResult>, bool), AppError> {
-    let caps = state.settings.import_caps;
-    let now = now_ms();
-    let expires_at = expiry_from(now);
     let import = repo::imports::lock(&mut **tx, by.academy_id, import_id)
         .await?
         .ok_or_else(not_found)?;
+    handle_lines(state, tx, by, import, lines).await
+}
+
+/// Handles `lines` of `import`, locked by the caller's transaction.
+async fn handle_lines(
+    state: &AppState,
+    tx: &mut Tx,
+    by: Importer,
+    import: ImportRow,
+    lines: &[ImportLine],
+) -> Result<(Vec<ImportLineResult>, bool), AppError> {
+    let caps = state.settings.import_caps;
+    let now = now_ms();
+    let expires_at = expiry_from(now);
     if import.finished_at.is_some() {
         return Err(AppError::Conflict {
             message: "This import is finished. Upload the file again to import more.".into(),
@@ -335,12 +350,18 @@ pub(crate) async fn chunk_in(
     // Teams deleted since the upload started are left out, not failed on.
     let team_ids = repo::teams::existing_ids(&mut **tx, by.academy_id, &wanted_teams).await?;
 
+    // Nothing recorded yet (a new import, an API call): no earlier line to find.
+    let fresh_import = import.invited + import.updated + import.existing + import.skipped == 0;
     let line_numbers: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
-    let done: HashMap<i64, LineRow> = repo::imports::lines_done(tx, import.id, &line_numbers)
-        .await?
-        .into_iter()
-        .map(|r| (r.line, r))
-        .collect();
+    let done: HashMap<i64, LineRow> = if fresh_import {
+        HashMap::new()
+    } else {
+        repo::imports::lines_done(tx, import.id, &line_numbers)
+            .await?
+            .into_iter()
+            .map(|r| (r.line, r))
+            .collect()
+    };
     let mut seen_lines = HashSet::new();
     let todo: Vec<(usize, InviteeInput)> = lines
         .iter()
@@ -373,10 +394,14 @@ pub(crate) async fn chunk_in(
         .iter()
         .map(|(_, p, _)| p.email.as_str().to_string())
         .collect();
-    let earlier: HashMap<String, i64> = repo::imports::emails_seen(tx, import.id, &emails)
-        .await?
-        .into_iter()
-        .collect();
+    let earlier: HashMap<String, i64> = if fresh_import {
+        HashMap::new()
+    } else {
+        repo::imports::emails_seen(tx, import.id, &emails)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let (users, pending) = repo::imports::known_emails(tx, by.academy_id, &emails).await?;
     let users: HashMap<String, i64> = users.into_iter().map(|(id, e)| (e, id)).collect();
     let pending: HashMap<String, i64> = pending.into_iter().map(|(id, e)| (e, id)).collect();
