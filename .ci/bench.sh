@@ -511,6 +511,7 @@ printf '%s\n' "${ROWS[@]}"
 echo
 for note in "${NOTES[@]}"; do echo "- $note"; done
 echo "- Limits: sign-in is rate limited (30 attempts per IP address per 10 min, 10 failed ones per account"
-echo "  per 15 min), so the email rows sign in once and reuse the session. Invitations have no rate"
-echo "  limit yet: the rows above are one admin inviting as fast as the API answers."
+echo "  per 15 min), so the email rows sign in once and reuse the session. Invitations from the app have"
+echo "  no rate limit: those rows are one admin inviting as fast as the server answers. API calls have a"
+echo "  token bucket per application (SHOAL_API_RATE/SHOAL_API_BURST), raised for the API rows."
 ((BROKEN == 0)) || die "$BROKEN row(s) could not be measured (see the warnings above)"
