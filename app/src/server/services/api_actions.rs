@@ -290,7 +290,8 @@ async fn invite_learners(
     let plan: Plan = caller.plan.parse().unwrap_or(Plan::Starter);
 
     let mut answers: Vec<Option<Value>> = vec![None; items.len()];
-    let mut by_role: HashMap<Role, Vec<ImportLine>> = HashMap::new();
+    // One import per role, in the order the roles first appear (so ids follow the request).
+    let mut by_role: Vec<(Role, Vec<ImportLine>)> = Vec::new();
     let mut first_of: HashMap<String, usize> = HashMap::new();
     for (i, v) in items.iter().enumerate() {
         let w = learner_of(v);
@@ -319,10 +320,14 @@ async fn invite_learners(
             }
             first_of.insert(email.as_str().to_string(), i);
         }
-        by_role.entry(role).or_default().push(ImportLine {
+        let line = ImportLine {
             line: (i + 1) as u32,
             person: w.person,
-        });
+        };
+        match by_role.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, lines)) => lines.push(line),
+            None => by_role.push((role, vec![line])),
+        }
     }
 
     let key = call_key(caller, options, idempotency_key);
