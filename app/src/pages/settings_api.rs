@@ -288,7 +288,12 @@ fn Examples(settings: ApiSettings, client_id: Option<String>) -> impl IntoView {
     };
     let teams = call(r#"{"action": "getTeams", "options": {}}"#);
     let invite = call(
-        r#"{"action": "inviteLearners", "options": {"teams": [TEAM_ID], "send_email": true, "learners": [{"email": "ann@example.com", "first_name": "Ann", "last_name": "Lee", "role": "learner"}]}}"#,
+        r#"{"action": "inviteLearners", "options": {
+        "teams": [TEAM_ID],
+        "send_email": true,
+        "learners": [
+          {"email": "ann@example.com", "first_name": "Ann", "last_name": "Lee", "role": "learner"}
+        ]}}"#,
     );
     let add = call(
         r#"{"action": "addLearnersToTeams", "options": {"emails": ["ann@example.com"], "teams": [TEAM_ID]}}"#,
