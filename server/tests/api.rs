@@ -600,6 +600,30 @@ async fn repeating_the_same_invite_call_creates_no_second_invite_and_no_second_e
     );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM email_outbox").await, 3);
 
+    // The same key with other options is refused, not answered with the first call's results.
+    let res = Client::new()
+        .post(format!("{}/api/v1/", app.base))
+        .bearer_auth(&token)
+        .header("Idempotency-Key", "order-4711-x")
+        .json(&json!({"action": "inviteLearners", "options": {"learners": [{"email": "dee@example.com", "first_name": "Dee"}]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let v: Value = res.json().await.unwrap();
+    assert!(
+        message(&v).contains("Idempotency-Key was already used"),
+        "{v}"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM invites WHERE email = 'dee@example.com'"
+        )
+        .await,
+        0
+    );
+
     // API calls are not CSV uploads: the upload history does not list them.
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM imports WHERE source = 'api'").await,

@@ -45,6 +45,7 @@ pub async fn start_import(
         .ok_or(AppError::Unauthorized)?;
     let start = services::imports::StartImport {
         key: &key,
+        request_hash: None,
         file_name: &file_name,
         total_rows,
         role,

@@ -104,7 +104,7 @@ fn info() -> Value {
             "bucket answers 429 with `Retry-After` (seconds until the next call is allowed).\n\n",
             "**Idempotency.** Repeating an `inviteLearners` call within 24 hours returns the first answer and ",
             "creates and sends nothing again. Calls are matched by the optional `Idempotency-Key` header or, ",
-            "without it, by the client and a hash of the options.\n\n",
+            "without it, by the client and a hash of the options (a key reused with other options: 422).\n\n",
             "**Webhooks.** Settings → Webhooks sends signed `POST` requests to your URL when things happen; see ",
             "`webhooks` below for the payload and how to check the `Shoal-Signature` header."
         )
@@ -433,8 +433,8 @@ fn parameters() -> Value {
             "required": false,
             "description": concat!(
                 "Makes a repeated `inviteLearners` call safe: the same key within 24 hours returns the first ",
-                "answer and invites and emails nobody again. Without it the call is matched by the client and ",
-                "a hash of its options."
+                "answer and invites and emails nobody again; the same key with other options is refused with ",
+                "422. Without it the call is matched by the client and a hash of its options."
             ),
             "schema": { "type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$" },
             "example": "import-2025-01-20-batch-3"

@@ -22,10 +22,12 @@ pub struct ImportRow {
     pub finished_at: Option<i64>,
     /// csv | api
     pub source: String,
+    /// API calls keyed by an Idempotency-Key: a fingerprint of the call's options.
+    pub request_hash: Option<String>,
 }
 
 const COLUMNS: &str = "id, file_name, role, send_email, team_ids, total_rows, invited, updated, existing, \
-     added_to_teams, skipped, created_at, finished_at, source";
+     added_to_teams, skipped, created_at, finished_at, source, request_hash";
 
 pub struct NewImport<'a> {
     pub academy_id: i64,
@@ -36,6 +38,7 @@ pub struct NewImport<'a> {
     /// csv | api
     pub source: &'a str,
     pub api_client_id: Option<i64>,
+    pub request_hash: Option<&'a str>,
     pub role: &'a str,
     pub send_email: bool,
     pub team_ids: &'a str,
@@ -52,7 +55,8 @@ pub async fn start(
 ) -> Result<ImportRow, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO imports (academy_id, import_key, file_name, created_by, role, send_email, team_ids, \
-         total_rows, created_at, source, api_client_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         total_rows, created_at, source, api_client_id, request_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
          ON CONFLICT (academy_id, import_key) DO UPDATE SET total_rows = imports.total_rows \
          RETURNING {COLUMNS}"
     )))
@@ -67,6 +71,7 @@ pub async fn start(
     .bind(now)
     .bind(new.source)
     .bind(new.api_client_id)
+    .bind(new.request_hash)
     .fetch_one(&mut *tx)
     .await
 }

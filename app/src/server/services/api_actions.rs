@@ -331,6 +331,8 @@ async fn invite_learners(
     }
 
     let key = call_key(caller, options, idempotency_key);
+    // With a client's key, the options are remembered too: the same key with other options is refused.
+    let request_hash = idempotency_key.map(|_| call_key(caller, options, None));
     let now = now_ms();
     let by = Importer {
         academy_id: caller.academy_id,
@@ -344,6 +346,7 @@ async fn invite_learners(
         let import_key = format!("api-{key}-{}", role_code(*role));
         let start = StartImport {
             key: &import_key,
+            request_hash: request_hash.as_deref(),
             file_name: &file_name,
             total_rows: lines.len(),
             role: *role,

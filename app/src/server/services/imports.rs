@@ -71,6 +71,8 @@ pub async fn lookup(
 
 pub struct StartImport<'a> {
     pub key: &'a str,
+    /// API calls with an Idempotency-Key: a fingerprint of the options (see `run_whole`).
+    pub request_hash: Option<&'a str>,
     pub file_name: &'a str,
     pub total_rows: usize,
     pub role: Role,
@@ -185,6 +187,7 @@ pub(crate) async fn start_in(
             created_by: by.user_id,
             source: by.source(),
             api_client_id: by.api_client_id,
+            request_hash: s.request_hash,
             role: s.role.as_str(),
             send_email: s.send_email,
             team_ids: &teams,
@@ -212,6 +215,12 @@ pub(crate) async fn run_whole(
         // The same call long ago: its key is freed and this is a new import.
         repo::api_queries::retire_import_key(&mut **tx, by.academy_id, s.key, fresh_after).await?;
         import = start_in(tx, by, s, now).await?;
+    }
+    if import.request_hash.as_deref() != s.request_hash {
+        return Err(AppError::invalid(
+            "Idempotency-Key",
+            "This Idempotency-Key was already used for a call with other options. Use a new key for a new call.",
+        ));
     }
     if import.finished_at.is_some() {
         let wanted: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
