@@ -48,7 +48,7 @@ pub fn SettingsPage() -> impl IntoView {
         <SettingsTabs current=Signal::derive(tab)/>
         <div role="tabpanel">
             {move || match tab().as_str() {
-                "api" => view! { <crate::pages::settings_api::ApiSettings/> }.into_any(),
+                "api" => view! { <crate::pages::settings_api::ApiTab/> }.into_any(),
                 "webhooks" => view! { <crate::pages::settings_webhooks::WebhooksSettings/> }.into_any(),
                 _ => view! { <GeneralSettings/> }.into_any(),
             }}

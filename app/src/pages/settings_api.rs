@@ -16,7 +16,7 @@ use crate::{
 };
 
 #[component]
-pub fn ApiSettings() -> impl IntoView {
+pub fn ApiTab() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let settings = browser_fetch(move || {
         version.get();

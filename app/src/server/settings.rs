@@ -135,26 +135,11 @@ impl Settings {
         };
         let site_root = var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let mut import_caps = crate::domain::csv_import::Caps::default();
-        if let Some(rows) = var("SHOAL_IMPORT_MAX_ROWS") {
-            import_caps.max_rows = rows
-                .parse()
-                .ok()
-                .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| {
-                    format!(
-                        "SHOAL_IMPORT_MAX_ROWS must be a number from 1 to 1000000, not {rows:?}"
-                    )
-                })?;
+        if let Some(rows) = number_var("SHOAL_IMPORT_MAX_ROWS", 1..=1_000_000)? {
+            import_caps.max_rows = rows as usize;
         }
-        if let Some(mb) = var("SHOAL_IMPORT_MAX_MB") {
-            import_caps.max_bytes = mb
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=100).contains(n))
-                .map(|n| n * 1_048_576)
-                .ok_or_else(|| {
-                    format!("SHOAL_IMPORT_MAX_MB must be a number from 1 to 100, not {mb:?}")
-                })?;
+        if let Some(mb) = number_var("SHOAL_IMPORT_MAX_MB", 1..=100)? {
+            import_caps.max_bytes = mb as usize * 1_048_576;
         }
         let mut api_limit = ApiLimit::default();
         if let Some(n) = number_var("SHOAL_API_RATE", 1..=1_000_000)? {

@@ -108,7 +108,7 @@ impl Importer {
 }
 
 /// An import's key: 8–64 letters, digits or dashes, chosen by the browser (or derived for the API).
-pub fn check_key(key: &str) -> Result<(), AppError> {
+fn check_key(key: &str) -> Result<(), AppError> {
     if key.len() < 8
         || key.len() > 64
         || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -229,21 +229,25 @@ pub(crate) async fn run_whole(
             .into_iter()
             .map(|r| (r.line, r))
             .collect();
-        let results = lines
-            .iter()
-            .filter_map(|l| done.get(&i64::from(l.line)))
-            .map(|r| ImportLineResult {
-                line: r.line as u32,
-                email: r.email.clone(),
-                outcome: outcome_of(r),
-            })
-            .collect();
-        return Ok((results, false));
+        return Ok((in_order(lines, &done), false));
     }
     let id = import.id;
     let (results, queued) = handle_lines(state, tx, by, import, lines).await?;
     repo::imports::finish(&mut **tx, id, now).await?;
     Ok((results, queued))
+}
+
+/// The recorded result of each of `lines`, in their order.
+fn in_order(lines: &[ImportLine], recorded: &HashMap<i64, LineRow>) -> Vec<ImportLineResult> {
+    lines
+        .iter()
+        .filter_map(|l| recorded.get(&i64::from(l.line)))
+        .map(|r| ImportLineResult {
+            line: r.line as u32,
+            email: r.email.clone(),
+            outcome: outcome_of(r),
+        })
+        .collect()
 }
 
 fn outcome_of(row: &LineRow) -> InviteOutcome {
@@ -566,16 +570,7 @@ async fn handle_lines(
     let queued = send_email && counts[0] + counts[1] > 0;
     let mut by_line: HashMap<i64, LineRow> = done;
     by_line.extend(results.into_iter().map(|r| (r.line, r)));
-    let results = lines
-        .iter()
-        .filter_map(|l| by_line.get(&i64::from(l.line)))
-        .map(|r| ImportLineResult {
-            line: r.line as u32,
-            email: r.email.clone(),
-            outcome: outcome_of(r),
-        })
-        .collect();
-    Ok((results, queued))
+    Ok((in_order(lines, &by_line), queued))
 }
 
 fn summary(
