@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{services, state::app_state};
 use crate::{
     error::AppError,
@@ -61,7 +63,7 @@ pub fn urlencode_path(s: &str) -> String {
 #[server(prefix = "/api", endpoint = "view_as_learner")]
 pub async fn view_as_learner(on: bool) -> Result<String, AppError> {
     let state = app_state()?;
-    let me = crate::server::auth::require_staff(&state).await?;
+    let me = crate::server::auth::require(&state, Permission::ManageSettings).await?;
     let academy = crate::server::repo::academies::by_id(&state.db.pool, me.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?
@@ -78,7 +80,7 @@ pub async fn view_as_learner(on: bool) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "my_teams")]
 pub async fn my_teams() -> Result<Vec<crate::model::TeamView>, AppError> {
     let state = app_state()?;
-    let me = crate::server::auth::require_user(&state).await?;
+    let me = crate::server::auth::require(&state, Permission::Learn).await?;
     let teams =
         crate::server::repo::teams::of_user(&state.db.pool, me.academy_id, me.user.id).await?;
     Ok(teams

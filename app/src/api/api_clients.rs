@@ -4,6 +4,8 @@
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{
     error::AppError,
@@ -13,7 +15,7 @@ use crate::{
 #[server(prefix = "/api", endpoint = "list_api_clients")]
 pub async fn list_api_clients() -> Result<ApiSettings, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::api_clients::list(&state, &actor).await
 }
 
@@ -24,14 +26,14 @@ pub async fn register_api_client(
     callback_uri: String,
 ) -> Result<NewApiClient, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::api_clients::register(&state, &actor, &name, &callback_uri).await
 }
 
 #[server(prefix = "/api", endpoint = "rename_api_client")]
 pub async fn rename_api_client(id: i64, name: String) -> Result<ApiClientView, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::api_clients::rename(&state, &actor, id, &name).await
 }
 
@@ -39,6 +41,6 @@ pub async fn rename_api_client(id: i64, name: String) -> Result<ApiClientView, A
 #[server(prefix = "/api", endpoint = "revoke_api_client")]
 pub async fn revoke_api_client(id: i64) -> Result<(), AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::api_clients::revoke(&state, &actor, id).await
 }

@@ -4,6 +4,8 @@
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{auth, repo, services, state::app_state};
 use crate::{
     domain::{csv_import::Caps, role::Role},
@@ -15,7 +17,7 @@ use crate::{
 #[server(prefix = "/api", endpoint = "import_caps")]
 pub async fn import_caps() -> Result<Caps, AppError> {
     let state = app_state()?;
-    auth::require_learner_manager(&state).await?;
+    auth::require(&state, Permission::ManageLearners).await?;
     Ok(state.settings.import_caps)
 }
 
@@ -24,7 +26,7 @@ pub async fn import_caps() -> Result<Caps, AppError> {
 #[server(prefix = "/api", endpoint = "lookup_emails", input = Json)]
 pub async fn lookup_emails(emails: Vec<String>) -> Result<KnownEmails, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::lookup(&state, &actor, &emails).await
 }
 
@@ -39,7 +41,7 @@ pub async fn start_import(
     send_email: bool,
 ) -> Result<i64, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -62,14 +64,14 @@ pub async fn import_chunk(
     lines: Vec<ImportLine>,
 ) -> Result<Vec<ImportLineResult>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::chunk(&state, &actor, import_id, &lines).await
 }
 
 #[server(prefix = "/api", endpoint = "finish_import")]
 pub async fn finish_import(import_id: i64) -> Result<ImportSummary, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::finish(&state, &actor, import_id).await
 }
 
@@ -77,7 +79,7 @@ pub async fn finish_import(import_id: i64) -> Result<ImportSummary, AppError> {
 #[server(prefix = "/api", endpoint = "list_imports")]
 pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::history(&state, &actor).await
 }
 
@@ -85,6 +87,6 @@ pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "import_report")]
 pub async fn import_report(import_id: i64) -> Result<String, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::report(&state, &actor, import_id).await
 }

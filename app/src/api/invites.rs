@@ -4,6 +4,8 @@
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{auth, repo, services, state::app_state};
 use crate::{
     domain::{invite::InviteeInput, role::Role},
@@ -22,7 +24,7 @@ pub async fn invite_learners(
     from_team: bool,
 ) -> Result<Vec<InviteResult>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -43,35 +45,35 @@ pub async fn invite_learners(
 #[server(prefix = "/api", endpoint = "list_invites", input = Json)]
 pub async fn list_invites(query: ListQuery) -> Result<Page<InviteView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::lists::invites(&state, &actor, &query).await
 }
 
 #[server(prefix = "/api", endpoint = "list_learners", input = Json)]
 pub async fn list_learners(query: ListQuery) -> Result<Page<LearnerView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::lists::learners(&state, &actor, &query).await
 }
 
 #[server(prefix = "/api", endpoint = "list_teams")]
 pub async fn list_teams() -> Result<Vec<TeamView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::lists::teams(&state, &actor).await
 }
 
 #[server(prefix = "/api", endpoint = "resend_invite")]
 pub async fn resend_invite(invite_id: i64) -> Result<(), AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::invites::resend(&state, &actor, invite_id).await
 }
 
 #[server(prefix = "/api", endpoint = "revoke_invite")]
 pub async fn revoke_invite(invite_id: i64) -> Result<(), AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::invites::revoke(&state, &actor, invite_id).await
 }
 
@@ -79,7 +81,7 @@ pub async fn revoke_invite(invite_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "invite_link")]
 pub async fn invite_link(invite_id: i64) -> Result<String, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{services, state::app_state};
 use crate::{
     error::AppError,
@@ -55,7 +57,7 @@ pub async fn confirm_sign_up(
 #[server(prefix = "/api", endpoint = "set_signup_confirmation")]
 pub async fn set_signup_confirmation(on: bool) -> Result<(), AppError> {
     let state = app_state()?;
-    let me = crate::server::auth::require_staff(&state).await?;
+    let me = crate::server::auth::require(&state, Permission::ManageSettings).await?;
     let mut tx = state.db.write().await?;
     crate::server::repo::academies::set_signup_confirmation(&mut *tx, me.academy_id, on).await?;
     let what = if on { "on" } else { "off" };

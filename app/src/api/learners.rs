@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{domain::role::Role, error::AppError, model::UserView};
 
@@ -12,7 +14,7 @@ use crate::{domain::role::Role, error::AppError, model::UserView};
 #[server(prefix = "/api", endpoint = "change_learner_role")]
 pub async fn change_learner_role(user_id: i64, role: Role) -> Result<UserView, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::change_role(&state, &actor, user_id, role).await
 }
 
@@ -20,6 +22,6 @@ pub async fn change_learner_role(user_id: i64, role: Role) -> Result<UserView, A
 #[server(prefix = "/api", endpoint = "remove_learner")]
 pub async fn remove_learner(user_id: i64) -> Result<UserView, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::remove(&state, &actor, user_id).await
 }

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{domain::role::Plan, error::AppError};
 
@@ -10,6 +12,6 @@ use crate::{domain::role::Plan, error::AppError};
 #[server(prefix = "/api", endpoint = "change_plan")]
 pub async fn change_plan(plan: Plan) -> Result<(), AppError> {
     let state = app_state()?;
-    let actor = auth::require_user(&state).await?;
+    let actor = auth::require(&state, Permission::ManagePlan).await?;
     services::academy_settings::change_plan(&state, &actor, plan).await
 }

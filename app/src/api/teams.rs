@@ -4,6 +4,8 @@
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{
     error::AppError,
@@ -14,21 +16,21 @@ use crate::{
 #[server(prefix = "/api", endpoint = "list_team_summaries", input = Json)]
 pub async fn list_team_summaries(query: ListQuery) -> Result<Page<TeamSummary>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::summaries(&state, &actor, &query).await
 }
 
 #[server(prefix = "/api", endpoint = "get_team")]
 pub async fn get_team(team_id: i64) -> Result<TeamSummary, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::get(&state, &actor, team_id).await
 }
 
 #[server(prefix = "/api", endpoint = "create_team")]
 pub async fn create_team(name: String, color: String) -> Result<TeamView, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::create(&state, &actor, &name, &color).await
 }
 
@@ -36,14 +38,14 @@ pub async fn create_team(name: String, color: String) -> Result<TeamView, AppErr
 #[server(prefix = "/api", endpoint = "update_team")]
 pub async fn update_team(team_id: i64, name: String, color: String) -> Result<TeamView, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::update(&state, &actor, team_id, &name, &color).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_team")]
 pub async fn delete_team(team_id: i64) -> Result<DeletedTeam, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::delete(&state, &actor, team_id).await
 }
 
@@ -54,7 +56,7 @@ pub async fn list_team_members(
     query: ListQuery,
 ) -> Result<Page<TeamMemberView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::members(&state, &actor, team_id, &query).await
 }
 
@@ -65,20 +67,20 @@ pub async fn team_candidates(
     search: String,
 ) -> Result<Vec<TeamMemberView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::candidates(&state, &actor, team_id, &search).await
 }
 
 #[server(prefix = "/api", endpoint = "add_team_members", input = Json)]
 pub async fn add_team_members(team_id: i64, user_ids: Vec<i64>) -> Result<TeamAdded, AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::add_members(&state, &actor, team_id, &user_ids).await
 }
 
 #[server(prefix = "/api", endpoint = "remove_team_member")]
 pub async fn remove_team_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
     let state = app_state()?;
-    let actor = auth::require_learner_manager(&state).await?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::remove_member(&state, &actor, team_id, user_id).await
 }

@@ -4,6 +4,8 @@
 use leptos::{prelude::*, server_fn::codec::Json};
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use crate::domain::Permission;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
@@ -54,14 +56,14 @@ pub const LOG_SIZE: i64 = 50;
 #[server(prefix = "/api", endpoint = "list_webhooks")]
 pub async fn list_webhooks() -> Result<Vec<WebhookView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::webhooks::list(&state, &actor).await
 }
 
 #[server(prefix = "/api", endpoint = "create_webhook", input = Json)]
 pub async fn create_webhook(url: String, events: Vec<String>) -> Result<WebhookCreated, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::webhooks::create(&state, &actor, &url, &events).await
 }
 
@@ -69,14 +71,14 @@ pub async fn create_webhook(url: String, events: Vec<String>) -> Result<WebhookC
 #[server(prefix = "/api", endpoint = "webhook_secret")]
 pub async fn webhook_secret(webhook_id: i64) -> Result<String, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::webhooks::secret(&state, &actor, webhook_id).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_webhook")]
 pub async fn delete_webhook(webhook_id: i64) -> Result<(), AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::webhooks::delete(&state, &actor, webhook_id).await
 }
 
@@ -85,13 +87,13 @@ pub async fn delete_webhook(webhook_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "send_test_webhook")]
 pub async fn send_test_webhook(webhook_id: i64) -> Result<i64, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::webhooks::send_test(&state, &actor, webhook_id).await
 }
 
 #[server(prefix = "/api", endpoint = "list_webhook_deliveries")]
 pub async fn list_webhook_deliveries(webhook_id: i64) -> Result<Vec<DeliveryView>, AppError> {
     let state = app_state()?;
-    let actor = auth::require_staff(&state).await?;
+    let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::webhooks::deliveries(&state, &actor, webhook_id).await
 }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod invite;
 pub mod names;
 pub mod password;
+pub mod permission;
 pub mod role;
 pub mod slug;
 pub mod team;
@@ -16,6 +17,7 @@ pub mod webhook;
 pub use email::Email;
 pub use names::{AcademyName, PersonName};
 pub use password::Password;
+pub use permission::Permission;
 pub use role::{LEARNER_ROLES, Plan, Role};
 pub use slug::Slug;
 

@@ -13,7 +13,7 @@ use super::{
     state::AppState,
     tokens,
 };
-use crate::error::AppError;
+use crate::{domain::permission::Permission, error::AppError};
 
 pub const SESSION_COOKIE: &str = "shoal_session";
 pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
@@ -116,13 +116,15 @@ pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
     }
 }
 
-/// The signed-in owner or administrator, or `Unauthorized` / `Forbidden`.
-pub async fn require_staff(state: &AppState) -> Result<SessionUser, AppError> {
+/// The signed-in user if their role holds `permission` (the matrix in `domain::permission`), else
+/// `Unauthorized` (nobody signed in) or `Forbidden` naming what the role lacks. Every server function
+/// and API route that acts for a person starts here.
+pub async fn require(state: &AppState, permission: Permission) -> Result<SessionUser, AppError> {
     let u = require_user(state).await?;
-    if u.user.role().is_staff() {
+    if u.user.role().can(permission) {
         Ok(u)
     } else {
-        Err(AppError::forbidden())
+        Err(AppError::Forbidden(permission.refusal().to_owned()))
     }
 }
 
@@ -156,16 +158,6 @@ pub fn clear_session_cookie(state: &AppState) {
         "{SESSION_COOKIE}=; Max-Age=0; {}",
         cookie_attributes(state)
     ));
-}
-
-/// Someone who may manage learners: Owner, Administrator or (on plans that have it) Learner-Admin.
-pub async fn require_learner_manager(state: &AppState) -> Result<SessionUser, AppError> {
-    let u = require_user(state).await?;
-    if u.user.role().can_administer() {
-        Ok(u)
-    } else {
-        Err(AppError::forbidden())
-    }
 }
 
 #[cfg(test)]
