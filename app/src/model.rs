@@ -11,6 +11,8 @@ pub struct AcademyView {
     pub plan: Plan,
     /// "Require email confirmation when signing up without an invitation link".
     pub require_signup_confirmation: bool,
+    /// Who may sign up at the academy link: anyone (public), or only invited people (private).
+    pub visibility: crate::domain::access_request::Visibility,
 }
 
 impl AcademyView {

@@ -10,7 +10,6 @@ use leptos_router::{
 
 use crate::pages::{
     academy::AcademyLayout,
-    admin::StatisticsPage,
     admin_shell::{AdminHome, AdminShell, SettingsRoute},
     home::AcademyHome,
     join::JoinPage,
@@ -18,6 +17,7 @@ use crate::pages::{
     login::LoginPage,
     not_found::NotFound,
     start::StartPage,
+    statistics::StatisticsPage,
     teams::{TeamPage, TeamsPage},
 };
 
@@ -79,8 +79,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>
                         <Route path=path!("teams") view=TeamsPage ssr=SsrMode::Async/>
                         <Route path=path!("teams/:team_id") view=TeamPage ssr=SsrMode::Async/>
+                        <Route path=path!("courses") view=crate::pages::courses::CoursesPage ssr=SsrMode::Async/>
+                        <Route path=path!("courses/:course_id") view=crate::pages::courses::CoursePage ssr=SsrMode::Async/>
                         <Route path=path!("statistics") view=StatisticsPage ssr=SsrMode::Async/>
                         <Route path=path!("settings") view=SettingsRoute ssr=SsrMode::Async/>
+                        <Route path=path!("audit") view=crate::pages::audit::AuditPage ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -13,7 +13,7 @@ use app::{
         db::now_ms,
         mail::mailer::Mailer,
         repo::{self, outbox::OutboxRow},
-        services::{invite_email, signup_email, webhooks},
+        services::{access_requests, invite_email, signup_email, webhooks},
         state::AppState,
     },
 };
@@ -216,6 +216,14 @@ impl Worker {
                     invite_id: 0,
                     email,
                 }),
+            kind if access_requests::email::renders(kind) => {
+                access_requests::email::render(&self.state, &row)
+                    .await?
+                    .map(|email| invite_email::RenderedInvite {
+                        invite_id: 0,
+                        email,
+                    })
+            }
             other => {
                 let why = format!("unknown kind of email {other:?}");
                 return Ok(outcome(None, "failed", 0, Some(why), None));

@@ -182,6 +182,7 @@ fn the_webhooks_cover_every_event_and_are_signed() {
         "invite.accepted",
         "learner.registered",
         "invite.email_failed",
+        "access_request.created",
         "test",
     ] {
         let post = &doc["webhooks"][event]["post"];

@@ -243,6 +243,111 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageIntegrations),
         Form(&[("webhook_id", "{webhook}")]),
     ),
+    // access_requests.rs
+    ("request_access", Public, Form(&[])),
+    (
+        "list_access_requests",
+        Needs(ManageLearners),
+        Form(&[("status", "pending")]),
+    ),
+    (
+        "approve_access_request",
+        Needs(ManageLearners),
+        Json(r#"{"request_id":{request},"role":"learner","team_ids":[{team}]}"#),
+    ),
+    (
+        "decline_access_request",
+        Needs(ManageLearners),
+        Form(&[("request_id", "{request}")]),
+    ),
+    ("load_access_settings", Needs(ManageSettings), Form(&[])),
+    (
+        "set_visibility",
+        Needs(ManageSettings),
+        Form(&[("visibility", "private")]),
+    ),
+    (
+        "set_access_request_emails",
+        Needs(ManageSettings),
+        Form(&[("on", "true")]),
+    ),
+    // audit.rs
+    ("list_audit", Needs(ViewAuditLog), Json(r#"{"query":{}}"#)),
+    ("audit_people", Needs(ViewAuditLog), Form(&[])),
+    ("export_audit", Needs(ViewAuditLog), Json(r#"{"query":{}}"#)),
+    // courses.rs
+    (
+        "list_courses",
+        Needs(ManageCourses),
+        Json(r#"{"query":{"search":"","filter":"","page":1}}"#),
+    ),
+    (
+        "get_course",
+        Needs(ManageCourses),
+        Form(&[("course_id", "{course}")]),
+    ),
+    ("course_team_choices", Needs(ManageCourses), Form(&[])),
+    (
+        "create_course",
+        Needs(ManageCourses),
+        Json(
+            r#"{"course":{"title":"Probe {role}","description":"","published":false,"for_everyone":true,"team_ids":[]}}"#,
+        ),
+    ),
+    (
+        "update_course",
+        Needs(ManageCourses),
+        Json(
+            r#"{"course_id":{course},"course":{"title":"Renamed","description":"","published":true,"for_everyone":true,"team_ids":[]}}"#,
+        ),
+    ),
+    (
+        "publish_course",
+        Needs(ManageCourses),
+        Form(&[("course_id", "{course}"), ("published", "false")]),
+    ),
+    (
+        "delete_course",
+        Needs(ManageCourses),
+        Form(&[("course_id", "{course}")]),
+    ),
+    ("my_courses", Needs(Learn), Form(&[])),
+    // staff.rs
+    ("list_staff", Needs(ManageStaff), Form(&[])),
+    (
+        "invite_admin",
+        Needs(ManageStaff),
+        Form(&[
+            ("email", "probe.admin.{role}@example.com"),
+            ("first_name", "Pro"),
+        ]),
+    ),
+    (
+        "resend_admin_invite",
+        Needs(ManageStaff),
+        Form(&[("invite_id", "{admin_invite}")]),
+    ),
+    (
+        "revoke_admin_invite",
+        Needs(ManageStaff),
+        Form(&[("invite_id", "{admin_invite}")]),
+    ),
+    (
+        "remove_admin",
+        Needs(ManageStaff),
+        Form(&[("user_id", "{admin}")]),
+    ),
+    // statistics.rs
+    (
+        "get_statistics",
+        Needs(ViewStatistics),
+        Json(r#"{"filter":{"team":"{team}","from":"","to":""}}"#),
+    ),
+    (
+        "export_statistics",
+        Needs(ViewStatistics),
+        Json(r#"{"filter":{"team":"","from":"","to":""}}"#),
+    ),
 ];
 
 /// Every page under `/a/:slug/admin` and who may open it.
@@ -270,6 +375,10 @@ struct Ids {
     import: i64,
     client: i64,
     webhook: i64,
+    course: i64,
+    request: i64,
+    admin: i64,
+    admin_invite: i64,
 }
 
 impl Ids {
@@ -288,6 +397,10 @@ impl Ids {
             .replace("{import}", &id(self.import))
             .replace("{client}", &id(self.client))
             .replace("{webhook}", &id(self.webhook))
+            .replace("{course}", &id(self.course))
+            .replace("{request}", &id(self.request))
+            .replace("{admin_invite}", &id(self.admin_invite))
+            .replace("{admin}", &id(self.admin))
             .replace("{role}", role)
     }
 }
@@ -407,6 +520,56 @@ async fn alpha(app: &TestApp) -> Alpha {
         "SELECT id FROM webhooks WHERE url = 'https://zebra.example.com/hook'",
     )
     .await;
+    let res = app
+        .call_json(
+            &owner,
+            "create_course",
+            json!({"course": {"title": "Zebra Course", "description": "Stripes", "published": true,
+                              "for_everyone": false, "team_ids": [team]}}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let course = scalar(app, "SELECT id FROM courses WHERE title = 'Zebra Course'").await;
+    let res = app
+        .call(
+            &app.browser(),
+            "request_access",
+            &[
+                ("slug", "alpha"),
+                ("email", "zebra.request@example.com"),
+                ("first_name", "Zed"),
+                ("last_name", "Request"),
+                ("message", "Zebra stripes, please"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let request = scalar(
+        app,
+        "SELECT id FROM access_requests WHERE email = 'zebra.request@example.com'",
+    )
+    .await;
+    let res = app
+        .call(
+            &owner,
+            "invite_admin",
+            &[
+                ("email", "zebra.admin.invited@example.com"),
+                ("first_name", "Zed"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let admin_invite = scalar(
+        app,
+        "SELECT id FROM invites WHERE email = 'zebra.admin.invited@example.com'",
+    )
+    .await;
+    let admin = scalar(
+        app,
+        "SELECT id FROM users WHERE email = 'zebra.admin@example.com'",
+    )
+    .await;
     Alpha {
         owner,
         members,
@@ -417,6 +580,10 @@ async fn alpha(app: &TestApp) -> Alpha {
             import,
             client,
             webhook,
+            course,
+            request,
+            admin,
+            admin_invite,
         },
     }
 }
@@ -459,10 +626,14 @@ async fn fingerprint(app: &TestApp) -> String {
     for sql in [
         "SELECT name || ':' || color FROM teams WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
         "SELECT email || ':' || role || ':' || status FROM users WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
-        "SELECT email || ':' || status || ':' || email_status FROM invites WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
+        "SELECT email || ':' || status FROM invites WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
         "SELECT CAST(team_id AS TEXT) || ':' || CAST(user_id AS TEXT) FROM team_members WHERE team_id IN (SELECT id FROM teams WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha')) ORDER BY team_id, user_id",
         "SELECT name || ':' || CASE WHEN revoked_at IS NULL THEN 'live' ELSE 'revoked' END FROM api_clients WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
         "SELECT url FROM webhooks WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
+        "SELECT title || ':' || CAST(published AS TEXT) || ':' || CAST(for_everyone AS TEXT) FROM courses WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
+        "SELECT CAST(course_id AS TEXT) || ':' || CAST(team_id AS TEXT) FROM course_teams WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY course_id, team_id",
+        "SELECT email || ':' || status FROM access_requests WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
+        "SELECT plan || ':' || visibility || ':' || CAST(notify_access_requests AS TEXT) FROM academies WHERE id = (SELECT id FROM academies WHERE slug = 'alpha')",
         "SELECT file_name || ':' || CAST(invited AS TEXT) || ':' || CASE WHEN finished_at IS NULL THEN 'open' ELSE 'done' END FROM imports WHERE academy_id = (SELECT id FROM academies WHERE slug = 'alpha') ORDER BY id",
     ] {
         let rows: Vec<String> = sqlx::query_scalar(sql)

@@ -679,12 +679,6 @@ async fn bad_urls_and_events_are_refused_with_a_clear_message() {
         ("https://example.com/x", vec![], "events", "at least one"),
         (
             "https://example.com/x",
-            vec!["access_request.created"],
-            "events",
-            "not available yet",
-        ),
-        (
-            "https://example.com/x",
             vec!["invite.sent"],
             "events",
             "not an event",

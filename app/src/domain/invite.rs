@@ -171,6 +171,8 @@ pub enum InviteSource {
     Csv,
     Team,
     Api,
+    /// An approved access request (private academies).
+    Request,
 }
 
 impl InviteSource {
@@ -180,6 +182,7 @@ impl InviteSource {
             InviteSource::Csv => "csv",
             InviteSource::Team => "team",
             InviteSource::Api => "api",
+            InviteSource::Request => "request",
         }
     }
 }

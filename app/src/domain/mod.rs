@@ -2,7 +2,10 @@
 //! a CSV file or the API is parsed here once, so the preview and the enforcement can never disagree.
 //! No IO and no dependencies beyond std and serde.
 
+pub mod access_request;
 pub mod api_client;
+pub mod audit;
+pub mod course;
 pub mod csv_import;
 pub mod email;
 pub mod invite;
@@ -11,6 +14,7 @@ pub mod password;
 pub mod permission;
 pub mod role;
 pub mod slug;
+pub mod statistics;
 pub mod team;
 pub mod webhook;
 

@@ -41,8 +41,8 @@ pub const EVENTS: [Event; 4] = [
     Event {
         name: ACCESS_REQUEST_CREATED,
         label: "Access request",
-        description: "Coming with access requests: someone asks to join a private academy.",
-        available: false,
+        description: "Someone without an invitation asked to join the private academy (\"Request access\").",
+        available: true,
     },
 ];
 
@@ -121,7 +121,6 @@ mod tests {
         for (input, says) in [
             (vec![], "at least one"),
             (vec!["invite.sent"], "not an event Shoal sends"),
-            (vec!["access_request.created"], "not available yet"),
             (vec!["test"], "not an event Shoal sends"),
         ] {
             let e = parse_events(&names(&input)).unwrap_err();

@@ -1,4 +1,4 @@
-//! The admin sections that are still empty states (Statistics) and Settings.
+//! The Settings section: General, API and Webhooks.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,29 +14,6 @@ use crate::{
 };
 
 #[component]
-fn EmptySection(title: &'static str, lead: &'static str, children: Children) -> impl IntoView {
-    view! {
-        <Title text=title/>
-        <div class="page-head">
-            <h1>{title}</h1>
-        </div>
-        <section class="empty-state">
-            <h2>{lead}</h2>
-            {children()}
-        </section>
-    }
-}
-
-#[component]
-pub fn StatisticsPage() -> impl IntoView {
-    view! {
-        <EmptySection title="Statistics" lead="Nothing to measure yet">
-            <p>"Once learners are invited, this page shows the invitation funnel — invited, email sent, accepted — with acceptance rates and sign-ups per day."</p>
-        </EmptySection>
-    }
-}
-
-#[component]
 pub fn SettingsPage() -> impl IntoView {
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_default();
@@ -50,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
             {move || match tab().as_str() {
                 "api" => view! { <crate::pages::settings_api::ApiTab/> }.into_any(),
                 "webhooks" => view! { <crate::pages::settings_webhooks::WebhooksSettings/> }.into_any(),
+                "admins" => view! { <crate::pages::settings_admins::AdminsTab/> }.into_any(),
                 _ => view! { <GeneralSettings/> }.into_any(),
             }}
         </div>
@@ -60,6 +38,10 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn SettingsTabs(current: Signal<String>) -> impl IntoView {
     let slug = use_academy().academy.slug;
+    let admins_tab = use_academy()
+        .viewer
+        .user()
+        .is_some_and(|u| u.role.can(crate::domain::Permission::ManageStaff));
     let navigate = use_navigate();
     let tab = move |key: &'static str, label: &'static str| {
         let navigate = navigate.clone();
@@ -78,6 +60,7 @@ fn SettingsTabs(current: Signal<String>) -> impl IntoView {
             {tab("", "General")}
             {tab("api", "API")}
             {tab("webhooks", "Webhooks")}
+            {admins_tab.then(|| tab("admins", "Admins"))}
         </div>
     }
 }
@@ -122,6 +105,8 @@ fn GeneralSettings() -> impl IntoView {
             }}
         </section>
         <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
+        <crate::pages::settings_access::VisibilitySetting/>
+        <crate::pages::settings_access::NotificationSettings/>
     }
 }
 

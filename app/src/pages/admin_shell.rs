@@ -46,8 +46,10 @@ fn Shell(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 nav_label="Admin"
             >
                 {role.can_administer().then(|| view! { <a href=format!("{base}/learners") aria-current=in_people>"Learners & Teams"</a> })}
+                {role.can(crate::domain::Permission::ManageCourses).then(|| view! { <A href=format!("{base}/courses")>"Courses"</A> })}
                 <A href=format!("{base}/statistics")>"Statistics"</A>
                 {role.is_staff().then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
+                {role.can(crate::domain::Permission::ViewAuditLog).then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
                 {role.is_staff().then(|| view! { <ViewAsLearnerButton/> })}
                 {(!role.is_staff()).then(|| view! { <a href=ctx.academy.home_path()>"My learning"</a> })}
             </Topbar>

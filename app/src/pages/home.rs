@@ -38,7 +38,7 @@ fn Welcome(ctx: AcademyContext) -> impl IntoView {
                 <h1>{ctx.academy.name.clone()}</h1>
                 <p>"Welcome. Sign in to continue your training."</p>
                 <a class="button button-primary" href=ctx.academy.login_path()>"Sign in"</a>
-                <SignUp slug=ctx.academy.slug.clone()/>
+                <SignUp slug=ctx.academy.slug.clone() private=ctx.academy.visibility == crate::domain::access_request::Visibility::Private/>
             </div>
         </main>
     }
@@ -47,10 +47,15 @@ fn Welcome(ctx: AcademyContext) -> impl IntoView {
 /// "Sign up" for people who were invited (or anyone, in a public academy); with email confirmation
 /// on, a second step asks for the emailed code.
 #[component]
-fn SignUp(slug: String) -> impl IntoView {
+fn SignUp(slug: String, private: bool) -> impl IntoView {
     let action = ServerAction::<crate::api::join::SignUp>::new();
     let confirm = ServerAction::<crate::api::join::ConfirmSignUp>::new();
     let value = action.value();
+    // A private academy offers "Request access", starting from what was typed here.
+    let typed = crate::pages::request_access::Typed::default();
+    let requesting = RwSignal::new(false);
+    let invite_only = crate::pages::request_access::refused_as_invite_only(value);
+    let slug3 = slug.clone();
     let confirm_value = confirm.value();
     Effect::new(move |_| {
         if let Some(Ok(SignUpOutcome::Done(path))) = value.get() {
@@ -68,7 +73,7 @@ fn SignUp(slug: String) -> impl IntoView {
     };
     let slug2 = slug.clone();
     view! {
-        <section class="sign-up" aria-labelledby="sign-up-title">
+        <section class="sign-up" aria-labelledby="sign-up-title" hidden=move || requesting.get()>
             <h2 id="sign-up-title">"New here? Sign up"</h2>
             {move || match code_sent_to() {
                 Some(email) => {
@@ -90,13 +95,13 @@ fn SignUp(slug: String) -> impl IntoView {
                 None => {
                     let slug = slug.clone();
                     view! {
-                    <p class="muted small">"Use the email address you were invited with and choose any password."</p>
+                    <p class="muted small">{if private { "Use the email address you were invited with and choose any password." } else { "Sign up with your email address and choose any password." }}</p>
                     <FormAlert message=form_error(value)/>
                     <ActionForm action=action>
                         <input type="hidden" name="slug" value=slug/>
-                        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
-                        <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name")/>
-                        <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name")/>
+                        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email") value=typed.email/>
+                        <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name") value=typed.first_name/>
+                        <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name") value=typed.last_name/>
                         <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
                             hint="At least 8 characters." error=field_error(value, "password")/>
                         <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
@@ -107,6 +112,7 @@ fn SignUp(slug: String) -> impl IntoView {
                 }
             }}
         </section>
+        {private.then(|| view! { <crate::pages::request_access::RequestAccess slug=slug3 typed open=requesting offer=invite_only/> })}
     }
 }
 
@@ -138,10 +144,7 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                         <TeamBadges teams=t/>
                     </p>
                 })}
-                <section class="empty-state">
-                    <h2>"No courses yet"</h2>
-                    <p>"When your academy publishes courses for you or your teams, they appear here."</p>
-                </section>
+                <crate::pages::courses::MyCourses staff_preview=ctx.viewing_as_learner/>
             </main>
         </div>
     }

@@ -21,7 +21,7 @@ fn schema_name(action: &str) -> String {
 }
 
 /// The events a webhook may receive, with a line on when each is sent.
-const EVENTS: [(&str, &str); 4] = [
+const EVENTS: [(&str, &str); 5] = [
     (
         "invite.accepted",
         "An invited person accepted their invitation and is now a learner of the academy.",
@@ -33,6 +33,10 @@ const EVENTS: [(&str, &str); 4] = [
     (
         "invite.email_failed",
         "An invitation email could not be delivered and Shoal stopped retrying.",
+    ),
+    (
+        "access_request.created",
+        "Someone without an invitation asked to join a private academy (\"Request access\" at the academy link); `data` holds `request_id`, `email`, `first_name`, `last_name`, `message` and `requested_at`. A repeated request from the same address updates the waiting one and is not sent again.",
     ),
     (
         "test",

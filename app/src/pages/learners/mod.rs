@@ -1,5 +1,6 @@
 //! "Manage Learners and Teams": the All Learners and Invites tabs and the "Invite Learners" dialog.
 
+mod access_requests_tab;
 mod csv_upload;
 mod invite_dialog;
 mod invite_options;
@@ -41,12 +42,12 @@ fn Learners() -> impl IntoView {
                 "Invite Learners"
             </button>
         </div>
-        <SectionTabs current=Signal::derive(move || if tab() == "invites" { Section::Invites } else { Section::Learners })/>
+        <SectionTabs current=Signal::derive(move || match tab().as_str() { "invites" => Section::Invites, "requests" => Section::Requests, _ => Section::Learners })/>
         <div role="tabpanel">
-            {move || if tab() == "invites" {
-                view! { <InvitesTab version/> }.into_any()
-            } else {
-                view! { <LearnersTab version/> }.into_any()
+            {move || match tab().as_str() {
+                "invites" => view! { <InvitesTab version/> }.into_any(),
+                "requests" => view! { <access_requests_tab::AccessRequestsTab/> }.into_any(),
+                _ => view! { <LearnersTab version/> }.into_any(),
             }}
         </div>
         <Show when=move || dialog_open.get()>
@@ -60,6 +61,7 @@ fn Learners() -> impl IntoView {
 pub enum Section {
     Learners,
     Invites,
+    Requests,
     Teams,
 }
 
@@ -72,6 +74,7 @@ pub fn SectionTabs(#[prop(into)] current: Signal<Section>) -> impl IntoView {
         let path = match s {
             Section::Learners => format!("/a/{slug}/admin/learners"),
             Section::Invites => format!("/a/{slug}/admin/learners?tab=invites"),
+            Section::Requests => format!("/a/{slug}/admin/learners?tab=requests"),
             Section::Teams => format!("/a/{slug}/admin/teams"),
         };
         navigate(&path, Default::default());
@@ -87,6 +90,7 @@ pub fn SectionTabs(#[prop(into)] current: Signal<Section>) -> impl IntoView {
         <div class="tabs" role="tablist" aria-label="Learners and teams">
             {tab(Section::Learners, "All Learners")}
             {tab(Section::Invites, "Invites")}
+            {tab(Section::Requests, "Access Requests")}
             {tab(Section::Teams, "Teams")}
         </div>
     }

@@ -21,6 +21,7 @@ impl AcademyRow {
             name: self.name.clone(),
             plan: self.plan.parse().unwrap_or(Plan::Starter),
             require_signup_confirmation: self.require_signup_confirmation != 0,
+            visibility: crate::domain::access_request::Visibility::from_stored(&self.visibility),
         }
     }
 }

@@ -73,8 +73,9 @@ where
     } else {
         " AND $4 = $4"
     };
+    // Invitations to become an administrator are listed in Settings → Admins, not here.
     let condition = format!(
-        "i.academy_id = $1{SEARCH_SQL}{}{team_sql}",
+        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{SEARCH_SQL}{}{team_sql}",
         invite_filter_sql(filter)
     );
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(

@@ -21,7 +21,7 @@ pub fn human_date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -115,6 +115,27 @@ pub async fn invite(
     Ok(results)
 }
 
+/// Invites one person to become an Administrator (Settings → Admins): the same invitation, link and
+/// email as a learner's, with no teams. Learner paths never get here (`check_role_and_teams` refuses
+/// staff roles); nobody is ever invited as Owner.
+pub async fn invite_admin(
+    state: &AppState,
+    actor: &SessionUser,
+    academy: &AcademyRow,
+    person: &Invitee,
+) -> Result<InviteOutcome, AppError> {
+    let req = InviteRequest {
+        people: vec![],
+        role: Role::Admin,
+        team_ids: vec![],
+        send_email: true,
+        source: InviteSource::Form,
+    };
+    let outcome = invite_one(state, actor.user.id, academy.id, person, &req, &[]).await?;
+    state.outbox_wakeup.notify_one();
+    Ok(outcome)
+}
+
 async fn invite_one(
     state: &AppState,
     actor_id: i64,
@@ -131,6 +152,15 @@ async fn invite_one(
         let expires_at = expiry_from(now);
         let mut tx = state.db.write().await?;
         if let Some(user) = repo::users::by_email(&mut *tx, academy_id, email).await? {
+            if req.role.is_staff() {
+                return Err(AppError::conflict(
+                    "email",
+                    format!(
+                        "{email} already has an account in this academy as {}. Invite a new address as an administrator.",
+                        user.role().label()
+                    ),
+                ));
+            }
             let mut added = 0;
             for team in team_ids {
                 if repo::teams::add_member(&mut *tx, academy_id, *team, user.id, now).await? {
@@ -155,6 +185,19 @@ async fn invite_one(
         }
         if let Some(existing) = repo::invites::pending_by_email(&mut *tx, academy_id, email).await?
         {
+            // A learner path never turns an administrator's invitation into a learner's (nor the
+            // other way round): each is managed where it was made.
+            let existing_staff = existing.role.parse().is_ok_and(Role::is_staff);
+            if existing_staff != req.role.is_staff() {
+                let message = if existing_staff {
+                    format!("{email} has a pending administrator invitation (Settings → Admins).")
+                } else {
+                    format!(
+                        "{email} has a pending learner invitation. Revoke it in Learners → Invites first, then invite them as an administrator."
+                    )
+                };
+                return Err(AppError::conflict("email", message));
+            }
             repo::invites::update_pending(
                 &mut *tx,
                 existing.id,
@@ -179,7 +222,11 @@ async fn invite_one(
                 team_ids,
                 req.send_email,
                 actor_id,
-                "invite.renewed",
+                if req.role.is_staff() {
+                    "admin.invite_renewed"
+                } else {
+                    "invite.renewed"
+                },
             )
             .await?;
             return Ok(InviteOutcome::AlreadyInvited {
@@ -216,7 +263,11 @@ async fn invite_one(
             team_ids,
             req.send_email,
             actor_id,
-            "invite.created",
+            if req.role.is_staff() {
+                "admin.invited"
+            } else {
+                "invite.created"
+            },
         )
         .await?;
         return Ok(InviteOutcome::Invited { invite_id: id });
@@ -307,13 +358,18 @@ pub(crate) async fn issue_link(
     Ok(())
 }
 
+/// A pending invitation to a learner role (`staff` false) or to a staff role (`staff` true): the
+/// learners' Invites tab never reaches an administrator's invitation, nor Settings → Admins a
+/// learner's.
 async fn pending_invite(
     state: &AppState,
     academy_id: i64,
     invite_id: i64,
+    staff: bool,
 ) -> Result<repo::invites::InviteRow, AppError> {
     let invite = repo::invites::by_id(&state.db.pool, academy_id, invite_id)
         .await?
+        .filter(|i| i.role.parse().is_ok_and(Role::is_staff) == staff)
         .ok_or_else(|| AppError::NotFound("This invitation does not exist.".into()))?;
     match invite.status.as_str() {
         "pending" => Ok(invite),
@@ -331,7 +387,25 @@ async fn pending_invite(
 /// Sends the invitation again with a fresh link and a new expiry; older links keep working until
 /// their own expiry.
 pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {
-    let invite = pending_invite(state, actor.academy_id, invite_id).await?;
+    resend_invite(state, actor, invite_id, false).await
+}
+
+/// `resend` for an invitation to become an administrator (Settings → Admins).
+pub async fn resend_admin(
+    state: &AppState,
+    actor: &SessionUser,
+    invite_id: i64,
+) -> Result<(), AppError> {
+    resend_invite(state, actor, invite_id, true).await
+}
+
+async fn resend_invite(
+    state: &AppState,
+    actor: &SessionUser,
+    invite_id: i64,
+    staff: bool,
+) -> Result<(), AppError> {
+    let invite = pending_invite(state, actor.academy_id, invite_id, staff).await?;
     let now = now_ms();
     let expires_at = expiry_from(now);
     let mut tx = state.db.write().await?;
@@ -348,7 +422,11 @@ pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
         &mut *tx,
         actor.academy_id,
         Some(actor.user.id),
-        "invite.resent",
+        if staff {
+            "admin.invite_resent"
+        } else {
+            "invite.resent"
+        },
         &invite.email,
         now,
     )
@@ -359,7 +437,25 @@ pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
 }
 
 pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {
-    let invite = pending_invite(state, actor.academy_id, invite_id).await?;
+    revoke_invite(state, actor, invite_id, false).await
+}
+
+/// `revoke` for an invitation to become an administrator (Settings → Admins).
+pub async fn revoke_admin(
+    state: &AppState,
+    actor: &SessionUser,
+    invite_id: i64,
+) -> Result<(), AppError> {
+    revoke_invite(state, actor, invite_id, true).await
+}
+
+async fn revoke_invite(
+    state: &AppState,
+    actor: &SessionUser,
+    invite_id: i64,
+    staff: bool,
+) -> Result<(), AppError> {
+    let invite = pending_invite(state, actor.academy_id, invite_id, staff).await?;
     let now = now_ms();
     let mut tx = state.db.write().await?;
     if !repo::invites::revoke(&mut *tx, actor.academy_id, invite.id, now).await? {
@@ -372,7 +468,11 @@ pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
         &mut *tx,
         actor.academy_id,
         Some(actor.user.id),
-        "invite.revoked",
+        if staff {
+            "admin.invite_revoked"
+        } else {
+            "invite.revoked"
+        },
         &invite.email,
         now,
     )
@@ -388,7 +488,7 @@ pub async fn link(
     slug: &str,
     invite_id: i64,
 ) -> Result<String, AppError> {
-    let invite = pending_invite(state, actor.academy_id, invite_id).await?;
+    let invite = pending_invite(state, actor.academy_id, invite_id, false).await?;
     let token = repo::invites::latest_token(&state.db.pool, invite.id)
         .await?
         .filter(|t| t.expires_at > now_ms())

@@ -2,8 +2,11 @@
 
 pub mod academies;
 pub mod academy_settings;
+pub mod access_requests;
 pub mod api_actions;
 pub mod api_clients;
+pub mod audit;
+pub mod courses;
 pub mod imports;
 pub mod invite_email;
 pub mod invites;
@@ -12,5 +15,7 @@ pub mod learners;
 pub mod lists;
 pub mod sign_in;
 pub mod signup_email;
+pub mod staff;
+pub mod statistics;
 pub mod teams;
 pub mod webhooks;

@@ -1,0 +1,182 @@
+//! Access requests: a stranger at a private academy's link asks to join ("Request access"); the
+//! academy's staff answer on "Manage Learners and Teams" → "Access Requests"; Settings holds the
+//! academy's visibility and whether administrators are emailed. The academy of every staff call is
+//! the caller's own (from the session); another academy's requests are "not found".
+
+use leptos::{prelude::*, server_fn::codec::Json};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
+use crate::server::{auth, services, state::app_state};
+use crate::{
+    domain::{
+        access_request::{RequestStatus, Visibility},
+        role::Role,
+    },
+    error::AppError,
+    model::Page,
+};
+
+/// One row of the Pending or Declined tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequestView {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Empty when they wrote none.
+    pub message: String,
+    /// They set a password with the request: approving creates their account at once.
+    pub has_password: bool,
+    pub status: RequestStatus,
+    pub requested_at: i64,
+    /// Later than `requested_at` when they asked again (the message is the newest one).
+    pub updated_at: i64,
+    /// Declined: when, by whom and why.
+    pub decided_at: Option<i64>,
+    pub decided_by: Option<String>,
+    pub decline_reason: Option<String>,
+}
+
+/// A page of one tab, with both tabs' counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequestList {
+    pub pending: i64,
+    pub declined: i64,
+    pub page: Page<AccessRequestView>,
+}
+
+/// The answer to "Request access".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequestSent {
+    /// A new request.
+    Sent,
+    /// This address had a request waiting already: it now carries the new message.
+    Updated,
+}
+
+/// What approving did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Approved {
+    /// An invitation email went out (the request carried no password).
+    Invited { email: String },
+    /// The account exists now (the request carried a password); they were emailed that they can sign in.
+    AccountCreated { email: String },
+    /// They had an account already (made meanwhile): added to the chosen teams they were not in.
+    AlreadyMember { email: String, added_to_teams: u32 },
+}
+
+impl Approved {
+    /// The notice the Access Requests tab shows.
+    pub fn notice(&self) -> String {
+        match self {
+            Approved::Invited { email } => format!(
+                "Approved: an invitation is on its way to {email}. They appear under Invites until they register."
+            ),
+            Approved::AccountCreated { email } => format!(
+                "Approved: {email} is a learner now and was emailed that they can sign in with the password they chose."
+            ),
+            Approved::AlreadyMember {
+                email,
+                added_to_teams,
+            } => format!(
+                "Approved: {email} already has an account here{}.",
+                match added_to_teams {
+                    0 => String::new(),
+                    1 => "; added to 1 team".to_string(),
+                    n => format!("; added to {n} teams"),
+                }
+            ),
+        }
+    }
+}
+
+/// Settings → General: who may sign up, and whether administrators hear of requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessSettings {
+    pub visibility: Visibility,
+    /// "Email administrators when someone requests access".
+    pub notify_admins: bool,
+}
+
+/// "Request access" at a private academy's link. No sign-in: anyone may ask (rate limited per
+/// address and per academy). `password` may be empty; when given it must be a valid password.
+#[server(prefix = "/api", endpoint = "request_access")]
+pub async fn request_access(
+    slug: String,
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[server(default)] message: String,
+    #[server(default)] password: String,
+) -> Result<RequestSent, AppError> {
+    let state = app_state()?;
+    let input = services::access_requests::RequestInput {
+        email: &email,
+        first_name: &first_name,
+        last_name: &last_name,
+        message: &message,
+        password: &password,
+    };
+    services::access_requests::request(&state, &slug, &input).await
+}
+
+#[server(prefix = "/api", endpoint = "list_access_requests")]
+pub async fn list_access_requests(
+    status: RequestStatus,
+    #[server(default)] page: u32,
+) -> Result<AccessRequestList, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::access_requests::list(&state, &actor, status, page).await
+}
+
+/// Approves a pending or declined request with the role and teams chosen (the same rules as
+/// "Invite Learners": learner roles the plan offers, this academy's teams).
+#[server(prefix = "/api", endpoint = "approve_access_request", input = Json)]
+pub async fn approve_access_request(
+    request_id: i64,
+    role: Role,
+    #[server(default)] team_ids: Vec<i64>,
+) -> Result<Approved, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::access_requests::approve(&state, &actor, request_id, role, &team_ids).await
+}
+
+/// Declines a pending request; with `send_email` the person is told (with `reason`, if given).
+#[server(prefix = "/api", endpoint = "decline_access_request")]
+pub async fn decline_access_request(
+    request_id: i64,
+    #[server(default)] send_email: bool,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::access_requests::decline(&state, &actor, request_id, send_email, &reason).await
+}
+
+#[server(prefix = "/api", endpoint = "load_access_settings")]
+pub async fn load_access_settings() -> Result<AccessSettings, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageSettings).await?;
+    services::access_requests::settings(&state, &actor).await
+}
+
+/// Owner and Administrators: who may sign up at the academy link.
+#[server(prefix = "/api", endpoint = "set_visibility")]
+pub async fn set_visibility(visibility: Visibility) -> Result<(), AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageSettings).await?;
+    services::access_requests::set_visibility(&state, &actor, visibility).await
+}
+
+/// Owner and Administrators: "Email administrators when someone requests access".
+#[server(prefix = "/api", endpoint = "set_access_request_emails")]
+pub async fn set_access_request_emails(on: bool) -> Result<(), AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageSettings).await?;
+    services::access_requests::set_notify_admins(&state, &actor, on).await
+}

@@ -1,0 +1,556 @@
+//! The audit log in words: which actions belong together (the page's "Action" filter), the sentence
+//! each action reads as ("invited 3 learners from a CSV file"), and the date range of the filters.
+//! Unknown actions (added later, or by a newer server) fall back to their raw name.
+
+use serde::{Deserialize, Serialize};
+
+use super::role::Role;
+
+/// Most rows one CSV export holds; the newest ones are kept when a filter matches more.
+pub const MAX_EXPORT_ROWS: usize = 50_000;
+
+/// A family of actions the log can be filtered by, matched by action-name prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionGroup {
+    /// The value in the page's URL (`?action=invites`).
+    pub key: &'static str,
+    pub label: &'static str,
+    /// Actions whose name starts with one of these belong to the group.
+    pub prefixes: &'static [&'static str],
+}
+
+/// The groups, in the order the filter lists them.
+pub const ACTION_GROUPS: [ActionGroup; 9] = [
+    ActionGroup {
+        key: "invites",
+        label: "Invitations",
+        prefixes: &["invite."],
+    },
+    ActionGroup {
+        key: "learners",
+        label: "Learners",
+        prefixes: &["learner."],
+    },
+    ActionGroup {
+        key: "teams",
+        label: "Teams",
+        prefixes: &["team."],
+    },
+    ActionGroup {
+        key: "admins",
+        label: "Administrators",
+        prefixes: &["admin."],
+    },
+    ActionGroup {
+        key: "courses",
+        label: "Courses",
+        prefixes: &["course."],
+    },
+    ActionGroup {
+        key: "access",
+        label: "Access requests",
+        prefixes: &["access_request."],
+    },
+    ActionGroup {
+        key: "sessions",
+        label: "Sign-ins",
+        prefixes: &["session."],
+    },
+    ActionGroup {
+        key: "settings",
+        label: "Academy settings",
+        prefixes: &["academy."],
+    },
+    ActionGroup {
+        key: "integrations",
+        label: "API and webhooks",
+        prefixes: &["api_client.", "api.", "webhook."],
+    },
+];
+
+impl ActionGroup {
+    /// The group with this URL key; `None` for "" (all actions) and for unknown keys.
+    pub fn by_key(key: &str) -> Option<ActionGroup> {
+        ACTION_GROUPS.iter().copied().find(|g| g.key == key)
+    }
+
+    pub fn contains(&self, action: &str) -> bool {
+        self.prefixes.iter().any(|p| action.starts_with(p))
+    }
+}
+
+/// "1 learner", "3 learners".
+fn count_of(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The number an import's detail starts with ("3 invited, 0 renewed, …").
+fn leading_count(detail: &str) -> Option<u64> {
+    detail.split_whitespace().next()?.parse().ok()
+}
+
+/// What happened, as the rest of a sentence whose subject is the actor: "invited a learner".
+pub fn sentence(action: &str, detail: &str) -> String {
+    let s = match action {
+        "academy.created" => "created the academy",
+        "academy.plan_changed" => "changed the plan",
+        "academy.signup_confirmation_changed" => "changed the sign-up confirmation setting",
+        "invite.created" => "invited a learner",
+        "invite.renewed" => "renewed a learner's invitation",
+        "invite.resent" => "resent an invitation",
+        "invite.revoked" => "revoked an invitation",
+        "invite.accepted" => "accepted an invitation and joined",
+        "invite.imported" | "invite.api" => {
+            let how = if action == "invite.api" {
+                "through the API"
+            } else {
+                "from a CSV file"
+            };
+            return match leading_count(detail) {
+                Some(n) => format!("invited {} {how}", count_of(n, "learner", "learners")),
+                None => format!("invited learners {how}"),
+            };
+        }
+        "learner.signed_up" => "signed up at the academy link",
+        "learner.role_changed" => "changed the role of a learner",
+        "learner.removed" => "removed a learner from the academy",
+        "learner.added_to_teams" => "added a learner to teams",
+        "team.created" => "created a team",
+        "team.renamed" => "renamed a team",
+        "team.recolored" => "changed a team's colour",
+        "team.deleted" => "deleted a team",
+        "team.member_added" => "added a learner to a team",
+        "team.member_removed" => "removed a learner from a team",
+        "admin.invited" => "invited an administrator",
+        "admin.invite_renewed" => "renewed an administrator's invitation",
+        "admin.invite_resent" => "resent an administrator's invitation",
+        "admin.invite_revoked" => "revoked an administrator's invitation",
+        "admin.removed" => "removed an administrator",
+        "session.signed_in" => "signed in",
+        "session.signed_out" => "signed out",
+        "api_client.registered" => "registered an API application",
+        "api_client.renamed" => "renamed an API application",
+        "api_client.revoked" => "revoked an API application",
+        "api.added_to_teams" => "added learners or invitations to teams through the API",
+        "webhook.created" => "added a webhook",
+        "webhook.deleted" => "deleted a webhook",
+        other => other,
+    };
+    s.to_string()
+}
+
+/// The detail as people read it: role and plan names as the UI writes them
+/// ("learner → learner_analyst" reads "Learner → Learner-Analyst").
+pub fn detail_text(action: &str, detail: &str) -> String {
+    let label = |word: &str| -> String {
+        if let Ok(role) = word.parse::<Role>() {
+            return role.label().to_string();
+        }
+        match super::role::Plan::parse(word) {
+            Ok(plan) => plan.label().to_string(),
+            Err(_) => word.to_string(),
+        }
+    };
+    match action {
+        "learner.role_changed" | "academy.plan_changed" => match detail.split_once(" → ") {
+            Some((from, to)) => format!("{} → {}", label(from), label(to)),
+            None => detail.to_string(),
+        },
+        "learner.removed" | "admin.removed" => match detail.parse::<Role>() {
+            Ok(role) => format!("was {}", role.label()),
+            Err(_) => detail.to_string(),
+        },
+        _ => detail.to_string(),
+    }
+}
+
+/// The API application that acted, for rows an API call wrote (they have no person as actor).
+pub fn api_application<'a>(action: &str, target: &'a str) -> Option<&'a str> {
+    match action {
+        "invite.api" => Some(target.strip_prefix("API: ").unwrap_or(target)),
+        "api.added_to_teams" => Some(target),
+        _ => None,
+    }
+}
+
+/// The target column: empty where the target only names the API application (shown as "who").
+pub fn target_text<'a>(action: &str, target: &'a str) -> &'a str {
+    if api_application(action, target).is_some() {
+        ""
+    } else {
+        target
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// A `YYYY-MM-DD` date (what `<input type="date">` sends) as days since 1970-01-01.
+pub fn parse_day(input: &str) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "{} is not a date; use YYYY-MM-DD",
+            super::quoted(input.trim())
+        )
+    };
+    let mut parts = input.trim().splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return Err(bad());
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return Err(bad());
+    };
+    let days_in_month = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days_in_month {
+        return Err(bad());
+    }
+    Ok(days_from_civil(y, m, d))
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The time range `[from, until)` in unix milliseconds of the days `from` to `to`, both included, in
+/// a time zone `utc_offset_min` minutes ahead of UTC. Empty dates leave that side open. Errors
+/// name the field (`from` or `to`) and say what is wrong.
+#[allow(clippy::type_complexity)]
+pub fn day_range(
+    from: &str,
+    to: &str,
+    utc_offset_min: i32,
+) -> Result<(Option<i64>, Option<i64>), (&'static str, String)> {
+    let offset_ms = i64::from(sane_offset(utc_offset_min)) * 60_000;
+    let start = |input: &str, field: &'static str| -> Result<Option<i64>, (&'static str, String)> {
+        if input.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_day(input)
+            .map(|days| Some(days * DAY_MS - offset_ms))
+            .map_err(|m| (field, m))
+    };
+    let from_ms = start(from, "from")?;
+    let until_ms = start(to, "to")?.map(|ms| ms + DAY_MS);
+    if let (Some(a), Some(b)) = (from_ms, until_ms)
+        && a >= b
+    {
+        return Err((
+            "to",
+            "The end date is before the start date; swap them or clear one.".into(),
+        ));
+    }
+    Ok((from_ms, until_ms))
+}
+
+/// A time zone offset as sent by the browser: real ones lie within ±14 h; anything else comes from a
+/// broken client and is read as UTC.
+pub fn sane_offset(utc_offset_min: i32) -> i32 {
+    if utc_offset_min.abs() <= 14 * 60 {
+        utc_offset_min
+    } else {
+        0
+    }
+}
+
+/// "UTC+02:00", "UTC−05:30", "UTC" — how the page and the export name the time zone.
+pub fn zone_label(utc_offset_min: i32) -> String {
+    if utc_offset_min == 0 {
+        return "UTC".into();
+    }
+    let sign = if utc_offset_min > 0 { '+' } else { '−' };
+    let m = utc_offset_min.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// One filter of the audit log, as the page's URL carries it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// An `ActionGroup` key, or "" for every action.
+    #[serde(default)]
+    pub action: String,
+    /// "" for anyone, "system" for rows without a person (the system and API applications), or a
+    /// user id.
+    #[serde(default)]
+    pub who: String,
+    /// `YYYY-MM-DD`, inclusive; "" for open.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// Matches the target and the detail, case-insensitively.
+    #[serde(default)]
+    pub search: String,
+    /// From 1.
+    #[serde(default)]
+    pub page: u32,
+    /// The viewer's time zone, minutes ahead of UTC: what the dates mean, and the export's times.
+    #[serde(default)]
+    pub utc_offset_min: i32,
+}
+
+/// Whose rows the filter keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anyone,
+    /// Rows no person wrote: the system and API applications.
+    System,
+    User(i64),
+}
+
+impl AuditQuery {
+    pub fn who(&self) -> Result<Who, String> {
+        match self.who.trim() {
+            "" => Ok(Who::Anyone),
+            "system" => Ok(Who::System),
+            id => id
+                .parse::<i64>()
+                .map(Who::User)
+                .map_err(|_| format!("{} is not a person of this academy", super::quoted(id))),
+        }
+    }
+
+    /// True when any filter is set (the page then says "nothing matches" instead of "nothing yet").
+    pub fn is_filtered(&self) -> bool {
+        !(self.action.is_empty()
+            && self.who.is_empty()
+            && self.from.is_empty()
+            && self.to.is_empty()
+            && self.search.trim().is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_recorded_action_reads_as_a_sentence() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("invite.created", "", "invited a learner"),
+            ("invite.accepted", "", "accepted an invitation and joined"),
+            (
+                "invite.imported",
+                "3 invited, 0 renewed, 1 already learners, 0 skipped",
+                "invited 3 learners from a CSV file",
+            ),
+            (
+                "invite.imported",
+                "1 invited, 2 renewed, 0 already learners, 0 skipped",
+                "invited 1 learner from a CSV file",
+            ),
+            ("invite.imported", "", "invited learners from a CSV file"),
+            (
+                "invite.api",
+                "2 invited, 0 renewed, 0 already learners, 1 skipped",
+                "invited 2 learners through the API",
+            ),
+            (
+                "learner.role_changed",
+                "learner → learner_admin",
+                "changed the role of a learner",
+            ),
+            ("team.recolored", "", "changed a team's colour"),
+            ("admin.invited", "", "invited an administrator"),
+            ("admin.removed", "admin", "removed an administrator"),
+            ("session.signed_in", "", "signed in"),
+            ("academy.plan_changed", "", "changed the plan"),
+            ("webhook.created", "", "added a webhook"),
+            ("something.new", "", "something.new"),
+        ];
+        for (action, detail, expected) in cases {
+            assert_eq!(&sentence(action, detail), expected, "{action}");
+        }
+    }
+
+    #[test]
+    fn every_known_action_belongs_to_exactly_one_group() {
+        let known = [
+            "academy.created",
+            "academy.plan_changed",
+            "academy.signup_confirmation_changed",
+            "invite.created",
+            "invite.renewed",
+            "invite.resent",
+            "invite.revoked",
+            "invite.accepted",
+            "invite.imported",
+            "invite.api",
+            "learner.signed_up",
+            "learner.role_changed",
+            "learner.removed",
+            "learner.added_to_teams",
+            "team.created",
+            "team.renamed",
+            "team.recolored",
+            "team.deleted",
+            "team.member_added",
+            "team.member_removed",
+            "admin.invited",
+            "admin.invite_renewed",
+            "admin.invite_resent",
+            "admin.invite_revoked",
+            "admin.removed",
+            "session.signed_in",
+            "session.signed_out",
+            "api_client.registered",
+            "api_client.renamed",
+            "api_client.revoked",
+            "api.added_to_teams",
+            "webhook.created",
+            "webhook.deleted",
+        ];
+        for action in known {
+            let groups: Vec<&str> = ACTION_GROUPS
+                .iter()
+                .filter(|g| g.contains(action))
+                .map(|g| g.key)
+                .collect();
+            assert_eq!(groups.len(), 1, "{action}: {groups:?}");
+            assert_ne!(sentence(action, ""), action, "{action} has a sentence");
+        }
+        assert_eq!(
+            ActionGroup::by_key("integrations").map(|g| g.label),
+            Some("API and webhooks")
+        );
+        assert_eq!(ActionGroup::by_key(""), None);
+        assert_eq!(ActionGroup::by_key("nope"), None);
+    }
+
+    #[test]
+    fn details_use_the_words_of_the_ui() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "learner.role_changed",
+                "learner → learner_analyst",
+                "Learner → Learner-Analyst",
+            ),
+            (
+                "academy.plan_changed",
+                "starter → business",
+                "Starter → Business",
+            ),
+            ("learner.removed", "learner_admin", "was Learner-Admin"),
+            ("admin.removed", "admin", "was Administrator"),
+            ("team.renamed", "Sales → Growth", "Sales → Growth"),
+            ("team.member_added", "Sales", "Sales"),
+        ];
+        for (action, detail, expected) in cases {
+            assert_eq!(&detail_text(action, detail), expected, "{action}");
+        }
+    }
+
+    #[test]
+    fn api_rows_name_the_application_as_who() {
+        assert_eq!(
+            api_application("invite.api", "API: HR system"),
+            Some("HR system")
+        );
+        assert_eq!(
+            api_application("api.added_to_teams", "Payroll"),
+            Some("Payroll")
+        );
+        assert_eq!(api_application("invite.created", "a@b.c"), None);
+        assert_eq!(target_text("invite.api", "API: HR system"), "");
+        assert_eq!(target_text("invite.created", "a@b.c"), "a@b.c");
+    }
+
+    #[test]
+    fn parses_dates_as_the_date_input_sends_them() {
+        assert_eq!(parse_day("1970-01-01"), Ok(0));
+        assert_eq!(parse_day("2000-03-01"), Ok(11_017));
+        assert_eq!(parse_day(" 2026-12-01 "), Ok(20_788));
+        assert_eq!(parse_day("2024-02-29"), Ok(19_782));
+        for bad in [
+            "2023-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "26-04-01",
+            "2026-4-1",
+            "yesterday",
+            "",
+        ] {
+            assert!(parse_day(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_day("2026/04/01"),
+            Err("\"2026/04/01\" is not a date; use YYYY-MM-DD".into())
+        );
+    }
+
+    #[test]
+    fn date_ranges_include_both_days_in_the_viewers_time_zone() {
+        let day = 20_788 * DAY_MS; // 2026-12-01 00:00 UTC
+        assert_eq!(
+            day_range("2026-12-01", "2026-12-01", 0),
+            Ok((Some(day), Some(day + DAY_MS)))
+        );
+        // Two hours ahead of UTC: the local day starts at 22:00 UTC the day before.
+        assert_eq!(
+            day_range("2026-12-01", "2026-12-02", 120),
+            Ok((Some(day - 7_200_000), Some(day + 2 * DAY_MS - 7_200_000)))
+        );
+        assert_eq!(day_range("", "", -300), Ok((None, None)));
+        assert_eq!(
+            day_range("", "2026-12-01", 0),
+            Ok((None, Some(day + DAY_MS)))
+        );
+        assert_eq!(
+            day_range("2026-12-02", "2026-12-01", 0).unwrap_err().0,
+            "to"
+        );
+        assert_eq!(day_range("soon", "", 0).unwrap_err().0, "from");
+        // A nonsense offset is read as UTC rather than trusted.
+        assert_eq!(day_range("2026-12-01", "", 100_000), Ok((Some(day), None)));
+    }
+
+    #[test]
+    fn names_time_zones_like_people_do() {
+        assert_eq!(zone_label(0), "UTC");
+        assert_eq!(zone_label(120), "UTC+02:00");
+        assert_eq!(zone_label(-330), "UTC−05:30");
+    }
+
+    #[test]
+    fn reads_who_from_the_url() {
+        let q = |who: &str| AuditQuery {
+            who: who.into(),
+            ..Default::default()
+        };
+        assert_eq!(q("").who(), Ok(Who::Anyone));
+        assert_eq!(q("system").who(), Ok(Who::System));
+        assert_eq!(q("42").who(), Ok(Who::User(42)));
+        assert!(q("bob").who().is_err());
+        assert!(!AuditQuery::default().is_filtered());
+        assert!(
+            AuditQuery {
+                search: "x".into(),
+                ..Default::default()
+            }
+            .is_filtered()
+        );
+    }
+}

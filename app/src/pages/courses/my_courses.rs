@@ -1,0 +1,83 @@
+//! The learner home's courses: the published ones for everyone and for the learner's teams.
+
+use leptos::prelude::*;
+
+use crate::{api::courses::my_courses, components::fetch::browser_fetch};
+
+/// A course as learners see it: title and description on a card.
+#[component]
+pub fn CourseCardView(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] description: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <article class="course-card" data-testid="course-card">
+            <div class="course-card-mark" aria-hidden="true">{move || initial(&title.get())}</div>
+            <div class="course-card-body">
+                <h3>{move || title.get()}</h3>
+                {move || {
+                    let d = description.get();
+                    (!d.is_empty()).then(|| view! { <p class="course-card-text">{d}</p> })
+                }}
+            </div>
+        </article>
+    }
+}
+
+/// The first letter of the title, upper-cased, for the card's mark.
+fn initial(title: &str) -> String {
+    title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_else(|| "•".into())
+}
+
+/// "Your courses". `staff_preview`: a staff member in "View as Learner", who belongs to no team — the
+/// list is then what a learner in no team sees (the published courses for everyone), and says so.
+#[component]
+pub fn MyCourses(staff_preview: bool) -> impl IntoView {
+    // Loaded in the browser only (see `browser_fetch`).
+    let courses = browser_fetch(my_courses);
+    view! {
+        <section class="my-courses" aria-labelledby="my-courses-title">
+            <h2 id="my-courses-title">"Your courses"</h2>
+            {staff_preview.then(|| view! {
+                <p class="alert alert-info" data-testid="learner-view-courses-note">
+                    "You belong to no team, so this is what a learner in no team sees: the published courses for everyone. "
+                    "Learners also see the published courses assigned to their teams."
+                </p>
+            })}
+            {move || match courses.get() {
+                None => view! { <p class="loading">"Loading courses…"</p> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <div class="empty-state" data-testid="my-courses-empty">
+                        <h3>"No courses yet — your admin will add them here"</h3>
+                        <p class="muted">"Courses for everyone and for your teams appear on this page as soon as they are published."</p>
+                    </div>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="course-grid" data-testid="my-courses">
+                        {list.into_iter().map(|c| view! {
+                            <CourseCardView title=c.title description=c.description/>
+                        }).collect_view()}
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initial;
+
+    #[test]
+    fn the_card_mark_is_the_first_letter_or_digit() {
+        assert_eq!(initial("safety basics"), "S");
+        assert_eq!(initial("  «Über» uns"), "Ü");
+        assert_eq!(initial("2026 kick-off"), "2");
+        assert_eq!(initial("—"), "•");
+    }
+}

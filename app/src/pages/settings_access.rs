@@ -1,0 +1,136 @@
+//! Settings → General: "Visibility" (public or private academy) and "Notification settings"
+//! ("Email administrators when someone requests access").
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::access_requests::{SetAccessRequestEmails, SetVisibility, load_access_settings},
+    components::{
+        fetch::browser_fetch,
+        field::{FormAlert, go_to},
+        nav::use_academy,
+        notice::{Notice, NoticeLine},
+    },
+    domain::access_request::Visibility,
+};
+
+/// Public or private. After saving, the page loads again in full, so every part of it (the academy
+/// link's sign-up, the Access Requests tab) sees the new visibility.
+#[component]
+pub fn VisibilitySetting() -> impl IntoView {
+    let academy = use_academy().academy;
+    let current = academy.visibility;
+    let slug = academy.slug;
+    let query = use_query_map();
+    let saved = move || query.read().get("saved").as_deref() == Some("visibility");
+    let chosen = RwSignal::new(current);
+    let action = ServerAction::<SetVisibility>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            go_to(&format!("/a/{slug}/admin/settings?saved=visibility"));
+        }
+    });
+    let error = Signal::derive(move || match value.get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(SetVisibility {
+            visibility: chosen.get_untracked(),
+        });
+    };
+    view! {
+        <section class="settings-section" aria-labelledby="visibility-title" data-testid="visibility-section">
+            <h2 id="visibility-title">"Visibility"</h2>
+            {move || saved().then(|| view! {
+                <div class="alert alert-info" role="status" data-testid="visibility-notice">
+                    {match current {
+                        Visibility::Public => "Saved. Your academy is public: anyone with the academy link can sign up as a Learner.",
+                        Visibility::Private => "Saved. Your academy is private: only invited people can register, and others can request access.",
+                    }}
+                </div>
+            })}
+            <form on:submit=submit class="visibility-form">
+                <FormAlert message=error/>
+                <fieldset class="roles">
+                    <legend class="sr-only">"Who can sign up at the academy link"</legend>
+                    {Visibility::ALL.into_iter().map(|v| view! {
+                        <label class="radio">
+                            <input type="radio" name="visibility" value=v.as_str() data-testid=format!("visibility-{}", v.as_str())
+                                checked=v == current
+                                prop:checked=move || chosen.get() == v
+                                on:change=move |_| chosen.set(v)/>
+                            <span>
+                                <strong>{v.label()}</strong>
+                                {(v == current).then(|| view! { <span class="muted small">" (current)"</span> })}
+                                <br/><span class="muted small">{v.description()}</span>
+                            </span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button button-primary"
+                    disabled=move || action.pending().get() || chosen.get() == current>
+                    {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+/// "Email administrators when someone requests access". Loaded in the browser (see `browser_fetch`).
+#[component]
+pub fn NotificationSettings() -> impl IntoView {
+    let action = ServerAction::<SetAccessRequestEmails>::new();
+    let settings = browser_fetch(load_access_settings);
+    let on = RwSignal::new(None::<bool>);
+    // The saved value: the loaded one, then whatever was saved last.
+    let saved = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = settings.get() {
+            saved.set(Some(s.notify_admins));
+            on.set(Some(s.notify_admins));
+        }
+    });
+    let notice = Notice::default();
+    notice.follow(action.value(), move |()| {
+        let now = on.get_untracked();
+        saved.set(now);
+        Some(if now == Some(true) {
+            "Saved. Owners and Administrators get an email for each new access request.".into()
+        } else {
+            "Saved. Nobody is emailed about access requests; they wait under Learners & Teams → Access Requests.".into()
+        })
+    });
+    view! {
+        <section class="settings-section" aria-labelledby="notifications-title" data-testid="notification-settings">
+            <h2 id="notifications-title">"Notification settings"</h2>
+            {move || match settings.get() {
+                None => view! { <p class="muted" aria-busy="true">"Loading notification settings…"</p> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Some(Ok(_)) => view! {
+                    <label class="checkbox">
+                        <input type="checkbox" data-testid="notify-access-requests"
+                            prop:checked=move || on.get().unwrap_or(false)
+                            on:change=move |ev| on.set(Some(event_target_checked(&ev)))/>
+                        <span>
+                            "Email administrators when someone requests access"<br/>
+                            <span class="muted small">"Each Owner and Administrator gets an email with the request and a link to Access Requests."</span>
+                        </span>
+                    </label>
+                    <NoticeLine notice test_id="notification-notice"/>
+                    <button type="button" class="button" disabled=move || action.pending().get() || on.get() == saved.get()
+                        on:click=move |_| {
+                            if let Some(v) = on.get_untracked() {
+                                action.dispatch(SetAccessRequestEmails { on: v });
+                            }
+                        }>
+                        {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,323 @@
+//! Access requests (private academies) and the academy columns that govern them: visibility and
+//! "Email administrators when someone requests access". A request's password hash is read only by
+//! `password_hash`, never with the row, so it cannot end up in a view or a log by accident.
+
+use sqlx::{Any, Executor, FromRow};
+
+use crate::domain::access_request::{RequestStatus, Visibility};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RequestRow {
+    pub id: i64,
+    pub academy_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub message: String,
+    /// 1 when the person set a password with the request.
+    pub has_password: i64,
+    pub status: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub decided_at: Option<i64>,
+    pub decline_reason: Option<String>,
+    pub decider_first: Option<String>,
+    pub decider_last: Option<String>,
+    pub decider_email: Option<String>,
+}
+
+impl RequestRow {
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::from_stored(&self.status)
+    }
+}
+
+const COLUMNS: &str = "r.id, r.academy_id, r.email, r.first_name, r.last_name, r.message, \
+     CAST(CASE WHEN r.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password, r.status, r.created_at, \
+     r.updated_at, r.decided_at, r.decline_reason, d.first_name AS decider_first, \
+     d.last_name AS decider_last, d.email AS decider_email";
+const FROM: &str = "access_requests r LEFT JOIN users d ON d.id = r.decided_by";
+
+pub struct NewRequest<'a> {
+    pub academy_id: i64,
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub message: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub ip: &'a str,
+}
+
+#[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id))]
+pub async fn insert<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    r: &NewRequest<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO access_requests (academy_id, email, first_name, last_name, message, password_hash, \
+         status, created_at, updated_at, ip) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $8) RETURNING id",
+    )
+    .bind(r.academy_id)
+    .bind(r.email)
+    .bind(r.first_name)
+    .bind(r.last_name)
+    .bind(r.message)
+    .bind(r.password_hash)
+    .bind(now)
+    .bind(r.ip)
+    .fetch_one(ex)
+    .await
+}
+
+/// A repeat of a pending request: its names and message become the new ones; a password given now
+/// replaces the earlier one (none given keeps it).
+#[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id))]
+pub async fn update_pending<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    r: &NewRequest<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE access_requests SET first_name = $1, last_name = $2, message = $3, \
+         password_hash = COALESCE($4, password_hash), updated_at = $5, ip = $6 \
+         WHERE academy_id = $7 AND id = $8 AND status = 'pending'",
+    )
+    .bind(r.first_name)
+    .bind(r.last_name)
+    .bind(r.message)
+    .bind(r.password_hash)
+    .bind(now)
+    .bind(r.ip)
+    .bind(r.academy_id)
+    .bind(id)
+    .execute(ex)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn by_id<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE r.academy_id = $1 AND r.id = $2"
+    )))
+    .bind(academy_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn pending_by_email<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE r.academy_id = $1 AND r.email = $2 AND r.status = 'pending'"
+    )))
+    .bind(academy_id)
+    .bind(email)
+    .fetch_optional(ex)
+    .await
+}
+
+/// When this address was last declined, if ever.
+#[tracing::instrument(skip(ex))]
+pub async fn last_declined_at<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MAX(decided_at) FROM access_requests \
+         WHERE academy_id = $1 AND email = $2 AND status = 'declined'",
+    )
+    .bind(academy_id)
+    .bind(email)
+    .fetch_one(ex)
+    .await
+}
+
+/// One page of the Pending (newest request first) or Declined (newest decision first) tab.
+#[tracing::instrument(skip(ex))]
+pub async fn page<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    status: RequestStatus,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let order = match status {
+        RequestStatus::Declined => "r.decided_at DESC, r.id DESC",
+        _ => "r.created_at DESC, r.id DESC",
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE r.academy_id = $1 AND r.status = $2 \
+         ORDER BY {order} LIMIT $3 OFFSET $4"
+    )))
+    .bind(academy_id)
+    .bind(status.as_str())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// How many requests are pending and how many declined.
+#[tracing::instrument(skip(ex))]
+pub async fn counts<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let (pending, declined): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT CAST(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN status = 'declined' THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM access_requests WHERE academy_id = $1",
+    )
+    .bind(academy_id)
+    .fetch_one(ex)
+    .await?;
+    Ok((pending.unwrap_or(0), declined.unwrap_or(0)))
+}
+
+/// The argon2 hash of the password set with the request, if one was.
+#[tracing::instrument(skip(ex))]
+pub async fn password_hash<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let hash: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT password_hash FROM access_requests WHERE academy_id = $1 AND id = $2",
+    )
+    .bind(academy_id)
+    .bind(id)
+    .fetch_optional(ex)
+    .await?;
+    Ok(hash.flatten())
+}
+
+/// What an approval led to: the invitation sent, or the account made.
+pub struct Approval {
+    pub decided_by: i64,
+    pub invite_id: Option<i64>,
+    pub user_id: Option<i64>,
+}
+
+/// Pending or declined → approved. False when the request was approved meanwhile. The password
+/// hash is dropped: it lives on in the account, or is not needed by an invitation.
+#[tracing::instrument(skip(ex, a))]
+pub async fn approve<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    a: &Approval,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE access_requests SET status = 'approved', decided_by = $1, decided_at = $2, updated_at = $2, \
+         invite_id = $3, user_id = $4, password_hash = NULL, decline_reason = NULL \
+         WHERE academy_id = $5 AND id = $6 AND status IN ('pending', 'declined')",
+    )
+    .bind(a.decided_by)
+    .bind(now)
+    .bind(a.invite_id)
+    .bind(a.user_id)
+    .bind(academy_id)
+    .bind(id)
+    .execute(ex)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Pending → declined. False when the request was decided meanwhile.
+#[tracing::instrument(skip(ex, reason))]
+pub async fn decline<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    decided_by: i64,
+    reason: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE access_requests SET status = 'declined', decided_by = $1, decided_at = $2, updated_at = $2, \
+         decline_reason = $3 WHERE academy_id = $4 AND id = $5 AND status = 'pending'",
+    )
+    .bind(decided_by)
+    .bind(now)
+    .bind(reason)
+    .bind(academy_id)
+    .bind(id)
+    .execute(ex)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// The academy's Owner and Administrators who can receive email, oldest account first.
+#[tracing::instrument(skip(ex))]
+pub async fn admins<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, email FROM users WHERE academy_id = $1 AND role IN ('owner', 'admin') \
+         AND status = 'active' ORDER BY id",
+    )
+    .bind(academy_id)
+    .fetch_all(ex)
+    .await
+}
+
+// ---- the academy's settings ----
+
+#[tracing::instrument(skip(ex))]
+pub async fn notify_admins<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let on: Option<i64> =
+        sqlx::query_scalar("SELECT notify_access_requests FROM academies WHERE id = $1")
+            .bind(academy_id)
+            .fetch_optional(ex)
+            .await?;
+    Ok(on.unwrap_or(0) != 0)
+}
+
+#[tracing::instrument(skip(ex))]
+pub async fn set_notify_admins<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    on: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE academies SET notify_access_requests = $1 WHERE id = $2")
+        .bind(i64::from(on))
+        .bind(academy_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Who may sign up at the academy link.
+#[tracing::instrument(skip(ex))]
+pub async fn set_visibility<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    visibility: Visibility,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE academies SET visibility = $1 WHERE id = $2")
+        .bind(visibility.as_str())
+        .bind(academy_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

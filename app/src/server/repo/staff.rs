@@ -1,0 +1,55 @@
+//! The academy's staff (Owner and Administrators) and the pending invitations to become one.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::users::UserRow;
+
+pub const STAFF_ROLES_SQL: &str = "('owner', 'admin')";
+
+/// The Owner first, then the Administrators by name.
+#[tracing::instrument(skip(ex))]
+pub async fn members<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<UserRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, academy_id, email, first_name, last_name, role, status, created_at, last_sign_in_at \
+         FROM users WHERE academy_id = $1 AND role IN {STAFF_ROLES_SQL} \
+         ORDER BY CASE WHEN role = 'owner' THEN 0 ELSE 1 END, lower(first_name), lower(last_name), id"
+    )))
+    .bind(academy_id)
+    .fetch_all(ex)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StaffInviteRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email_status: String,
+    pub email_error: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub inviter_first: Option<String>,
+    pub inviter_last: Option<String>,
+}
+
+/// Pending invitations to a staff role, newest first.
+#[tracing::instrument(skip(ex))]
+pub async fn pending_invites<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<StaffInviteRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id, i.email, i.first_name, i.last_name, i.email_status, i.email_error, i.created_at, \
+         i.expires_at, u.first_name AS inviter_first, u.last_name AS inviter_last \
+         FROM invites i LEFT JOIN users u ON u.id = i.invited_by AND u.academy_id = i.academy_id \
+         WHERE i.academy_id = $1 AND i.status = 'pending' AND i.role IN {STAFF_ROLES_SQL} \
+         ORDER BY i.id DESC"
+    )))
+    .bind(academy_id)
+    .fetch_all(ex)
+    .await
+}

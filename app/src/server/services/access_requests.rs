@@ -1,0 +1,705 @@
+//! Access requests: "Request access" at a private academy's link, and the staff's answers. A request
+//! is stored with its notifications (administrators' emails, the `access_request.created` webhook) in
+//! one transaction; approving sends an invitation through the invite machinery (source `request`), or
+//! — when the person set a password with the request — creates the account at once.
+
+pub mod email;
+
+use serde_json::json;
+
+use crate::{
+    api::access_requests::{
+        AccessRequestList, AccessRequestView, AccessSettings, Approved, RequestSent,
+    },
+    domain::{
+        access_request::{self, RequestStatus, Visibility},
+        email::Email,
+        invite::{InviteSource, InviteeInput},
+        names::PersonName,
+        password::Password,
+        role::Role,
+        webhook::ACCESS_REQUEST_CREATED,
+    },
+    error::AppError,
+    model::{InviteOutcome, Page},
+    server::{
+        auth::{self, SessionUser},
+        db::{Tx, is_unique_violation, now_ms, rfc3339},
+        rate_limit::{self, Limit},
+        repo::{
+            self,
+            academies::AcademyRow,
+            access_requests::{Approval, NewRequest, RequestRow},
+            lists::PER_PAGE,
+            users::NewUser,
+        },
+        services::{invites, webhooks},
+        state::AppState,
+    },
+    validate::Fields,
+};
+
+/// Requests one address (one browser, one office) may send.
+pub const PER_IP: Limit = Limit {
+    max: 10,
+    window_ms: 60 * 60 * 1000,
+};
+/// Requests one academy takes, so a flood cannot bury its administrators.
+pub const PER_ACADEMY: Limit = Limit {
+    max: 100,
+    window_ms: 60 * 60 * 1000,
+};
+
+/// What a person typed into "Request access".
+pub struct RequestInput<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub message: &'a str,
+    /// Empty: no password (approval sends an invitation instead).
+    pub password: &'a str,
+}
+
+struct ValidRequest {
+    email: Email,
+    first_name: PersonName,
+    last_name: String,
+    message: String,
+    password: Option<Password>,
+}
+
+fn parse(input: &RequestInput<'_>) -> Result<ValidRequest, AppError> {
+    let mut f = Fields::default();
+    let email = f.check("email", Email::parse(input.email));
+    let first_name = f.check(
+        "first_name",
+        PersonName::parse(input.first_name).map_err(|_| "Enter your first name".to_string()),
+    );
+    let last_name = if input.last_name.trim().is_empty() {
+        Some(String::new())
+    } else {
+        f.check(
+            "last_name",
+            PersonName::parse(input.last_name).map(|n| n.as_str().to_string()),
+        )
+    };
+    let message = f.check("message", access_request::check_message(input.message));
+    let password = if input.password.is_empty() {
+        Some(None)
+    } else {
+        f.check(
+            "password",
+            Password::parse_for(input.password, input.email).map(Some),
+        )
+    };
+    f.finish()?;
+    match (email, first_name, last_name, message, password) {
+        (Some(email), Some(first_name), Some(last_name), Some(message), Some(password)) => {
+            Ok(ValidRequest {
+                email,
+                first_name,
+                last_name,
+                message,
+                password,
+            })
+        }
+        _ => unreachable!("every field parsed when no field error was collected"),
+    }
+}
+
+fn academy_not_found(slug: &str) -> AppError {
+    AppError::NotFound(format!("There is no academy at /a/{slug}."))
+}
+
+/// Refuses addresses that need no request: an account, or a working invitation.
+async fn check_needs_request(tx: &mut Tx, academy_id: i64, email: &str) -> Result<(), AppError> {
+    if repo::users::by_email(&mut **tx, academy_id, email)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            "email",
+            "You already have an account here. Sign in instead.",
+        ));
+    }
+    if let Some(invite) = repo::invites::pending_by_email(&mut **tx, academy_id, email).await?
+        && invite.expires_at > now_ms()
+    {
+        return Err(AppError::conflict(
+            "email",
+            "You have an invitation to this academy already: open the link in your invitation email, or sign up above with this email address.",
+        ));
+    }
+    Ok(())
+}
+
+/// "Request access". A repeat while the first request waits updates it (one row per address); an
+/// address declined less than a week ago is told when it may ask again.
+pub async fn request(
+    state: &AppState,
+    slug: &str,
+    input: &RequestInput<'_>,
+) -> Result<RequestSent, AppError> {
+    let academy = repo::academies::by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or_else(|| academy_not_found(slug))?;
+    if Visibility::from_stored(&academy.visibility) == Visibility::Public {
+        return Err(AppError::Conflict {
+            message: "This academy is public: anyone with its link can sign up, no request needed. Use \"Sign up\" instead.".into(),
+            field: None,
+        });
+    }
+    let ip = auth::client_ip();
+    rate_limit::hit(
+        &state.db,
+        &format!("access-request-ip:{ip}"),
+        PER_IP,
+        "access requests",
+    )
+    .await?;
+    rate_limit::hit(
+        &state.db,
+        &format!("access-request-academy:{}", academy.id),
+        PER_ACADEMY,
+        "access requests to this academy",
+    )
+    .await?;
+    let valid = parse(input)?;
+    let email = valid.email.as_str();
+    if let Some(declined_at) =
+        repo::access_requests::last_declined_at(&state.db.pool, academy.id, email).await?
+        && let Some(from) = access_request::ask_again_from(declined_at, now_ms())
+    {
+        return Err(AppError::conflict(
+            "email",
+            format!(
+                "An administrator declined your request on {}. You can ask again from {}.",
+                crate::format::date(declined_at),
+                crate::format::date(from)
+            ),
+        ));
+    }
+    // Argon2 runs before the write transaction, never inside it.
+    let password_hash = match &valid.password {
+        Some(p) => Some(state.hasher.hash(p).await?),
+        None => None,
+    };
+    let new = NewRequest {
+        academy_id: academy.id,
+        email,
+        first_name: valid.first_name.as_str(),
+        last_name: &valid.last_name,
+        message: &valid.message,
+        password_hash: password_hash.as_deref(),
+        ip: &ip,
+    };
+    // A concurrent request for the same address may insert first: the unique index refuses the
+    // second, and the retry finds the first and updates it.
+    for _ in 0..3 {
+        let now = now_ms();
+        let mut tx = state.db.write().await?;
+        check_needs_request(&mut tx, academy.id, email).await?;
+        if let Some(existing) =
+            repo::access_requests::pending_by_email(&mut *tx, academy.id, email).await?
+        {
+            repo::access_requests::update_pending(&mut *tx, existing.id, &new, now).await?;
+            repo::audit::record(
+                &mut *tx,
+                academy.id,
+                None,
+                "access_request.updated",
+                email,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(RequestSent::Updated);
+        }
+        let id = match repo::access_requests::insert(&mut *tx, &new, now).await {
+            Ok(id) => id,
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        repo::audit::record(
+            &mut *tx,
+            academy.id,
+            None,
+            "access_request.created",
+            email,
+            now,
+        )
+        .await?;
+        let mut queued = 0;
+        if repo::access_requests::notify_admins(&mut *tx, academy.id).await? {
+            for (admin_id, admin_email) in
+                repo::access_requests::admins(&mut *tx, academy.id).await?
+            {
+                repo::outbox::enqueue(
+                    &mut *tx,
+                    academy.id,
+                    email::NOTIFY_KIND,
+                    id,
+                    &admin_email,
+                    &format!("access-request-{id}-{admin_id}@{}", state.settings.host()),
+                    now,
+                )
+                .await?;
+                queued += 1;
+            }
+        }
+        queued += webhooks::emit(
+            &mut tx,
+            academy.id,
+            ACCESS_REQUEST_CREATED,
+            json!({
+                "request_id": id,
+                "email": email,
+                "first_name": valid.first_name.as_str(),
+                "last_name": valid.last_name,
+                "message": valid.message,
+                "requested_at": rfc3339(now),
+            }),
+        )
+        .await?;
+        tx.commit().await?;
+        if queued > 0 {
+            state.outbox_wakeup.notify_one();
+        }
+        return Ok(RequestSent::Sent);
+    }
+    Err(AppError::Conflict {
+        message: "A request for this address is being saved right now; try again.".into(),
+        field: None,
+    })
+}
+
+fn view(r: RequestRow) -> AccessRequestView {
+    let decided_by = r.decider_email.as_ref().map(|email| {
+        crate::model::display_name(
+            r.decider_first.as_deref().unwrap_or_default(),
+            r.decider_last.as_deref().unwrap_or_default(),
+            email,
+        )
+    });
+    AccessRequestView {
+        id: r.id,
+        status: r.status(),
+        email: r.email,
+        first_name: r.first_name,
+        last_name: r.last_name,
+        message: r.message,
+        has_password: r.has_password != 0,
+        requested_at: r.created_at,
+        updated_at: r.updated_at,
+        decided_at: r.decided_at,
+        decided_by,
+        decline_reason: r.decline_reason.filter(|s| !s.is_empty()),
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &SessionUser,
+    status: RequestStatus,
+    page: u32,
+) -> Result<AccessRequestList, AppError> {
+    let page = page.max(1);
+    let (pending, declined) =
+        repo::access_requests::counts(&state.db.pool, actor.academy_id).await?;
+    let rows = repo::access_requests::page(
+        &state.db.pool,
+        actor.academy_id,
+        status,
+        i64::from(PER_PAGE),
+        repo::lists::offset(page),
+    )
+    .await?;
+    let total = match status {
+        RequestStatus::Pending => pending,
+        RequestStatus::Declined => declined,
+        // Approved requests are history: no tab pages through them.
+        RequestStatus::Approved => rows.len() as i64,
+    };
+    Ok(AccessRequestList {
+        pending,
+        declined,
+        page: Page {
+            rows: rows.into_iter().map(view).collect(),
+            total,
+            page,
+            per_page: PER_PAGE,
+        },
+    })
+}
+
+fn request_gone() -> AppError {
+    AppError::NotFound(
+        "This access request does not exist. Reload the page to see the current requests.".into(),
+    )
+}
+
+/// The request, if it can still be approved.
+async fn open_request(state: &AppState, academy_id: i64, id: i64) -> Result<RequestRow, AppError> {
+    let r = repo::access_requests::by_id(&state.db.pool, academy_id, id)
+        .await?
+        .ok_or_else(request_gone)?;
+    if r.status() == RequestStatus::Approved {
+        return Err(AppError::Conflict {
+            message: format!("The request of {} was approved already.", r.email),
+            field: None,
+        });
+    }
+    Ok(r)
+}
+
+/// Approves a pending (or earlier declined) request: an invitation when it carried no password,
+/// else the account at once.
+pub async fn approve(
+    state: &AppState,
+    actor: &SessionUser,
+    request_id: i64,
+    role: Role,
+    team_ids: &[i64],
+) -> Result<Approved, AppError> {
+    let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let r = open_request(state, academy.id, request_id).await?;
+    let team_ids = invites::check_role_and_teams(state, &academy, role, team_ids).await?;
+    match repo::access_requests::password_hash(&state.db.pool, academy.id, r.id).await? {
+        Some(hash) => create_account(state, actor, &academy, &r, role, &team_ids, &hash).await,
+        None => send_invitation(state, actor, &academy, &r, role, &team_ids).await,
+    }
+}
+
+/// Marks the request approved with its audit row, in `tx`.
+async fn record_approval(
+    tx: &mut Tx,
+    actor: &SessionUser,
+    r: &RequestRow,
+    approval: &Approval,
+    detail: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    if !repo::access_requests::approve(&mut **tx, actor.academy_id, r.id, approval, now).await? {
+        return Err(AppError::Conflict {
+            message: format!(
+                "The request of {} was answered meanwhile. Reload the page.",
+                r.email
+            ),
+            field: None,
+        });
+    }
+    repo::audit::record_with_detail(
+        &mut **tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "access_request.approved",
+        &r.email,
+        detail,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn send_invitation(
+    state: &AppState,
+    actor: &SessionUser,
+    academy: &AcademyRow,
+    r: &RequestRow,
+    role: Role,
+    team_ids: &[i64],
+) -> Result<Approved, AppError> {
+    let req = invites::InviteRequest {
+        people: vec![InviteeInput {
+            email: r.email.clone(),
+            first_name: r.first_name.clone(),
+            last_name: r.last_name.clone(),
+        }],
+        role,
+        team_ids: team_ids.to_vec(),
+        send_email: true,
+        source: InviteSource::Request,
+    };
+    let result = invites::invite(state, actor, academy, &req)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("an invite request of one person gave no result"))?;
+    let now = now_ms();
+    let (approval, answer, detail) = match result.outcome {
+        InviteOutcome::Invited { invite_id } | InviteOutcome::AlreadyInvited { invite_id } => (
+            Approval {
+                decided_by: actor.user.id,
+                invite_id: Some(invite_id),
+                user_id: None,
+            },
+            Approved::Invited {
+                email: r.email.clone(),
+            },
+            format!("invited as {}", role.as_str()),
+        ),
+        InviteOutcome::AlreadyLearner { added_to_teams } => (
+            Approval {
+                decided_by: actor.user.id,
+                invite_id: None,
+                user_id: repo::users::by_email(&state.db.pool, academy.id, &r.email)
+                    .await?
+                    .map(|u| u.id),
+            },
+            Approved::AlreadyMember {
+                email: r.email.clone(),
+                added_to_teams,
+            },
+            "already a member".to_string(),
+        ),
+        InviteOutcome::Invalid { message } => {
+            return Err(AppError::Conflict {
+                message,
+                field: None,
+            });
+        }
+    };
+    let mut tx = state.db.write().await?;
+    record_approval(&mut tx, actor, r, &approval, &detail, now).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+async fn create_account(
+    state: &AppState,
+    actor: &SessionUser,
+    academy: &AcademyRow,
+    r: &RequestRow,
+    role: Role,
+    team_ids: &[i64],
+    password_hash: &str,
+) -> Result<Approved, AppError> {
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    if let Some(user) = repo::users::by_email(&mut *tx, academy.id, &r.email).await? {
+        // An account was made meanwhile (an invitation, a sign-up): it only gains the teams.
+        let mut added = 0;
+        for &team in team_ids {
+            if repo::teams::add_member(&mut *tx, academy.id, team, user.id, now).await? {
+                added += 1;
+            }
+        }
+        let approval = Approval {
+            decided_by: actor.user.id,
+            invite_id: None,
+            user_id: Some(user.id),
+        };
+        record_approval(&mut tx, actor, r, &approval, "already a member", now).await?;
+        tx.commit().await?;
+        return Ok(Approved::AlreadyMember {
+            email: r.email.clone(),
+            added_to_teams: added,
+        });
+    }
+    let user_id = repo::users::insert(
+        &mut *tx,
+        &NewUser {
+            academy_id: academy.id,
+            email: &r.email,
+            first_name: &r.first_name,
+            last_name: &r.last_name,
+            role,
+            password_hash,
+        },
+        now,
+    )
+    .await?;
+    for &team in team_ids {
+        repo::teams::add_member(&mut *tx, academy.id, team, user_id, now).await?;
+    }
+    // An invitation sent meanwhile is used up by this account (else it would wait forever).
+    let mut invite_id = None;
+    if let Some(invite) = repo::invites::pending_by_email(&mut *tx, academy.id, &r.email).await?
+        && repo::invites::accept(&mut *tx, invite.id, user_id, now).await?
+    {
+        invite_id = Some(invite.id);
+    }
+    let approval = Approval {
+        decided_by: actor.user.id,
+        invite_id,
+        user_id: Some(user_id),
+    };
+    record_approval(
+        &mut tx,
+        actor,
+        r,
+        &approval,
+        &format!("account created as {}", role.as_str()),
+        now,
+    )
+    .await?;
+    repo::outbox::enqueue(
+        &mut *tx,
+        academy.id,
+        email::APPROVED_KIND,
+        r.id,
+        &r.email,
+        &format!("access-approved-{}@{}", r.id, state.settings.host()),
+        now,
+    )
+    .await?;
+    webhooks::on_registered(
+        &mut tx,
+        academy.id,
+        &webhooks::Registered {
+            user_id,
+            email: &r.email,
+            first_name: &r.first_name,
+            last_name: &r.last_name,
+            role: role.as_str(),
+            team_ids,
+            invite_id,
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox_wakeup.notify_one();
+    Ok(Approved::AccountCreated {
+        email: r.email.clone(),
+    })
+}
+
+/// Declines a pending request; with `send_email` the person gets an email (with the reason, if any).
+pub async fn decline(
+    state: &AppState,
+    actor: &SessionUser,
+    request_id: i64,
+    send_email: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason =
+        access_request::check_reason(reason).map_err(|m| AppError::invalid("reason", m))?;
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let r = repo::access_requests::by_id(&mut *tx, actor.academy_id, request_id)
+        .await?
+        .ok_or_else(request_gone)?;
+    match r.status() {
+        RequestStatus::Pending => {}
+        RequestStatus::Declined => {
+            return Err(AppError::Conflict {
+                message: format!("The request of {} was declined already.", r.email),
+                field: None,
+            });
+        }
+        RequestStatus::Approved => {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "The request of {} was approved already; it can no longer be declined.",
+                    r.email
+                ),
+                field: None,
+            });
+        }
+    }
+    if !repo::access_requests::decline(
+        &mut *tx,
+        actor.academy_id,
+        r.id,
+        actor.user.id,
+        &reason,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict {
+            message: "This request was answered meanwhile. Reload the page.".into(),
+            field: None,
+        });
+    }
+    if send_email {
+        repo::outbox::enqueue(
+            &mut *tx,
+            actor.academy_id,
+            email::DECLINED_KIND,
+            r.id,
+            &r.email,
+            &format!("access-declined-{}@{}", r.id, state.settings.host()),
+            now,
+        )
+        .await?;
+    }
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "access_request.declined",
+        &r.email,
+        if send_email { "emailed" } else { "not emailed" },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    if send_email {
+        state.outbox_wakeup.notify_one();
+    }
+    Ok(())
+}
+
+// ---- Settings ----
+
+pub async fn settings(state: &AppState, actor: &SessionUser) -> Result<AccessSettings, AppError> {
+    let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(AccessSettings {
+        visibility: Visibility::from_stored(&academy.visibility),
+        notify_admins: repo::access_requests::notify_admins(&state.db.pool, academy.id).await?,
+    })
+}
+
+pub async fn set_visibility(
+    state: &AppState,
+    actor: &SessionUser,
+    visibility: Visibility,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let before = repo::academies::by_id(&mut *tx, actor.academy_id)
+        .await?
+        .map(|a| Visibility::from_stored(&a.visibility))
+        .ok_or(AppError::Unauthorized)?;
+    if before == visibility {
+        return Ok(());
+    }
+    repo::access_requests::set_visibility(&mut *tx, actor.academy_id, visibility).await?;
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "academy.visibility_changed",
+        visibility.as_str(),
+        &format!("{} → {}", before.as_str(), visibility.as_str()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_notify_admins(
+    state: &AppState,
+    actor: &SessionUser,
+    on: bool,
+) -> Result<(), AppError> {
+    let mut tx = state.db.write().await?;
+    repo::access_requests::set_notify_admins(&mut *tx, actor.academy_id, on).await?;
+    repo::audit::record(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "academy.access_request_emails_changed",
+        if on { "on" } else { "off" },
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

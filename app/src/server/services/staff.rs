@@ -1,0 +1,161 @@
+//! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
+//! through the same invitation machinery as learners, and removing an Administrator.
+
+use crate::{
+    api::staff::{StaffInvite, StaffMember, StaffOverview},
+    domain::{
+        email::Email,
+        invite::{EmailStatus, InviteState, Invitee, InviteeInput, Progress},
+        names::PersonName,
+        role::Role,
+    },
+    error::AppError,
+    model::{InviteOutcome, UserView},
+    server::{
+        auth::SessionUser,
+        db::now_ms,
+        repo::{self, academies::AcademyRow},
+        services,
+        state::AppState,
+    },
+    validate::Fields,
+};
+
+pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOverview, AppError> {
+    let members = repo::staff::members(&state.db.pool, actor.academy_id)
+        .await?
+        .into_iter()
+        .map(|u| StaffMember {
+            id: u.id,
+            role: u.role(),
+            since: u.created_at,
+            last_sign_in_at: u.last_sign_in_at,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+        })
+        .collect();
+    let now = now_ms();
+    let invites = repo::staff::pending_invites(&state.db.pool, actor.academy_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let by = crate::model::full_name(
+                r.inviter_first.as_deref().unwrap_or_default(),
+                r.inviter_last.as_deref().unwrap_or_default(),
+            );
+            StaffInvite {
+                id: r.id,
+                invited_by: if by.is_empty() { "—".into() } else { by },
+                invited_at: r.created_at,
+                expires_at: r.expires_at,
+                email_status: EmailStatus::parse(&r.email_status),
+                email_error: r.email_error,
+                progress: Progress::of(InviteState::Pending, r.expires_at, now),
+                email: r.email,
+                first_name: r.first_name,
+                last_name: r.last_name,
+            }
+        })
+        .collect();
+    Ok(StaffOverview { members, invites })
+}
+
+/// The form's fields, each with its own message.
+fn parse_person(input: &InviteeInput) -> Result<Invitee, AppError> {
+    let mut f = Fields::default();
+    let email = f.check("email", Email::parse(&input.email));
+    let first = f.check(
+        "first_name",
+        PersonName::parse(&input.first_name).map_err(|_| "Enter a first name".to_string()),
+    );
+    let last = if input.last_name.trim().is_empty() {
+        Some(String::new())
+    } else {
+        f.check(
+            "last_name",
+            PersonName::parse(&input.last_name).map(|n| n.as_str().to_string()),
+        )
+    };
+    f.finish()?;
+    match (email, first, last) {
+        (Some(email), Some(first_name), Some(last_name)) => Ok(Invitee {
+            email,
+            first_name,
+            last_name,
+        }),
+        _ => unreachable!("every field parsed when no field error was collected"),
+    }
+}
+
+/// Invites one person to become an Administrator; the invitation email goes out at once.
+pub async fn invite(
+    state: &AppState,
+    actor: &SessionUser,
+    academy: &AcademyRow,
+    input: &InviteeInput,
+) -> Result<InviteOutcome, AppError> {
+    let person = parse_person(input)?;
+    services::invites::invite_admin(state, actor, academy, &person).await
+}
+
+/// Removes an Administrator: their account, sessions (signed out at once) and team places go; the
+/// invitations and audit rows they made keep their history. Only the Owner removes Administrators;
+/// the Owner is never removed, and nobody removes themselves.
+pub async fn remove(
+    state: &AppState,
+    actor: &SessionUser,
+    user_id: i64,
+) -> Result<UserView, AppError> {
+    if actor.user.role() != Role::Owner {
+        return Err(AppError::Forbidden(
+            "Only the academy's Owner can remove administrators.".into(),
+        ));
+    }
+    if user_id == actor.user.id {
+        return Err(AppError::Forbidden(
+            "You can't remove yourself from the academy.".into(),
+        ));
+    }
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let user = repo::users::by_id(&mut *tx, actor.academy_id, user_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(
+                "This administrator is no longer in the academy. Reload the page to see the current list."
+                    .into(),
+            )
+        })?;
+    match user.role() {
+        Role::Admin => {}
+        Role::Owner => {
+            return Err(AppError::Forbidden(
+                "The academy's Owner can't be removed.".into(),
+            ));
+        }
+        _ => {
+            return Err(AppError::Forbidden(format!(
+                "{} is not an administrator; learners are managed in Learners & Teams.",
+                user.email
+            )));
+        }
+    }
+    if !repo::users::delete(&mut tx, actor.academy_id, user.id).await? {
+        return Err(AppError::NotFound(
+            "This administrator is no longer in the academy.".into(),
+        ));
+    }
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "admin.removed",
+        &user.email,
+        user.role().as_str(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user.view())
+}
