@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::role::{Plan, Role};
+use crate::domain::{
+    Permission,
+    role::{Plan, Role},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcademyView {
@@ -96,7 +99,10 @@ impl AcademyContext {
     /// Where a signed-in person belongs: staff to the admin pages, learners to the learner home.
     pub fn landing_path(&self) -> String {
         match self.viewer.user() {
-            Some(u) if u.role.can_view_statistics() && !u.role.can_administer() => {
+            Some(u)
+                if u.role.can(Permission::ViewStatistics)
+                    && !u.role.can(Permission::ManageLearners) =>
+            {
                 format!("/a/{}/admin/statistics", self.academy.slug)
             }
             Some(u) if u.role.is_staff() => self.academy.admin_path(),

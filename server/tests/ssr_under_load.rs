@@ -126,7 +126,7 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
     // Admin pages as the owner, and the pages visitors and invited people open.
     // Mostly the learners page, the one that froze the server; for the owner's section pages, the
     // text that proves the page itself arrived (not the academy's "Loading…" fallback).
-    let pages: [(&str, bool, Option<&str>); 14] = [
+    let pages: [(&str, bool, Option<&str>); 20] = [
         (
             "/a/acme/admin/learners",
             true,
@@ -165,6 +165,12 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
             true,
             Some("Loading webhooks"),
         ),
+        ("/a/acme/admin/settings?tab=admins", true, None),
+        ("/a/acme/admin/learners?tab=requests", true, None),
+        ("/a/acme/admin/statistics", true, None),
+        ("/a/acme/admin/courses", true, None),
+        ("/a/acme/admin/courses/1", true, None),
+        ("/a/acme/admin/audit", true, None),
         ("/a/acme", true, None),
         ("/a/acme", false, None),
         ("/a/acme/login", false, None),

@@ -11,6 +11,7 @@ use leptos_router::{
 use crate::{
     api::accounts::ViewAsLearner,
     components::{field::go_to, nav::use_academy, topbar::Topbar},
+    domain::Permission,
     model::{AcademyContext, UserView},
 };
 
@@ -18,7 +19,7 @@ use crate::{
 pub fn AdminShell() -> impl IntoView {
     let c = use_academy();
     match c.viewer.user().cloned() {
-        Some(u) if u.role.can_view_statistics() => {
+        Some(u) if u.role.can(Permission::ViewStatistics) => {
             view! { <Shell ctx=c.clone() user=u/> }.into_any()
         }
         Some(_) => view! { <Redirect path=c.academy.home_path()/> }.into_any(),
@@ -45,12 +46,12 @@ fn Shell(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 user
                 nav_label="Admin"
             >
-                {role.can_administer().then(|| view! { <a href=format!("{base}/learners") aria-current=in_people>"Learners & Teams"</a> })}
-                {role.can(crate::domain::Permission::ManageCourses).then(|| view! { <A href=format!("{base}/courses")>"Courses"</A> })}
+                {role.can(Permission::ManageLearners).then(|| view! { <a href=format!("{base}/learners") aria-current=in_people>"Learners & Teams"</a> })}
+                {role.can(Permission::ManageCourses).then(|| view! { <A href=format!("{base}/courses")>"Courses"</A> })}
                 <A href=format!("{base}/statistics")>"Statistics"</A>
-                {role.is_staff().then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
-                {role.can(crate::domain::Permission::ViewAuditLog).then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
-                {role.is_staff().then(|| view! { <ViewAsLearnerButton/> })}
+                {role.can(Permission::ManageSettings).then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
+                {role.can(Permission::ViewAuditLog).then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
+                {role.can(Permission::ManageSettings).then(|| view! { <ViewAsLearnerButton/> })}
                 {(!role.is_staff()).then(|| view! { <a href=ctx.academy.home_path()>"My learning"</a> })}
             </Topbar>
             <main class="content">
@@ -77,15 +78,13 @@ fn ViewAsLearnerButton() -> impl IntoView {
     }
 }
 
-/// A page only some roles may use: others are sent to the first section they have.
+/// A page for the roles that hold `needs` (the permission matrix): others are sent to the first
+/// section they have. The server functions behind the page check the same permission again.
 #[component]
-pub fn RequireRole(
-    allowed: fn(crate::domain::role::Role) -> bool,
-    children: Children,
-) -> impl IntoView {
+pub fn RequirePermission(needs: Permission, children: Children) -> impl IntoView {
     let c = use_academy();
     match c.viewer.user() {
-        Some(u) if allowed(u.role) => children().into_any(),
+        Some(u) if u.role.can(needs) => children().into_any(),
         _ => view! { <Redirect path=c.landing_path()/> }.into_any(),
     }
 }
@@ -99,8 +98,8 @@ pub fn AdminHome() -> impl IntoView {
 #[component]
 pub fn SettingsRoute() -> impl IntoView {
     view! {
-        <RequireRole allowed=|r| r.is_staff()>
+        <RequirePermission needs=Permission::ManageSettings>
             <crate::pages::admin::SettingsPage/>
-        </RequireRole>
+        </RequirePermission>
     }
 }

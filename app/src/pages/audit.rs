@@ -21,6 +21,7 @@ use crate::{
     domain::{
         Permission,
         audit::{ACTION_GROUPS, AuditQuery, MAX_EXPORT_ROWS, zone_label},
+        statistics::thousands,
     },
     format,
 };
@@ -30,9 +31,9 @@ const CSV: &str = "text/csv;charset=utf-8";
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
-        <crate::pages::admin_shell::RequireRole allowed=|r| r.can(Permission::ViewAuditLog)>
+        <crate::pages::admin_shell::RequirePermission needs=Permission::ViewAuditLog>
             <AuditLog/>
-        </crate::pages::admin_shell::RequireRole>
+        </crate::pages::admin_shell::RequirePermission>
     }
 }
 
@@ -198,7 +199,7 @@ fn AuditLog() -> impl IntoView {
         <div class="page-head">
             <div>
                 <h1>"Audit log"</h1>
-                <p class="muted page-lead">"Who did what in the academy, newest first: invitations, role and team changes, sign-ins, settings and integrations."</p>
+                <p class="muted page-lead">"Who did what in the academy, newest first: invitations, learners, teams, courses, sign-ins, settings and integrations."</p>
             </div>
             <div class="page-head-actions">
                 <button type="button" class="button" data-testid="audit-export"
@@ -210,14 +211,14 @@ fn AuditLog() -> impl IntoView {
                     }>
                     {move || if export.pending().get() { "Exporting…" } else { "Export CSV" }}
                 </button>
-                <span class="muted small">{format!("The filtered entries, up to {}", thousands(MAX_EXPORT_ROWS))}</span>
+                <span class="muted small">{format!("The filtered entries, up to {}", thousands(MAX_EXPORT_ROWS as i64))}</span>
             </div>
         </div>
         <form class="audit-filters" role="search" aria-label="Filter the audit log" data-testid="audit-filters"
             on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); commit_search(); }>
             <label class="filter">
                 <span>"Action"</span>
-                <select data-testid="filter-action" on:change=move |ev| change(|q, v| q.action = v)(event_target_value(&ev))>
+                <select data-testid="filter-action" prop:value=move || query.get().action on:change=move |ev| change(|q, v| q.action = v)(event_target_value(&ev))>
                     <option value="" selected=move || query.get().action.is_empty()>"All actions"</option>
                     {ACTION_GROUPS.iter().map(|g| {
                         let key = g.key;
@@ -227,7 +228,7 @@ fn AuditLog() -> impl IntoView {
             </label>
             <label class="filter">
                 <span>"Who"</span>
-                <select data-testid="filter-who" on:change=move |ev| change(|q, v| q.who = v)(event_target_value(&ev))>
+                <select data-testid="filter-who" prop:value=move || query.get().who on:change=move |ev| change(|q, v| q.who = v)(event_target_value(&ev))>
                     {move || {
                         let chosen = query.get().who;
                         let list = people.get().and_then(|r| r.ok()).unwrap_or_default();
@@ -270,7 +271,7 @@ fn AuditLog() -> impl IntoView {
             Some(Ok(p)) if p.rows.is_empty() && !query.get_untracked().is_filtered() => view! {
                 <section class="empty-state" data-testid="audit-empty">
                     <h2>"Nothing recorded yet"</h2>
-                    <p>"Every invitation, role change, team change, sign-in and settings change is recorded here with who made it and when."</p>
+                    <p>"Every invitation, role change, team and course change, sign-in and settings change is recorded here with who made it and when."</p>
                 </section>
             }.into_any(),
             Some(Ok(p)) if p.rows.is_empty() => view! {
@@ -284,7 +285,7 @@ fn AuditLog() -> impl IntoView {
                 view! {
                     <div class="audit-meta">
                         <span class="muted small" data-testid="audit-total">
-                            {if p.total == 1 { "1 entry".to_string() } else { format!("{} entries", thousands(p.total as usize)) }}
+                            {if p.total == 1 { "1 entry".to_string() } else { format!("{} entries", thousands(p.total)) }}
                             {format!(" · times in your time zone ({})", zone_label(utc_offset_now()))}
                         </span>
                         <AuditPager page pages=pages() set_page/>
@@ -305,19 +306,6 @@ fn AuditLog() -> impl IntoView {
             }
         }}
     }
-}
-
-/// "12,345".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// "Anyone", "System and API applications", then the people who appear in the log.

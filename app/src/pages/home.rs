@@ -134,8 +134,8 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 nav_label="Main"
             >
                 <a href=ctx.academy.home_path() aria-current="page">"My learning"</a>
-                {(role.can_view_statistics() && !role.is_staff()).then(|| view! { <a href=format!("{admin}/statistics")>"Statistics"</a> })}
-                {(role.can_administer() && !role.is_staff()).then(|| view! { <a href=format!("{admin}/learners")>"Admin"</a> })}
+                {(role.can(crate::domain::Permission::ViewStatistics) && !role.is_staff()).then(|| view! { <a href=format!("{admin}/statistics")>"Statistics"</a> })}
+                {(role.can(crate::domain::Permission::ManageLearners) && !role.is_staff()).then(|| view! { <a href=format!("{admin}/learners")>"Admin"</a> })}
             </Topbar>
             <main class="content">
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>

@@ -22,9 +22,9 @@ use crate::{
 #[component]
 pub fn CoursePage() -> impl IntoView {
     view! {
-        <crate::pages::admin_shell::RequireRole allowed=|r| r.can(Permission::ManageCourses)>
+        <crate::pages::admin_shell::RequirePermission needs=Permission::ManageCourses>
             <Course/>
-        </crate::pages::admin_shell::RequireRole>
+        </crate::pages::admin_shell::RequirePermission>
     }
 }
 

@@ -29,9 +29,9 @@ pub use my_courses::MyCourses;
 #[component]
 pub fn CoursesPage() -> impl IntoView {
     view! {
-        <crate::pages::admin_shell::RequireRole allowed=|r| r.can(Permission::ManageCourses)>
+        <crate::pages::admin_shell::RequirePermission needs=Permission::ManageCourses>
             <Courses/>
-        </crate::pages::admin_shell::RequireRole>
+        </crate::pages::admin_shell::RequirePermission>
     }
 }
 

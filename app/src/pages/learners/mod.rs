@@ -21,9 +21,9 @@ use learners_tab::LearnersTab;
 #[component]
 pub fn LearnersPage() -> impl IntoView {
     view! {
-        <crate::pages::admin_shell::RequireRole allowed=|r| r.can_administer()>
+        <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
             <Learners/>
-        </crate::pages::admin_shell::RequireRole>
+        </crate::pages::admin_shell::RequirePermission>
     }
 }
 

@@ -18,7 +18,7 @@ use crate::{
         statistics::{StatisticsFilter, duration_words, percent, share, source_label, thousands},
     },
     error::AppError,
-    pages::admin_shell::RequireRole,
+    pages::admin_shell::RequirePermission,
 };
 use chart::SignupsChart;
 use filters::Filters;
@@ -26,9 +26,9 @@ use filters::Filters;
 #[component]
 pub fn StatisticsPage() -> impl IntoView {
     view! {
-        <RequireRole allowed=|r| r.can(Permission::ViewStatistics)>
+        <RequirePermission needs=Permission::ViewStatistics>
             <StatisticsView/>
-        </RequireRole>
+        </RequirePermission>
     }
 }
 

@@ -29,9 +29,9 @@ pub use team_page::TeamPage;
 #[component]
 pub fn TeamsPage() -> impl IntoView {
     view! {
-        <crate::pages::admin_shell::RequireRole allowed=|r| r.can_administer()>
+        <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
             <Teams/>
-        </crate::pages::admin_shell::RequireRole>
+        </crate::pages::admin_shell::RequirePermission>
     }
 }
 

@@ -17,9 +17,9 @@ use crate::{
 #[component]
 pub fn TeamPage() -> impl IntoView {
     view! {
-        <crate::pages::admin_shell::RequireRole allowed=|r| r.can_administer()>
+        <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
             <Team/>
-        </crate::pages::admin_shell::RequireRole>
+        </crate::pages::admin_shell::RequirePermission>
     }
 }
 

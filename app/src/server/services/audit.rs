@@ -120,7 +120,7 @@ pub async fn people(state: &AppState, actor: &SessionUser) -> Result<AuditPeople
             email: r.email,
             role,
         };
-        if role.can_administer() {
+        if role.can(crate::domain::Permission::ManageLearners) {
             out.managers.push(person);
         } else {
             out.others.push(person);
