@@ -100,6 +100,6 @@ pub async fn revoke_admin_invite(invite_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "remove_admin")]
 pub async fn remove_admin(user_id: i64) -> Result<UserView, AppError> {
     let state = app_state()?;
-    let actor = auth::require(&state, Permission::ManageStaff).await?;
+    let actor = auth::require(&state, Permission::RemoveStaff).await?;
     services::staff::remove(&state, &actor, user_id).await
 }

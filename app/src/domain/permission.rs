@@ -22,8 +22,10 @@ pub enum Permission {
     ManageSettings,
     /// API applications and webhooks.
     ManageIntegrations,
-    /// Inviting and removing Administrators (Settings → Admins).
+    /// Settings → Admins: seeing the Owner and Administrators, inviting Administrators.
     ManageStaff,
+    /// Removing an Administrator: the Owner's alone, so administrators cannot remove each other.
+    RemoveStaff,
     /// The audit log and its export.
     ViewAuditLog,
     /// The plan (billing).
@@ -34,7 +36,7 @@ use Permission::*;
 use Role::{Admin, Learner, LearnerAdmin, LearnerAnalyst, Owner};
 
 /// The matrix itself: for each permission, the roles that hold it.
-pub const MATRIX: [(Permission, &[Role]); 9] = [
+pub const MATRIX: [(Permission, &[Role]); 10] = [
     (
         Learn,
         &[Owner, Admin, LearnerAdmin, LearnerAnalyst, Learner],
@@ -48,12 +50,13 @@ pub const MATRIX: [(Permission, &[Role]); 9] = [
     (ManageSettings, &[Owner, Admin]),
     (ManageIntegrations, &[Owner, Admin]),
     (ManageStaff, &[Owner, Admin]),
+    (RemoveStaff, &[Owner]),
     (ViewAuditLog, &[Owner, Admin]),
     (ManagePlan, &[Owner]),
 ];
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Learn,
         ViewStatistics,
         ManageLearners,
@@ -61,6 +64,7 @@ impl Permission {
         ManageSettings,
         ManageIntegrations,
         ManageStaff,
+        RemoveStaff,
         ViewAuditLog,
         ManagePlan,
     ];
@@ -88,6 +92,7 @@ impl Permission {
                 "Only the academy's Owner and Administrators can manage API applications and webhooks."
             }
             ManageStaff => "Only the academy's Owner and Administrators can manage administrators.",
+            RemoveStaff => "Only the academy's Owner can remove administrators.",
             ViewAuditLog => "Only the academy's Owner and Administrators can see the audit log.",
             ManagePlan => "Only the academy's Owner can change the plan.",
         }
@@ -116,7 +121,7 @@ mod tests {
     fn the_matrix_grants_each_role_what_the_product_describes() {
         use Permission::*;
         // Learner, Learner-Analyst, Learner-Admin, Administrator, Owner
-        let expected: [(Permission, [bool; 5]); 9] = [
+        let expected: [(Permission, [bool; 5]); 10] = [
             (Learn, [true, true, true, true, true]),
             (ViewStatistics, [false, true, true, true, true]),
             (ManageLearners, [false, false, true, true, true]),
@@ -124,6 +129,7 @@ mod tests {
             (ManageSettings, [false, false, false, true, true]),
             (ManageIntegrations, [false, false, false, true, true]),
             (ManageStaff, [false, false, false, true, true]),
+            (RemoveStaff, [false, false, false, false, true]),
             (ViewAuditLog, [false, false, false, true, true]),
             (ManagePlan, [false, false, false, false, true]),
         ];

@@ -467,10 +467,10 @@ pub struct Frame {
 
 /// The sign-ups chart's frame: room for count labels on the left and dates below.
 pub const CHART: Frame = Frame {
-    width: 760.0,
-    height: 280.0,
-    left: 48.0,
-    right: 24.0,
+    width: 1100.0,
+    height: 300.0,
+    left: 52.0,
+    right: 28.0,
     top: 16.0,
     bottom: 36.0,
 };

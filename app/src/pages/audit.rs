@@ -11,13 +11,11 @@ use leptos_router::{
 };
 
 use crate::{
-    api::audit::{AuditActor, AuditEntry, AuditPeople, ExportAudit, list_audit, list_audit_people},
-    components::{
-        browser,
-        fetch::browser_fetch,
-        nav::use_academy,
-        notice::{Notice, NoticeLine},
+    api::audit::{
+        AuditActor, AuditEntry, AuditExport, AuditPeople, ExportAudit, list_audit,
+        list_audit_people,
     },
+    components::{browser, fetch::browser_fetch, nav::use_academy},
     domain::{
         Permission,
         audit::{ACTION_GROUPS, AuditQuery, MAX_EXPORT_ROWS, zone_label},
@@ -166,20 +164,21 @@ fn AuditLog() -> impl IntoView {
     });
     let people = browser_fetch(list_audit_people);
     let export = ServerAction::<ExportAudit>::new();
-    let notice = Notice::default();
+    // The export's news, `(ok, text)`; it belongs to the filters it was made with, so it goes when
+    // they change.
+    let notice = RwSignal::new(None::<(bool, String)>);
+    Effect::new(move |_| {
+        query.track();
+        notice.set(None);
+    });
     let file_slug = slug.clone();
-    notice.follow(export.value(), move |x| {
-        browser::download(&format!("audit-log-{file_slug}.csv"), &x.csv, CSV);
-        Some(if x.capped {
-            format!(
-                "Exported the newest {} entries: more match these filters. Narrow the dates to export the older ones.",
-                x.rows
-            )
-        } else if x.rows == 1 {
-            "Exported 1 entry.".to_string()
-        } else {
-            format!("Exported {} entries.", x.rows)
-        })
+    Effect::new(move |_| match export.value().get() {
+        Some(Ok(x)) => {
+            browser::download(&format!("audit-log-{file_slug}.csv"), &x.csv, CSV);
+            notice.set(Some((true, export_news(&x))));
+        }
+        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
+        None => {}
     });
     let loaded = move || data.get().and_then(|r| r.ok());
     let total = move || loaded().map(|p| p.total).unwrap_or(0);
@@ -264,7 +263,9 @@ fn AuditLog() -> impl IntoView {
                 <button type="button" class="link-button audit-clear" data-testid="filter-clear" on:click=clear>"Clear filters"</button>
             </Show>
         </form>
-        <NoticeLine notice test_id="audit-notice"/>
+        {move || notice.get().map(|(ok, text)| view! {
+            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="audit-notice">{text}</div>
+        })}
         {move || match data.get() {
             None => view! { <p class="loading">"Loading the audit log…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="audit-error">{e.to_string()}</div> }.into_any(),
@@ -305,6 +306,20 @@ fn AuditLog() -> impl IntoView {
                 }.into_any()
             }
         }}
+    }
+}
+
+/// What an export says once the file is saved.
+fn export_news(x: &AuditExport) -> String {
+    if x.capped {
+        format!(
+            "Exported the newest {} entries: more match these filters. Narrow the dates to export the older ones.",
+            thousands(x.rows as i64)
+        )
+    } else if x.rows == 1 {
+        "Exported 1 entry.".to_string()
+    } else {
+        format!("Exported {} entries.", thousands(x.rows as i64))
     }
 }
 

@@ -54,7 +54,9 @@ fn poll_while_sending(
 pub fn AdminsTab() -> impl IntoView {
     let ctx = use_academy();
     let me = ctx.viewer.user().cloned();
-    let is_owner = me.as_ref().is_some_and(|u| u.role == Role::Owner);
+    let can_remove = me
+        .as_ref()
+        .is_some_and(|u| u.role.can(crate::domain::Permission::RemoveStaff));
     let my_id = me.map(|u| u.id);
     let inviting = RwSignal::new(false);
     let invite = ServerAction::<InviteAdmin>::new();
@@ -124,7 +126,7 @@ pub fn AdminsTab() -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {o.members.into_iter().map(|m| {
-                                    let removable = is_owner && m.role == Role::Admin && Some(m.id) != my_id;
+                                    let removable = can_remove && m.role == Role::Admin && Some(m.id) != my_id;
                                     let own = Some(m.id) == my_id;
                                     view! { <MemberRow member=m own removable remove confirming/> }
                                 }).collect_view()}
@@ -156,7 +158,7 @@ pub fn AdminsTab() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <p class="muted small">{format!("Resend sends a new link valid for {DEFAULT_EXPIRY_DAYS} more days; earlier links keep working until their own expiry.")}</p>
+                    <p class="muted small table-note">{format!("Resend sends a new link valid for {DEFAULT_EXPIRY_DAYS} more days; earlier links keep working until their own expiry.")}</p>
                 }.into_any()
             })}
         </section>

@@ -90,18 +90,38 @@ fn StatisticsView() -> impl IntoView {
         <Filters filter loaded error/>
         {move || match data.get() {
             None => view! { <p class="loading">"Loading statistics…"</p> }.into_any(),
-            Some(Err(e)) => view! { <Problem error=e/> }.into_any(),
+            Some(Err(e)) => view! { <Problem error=e filter=filter.get()/> }.into_any(),
             Some(Ok(s)) => view! { <Report s/> }.into_any(),
         }}
     }
 }
 
-/// A refused team or a failed load. (A refused date range is told by the filters, by its fields.)
+/// A refused filter or a failed load. A refused date range is told by the filters, by its fields;
+/// here a way back to the default view (the same team, if that one was fine).
 #[component]
-fn Problem(error: AppError) -> impl IntoView {
-    (!matches!(error, AppError::Validation { .. })).then(|| {
+fn Problem(error: AppError, filter: StatisticsFilter) -> impl IntoView {
+    if let AppError::Validation { .. } = &error {
+        let slug = crate::components::nav::use_academy().academy.slug;
+        let back = StatisticsFilter {
+            team: if error.field_message("team").is_some() {
+                String::new()
+            } else {
+                filter.team
+            },
+            ..Default::default()
+        };
+        let href = format!("/a/{slug}/admin/statistics{}", back.query_string());
+        view! {
+            <p class="empty-inline">
+                "The numbers appear once the filters above are right. "
+                <a href=href>"Show the last 30 days"</a>
+            </p>
+        }
+        .into_any()
+    } else {
         view! { <div class="alert alert-error" role="alert" data-testid="stats-error">{error.to_string()}</div> }
-    })
+            .into_any()
+    }
 }
 
 #[component]

@@ -100,18 +100,14 @@ pub async fn invite(
 }
 
 /// Removes an Administrator: their account, sessions (signed out at once) and team places go; the
-/// invitations and audit rows they made keep their history. Only the Owner removes Administrators;
+/// invitations and audit rows they made keep their history. Only the Owner removes Administrators
+/// (`Permission::RemoveStaff`, checked by the server function);
 /// the Owner is never removed, and nobody removes themselves.
 pub async fn remove(
     state: &AppState,
     actor: &SessionUser,
     user_id: i64,
 ) -> Result<UserView, AppError> {
-    if actor.user.role() != Role::Owner {
-        return Err(AppError::Forbidden(
-            "Only the academy's Owner can remove administrators.".into(),
-        ));
-    }
     if user_id == actor.user.id {
         return Err(AppError::Forbidden(
             "You can't remove yourself from the academy.".into(),
