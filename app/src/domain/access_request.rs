@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::csv_import::thousands;
+
 /// The longest message a request may carry, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 /// The longest reason an administrator may give when declining, in characters.
@@ -104,18 +106,6 @@ pub fn check_reason(input: &str) -> Result<String, String> {
     optional_text(input, MAX_REASON_CHARS, "reason")
 }
 
-/// "1,000".
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// When an address declined at `declined_at` may ask again, if that is still ahead of `now`.
 pub fn ask_again_from(declined_at: i64, now: i64) -> Option<i64> {
@@ -175,17 +165,5 @@ mod tests {
             Some(declined + 7 * DAY_MS)
         );
         assert_eq!(ask_again_from(declined, declined + 7 * DAY_MS), None);
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        for (n, s) in [
-            (5, "5"),
-            (100, "100"),
-            (1000, "1,000"),
-            (1234567, "1,234,567"),
-        ] {
-            assert_eq!(thousands(n), s);
-        }
     }
 }

@@ -325,14 +325,7 @@ pub fn percent(part: i64, whole: i64) -> String {
 
 /// `1234567` → "1,234,567".
 pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let out = super::csv_import::thousands(n.unsigned_abs() as usize);
     if n < 0 { format!("-{out}") } else { out }
 }
 
@@ -632,7 +625,8 @@ mod tests {
     #[test]
     fn the_range_defaults_to_the_last_30_days_and_includes_both_ends() {
         let today = MAR_1_2026 + 40;
-        let cases: &[(&str, &str, Result<(i64, i64), &str>)] = &[
+        type Expected = Result<(i64, i64), &'static str>;
+        let cases: &[(&str, &str, Expected)] = &[
             ("", "", Ok((today - 29, today))),
             ("2026-03-01", "", Ok((MAR_1_2026, today))),
             ("", "2026-03-31", Ok((MAR_1_2026 + 1, MAR_1_2026 + 30))),
