@@ -684,3 +684,37 @@ async fn another_academys_administrators_and_invitations_are_out_of_reach() {
     }
     assert_eq!(staff(&app, &owner).await.invites.len(), 1);
 }
+
+#[tokio::test]
+async fn knowing_a_pending_administrators_address_is_not_enough_to_become_one() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    invited(&app, &owner, "grace@example.com", "Grace").await;
+    let stranger = app.browser();
+    let res = app
+        .call(
+            &stranger,
+            "sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "grace@example.com"),
+                ("first_name", "Not"),
+                ("last_name", "Grace"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err = error_of(res).await;
+    assert_eq!(
+        err.field_message("email").as_deref(),
+        Some(app::server::services::join::STAFF_INVITE_BY_LINK_ONLY)
+    );
+    assert_eq!(user_role(&app, "acme", "grace@example.com").await, None);
+    let id = invite_id(&app, "acme", "grace@example.com").await;
+    assert_eq!(
+        invite_role(&app, id).await,
+        "admin",
+        "the invitation waits for its link"
+    );
+}

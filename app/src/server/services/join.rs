@@ -221,6 +221,8 @@ const SIGN_UP_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limi
 const CODE_TTL_MS: i64 = 30 * 60 * 1000;
 const CODE_ATTEMPTS: i64 = 5;
 
+pub const STAFF_INVITE_BY_LINK_ONLY: &str = "Administrator invitations are accepted only through the link in the invitation email. Open that email and use its link.";
+
 /// Why this email may (or may not) sign up here without a link.
 async fn check_eligible(
     state: &AppState,
@@ -237,6 +239,11 @@ async fn check_eligible(
         ));
     }
     match repo::invites::pending_by_email(&state.db.pool, academy.id, email).await? {
+        // Knowing an address must not make anyone an Administrator: staff invitations are accepted
+        // only through the emailed link, which carries the secret token.
+        Some(invite) if Role::parse(&invite.role).is_ok_and(Role::is_staff) => {
+            Err(AppError::invalid("email", STAFF_INVITE_BY_LINK_ONLY))
+        }
         Some(invite) if invite.expires_at > now_ms() => Ok(()),
         Some(_) => Err(AppError::invalid(
             "email",
