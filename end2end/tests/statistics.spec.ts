@@ -201,7 +201,7 @@ test('S: a Learner-Analyst sees the funnel and the sign-ups chart, filters by te
   const home = new AcademyHome(leaPage, academy.slug);
   await home.goto();
   await expect(home.heading).toHaveText(`Welcome, ${lea.firstName}`);
-  await expect(leaPage.getByRole('link', { name: 'Statistics' })).toHaveCount(0);
+  await expect(leaPage.getByRole('link', { name: 'Statistics', exact: true })).toHaveCount(0);
   await expect(leaPage.getByRole('button', { name: /Invite/ })).toHaveCount(0);
   await leaPage.goto(stats.path);
   await leaPage.waitForURL((url) => url.pathname === home.path);

@@ -106,7 +106,6 @@ pub fn check_reason(input: &str) -> Result<String, String> {
     optional_text(input, MAX_REASON_CHARS, "reason")
 }
 
-
 /// When an address declined at `declined_at` may ask again, if that is still ahead of `now`.
 pub fn ask_again_from(declined_at: i64, now: i64) -> Option<i64> {
     let from = declined_at + ASK_AGAIN_AFTER_DAYS * DAY_MS;

@@ -153,7 +153,7 @@ fn Report(s: Statistics) -> impl IntoView {
                 <section class="panel stats-panel" aria-labelledby="signups-title">
                     <div class="stats-panel-head">
                         <h2 id="signups-title">"Sign-ups per day"</h2>
-                        <span class="muted small">{format!("{} learners registered{where_} · days in UTC", thousands(s.signups_total()))}</span>
+                        <span class="muted small">{format!("{} registered{where_} · days in UTC", match s.signups_total() { 1 => "1 learner".to_string(), n => format!("{} learners", thousands(n)) })}</span>
                     </div>
                     <SignupsChart range=s.range series=s.signups.clone()/>
                 </section>
@@ -181,7 +181,7 @@ fn Cards(s: Statistics) -> impl IntoView {
             {card("Invited", thousands(f.invited), "invitations made in these dates".into(), "stat-invited")}
             {card("Accepted", thousands(f.accepted), format!("{} of invited", percent(f.accepted, f.invited)), "stat-accepted")}
             {card("Acceptance rate", f.acceptance_rate(), format!("{} of {} accepted", thousands(f.accepted), thousands(f.invited)), "stat-rate")}
-            {card("Median time to accept", s.median_accept_ms.map_or("–".into(), duration_words), "from invitation to registration".into(), "stat-median")}
+            {card("Time to accept", s.median_accept_ms.map_or("–".into(), duration_words), "median, from invitation to registration".into(), "stat-median")}
             {card("Failed emails", thousands(s.failed_emails), "invitation emails that could not be delivered".into(), "stat-failed")}
             {card("Sign-ups", thousands(s.signups_total()), "learners registered in these dates".into(), "stat-signups")}
         </dl>
@@ -208,7 +208,7 @@ fn Funnel(s: Statistics) -> impl IntoView {
                 }).collect_view()}
             </ol>
             <p class="muted small">
-                {format!("\"Email sent\": the invitation email was delivered to the learner's mail server. {} failed for good.", match s.failed_emails { 1 => "1 email".to_string(), n => format!("{} emails", thousands(n)) })}
+                {format!("\"Email sent\": the invitation email was delivered to the learner's mail server. {}", match s.failed_emails { 0 => "No invitation email failed.".to_string(), 1 => "1 invitation email failed for good.".to_string(), n => format!("{} invitation emails failed for good.", thousands(n)) })}
             </p>
         </section>
     }
