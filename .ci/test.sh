@@ -30,7 +30,7 @@ cleanup() {
   server_cleanup
   pg_stop
   smtp_sink_stop
-  rm -rf "${SNAP_DIR:-}" "${BUILD_MARK:-}"
+  rm -rf "${SNAP_DIR:-}" "${BUILD_MARK:-}" "${STAGE_LOG_DIR:-}"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -41,6 +41,9 @@ trap 'warn "terminated"; exit 143' TERM
 # Stages
 # ---------------------------------------------------------------------------------------------
 STAGE_NAMES=() STAGE_RESULTS=() STAGE_TIMES=()
+# Each stage's output is also kept (STAGE_LOG_DIR/N.log) so the summary can repeat what failed:
+# CI shows the end of the output only.
+STAGE_LOG_DIR="$(mktemp -d /tmp/shoal-stages.XXXXXX)"
 declare -A STAGE_OK=()
 
 record() { # record NAME pass|FAIL|skip SECONDS
@@ -52,7 +55,7 @@ record() { # record NAME pass|FAIL|skip SECONDS
 # stage NAME [--needs OTHER]... -- COMMAND...: runs COMMAND in a subshell with errexit on and
 # records pass/fail; skipped when a stage it needs did not pass.
 stage() {
-  local name=$1 need start rc
+  local name=$1 need start rc log
   shift
   while [[ "${1:-}" == --needs ]]; do
     need=$2
@@ -66,12 +69,13 @@ stage() {
   [[ "${1:-}" == -- ]] && shift
   log "$name"
   start=$SECONDS
+  log="$STAGE_LOG_DIR/${#STAGE_NAMES[@]}.log"
   set +e
   (
     set -euo pipefail
     "$@"
-  )
-  rc=$?
+  ) 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
   set -e
   if ((rc == 0)); then
     record "$name" pass $((SECONDS - start))
@@ -203,5 +207,13 @@ if [[ -d "$REPO_ROOT/end2end/test-results" ]]; then
   echo "Playwright screenshots and traces: end2end/test-results/"
 fi
 ((skipped == 0)) || echo "$skipped skipped (a stage they need failed)"
+for i in "${!STAGE_NAMES[@]}"; do
+  [[ "${STAGE_RESULTS[$i]}" == FAIL && -f "$STAGE_LOG_DIR/$i.log" ]] || continue
+  echo
+  echo "What failed in ${STAGE_NAMES[$i]}:"
+  sed 's/\x1b\[[0-9;]*m//g' "$STAGE_LOG_DIR/$i.log" |
+    grep -E '✘|^test .* FAILED$|panicked at|^error(\[E[0-9]+\])?:|^Diff in|^ +Error: |^ +[0-9]+\) \[chromium\]' |
+    head -n 30 | sed 's/^ */  /' || true
+done
 echo "$passed passed, $failed failed"
 ((failed == 0 && skipped == 0))
