@@ -357,6 +357,9 @@ pub struct KnownEmails {
     pub learners: Vec<String>,
     /// With a pending invitation: it is renewed.
     pub invited: Vec<String>,
+    /// With a pending administrator invitation: a learner upload refuses the row.
+    #[serde(default)]
+    pub administrators_invited: Vec<String>,
 }
 
 /// An OAuth application registered in Settings → API. The secret is never shown again after

@@ -1000,3 +1000,61 @@ async fn learners_and_invites_filter_by_dates_status_and_window() {
     .await;
     assert_eq!(statuses(&v), ["p@example.com:pending"]);
 }
+
+#[tokio::test]
+async fn the_api_leaves_a_pending_administrators_invitation_alone() {
+    let app = TestApp::spawn().await;
+    let (owner, token) = setup(&app).await;
+    let sales = team(&app, &owner, "Sales").await;
+    let res = app
+        .call(
+            &owner,
+            "invite_admin",
+            &[
+                ("email", "grace@example.com"),
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let grace = "SELECT role || ' ' || first_name || ' ' || \
+                 (SELECT COUNT(*) FROM invite_teams t WHERE t.invite_id = invites.id) \
+                 FROM invites WHERE email = 'grace@example.com'";
+
+    let (status, v) = call(
+        &app,
+        &token,
+        json!({"action": "inviteLearners", "options": {"teams": [sales], "learners": [
+            {"email": "grace@example.com", "first_name": "Gee"}]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v[0]["status"], "error", "{v}");
+    assert_eq!(
+        v[0]["message"],
+        "grace@example.com has a pending administrator invitation (Settings → Admins)."
+    );
+
+    let (status, v) = call(
+        &app,
+        &token,
+        json!({"action": "addLearnersToTeams", "options": {
+            "emails": ["grace@example.com"], "teams": [sales]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v[0]["status"], "error", "{v}");
+
+    let (_, invites) = call(&app, &token, json!({"action": "invites"})).await;
+    assert_eq!(
+        invites,
+        json!([]),
+        "administrators' invitations are not listed"
+    );
+    let role: String = sqlx::query_scalar(grace)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(role, "admin Grace 0", "role, names and teams untouched");
+}

@@ -481,3 +481,68 @@ async fn a_whole_files_addresses_are_looked_up_in_one_call_larger_than_other_req
         app::error::AppError::PayloadTooLarge(_)
     ));
 }
+
+#[tokio::test]
+async fn an_upload_refuses_the_row_of_a_pending_administrator_and_leaves_the_invitation_alone() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let res = app
+        .call(
+            &owner,
+            "invite_admin",
+            &[
+                ("email", "grace@example.com"),
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // The preview is told, so it can show the row as refused before anything is sent.
+    let res = app
+        .call_json(
+            &owner,
+            "lookup_emails",
+            json!({"emails": ["GRACE@example.com", "new@example.com"]}),
+        )
+        .await;
+    let known: KnownEmails = res.json().await.unwrap();
+    assert_eq!(
+        (known.invited.len(), known.administrators_invited),
+        (0, vec!["grace@example.com".to_string()])
+    );
+
+    let import = started(&app, &owner, "upload-admin-1", 2, &[], false).await;
+    let results = chunk_ok(
+        &app,
+        &owner,
+        import,
+        vec![
+            line(2, "grace@example.com", "Gee", "Learner"),
+            line(3, "new@example.com", "Nia", "New"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        results[0].outcome,
+        InviteOutcome::Invalid {
+            message:
+                "grace@example.com has a pending administrator invitation (Settings → Admins)."
+                    .into()
+        }
+    );
+    assert!(matches!(results[1].outcome, InviteOutcome::Invited { .. }));
+    let grace: String = sqlx::query_scalar(
+        "SELECT role || ' ' || first_name || ' ' || last_name FROM invites WHERE email = 'grace@example.com'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(grace, "admin Grace Hopper", "not downgraded nor renamed");
+    let summary = finish(&app, &owner, import).await;
+    assert_eq!(
+        (summary.invited, summary.updated, summary.skipped),
+        (1, 0, 1)
+    );
+}

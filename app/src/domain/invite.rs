@@ -13,6 +13,12 @@ pub const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Most people in one invite request from the form (CSV and API have their own caps).
 pub const MAX_FORM_ROWS: usize = 50;
 
+/// Why a learner path (form, CSV, API) leaves an address alone: an administrator's invitation is
+/// managed where it was made, and never turned into a learner's.
+pub fn pending_administrator_invitation(email: &str) -> String {
+    format!("{email} has a pending administrator invitation (Settings → Admins).")
+}
+
 /// One person as typed by an admin.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteeInput {

@@ -403,6 +403,7 @@ fn explain(
 pub struct Known {
     learners: HashSet<String>,
     invited: HashSet<String>,
+    administrators_invited: HashSet<String>,
 }
 
 /// What the academy knows of a ready row's address.
@@ -412,20 +413,30 @@ pub enum KnownAs {
     Learner,
     /// Has a pending invitation: it is renewed.
     Invited,
+    /// Has a pending administrator invitation: a learner upload leaves it alone and refuses the row.
+    AdministratorInvited,
 }
 
 impl Known {
-    pub fn new(learners: Vec<String>, invited: Vec<String>) -> Known {
+    pub fn new(
+        learners: Vec<String>,
+        invited: Vec<String>,
+        administrators_invited: Vec<String>,
+    ) -> Known {
         let norm = |v: Vec<String>| v.into_iter().map(|e| e.to_lowercase()).collect();
         Known {
             learners: norm(learners),
             invited: norm(invited),
+            administrators_invited: norm(administrators_invited),
         }
     }
 
     /// `email` as the row has it (any case, spaces around).
     pub fn of(&self, email: &str) -> Option<KnownAs> {
-        if self.learners.is_empty() && self.invited.is_empty() {
+        if self.learners.is_empty()
+            && self.invited.is_empty()
+            && self.administrators_invited.is_empty()
+        {
             return None;
         }
         let e = email.trim().to_lowercase();
@@ -433,6 +444,8 @@ impl Known {
             Some(KnownAs::Learner)
         } else if self.invited.contains(&e) {
             Some(KnownAs::Invited)
+        } else if self.administrators_invited.contains(&e) {
+            Some(KnownAs::AdministratorInvited)
         } else {
             None
         }

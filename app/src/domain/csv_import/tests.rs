@@ -332,9 +332,11 @@ fn known_addresses_are_matched_whatever_their_case() {
     let known = Known::new(
         vec!["ann@x.io".into()],
         vec!["BO@x.io".into(), "not-an-email".into()],
+        vec!["Grace@x.io".into()],
     );
     assert_eq!(known.of(" ANN@x.io "), Some(KnownAs::Learner));
     assert_eq!(known.of("bo@x.io"), Some(KnownAs::Invited));
+    assert_eq!(known.of("grace@X.io"), Some(KnownAs::AdministratorInvited));
     assert_eq!(known.of("cy@x.io"), None);
     assert_eq!(Known::default().of("ann@x.io"), None);
 }

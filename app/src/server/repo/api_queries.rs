@@ -58,7 +58,7 @@ pub struct ApiInviteRow {
     pub accepted_at: Option<i64>,
 }
 
-/// Invitations, oldest first; `status` is pending, accepted, revoked, expired or "" for all
+/// Learners' invitations, oldest first; `status` is pending, accepted, revoked, expired or "" for all
 /// ("expired" is a pending invite past its expiry, and "pending" excludes those).
 pub async fn invites<'c>(
     ex: impl Executor<'c, Database = Any>,
@@ -77,8 +77,8 @@ pub async fn invites<'c>(
     };
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, email, first_name, last_name, role, status, email_status, email_error, source, \
-         created_at, expires_at, accepted_at FROM invites WHERE academy_id = $1 {condition} \
-         ORDER BY id LIMIT $3 OFFSET $4"
+         created_at, expires_at, accepted_at FROM invites WHERE academy_id = $1 \
+         AND role IN {LEARNER_ROLES_SQL} {condition} ORDER BY id LIMIT $3 OFFSET $4"
     )))
     .bind(academy_id)
     .bind(now)

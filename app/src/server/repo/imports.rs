@@ -291,12 +291,14 @@ pub async fn finish<'c>(
     Ok(())
 }
 
-/// `(id, email)` of the academy's users among `emails`, and of its pending invitations.
+/// Which of `emails` the academy knows: its users `(id, email)` and pending invitations
+/// `(id, email, role)`.
+#[allow(clippy::type_complexity)]
 pub async fn known_emails(
     tx: &mut AnyConnection,
     academy_id: i64,
     emails: &[String],
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String, String)>), sqlx::Error> {
     let mut users = Vec::new();
     let mut invites = Vec::new();
     for chunk in emails.chunks(rows_per_statement(1)) {
@@ -311,7 +313,7 @@ pub async fn known_emails(
         }
         users.extend(q.fetch_all(&mut *tx).await?);
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email FROM invites WHERE academy_id = {first} AND status = 'pending' AND email IN {list}"
+            "SELECT id, email, role FROM invites WHERE academy_id = {first} AND status = 'pending' AND email IN {list}"
         )))
         .persistent(false)
         .bind(academy_id);

@@ -460,7 +460,12 @@ async fn add_to_teams(
         .filter(|(id, _)| learner_ids.contains(id))
         .map(|(id, e)| (e, id))
         .collect();
-    let pending: HashMap<String, i64> = pending.into_iter().map(|(id, e)| (e, id)).collect();
+    // Learners' invitations only: an administrator's is managed in Settings → Admins.
+    let pending: HashMap<String, i64> = pending
+        .into_iter()
+        .filter(|(_, _, role)| !role.parse().is_ok_and(Role::is_staff))
+        .map(|(id, e, _)| (e, id))
+        .collect();
     let user_ids: Vec<i64> = users.values().copied().collect();
     let invite_ids: Vec<i64> = pending.values().copied().collect();
     let had_user: HashSet<(i64, i64)> = api_queries::memberships(&mut tx, &user_ids, &teams)

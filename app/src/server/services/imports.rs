@@ -9,7 +9,7 @@ use crate::{
     domain::{
         csv_import::{self, RowStatus, write::to_csv},
         email::Email,
-        invite::{Invitee, InviteeInput},
+        invite::{self, Invitee, InviteeInput},
         role::Role,
     },
     error::AppError,
@@ -63,9 +63,13 @@ pub async fn lookup(
     let mut conn = state.db.pool.acquire().await?;
     let (users, invites) =
         repo::imports::known_emails(&mut conn, actor.academy_id, &wanted).await?;
+    let (staff, learners): (Vec<_>, Vec<_>) = invites
+        .into_iter()
+        .partition(|(_, _, role)| role.parse().is_ok_and(Role::is_staff));
     Ok(KnownEmails {
         learners: users.into_iter().map(|(_, e)| e).collect(),
-        invited: invites.into_iter().map(|(_, e)| e).collect(),
+        invited: learners.into_iter().map(|(_, e, _)| e).collect(),
+        administrators_invited: staff.into_iter().map(|(_, e, _)| e).collect(),
     })
 }
 
@@ -417,7 +421,11 @@ async fn handle_lines(
     };
     let (users, pending) = repo::imports::known_emails(tx, by.academy_id, &emails).await?;
     let users: HashMap<String, i64> = users.into_iter().map(|(id, e)| (e, id)).collect();
-    let pending: HashMap<String, i64> = pending.into_iter().map(|(id, e)| (e, id)).collect();
+    // A learner upload never turns an administrator's invitation into a learner's.
+    let pending: HashMap<String, (i64, bool)> = pending
+        .into_iter()
+        .map(|(id, e, role)| (e, (id, role.parse().is_ok_and(Role::is_staff))))
+        .collect();
 
     let mut existing = Vec::new();
     let mut renew = Vec::new();
@@ -432,8 +440,16 @@ async fn handle_lines(
             ));
         } else if let Some(user_id) = users.get(email) {
             existing.push((line, p, *user_id));
-        } else if let Some(invite_id) = pending.get(email) {
-            renew.push((line, p, *invite_id));
+        } else if let Some((invite_id, staff)) = pending.get(email) {
+            if *staff {
+                results.push(invalid_line(
+                    line,
+                    person,
+                    invite::pending_administrator_invitation(email),
+                ));
+            } else {
+                renew.push((line, p, *invite_id));
+            }
         } else {
             fresh.push((line, p));
         }

@@ -4,7 +4,7 @@
 use crate::{
     domain::{
         invite::{
-            DAY_MS, DEFAULT_EXPIRY_DAYS, EmailStatus, InviteSource, Invitee, InviteeInput,
+            self, DAY_MS, DEFAULT_EXPIRY_DAYS, EmailStatus, InviteSource, Invitee, InviteeInput,
             MAX_FORM_ROWS,
         },
         role::{LEARNER_ROLES, Plan, Role},
@@ -190,7 +190,7 @@ async fn invite_one(
             let existing_staff = existing.role.parse().is_ok_and(Role::is_staff);
             if existing_staff != req.role.is_staff() {
                 let message = if existing_staff {
-                    format!("{email} has a pending administrator invitation (Settings → Admins).")
+                    invite::pending_administrator_invitation(email)
                 } else {
                     format!(
                         "{email} has a pending learner invitation. Revoke it in Learners → Invites first, then invite them as an administrator."

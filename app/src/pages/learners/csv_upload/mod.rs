@@ -278,7 +278,11 @@ impl Upload {
         match answer {
             Ok(known) => {
                 self.known
-                    .set_value(Known::new(known.learners, known.invited));
+                    .set_value(Known::new(
+                        known.learners,
+                        known.invited,
+                        known.administrators_invited,
+                    ));
                 self.changed();
             }
             Err(e) => self.lookup_error.set(Some(format!(

@@ -9,7 +9,7 @@ use super::{Upload, send::Sending};
 use crate::{
     domain::{
         csv_import::{self, ColumnMap, HeaderGuess, ImportRow, KnownAs, RowStatus, thousands},
-        invite::InviteeInput,
+        invite::{self, InviteeInput},
     },
     pages::learners::invite_options::{InviteOptions, InviteOptionsFields},
 };
@@ -39,6 +39,8 @@ enum Kind {
     Ready,
     Learner,
     Invited,
+    /// Ready, but the address has a pending administrator invitation: refused by the server.
+    AdministratorInvited,
     Problem,
     Duplicate,
     Empty,
@@ -49,6 +51,7 @@ fn kind(row: &ImportRow, known: &csv_import::Known) -> Kind {
         RowStatus::Ready => match known.of(&row.person.email) {
             Some(KnownAs::Learner) => Kind::Learner,
             Some(KnownAs::Invited) => Kind::Invited,
+            Some(KnownAs::AdministratorInvited) => Kind::AdministratorInvited,
             None => Kind::Ready,
         },
         RowStatus::Problem(_) => Kind::Problem,
@@ -64,7 +67,7 @@ impl Show {
             Show::Ready => k == Kind::Ready,
             Show::Learners => k == Kind::Learner,
             Show::Invited => k == Kind::Invited,
-            Show::Problems => k == Kind::Problem,
+            Show::Problems => matches!(k, Kind::Problem | Kind::AdministratorInvited),
             Show::Duplicates => k == Kind::Duplicate,
             Show::Empty => k == Kind::Empty,
         }
@@ -87,6 +90,10 @@ fn status_text(row: &ImportRow, k: Kind) -> String {
         Kind::Ready => "Ready".into(),
         Kind::Learner => "Already a learner: joins the chosen teams, no email".into(),
         Kind::Invited => "Already invited: the invitation is renewed".into(),
+        Kind::AdministratorInvited => format!(
+            "{} This row is skipped.",
+            invite::pending_administrator_invitation(row.person.email.trim())
+        ),
         _ => row.status.describe(),
     }
 }
@@ -124,7 +131,7 @@ pub(super) fn PreviewPanel(
                         Kind::Ready => t.ready += 1,
                         Kind::Learner => t.learners += 1,
                         Kind::Invited => t.invited += 1,
-                        Kind::Problem => t.problems += 1,
+                        Kind::Problem | Kind::AdministratorInvited => t.problems += 1,
                         Kind::Duplicate => t.duplicates += 1,
                         Kind::Empty => t.empty += 1,
                     }
@@ -363,7 +370,7 @@ fn PreviewRow(
     let class = match k {
         Kind::Ready => "row-status row-status-ok",
         Kind::Learner | Kind::Invited => "row-status row-status-info",
-        Kind::Problem => "row-status row-status-bad",
+        Kind::Problem | Kind::AdministratorInvited => "row-status row-status-bad",
         Kind::Duplicate => "row-status row-status-warn",
         Kind::Empty => "row-status row-status-muted",
     };
