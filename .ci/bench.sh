@@ -19,6 +19,8 @@
 # BENCH_API_RATE (500 requests/s), BENCH_API_SECONDS (10, ≤ 60), BENCH_API_CAPACITY_SECONDS (5, ≤ 30;
 # 0 leaves the closed-loop capacity rows out), BENCH_API_LOAD_BIN (a built api_load; otherwise it is
 # built, or taken as built when BENCH_SKIP_BUILD=1), BENCH_SKIP_API=1 to leave them out.
+# Statistics (issue 7, server/examples/statistics_bench.rs, SQLite and PostgreSQL): BENCH_STATS_ARGS
+# (its options), BENCH_SKIP_STATS=1 to leave it out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -104,6 +106,19 @@ if [[ "${BENCH_SKIP_API:-}" != 1 ]]; then
     cargo build --release -p server --example api_load
   fi
   [[ -x "$API_LOAD_BIN" ]] || die "no load generator at $API_LOAD_BIN"
+fi
+
+# The Statistics page's service at 100,000 learners and invitations (issue 7): its own program
+# (server/examples/statistics_bench.rs), built here, run after the HTTP rows; its tables follow the
+# main one.
+STATS_BIN=''
+if [[ "${BENCH_SKIP_STATS:-}" != 1 ]]; then
+  STATS_BIN="$(_cargo_paths | cut -f1)/release/examples/statistics_bench"
+  if [[ "${BENCH_SKIP_BUILD:-}" != 1 || ! -x "$STATS_BIN" ]]; then
+    log "Building the Statistics benchmark (cargo build --release -p server --example statistics_bench)"
+    cargo build --release -p server --example statistics_bench
+  fi
+  [[ -x "$STATS_BIN" ]] || die "no Statistics benchmark at $STATS_BIN"
 fi
 
 # A real SMTP server on loopback, so the email rows measure real delivery. It keeps no
@@ -490,6 +505,32 @@ if [[ "${BENCH_SKIP_IMPORT:-}" != 1 ]]; then
   fi
 fi
 
+# Statistics: a fresh SQLite file, then (unless BENCH_SKIP_PG=1) a database on the throw-away
+# cluster. BENCH_STATS_ARGS passes options (e.g. "--learners 20000 --calls 50").
+STATS_TABLES=()
+if [[ -n "$STATS_BIN" ]]; then
+  read -r -a stats_args <<<"${BENCH_STATS_ARGS:-}"
+  log "Statistics, SQLite: seeding and timing the service (server/examples/statistics_bench.rs)"
+  if out="$("$STATS_BIN" "${stats_args[@]}")"; then
+    STATS_TABLES+=("$out")
+  else
+    warn "Statistics, SQLite: the benchmark failed (see above)"
+    BROKEN=$((BROKEN + 1))
+  fi
+  if [[ "${BENCH_SKIP_PG:-}" != 1 ]]; then
+    log "Statistics, PostgreSQL: the same on the throw-away cluster"
+    if pg_start &&
+      timeout 60 psql "postgres://postgres@127.0.0.1:$PG_PORT/postgres" -v ON_ERROR_STOP=1 -q \
+        -c 'CREATE DATABASE statistics_bench' &&
+      out="$("$STATS_BIN" --database-url "postgres://postgres@127.0.0.1:$PG_PORT/statistics_bench" "${stats_args[@]}")"; then
+      STATS_TABLES+=("$out")
+    else
+      warn "Statistics, PostgreSQL: the benchmark failed (see above)"
+      BROKEN=$((BROKEN + 1))
+    fi
+  fi
+fi
+
 # The browser half of the CSV import: its own server and Chromium (.ci/bench-csv-browser.sh).
 if [[ "${BENCH_SKIP_BROWSER:-}" != 1 ]]; then
   log "CSV preview in Chromium: a 100,000-row file (every 50th address broken), Shoal beside PapaParse"
@@ -514,4 +555,8 @@ echo "- Limits: sign-in is rate limited (30 attempts per IP address per 10 min, 
 echo "  per 15 min), so the email rows sign in once and reuse the session. Invitations from the app have"
 echo "  no rate limit: those rows are one admin inviting as fast as the server answers. API calls have a"
 echo "  token bucket per application (SHOAL_API_RATE/SHOAL_API_BURST), raised for the API rows."
+for table in "${STATS_TABLES[@]}"; do
+  echo
+  echo "$table"
+done
 ((BROKEN == 0)) || die "$BROKEN row(s) could not be measured (see the warnings above)"

