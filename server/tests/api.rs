@@ -1006,17 +1006,7 @@ async fn the_api_leaves_a_pending_administrators_invitation_alone() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
     let sales = team(&app, &owner, "Sales").await;
-    let res = app
-        .call(
-            &owner,
-            "invite_admin",
-            &[
-                ("email", "grace@example.com"),
-                ("first_name", "Grace"),
-                ("last_name", "Hopper"),
-            ],
-        )
-        .await;
+    let res = app.invite_admin(&owner, "grace@example.com", "Grace").await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let grace = "SELECT role || ' ' || first_name || ' ' || \
                  (SELECT COUNT(*) FROM invite_teams t WHERE t.invite_id = invites.id) \

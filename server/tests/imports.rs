@@ -486,17 +486,7 @@ async fn a_whole_files_addresses_are_looked_up_in_one_call_larger_than_other_req
 async fn an_upload_refuses_the_row_of_a_pending_administrator_and_leaves_the_invitation_alone() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
-    let res = app
-        .call(
-            &owner,
-            "invite_admin",
-            &[
-                ("email", "grace@example.com"),
-                ("first_name", "Grace"),
-                ("last_name", "Hopper"),
-            ],
-        )
-        .await;
+    let res = app.invite_admin(&owner, "grace@example.com", "Grace").await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 
     // The preview is told, so it can show the row as refused before anything is sent.

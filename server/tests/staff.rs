@@ -19,16 +19,7 @@ use serde_json::{Value, json};
 const PASSWORD: &str = common::LEARNER_PASSWORD;
 
 async fn invite_admin(app: &TestApp, client: &Client, email: &str, first: &str) -> Response {
-    app.call(
-        client,
-        "invite_admin",
-        &[
-            ("email", email),
-            ("first_name", first),
-            ("last_name", "Hopper"),
-        ],
-    )
-    .await
+    app.invite_admin(client, email, first).await
 }
 
 async fn invited(app: &TestApp, client: &Client, email: &str, first: &str) -> InviteOutcome {

@@ -132,7 +132,6 @@ impl TestApp {
             .expect("request sent")
     }
 
-    /// A page load as a browser makes it (`Accept: text/html`, so redirects are real 302s).
     /// Calls a JSON-input server function.
     pub async fn call_json(
         &self,
@@ -150,6 +149,21 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Settings → Admins → "Invite an administrator" for `email` (last name Hopper).
+    pub async fn invite_admin(&self, client: &Client, email: &str, first: &str) -> Response {
+        self.call(
+            client,
+            "invite_admin",
+            &[
+                ("email", email),
+                ("first_name", first),
+                ("last_name", "Hopper"),
+            ],
+        )
+        .await
+    }
+
+    /// A page load as a browser makes it (`Accept: text/html`, so redirects are real 302s).
     pub async fn get(&self, client: &Client, path: &str) -> Response {
         client
             .get(format!("{}{path}", self.base))
