@@ -157,6 +157,19 @@ async fn an_owner_invites_an_administrator_who_joins_with_the_emailed_link_and_r
 
     let mails = sink.wait_for(1, Duration::from_secs(10)).await;
     assert_eq!(mails[0].rcpt_to, ["grace@example.com"]);
+    // The email says what she is invited to be (a learner's says nothing of a role).
+    assert_eq!(
+        mails[0].header_decoded("Subject").as_deref(),
+        Some("Ada Lovelace invited you to Acme Onboarding as an Administrator")
+    );
+    assert!(
+        mails[0]
+            .text_body()
+            .unwrap_or_default()
+            .contains("invited you to join Acme Onboarding as an Administrator on Shoal."),
+        "{:?}",
+        mails[0].text_body()
+    );
     let link = mails[0]
         .links()
         .into_iter()

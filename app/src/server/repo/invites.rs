@@ -307,6 +307,7 @@ pub struct InviteEmailFacts {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
+    pub role: String,
     pub status: String,
     pub academy_slug: String,
     pub academy_name: String,
@@ -321,7 +322,7 @@ pub async fn email_facts<'c>(
     token_id: i64,
 ) -> Result<Option<InviteEmailFacts>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT i.id AS invite_id, t.salt, t.expires_at, i.email, i.first_name, i.last_name, i.status, \
+        "SELECT i.id AS invite_id, t.salt, t.expires_at, i.email, i.first_name, i.last_name, i.role, i.status, \
          a.slug AS academy_slug, a.name AS academy_name, u.first_name AS inviter_first_name, \
          u.last_name AS inviter_last_name, u.email AS inviter_email \
          FROM invite_tokens t \

@@ -2,7 +2,7 @@
 //! server secret then, so the database never holds a working link).
 
 use crate::{
-    domain::invite::InviteState,
+    domain::{invite::InviteState, role::Role},
     error::AppError,
     server::{mail::message::OutgoingEmail, repo, services::invites::join_link, state::AppState},
 };
@@ -55,15 +55,20 @@ pub async fn render(
     } else {
         format!("Hello {}", facts.first_name)
     };
-    let subject = format!("{inviter} invited you to {}", facts.academy_name);
+    // A learner is invited to the academy; an administrator is told what they are invited to be.
+    let as_role = match facts.role.parse::<Role>() {
+        Ok(Role::Admin) => " as an Administrator",
+        _ => "",
+    };
+    let subject = format!("{inviter} invited you to {}{as_role}", facts.academy_name);
     let text = format!(
-        "{greeting},\n\n{inviter} invited you to join {academy} on Shoal.\n\nOpen this link to choose your password and join:\n{link}\n\nThe link works until {expires} (UTC). If it has expired, ask {inviter} for a new invitation.\n\nYour login will be this email address: {email}\n",
+        "{greeting},\n\n{inviter} invited you to join {academy}{as_role} on Shoal.\n\nOpen this link to choose your password and join:\n{link}\n\nThe link works until {expires} (UTC). If it has expired, ask {inviter} for a new invitation.\n\nYour login will be this email address: {email}\n",
         academy = facts.academy_name,
         email = facts.email,
     );
     let html = format!(
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f1d2e;line-height:1.5\">\
-         <p>{greeting},</p><p><strong>{inviter}</strong> invited you to join <strong>{academy}</strong> on Shoal.</p>\
+         <p>{greeting},</p><p><strong>{inviter}</strong> invited you to join <strong>{academy}</strong>{as_role} on Shoal.</p>\
          <p><a href=\"{link}\" style=\"display:inline-block;background:#0b6e99;color:#fff;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600\">Join {academy}</a></p>\
          <p style=\"font-size:14px;color:#4a5a6d\">Or copy this link into your browser:<br>{link}</p>\
          <p style=\"font-size:14px;color:#4a5a6d\">The link works until {expires} (UTC). Your login will be {email}.</p></body></html>",
