@@ -232,16 +232,13 @@ async fn a_stranger_at_a_private_academy_requests_access_and_registers_through_t
     // the sign-up form to offer "Request access".
     let stranger = app.browser();
     let res = app
-        .call(
+        .sign_up(
             &stranger,
-            "sign_up",
-            &[
-                ("slug", "acme"),
-                ("email", "jane@example.com"),
-                ("first_name", "Jane"),
-                ("last_name", "Doe"),
-                ("password", LEARNER_PASSWORD),
-            ],
+            "acme",
+            "jane@example.com",
+            "Jane",
+            "Doe",
+            LEARNER_PASSWORD,
         )
         .await;
     assert_eq!(res.status(), 422);
@@ -582,16 +579,13 @@ async fn a_public_academy_lets_anyone_sign_up_and_the_request_endpoint_says_it_i
 
     let stranger = app.browser();
     let res = app
-        .call(
+        .sign_up(
             &stranger,
-            "sign_up",
-            &[
-                ("slug", "acme"),
-                ("email", "open@example.com"),
-                ("first_name", "Open"),
-                ("last_name", "Door"),
-                ("password", LEARNER_PASSWORD),
-            ],
+            "acme",
+            "open@example.com",
+            "Open",
+            "Door",
+            LEARNER_PASSWORD,
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());

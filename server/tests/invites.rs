@@ -585,16 +585,13 @@ async fn without_the_email_the_invited_person_signs_up_at_the_academy_link() {
     assert!(sink.messages().is_empty(), "no email was asked for");
     // A stranger gets the invite-only answer on the email field.
     let res = app
-        .call(
+        .sign_up(
             &app.browser(),
-            "sign_up",
-            &[
-                ("slug", "acme"),
-                ("email", "eve@example.com"),
-                ("first_name", "Eve"),
-                ("last_name", ""),
-                ("password", "any password 123"),
-            ],
+            "acme",
+            "eve@example.com",
+            "Eve",
+            "",
+            "any password 123",
         )
         .await;
     assert_eq!(res.status(), 422);
@@ -826,16 +823,13 @@ async fn a_public_academy_lets_anyone_sign_up_as_a_learner() {
         .unwrap();
     let b = app.browser();
     let res = app
-        .call(
+        .sign_up(
             &b,
-            "sign_up",
-            &[
-                ("slug", "acme"),
-                ("email", "eve@example.com"),
-                ("first_name", "Eve"),
-                ("last_name", "Ng"),
-                ("password", "any password 123"),
-            ],
+            "acme",
+            "eve@example.com",
+            "Eve",
+            "Ng",
+            "any password 123",
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());

@@ -696,16 +696,13 @@ async fn knowing_a_pending_administrators_address_is_not_enough_to_become_one() 
     invited(&app, &owner, "grace@example.com", "Grace").await;
     let stranger = app.browser();
     let res = app
-        .call(
+        .sign_up(
             &stranger,
-            "sign_up",
-            &[
-                ("slug", "acme"),
-                ("email", "grace@example.com"),
-                ("first_name", "Not"),
-                ("last_name", "Grace"),
-                ("password", PASSWORD),
-            ],
+            "acme",
+            "grace@example.com",
+            "Not",
+            "Grace",
+            PASSWORD,
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -364,16 +364,13 @@ async fn signing_up_at_the_academy_link_announces_the_acceptance_and_a_stranger_
         .unwrap();
     let stranger = app.browser();
     let res = app
-        .call(
+        .sign_up(
             &stranger,
-            "sign_up",
-            &[
-                ("slug", "acme"),
-                ("email", "sam@example.com"),
-                ("first_name", "Sam"),
-                ("last_name", "Stranger"),
-                ("password", common::LEARNER_PASSWORD),
-            ],
+            "acme",
+            "sam@example.com",
+            "Sam",
+            "Stranger",
+            common::LEARNER_PASSWORD,
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());

@@ -19,6 +19,10 @@ impl Notice {
         self.0.set(Some((true, text)));
     }
 
+    pub fn clear(&self) {
+        self.0.set(None);
+    }
+
     /// Follows an action's result: a failure is shown as it is; a success runs `ok`, which may do
     /// more (close a form, reload) and returns the news to show, if any.
     pub fn follow<T, S>(self, value: S, ok: impl Fn(T) -> Option<String> + 'static)

@@ -15,7 +15,12 @@ use crate::{
         AuditActor, AuditEntry, AuditExport, AuditPeople, ExportAudit, list_audit,
         list_audit_people,
     },
-    components::{browser, fetch::browser_fetch, nav::use_academy},
+    components::{
+        browser,
+        fetch::browser_fetch,
+        nav::use_academy,
+        notice::{Notice, NoticeLine},
+    },
     domain::{
         Permission,
         audit::{ACTION_GROUPS, AuditQuery, MAX_EXPORT_ROWS, zone_label},
@@ -164,21 +169,16 @@ fn AuditLog() -> impl IntoView {
     });
     let people = browser_fetch(list_audit_people);
     let export = ServerAction::<ExportAudit>::new();
-    // The export's news, `(ok, text)`; it belongs to the filters it was made with, so it goes when
-    // they change.
-    let notice = RwSignal::new(None::<(bool, String)>);
+    // The export's news belongs to the filters it was made with, so it goes when they change.
+    let notice = Notice::default();
     Effect::new(move |_| {
         query.track();
-        notice.set(None);
+        notice.clear();
     });
     let file_slug = slug.clone();
-    Effect::new(move |_| match export.value().get() {
-        Some(Ok(x)) => {
-            browser::download(&format!("audit-log-{file_slug}.csv"), &x.csv, CSV);
-            notice.set(Some((true, export_news(&x))));
-        }
-        Some(Err(e)) => notice.set(Some((false, e.to_string()))),
-        None => {}
+    notice.follow(export.value(), move |x| {
+        browser::download(&format!("audit-log-{file_slug}.csv"), &x.csv, CSV);
+        Some(export_news(&x))
     });
     let loaded = move || data.get().and_then(|r| r.ok());
     let total = move || loaded().map(|p| p.total).unwrap_or(0);
@@ -263,9 +263,7 @@ fn AuditLog() -> impl IntoView {
                 <button type="button" class="link-button audit-clear" data-testid="filter-clear" on:click=clear>"Clear filters"</button>
             </Show>
         </form>
-        {move || notice.get().map(|(ok, text)| view! {
-            <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status" data-testid="audit-notice">{text}</div>
-        })}
+        <NoticeLine notice test_id="audit-notice"/>
         {move || match data.get() {
             None => view! { <p class="loading">"Loading the audit log…"</p> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="audit-error">{e.to_string()}</div> }.into_any(),

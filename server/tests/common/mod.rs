@@ -149,6 +149,30 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// The academy link's sign-up form, as `client` submits it.
+    pub async fn sign_up(
+        &self,
+        client: &Client,
+        slug: &str,
+        email: &str,
+        first: &str,
+        last: &str,
+        password: &str,
+    ) -> Response {
+        self.call(
+            client,
+            "sign_up",
+            &[
+                ("slug", slug),
+                ("email", email),
+                ("first_name", first),
+                ("last_name", last),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
     /// Settings → Admins → "Invite an administrator" for `email` (last name Hopper).
     pub async fn invite_admin(&self, client: &Client, email: &str, first: &str) -> Response {
         self.call(

@@ -400,11 +400,7 @@ fn explain(
 
 /// Which of the file's addresses the academy knows already (the server's answer to one look-up).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Known {
-    learners: HashSet<String>,
-    invited: HashSet<String>,
-    administrators_invited: HashSet<String>,
-}
+pub struct Known(HashMap<String, KnownAs>);
 
 /// What the academy knows of a ready row's address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,32 +419,25 @@ impl Known {
         invited: Vec<String>,
         administrators_invited: Vec<String>,
     ) -> Known {
-        let norm = |v: Vec<String>| v.into_iter().map(|e| e.to_lowercase()).collect();
-        Known {
-            learners: norm(learners),
-            invited: norm(invited),
-            administrators_invited: norm(administrators_invited),
-        }
+        // Later groups win: an account outweighs an invitation.
+        let groups = [
+            (administrators_invited, KnownAs::AdministratorInvited),
+            (invited, KnownAs::Invited),
+            (learners, KnownAs::Learner),
+        ];
+        Known(
+            groups
+                .into_iter()
+                .flat_map(|(emails, kind)| {
+                    emails.into_iter().map(move |e| (e.to_lowercase(), kind))
+                })
+                .collect(),
+        )
     }
 
     /// `email` as the row has it (any case, spaces around).
     pub fn of(&self, email: &str) -> Option<KnownAs> {
-        if self.learners.is_empty()
-            && self.invited.is_empty()
-            && self.administrators_invited.is_empty()
-        {
-            return None;
-        }
-        let e = email.trim().to_lowercase();
-        if self.learners.contains(&e) {
-            Some(KnownAs::Learner)
-        } else if self.invited.contains(&e) {
-            Some(KnownAs::Invited)
-        } else if self.administrators_invited.contains(&e) {
-            Some(KnownAs::AdministratorInvited)
-        } else {
-            None
-        }
+        self.0.get(&email.trim().to_lowercase()).copied()
     }
 }
 

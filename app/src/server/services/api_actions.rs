@@ -463,7 +463,7 @@ async fn add_to_teams(
     // Learners' invitations only: an administrator's is managed in Settings → Admins.
     let pending: HashMap<String, i64> = pending
         .into_iter()
-        .filter(|(_, _, role)| !role.parse().is_ok_and(Role::is_staff))
+        .filter(|(_, _, role)| !Role::names_staff(role))
         .map(|(id, e, _)| (e, id))
         .collect();
     let user_ids: Vec<i64> = users.values().copied().collect();

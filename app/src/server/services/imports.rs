@@ -65,7 +65,7 @@ pub async fn lookup(
         repo::imports::known_emails(&mut conn, actor.academy_id, &wanted).await?;
     let (staff, learners): (Vec<_>, Vec<_>) = invites
         .into_iter()
-        .partition(|(_, _, role)| role.parse().is_ok_and(Role::is_staff));
+        .partition(|(_, _, role)| Role::names_staff(role));
     Ok(KnownEmails {
         learners: users.into_iter().map(|(_, e)| e).collect(),
         invited: learners.into_iter().map(|(_, e, _)| e).collect(),
@@ -424,7 +424,7 @@ async fn handle_lines(
     // A learner upload never turns an administrator's invitation into a learner's.
     let pending: HashMap<String, (i64, bool)> = pending
         .into_iter()
-        .map(|(id, e, role)| (e, (id, role.parse().is_ok_and(Role::is_staff))))
+        .map(|(id, e, role)| (e, (id, Role::names_staff(&role))))
         .collect();
 
     let mut existing = Vec::new();

@@ -187,7 +187,7 @@ async fn invite_one(
         {
             // A learner path never turns an administrator's invitation into a learner's (nor the
             // other way round): each is managed where it was made.
-            let existing_staff = existing.role.parse().is_ok_and(Role::is_staff);
+            let existing_staff = Role::names_staff(&existing.role);
             if existing_staff != req.role.is_staff() {
                 let message = if existing_staff {
                     invite::pending_administrator_invitation(email)
@@ -369,7 +369,7 @@ async fn pending_invite(
 ) -> Result<repo::invites::InviteRow, AppError> {
     let invite = repo::invites::by_id(&state.db.pool, academy_id, invite_id)
         .await?
-        .filter(|i| i.role.parse().is_ok_and(Role::is_staff) == staff)
+        .filter(|i| Role::names_staff(&i.role) == staff)
         .ok_or_else(|| AppError::NotFound("This invitation does not exist.".into()))?;
     match invite.status.as_str() {
         "pending" => Ok(invite),

@@ -241,7 +241,7 @@ async fn check_eligible(
     match repo::invites::pending_by_email(&state.db.pool, academy.id, email).await? {
         // Knowing an address must not make anyone an Administrator: staff invitations are accepted
         // only through the emailed link, which carries the secret token.
-        Some(invite) if Role::parse(&invite.role).is_ok_and(Role::is_staff) => {
+        Some(invite) if Role::names_staff(&invite.role) => {
             Err(AppError::invalid("email", STAFF_INVITE_BY_LINK_ONLY))
         }
         Some(invite) if invite.expires_at > now_ms() => Ok(()),
