@@ -22,8 +22,12 @@ FMT_CHECK     ?= cargo fmt --all -- --check
 CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
 CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 # --release reuses what `cargo leptos build --release` compiled.
-CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p server
+CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p server --tests
 export FMT_CHECK CLIPPY_SERVER CLIPPY_WASM CARGO_TEST
+
+# When make started: the test summary gives the whole run's wall time, tools and packages included.
+RUN_STARTED := $(shell date +%s)
+export RUN_STARTED
 
 # Debian packages `make test` needs: the browser, PostgreSQL, Postfix (for smtp-sink), curl.
 TEST_PACKAGES := chromium postgresql postfix curl

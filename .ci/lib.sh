@@ -128,11 +128,12 @@ check_wasm_opt() {
   esac
 }
 
-# The release build (server with the release profile, WASM with wasm-release + wasm-opt).
-# RELEASE_BUILD overrides the command.
+# The release build users get: the server with the release profile; the WASM with wasm-release,
+# split by area (--split: admin pages in chunks of their own) and wasm-opt; every /pkg file with a
+# hashed name and brotli and gzip copies (--precompress). RELEASE_BUILD overrides the command.
 build_release() {
   check_wasm_opt
-  (cd "$REPO_ROOT" && eval "${RELEASE_BUILD:-cargo leptos build --release}")
+  (cd "$REPO_ROOT" && eval "${RELEASE_BUILD:-cargo leptos build --release --split --precompress}")
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FMT_CHECK="${FMT_CHECK:-cargo fmt --all -- --check}"
 CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings}"
 CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings}"
-CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p server}"
+CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p server --tests}"
 E2E_CMD="${E2E_CMD:-npx playwright test}"
+# Set by `make test` when make started (before the tools check); else now.
+RUN_STARTED="${RUN_STARTED:-$(date +%s)}"
 
 # Settings from the caller's shell (or a .env) must not leak into the tests.
 while IFS= read -r var; do unset "$var"; done < <(compgen -v SHOAL_ || true)
@@ -40,7 +42,7 @@ trap 'warn "terminated"; exit 143' TERM
 # ---------------------------------------------------------------------------------------------
 # Stages
 # ---------------------------------------------------------------------------------------------
-STAGE_NAMES=() STAGE_RESULTS=() STAGE_TIMES=()
+STAGE_NAMES=() STAGE_RESULTS=() STAGE_TIMES=() STAGE_COUNTS=()
 # Each stage's output is also kept (STAGE_LOG_DIR/N.log) so the summary can repeat what failed:
 # CI shows the end of the output only.
 STAGE_LOG_DIR="$(mktemp -d /tmp/shoal-stages.XXXXXX)"
@@ -48,6 +50,7 @@ declare -A STAGE_OK=()
 
 record() { # record NAME pass|FAIL|skip SECONDS
   STAGE_NAMES+=("$1") STAGE_RESULTS+=("$2") STAGE_TIMES+=("$3")
+  STAGE_COUNTS+=("$(test_count "$STAGE_LOG_DIR/${#STAGE_COUNTS[@]}.log")")
   [[ "$2" == pass ]] && STAGE_OK[$1]=1
   return 0
 }
@@ -83,6 +86,27 @@ stage() {
     printf '%s%s failed (exit %d)%s\n' "$_red" "$name" "$rc" "$_reset"
     record "$name" FAIL $((SECONDS - start))
   fi
+}
+
+# How many tests a stage's log reports, as "N tests (P passed, F failed, I ignored)"; empty when
+# the stage ran none. Reads cargo test's "test result:" lines (one per test binary) and
+# Playwright's closing "N passed" / "N failed" / "N skipped" lines.
+test_count() {
+  [[ -f "$1" ]] || return 0
+  sed 's/\x1b\[[0-9;]*m//g' "$1" | awk '
+    /^test result: / {
+      for (i = 1; i <= NF; i++) {
+        if ($(i + 1) ~ /^passed/) p += $i
+        if ($(i + 1) ~ /^failed/) f += $i
+        if ($(i + 1) ~ /^ignored/) g += $i
+      }
+      seen = 1
+    }
+    /^ +[0-9]+ (passed|failed|flaky|skipped|did not run)/ {
+      if ($2 == "passed") p += $1; else if ($2 == "failed") f += $1; else if ($2 == "flaky") f += $1; else g += $1
+      seen = 1
+    }
+    END { if (seen) printf "%d tests (%d passed, %d failed, %d ignored)", p + f + g, p, f, g }'
 }
 
 # Runs a command line held in a variable (so it can be overridden as one string).
@@ -198,10 +222,16 @@ for i in "${!STAGE_NAMES[@]}"; do
     FAIL) color=$_red failed=$((failed + 1)) ;;
     *) color=$_yellow skipped=$((skipped + 1)) ;;
   esac
-  printf '  %s%-4s%s  %-36s %8s\n' "$color" "${STAGE_RESULTS[$i]}" "$_reset" "${STAGE_NAMES[$i]}" \
-    "$(fmt_duration "${STAGE_TIMES[$i]}")"
+  printf '  %s%-4s%s  %-36s %8s  %s\n' "$color" "${STAGE_RESULTS[$i]}" "$_reset" "${STAGE_NAMES[$i]}" \
+    "$(fmt_duration "${STAGE_TIMES[$i]}")" "${STAGE_COUNTS[$i]}"
 done
 echo
+rust_tests=0
+for i in "${!STAGE_NAMES[@]}"; do
+  [[ "${STAGE_NAMES[$i]}" == "rust tests"* && -n "${STAGE_COUNTS[$i]}" ]] || continue
+  rust_tests=$((rust_tests + ${STAGE_COUNTS[$i]%% *}))
+done
+echo "Whole run: $(fmt_duration $(($(date +%s) - RUN_STARTED))) wall (tools and packages included); $rust_tests Rust test results over both databases"
 [[ -n "$WASM_LINE" ]] && echo "$WASM_LINE"
 if [[ -d "$REPO_ROOT/end2end/test-results" ]]; then
   echo "Playwright screenshots and traces: end2end/test-results/"

@@ -18,6 +18,15 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// The first letter or digit of a title, upper-cased (a course card's mark); "•" when there is none.
+pub fn initial(title: &str) -> String {
+    title
+        .chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_else(|| "•".into())
+}
+
 /// "28 Nov 2026" (UTC) from unix milliseconds.
 pub fn date(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
@@ -38,6 +47,14 @@ pub fn date_time(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_card_mark_is_the_first_letter_or_digit() {
+        assert_eq!(initial("safety basics"), "S");
+        assert_eq!(initial("  «Über» uns"), "Ü");
+        assert_eq!(initial("2026 kick-off"), "2");
+        assert_eq!(initial("—"), "•");
+    }
 
     #[test]
     fn dates_are_written_day_month_year_in_utc() {

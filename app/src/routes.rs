@@ -1,24 +1,21 @@
 //! The HTML shell and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 use crate::pages::{
     academy::AcademyLayout,
-    admin_shell::{AdminHome, AdminShell, SettingsRoute},
+    admin_shell::{AdminHome, AdminShell},
     home::AcademyHome,
     join::JoinPage,
-    learners::LearnersPage,
     login::LoginPage,
     not_found::NotFound,
     start::StartPage,
-    statistics::StatisticsPage,
-    teams::{TeamPage, TeamsPage},
 };
 
 /// A per-request CSP nonce, put into the request by the server's header middleware.
@@ -32,6 +29,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
+    // The shell renders on the server only; the stylesheet's name carries the build's hash.
+    #[cfg(feature = "ssr")]
+    let stylesheet = use_context::<crate::server::state::AppState>()
+        .map(|s| s.assets.stylesheet.clone())
+        .unwrap_or_else(|| "/pkg/shoal.css".into());
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = String::from("/pkg/shoal.css");
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -39,6 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
+                // id="leptos": `cargo leptos watch` swaps this sheet in place when the CSS changes.
+                <link id="leptos" rel="stylesheet" href=stylesheet/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -53,17 +60,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Tests and people can tell when the page has become interactive.
-    Effect::new(|_| {
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
-        <Stylesheet id="leptos" href="/pkg/shoal.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Shoal".to_string() } else { format!("{t} · Shoal") }/>
         <Router>
             <Routes fallback=|| view! { <NotFound/> }>
@@ -74,19 +71,53 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/a/:slug") view=AcademyLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=AcademyHome ssr=SsrMode::Async/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                    // Each admin area is a chunk of its own, loaded the first time it is opened:
+                    // learners never download the admin pages' code.
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
-                        <Route path=path!("learners") view=LearnersPage ssr=SsrMode::Async/>
-                        <Route path=path!("teams") view=TeamsPage ssr=SsrMode::Async/>
-                        <Route path=path!("teams/:team_id") view=TeamPage ssr=SsrMode::Async/>
-                        <Route path=path!("courses") view=crate::pages::courses::CoursesPage ssr=SsrMode::Async/>
-                        <Route path=path!("courses/:course_id") view=crate::pages::courses::CoursePage ssr=SsrMode::Async/>
-                        <Route path=path!("statistics") view=StatisticsPage ssr=SsrMode::Async/>
-                        <Route path=path!("settings") view=SettingsRoute ssr=SsrMode::Async/>
-                        <Route path=path!("audit") view=crate::pages::audit::AuditPage ssr=SsrMode::Async/>
+                        <Route path=path!("learners") view={Lazy::<LearnersArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("teams") view={Lazy::<TeamsArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("teams/:team_id") view={Lazy::<TeamArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("courses") view={Lazy::<CoursesArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("courses/:course_id") view={Lazy::<CourseArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("statistics") view={Lazy::<StatisticsArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("settings") view={Lazy::<SettingsArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("audit") view={Lazy::<AuditArea>::new()} ssr=SsrMode::Async/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
+
+/// An admin page whose code is split out of the first WASM module (`cargo leptos build --split`)
+/// and fetched when the page is first opened. The page loads its own data, so the route has none.
+macro_rules! lazy_area {
+    ($(#[$doc:meta])* $area:ident => $page:path) => {
+        $(#[$doc])*
+        struct $area;
+
+        #[lazy_route]
+        impl LazyRoute for $area {
+            fn data() -> Self {
+                $area
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    };
+}
+
+lazy_area!(
+    /// "Manage Learners and Teams": All Learners, Invites, Access Requests, the invite dialog and CSV upload.
+    LearnersArea => crate::pages::learners::LearnersPage
+);
+lazy_area!(TeamsArea => crate::pages::teams::TeamsPage);
+lazy_area!(TeamArea => crate::pages::teams::TeamPage);
+lazy_area!(CoursesArea => crate::pages::courses::CoursesPage);
+lazy_area!(CourseArea => crate::pages::courses::CoursePage);
+lazy_area!(StatisticsArea => crate::pages::statistics::StatisticsPage);
+lazy_area!(SettingsArea => crate::pages::admin_shell::SettingsRoute);
+lazy_area!(AuditArea => crate::pages::audit::AuditPage);

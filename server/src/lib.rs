@@ -1,18 +1,26 @@
 //! Builds the whole Shoal server — state, router, middleware, background jobs — so that `main` and the
 //! integration tests run the very same wiring.
 
+pub mod assets;
 pub mod cli;
 pub mod dev_mailbox;
 pub mod json_api;
 pub mod middleware;
 pub mod outbox_worker;
+pub mod render_pool;
 pub mod telemetry;
 pub mod webhook_client;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
-    server::{db::Db, password::Hasher, repo, settings::Settings, state::AppState},
+    server::{
+        db::Db,
+        password::{HashCost, Hasher},
+        repo,
+        settings::{Mode, Settings},
+        state::AppState,
+    },
     shell,
 };
 use axum::{Router, extract::State, http::StatusCode, routing::get};
@@ -31,9 +39,14 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 impl App {
     /// Connects the database (applying migrations) and prepares everything that lives for the process.
     pub async fn state(settings: Settings) -> Result<AppState, String> {
+        if settings.mode == Mode::Production && settings.hash_cost != HashCost::Standard {
+            return Err("production mode hashes passwords at the standard cost only".into());
+        }
         let db = Db::connect(settings.database_url.expose()).await?;
+        let assets = assets::read("shoal");
         let leptos_options = LeptosOptions::builder()
             .output_name("shoal")
+            .hash_files(assets.hashed)
             .site_root(settings.site_root.clone())
             .site_pkg_dir("pkg")
             .site_addr(settings.listen)
@@ -45,7 +58,8 @@ impl App {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        let hasher = tokio::task::spawn_blocking(move || Hasher::new(cores))
+        let cost = settings.hash_cost;
+        let hasher = tokio::task::spawn_blocking(move || Hasher::new(cores, cost))
             .await
             .map_err(|e| format!("cannot start the password hasher: {e}"))?;
         Ok(AppState {
@@ -54,6 +68,7 @@ impl App {
             hasher,
             leptos_options,
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
+            assets,
         })
     }
 
@@ -90,6 +105,9 @@ impl App {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let ctx_state = state.clone();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     Router::new()
         .route("/healthz", get(healthz))
         .merge(dev_mailbox::routes(&state.settings))
@@ -103,6 +121,14 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            render_pool::RenderPool::new(cores),
+            render_pool::render_on_pool,
+        ))
+        .merge(assets::routes(
+            std::path::Path::new(&state.settings.site_root),
+            &state.assets,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::origin_check,

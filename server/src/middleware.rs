@@ -83,10 +83,19 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Same-origin requests keep their Referer (and so a real `Origin` on form posts, which
+    // `origin_check` needs for forms sent before the WASM arrives); other sites never see a URL of
+    // ours, so invitation and reset tokens stay here. (`no-referrer` made browsers send
+    // `Origin: null` with every form post.)
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
+    // Pages and answers carry people's data: never kept by the browser or a proxy. Files that may
+    // be cached (`/pkg`, the favicon) say so themselves.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),

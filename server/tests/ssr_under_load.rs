@@ -7,8 +7,8 @@
 //! the learners lists rendered on the server again, 2 of its 6,000 loads got no answer.
 //!
 //! It runs the binary on SQLite whatever `SHOAL_TEST_PG_URL` says: the runtime is what is tested.
-
-mod common;
+//! A test binary of its own (not a module of `tests/it`): it keeps both cores busy on purpose, so it
+//! runs alone, after the other tests, and links nothing of Shoal but the `shoal` executable it starts.
 
 use std::{
     process::{Child, Command, Stdio},
@@ -119,7 +119,12 @@ async fn thousands_of_concurrent_page_loads_all_get_an_answer() {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 200);
-    let cookie = common::session_set_cookie(&signed_in)
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("shoal_session="))
         .and_then(|c| c.split(';').next().map(str::to_string))
         .expect("a session cookie");
 

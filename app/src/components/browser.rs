@@ -13,6 +13,17 @@ fn message(e: JsValue) -> String {
         .unwrap_or_else(|| "the browser could not read it".into())
 }
 
+/// Marks the page as interactive (`<body data-hydrated="true">`): the whole page, lazily loaded
+/// parts included, has been hydrated.
+pub fn mark_hydrated() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
 /// The bytes of a file the person chose or dropped.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())

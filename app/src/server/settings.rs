@@ -49,6 +49,9 @@ pub struct Settings {
     /// `SHOAL_WEBHOOKS_ALLOW_PRIVATE`: webhooks may call loopback and private addresses in
     /// production too (dev mode always may).
     pub webhooks_allow_private: bool,
+    /// What a new password hash costs: always `Standard` from the environment (the test harness
+    /// alone sets another, and production mode refuses it).
+    pub hash_cost: crate::server::password::HashCost,
 }
 
 /// A token bucket: `burst` calls at once, refilled at `per_second`.
@@ -170,6 +173,7 @@ impl Settings {
             import_caps,
             api_limit,
             webhooks_allow_private,
+            hash_cost: Default::default(),
         })
     }
 

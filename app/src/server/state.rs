@@ -16,6 +16,17 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Wakes the outbox worker when mail was queued, so an invitation goes out at once.
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
+    /// What the build wrote under `/pkg`, read once at start-up.
+    pub assets: SiteAssets,
+}
+
+/// The built site's file names: `cargo leptos build --release` names each file after a hash of its
+/// contents (so browsers may keep it for a year); `cargo leptos watch` keeps plain names.
+#[derive(Debug, Clone)]
+pub struct SiteAssets {
+    pub hashed: bool,
+    /// The stylesheet's path, e.g. `/pkg/shoal.Q2x…css` or `/pkg/shoal.css`.
+    pub stylesheet: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {

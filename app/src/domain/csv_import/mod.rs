@@ -3,6 +3,7 @@
 //! and the enforcement cannot disagree. Bytes → text (`decode`) → records (`parse`) → which column
 //! is what (`columns`) → one status per row (`check_rows`).
 
+pub mod chunks;
 pub mod columns;
 pub mod decode;
 pub mod parse;

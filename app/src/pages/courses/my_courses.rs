@@ -12,7 +12,7 @@ pub fn CourseCardView(
 ) -> impl IntoView {
     view! {
         <article class="course-card" data-testid="course-card">
-            <div class="course-card-mark" aria-hidden="true">{move || initial(&title.get())}</div>
+            <div class="course-card-mark" aria-hidden="true">{move || crate::format::initial(&title.get())}</div>
             <div class="course-card-body">
                 <h3>{move || title.get()}</h3>
                 {move || {
@@ -22,15 +22,6 @@ pub fn CourseCardView(
             </div>
         </article>
     }
-}
-
-/// The first letter of the title, upper-cased, for the card's mark.
-fn initial(title: &str) -> String {
-    title
-        .chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_else(|| "•".into())
 }
 
 /// "Your courses". `staff_preview`: a staff member in "View as Learner", who belongs to no team — the
@@ -66,18 +57,5 @@ pub fn MyCourses(staff_preview: bool) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::initial;
-
-    #[test]
-    fn the_card_mark_is_the_first_letter_or_digit() {
-        assert_eq!(initial("safety basics"), "S");
-        assert_eq!(initial("  «Über» uns"), "Ü");
-        assert_eq!(initial("2026 kick-off"), "2");
-        assert_eq!(initial("—"), "•");
     }
 }

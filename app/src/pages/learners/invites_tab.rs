@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use super::ListControls;
 use crate::components::{
-    fetch::browser_fetch,
     notice::{Notice, NoticeLine},
     team_badge::TeamBadges,
 };
@@ -15,10 +14,7 @@ use crate::{
 };
 
 /// Reloads the list every few seconds while an email is on its way, so statuses change by themselves.
-fn poll_while_sending(
-    data: ReadSignal<Option<Result<Page<InviteView>, AppError>>>,
-    tick: RwSignal<u32>,
-) {
+fn poll_while_sending(data: Resource<Result<Page<InviteView>, AppError>>, tick: RwSignal<u32>) {
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
@@ -64,21 +60,21 @@ pub fn InvitesTab(
     let revoke = ServerAction::<RevokeInvite>::new();
     let copy = ServerAction::<InviteLink>::new();
     let notice = Notice::default();
-    // Loaded in the browser only (see `browser_fetch`).
-    let data = browser_fetch(move || {
-        let query = ListQuery {
-            search: search.get(),
-            filter: filter.get(),
-            page: page.get(),
-            team_id: team,
-        };
-        // Reload after invitations were sent, while emails are on their way, and after actions.
-        version.track();
-        tick.track();
-        resend.version().track();
-        revoke.version().track();
-        list_invites(query)
-    });
+    // In the page's HTML from the server; reloaded after invitations were sent, while emails are
+    // on their way, and after actions.
+    let data = Resource::new(
+        move || {
+            let query = ListQuery {
+                search: search.get(),
+                filter: filter.get(),
+                page: page.get(),
+                team_id: team,
+            };
+            let reloads = (tick.get(), resend.version().get(), revoke.version().get());
+            (query, version.get(), reloads)
+        },
+        |(query, ..)| list_invites(query),
+    );
     poll_while_sending(data, tick);
     notice.follow(resend.value(), move |()| {
         changed();
@@ -103,6 +99,7 @@ pub fn InvitesTab(
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading invites…"</p> }>
         <ListControls search page pages total placeholder="Search invites by name or email">
             <label class="inline-label">
                 "Show "
@@ -128,10 +125,9 @@ pub fn InvitesTab(
             </label>
         </ListControls>
         <NoticeLine notice/>
-        // The server and the hydrating render show "Loading…"; the table replaces it once the list
-        // arrives and stays while the next one loads.
+        // The table stays while the next page or search loads.
         {move || match data.get() {
-                None => view! { <p class="loading">"Loading invites…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(r) => match r {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() && team.is_some() => view! {
@@ -162,6 +158,7 @@ pub fn InvitesTab(
                     <p class="muted small">"Resend sends a new link valid for 14 more days; the earlier links keep working until their own expiry."</p>
                 }.into_any(),
             }}}
+        </Transition>
     }
 }
 

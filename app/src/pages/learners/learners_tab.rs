@@ -8,7 +8,6 @@ use crate::{
         teams::{AddTeamMembers, RemoveTeamMember},
     },
     components::{
-        fetch::browser_fetch,
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
@@ -28,28 +27,32 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let join_team = ServerAction::<AddTeamMembers>::new();
     let leave_team = ServerAction::<RemoveTeamMember>::new();
     // Every team, for each row's "Add to team".
-    let all_teams = browser_fetch(crate::api::invites::list_teams);
+    let all_teams = Resource::new(|| (), |_| crate::api::invites::list_teams());
     let all_teams =
         Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
     // The row whose "Remove" waits for confirmation.
     let confirming = RwSignal::new(None::<i64>);
     let notice = Notice::default();
-    // Loaded in the browser only (see `browser_fetch`).
-    let data = browser_fetch(move || {
-        let query = ListQuery {
-            search: search.get(),
-            filter: String::new(),
-            page: page.get(),
-            team_id: None,
-        };
-        // Reload after invitations were sent and after role, removal and team changes.
-        version.track();
-        change.version().track();
-        remove.version().track();
-        join_team.version().track();
-        leave_team.version().track();
-        list_learners(query)
-    });
+    // In the page's HTML from the server; reloaded after invitations were sent and after role,
+    // removal and team changes.
+    let data = Resource::new(
+        move || {
+            let query = ListQuery {
+                search: search.get(),
+                filter: String::new(),
+                page: page.get(),
+                team_id: None,
+            };
+            let reloads = (
+                change.version().get(),
+                remove.version().get(),
+                join_team.version().get(),
+                leave_team.version().get(),
+            );
+            (query, version.get(), reloads)
+        },
+        |(query, ..)| list_learners(query),
+    );
     let plan = Signal::stored(Some(ctx.academy.plan));
     let me = Signal::stored(ctx.viewer.user().map(|u| u.id));
     notice.follow(change.value(), |u| {
@@ -69,12 +72,12 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let pages = Signal::derive(move || loaded().map(|p: Page<_>| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
         <ListControls search page pages total placeholder="Search learners by name or email"/>
         <NoticeLine notice test_id="learners-notice"/>
-        // The server and the hydrating render show "Loading…"; the table replaces it once the list
-        // arrives and stays while the next one loads.
+        // The table stays while the next page or search loads.
         {move || match data.get() {
-                None => view! { <p class="loading">"Loading learners…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(r) => match r {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() => view! {
@@ -101,6 +104,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                     })}
                 }.into_any(),
             }}}
+        </Transition>
     }
 }
 

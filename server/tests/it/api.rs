@@ -3,7 +3,7 @@
 //! results, idempotent repeats, limits, rate limiting, and the walls between academies and
 //! between the API and browser sessions.
 
-mod common;
+use crate::common;
 
 use app::{domain::role::Role, model::TeamView};
 use common::{TestApp, error_of};

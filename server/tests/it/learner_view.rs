@@ -1,6 +1,6 @@
 //! "View as Learner" for staff, and where each role lands.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::json;

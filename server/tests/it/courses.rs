@@ -1,7 +1,7 @@
 //! Courses: the admin's Courses section and the learner home's courses, end to end through the real
 //! server, on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::{
     api::courses::{CourseCard, CourseView, DeletedCourse},

@@ -1,7 +1,7 @@
 //! First-run setup, sign-in and sign-out, tenants, and the security rules of the foundation, against
 //! the real server on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::error::AppError;
 use common::{OWNER_EMAIL, OWNER_PASSWORD, TestApp, error_of, session_set_cookie};
@@ -309,7 +309,8 @@ async fn an_expired_session_sends_the_user_to_sign_in_with_a_notice() {
 
 #[tokio::test]
 async fn the_database_keeps_only_hashes_of_session_tokens_and_argon2id_password_hashes() {
-    let app = TestApp::spawn().await;
+    // The cost a real server hashes with (the harness's cheap one is for speed elsewhere).
+    let app = TestApp::spawn_with(|s| s.hash_cost = Default::default()).await;
     let res = app
         .sign_in(&app.browser(), "acme", OWNER_EMAIL, OWNER_PASSWORD)
         .await;
@@ -458,7 +459,10 @@ async fn pages_carry_the_security_headers() {
         "no eval beyond WebAssembly: {script_src}"
     );
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert_eq!(h["referrer-policy"], "no-referrer");
+    // Same-origin form posts keep a real Origin (forms work before the WASM arrives); other sites
+    // never see our URLs (tokens stay here).
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store", "pages carry people's data");
     assert!(h.get("x-request-id").is_some());
     let nonce = csp
         .split("'nonce-")
@@ -533,4 +537,25 @@ async fn many_attempts_from_one_address_are_rate_limited_across_accounts() {
             .to_string()
             .contains("Too many sign-in attempts")
     );
+}
+
+#[tokio::test]
+async fn production_mode_refuses_the_test_harness_cheap_password_hashes() {
+    let dir = std::env::temp_dir().join(format!("shoal-cost-{}", rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut settings = common::test_settings(
+        format!("sqlite://{}/shoal.db", dir.display()),
+        "https://academy.example.test",
+        "127.0.0.1:0".parse().unwrap(),
+        &dir,
+    );
+    settings.mode = app::server::settings::Mode::Production;
+    let refused = server::App::state(settings.clone()).await.err();
+    assert_eq!(
+        refused.as_deref(),
+        Some("production mode hashes passwords at the standard cost only")
+    );
+    settings.hash_cost = Default::default();
+    assert!(server::App::state(settings).await.is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
 }

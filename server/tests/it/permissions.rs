@@ -9,7 +9,7 @@
 //! every check and is given this academy's real ids: nothing of this academy may appear in any
 //! answer, and nothing of it may change.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

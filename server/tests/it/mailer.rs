@@ -1,13 +1,13 @@
 //! Outgoing email against a real SMTP server (the sink in the test harness) and the dev mailbox with its
 //! `/dev/mailbox` page.
 
-mod common;
+use crate::common;
 
 use std::{path::PathBuf, time::Duration};
 
 use app::server::{
     mail::{Mailer, OutgoingEmail},
-    settings::{Mode, Secret, Settings},
+    settings::{Secret, Settings},
 };
 use common::{TestApp, smtp_sink::SmtpSink};
 
@@ -22,20 +22,16 @@ fn temp_dir() -> PathBuf {
 
 /// Settings as `Settings::from_env` would make them, with the given SMTP URL (or none: dev mailbox).
 fn settings(smtp_url: Option<String>, data_dir: PathBuf) -> Settings {
-    Settings {
-        database_url: Secret::new("sqlite::memory:"),
-        base_url: "http://127.0.0.1:3000".into(),
-        listen: "127.0.0.1:3000".parse().unwrap(),
-        smtp_url: smtp_url.map(Secret::new),
-        smtp_from: "Shoal Academy <no-reply@shoal.example>".into(),
-        secret: Secret::new("t".repeat(48)),
-        data_dir,
-        mode: Mode::Dev,
-        site_root: "target/site".into(),
-        import_caps: Default::default(),
-        api_limit: Default::default(),
-        webhooks_allow_private: false,
-    }
+    let mut s = common::test_settings(
+        "sqlite::memory:".into(),
+        "http://127.0.0.1:3000",
+        "127.0.0.1:3000".parse().unwrap(),
+        &data_dir,
+    );
+    s.smtp_url = smtp_url.map(Secret::new);
+    s.smtp_from = "Shoal Academy <no-reply@shoal.example>".into();
+    s.site_root = "target/site".into();
+    s
 }
 
 async fn smtp_mailer(sink: &SmtpSink) -> Mailer {
@@ -465,7 +461,7 @@ async fn the_dev_mailbox_page_lists_messages_with_clickable_links_and_escapes_wh
 
 #[tokio::test]
 async fn the_dev_mailbox_page_does_not_exist_in_production() {
-    let app = TestApp::spawn_with(|s| s.mode = Mode::Production).await;
+    let app = TestApp::spawn_with(common::production).await;
     let res = app.get(&app.browser(), "/dev/mailbox").await;
     let status = res.status();
     let html = res.text().await.unwrap();

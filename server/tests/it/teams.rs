@@ -2,7 +2,7 @@
 //! through the real server (and a real SMTP server on loopback where mail matters), on SQLite or
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Private and public academies and access requests, end to end through the real server, a real SMTP
 //! server on loopback, the outbox worker and a webhook receiver — on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{Arc, Mutex},

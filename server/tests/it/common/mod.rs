@@ -8,6 +8,7 @@ pub mod smtp_sink;
 use std::{net::SocketAddr, path::PathBuf};
 
 use app::server::{
+    password::HashCost,
     settings::{Mode, Secret, Settings},
     state::AppState,
 };
@@ -58,6 +59,39 @@ pub fn backend_name() -> &'static str {
     }
 }
 
+/// The settings every test server starts from: dev mode, the dev mailbox, and the harness's cheap
+/// password hashes (sign-ins and sign-ups by the hundred; the real cost is tested where it is the
+/// subject).
+pub fn test_settings(
+    database_url: String,
+    base: &str,
+    listen: SocketAddr,
+    dir: &std::path::Path,
+) -> Settings {
+    Settings {
+        database_url: Secret::new(database_url),
+        base_url: base.to_string(),
+        listen,
+        smtp_url: None,
+        smtp_from: "Shoal <no-reply@localhost>".into(),
+        secret: Secret::new("t".repeat(48)),
+        data_dir: dir.to_path_buf(),
+        mode: Mode::Dev,
+        site_root: dir.join("site").display().to_string(),
+        import_caps: Default::default(),
+        webhooks_allow_private: false,
+        api_limit: Default::default(),
+        hash_cost: HashCost::InsecureForTests,
+    }
+}
+
+/// Production mode, as `shoal serve` runs by default (with the real password-hash cost, which
+/// production insists on).
+pub fn production(s: &mut Settings) {
+    s.mode = Mode::Production;
+    s.hash_cost = HashCost::Standard;
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
         Self::spawn_with(|_| {}).await
@@ -86,20 +120,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
-        let mut settings = Settings {
-            database_url: Secret::new(fresh_database(&dir).await),
-            base_url: base.clone(),
-            listen: addr,
-            smtp_url: None,
-            smtp_from: "Shoal <no-reply@localhost>".into(),
-            secret: Secret::new("t".repeat(48)),
-            data_dir: dir.clone(),
-            mode: Mode::Dev,
-            site_root: dir.join("site").display().to_string(),
-            import_caps: Default::default(),
-            webhooks_allow_private: false,
-            api_limit: Default::default(),
-        };
+        let mut settings = test_settings(fresh_database(&dir).await, &base, addr, &dir);
         tweak(&mut settings);
         let app = server::App::build_with(settings, worker)
             .await

@@ -1,7 +1,7 @@
 //! Managing learners after they joined — changing their role, removing them — and the academy's plan,
 //! end to end through the real server, on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::{
     domain::role::{Plan, Role},

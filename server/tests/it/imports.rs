@@ -1,7 +1,7 @@
 //! "Upload CSV File" on the server: chunks of ready rows re-checked with the same code as the
 //! browser's preview, committed in batches, idempotent when retried — on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::{
     domain::role::Role,

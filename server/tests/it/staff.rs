@@ -2,7 +2,7 @@
 //! the learners' invitation machinery (email, link, join), keeping those invitations apart from the
 //! learners' Invites tab, removing an Administrator (the Owner only), and who may call what.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! The database layer itself: migrations on a fresh database and SQLite write transactions under load.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 

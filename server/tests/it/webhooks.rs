@@ -3,7 +3,7 @@
 //! receiver on loopback that checks the `Shoal-Signature` header with the secret the admin was shown
 //! — on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{
@@ -18,7 +18,6 @@ use app::{
     domain::role::Role,
     error::AppError,
     model::{InviteOutcome, InviteResult},
-    server::settings::Mode,
 };
 use axum::{Router, extract::State, http::HeaderMap, http::StatusCode, routing::post};
 use common::{TestApp, error_of, fast_worker, smtp_sink::SmtpSink};
@@ -702,7 +701,7 @@ async fn bad_urls_and_events_are_refused_with_a_clear_message() {
 
 #[tokio::test]
 async fn production_refuses_private_addresses_unless_the_operator_allows_them() {
-    let app = TestApp::spawn_full(|s| s.mode = Mode::Production, fast_worker()).await;
+    let app = TestApp::spawn_full(common::production, fast_worker()).await;
     let owner = app.create_first_academy("acme").await;
     for url in [
         "http://127.0.0.1:9000/hook",
@@ -721,7 +720,7 @@ async fn production_refuses_private_addresses_unless_the_operator_allows_them() 
     }
     let allowed = TestApp::spawn_full(
         |s| {
-            s.mode = Mode::Production;
+            common::production(s);
             s.webhooks_allow_private = true;
         },
         fast_worker(),

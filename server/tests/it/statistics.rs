@@ -3,7 +3,7 @@
 //! checked through the real server functions on SQLite or PostgreSQL — with the filters, the CSV
 //! export, who may see it, and another academy's data that must never show.
 
-mod common;
+use crate::common;
 
 use app::{
     api::statistics::{Statistics, StatisticsCsv},

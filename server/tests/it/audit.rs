@@ -2,7 +2,7 @@
 //! filters (kind of action, person, dates in the viewer's time zone, text), pages, the CSV export
 //! and the wall between academies.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

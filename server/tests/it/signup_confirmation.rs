@@ -1,7 +1,7 @@
 //! "Require email confirmation when signing up without an invitation link": a code first, then the
 //! account.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Inviting learners and their joining, end to end through the real server, a real SMTP server on
 //! loopback and the outbox worker — on SQLite or PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,0 +1,25 @@
+//! Shoal's integration tests, one binary: each module is an area of the product, run against the real
+//! server (the same router as production) on SQLite, or on PostgreSQL when `SHOAL_TEST_PG_URL` is set.
+//! One binary instead of one per file: the application is linked once, not nineteen times.
+//! (`tests/ssr_under_load.rs` stays apart: it loads the machine on purpose and runs alone.)
+
+mod common;
+
+mod access_requests;
+mod api;
+mod audit;
+mod courses;
+mod database;
+mod foundation;
+mod imports;
+mod invites;
+mod learner_view;
+mod learners;
+mod mailer;
+mod openapi;
+mod permissions;
+mod signup_confirmation;
+mod staff;
+mod statistics;
+mod teams;
+mod webhooks;
