@@ -132,11 +132,14 @@ impl TestApp {
         TestApp { base, state, dir }
     }
 
-    /// A browser: its own cookie jar, no automatic redirects (tests look at them).
+    /// A browser: its own cookie jar, no automatic redirects (tests look at them). A request that
+    /// gets no answer within 30 s fails its test instead of hanging the whole run (a page render
+    /// once stalled forever in a test; CI then only stops at its 90-minute limit).
     pub fn browser(&self) -> Client {
         Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap()
     }
