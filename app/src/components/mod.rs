@@ -2,7 +2,6 @@
 
 pub mod browser;
 pub mod copy_button;
-pub mod fetch;
 pub mod field;
 pub mod nav;
 pub mod notice;

@@ -1,7 +1,7 @@
 //! `/a/:slug/admin/audit`: the academy's audit log — who did what, when — filtered by kind of action,
 //! person, dates and text, paged, and exported as CSV. The filters live in the URL, so a filtered
-//! view can be reloaded, bookmarked and shared. Rows load in the browser after hydration (see
-//! `components::fetch`), which is also why times can be shown in the viewer's own time zone.
+//! view can be reloaded, bookmarked and shared. The first page arrives with the HTML, in UTC; once
+//! hydrated, times show in the viewer's own time zone (only the browser knows it).
 
 use leptos::{ev, prelude::*};
 use leptos_meta::Title;
@@ -17,7 +17,6 @@ use crate::{
     },
     components::{
         browser,
-        fetch::browser_fetch,
         nav::use_academy,
         notice::{Notice, NoticeLine},
     },
@@ -162,12 +161,24 @@ fn AuditLog() -> impl IntoView {
         }
     });
 
-    let data = browser_fetch(move || {
-        let mut q = query.get();
-        q.utc_offset_min = utc_offset_now();
-        list_audit(q)
-    });
-    let people = browser_fetch(list_audit_people);
+    // Times and date filters are the viewer's time zone, which only the browser knows: the page
+    // arrives in UTC, and once hydrated it shows local times (and asks again if the zone moves a
+    // date filter's bounds).
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    let data = Resource::new(
+        move || {
+            let mut q = query.get();
+            q.utc_offset_min = if in_browser.get() {
+                utc_offset_now()
+            } else {
+                0
+            };
+            q
+        },
+        list_audit,
+    );
+    let people = Resource::new(|| (), |_| list_audit_people());
     let export = ServerAction::<ExportAudit>::new();
     // The export's news belongs to the filters it was made with, so it goes when they change.
     let notice = Notice::default();
@@ -195,6 +206,7 @@ fn AuditLog() -> impl IntoView {
 
     view! {
         <Title text="Audit log"/>
+        <Transition fallback=|| view! { <h1>"Audit log"</h1><p class="loading">"Loading the audit log…"</p> }>
         <div class="page-head">
             <div>
                 <h1>"Audit log"</h1>
@@ -265,7 +277,7 @@ fn AuditLog() -> impl IntoView {
         </form>
         <NoticeLine notice test_id="audit-notice"/>
         {move || match data.get() {
-            None => view! { <p class="loading">"Loading the audit log…"</p> }.into_any(),
+            None => ().into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="audit-error">{e.to_string()}</div> }.into_any(),
             Some(Ok(p)) if p.rows.is_empty() && !query.get_untracked().is_filtered() => view! {
                 <section class="empty-state" data-testid="audit-empty">
@@ -285,7 +297,11 @@ fn AuditLog() -> impl IntoView {
                     <div class="audit-meta">
                         <span class="muted small" data-testid="audit-total">
                             {if p.total == 1 { "1 entry".to_string() } else { format!("{} entries", thousands(p.total)) }}
-                            {format!(" · times in your time zone ({})", zone_label(utc_offset_now()))}
+                            {move || if in_browser.get() {
+                                format!(" · times in your time zone ({})", zone_label(utc_offset_now()))
+                            } else {
+                                " · times in UTC".to_string()
+                            }}
                         </span>
                         <AuditPager page pages=pages() set_page/>
                     </div>
@@ -296,7 +312,7 @@ fn AuditLog() -> impl IntoView {
                                 <th scope="col">"Target"</th><th scope="col">"Detail"</th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|e| view! { <AuditRow entry=e/> }).collect_view()}
+                                {p.rows.into_iter().map(|e| view! { <AuditRow entry=e local=in_browser/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -304,6 +320,7 @@ fn AuditLog() -> impl IntoView {
                 }.into_any()
             }
         }}
+        </Transition>
     }
 }
 
@@ -365,18 +382,19 @@ fn AuditPager(
     (pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label="Pages">
-                <button type="button" class="button" data-testid="audit-prev" disabled=page <= 1
+                <button type="button" class="button" data-testid="audit-prev" disabled={page <= 1}
                     on:click=move |_| set_page(page - 1)>"Previous"</button>
                 <span class="muted">{format!("Page {page} of {pages}")}</span>
-                <button type="button" class="button" data-testid="audit-next" disabled=page >= pages
+                <button type="button" class="button" data-testid="audit-next" disabled={page >= pages}
                     on:click=move |_| set_page(page + 1)>"Next"</button>
             </nav>
         }
     })
 }
 
+/// One entry. `local`: the browser's time zone is known (after hydration); until then, UTC.
 #[component]
-fn AuditRow(entry: AuditEntry) -> impl IntoView {
+fn AuditRow(entry: AuditEntry, local: RwSignal<bool>) -> impl IntoView {
     let who = match entry.actor {
         AuditActor::Person { name, email } => view! {
             <strong>{name}</strong><br/><span class="muted small">{email}</span>
@@ -390,7 +408,7 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
     };
     view! {
         <tr data-testid="audit-row" data-action=entry.action.clone()>
-            <td class="nowrap"><span title=format::date_time(entry.at)>{local_when(entry.at)}</span></td>
+            <td class="nowrap"><span title=format::date_time(entry.at)>{move || if local.get() { local_when(entry.at) } else { format::date_time(entry.at) }}</span></td>
             <td>{who}</td>
             <td title=entry.action.clone()>{entry.what}</td>
             <td class="audit-target">{entry.target}</td>

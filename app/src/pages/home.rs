@@ -7,7 +7,6 @@ use leptos_router::components::Redirect;
 use crate::{
     api::accounts::{ViewAsLearner, my_teams},
     components::{
-        fetch::browser_fetch,
         field::{Field, FormAlert, field_error, form_error, go_to},
         nav::use_academy,
         team_badge::TeamBadges,
@@ -118,8 +117,7 @@ fn SignUp(slug: String, private: bool) -> impl IntoView {
 
 #[component]
 fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
-    // Loaded in the browser only (see `browser_fetch`).
-    let teams = browser_fetch(my_teams);
+    let teams = Resource::new(|| (), |_| my_teams());
     let role = user.role;
     let admin = format!("/a/{}/admin", ctx.academy.slug);
     view! {
@@ -139,11 +137,13 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
             </Topbar>
             <main class="content">
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
+                <Transition fallback=|| ()>
                 {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {
                     <p class="my-teams">"Your teams: "
                         <TeamBadges teams=t/>
                     </p>
                 })}
+                </Transition>
                 <crate::pages::courses::MyCourses staff_preview=ctx.viewing_as_learner/>
             </main>
         </div>

@@ -7,7 +7,6 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::access_requests::{SetAccessRequestEmails, SetVisibility, load_access_settings},
     components::{
-        fetch::browser_fetch,
         field::{FormAlert, go_to},
         nav::use_academy,
         notice::{Notice, NoticeLine},
@@ -80,24 +79,21 @@ pub fn VisibilitySetting() -> impl IntoView {
     }
 }
 
-/// "Email administrators when someone requests access". Loaded in the browser (see `browser_fetch`).
+/// "Email administrators when someone requests access", with the page's HTML.
 #[component]
 pub fn NotificationSettings() -> impl IntoView {
     let action = ServerAction::<SetAccessRequestEmails>::new();
-    let settings = browser_fetch(load_access_settings);
-    let on = RwSignal::new(None::<bool>);
-    // The saved value: the loaded one, then whatever was saved last.
-    let saved = RwSignal::new(None::<bool>);
-    Effect::new(move |_| {
-        if let Some(Ok(s)) = settings.get() {
-            saved.set(Some(s.notify_admins));
-            on.set(Some(s.notify_admins));
-        }
-    });
+    let settings = Resource::new(|| (), |_| load_access_settings());
+    let loaded = move || settings.get().and_then(|r| r.ok()).map(|s| s.notify_admins);
+    // What the box shows (the loaded value until the person ticks it) and the value saved last.
+    let ticked = RwSignal::new(None::<bool>);
+    let saved_last = RwSignal::new(None::<bool>);
+    let on = move || ticked.get().or_else(loaded);
+    let saved = move || saved_last.get().or_else(loaded);
     let notice = Notice::default();
     notice.follow(action.value(), move |()| {
-        let now = on.get_untracked();
-        saved.set(now);
+        let now = on();
+        saved_last.set(now);
         Some(if now == Some(true) {
             "Saved. Owners and Administrators get an email for each new access request.".into()
         } else {
@@ -107,23 +103,24 @@ pub fn NotificationSettings() -> impl IntoView {
     view! {
         <section class="settings-section" aria-labelledby="notifications-title" data-testid="notification-settings">
             <h2 id="notifications-title">"Notification settings"</h2>
+            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading notification settings…"</p> }>
             {move || match settings.get() {
-                None => view! { <p class="muted" aria-busy="true">"Loading notification settings…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Some(Ok(_)) => view! {
                     <label class="checkbox">
                         <input type="checkbox" data-testid="notify-access-requests"
-                            prop:checked=move || on.get().unwrap_or(false)
-                            on:change=move |ev| on.set(Some(event_target_checked(&ev)))/>
+                            prop:checked=move || on().unwrap_or(false)
+                            on:change=move |ev| ticked.set(Some(event_target_checked(&ev)))/>
                         <span>
                             "Email administrators when someone requests access"<br/>
                             <span class="muted small">"Each Owner and Administrator gets an email with the request and a link to Access Requests."</span>
                         </span>
                     </label>
                     <NoticeLine notice test_id="notification-notice"/>
-                    <button type="button" class="button" disabled=move || action.pending().get() || on.get() == saved.get()
+                    <button type="button" class="button" disabled=move || action.pending().get() || on() == saved()
                         on:click=move |_| {
-                            if let Some(v) = on.get_untracked() {
+                            if let Some(v) = on() {
                                 action.dispatch(SetAccessRequestEmails { on: v });
                             }
                         }>
@@ -131,6 +128,7 @@ pub fn NotificationSettings() -> impl IntoView {
                     </button>
                 }.into_any(),
             }}
+            </Transition>
         </section>
     }
 }

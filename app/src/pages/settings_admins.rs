@@ -1,6 +1,5 @@
 //! Settings → Admins: the Owner and Administrators, the pending invitations to become one, "Invite an
-//! administrator", and — for the Owner — "Remove administrator". Loads in the browser after
-//! hydration (see `components::fetch`).
+//! administrator", and — for the Owner — "Remove administrator". Arrives with the page (see `pages`).
 
 use leptos::{ev, prelude::*};
 
@@ -10,7 +9,6 @@ use crate::{
         StaffOverview, list_staff,
     },
     components::{
-        fetch::browser_fetch,
         nav::use_academy,
         notice::{Notice, NoticeLine},
     },
@@ -24,10 +22,7 @@ use crate::{
 };
 
 /// Reloads every few seconds while an invitation email is on its way, so its status changes by itself.
-fn poll_while_sending(
-    data: ReadSignal<Option<Result<StaffOverview, AppError>>>,
-    tick: RwSignal<u32>,
-) {
+fn poll_while_sending(data: Resource<Result<StaffOverview, AppError>>, tick: RwSignal<u32>) {
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
@@ -66,14 +61,19 @@ pub fn AdminsTab() -> impl IntoView {
     let confirming = RwSignal::new(None::<i64>);
     let tick = RwSignal::new(0u32);
     let notice = Notice::default();
-    let data = browser_fetch(move || {
-        invite.version().track();
-        resend.version().track();
-        revoke.version().track();
-        remove.version().track();
-        tick.track();
-        list_staff()
-    });
+    // In the page's HTML from the server; reloaded after each change and while emails are sent.
+    let data = Resource::new(
+        move || {
+            let changes = (
+                invite.version().get(),
+                resend.version().get(),
+                revoke.version().get(),
+                remove.version().get(),
+            );
+            (changes, tick.get())
+        },
+        |_| list_staff(),
+    );
     poll_while_sending(data, tick);
     notice.follow(resend.value(), |()| {
         Some(format!(
@@ -95,6 +95,7 @@ pub fn AdminsTab() -> impl IntoView {
         inviting.set(true);
     };
     view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading administrators…"</p> }>
         <section class="settings-section" aria-labelledby="admins-title">
             <div class="section-head">
                 <h2 id="admins-title">"Owner and administrators"</h2>
@@ -114,7 +115,7 @@ pub fn AdminsTab() -> impl IntoView {
             </Show>
             <NoticeLine notice test_id="admins-notice"/>
             {move || match data.get() {
-                None => view! { <p class="loading">"Loading administrators…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Some(Ok(o)) => view! {
                     <div class="table-wrap">
@@ -162,6 +163,7 @@ pub fn AdminsTab() -> impl IntoView {
                 }.into_any()
             })}
         </section>
+        </Transition>
     }
 }
 

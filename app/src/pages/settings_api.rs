@@ -7,7 +7,6 @@ use crate::{
     api::api_clients::{RegisterApiClient, RenameApiClient, RevokeApiClient, list_api_clients},
     components::{
         copy_button::CopyButton,
-        fetch::browser_fetch,
         field::FormAlert,
         notice::{Notice, NoticeLine},
     },
@@ -18,15 +17,14 @@ use crate::{
 #[component]
 pub fn ApiTab() -> impl IntoView {
     let version = RwSignal::new(0u32);
-    let settings = browser_fetch(move || {
-        version.get();
-        list_api_clients()
-    });
+    // In the page's HTML from the server; reloaded after each change.
+    let settings = Resource::new(move || version.get(), |_| list_api_clients());
     let registering = RwSignal::new(false);
     let created = RwSignal::new(None::<NewApiClient>);
     let notice = Notice::default();
     let reload = move || version.update(|v| *v += 1);
     view! {
+        <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading applications…"</p> }>
         <section class="settings-section" aria-labelledby="api-title">
             <div class="section-head">
                 <h2 id="api-title">"API applications"</h2>
@@ -53,7 +51,7 @@ pub fn ApiTab() -> impl IntoView {
                 <NewSecret client=c on_done=Callback::new(move |_| created.set(None))/>
             })}
             {move || match settings.get() {
-                None => view! { <p class="muted" aria-busy="true">"Loading applications…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Some(Ok(s)) if s.clients.is_empty() => view! {
                     <div class="empty-state" data-testid="api-empty">
@@ -68,6 +66,7 @@ pub fn ApiTab() -> impl IntoView {
             let client_id = created.get().map(|c| c.client.client_id);
             view! { <Examples settings=s client_id/> }
         })}
+        </Transition>
     }
 }
 

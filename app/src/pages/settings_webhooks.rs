@@ -1,5 +1,6 @@
 //! Settings → Webhooks: where Shoal POSTs signed events, the signing secret, a test event and each
-//! webhook's delivery log. Lists load in the browser after hydration (see `components::fetch`).
+//! webhook's delivery log. The list arrives with the page; a delivery log loads when opened (see
+//! `pages`).
 
 use leptos::{ev, prelude::*};
 
@@ -9,7 +10,6 @@ use crate::{
         WebhookView, list_webhook_deliveries, list_webhooks,
     },
     components::{
-        fetch::browser_fetch,
         field::{Field, field_error, form_error},
         notice::{Notice, NoticeLine},
     },
@@ -25,11 +25,10 @@ pub fn WebhooksSettings() -> impl IntoView {
     let delete = ServerAction::<DeleteWebhook>::new();
     let notice = Notice::default();
     let created = RwSignal::new(None::<WebhookCreated>);
-    let data = browser_fetch(move || {
-        create.version().track();
-        delete.version().track();
-        list_webhooks()
-    });
+    let data = Resource::new(
+        move || (create.version().get(), delete.version().get()),
+        |_| list_webhooks(),
+    );
     Effect::new(move |_| {
         if let Some(Ok(w)) = create.value().get() {
             adding.set(false);
@@ -63,8 +62,9 @@ pub fn WebhooksSettings() -> impl IntoView {
                 </div>
             })}
             <NoticeLine notice test_id="webhooks-notice"/>
+            <Transition fallback=|| view! { <p class="loading">"Loading webhooks…"</p> }>
             {move || match data.get() {
-                None => view! { <p class="loading">"Loading webhooks…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
                     <div class="empty-state" data-testid="webhooks-empty">
@@ -78,6 +78,7 @@ pub fn WebhooksSettings() -> impl IntoView {
                     </ul>
                 }.into_any(),
             }}
+            </Transition>
         </section>
     }
 }
@@ -256,7 +257,7 @@ fn WebhookItem(webhook: WebhookView, delete: ServerAction<DeleteWebhook>) -> imp
 
 /// Reloads every couple of seconds while a delivery is on its way, so statuses change by themselves.
 fn poll_while_pending(
-    data: ReadSignal<Option<Result<Vec<DeliveryView>, AppError>>>,
+    data: LocalResource<Result<Vec<DeliveryView>, AppError>>,
     tick: RwSignal<u32>,
 ) {
     Effect::new(move |_| {
@@ -301,7 +302,8 @@ fn status_label(status: &str) -> &'static str {
 #[component]
 fn DeliveryLog(webhook_id: i64, sent: RwSignal<usize>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let data = browser_fetch(move || {
+    // Only ever shown after a click: loaded in the browser.
+    let data = LocalResource::new(move || {
         sent.track();
         tick.track();
         list_webhook_deliveries(webhook_id)
@@ -313,8 +315,10 @@ fn DeliveryLog(webhook_id: i64, sent: RwSignal<usize>) -> impl IntoView {
                 <h4>"Delivery log"</h4>
                 <button type="button" class="link-button" on:click=move |_| tick.update(|t| *t += 1)>"Refresh"</button>
             </div>
+            // A boundary of its own: the log must not hold up the webhook list around it.
+            <Transition fallback=|| view! { <p class="loading">"Loading deliveries…"</p> }>
             {move || match data.get() {
-                None => view! { <p class="loading">"Loading deliveries…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Some(Ok(rows)) if rows.is_empty() => view! {
                     <p class="empty-inline">"Nothing sent yet. Press \"Send test event\" to try the URL."</p>
@@ -343,6 +347,7 @@ fn DeliveryLog(webhook_id: i64, sent: RwSignal<usize>) -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
+            </Transition>
         </div>
     }
 }

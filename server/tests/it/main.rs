@@ -10,6 +10,7 @@ mod api;
 mod audit;
 mod courses;
 mod database;
+mod first_html;
 mod foundation;
 mod imports;
 mod invites;

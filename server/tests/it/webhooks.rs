@@ -734,12 +734,18 @@ async fn production_refuses_private_addresses_unless_the_operator_allows_them() 
 }
 
 #[tokio::test]
-async fn the_webhooks_tab_renders_on_the_server_and_leaves_the_list_to_the_browser() {
+async fn the_webhooks_tab_arrives_with_its_list_in_the_html() {
     let app = spawn().await;
     let owner = app.create_first_academy("acme").await;
+    let (_receiver, url) = Receiver::start(0).await;
+    add_webhook(&app, &owner, &url, &["invite.accepted"]).await;
     let res = app.get(&owner, "/a/acme/admin/settings?tab=webhooks").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("Add webhook"), "{html}");
-    assert!(html.contains("Loading webhooks"), "{html}");
+    assert!(
+        html.contains(&url),
+        "the webhook is in the first HTML: {html}"
+    );
+    assert!(!html.contains("Loading webhooks"), "{html}");
 }

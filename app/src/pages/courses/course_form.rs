@@ -5,7 +5,7 @@ use leptos::{ev, html, prelude::*};
 
 use crate::{
     api::courses::{CourseInput, CourseView, course_team_choices},
-    components::{fetch::browser_fetch, team_badge::TeamBadge},
+    components::team_badge::TeamBadge,
     domain::course::{COURSE_DESCRIPTION_MAX_LEN, COURSE_TITLE_MAX_LEN, description_length},
     error::AppError,
 };
@@ -109,7 +109,7 @@ pub fn CourseForm(
             }
         });
     }
-    let teams = browser_fetch(course_team_choices);
+    let teams = Resource::new(|| (), |_| course_team_choices());
     let id = move |part: &str| format!("{form_id}-{part}");
     let used = move || description_length(&description.get());
     let submit = move |ev: ev::SubmitEvent| {
@@ -164,8 +164,9 @@ pub fn CourseForm(
                         <span class="muted small">"Learners in at least one of the chosen teams."</span></span>
                 </label>
                 <div class="team-choices course-teams" class:dimmed=move || for_everyone.get() role="group" aria-label="Teams">
+                    <Transition fallback=|| view! { <p class="muted small">"Loading teams…"</p> }>
                     {move || match teams.get() {
-                        None => view! { <p class="muted small">"Loading teams…"</p> }.into_any(),
+                        None => ().into_any(),
                         Some(Err(e)) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                         Some(Ok(list)) if list.is_empty() => view! {
                             <p class="muted small">"No teams yet. Create teams under \"Learners & Teams\" → \"Teams\" to give a course to some learners only."</p>
@@ -186,6 +187,7 @@ pub fn CourseForm(
                             }
                         }).collect_view().into_any(),
                     }}
+                    </Transition>
                 </div>
                 {move || teams_error.get().map(|m| view! { <p class="field-error" id=id("teams-error")>{m}</p> })}
                 {move || (!for_everyone.get() && team_ids.get().is_empty() && teams_error.get().is_none()).then(|| view! {

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     api::courses::{CourseView, DeleteCourse, DeletedCourse, UpdateCourse, get_course},
-    components::{fetch::browser_fetch, nav::use_academy},
+    components::nav::use_academy,
     domain::Permission,
     error::AppError,
     format,
@@ -46,13 +46,10 @@ fn Course() -> impl IntoView {
             .get("course_id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let data = browser_fetch(move || {
-        let id = course_id();
-        async move {
-            match id {
-                Some(id) => get_course(id).await,
-                None => Err(AppError::NotFound("There is no such course.".into())),
-            }
+    let data = Resource::new(course_id, |id| async move {
+        match id {
+            Some(id) => get_course(id).await,
+            None => Err(AppError::NotFound("There is no such course.".into())),
         }
     });
     let deleted = RwSignal::new(None::<DeletedCourse>);
@@ -69,8 +66,12 @@ fn Course() -> impl IntoView {
         // resource's arena was gone when leptos_meta rendered <title>; ssr_under_load caught it).
         <Title text="Course"/>
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Courses"</a>" /"</nav>
-        {move || match state.get() {
-            Shown::Loading => view! { <h1>"Course"</h1><p class="loading">"Loading course…"</p> }.into_any(),
+        <Transition fallback=|| view! { <h1>"Course"</h1><p class="loading">"Loading course…"</p> }>
+        {move || {
+            // Read here, inside the <Transition>, so the server renders the course into the page.
+            data.with(|_| ());
+            match state.get() {
+            Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {
                 <h1>"Course"</h1>
                 <section class="empty-state">
@@ -91,7 +92,8 @@ fn Course() -> impl IntoView {
                 }.into_any(),
                 None => ().into_any(),
             },
-        }}
+        }}}
+        </Transition>
     }
 }
 

@@ -1,6 +1,5 @@
 //! The Courses section (`/a/:slug/admin/courses`), a course's page (`…/courses/:course_id`) and the
-//! learner home's course cards. Like the other lists, everything loads in the browser after hydration
-//! (see `components::fetch`).
+//! learner home's course cards. Like the other lists, they arrive with the page (see `pages`).
 
 mod course_form;
 mod course_page;
@@ -12,7 +11,6 @@ use leptos_meta::Title;
 use crate::{
     api::courses::{CourseView, CreateCourse, DeleteCourse, PublishCourse, list_courses},
     components::{
-        fetch::browser_fetch,
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
@@ -80,17 +78,23 @@ fn Courses() -> impl IntoView {
     let delete = ServerAction::<DeleteCourse>::new();
     let confirming = RwSignal::new(None::<i64>);
     let notice = Notice::default();
-    let data = browser_fetch(move || {
-        let query = ListQuery {
-            search: search.get(),
-            page: page.get(),
-            ..Default::default()
-        };
-        create.version().track();
-        publish.version().track();
-        delete.version().track();
-        list_courses(query)
-    });
+    // In the page's HTML from the server; reloaded after each change.
+    let data = Resource::new(
+        move || {
+            let query = ListQuery {
+                search: search.get(),
+                page: page.get(),
+                ..Default::default()
+            };
+            let reloads = (
+                create.version().get(),
+                publish.version().get(),
+                delete.version().get(),
+            );
+            (query, reloads)
+        },
+        |(query, _)| list_courses(query),
+    );
     Effect::new(move |_| {
         if let Some(Ok(c)) = create.value().get() {
             let state = if c.published {
@@ -149,10 +153,11 @@ fn Courses() -> impl IntoView {
                     on_cancel=Callback::new(move |_| creating.set(false))/>
             </section>
         </Show>
+        <Transition fallback=|| view! { <p class="loading">"Loading courses…"</p> }>
         <ListControls search page pages total placeholder="Search courses by title"/>
         <NoticeLine notice test_id="courses-notice"/>
         {move || match data.get() {
-            None => view! { <p class="loading">"Loading courses…"</p> }.into_any(),
+            None => ().into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
             Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => view! {
                 <section class="empty-state" data-testid="courses-empty">
@@ -181,6 +186,7 @@ fn Courses() -> impl IntoView {
                 </div>
             }.into_any(),
         }}
+        </Transition>
     }
 }
 

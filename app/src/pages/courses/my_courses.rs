@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{api::courses::my_courses, components::fetch::browser_fetch};
+use crate::api::courses::my_courses;
 
 /// A course as learners see it: title and description on a card.
 #[component]
@@ -28,8 +28,7 @@ pub fn CourseCardView(
 /// list is then what a learner in no team sees (the published courses for everyone), and says so.
 #[component]
 pub fn MyCourses(staff_preview: bool) -> impl IntoView {
-    // Loaded in the browser only (see `browser_fetch`).
-    let courses = browser_fetch(my_courses);
+    let courses = Resource::new(|| (), |_| my_courses());
     view! {
         <section class="my-courses" aria-labelledby="my-courses-title">
             <h2 id="my-courses-title">"Your courses"</h2>
@@ -39,8 +38,9 @@ pub fn MyCourses(staff_preview: bool) -> impl IntoView {
                     "Learners also see the published courses assigned to their teams."
                 </p>
             })}
+            <Transition fallback=|| view! { <p class="loading">"Loading courses…"</p> }>
             {move || match courses.get() {
-                None => view! { <p class="loading">"Loading courses…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
                     <div class="empty-state" data-testid="my-courses-empty">
@@ -56,6 +56,7 @@ pub fn MyCourses(staff_preview: bool) -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
+            </Transition>
         </section>
     }
 }

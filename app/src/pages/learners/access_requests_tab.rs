@@ -13,7 +13,6 @@ use crate::{
         invites::list_teams,
     },
     components::{
-        fetch::browser_fetch,
         field::FormAlert,
         nav::use_academy,
         notice::{Notice, NoticeLine},
@@ -48,13 +47,14 @@ pub fn AccessRequestsTab() -> impl IntoView {
     // The success line of the last decline, written when it was sent (it names the person).
     let declined_news = StoredValue::new(String::new());
     let notice = Notice::default();
-    // Loaded in the browser only (see `browser_fetch`).
-    let data = browser_fetch(move || {
-        let (status, page) = (status.get(), page.get());
-        approve.version().track();
-        decline.version().track();
-        list_access_requests(status, page)
-    });
+    // In the page's HTML from the server; reloaded after each answer.
+    let data = Resource::new(
+        move || {
+            let reloads = (approve.version().get(), decline.version().get());
+            (status.get(), page.get(), reloads)
+        },
+        |(status, page, _)| list_access_requests(status, page),
+    );
     // Failures show in the dialog; successes close it and show here.
     Effect::new(move |_| {
         if let Some(Ok(done)) = approve.value().get() {
@@ -91,6 +91,7 @@ pub fn AccessRequestsTab() -> impl IntoView {
         }
     };
     view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading access requests…"</p> }>
         <div class="tabs tabs-small" role="tablist" aria-label="Access requests">
             {tab(RequestStatus::Pending, "Pending")}
             {tab(RequestStatus::Declined, "Declined")}
@@ -98,7 +99,7 @@ pub fn AccessRequestsTab() -> impl IntoView {
         <NoticeLine notice test_id="requests-notice"/>
         <Pager page pages/>
         {move || match data.get() {
-            None => view! { <p class="loading">"Loading access requests…"</p> }.into_any(),
+            None => ().into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
             Some(Ok(l)) if l.page.rows.is_empty() => empty_state(status.get_untracked(), private).into_any(),
             Some(Ok(l)) => {
@@ -122,6 +123,7 @@ pub fn AccessRequestsTab() -> impl IntoView {
                 }.into_any()
             }
         }}
+        </Transition>
         {move || answering.get().map(|a| match a {
             Answer::Approve(r) => view! { <ApproveDialog request=r approve answering/> }.into_any(),
             Answer::Decline(r) => view! { <DeclineDialog request=r decline answering declined_news/> }.into_any(),
@@ -249,7 +251,8 @@ fn ApproveDialog(
     let plan = use_academy().academy.plan;
     let role = RwSignal::new(Role::Learner);
     let team_ids = RwSignal::new(Vec::<i64>::new());
-    let teams = browser_fetch(list_teams);
+    // The dialog opens on a click: loaded in the browser.
+    let teams = LocalResource::new(list_teams);
     let first_radio = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(el) = first_radio.get() {

@@ -16,8 +16,7 @@ pub use invite_dialog::InviteDialog;
 pub use invites_tab::InvitesTab;
 use learners_tab::LearnersTab;
 
-/// The page itself is rendered on the server; both lists load in the browser after hydration (see
-/// `components::fetch` for why).
+/// The open tab's first page arrives in the server-rendered HTML (see `pages`).
 #[component]
 pub fn LearnersPage() -> impl IntoView {
     view! {

@@ -1,7 +1,7 @@
 //! `/a/:slug/admin/statistics`: the invitation funnel, sign-ups per day, invitations by source and
 //! learners per team, for a date range and one team or all. The filters live in the URL
-//! (`?team=&from=&to=`), so a filtered view can be shared and survives a reload; the numbers load
-//! in the browser after hydration (see `components::fetch`).
+//! (`?team=&from=&to=`), so a filtered view can be shared and survives a reload; the numbers arrive
+//! with the page (see `pages`).
 
 mod chart;
 mod filters;
@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::statistics::{Statistics, TeamCount, export_statistics, get_statistics},
-    components::{fetch::browser_fetch, team_badge::TeamBadge},
+    components::team_badge::TeamBadge,
     domain::{
         Permission,
         statistics::{StatisticsFilter, duration_words, percent, share, source_label, thousands},
@@ -45,7 +45,8 @@ fn StatisticsView() -> impl IntoView {
             to: q.get("to").unwrap_or_default(),
         }
     });
-    let data = browser_fetch(move || get_statistics(filter.get()));
+    // In the page's HTML from the server; the filters (in the URL) reload it.
+    let data = Resource::new(move || filter.get(), get_statistics);
     let exporting = RwSignal::new(false);
     let export_error = RwSignal::new(None::<String>);
     let export = move |_| {
@@ -66,6 +67,7 @@ fn StatisticsView() -> impl IntoView {
     let error = Signal::derive(move || data.get().and_then(|r| r.err()));
     view! {
         <Title text="Statistics"/>
+        <Transition fallback=|| view! { <h1>"Statistics"</h1><p class="loading">"Loading statistics…"</p> }>
         <div class="page-head">
             <div>
                 <h1>"Statistics"</h1>
@@ -89,10 +91,11 @@ fn StatisticsView() -> impl IntoView {
         {move || export_error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
         <Filters filter loaded error/>
         {move || match data.get() {
-            None => view! { <p class="loading">"Loading statistics…"</p> }.into_any(),
+            None => ().into_any(),
             Some(Err(e)) => view! { <Problem error=e filter=filter.get()/> }.into_any(),
             Some(Ok(s)) => view! { <Report s/> }.into_any(),
         }}
+        </Transition>
     }
 }
 

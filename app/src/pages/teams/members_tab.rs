@@ -5,10 +5,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::teams::{AddTeamMembers, RemoveTeamMember, list_team_members, team_candidates},
-    components::{
-        fetch::browser_fetch,
-        notice::{Notice, NoticeLine},
-    },
+    components::notice::{Notice, NoticeLine},
     domain::team::CANDIDATES_SHOWN,
     format,
     model::{ListQuery, TeamMemberView, display_name},
@@ -23,15 +20,17 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
     let add = ServerAction::<AddTeamMembers>::new();
     let remove = ServerAction::<RemoveTeamMember>::new();
     let notice = Notice::default();
-    let data = browser_fetch(move || {
-        let query = ListQuery {
-            search: search.get(),
-            page: page.get(),
-            ..Default::default()
-        };
-        version.track();
-        list_team_members(team_id, query)
-    });
+    let data = Resource::new(
+        move || {
+            let query = ListQuery {
+                search: search.get(),
+                page: page.get(),
+                ..Default::default()
+            };
+            (query, version.get())
+        },
+        move |(query, _)| list_team_members(team_id, query),
+    );
     notice.follow(add.value(), move |r| {
         adding.set(false);
         on_change.run(());
@@ -53,6 +52,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
         <ListControls search page pages total placeholder="Search this team's learners">
             <button type="button" class="button" aria-expanded=move || adding.get().to_string()
                 on:click=move |_| adding.update(|a| *a = !*a)>"Add learners"</button>
@@ -62,7 +62,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
         </Show>
         <NoticeLine notice test_id="members-notice"/>
         {move || match data.get() {
-            None => view! { <p class="loading">"Loading learners…"</p> }.into_any(),
+            None => ().into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
             Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => view! {
                 <section class="empty-state">
@@ -85,6 +85,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
                 </div>
             }.into_any(),
         }}
+        </Transition>
     }
 }
 
@@ -121,7 +122,8 @@ fn AddLearners(
     let search = RwSignal::new(String::new());
     // Picked learners, kept while the search changes: (id, label).
     let picked = RwSignal::new(Vec::<(i64, String)>::new());
-    let found = browser_fetch(move || team_candidates(team_id, search.get()));
+    // Only ever shown after a click: loaded in the browser.
+    let found = LocalResource::new(move || team_candidates(team_id, search.get()));
     let toggle = move |id: i64, label: String, on: bool| {
         picked.update(|p| {
             p.retain(|(x, _)| *x != id);
@@ -136,8 +138,10 @@ fn AddLearners(
             <p class="muted small">"Registered learners of the academy who are not in this team. To bring in someone new, use \"Invite to team\"."</p>
             <input type="search" class="search" placeholder="Search by name or email" aria-label="Search learners to add"
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+            // A boundary of its own: the search must not hold up the members list around it.
+            <Transition fallback=|| view! { <p class="muted small">"Searching…"</p> }>
             {move || match found.get() {
-                None => view! { <p class="muted small">"Searching…"</p> }.into_any(),
+                None => ().into_any(),
                 Some(Err(e)) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
                     <p class="muted small">{if search.get_untracked().trim().is_empty() {
@@ -168,6 +172,7 @@ fn AddLearners(
                     </ul>
                 }.into_any(),
             }}
+            </Transition>
             {move || {
                 let p = picked.get();
                 (!p.is_empty()).then(|| view! {

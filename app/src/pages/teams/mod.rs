@@ -1,6 +1,5 @@
 //! The Teams section of "Manage Learners and Teams" (`/a/:slug/admin/teams`) and each team's page.
-//! Like the other lists, everything here loads in the browser after hydration (see
-//! `components::fetch`).
+//! Like the other lists, the first page arrives in the server-rendered HTML (see `pages`).
 
 mod members_tab;
 mod team_form;
@@ -13,7 +12,6 @@ use leptos_meta::Title;
 use crate::{
     api::teams::{CreateTeam, DeleteTeam, list_team_summaries},
     components::{
-        fetch::browser_fetch,
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
@@ -69,16 +67,18 @@ fn Teams() -> impl IntoView {
     let delete = ServerAction::<DeleteTeam>::new();
     let confirming = RwSignal::new(None::<i64>);
     let notice = Notice::default();
-    let data = browser_fetch(move || {
-        let query = ListQuery {
-            search: search.get(),
-            page: page.get(),
-            ..Default::default()
-        };
-        create.version().track();
-        delete.version().track();
-        list_team_summaries(query)
-    });
+    // In the page's HTML from the server; reloaded after a team was created or deleted.
+    let data = Resource::new(
+        move || {
+            let query = ListQuery {
+                search: search.get(),
+                page: page.get(),
+                ..Default::default()
+            };
+            (query, create.version().get(), delete.version().get())
+        },
+        |(query, ..)| list_team_summaries(query),
+    );
     let team_path = {
         let slug = slug.clone();
         move |id: i64| format!("/a/{slug}/admin/teams/{id}")
@@ -116,10 +116,11 @@ fn Teams() -> impl IntoView {
                     on_cancel=Callback::new(move |_| creating.set(false))/>
             </section>
         </Show>
+        <Transition fallback=|| view! { <p class="loading">"Loading teams…"</p> }>
         <ListControls search page pages total placeholder="Search teams by name"/>
         <NoticeLine notice test_id="teams-notice"/>
         {move || match data.get() {
-            None => view! { <p class="loading">"Loading teams…"</p> }.into_any(),
+            None => ().into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
             Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => view! {
                 <section class="empty-state">
@@ -144,6 +145,7 @@ fn Teams() -> impl IntoView {
                 </div>
             }.into_any(),
         }}
+        </Transition>
     }
 }
 

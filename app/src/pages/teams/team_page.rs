@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::{deleted_notice, members_tab::MembersTab, team_settings::TeamSettings};
 use crate::{
     api::teams::get_team,
-    components::{fetch::browser_fetch, nav::use_academy, team_badge::TeamBadge},
+    components::{nav::use_academy, team_badge::TeamBadge},
     error::AppError,
     model::{DeletedTeam, TeamSummary},
     pages::learners::{InviteDialog, InvitesTab},
@@ -35,16 +35,15 @@ fn Team() -> impl IntoView {
     };
     // Bumped by every change on the page, so the counts and both lists reload.
     let version = RwSignal::new(0u32);
-    let data = browser_fetch(move || {
-        let id = team_id();
-        version.track();
-        async move {
+    let data = Resource::new(
+        move || (team_id(), version.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => get_team(id).await,
                 None => Err(AppError::NotFound("There is no such team.".into())),
             }
-        }
-    });
+        },
+    );
     // What the page shows changes only when the team loads, fails or is another team: reloading the
     // counts must not rebuild the page (an open dialog, a search, a half-typed name would be lost).
     let deleted = RwSignal::new(None::<DeletedTeam>);
@@ -61,8 +60,12 @@ fn Team() -> impl IntoView {
         // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
         <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
-        {move || match state.get() {
-            Shown::Loading => view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }.into_any(),
+        <Transition fallback=|| view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }>
+        {move || {
+            // Read here, inside the <Transition>, so the server renders the team into the page.
+            data.with(|_| ());
+            match state.get() {
+            Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {
                 <h1>"Team"</h1>
                 <section class="empty-state">
@@ -80,7 +83,8 @@ fn Team() -> impl IntoView {
             Shown::Team(team_id) => view! {
                 <TeamBody team_id summary version teams_path=teams_path.clone() on_deleted=Callback::new(move |d| deleted.set(Some(d)))/>
             }.into_any(),
-        }}
+        }}}
+        </Transition>
     }
 }
 

@@ -2,14 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::{
-    api::imports::list_imports, components::fetch::browser_fetch, domain::csv_import::thousands,
-    format,
-};
+use crate::{api::imports::list_imports, domain::csv_import::thousands, format};
 
 #[component]
 pub(super) fn ImportHistory() -> impl IntoView {
-    let imports = browser_fetch(list_imports);
+    // Part of the upload dialog, which opens on a click: loaded in the browser.
+    let imports = LocalResource::new(list_imports);
     let error = RwSignal::new(None::<String>);
     let download =
         move |id: i64, file_name: String| super::download_result_report(id, file_name, error);

@@ -11,7 +11,7 @@ use leptos::{ev, prelude::*};
 use super::invite_options::InviteOptions;
 use crate::{
     api::imports::{import_caps, lookup_emails},
-    components::{browser, fetch::browser_fetch},
+    components::browser,
     domain::csv_import::{self, Caps, Known, Preview, RowStatus},
 };
 use history::ImportHistory;
@@ -304,7 +304,8 @@ pub fn CsvUpload(
 ) -> impl IntoView {
     let up = Upload::new();
     let sending = Sending::new();
-    let caps = browser_fetch(import_caps);
+    // The upload dialog opens on a click: loaded in the browser.
+    let caps = LocalResource::new(import_caps);
     let caps_error = RwSignal::new(None::<String>);
     Effect::new(move |_| match caps.get() {
         Some(Ok(c)) => up.caps.set(Some(c)),
