@@ -155,14 +155,20 @@ stage "release build" -- build_release
 WASM_LINE=''
 if [[ -n "${STAGE_OK[release build]:-}" ]]; then
   site="$(site_root)"
-  wasm="$(find "$site/pkg" -maxdepth 1 -name '*.wasm' 2>/dev/null | head -n1)"
+  # The first module every page loads is shoal.<hash>.wasm; the split builds add one module per
+  # lazily loaded area (split_*, chunk_*), fetched only when that area is opened.
+  wasm="$(find "$site/pkg" -maxdepth 1 -name 'shoal*.wasm' 2>/dev/null | head -n1)"
   if [[ -n "$wasm" ]]; then
     raw=$(stat -c %s "$wasm")
-    gz=$(gzip -9 -c "$wasm" | wc -c)
-    WASM_LINE="WASM ${wasm#"$REPO_ROOT"/}: $(fmt_bytes "$raw") raw, $(fmt_bytes "$gz") gzip -9"
+    br=$(stat -c %s "$wasm.br" 2>/dev/null || echo 0)
+    all=$(find "$site/pkg" -maxdepth 1 -name '*.wasm' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+    WASM_LINE="WASM first module ${wasm##*/}: $(fmt_bytes "$raw") raw, $(fmt_bytes "$br") brotli; all modules $(fmt_bytes "$all") raw"
     if [[ -z "${CI_SERVER_BIN:-}${CI_SITE_ROOT:-}" ]]; then
+      # hash.txt goes with the binary: the server (and Leptos) read the hashed file names from
+      # beside the executable; without it every page asks for /pkg/shoal.js and gets a 404.
       SNAP_DIR="$(mktemp -d /tmp/shoal-build.XXXXXX)"
       cp "$(server_bin)" "$SNAP_DIR/shoal" && cp -r "$site" "$SNAP_DIR/site" &&
+        { [[ ! -f "$(dirname "$(server_bin)")/hash.txt" ]] || cp "$(dirname "$(server_bin)")/hash.txt" "$SNAP_DIR/hash.txt"; } &&
         export CI_SERVER_BIN="$SNAP_DIR/shoal" CI_SITE_ROOT="$SNAP_DIR/site"
     fi
     changed="$(cd "$REPO_ROOT" && find app frontend server/src server/Cargo.toml style migrations Cargo.toml Cargo.lock \

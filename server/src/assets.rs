@@ -40,6 +40,32 @@ pub fn read(output_name: &str) -> SiteAssets {
     }
 }
 
+/// Refuses a site whose files carry hashed names when the hash file is missing (a binary copied
+/// without its `hash.txt`): every page would ask for `/pkg/shoal.js` and get a 404.
+pub fn check(site_root: &Path, output_name: &str, built: &SiteAssets) -> Result<(), String> {
+    let pkg = site_root.join("pkg");
+    if built.hashed || pkg.join(format!("{output_name}.js")).exists() {
+        return Ok(());
+    }
+    let hashed = std::fs::read_dir(&pkg)
+        .map(|dir| {
+            dir.filter_map(Result::ok).any(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                name.starts_with(&format!("{output_name}.")) && name.ends_with(".js")
+            })
+        })
+        .unwrap_or(false);
+    if hashed {
+        let beside = hash_file().map_or_else(|| "hash.txt".into(), |p| p.display().to_string());
+        return Err(format!(
+            "the site in {} has hashed file names, but {beside} is missing: copy the hash.txt \
+             the build wrote beside the server binary",
+            pkg.display()
+        ));
+    }
+    Ok(())
+}
+
 /// `/pkg/*` and the favicon.
 pub fn routes<S: Clone + Send + Sync + 'static>(site_root: &Path, built: &SiteAssets) -> Router<S> {
     let cache = if built.hashed {

@@ -43,6 +43,7 @@ impl App {
         }
         let db = Db::connect(settings.database_url.expose()).await?;
         let assets = assets::read("shoal");
+        assets::check(std::path::Path::new(&settings.site_root), "shoal", &assets)?;
         let leptos_options = LeptosOptions::builder()
             .output_name("shoal")
             .hash_files(assets.hashed)
