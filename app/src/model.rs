@@ -18,6 +18,25 @@ pub struct AcademyView {
     pub visibility: crate::domain::access_request::Visibility,
 }
 
+/// A query-string value: everything but RFC 3986's unreserved characters percent-encoded.
+pub fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The academy link's code step: "We sent a 6-digit code to …" for `email` (kept in the URL, so
+/// the step survives a reload and works without JavaScript).
+pub fn confirm_code_path(slug: &str, email: &str) -> String {
+    format!("/a/{slug}?confirm={}", query_value(email))
+}
+
 impl AcademyView {
     /// "The academy link" people share, as a path.
     pub fn home_path(&self) -> String {

@@ -28,8 +28,6 @@ pub struct AccessRequestView {
     pub last_name: String,
     /// Empty when they wrote none.
     pub message: String,
-    /// They set a password with the request: approving creates their account at once.
-    pub has_password: bool,
     pub status: RequestStatus,
     pub requested_at: i64,
     /// Later than `requested_at` when they asked again (the message is the newest one).
@@ -48,22 +46,11 @@ pub struct AccessRequestList {
     pub page: Page<AccessRequestView>,
 }
 
-/// The answer to "Request access".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RequestSent {
-    /// A new request.
-    Sent,
-    /// This address had a request waiting already: it now carries the new message.
-    Updated,
-}
-
 /// What approving did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Approved {
-    /// An invitation email went out (the request carried no password).
+    /// An invitation email went out: its link proves the address and makes the account.
     Invited { email: String },
-    /// The account exists now (the request carried a password); they were emailed that they can sign in.
-    AccountCreated { email: String },
     /// They had an account already (made meanwhile): added to the chosen teams they were not in.
     AlreadyMember { email: String, added_to_teams: u32 },
 }
@@ -74,9 +61,6 @@ impl Approved {
         match self {
             Approved::Invited { email } => format!(
                 "Approved: an invitation is on its way to {email}. They appear under Invites until they register."
-            ),
-            Approved::AccountCreated { email } => format!(
-                "Approved: {email} is a learner now and was emailed that they can sign in with the password they chose."
             ),
             Approved::AlreadyMember {
                 email,
@@ -102,7 +86,9 @@ pub struct AccessSettings {
 }
 
 /// "Request access" at a private academy's link. No sign-in: anyone may ask (rate limited per
-/// address and per academy). `password` may be empty; when given it must be a valid password.
+/// address and per academy). The answer is the same whatever the address's state (the owner of
+/// an address that needs no request is told by email); a plain form post is sent on to the
+/// "request sent" page.
 #[server(prefix = "/api", endpoint = "request_access")]
 pub async fn request_access(
     slug: String,
@@ -110,17 +96,17 @@ pub async fn request_access(
     first_name: String,
     last_name: String,
     #[server(default)] message: String,
-    #[server(default)] password: String,
-) -> Result<RequestSent, AppError> {
+) -> Result<(), AppError> {
     let state = app_state()?;
     let input = services::access_requests::RequestInput {
         email: &email,
         first_name: &first_name,
         last_name: &last_name,
         message: &message,
-        password: &password,
     };
-    services::access_requests::request(&state, &slug, &input).await
+    services::access_requests::request(&state, &slug, &input).await?;
+    crate::server::nav::go(format!("/a/{slug}?request=sent"));
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "list_access_requests")]

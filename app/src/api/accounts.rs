@@ -28,7 +28,10 @@ pub async fn create_first_academy(
     let input = crate::validate::new_academy(&academy_name, &slug, &owner_name, &email, &password)?;
     let created = services::academies::create(&state, &input, true).await?;
     services::sign_in::start_session(&state, created.academy_id, created.owner_id).await?;
-    Ok(format!("/a/{}/admin/learners", created.slug))
+    Ok(crate::server::nav::go(format!(
+        "/a/{}/admin/learners",
+        created.slug
+    )))
 }
 
 #[server(prefix = "/api", endpoint = "load_academy")]
@@ -41,7 +44,9 @@ pub async fn load_academy(slug: String) -> Result<AcademyContext, AppError> {
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(slug: String, email: String, password: String) -> Result<String, AppError> {
     let state = app_state()?;
-    services::sign_in::sign_in(&state, &slug, &email, &password).await
+    services::sign_in::sign_in(&state, &slug, &email, &password)
+        .await
+        .map(crate::server::nav::go)
 }
 
 /// Signs out; returns the academy's sign-in page.
@@ -49,7 +54,10 @@ pub async fn sign_in(slug: String, email: String, password: String) -> Result<St
 pub async fn sign_out(slug: String) -> Result<String, AppError> {
     let state = app_state()?;
     services::sign_in::sign_out(&state).await?;
-    Ok(format!("/a/{}/login", urlencode_path(&slug)))
+    Ok(crate::server::nav::go(format!(
+        "/a/{}/login",
+        urlencode_path(&slug)
+    )))
 }
 
 /// Keeps a user-given slug from turning the returned path into something else.
@@ -69,11 +77,11 @@ pub async fn view_as_learner(on: bool) -> Result<String, AppError> {
         .ok_or(AppError::Unauthorized)?
         .view();
     crate::server::auth::set_view_as_learner_cookie(&state, on);
-    Ok(if on {
+    Ok(crate::server::nav::go(if on {
         academy.home_path()
     } else {
         academy.admin_path()
-    })
+    }))
 }
 
 /// The signed-in person's teams, for the learner home.

@@ -27,7 +27,9 @@ pub async fn join(
     password: String,
 ) -> Result<String, AppError> {
     let state = app_state()?;
-    services::join::join_with_link(&state, &slug, &token, &first_name, &last_name, &password).await
+    services::join::join_with_link(&state, &slug, &token, &first_name, &last_name, &password)
+        .await
+        .map(crate::server::nav::go)
 }
 
 #[server(prefix = "/api", endpoint = "sign_up")]
@@ -39,7 +41,16 @@ pub async fn sign_up(
     password: String,
 ) -> Result<SignUpOutcome, AppError> {
     let state = app_state()?;
-    services::join::sign_up(&state, &slug, &email, &first_name, &last_name, &password).await
+    let outcome =
+        services::join::sign_up(&state, &slug, &email, &first_name, &last_name, &password).await?;
+    // A form posted without JavaScript goes on to the learner home, or to the code step.
+    match &outcome {
+        SignUpOutcome::Done(path) => crate::server::nav::go(path.clone()),
+        SignUpOutcome::ConfirmCode { email } => {
+            crate::server::nav::go(crate::model::confirm_code_path(&slug, email))
+        }
+    };
+    Ok(outcome)
 }
 
 /// Finishes a sign-up with the code from the confirmation email; returns the learner home.
@@ -50,7 +61,9 @@ pub async fn confirm_sign_up(
     code: String,
 ) -> Result<String, AppError> {
     let state = app_state()?;
-    services::join::confirm_sign_up(&state, &slug, &email, &code).await
+    services::join::confirm_sign_up(&state, &slug, &email, &code)
+        .await
+        .map(crate::server::nav::go)
 }
 
 /// Owner and Administrators: "Require email confirmation when signing up without an invitation link".

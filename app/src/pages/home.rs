@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::{
+    components::Redirect,
+    hooks::{use_navigate, use_query_map},
+};
 
 use crate::{
     api::accounts::{ViewAsLearner, my_teams},
@@ -43,75 +46,107 @@ fn Welcome(ctx: AcademyContext) -> impl IntoView {
     }
 }
 
-/// "Sign up" for people who were invited (or anyone, in a public academy); with email confirmation
-/// on, a second step asks for the emailed code.
+/// "Sign up" for people who were invited (or anyone, in a public academy), and its steps, each a
+/// plain form whose step lives in the URL — so they work before the WASM arrives, survive a
+/// reload, and the Back button walks them: `?confirm=<email>` (the emailed code),
+/// `?request` and `?request=sent` (a private academy's "Request access").
 #[component]
 fn SignUp(slug: String, private: bool) -> impl IntoView {
-    let action = ServerAction::<crate::api::join::SignUp>::new();
-    let confirm = ServerAction::<crate::api::join::ConfirmSignUp>::new();
-    let value = action.value();
-    // A private academy offers "Request access", starting from what was typed here.
-    let typed = crate::pages::request_access::Typed::default();
-    let requesting = RwSignal::new(false);
-    let invite_only = crate::pages::request_access::refused_as_invite_only(value);
-    let slug3 = slug.clone();
-    let confirm_value = confirm.value();
-    Effect::new(move |_| {
-        if let Some(Ok(SignUpOutcome::Done(path))) = value.get() {
-            go_to(&path);
+    let query = use_query_map();
+    let step = move || {
+        let q = query.read();
+        if private && let Some(r) = q.get("request") {
+            if r == "sent" { Step::RequestSent } else { Step::Request }
+        } else if let Some(email) = q.get("confirm").filter(|e| !e.is_empty()) {
+            Step::Code(email)
+        } else {
+            Step::SignUp
         }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(path)) = confirm_value.get() {
-            go_to(&path);
-        }
-    });
-    let code_sent_to = move || match value.get() {
-        Some(Ok(SignUpOutcome::ConfirmCode { email })) => Some(email),
-        _ => None,
     };
-    let slug2 = slug.clone();
+    // What was typed into "Sign up" goes along to "Request access" (with JavaScript).
+    let typed = crate::pages::request_access::Typed::default();
     view! {
-        <section class="sign-up" aria-labelledby="sign-up-title" hidden=move || requesting.get()>
+        {move || match step() {
+            Step::SignUp => view! { <SignUpForm slug=slug.clone() private typed/> }.into_any(),
+            Step::Code(email) => view! { <CodeForm slug=slug.clone() email/> }.into_any(),
+            Step::Request => view! { <crate::pages::request_access::RequestForm slug=slug.clone() typed/> }.into_any(),
+            Step::RequestSent => view! { <crate::pages::request_access::RequestSentNote slug=slug.clone()/> }.into_any(),
+        }}
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    SignUp,
+    Code(String),
+    Request,
+    RequestSent,
+}
+
+#[component]
+fn SignUpForm(slug: String, private: bool, typed: crate::pages::request_access::Typed) -> impl IntoView {
+    let action = ServerAction::<crate::api::join::SignUp>::new();
+    let value = action.value();
+    let invite_only = crate::pages::request_access::refused_as_invite_only(value);
+    let navigate = use_navigate();
+    let code_path = {
+        let slug = slug.clone();
+        move |email: &str| crate::model::confirm_code_path(&slug, email)
+    };
+    let offer_slug = slug.clone();
+    Effect::new(move |_| match value.get() {
+        Some(Ok(SignUpOutcome::Done(path))) => go_to(&path),
+        Some(Ok(SignUpOutcome::ConfirmCode { email })) => navigate(&code_path(&email), Default::default()),
+        _ => {}
+    });
+    view! {
+        <section class="sign-up" aria-labelledby="sign-up-title">
             <h2 id="sign-up-title">"New here? Sign up"</h2>
-            {move || match code_sent_to() {
-                Some(email) => {
-                    let slug = slug2.clone();
-                    view! {
-                    <div class="alert alert-info" role="status">{format!("We sent a 6-digit code to {email}. Enter it to finish signing up.", email = email.clone())}</div>
-                    <FormAlert message=form_error(confirm_value)/>
-                    <ActionForm action=confirm>
-                        <input type="hidden" name="slug" value=slug/>
-                        <input type="hidden" name="email" value=email.clone()/>
-                        <Field label="Confirmation code" name="code" autocomplete="one-time-code" required=true autofocus=true
-                            error=field_error(confirm_value, "code")/>
-                        <button type="submit" class="button button-primary button-block" disabled=move || confirm.pending().get()>
-                            "Confirm and sign in"
-                        </button>
-                    </ActionForm>
-                }.into_any()
-                }
-                None => {
-                    let slug = slug.clone();
-                    view! {
-                    <p class="muted small">{if private { "Use the email address you were invited with and choose any password." } else { "Sign up with your email address and choose any password." }}</p>
-                    <FormAlert message=form_error(value)/>
-                    <ActionForm action=action>
-                        <input type="hidden" name="slug" value=slug/>
-                        <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email") value=typed.email/>
-                        <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name") value=typed.first_name/>
-                        <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name") value=typed.last_name/>
-                        <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
-                            hint="At least 8 characters." error=field_error(value, "password")/>
-                        <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
-                            {move || if action.pending().get() { "Signing up…" } else { "Sign up" }}
-                        </button>
-                    </ActionForm>
-                }.into_any()
-                }
-            }}
+            <p class="muted small">{if private { "Use the email address you were invited with and choose any password." } else { "Sign up with your email address and choose any password." }}</p>
+            <FormAlert message=form_error(value)/>
+            <ActionForm action=action>
+                <input type="hidden" name="slug" value=slug.clone()/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email") value=typed.email/>
+                <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name") value=typed.first_name/>
+                <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name") value=typed.last_name/>
+                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
+                    hint="At least 8 characters." error=field_error(value, "password")/>
+                <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Signing up…" } else { "Sign up" }}
+                </button>
+            </ActionForm>
         </section>
-        {private.then(|| view! { <crate::pages::request_access::RequestAccess slug=slug3 typed open=requesting offer=invite_only/> })}
+        {private.then(move || view! { <crate::pages::request_access::RequestOffer slug=offer_slug offer=invite_only/> })}
+    }
+}
+
+/// "We sent a 6-digit code to …": the second step of a sign-up that must prove the address.
+#[component]
+fn CodeForm(slug: String, email: String) -> impl IntoView {
+    let confirm = ServerAction::<crate::api::join::ConfirmSignUp>::new();
+    let value = confirm.value();
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = value.get() {
+            go_to(&path);
+        }
+    });
+    let back = format!("/a/{slug}");
+    view! {
+        <section class="sign-up" aria-labelledby="code-title" data-testid="code-step">
+            <h2 id="code-title">"Check your email"</h2>
+            <div class="alert alert-info" role="status">{format!("We sent a 6-digit code to {email}. Enter it to finish signing up.")}</div>
+            <FormAlert message=form_error(value)/>
+            <ActionForm action=confirm>
+                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="email" value=email/>
+                <Field label="Confirmation code" name="code" autocomplete="one-time-code" required=true autofocus=true
+                    error=field_error(value, "code")/>
+                <button type="submit" class="button button-primary button-block" disabled=move || confirm.pending().get()>
+                    "Confirm and sign in"
+                </button>
+            </ActionForm>
+            <p class="muted small">"No email? Check the spam folder, or "<a href=back>"sign up again"</a>" for a new code."</p>
+        </section>
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod db;
 pub mod mail;
+pub mod nav;
 pub mod password;
 pub mod rate_limit;
 pub mod repo;

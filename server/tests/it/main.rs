@@ -6,6 +6,7 @@
 mod common;
 
 mod access_requests;
+mod assets;
 mod api;
 mod audit;
 mod courses;

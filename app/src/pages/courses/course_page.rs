@@ -68,8 +68,10 @@ fn Course() -> impl IntoView {
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Courses"</a>" /"</nav>
         <Transition fallback=|| view! { <h1>"Course"</h1><p class="loading">"Loading course…"</p> }>
         {move || {
-            // Read here, inside the <Transition>, so the server renders the course into the page.
-            data.with(|_| ());
+            // Read here, inside the <Transition>, so the server renders the course into the page; untracked,
+            // so a reload (new counts) does not rebuild the page (an open dialog or a half-typed
+            // name would be lost).
+            data.with_untracked(|_| ());
             match state.get() {
             Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {

@@ -169,9 +169,6 @@ fn RequestRow(request: AccessRequestView, answering: RwSignal<Option<Answer>>) -
         <tr data-testid="request-row" data-email=request.email.clone()>
             <td>
                 <span class="request-name">{name.clone()}</span>
-                {request.has_password.then(|| view! {
-                    <br/><span class="badge badge-muted" title="They set a password with the request: approving creates their account at once.">"Password set"</span>
-                })}
             </td>
             <td>{request.email.clone()}</td>
             <td class="request-message">
@@ -260,11 +257,7 @@ fn ApproveDialog(
         }
     });
     let id = request.id;
-    let what = if request.has_password {
-        "They set a password with their request: their account is created now, with the role and teams below, and they get an email saying they can sign in."
-    } else {
-        "They get an invitation email with a link to choose a password (it works for 14 days), and appear under Invites until they register."
-    };
+    let what = "They get an invitation email with a link to choose a password (it works for 14 days), and appear under Invites until they register.";
     let error = Signal::derive(move || match approve.value().get() {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,

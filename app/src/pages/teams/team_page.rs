@@ -62,8 +62,10 @@ fn Team() -> impl IntoView {
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
         <Transition fallback=|| view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }>
         {move || {
-            // Read here, inside the <Transition>, so the server renders the team into the page.
-            data.with(|_| ());
+            // Read here, inside the <Transition>, so the server renders the team into the page; untracked,
+            // so a reload (new counts) does not rebuild the page (an open dialog or a half-typed
+            // name would be lost).
+            data.with_untracked(|_| ());
             match state.get() {
             Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {

@@ -1,6 +1,6 @@
 //! Access requests (private academies) and the academy columns that govern them: visibility and
-//! "Email administrators when someone requests access". A request's password hash is read only by
-//! `password_hash`, never with the row, so it cannot end up in a view or a log by accident.
+//! "Email administrators when someone requests access". Requests carry no password (the column
+//! `password_hash` of migration 0009 stays empty: an approval sends an invitation instead).
 
 use sqlx::{Any, Executor, FromRow};
 
@@ -14,8 +14,6 @@ pub struct RequestRow {
     pub first_name: String,
     pub last_name: String,
     pub message: String,
-    /// 1 when the person set a password with the request.
-    pub has_password: i64,
     pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -32,8 +30,7 @@ impl RequestRow {
     }
 }
 
-const COLUMNS: &str = "r.id, r.academy_id, r.email, r.first_name, r.last_name, r.message, \
-     CAST(CASE WHEN r.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password, r.status, r.created_at, \
+const COLUMNS: &str = "r.id, r.academy_id, r.email, r.first_name, r.last_name, r.message, r.status, r.created_at, \
      r.updated_at, r.decided_at, r.decline_reason, d.first_name AS decider_first, \
      d.last_name AS decider_last, d.email AS decider_email";
 const FROM: &str = "access_requests r LEFT JOIN users d ON d.id = r.decided_by";
@@ -44,7 +41,6 @@ pub struct NewRequest<'a> {
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub message: &'a str,
-    pub password_hash: Option<&'a str>,
     pub ip: &'a str,
 }
 
@@ -55,23 +51,21 @@ pub async fn insert<'c>(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO access_requests (academy_id, email, first_name, last_name, message, password_hash, \
-         status, created_at, updated_at, ip) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7, $8) RETURNING id",
+        "INSERT INTO access_requests (academy_id, email, first_name, last_name, message, \
+         status, created_at, updated_at, ip) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6, $7) RETURNING id",
     )
     .bind(r.academy_id)
     .bind(r.email)
     .bind(r.first_name)
     .bind(r.last_name)
     .bind(r.message)
-    .bind(r.password_hash)
     .bind(now)
     .bind(r.ip)
     .fetch_one(ex)
     .await
 }
 
-/// A repeat of a pending request: its names and message become the new ones; a password given now
-/// replaces the earlier one (none given keeps it).
+/// A repeat of a pending request: its names and message become the new ones.
 #[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id))]
 pub async fn update_pending<'c>(
     ex: impl Executor<'c, Database = Any>,
@@ -81,13 +75,11 @@ pub async fn update_pending<'c>(
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE access_requests SET first_name = $1, last_name = $2, message = $3, \
-         password_hash = COALESCE($4, password_hash), updated_at = $5, ip = $6 \
-         WHERE academy_id = $7 AND id = $8 AND status = 'pending'",
+         updated_at = $4, ip = $5 WHERE academy_id = $6 AND id = $7 AND status = 'pending'",
     )
     .bind(r.first_name)
     .bind(r.last_name)
     .bind(r.message)
-    .bind(r.password_hash)
     .bind(now)
     .bind(r.ip)
     .bind(r.academy_id)
@@ -128,20 +120,21 @@ pub async fn pending_by_email<'c>(
     .await
 }
 
-/// When this address was last declined, if ever.
+/// The request of this address declined last, and when, if any was.
 #[tracing::instrument(skip(ex))]
-pub async fn last_declined_at<'c>(
+pub async fn last_declined<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
     email: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT MAX(decided_at) FROM access_requests \
-         WHERE academy_id = $1 AND email = $2 AND status = 'declined'",
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, decided_at FROM access_requests \
+         WHERE academy_id = $1 AND email = $2 AND status = 'declined' AND decided_at IS NOT NULL \
+         ORDER BY decided_at DESC LIMIT 1",
     )
     .bind(academy_id)
     .bind(email)
-    .fetch_one(ex)
+    .fetch_optional(ex)
     .await
 }
 
@@ -187,32 +180,14 @@ pub async fn counts<'c>(
     Ok((pending.unwrap_or(0), declined.unwrap_or(0)))
 }
 
-/// The argon2 hash of the password set with the request, if one was.
-#[tracing::instrument(skip(ex))]
-pub async fn password_hash<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    let hash: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT password_hash FROM access_requests WHERE academy_id = $1 AND id = $2",
-    )
-    .bind(academy_id)
-    .bind(id)
-    .fetch_optional(ex)
-    .await?;
-    Ok(hash.flatten())
-}
-
-/// What an approval led to: the invitation sent, or the account made.
+/// What an approval led to: the invitation sent, or the account that existed already.
 pub struct Approval {
     pub decided_by: i64,
     pub invite_id: Option<i64>,
     pub user_id: Option<i64>,
 }
 
-/// Pending or declined → approved. False when the request was approved meanwhile. The password
-/// hash is dropped: it lives on in the account, or is not needed by an invitation.
+/// Pending or declined → approved. False when the request was approved meanwhile.
 #[tracing::instrument(skip(ex, a))]
 pub async fn approve<'c>(
     ex: impl Executor<'c, Database = Any>,
@@ -223,7 +198,7 @@ pub async fn approve<'c>(
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE access_requests SET status = 'approved', decided_by = $1, decided_at = $2, updated_at = $2, \
-         invite_id = $3, user_id = $4, password_hash = NULL, decline_reason = NULL \
+         invite_id = $3, user_id = $4, decline_reason = NULL \
          WHERE academy_id = $5 AND id = $6 AND status IN ('pending', 'declined')",
     )
     .bind(a.decided_by)

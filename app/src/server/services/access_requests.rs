@@ -1,7 +1,10 @@
 //! Access requests: "Request access" at a private academy's link, and the staff's answers. A request
 //! is stored with its notifications (administrators' emails, the `access_request.created` webhook) in
-//! one transaction; approving sends an invitation through the invite machinery (source `request`), or
-//! — when the person set a password with the request — creates the account at once.
+//! one transaction; approving sends an invitation through the invite machinery (source `request`),
+//! whose emailed link proves the address before any account exists — a request never carries a
+//! password. Whatever the address's state, the person asking gets the same answer; the address's
+//! owner learns by email when there was nothing to request (an account, an invitation, a recent
+//! decline).
 
 pub mod email;
 
@@ -9,14 +12,13 @@ use serde_json::json;
 
 use crate::{
     api::access_requests::{
-        AccessRequestList, AccessRequestView, AccessSettings, Approved, RequestSent,
+        AccessRequestList, AccessRequestView, AccessSettings, Approved,
     },
     domain::{
         access_request::{self, RequestStatus, Visibility},
         email::Email,
         invite::{InviteSource, InviteeInput},
         names::PersonName,
-        password::Password,
         role::Role,
         webhook::ACCESS_REQUEST_CREATED,
     },
@@ -31,7 +33,6 @@ use crate::{
             academies::AcademyRow,
             access_requests::{Approval, NewRequest, RequestRow},
             lists::PER_PAGE,
-            users::NewUser,
         },
         services::{invites, webhooks},
         state::AppState,
@@ -56,8 +57,6 @@ pub struct RequestInput<'a> {
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub message: &'a str,
-    /// Empty: no password (approval sends an invitation instead).
-    pub password: &'a str,
 }
 
 struct ValidRequest {
@@ -65,7 +64,6 @@ struct ValidRequest {
     first_name: PersonName,
     last_name: String,
     message: String,
-    password: Option<Password>,
 }
 
 fn parse(input: &RequestInput<'_>) -> Result<ValidRequest, AppError> {
@@ -84,25 +82,14 @@ fn parse(input: &RequestInput<'_>) -> Result<ValidRequest, AppError> {
         )
     };
     let message = f.check("message", access_request::check_message(input.message));
-    let password = if input.password.is_empty() {
-        Some(None)
-    } else {
-        f.check(
-            "password",
-            Password::parse_for(input.password, input.email).map(Some),
-        )
-    };
     f.finish()?;
-    match (email, first_name, last_name, message, password) {
-        (Some(email), Some(first_name), Some(last_name), Some(message), Some(password)) => {
-            Ok(ValidRequest {
-                email,
-                first_name,
-                last_name,
-                message,
-                password,
-            })
-        }
+    match (email, first_name, last_name, message) {
+        (Some(email), Some(first_name), Some(last_name), Some(message)) => Ok(ValidRequest {
+            email,
+            first_name,
+            last_name,
+            message,
+        }),
         _ => unreachable!("every field parsed when no field error was collected"),
     }
 }
@@ -111,35 +98,68 @@ fn academy_not_found(slug: &str) -> AppError {
     AppError::NotFound(format!("There is no academy at /a/{slug}."))
 }
 
-/// Refuses addresses that need no request: an account, or a working invitation.
-async fn check_needs_request(tx: &mut Tx, academy_id: i64, email: &str) -> Result<(), AppError> {
-    if repo::users::by_email(&mut **tx, academy_id, email)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::conflict(
-            "email",
-            "You already have an account here. Sign in instead.",
-        ));
-    }
-    if let Some(invite) = repo::invites::pending_by_email(&mut **tx, academy_id, email).await?
-        && invite.expires_at > now_ms()
-    {
-        return Err(AppError::conflict(
-            "email",
-            "You have an invitation to this academy already: open the link in your invitation email, or sign up above with this email address.",
-        ));
-    }
-    Ok(())
+/// An address that needs no request (or sign-up), or may not ask yet: its owner is told by email
+/// instead, and the stranger who asked gets the answer anyone would.
+pub enum Known {
+    Account(i64),
+    Invitation(i64),
+    DeclinedRecently(i64),
 }
 
-/// "Request access". A repeat while the first request waits updates it (one row per address); an
-/// address declined less than a week ago is told when it may ask again.
+impl Known {
+    fn kind(&self) -> &'static str {
+        match self {
+            Known::Account(_) => email::KNOWN_ACCOUNT_KIND,
+            Known::Invitation(_) => email::KNOWN_INVITATION_KIND,
+            Known::DeclinedRecently(_) => email::DECLINED_RECENTLY_KIND,
+        }
+    }
+
+    fn ref_id(&self) -> i64 {
+        match *self {
+            Known::Account(id) | Known::Invitation(id) | Known::DeclinedRecently(id) => id,
+        }
+    }
+}
+
+async fn known(
+    tx: &mut Tx,
+    academy_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<Option<Known>, AppError> {
+    if let Some(user) = repo::users::by_email(&mut **tx, academy_id, email).await? {
+        return Ok(Some(Known::Account(user.id)));
+    }
+    if let Some(invite) = repo::invites::pending_by_email(&mut **tx, academy_id, email).await?
+        && invite.expires_at > now
+    {
+        return Ok(Some(Known::Invitation(invite.id)));
+    }
+    if let Some((id, declined_at)) =
+        repo::access_requests::last_declined(&mut **tx, academy_id, email).await?
+        && access_request::ask_again_from(declined_at, now).is_some()
+    {
+        return Ok(Some(Known::DeclinedRecently(id)));
+    }
+    Ok(None)
+}
+
+/// Emails about one address (what it already has, a repeat request): a stranger must not be able
+/// to fill someone's inbox, so the third within an hour and later ones are not sent.
+const EMAILS_PER_ADDRESS: Limit = Limit {
+    max: 2,
+    window_ms: 60 * 60 * 1000,
+};
+
+/// "Request access". A repeat while the first request waits updates it (one row per address). An
+/// address with an account or a working invitation, or declined less than a week ago, is not
+/// stored: its owner gets an email saying what to do instead. The answer is the same either way.
 pub async fn request(
     state: &AppState,
     slug: &str,
     input: &RequestInput<'_>,
-) -> Result<RequestSent, AppError> {
+) -> Result<(), AppError> {
     let academy = repo::academies::by_slug(&state.db.pool, slug)
         .await?
         .ok_or_else(|| academy_not_found(slug))?;
@@ -166,31 +186,12 @@ pub async fn request(
     .await?;
     let valid = parse(input)?;
     let email = valid.email.as_str();
-    if let Some(declined_at) =
-        repo::access_requests::last_declined_at(&state.db.pool, academy.id, email).await?
-        && let Some(from) = access_request::ask_again_from(declined_at, now_ms())
-    {
-        return Err(AppError::conflict(
-            "email",
-            format!(
-                "An administrator declined your request on {}. You can ask again from {}.",
-                crate::format::date(declined_at),
-                crate::format::date(from)
-            ),
-        ));
-    }
-    // Argon2 runs before the write transaction, never inside it.
-    let password_hash = match &valid.password {
-        Some(p) => Some(state.hasher.hash(p).await?),
-        None => None,
-    };
     let new = NewRequest {
         academy_id: academy.id,
         email,
         first_name: valid.first_name.as_str(),
         last_name: &valid.last_name,
         message: &valid.message,
-        password_hash: password_hash.as_deref(),
         ip: &ip,
     };
     // A concurrent request for the same address may insert first: the unique index refuses the
@@ -198,7 +199,11 @@ pub async fn request(
     for _ in 0..3 {
         let now = now_ms();
         let mut tx = state.db.write().await?;
-        check_needs_request(&mut tx, academy.id, email).await?;
+        if let Some(known) = known(&mut tx, academy.id, email, now).await? {
+            // The limiter writes on a connection of its own: never while this one holds the lock.
+            drop(tx);
+            return tell_the_address(state, academy.id, email, &known, now).await;
+        }
         if let Some(existing) =
             repo::access_requests::pending_by_email(&mut *tx, academy.id, email).await?
         {
@@ -213,7 +218,7 @@ pub async fn request(
             )
             .await?;
             tx.commit().await?;
-            return Ok(RequestSent::Updated);
+            return Ok(());
         }
         let id = match repo::access_requests::insert(&mut *tx, &new, now).await {
             Ok(id) => id,
@@ -265,12 +270,54 @@ pub async fn request(
         if queued > 0 {
             state.outbox_wakeup.notify_one();
         }
-        return Ok(RequestSent::Sent);
+        return Ok(());
     }
     Err(AppError::Conflict {
         message: "A request for this address is being saved right now; try again.".into(),
         field: None,
     })
+}
+
+/// Queues the email that tells the owner of `email` why nothing was requested (at most
+/// `EMAILS_PER_ADDRESS` an hour; past that, nothing is sent and nothing is said).
+pub async fn tell_the_address(
+    state: &AppState,
+    academy_id: i64,
+    email: &str,
+    known: &Known,
+    now: i64,
+) -> Result<(), AppError> {
+    let bucket = format!(
+        "access-request-email:{academy_id}:{}",
+        crate::server::tokens::token_hash(&state.settings.secret, email)
+    );
+    if rate_limit::hit(&state.db, &bucket, EMAILS_PER_ADDRESS, "emails")
+        .await
+        .is_err()
+    {
+        return Ok(());
+    }
+    let message_id = format!(
+        "{}-{}-{}@{}",
+        known.kind(),
+        known.ref_id(),
+        now,
+        state.settings.host()
+    );
+    let mut tx = state.db.write().await?;
+    repo::outbox::enqueue(
+        &mut *tx,
+        academy_id,
+        known.kind(),
+        known.ref_id(),
+        email,
+        &message_id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox_wakeup.notify_one();
+    Ok(())
 }
 
 fn view(r: RequestRow) -> AccessRequestView {
@@ -288,7 +335,6 @@ fn view(r: RequestRow) -> AccessRequestView {
         first_name: r.first_name,
         last_name: r.last_name,
         message: r.message,
-        has_password: r.has_password != 0,
         requested_at: r.created_at,
         updated_at: r.updated_at,
         decided_at: r.decided_at,
@@ -352,8 +398,8 @@ async fn open_request(state: &AppState, academy_id: i64, id: i64) -> Result<Requ
     Ok(r)
 }
 
-/// Approves a pending (or earlier declined) request: an invitation when it carried no password,
-/// else the account at once.
+/// Approves a pending (or earlier declined) request: an invitation email, whose link proves the
+/// address before the account exists.
 pub async fn approve(
     state: &AppState,
     actor: &SessionUser,
@@ -366,10 +412,7 @@ pub async fn approve(
         .ok_or(AppError::Unauthorized)?;
     let r = open_request(state, academy.id, request_id).await?;
     let team_ids = invites::check_role_and_teams(state, &academy, role, team_ids).await?;
-    match repo::access_requests::password_hash(&state.db.pool, academy.id, r.id).await? {
-        Some(hash) => create_account(state, actor, &academy, &r, role, &team_ids, &hash).await,
-        None => send_invitation(state, actor, &academy, &r, role, &team_ids).await,
-    }
+    send_invitation(state, actor, &academy, &r, role, &team_ids).await
 }
 
 /// Marks the request approved with its audit row, in `tx`.
@@ -464,106 +507,6 @@ async fn send_invitation(
     record_approval(&mut tx, actor, r, &approval, &detail, now).await?;
     tx.commit().await?;
     Ok(answer)
-}
-
-async fn create_account(
-    state: &AppState,
-    actor: &SessionUser,
-    academy: &AcademyRow,
-    r: &RequestRow,
-    role: Role,
-    team_ids: &[i64],
-    password_hash: &str,
-) -> Result<Approved, AppError> {
-    let now = now_ms();
-    let mut tx = state.db.write().await?;
-    if let Some(user) = repo::users::by_email(&mut *tx, academy.id, &r.email).await? {
-        // An account was made meanwhile (an invitation, a sign-up): it only gains the teams.
-        let mut added = 0;
-        for &team in team_ids {
-            if repo::teams::add_member(&mut *tx, academy.id, team, user.id, now).await? {
-                added += 1;
-            }
-        }
-        let approval = Approval {
-            decided_by: actor.user.id,
-            invite_id: None,
-            user_id: Some(user.id),
-        };
-        record_approval(&mut tx, actor, r, &approval, "already a member", now).await?;
-        tx.commit().await?;
-        return Ok(Approved::AlreadyMember {
-            email: r.email.clone(),
-            added_to_teams: added,
-        });
-    }
-    let user_id = repo::users::insert(
-        &mut *tx,
-        &NewUser {
-            academy_id: academy.id,
-            email: &r.email,
-            first_name: &r.first_name,
-            last_name: &r.last_name,
-            role,
-            password_hash,
-        },
-        now,
-    )
-    .await?;
-    for &team in team_ids {
-        repo::teams::add_member(&mut *tx, academy.id, team, user_id, now).await?;
-    }
-    // An invitation sent meanwhile is used up by this account (else it would wait forever).
-    let mut invite_id = None;
-    if let Some(invite) = repo::invites::pending_by_email(&mut *tx, academy.id, &r.email).await?
-        && repo::invites::accept(&mut *tx, invite.id, user_id, now).await?
-    {
-        invite_id = Some(invite.id);
-    }
-    let approval = Approval {
-        decided_by: actor.user.id,
-        invite_id,
-        user_id: Some(user_id),
-    };
-    record_approval(
-        &mut tx,
-        actor,
-        r,
-        &approval,
-        &format!("account created as {}", role.as_str()),
-        now,
-    )
-    .await?;
-    repo::outbox::enqueue(
-        &mut *tx,
-        academy.id,
-        email::APPROVED_KIND,
-        r.id,
-        &r.email,
-        &format!("access-approved-{}@{}", r.id, state.settings.host()),
-        now,
-    )
-    .await?;
-    webhooks::on_registered(
-        &mut tx,
-        academy.id,
-        &webhooks::Registered {
-            user_id,
-            email: &r.email,
-            first_name: &r.first_name,
-            last_name: &r.last_name,
-            role: role.as_str(),
-            team_ids,
-            invite_id,
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    state.outbox_wakeup.notify_one();
-    Ok(Approved::AccountCreated {
-        email: r.email.clone(),
-    })
 }
 
 /// Declines a pending request; with `send_email` the person gets an email (with the reason, if any).

@@ -1,7 +1,9 @@
 //! The emails of access requests, rendered at send time from the outbox row: to each administrator
-//! when someone asks (`access_request`), and to the person when approved with their own password
-//! (`access_approved`: "you're in") or declined with "Send an email to let them know"
-//! (`access_declined`). Approvals without a password send the ordinary invitation email instead.
+//! when someone asks (`access_request`); to the person when declined with "Send an email to let them
+//! know" (`access_declined`); and to the owner of an address that needed no request — it has an
+//! account (`access_known_account`), a working invitation (`access_known_invitation`), or was
+//! declined less than a week ago (`access_declined_recently`). Approvals send the ordinary
+//! invitation email.
 
 use crate::{
     domain::access_request::{RequestStatus, ask_again_from},
@@ -15,12 +17,25 @@ use crate::{
 };
 
 pub const NOTIFY_KIND: &str = "access_request";
-pub const APPROVED_KIND: &str = "access_approved";
 pub const DECLINED_KIND: &str = "access_declined";
+pub const KNOWN_ACCOUNT_KIND: &str = "access_known_account";
+pub const KNOWN_INVITATION_KIND: &str = "access_known_invitation";
+pub const DECLINED_RECENTLY_KIND: &str = "access_declined_recently";
+/// "You're in" of an account made from a request's password: no longer sent (requests carry no
+/// password); rows queued before the upgrade are dropped.
+const APPROVED_KIND: &str = "access_approved";
 
 /// True for the outbox kinds this module renders.
 pub fn renders(kind: &str) -> bool {
-    matches!(kind, NOTIFY_KIND | APPROVED_KIND | DECLINED_KIND)
+    matches!(
+        kind,
+        NOTIFY_KIND
+            | DECLINED_KIND
+            | KNOWN_ACCOUNT_KIND
+            | KNOWN_INVITATION_KIND
+            | DECLINED_RECENTLY_KIND
+            | APPROVED_KIND
+    )
 }
 
 const STYLE: &str = "font-family:system-ui,sans-serif;color:#0f1d2e;line-height:1.5";
@@ -30,6 +45,11 @@ const BUTTON: &str = "display:inline-block;background:#0b6e99;color:#fff;padding
 /// `None` when there is nothing to send any more: the request was answered (administrators' mail),
 /// or its state changed since the email was queued.
 pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<OutgoingEmail>, AppError> {
+    match row.kind.as_str() {
+        APPROVED_KIND => return Ok(None),
+        KNOWN_ACCOUNT_KIND | KNOWN_INVITATION_KIND => return render_known(state, row).await,
+        _ => {}
+    }
     let Some(r) = repo::access_requests::by_id(&state.db.pool, row.academy_id, row.ref_id).await?
     else {
         return Ok(None);
@@ -39,7 +59,6 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
     };
     let wanted = match row.kind.as_str() {
         NOTIFY_KIND => RequestStatus::Pending,
-        APPROVED_KIND => RequestStatus::Approved,
         _ => RequestStatus::Declined,
     };
     if r.status() != wanted {
@@ -62,9 +81,11 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
                 .link(&format!("/a/{}/admin/learners?tab=requests", academy.slug));
             to_admin(&academy, &r, &admin.first_name, &admin.email, &link)
         }
-        APPROVED_KIND => {
-            let link = state.settings.link(&format!("/a/{}/login", academy.slug));
-            approved(&academy, &r, &link)
+        DECLINED_RECENTLY_KIND => {
+            let mut email = declined(&academy, &r, &state.settings.link(&format!("/a/{}", academy.slug)));
+            email.to_email = row.to_email.clone();
+            email.subject = format!("Your new request to join {}", academy.name);
+            email
         }
         _ => {
             let link = state.settings.link(&format!("/a/{}", academy.slug));
@@ -113,11 +134,7 @@ fn to_admin(
     } else {
         format!("Their message:\n\n{}", r.message)
     };
-    let password_note = if r.has_password != 0 {
-        "They set a password with the request: approving creates their account at once."
-    } else {
-        "Approving sends them an invitation email to choose a password."
-    };
+    let password_note = "Approving sends them an invitation email to choose a password.";
     let text = format!(
         "{greeting},\n\n{who} <{email}> asked for access to {academy} on Shoal.\n\n{message_text}\n\n{password_note}\n\nApprove or decline the request under Learners & Teams → Access Requests:\n{link}\n\nYou get this email because \"Email administrators when someone requests access\" is on in the academy's settings.\n",
         greeting = greeting(admin_first_name),
@@ -153,32 +170,77 @@ fn to_admin(
     }
 }
 
-/// "You're in": the account was made from the request's password.
-fn approved(academy: &Academy<'_>, r: &RequestRow, link: &str) -> OutgoingEmail {
-    let subject = format!("You're in: your access to {} was approved", academy.name);
+/// To the owner of an address that asked for access while it has an account, or a working
+/// invitation: what to do instead. The person who asked was told only "Request sent".
+async fn render_known(state: &AppState, row: &OutboxRow) -> Result<Option<OutgoingEmail>, AppError> {
+    let Some(academy) = repo::academies::by_id(&state.db.pool, row.academy_id).await? else {
+        return Ok(None);
+    };
+    let academy = Academy {
+        name: &academy.name,
+        slug: &academy.slug,
+    };
+    let (first_name, lines, button) = if row.kind == KNOWN_ACCOUNT_KIND {
+        let Some(user) = repo::users::by_id(&state.db.pool, row.academy_id, row.ref_id).await?
+        else {
+            return Ok(None);
+        };
+        let sign_in = state.settings.link(&format!("/a/{}/login", academy.slug));
+        let forgot = state.settings.link(&format!("/a/{}/forgot", academy.slug));
+        (
+            user.first_name,
+            vec![
+                "Someone tried to sign up or ask for access with this address, but you have an account already: there is nothing more to do.".to_string(),
+                format!("Forgot your password? Choose a new one here: {forgot}"),
+            ],
+            (format!("Sign in to {}", academy.name), sign_in),
+        )
+    } else {
+        let Some(invite) = repo::invites::by_id(&state.db.pool, row.academy_id, row.ref_id).await?
+        else {
+            return Ok(None);
+        };
+        let link = state.settings.link(&format!("/a/{}", academy.slug));
+        (
+            invite.first_name,
+            vec![
+                "Someone asked for access with this address, but you are invited already: there is nothing to request.".to_string(),
+                "Open the link in your invitation email to join, or sign up at the academy link with this address.".to_string(),
+            ],
+            (format!("Go to {}", academy.name), link),
+        )
+    };
+    let subject = if row.kind == KNOWN_ACCOUNT_KIND {
+        format!("You already have an account at {}", academy.name)
+    } else {
+        format!("About your request to join {}", academy.name)
+    };
     let text = format!(
-        "{greeting},\n\nAn administrator approved your request: you are a learner of {academy} on Shoal now.\n\nSign in with {email} and the password you chose when you asked:\n{link}\n",
-        greeting = greeting(&r.first_name),
-        academy = academy.name,
-        email = r.email,
+        "{greeting},\n\n{lines}\n\n{label}: {link}\n\nIf you did not ask, you can ignore this email.\n",
+        greeting = greeting(&first_name),
+        lines = lines.join("\n\n"),
+        label = button.0,
+        link = button.1,
     );
     let body = format!(
-        "<p>{greeting},</p><p>An administrator approved your request: you are a learner of <strong>{academy}</strong> on Shoal now.</p>\
-         <p><a href=\"{link}\" style=\"{BUTTON}\">Sign in to {academy}</a></p>\
-         <p style=\"{MUTED}\">Sign in with {email} and the password you chose when you asked. Or copy this link into your browser:<br>{link}</p>",
-        greeting = escape_html(&greeting(&r.first_name)),
-        academy = escape_html(academy.name),
-        email = escape_html(&r.email),
-        link = escape_html(link),
+        "<p>{greeting},</p>{paragraphs}<p><a href=\"{link}\" style=\"{BUTTON}\">{label}</a></p>\
+         <p style=\"{MUTED}\">If you did not ask, you can ignore this email.</p>",
+        greeting = escape_html(&greeting(&first_name)),
+        paragraphs = lines
+            .iter()
+            .map(|l| format!("<p>{}</p>", escape_html(l)))
+            .collect::<String>(),
+        link = escape_html(&button.1),
+        label = escape_html(&button.0),
     );
-    OutgoingEmail {
-        to_email: r.email.clone(),
-        to_name: person(r),
+    Ok(Some(OutgoingEmail {
+        to_email: row.to_email.clone(),
+        to_name: String::new(),
         subject,
         text,
         html: html(body),
-        message_id: String::new(),
-    }
+        message_id: row.message_id.clone(),
+    }))
 }
 
 /// The decline, with the administrator's reason when they gave one.
@@ -235,7 +297,6 @@ mod tests {
             first_name: "Jane".into(),
             last_name: "<Doe>".into(),
             message: message.into(),
-            has_password: 0,
             status: "pending".into(),
             created_at: 0,
             updated_at: 0,

@@ -1,0 +1,110 @@
+//! The built site's files as browsers get them: the brotli or gzip copy the build made, chosen by
+//! `Accept-Encoding`; hashed names cached for a year; pages and answers never cached.
+
+use crate::common::{OWNER_EMAIL, OWNER_PASSWORD, TestApp};
+
+use app::server::state::SiteAssets;
+use axum::{body::Body, http::Request};
+use tower::ServiceExt;
+
+/// A site folder as `cargo leptos build --release --precompress` leaves it: a WASM file with a
+/// hashed name and its two compressed copies (contents told apart by their first bytes).
+fn built_site() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("shoal-site-{}", rand::random::<u64>()));
+    let pkg = dir.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("shoal.abc123.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(pkg.join("shoal.abc123.wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(pkg.join("shoal.abc123.wasm.gz"), b"gzip copy").unwrap();
+    dir
+}
+
+async fn fetch(site: &std::path::Path, hashed: bool, accept_encoding: &str) -> axum::response::Response {
+    let assets = SiteAssets {
+        hashed,
+        stylesheet: "/pkg/shoal.css".into(),
+    };
+    let router = server::assets::routes::<()>(site, &assets);
+    router
+        .oneshot(
+            Request::get("/pkg/shoal.abc123.wasm")
+                .header("accept-encoding", accept_encoding)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn body(res: axum::response::Response) -> Vec<u8> {
+    axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+#[tokio::test]
+async fn a_brotli_accepting_browser_gets_the_brotli_copy_of_the_wasm() {
+    let site = built_site();
+    let res = fetch(&site, true, "gzip, deflate, br, zstd").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert!(
+        res.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
+    assert_eq!(body(res).await, b"brotli copy");
+}
+
+#[tokio::test]
+async fn a_gzip_only_client_gets_the_gzip_copy_and_others_the_plain_file() {
+    let site = built_site();
+    let res = fetch(&site, true, "gzip").await;
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(body(res).await, b"gzip copy");
+    let res = fetch(&site, true, "identity").await;
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(body(res).await, b"\0asm plain");
+}
+
+#[tokio::test]
+async fn hashed_files_are_cached_for_a_year_and_plain_names_are_checked_every_time() {
+    let site = built_site();
+    let res = fetch(&site, true, "br").await;
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let res = fetch(&site, false, "br").await;
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+}
+
+#[tokio::test]
+async fn the_favicon_is_served_and_cached_instead_of_a_404_page() {
+    let app = TestApp::spawn().await;
+    for path in ["/favicon.ico", "/favicon.svg"] {
+        let res = app.get(&app.browser(), path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["content-type"], "image/svg+xml");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=86400");
+        assert!(res.text().await.unwrap().starts_with("<svg"));
+    }
+}
+
+#[tokio::test]
+async fn signed_in_pages_and_server_function_answers_are_never_stored() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let page = app.get(&owner, "/a/acme/admin/learners").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let answer = app
+        .sign_in(&app.browser(), "acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+}
