@@ -7,6 +7,7 @@ pub mod dev_mailbox;
 pub mod json_api;
 pub mod middleware;
 pub mod outbox_worker;
+pub mod render_pool;
 pub mod telemetry;
 pub mod webhook_client;
 
@@ -105,6 +106,9 @@ impl App {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let ctx_state = state.clone();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
     Router::new()
         .route("/healthz", get(healthz))
         .merge(dev_mailbox::routes(&state.settings))
@@ -118,6 +122,10 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            render_pool::RenderPool::new(cores),
+            render_pool::render_on_pool,
+        ))
         .merge(assets::routes(
             std::path::Path::new(&state.settings.site_root),
             &state.assets,

@@ -1,10 +1,10 @@
 //! The real `shoal` binary (its own multi-threaded runtime, as in production) keeps answering while
-//! thousands of page loads arrive at once, every page rendering its data on the server. Leptos 0.8
-//! could deadlock a multi-threaded server when resources resolved on one worker thread while a
-//! `<Suspense>`'s effect ran on another (leptos-rs/leptos#4673, #4851; fixed by #4853, in the
-//! Leptos of `Cargo.lock`): with the learners lists rendered on the server on an older Leptos, 2
-//! of these 6,000 loads got no answer. The test fails (requests time out, or a page arrives still
-//! "Loading…") if that ever comes back.
+//! thousands of page loads arrive at once. Leptos 0.8's `<Suspense>` can deadlock a multi-threaded
+//! server when resources resolve on one worker thread while the boundary's effect runs on another
+//! (leptos-rs/leptos#4673): the admin learners page, with its lists rendered on the server, froze the
+//! whole server after about a thousand concurrent loads. Pages now render at most one resource in one
+//! `<Suspense>` on the server; this test fails (requests time out) if that ever stops being true: with
+//! the learners lists rendered on the server again, 2 of its 6,000 loads got no answer.
 //!
 //! It runs the binary on SQLite whatever `SHOAL_TEST_PG_URL` says: the runtime is what is tested.
 //! A test binary of its own (not a module of `tests/it`): it keeps both cores busy on purpose, so it

@@ -13,13 +13,11 @@
 //!   opened with a click): a `LocalResource`, which never runs on the server, read inside a
 //!   boundary of its own so it cannot hold up the page around it.
 //!
-//! Server renders with resources were once unsafe here: Leptos 0.8 could hang a multi-threaded
-//! server when a render's resources resolved on one worker thread while its `<Suspense>` ran on
-//! another (leptos-rs/leptos#4673, #4851), so lists used to load in the browser only. The fixes
-//! (leptos-rs/leptos#4853: wakers and loading state under one lock, no lost subscription in
-//! `Suspense`) are in the Leptos 0.8.23 / reactive_graph 0.2.16 of `Cargo.lock`; with every page
-//! rendering its data, `server/tests/ssr_under_load.rs` passed 11 runs of 6,000 concurrent loads
-//! on 2 busy cores. It keeps loading every page that way, so a regression fails it.
+//! Server renders with resources were once unsafe here: Leptos 0.8 can hang a multi-threaded
+//! server when a render's resources resolve on one worker thread while its `<Suspense>` runs on
+//! another (leptos-rs/leptos#4673). Pages therefore render on single-threaded runtimes of their
+//! own (`server/src/render_pool.rs`), and `server/tests/ssr_under_load.rs` loads every page
+//! thousands of times at once to keep that true.
 
 pub mod academy;
 pub mod admin;
