@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::{email::Email, names::PersonName};
+use super::{email::Email, names::PersonName, role::Role};
 
 /// Days an invitation link works when nobody says otherwise.
 pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
@@ -17,6 +17,45 @@ pub const MAX_FORM_ROWS: usize = 50;
 /// managed where it was made, and never turned into a learner's.
 pub fn pending_administrator_invitation(email: &str) -> String {
     format!("{email} has a pending administrator invitation (Settings → Admins).")
+}
+
+/// How a pending invitation may be taken at the academy link, without the emailed link's token.
+/// Knowing an address must never be enough where the invitation is worth more than its owner's
+/// word: an emailed invitation has a proof on its way (so the academy link asks for one too), and
+/// a Learner-Admin sees every learner's data. The reference's own flow — invited without an email,
+/// the person signs up at the academy link — stays as it is for the other learner roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcademyLinkClaim {
+    /// Any valid password takes it.
+    Password,
+    /// A code sent to the address first.
+    Code,
+    /// Only through the emailed link (administrators).
+    LinkOnly,
+}
+
+impl AcademyLinkClaim {
+    pub fn of(role: Role, emailed: bool) -> AcademyLinkClaim {
+        match role {
+            Role::Owner | Role::Admin => AcademyLinkClaim::LinkOnly,
+            Role::LearnerAdmin => AcademyLinkClaim::Code,
+            Role::Learner | Role::LearnerAnalyst if emailed => AcademyLinkClaim::Code,
+            Role::Learner | Role::LearnerAnalyst => AcademyLinkClaim::Password,
+        }
+    }
+
+    /// What the invite dialog says about signing up at the academy link instead of the email.
+    pub fn explained(self) -> &'static str {
+        match self {
+            AcademyLinkClaim::Password => {
+                "No email is sent: share the academy link yourself; they sign up there with this email and a password of their choice."
+            }
+            AcademyLinkClaim::Code => {
+                "Signing up at the academy link instead works too, after confirming a code sent to this email."
+            }
+            AcademyLinkClaim::LinkOnly => "Only the link in the invitation email works.",
+        }
+    }
 }
 
 /// One person as typed by an admin.
@@ -196,6 +235,19 @@ impl InviteSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_emailed_or_learner_admin_invitation_is_claimed_at_the_academy_link_only_with_a_code() {
+        use AcademyLinkClaim::*;
+        assert_eq!(AcademyLinkClaim::of(Role::Learner, false), Password);
+        assert_eq!(AcademyLinkClaim::of(Role::LearnerAnalyst, false), Password);
+        assert_eq!(AcademyLinkClaim::of(Role::Learner, true), Code);
+        assert_eq!(AcademyLinkClaim::of(Role::LearnerAnalyst, true), Code);
+        assert_eq!(AcademyLinkClaim::of(Role::LearnerAdmin, false), Code);
+        assert_eq!(AcademyLinkClaim::of(Role::LearnerAdmin, true), Code);
+        assert_eq!(AcademyLinkClaim::of(Role::Admin, true), LinkOnly);
+        assert_eq!(AcademyLinkClaim::of(Role::Owner, false), LinkOnly);
+    }
 
     fn input(email: &str, first: &str, last: &str) -> InviteeInput {
         InviteeInput {

@@ -26,7 +26,7 @@ pub fn SignupConfirmationSetting(current: bool) -> impl IntoView {
                     on:change=move |ev| on.set(event_target_checked(&ev))/>
                 <span>
                     "Require email confirmation when signing up without an invitation link"<br/>
-                    <span class="muted small">"People who sign up at the academy link (not through their emailed link) first get a 6-digit code by email."</span>
+                    <span class="muted small">"People invited without an email who sign up at the academy link first get a 6-digit code by email. Strangers signing up to a public academy, people whose invitation was emailed and Learner-Admins always do."</span>
                 </span>
             </label>
             {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}

@@ -833,6 +833,8 @@ async fn a_public_academy_lets_anyone_sign_up_as_a_learner() {
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app.confirm_code(&b, "acme", "eve@example.com").await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = $1")
         .bind("eve@example.com")
         .fetch_one(&app.state.db.pool)

@@ -200,3 +200,156 @@ async fn only_staff_change_the_confirmation_setting() {
         401
     );
 }
+
+// ---- claiming an invitation proves the address ----
+
+async fn invite(app: &TestApp, owner: &reqwest::Client, email: &str, role: &str, emailed: bool) {
+    let res = app
+        .call_json(
+            owner,
+            "invite_learners",
+            json!({"people": [{"email": email, "first_name": "Vic", "last_name": "Tim"}], "role": role, "team_ids": [], "send_email": emailed}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+}
+
+async fn accounts(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Signs up at the academy link as a stranger would, and checks that the answer is "check your
+/// email": no session, no account yet.
+async fn sign_up_asks_for_the_code(app: &TestApp, email: &str) {
+    let res = app
+        .call(&app.browser(), "sign_up", &sign_up_form(email))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        common::session_set_cookie(&res).is_none(),
+        "no session for knowing an address"
+    );
+    assert_eq!(
+        res.json::<SignUpOutcome>().await.unwrap(),
+        SignUpOutcome::ConfirmCode {
+            email: email.into()
+        }
+    );
+    assert_eq!(accounts(app, email).await, 0);
+}
+
+async fn public_academy(app: &TestApp, owner: &reqwest::Client) {
+    let res = app
+        .call(owner, "set_visibility", &[("visibility", "public")])
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+/// The code in the newest "Your code for …" email to `to`.
+async fn code_sent_to(sink: &SmtpSink, to: &str) -> String {
+    let mail = sink.wait_mail(to, "Your code for").await;
+    let subject = mail.header_decoded("Subject").unwrap();
+    subject.rsplit(": ").next().unwrap().trim().to_string()
+}
+
+#[tokio::test]
+async fn an_emailed_invitation_is_not_claimed_at_the_academy_link_without_the_code_sent_to_the_address()
+ {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    invite(&app, &owner, "victim@corp.test", "learner", true).await;
+    sign_up_asks_for_the_code(&app, "victim@corp.test").await;
+    let stranger = app.browser();
+    // The owner of the address, with the code, takes it.
+    let code = code_sent_to(&sink, "victim@corp.test").await;
+    let res = app
+        .call(
+            &stranger,
+            "confirm_sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", "victim@corp.test"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(accounts(&app, "victim@corp.test").await, 1);
+}
+
+#[tokio::test]
+async fn a_learner_admin_invitation_without_an_email_also_needs_the_code() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    assert_eq!(
+        app.call(&owner, "change_plan", &[("plan", "business")])
+            .await
+            .status(),
+        200
+    );
+    invite(&app, &owner, "la@corp.test", "learner_admin", false).await;
+    sign_up_asks_for_the_code(&app, "la@corp.test").await;
+}
+
+#[tokio::test]
+async fn a_strangers_sign_up_to_a_public_academy_confirms_the_address_before_the_account_exists() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    public_academy(&app, &owner).await;
+    sign_up_asks_for_the_code(&app, "new@corp.test").await;
+    assert_eq!(code_sent_to(&sink, "new@corp.test").await.len(), 6);
+}
+
+#[tokio::test]
+async fn signing_up_with_a_members_address_answers_as_any_sign_up_and_tells_the_member_by_email() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_mailing(sink.url()).await;
+    let owner = app.create_first_academy("acme").await;
+    public_academy(&app, &owner).await;
+    let member = app
+        .call(
+            &app.browser(),
+            "sign_up",
+            &sign_up_form(common::OWNER_EMAIL),
+        )
+        .await;
+    let stranger = app
+        .call(&app.browser(), "sign_up", &sign_up_form("new@corp.test"))
+        .await;
+    assert_eq!(member.status(), stranger.status());
+    assert!(matches!(
+        member.json::<SignUpOutcome>().await.unwrap(),
+        SignUpOutcome::ConfirmCode { .. }
+    ));
+    let mail = sink
+        .wait_mail(common::OWNER_EMAIL, "You already have an account")
+        .await;
+    assert!(mail.text_body().unwrap().contains("/a/acme/forgot"));
+    // Whatever code is tried, the answer is a wrong code, never "no sign-up waits".
+    let res = app
+        .call(
+            &app.browser(),
+            "confirm_sign_up",
+            &[
+                ("slug", "acme"),
+                ("email", common::OWNER_EMAIL),
+                ("code", "123456"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        error_of(res)
+            .await
+            .field_message("code")
+            .unwrap()
+            .contains("not right")
+    );
+}

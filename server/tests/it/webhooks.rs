@@ -373,6 +373,8 @@ async fn signing_up_at_the_academy_link_announces_the_acceptance_and_a_stranger_
         )
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app.confirm_code(&stranger, "acme", "sam@example.com").await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let got = receiver.wait_for(3).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let got = if receiver.received().len() > got.len() {

@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use crate::{
     api::invites::list_teams,
     components::{nav::use_academy, team_badge::TeamBadge},
-    domain::role::{LEARNER_ROLES, Role},
+    domain::{
+        invite::AcademyLinkClaim,
+        role::{LEARNER_ROLES, Role},
+    },
 };
 
 /// Above this many teams the picker gets a filter box.
@@ -103,10 +106,13 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
             <input type="checkbox" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev))/>
             {if from_team { "Send Email invitation" } else { "Send invitation email" }}
         </label>
-        <p class="muted small">{move || if send_email.get() {
-            "Each person gets an email with a link that works for 14 days."
-        } else {
-            "No email is sent: share the academy link yourself; they sign up there with this email."
+        <p class="muted small" data-testid="claim-hint">{move || {
+            let claim = AcademyLinkClaim::of(role.get(), send_email.get());
+            match (send_email.get(), claim) {
+                (true, claim) => format!("Each person gets an email with a link that works for 14 days. {}", claim.explained()),
+                (false, AcademyLinkClaim::Code) => format!("No email is sent: share the academy link yourself. {}", claim.explained()),
+                (false, claim) => claim.explained().to_string(),
+            }
         }}</p>
     }
 }

@@ -7,7 +7,7 @@ use crate::{
     server::{
         auth::{self, Session},
         db::{is_unique_violation, now_ms},
-        repo::{self, users::NewUser},
+        repo::{self, academies::AcademyRow, users::NewUser},
         state::AppState,
     },
     validate::NewAcademy,
@@ -106,13 +106,16 @@ pub async fn start_info(state: &AppState) -> Result<StartInfo, AppError> {
     }
 }
 
+/// The academy at `slug`, or "not found" in the words every page and call uses.
+pub async fn by_slug(state: &AppState, slug: &str) -> Result<AcademyRow, AppError> {
+    repo::academies::by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("There is no academy at /a/{slug}.")))
+}
+
 /// The academy at `slug` and who is looking at it. A session of another academy counts as signed out here.
 pub async fn context(state: &AppState, slug: &str) -> Result<AcademyContext, AppError> {
-    let Some(academy) = repo::academies::by_slug(&state.db.pool, slug).await? else {
-        return Err(AppError::NotFound(format!(
-            "There is no academy at /a/{slug}."
-        )));
-    };
+    let academy = by_slug(state, slug).await?;
     let viewer = match auth::current(state).await? {
         Session::Active(s) if s.academy_id == academy.id => Viewer::User(s.user.view()),
         Session::Active(_) | Session::None => Viewer::SignedOut,

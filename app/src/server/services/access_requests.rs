@@ -11,9 +11,7 @@ pub mod email;
 use serde_json::json;
 
 use crate::{
-    api::access_requests::{
-        AccessRequestList, AccessRequestView, AccessSettings, Approved,
-    },
+    api::access_requests::{AccessRequestList, AccessRequestView, AccessSettings, Approved},
     domain::{
         access_request::{self, RequestStatus, Visibility},
         email::Email,
@@ -94,10 +92,6 @@ fn parse(input: &RequestInput<'_>) -> Result<ValidRequest, AppError> {
     }
 }
 
-fn academy_not_found(slug: &str) -> AppError {
-    AppError::NotFound(format!("There is no academy at /a/{slug}."))
-}
-
 /// An address that needs no request (or sign-up), or may not ask yet: its owner is told by email
 /// instead, and the stranger who asked gets the answer anyone would.
 pub enum Known {
@@ -160,9 +154,7 @@ pub async fn request(
     slug: &str,
     input: &RequestInput<'_>,
 ) -> Result<(), AppError> {
-    let academy = repo::academies::by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or_else(|| academy_not_found(slug))?;
+    let academy = super::academies::by_slug(state, slug).await?;
     if Visibility::from_stored(&academy.visibility) == Visibility::Public {
         return Err(AppError::Conflict {
             message: "This academy is public: anyone with its link can sign up, no request needed. Use \"Sign up\" instead.".into(),

@@ -2,13 +2,18 @@
 //! the account, its teams and the accepted invite commit in one transaction.
 
 use crate::{
-    domain::{invite::InviteState, names::PersonName, password::Password, role::Role},
+    domain::{
+        invite::{AcademyLinkClaim, InviteState},
+        names::PersonName,
+        password::Password,
+        role::Role,
+    },
     error::AppError,
     model::{JoinInfo, JoinProblem, SignUpOutcome},
     server::{
         db::now_ms,
         repo::{self, academies::AcademyRow, invites::InviteRow, users::NewUser},
-        services::{sign_in::start_session, webhooks},
+        services::{access_requests, sign_in::start_session, webhooks},
         state::AppState,
         tokens,
     },
@@ -223,12 +228,12 @@ const CODE_ATTEMPTS: i64 = 5;
 
 pub const STAFF_INVITE_BY_LINK_ONLY: &str = "Administrator invitations are accepted only through the link in the invitation email. Open that email and use its link.";
 
-/// Why this email may (or may not) sign up here without a link.
+/// Why this email may (or may not) sign up here without a link, and what proof it needs.
 async fn check_eligible(
     state: &AppState,
     academy: &AcademyRow,
     email: &str,
-) -> Result<(), AppError> {
+) -> Result<AcademyLinkClaim, AppError> {
     if repo::users::by_email(&state.db.pool, academy.id, email)
         .await?
         .is_some()
@@ -241,15 +246,26 @@ async fn check_eligible(
     match repo::invites::pending_by_email(&state.db.pool, academy.id, email).await? {
         // Knowing an address must not make anyone an Administrator: staff invitations are accepted
         // only through the emailed link, which carries the secret token.
-        Some(invite) if Role::names_staff(&invite.role) => {
-            Err(AppError::invalid("email", STAFF_INVITE_BY_LINK_ONLY))
+        Some(invite) => {
+            // An unknown stored role counts as the most guarded one.
+            let role = Role::parse(&invite.role).unwrap_or(Role::Admin);
+            match AcademyLinkClaim::of(role, invite.send_email != 0) {
+                AcademyLinkClaim::LinkOnly => {
+                    Err(AppError::invalid("email", STAFF_INVITE_BY_LINK_ONLY))
+                }
+                _ if invite.expires_at <= now_ms() => Err(AppError::invalid(
+                    "email",
+                    "Your invitation has expired. Ask your admin for a new one.",
+                )),
+                // The academy may ask everyone at its link for a code.
+                AcademyLinkClaim::Password if academy.require_signup_confirmation != 0 => {
+                    Ok(AcademyLinkClaim::Code)
+                }
+                claim => Ok(claim),
+            }
         }
-        Some(invite) if invite.expires_at > now_ms() => Ok(()),
-        Some(_) => Err(AppError::invalid(
-            "email",
-            "Your invitation has expired. Ask your admin for a new one.",
-        )),
-        None if academy.visibility == "public" => Ok(()),
+        // A stranger has nothing else to prove the address with.
+        None if academy.visibility == "public" => Ok(AcademyLinkClaim::Code),
         None => Err(AppError::invalid(
             "email",
             "This academy is invite-only, and this email has no invitation. Use the email your invitation was sent to, or ask your admin to invite you.",
@@ -339,9 +355,20 @@ pub async fn sign_up(
     let email =
         crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
     let reg = parse_registration(email.as_str(), first_name, last_name, password)?;
-    check_eligible(state, &academy, email.as_str()).await?;
+    if let Some(user) = repo::users::by_email(&state.db.pool, academy.id, email.as_str()).await? {
+        // A stranger learns nothing: the same "check your email" as a sign-up, after the same
+        // work; the account's owner gets an email saying so (and how to reset the password).
+        hashed(state, email.as_str(), reg).await?;
+        let known = access_requests::Known::Account(user.id);
+        access_requests::tell_the_address(state, academy.id, email.as_str(), &known, now_ms())
+            .await?;
+        return Ok(SignUpOutcome::ConfirmCode {
+            email: email.as_str().to_string(),
+        });
+    }
+    let claim = check_eligible(state, &academy, email.as_str()).await?;
     let who = hashed(state, email.as_str(), reg).await?;
-    if academy.require_signup_confirmation == 0 {
+    if claim == AcademyLinkClaim::Password {
         return complete_sign_up(state, &academy, &who)
             .await
             .map(SignUpOutcome::Done);
@@ -399,10 +426,8 @@ pub async fn confirm_sign_up(
     let Some(pending) =
         repo::signup_codes::latest(&state.db.pool, academy.id, email.as_str()).await?
     else {
-        return Err(AppError::invalid(
-            "code",
-            "There is no sign-up waiting for this email. Sign up again.",
-        ));
+        // Said as for a wrong code: whether a sign-up waits is nobody else's business.
+        return Err(wrong());
     };
     if pending.expires_at <= now_ms() {
         return Err(AppError::invalid(

@@ -111,6 +111,29 @@ impl SmtpSink {
     }
 
     /// `Some(code)`: answer every `RCPT TO` with `code` (e.g. 550 permanent, 451 transient). `None`: accept.
+    /// Waits (up to 10 s) for the first message to `to` whose subject contains `subject`.
+    pub async fn wait_mail(&self, to: &str, subject: &str) -> ReceivedMail {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(m) = self.messages().into_iter().find(|m| {
+                m.rcpt_to.iter().any(|r| r == to)
+                    && m.header_decoded("Subject")
+                        .is_some_and(|s| s.contains(subject))
+            }) {
+                return m;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no email to {to} about {subject:?}; got {:?}",
+                self.messages()
+                    .iter()
+                    .map(|m| (m.rcpt_to.clone(), m.header_decoded("Subject")))
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub fn set_reject(&self, code: Option<u16>) {
         *self.shared.reject.lock().unwrap() = code;
     }

@@ -82,7 +82,11 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
             to_admin(&academy, &r, &admin.first_name, &admin.email, &link)
         }
         DECLINED_RECENTLY_KIND => {
-            let mut email = declined(&academy, &r, &state.settings.link(&format!("/a/{}", academy.slug)));
+            let mut email = declined(
+                &academy,
+                &r,
+                &state.settings.link(&format!("/a/{}", academy.slug)),
+            );
             email.to_email = row.to_email.clone();
             email.subject = format!("Your new request to join {}", academy.name);
             email
@@ -172,7 +176,10 @@ fn to_admin(
 
 /// To the owner of an address that asked for access while it has an account, or a working
 /// invitation: what to do instead. The person who asked was told only "Request sent".
-async fn render_known(state: &AppState, row: &OutboxRow) -> Result<Option<OutgoingEmail>, AppError> {
+async fn render_known(
+    state: &AppState,
+    row: &OutboxRow,
+) -> Result<Option<OutgoingEmail>, AppError> {
     let Some(academy) = repo::academies::by_id(&state.db.pool, row.academy_id).await? else {
         return Ok(None);
     };
