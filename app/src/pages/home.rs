@@ -56,7 +56,11 @@ fn SignUp(slug: String, private: bool) -> impl IntoView {
     let step = move || {
         let q = query.read();
         if private && let Some(r) = q.get("request") {
-            if r == "sent" { Step::RequestSent } else { Step::Request }
+            if r == "sent" {
+                Step::RequestSent
+            } else {
+                Step::Request
+            }
         } else if let Some(email) = q.get("confirm").filter(|e| !e.is_empty()) {
             Step::Code(email)
         } else {
@@ -84,7 +88,11 @@ enum Step {
 }
 
 #[component]
-fn SignUpForm(slug: String, private: bool, typed: crate::pages::request_access::Typed) -> impl IntoView {
+fn SignUpForm(
+    slug: String,
+    private: bool,
+    typed: crate::pages::request_access::Typed,
+) -> impl IntoView {
     let action = ServerAction::<crate::api::join::SignUp>::new();
     let value = action.value();
     let invite_only = crate::pages::request_access::refused_as_invite_only(value);
@@ -96,7 +104,9 @@ fn SignUpForm(slug: String, private: bool, typed: crate::pages::request_access::
     let offer_slug = slug.clone();
     Effect::new(move |_| match value.get() {
         Some(Ok(SignUpOutcome::Done(path))) => go_to(&path),
-        Some(Ok(SignUpOutcome::ConfirmCode { email })) => navigate(&code_path(&email), Default::default()),
+        Some(Ok(SignUpOutcome::ConfirmCode { email })) => {
+            navigate(&code_path(&email), Default::default())
+        }
         _ => {}
     });
     view! {

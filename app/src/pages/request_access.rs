@@ -140,4 +140,3 @@ pub fn RequestSentNote(slug: String) -> impl IntoView {
         </section>
     }
 }
-

@@ -19,7 +19,11 @@ fn built_site() -> std::path::PathBuf {
     dir
 }
 
-async fn fetch(site: &std::path::Path, hashed: bool, accept_encoding: &str) -> axum::response::Response {
+async fn fetch(
+    site: &std::path::Path,
+    hashed: bool,
+    accept_encoding: &str,
+) -> axum::response::Response {
     let assets = SiteAssets {
         hashed,
         stylesheet: "/pkg/shoal.css".into(),
