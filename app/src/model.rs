@@ -163,6 +163,12 @@ pub struct InviteResult {
     pub outcome: InviteOutcome,
 }
 
+/// The password reset link's page: whose password it sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetInfo {
+    pub email: String,
+}
+
 /// What the join link page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum JoinInfo {

@@ -15,6 +15,7 @@ use crate::pages::{
     join::JoinPage,
     login::LoginPage,
     not_found::NotFound,
+    password::{AccountPage, ForgotPage, ResetPage},
     start::StartPage,
 };
 
@@ -71,6 +72,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/a/:slug") view=AcademyLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=AcademyHome ssr=SsrMode::Async/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("forgot") view=ForgotPage ssr=SsrMode::Async/>
+                    <Route path=path!("reset/:token") view=ResetPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     // Each admin area is a chunk of its own, loaded the first time it is opened:
                     // learners never download the admin pages' code.
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>

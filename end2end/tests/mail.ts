@@ -136,8 +136,17 @@ export async function waitForMessageTo(address: string, timeoutMs = 20_000): Pro
 
 /** The invitation link `{base}/a/{slug}/join/{token}` from the message's text part (else HTML). */
 export function joinLink(message: SinkMessage, slug: string): string {
-  const pattern = new RegExp(`https?://[^\\s"'<>]+/a/${slug}/join/[A-Za-z0-9_\\-]+`);
+  return tokenLink(message, slug, 'join');
+}
+
+/** The password reset link `{base}/a/{slug}/reset/{token}`. */
+export function resetLink(message: SinkMessage, slug: string): string {
+  return tokenLink(message, slug, 'reset');
+}
+
+function tokenLink(message: SinkMessage, slug: string, kind: string): string {
+  const pattern = new RegExp(`https?://[^\\s"'<>]+/a/${slug}/${kind}/[A-Za-z0-9_\\-]+`);
   const link = pattern.exec(message.text)?.[0] ?? pattern.exec(message.html.replace(/&amp;/g, '&'))?.[0];
-  if (!link) throw new Error(`no /a/${slug}/join/… link in the message ${message.file}:\n${message.text || message.raw}`);
+  if (!link) throw new Error(`no /a/${slug}/${kind}/… link in the message ${message.file}:\n${message.text || message.raw}`);
   return link;
 }

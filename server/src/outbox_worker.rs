@@ -13,7 +13,7 @@ use app::{
         db::now_ms,
         mail::mailer::Mailer,
         repo::{self, outbox::OutboxRow},
-        services::{access_requests, invite_email, signup_email, webhooks},
+        services::{access_requests, invite_email, password_reset, signup_email, webhooks},
         state::AppState,
     },
 };
@@ -216,6 +216,14 @@ impl Worker {
                     invite_id: 0,
                     email,
                 }),
+            password_reset::KIND => {
+                password_reset::render(&self.state, row.ref_id, &row.message_id)
+                    .await?
+                    .map(|email| invite_email::RenderedInvite {
+                        invite_id: 0,
+                        email,
+                    })
+            }
             kind if access_requests::email::renders(kind) => {
                 access_requests::email::render(&self.state, &row)
                     .await?

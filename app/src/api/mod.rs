@@ -10,6 +10,7 @@ pub mod imports;
 pub mod invites;
 pub mod join;
 pub mod learners;
+pub mod password;
 pub mod settings;
 pub mod staff;
 pub mod statistics;

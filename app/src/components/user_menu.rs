@@ -1,4 +1,4 @@
-//! The signed-in person's menu: who they are, and "Sign out".
+//! The signed-in person's menu: who they are, "Your account" (password) and "Sign out".
 
 use leptos::{ev, prelude::*};
 
@@ -44,6 +44,7 @@ pub fn UserMenu(user: UserView, slug: String) -> impl IntoView {
                     <span class="muted">{user.email.clone()}</span>
                     <span class="badge">{user.role.label()}</span>
                 </p>
+                <a class="button button-secondary button-block" href=format!("/a/{slug}/account")>"Your account"</a>
                 <ActionForm action=sign_out>
                     <input type="hidden" name="slug" value=slug/>
                     <button type="submit" class="button button-secondary button-block" disabled=move || sign_out.pending().get()>

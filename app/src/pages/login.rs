@@ -36,6 +36,7 @@ fn LoginForm(ctx: AcademyContext) -> impl IntoView {
     let expired = ctx.viewer == Viewer::SessionExpired
         || query.read_untracked().get("reason").as_deref() == Some("session-ended");
     let title = format!("Sign in to {}", ctx.academy.name);
+    let forgot = format!("/a/{}/forgot", ctx.academy.slug);
     view! {
         <Title text=title.clone()/>
         <main class="centered">
@@ -56,6 +57,7 @@ fn LoginForm(ctx: AcademyContext) -> impl IntoView {
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <p class="small"><a href=forgot>"Forgot your password?"</a></p>
                 <p class="muted small">"Invited by email? Use the link in your invitation to set your password."</p>
             </div>
         </main>

@@ -29,6 +29,7 @@ pub mod join;
 pub mod learners;
 pub mod login;
 pub mod not_found;
+pub mod password;
 pub mod request_access;
 pub mod settings_access;
 pub mod settings_admins;

@@ -6,8 +6,8 @@
 mod common;
 
 mod access_requests;
-mod assets;
 mod api;
+mod assets;
 mod audit;
 mod courses;
 mod database;
@@ -19,6 +19,7 @@ mod learner_view;
 mod learners;
 mod mailer;
 mod openapi;
+mod passwords;
 mod permissions;
 mod signup_confirmation;
 mod staff;

@@ -243,6 +243,26 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageIntegrations),
         Form(&[("webhook_id", "{webhook}")]),
     ),
+    // password.rs
+    ("forgot_password", Public, Form(&[])),
+    ("load_reset_link", Public, Form(&[])),
+    ("reset_password", Public, Form(&[])),
+    // Like sign_out: signed out, it only leads to the sign-in page.
+    ("sign_out_everywhere", Public, Form(&[])),
+    (
+        "change_password",
+        Needs(Learn),
+        Form(&[
+            ("slug", "alpha"),
+            ("current_password", "not the password"),
+            ("password", "a new password 2026"),
+        ]),
+    ),
+    (
+        "send_password_reset",
+        Needs(ManageLearners),
+        Form(&[("user_id", "{user}")]),
+    ),
     // access_requests.rs
     ("request_access", Public, Form(&[])),
     (

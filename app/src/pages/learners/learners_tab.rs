@@ -5,6 +5,7 @@ use crate::{
     api::{
         invites::list_learners,
         learners::{ChangeLearnerRole, RemoveLearner},
+        password::SendPasswordReset,
         teams::{AddTeamMembers, RemoveTeamMember},
     },
     components::{
@@ -24,6 +25,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let page = RwSignal::new(1u32);
     let change = ServerAction::<ChangeLearnerRole>::new();
     let remove = ServerAction::<RemoveLearner>::new();
+    let reset = ServerAction::<SendPasswordReset>::new();
     let join_team = ServerAction::<AddTeamMembers>::new();
     let leave_team = ServerAction::<RemoveTeamMember>::new();
     // Every team, for each row's "Add to team".
@@ -57,6 +59,11 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let me = Signal::stored(ctx.viewer.user().map(|u| u.id));
     notice.follow(change.value(), |u| {
         Some(format!("{} is now {}.", u.display_name(), u.role.label()))
+    });
+    notice.follow(reset.value(), |email| {
+        Some(format!(
+            "A link to choose a new password is on its way to {email}. It works for one hour."
+        ))
     });
     // Team changes show in the row itself; only a failure needs words.
     notice.follow(join_team.value(), |_| None);
@@ -95,7 +102,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                                 <th><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
+                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove reset confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -166,6 +173,7 @@ fn LearnerRow(
     me: Signal<Option<i64>>,
     change: ServerAction<ChangeLearnerRole>,
     remove: ServerAction<RemoveLearner>,
+    reset: ServerAction<SendPasswordReset>,
     confirming: RwSignal<Option<i64>>,
     teams: TeamActions,
 ) -> impl IntoView {
@@ -177,6 +185,7 @@ fn LearnerRow(
     let role_label = format!("Role of {name}");
     let confirm_text = format!("Remove {name} from the academy?");
     let remove_label = format!("Remove {name}");
+    let reset_label = format!("Send {name} a link to choose a new password");
     view! {
         <tr data-testid="learner-row" data-email=learner.email.clone()>
             <td>{name.clone()}</td>
@@ -215,6 +224,10 @@ fn LearnerRow(
                     }.into_any()
                 } else {
                     view! {
+                        <button type="button" class="link-button" aria-label=reset_label.clone() data-testid="send-reset"
+                            disabled=move || reset.pending().get()
+                            on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send password reset"</button>
+                        " "
                         <button type="button" class="link-button danger" aria-label=remove_label.clone()
                             on:click=move |_| confirming.set(Some(id))>"Remove"</button>
                     }.into_any()

@@ -11,6 +11,7 @@ pub mod imports;
 pub mod invites;
 pub mod lists;
 pub mod outbox;
+pub mod password_resets;
 pub mod sessions;
 pub mod signup_codes;
 pub mod staff;

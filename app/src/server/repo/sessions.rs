@@ -61,3 +61,19 @@ pub async fn delete_expired<'c>(
         .await?
         .rows_affected())
 }
+
+/// Ends the person's sessions but the one of `keep` (a session token hash), if given.
+pub async fn end_sessions<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(ex)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -190,3 +190,19 @@ pub async fn delete(tx: &mut Tx, academy_id: i64, id: i64) -> Result<bool, sqlx:
             == 1,
     )
 }
+
+/// A new password (reset or changed); the caller ends the sessions that must end.
+pub async fn set_password<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE academy_id = $2 AND id = $3")
+        .bind(password_hash)
+        .bind(academy_id)
+        .bind(user_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -13,6 +13,7 @@ pub mod invites;
 pub mod join;
 pub mod learners;
 pub mod lists;
+pub mod password_reset;
 pub mod sign_in;
 pub mod signup_email;
 pub mod staff;
