@@ -1,8 +1,8 @@
 import { expect, test, uniqueId } from './fixtures';
-import { messagesTo, sinkDir, waitForMessageTo } from './mail';
+import { joinLink, messagesTo, sinkDir, waitForMessageTo } from './mail';
 import { AcademyHome } from './pages/academy-home';
 import { gotoHydrated, waitForHydration, waitForPath } from './pages/hydration';
-import { LoginPage } from './pages/login-page';
+import { JoinPage } from './pages/join-page';
 import { type Academy, ownAcademy, shot, signInAsOwner } from './own-academy';
 
 // Private academies and access requests: the owner keeps the academy private in Settings, a stranger
@@ -48,18 +48,18 @@ test('M: a stranger requests access to a private academy; the owner approves it 
   await expect(home.signUpSection).toContainText('invite-only');
   const offer = janePage.getByTestId('request-access-offer');
   await expect(offer).toBeVisible();
-  await offer.getByRole('button', { name: 'Request access' }).click();
+  await offer.getByRole('link', { name: 'Request access' }).click();
   const form = janePage.getByTestId('request-access-form');
   await expect(home.signUpSection).toBeHidden();
+  // What she typed into "Sign up" comes along; a request never carries a password.
   await expect(form.getByLabel('Email', { exact: true })).toHaveValue(jane.email);
   await expect(form.getByLabel('First name')).toHaveValue(jane.firstName);
-  await expect(form.getByLabel('First name')).toBeFocused();
+  await expect(form.getByLabel(/Password/)).toHaveCount(0);
   await form.getByLabel('Message').fill('I lead the new Berlin support team and would like to onboard with everyone else.');
   await expect(form).toContainText('80 / 1,000 characters');
-  await form.getByLabel('Password (optional)').fill(jane.password);
   await shot(janePage, testInfo, 'm2-request-access-form');
   await form.getByRole('button', { name: 'Send request' }).click();
-  await expect(janePage.getByTestId('request-sent')).toHaveText("Request sent. You'll get an email when an administrator answers.");
+  await expect(janePage.getByTestId('request-sent')).toHaveText("Request sent. You'll get an email at the address you gave when there is news.");
   await shot(janePage, testInfo, 'm3-request-sent');
 
   // Omar asks too, through the "Request access" line, without a password.
@@ -83,19 +83,18 @@ test('M: a stranger requests access to a private academy; the owner approves it 
   const janeRow = page.locator(`tr[data-testid="request-row"][data-email="${jane.email}"]`);
   const omarRow = page.locator(`tr[data-testid="request-row"][data-email="${omar.email}"]`);
   await expect(janeRow).toContainText('Berlin support team');
-  await expect(janeRow).toContainText('Password set');
   await expect(omarRow).toContainText(`${omar.firstName} ${omar.lastName}`);
   await shot(page, testInfo, 'm4-access-requests-pending');
 
-  // Approve Jane as a Learner-Analyst: she set a password, so her account exists at once.
+  // Approve Jane as a Learner-Analyst: an invitation goes to her address, whose link proves it.
   await janeRow.getByTestId('approve-request').click();
   const dialog = page.getByTestId('answer-dialog');
-  await expect(dialog).toContainText('their account is created now');
+  await expect(dialog).toContainText('They get an invitation email');
   await dialog.getByRole('radio', { name: /Learner-Analyst/ }).check();
   await dialog.screenshot({ path: testInfo.outputPath('m5-approve-dialog.png') });
   await dialog.getByTestId('confirm-approve').click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByTestId('requests-notice')).toContainText(`Approved: ${jane.email} is a learner now`);
+  await expect(page.getByTestId('requests-notice')).toContainText(`Approved: an invitation is on its way to ${jane.email}`);
   await expect(janeRow).toHaveCount(0);
 
   // Decline Omar with a reason and an email; the request moves to Declined, with who and why.
@@ -113,18 +112,18 @@ test('M: a stranger requests access to a private academy; the owner approves it 
   await expect(declinedRow.getByTestId('approve-request')).toBeVisible();
   await shot(page, testInfo, 'm6-access-requests-declined');
 
-  // Jane signs in with the password she chose when she asked.
-  const login = new LoginPage(janePage, academy.slug);
-  await login.goto();
-  await login.signIn(jane.email, jane.password);
-  // A Learner-Analyst lands on Statistics; her learner home is at the academy link.
-  await waitForPath(janePage, `/a/${academy.slug}/admin/statistics`);
-  await home.goto();
-  await expect(home.heading).toHaveText(`Welcome, ${jane.firstName}`);
-
   if (sinkDir) {
-    const welcome = await waitForMessageTo(jane.email);
-    expect(welcome.headers['subject']).toContain("You're in");
+    // Jane joins through the emailed invitation, choosing her password there.
+    const invitation = await waitForMessageTo(jane.email);
+    expect(invitation.headers['subject']).toContain('invited you to');
+    await janePage.goto(joinLink(invitation, academy.slug));
+    await waitForHydration(janePage);
+    await new JoinPage(janePage).join(jane.password);
+    // A Learner-Analyst lands on Statistics; her learner home is at the academy link.
+    await waitForPath(janePage, `/a/${academy.slug}/admin/statistics`);
+    await home.goto();
+    await expect(home.heading).toHaveText(`Welcome, ${jane.firstName}`);
+
     const declined = await waitForMessageTo(omar.email);
     expect(declined.text).toContain('This academy is for Acme staff only.');
     expect(await messagesTo(omar.email), 'one email to Omar').toHaveLength(1);
