@@ -15,6 +15,7 @@
 # BENCH_SKIP_IMPORT=1 to leave them out, BENCH_SKIP_PG=1 to leave out their PostgreSQL part (a
 # throw-away cluster and a second release server on it); the CSV preview in Chromium beside
 # PapaParse (.ci/bench-csv-browser.sh, its own server): BENCH_SKIP_BROWSER=1 to leave it out.
+# The first load of the entry pages in Chromium (.ci/bench-first-load.sh): BENCH_SKIP_FIRST_LOAD=1.
 # API rows (issue 6, .ci/bench_api.py with the open-loop load generator server/examples/api_load.rs):
 # BENCH_API_RATE (500 requests/s), BENCH_API_SECONDS (10, ≤ 60), BENCH_API_CAPACITY_SECONDS (5, ≤ 30;
 # 0 leaves the closed-loop capacity rows out), BENCH_API_LOAD_BIN (a built api_load; otherwise it is
@@ -543,6 +544,17 @@ if [[ "${BENCH_SKIP_BROWSER:-}" != 1 ]]; then
   fi
 fi
 
+# First load of the learner and admin pages in Chromium, cold cache, on two network profiles
+# (.ci/bench-first-load.sh, its own server): BENCH_SKIP_FIRST_LOAD=1 to leave it out.
+FIRST_LOAD_TABLE=''
+if [[ "${BENCH_SKIP_FIRST_LOAD:-}" != 1 ]]; then
+  log "First load in Chromium: Slow 4G + CPU x4 and 5 Mbps, cold cache, then a second visit"
+  if ! FIRST_LOAD_TABLE="$(CI_SERVER_BIN="$SERVER_BIN" .ci/bench-first-load.sh)"; then
+    warn "First load in Chromium: the benchmark failed (see above)"
+    BROKEN=$((BROKEN + 1))
+  fi
+fi
+
 echo
 log "Results ($(nproc) cores, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION, server, load and SMTP sink on one machine)"
 echo
@@ -555,6 +567,10 @@ echo "- Limits: sign-in is rate limited (30 attempts per IP address per 10 min, 
 echo "  per 15 min), so the email rows sign in once and reuse the session. Invitations from the app have"
 echo "  no rate limit: those rows are one admin inviting as fast as the server answers. API calls have a"
 echo "  token bucket per application (SHOAL_API_RATE/SHOAL_API_BURST), raised for the API rows."
+if [[ -n "$FIRST_LOAD_TABLE" ]]; then
+  echo
+  echo "$FIRST_LOAD_TABLE"
+fi
 for table in "${STATS_TABLES[@]}"; do
   echo
   echo "$table"
