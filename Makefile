@@ -35,7 +35,7 @@ TEST_PACKAGES := chromium postgresql postfix curl
 .PHONY: help run test bench tools install system-deps fmt lint clean-data
 
 help:
-	@echo 'make run          build (debug) and serve Shoal at http://127.0.0.1:3000 (SQLite in ./data)'
+	@echo 'make run          build (debug) and serve Shoal at http://127.0.0.1:3000 (SQLite in ./data), rebuilt on every change'
 	@echo 'make test         everything CI runs: fmt, clippy, Rust tests on SQLite and PostgreSQL,'
 	@echo '                  release build, Playwright in Chromium; ends with a summary'
 	@echo 'make bench        release server under wrk on loopback; prints a table'
@@ -53,8 +53,10 @@ install: tools
 system-deps:
 	@.ci/apt-ensure.sh $(TEST_PACKAGES)
 
+# Dev mode (the mailbox page, a local mail folder) is said here: a binary started without
+# SHOAL_MODE runs in production. `watch` rebuilds and restarts on every saved change.
 run: tools
-	cargo leptos serve
+	SHOAL_MODE=dev cargo leptos watch
 
 test: tools system-deps
 	@.ci/test.sh
