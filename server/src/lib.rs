@@ -81,8 +81,16 @@ impl App {
         settings: Settings,
         worker: outbox_worker::WorkerConfig,
     ) -> Result<App, String> {
+        // Before the database: a refused start changes nothing. (`academy create` needs no mail and
+        // builds only the state.)
+        if let Some(problem) = settings.serve_problem() {
+            return Err(problem);
+        }
+        for warning in settings.start_up_warnings() {
+            tracing::warn!("{warning}");
+        }
+        let mailer = app::server::mail::mailer::Mailer::from_settings(&settings)?;
         let state = Self::state(settings).await?;
-        let mailer = app::server::mail::mailer::Mailer::from_settings(&state.settings)?;
         let router = router(state.clone());
         spawn_housekeeping(state.clone());
         outbox_worker::Worker::new(state.clone(), mailer, worker).spawn();

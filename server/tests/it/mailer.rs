@@ -468,3 +468,19 @@ async fn the_dev_mailbox_page_does_not_exist_in_production() {
     assert_ne!(status, 200, "{html}");
     assert!(!html.contains("Dev mailbox"));
 }
+
+#[tokio::test]
+async fn the_dev_mailbox_answers_a_browser_on_this_machine_but_not_a_request_relayed_by_a_proxy() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    assert_eq!(app.get(&browser, "/dev/mailbox").await.status(), 200);
+    let relayed = browser
+        .get(format!("{}/dev/mailbox", app.base))
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(relayed.status(), 404);
+    let text = relayed.text().await.unwrap();
+    assert!(!text.contains("Dev mailbox"), "{text}");
+}

@@ -18,6 +18,7 @@ mod learners;
 mod mailer;
 mod openapi;
 mod permissions;
+mod process;
 mod signup_confirmation;
 mod staff;
 mod statistics;

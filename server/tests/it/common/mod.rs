@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod smtp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};
@@ -86,7 +87,8 @@ pub fn test_settings(
 }
 
 /// Production mode, as `shoal serve` runs by default (with the real password-hash cost, which
-/// production insists on).
+/// production insists on, and an SMTP URL, without which it refuses to start: a closed port
+/// unless the test set one).
 pub fn production(s: &mut Settings) {
     s.mode = Mode::Production;
     s.hash_cost = HashCost::Standard;
