@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 use super::{
+    client_ip,
     db::now_ms,
     repo::{self, users::UserRow},
     state::AppState,
@@ -74,15 +75,22 @@ pub fn set_view_as_learner_cookie(state: &AppState, on: bool) {
     ));
 }
 
-/// The client's address (the socket peer; Shoal does not trust forwarding headers).
+/// Which client is this: what every rate limit counts (`client_ip::limiter_key` of the address
+/// `client_ip::client_addr` believes), from the current request.
 pub fn client_ip() -> String {
+    let state = use_context::<AppState>();
     request_parts()
         .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+            let peer = p.extensions.get::<ConnectInfo<SocketAddr>>()?.0;
+            Some(client_key(state.as_ref()?, peer, &p.headers))
         })
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// `client_ip` for handlers that hold the request themselves (the JSON API).
+pub fn client_key(state: &AppState, peer: SocketAddr, headers: &http::HeaderMap) -> String {
+    let addr = client_ip::client_addr(peer.ip(), headers, &state.settings.trusted_proxies);
+    client_ip::limiter_key(addr)
 }
 
 pub async fn current(state: &AppState) -> Result<Session, AppError> {

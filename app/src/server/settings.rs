@@ -51,6 +51,8 @@ pub struct Settings {
     /// `SHOAL_WEBHOOKS_ALLOW_PRIVATE`: webhooks may call loopback and private addresses in
     /// production too (dev mode always may).
     pub webhooks_allow_private: bool,
+    /// `SHOAL_TRUSTED_PROXIES`: whose `X-Forwarded-For` / `Forwarded` says who the client is.
+    pub trusted_proxies: crate::server::client_ip::TrustedProxies,
     /// What a new password hash costs: always `Standard` from the environment (the test harness
     /// alone sets another, and production mode refuses it).
     pub hash_cost: crate::server::password::HashCost,
@@ -154,6 +156,9 @@ impl Settings {
                 ));
             }
         };
+        let trusted_proxies = crate::server::client_ip::TrustedProxies::parse(
+            &var("SHOAL_TRUSTED_PROXIES").unwrap_or_default(),
+        )?;
         Ok(Settings {
             database_url: Secret::new(database_url),
             base_url,
@@ -167,6 +172,7 @@ impl Settings {
             import_caps,
             api_limit,
             webhooks_allow_private,
+            trusted_proxies,
             hash_cost: Default::default(),
         })
     }

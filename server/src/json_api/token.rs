@@ -114,7 +114,10 @@ pub async fn handle(
         Some((id, secret)) => (Some(id.clone()), Some(secret.clone())),
         None => (field(&body, "client_id"), field(&body, "client_secret")),
     };
-    let bucket = format!("oauth-token:{}", peer.ip());
+    let bucket = format!(
+        "oauth-token:{}",
+        app::server::auth::client_key(&state, peer, &headers)
+    );
     if let Err(e) = rate_limit::check(&state.db, &bucket, FAILURES_PER_IP, WHAT).await {
         return super::error(&e);
     }

@@ -15,6 +15,7 @@ mod imports;
 mod invites;
 mod learner_view;
 mod learners;
+mod limits;
 mod mailer;
 mod openapi;
 mod permissions;
