@@ -19,11 +19,14 @@ fn nonce() -> String {
 
 /// Caps request bodies at `MAX_BODY_BYTES`; the look-up of a CSV file's addresses (one call for
 /// the whole file, as the preview needs it) may carry as much as the largest file allowed, plus
-/// the JSON quoting of each address.
+/// the JSON quoting of each address — for a signed-in session only (nobody else gets to make the
+/// server read megabytes).
 pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use leptos::server_fn::ServerFn;
     use tower::{ServiceBuilder, ServiceExt};
-    let limit = if req.uri().path() == app::api::imports::LookupEmails::PATH {
+    let limit = if req.uri().path() == app::api::imports::LookupEmails::PATH
+        && app::server::auth::has_live_session(&state, req.headers()).await
+    {
         let caps = state.settings.import_caps;
         caps.max_bytes + 4 * caps.max_rows + 64 * 1024
     } else {

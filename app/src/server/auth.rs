@@ -116,6 +116,19 @@ pub async fn current(state: &AppState) -> Result<Session, AppError> {
     }
 }
 
+/// Whether `headers` carry the cookie of a live session: for what is decided before a server
+/// function runs (how large a body may be). The function itself still authorises.
+pub async fn has_live_session(state: &AppState, headers: &http::HeaderMap) -> bool {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+        return false;
+    };
+    let hash = tokens::token_hash(&state.settings.secret, &token);
+    matches!(
+        repo::sessions::find(&state.db.pool, &hash).await,
+        Ok(Some(row)) if row.expires_at > now_ms()
+    )
+}
+
 /// The signed-in user, or `Unauthorized`.
 pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
     match current(state).await? {

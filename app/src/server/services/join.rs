@@ -220,6 +220,11 @@ const SIGN_UP_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limi
 };
 const CODE_TTL_MS: i64 = 30 * 60 * 1000;
 const CODE_ATTEMPTS: i64 = 5;
+/// Confirmation tries per client, whatever the address: a code has six digits.
+const CONFIRM_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limit::Limit {
+    max: 30,
+    window_ms: 10 * 60 * 1000,
+};
 
 pub const STAFF_INVITE_BY_LINK_ONLY: &str = "Administrator invitations are accepted only through the link in the invitation email. Open that email and use its link.";
 
@@ -349,6 +354,10 @@ pub async fn sign_up(
     let now = now_ms();
     let salt = tokens::new_salt();
     let mut tx = state.db.write().await?;
+    // Signing up again sends a new code but keeps the wrong tries: five guesses per address, not
+    // five per sign-up.
+    let attempts =
+        repo::signup_codes::attempts_so_far(&mut *tx, academy.id, &who.email, now).await?;
     repo::signup_codes::delete_for(&mut *tx, academy.id, &who.email).await?;
     let id = repo::signup_codes::insert(
         &mut *tx,
@@ -359,6 +368,7 @@ pub async fn sign_up(
             last_name: &who.last_name,
             password_hash: &who.password_hash,
             salt: &salt,
+            attempts,
             expires_at: now + CODE_TTL_MS,
         },
         now,
@@ -388,6 +398,13 @@ pub async fn confirm_sign_up(
     code: &str,
 ) -> Result<String, AppError> {
     let academy = academy(state, slug).await?;
+    crate::server::rate_limit::hit(
+        &state.db,
+        &format!("confirm-sign-up-ip:{}", crate::server::auth::client_ip()),
+        CONFIRM_LIMIT,
+        "confirmation attempts",
+    )
+    .await?;
     let email =
         crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
     let wrong = || {
@@ -410,10 +427,21 @@ pub async fn confirm_sign_up(
             "This code has expired. Sign up again to get a new one.",
         ));
     }
-    if pending.attempts >= CODE_ATTEMPTS {
+    // The try is counted before the code is compared, in one statement: of fifty parallel
+    // guesses only the first `CODE_ATTEMPTS` are ever compared.
+    let tries = {
+        let mut tx = state.db.write().await?;
+        let tries = repo::signup_codes::count_attempt(&mut *tx, pending.id).await?;
+        tx.commit().await?;
+        tries.unwrap_or(i64::MAX)
+    };
+    if tries > CODE_ATTEMPTS {
         return Err(AppError::invalid(
             "code",
-            "Too many wrong codes. Sign up again to get a new one.",
+            format!(
+                "Too many wrong codes. Sign up again in {} minutes to get a new one.",
+                CODE_TTL_MS / 60_000
+            ),
         ));
     }
     let expected = tokens::derive_code(&state.settings.secret, &pending.salt);
@@ -424,9 +452,6 @@ pub async fn confirm_sign_up(
             .zip(expected.bytes())
             .fold(true, |ok, (a, b)| ok & (a == b))
     {
-        let mut tx = state.db.write().await?;
-        repo::signup_codes::count_attempt(&mut *tx, pending.id).await?;
-        tx.commit().await?;
         return Err(wrong());
     }
     let who = NewLearner {
