@@ -7,6 +7,7 @@ pub mod dev_mailbox;
 pub mod json_api;
 pub mod middleware;
 pub mod outbox_worker;
+pub mod redact;
 pub mod render_pool;
 pub mod telemetry;
 pub mod webhook_client;

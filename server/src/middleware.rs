@@ -45,8 +45,9 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
 /// Gives every request an id (echoed as `x-request-id`), a tracing span, and one log line at the end.
 pub async fn request_context(req: Request, next: Next) -> Response {
     let id = request_id::new_id();
-    let span =
-        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    // Never the raw URI: invitation and reset links carry their token (`redact`).
+    let path = crate::redact::loggable(req.uri());
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %path);
     let started = std::time::Instant::now();
     let mut res = request_id::REQUEST_ID
         .scope(id.clone(), next.run(req))

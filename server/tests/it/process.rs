@@ -38,3 +38,99 @@ async fn dev_mode_on_an_address_other_machines_reach_says_so_in_the_log() {
     assert!(log.contains("WARN"), "{log}");
     assert!(log.contains("SHOAL_MODE=dev on 0.0.0.0:"), "{log}");
 }
+
+/// The text after `marker` up to the next character no URL token has.
+fn token_after<'a>(text: &'a str, marker: &str) -> &'a str {
+    let start = text.find(marker).expect("marker present") + marker.len();
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[tokio::test]
+async fn the_request_log_never_holds_an_invitation_token_or_a_code() {
+    let shoal = Shoal::start(|_, _| {}).await;
+    let created = binary::command(&shoal.dir, shoal.port)
+        .args(["academy", "create", "--slug", "acme", "--name", "Acme"])
+        .args(["--owner-name", "Ada Lovelace"])
+        .args(["--owner-email", "ada@example.com"])
+        .args(["--owner-password", "lighthouse keeper 42"])
+        .output()
+        .unwrap();
+    assert!(created.status.success(), "{created:?}");
+    let base = &shoal.base;
+    let owner = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = owner
+        .post(format!("{base}/api/sign_in"))
+        .header("Origin", base)
+        .form(&[
+            ("slug", "acme"),
+            ("email", "ada@example.com"),
+            ("password", "lighthouse keeper 42"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = owner
+        .post(format!("{base}/api/invite_learners"))
+        .header("Origin", base)
+        .json(&serde_json::json!({
+            "people": [{"email": "lea@example.com", "first_name": "Lea", "last_name": ""}],
+            "role": "learner", "team_ids": [], "send_email": true,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let mut mailbox = String::new();
+    for _ in 0..100 {
+        mailbox = owner
+            .get(format!("{base}/dev/mailbox"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if mailbox.contains("/a/acme/join/") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let token = token_after(&mailbox, "/a/acme/join/").to_string();
+    assert!(token.len() > 20, "{token}");
+
+    let visitor = reqwest::Client::new();
+    for path in [
+        format!("/a/acme/join/{token}"),
+        "/a/acme/reset/reset-token-that-must-not-be-logged".into(),
+        format!("/a/acme/login?reason=x&token={token}&code=424242"),
+    ] {
+        visitor.get(format!("{base}{path}")).send().await.unwrap();
+    }
+    let res = visitor
+        .post(format!("{base}/api/join_info"))
+        .header("Origin", base)
+        .form(&[("slug", "acme"), ("token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let log = shoal.log();
+    assert!(log.contains("/a/acme/join/…"), "{log}");
+    assert!(log.contains("/a/acme/reset/…"), "{log}");
+    assert!(log.contains("token=…&code=…"), "{log}");
+    assert!(!log.contains(&token), "{log}");
+    assert!(
+        !log.contains("reset-token-that-must-not-be-logged"),
+        "{log}"
+    );
+    assert!(!log.contains("424242"), "{log}");
+}
