@@ -107,6 +107,24 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     res
 }
 
+/// `Strict-Transport-Security` when the public address is https: browsers that saw it once go
+/// straight to https for a year, so nobody on the way can serve them a plain-http page (or read a
+/// cookie) first.
+pub async fn strict_transport_security(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    if state.settings.https() {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
+}
+
 /// State changes only from pages of this Shoal: a POST (or other unsafe method) must carry an `Origin`
 /// equal to the configured base URL.
 pub async fn origin_check(State(state): State<AppState>, req: Request, next: Next) -> Response {

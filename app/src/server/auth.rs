@@ -11,11 +11,15 @@ use super::{
     client_ip,
     db::now_ms,
     repo::{self, users::UserRow},
+    settings::Settings,
     state::AppState,
     tokens,
 };
 use crate::{domain::permission::Permission, error::AppError};
 
+/// The session cookie's name over http. Over https it carries the `__Host-` prefix
+/// (`session_cookie`): browsers then accept it only with `Secure`, `Path=/` and no `Domain`, so a
+/// page of some other subdomain can neither set nor shadow it.
 pub const SESSION_COOKIE: &str = "shoal_session";
 pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
 
@@ -49,9 +53,23 @@ fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// `name` as this Shoal's cookies are called: `__Host-name` when the base URL is https.
+pub fn cookie_name(settings: &Settings, name: &'static str) -> std::borrow::Cow<'static, str> {
+    if settings.secure_cookies() {
+        format!("__Host-{name}").into()
+    } else {
+        name.into()
+    }
+}
+
+pub fn session_cookie(settings: &Settings) -> std::borrow::Cow<'static, str> {
+    cookie_name(settings, SESSION_COOKIE)
+}
+
 /// The session token the browser presented, if any.
 pub fn presented_token() -> Option<String> {
-    request_cookie(SESSION_COOKIE)
+    let state = use_context::<AppState>()?;
+    request_cookie(&session_cookie(&state.settings))
 }
 
 /// A cookie of the current request.
@@ -70,9 +88,15 @@ pub fn set_view_as_learner_cookie(state: &AppState, on: bool) {
         "; Max-Age=0"
     };
     set_cookie(format!(
-        "{VIEW_AS_LEARNER_COOKIE}={value}; {}",
+        "{}={value}; {}",
+        cookie_name(&state.settings, VIEW_AS_LEARNER_COOKIE),
         cookie_attributes(state)
     ));
+}
+
+/// Whether staff asked to see the academy as a learner does.
+pub fn viewing_as_learner(state: &AppState) -> bool {
+    request_cookie(&cookie_name(&state.settings, VIEW_AS_LEARNER_COOKIE)).as_deref() == Some("1")
 }
 
 /// Which client is this: what every rate limit counts (`client_ip::limiter_key` of the address
@@ -119,7 +143,7 @@ pub async fn current(state: &AppState) -> Result<Session, AppError> {
 /// Whether `headers` carry the cookie of a live session: for what is decided before a server
 /// function runs (how large a body may be). The function itself still authorises.
 pub async fn has_live_session(state: &AppState, headers: &http::HeaderMap) -> bool {
-    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+    let Some(token) = cookie_value(headers, &session_cookie(&state.settings)) else {
         return false;
     };
     let hash = tokens::token_hash(&state.settings.secret, &token);
@@ -168,7 +192,8 @@ fn cookie_attributes(state: &AppState) -> &'static str {
 
 pub fn set_session_cookie(state: &AppState, token: &str) {
     set_cookie(format!(
-        "{SESSION_COOKIE}={token}; Max-Age={}; {}",
+        "{}={token}; Max-Age={}; {}",
+        session_cookie(&state.settings),
         SESSION_TTL_MS / 1000,
         cookie_attributes(state)
     ));
@@ -176,7 +201,8 @@ pub fn set_session_cookie(state: &AppState, token: &str) {
 
 pub fn clear_session_cookie(state: &AppState) {
     set_cookie(format!(
-        "{SESSION_COOKIE}=; Max-Age=0; {}",
+        "{}=; Max-Age=0; {}",
+        session_cookie(&state.settings),
         cookie_attributes(state)
     ));
 }

@@ -182,9 +182,15 @@ impl Settings {
         &self.base_url
     }
 
+    /// Whether the public address is https: then cookies get `Secure` and the `__Host-` prefix, and
+    /// answers carry `Strict-Transport-Security`.
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
     /// Cookies get `Secure` whenever the public address is https.
     pub fn secure_cookies(&self) -> bool {
-        self.base_url.starts_with("https://")
+        self.https()
     }
 
     /// What `shoal serve` refuses to start with: production mode without a way to send mail (the

@@ -145,8 +145,8 @@ pub async fn context(state: &AppState, slug: &str) -> Result<AcademyContext, App
         Session::Active(_) | Session::None => Viewer::SignedOut,
         Session::Expired => Viewer::SessionExpired,
     };
-    let viewing_as_learner = matches!(&viewer, Viewer::User(u) if u.role.is_staff())
-        && auth::request_cookie(auth::VIEW_AS_LEARNER_COOKIE).as_deref() == Some("1");
+    let viewing_as_learner =
+        matches!(&viewer, Viewer::User(u) if u.role.is_staff()) && auth::viewing_as_learner(state);
     Ok(AcademyContext {
         academy: academy.view(),
         viewer,

@@ -93,6 +93,8 @@ pub fn test_settings(
 pub fn production(s: &mut Settings) {
     s.mode = Mode::Production;
     s.hash_cost = HashCost::Standard;
+    s.smtp_url
+        .get_or_insert_with(|| Secret::new("smtp://127.0.0.1:9"));
 }
 
 impl TestApp {
@@ -386,12 +388,17 @@ pub async fn error_of(res: Response) -> app::error::AppError {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
 }
 
-/// The `Set-Cookie` header for the session cookie, if any.
+/// The `Set-Cookie` header for the session cookie (`__Host-shoal_session` over https), if any.
 pub fn session_set_cookie(res: &Response) -> Option<String> {
+    set_cookie_named(res, "shoal_session").or_else(|| set_cookie_named(res, "__Host-shoal_session"))
+}
+
+/// The `Set-Cookie` header for the cookie `name`, if any.
+pub fn set_cookie_named(res: &Response, name: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("shoal_session="))
+        .find(|v| v.split_once('=').is_some_and(|(n, _)| n == name))
         .map(str::to_string)
 }
