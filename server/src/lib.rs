@@ -174,16 +174,19 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// Deletes expired sessions every hour.
+/// Every hour: deletes what has expired (`repo::housekeeping::PURGES`).
 fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match repo::sessions::delete_expired(&state.db.pool, app::server::db::now_ms()).await {
-                Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            match repo::housekeeping::purge_expired(&state.db, app::server::db::now_ms()).await {
+                Ok(deleted) => {
+                    for (what, n) in deleted.into_iter().filter(|(_, n)| *n > 0) {
+                        tracing::info!(deleted = n, "housekeeping: {what} removed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed; next try in an hour"),
             }
         }
     });

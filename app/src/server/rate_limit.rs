@@ -1,4 +1,5 @@
-//! Fixed-window counters kept in the database, so several servers share one limit.
+//! Fixed-window counters kept in the database, so several servers share one limit. Old windows
+//! are deleted by the hourly housekeeping (`repo::housekeeping`).
 
 use super::db::{Db, now_ms};
 use crate::error::AppError;
@@ -76,9 +77,6 @@ pub fn address_key(email: &str) -> String {
     let normalised = email.trim().to_lowercase();
     hex::encode(&Sha256::digest(normalised.as_bytes())[..16])
 }
-
-/// Windows that ended a day ago or more (`housekeeping` deletes them).
-pub const KEEP_MS: i64 = 86_400_000;
 
 #[cfg(test)]
 mod tests {

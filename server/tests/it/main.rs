@@ -11,6 +11,7 @@ mod audit;
 mod courses;
 mod database;
 mod foundation;
+mod housekeeping;
 mod imports;
 mod invites;
 mod learner_view;

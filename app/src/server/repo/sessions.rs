@@ -50,14 +50,3 @@ pub async fn delete<'c>(
         .await?;
     Ok(())
 }
-
-pub async fn delete_expired<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(now)
-        .execute(ex)
-        .await?
-        .rows_affected())
-}
