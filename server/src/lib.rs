@@ -5,6 +5,7 @@ pub mod assets;
 pub mod cli;
 pub mod dev_mailbox;
 pub mod json_api;
+pub mod listener;
 pub mod middleware;
 pub mod outbox_worker;
 pub mod redact;
@@ -12,7 +13,7 @@ pub mod render_pool;
 pub mod telemetry;
 pub mod webhook_client;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use app::{
     server::{
@@ -98,16 +99,18 @@ impl App {
         Ok(App { state, router })
     }
 
-    /// Serves until Ctrl-C / SIGTERM, then lets running requests finish.
+    /// Serves until Ctrl-C / SIGTERM, then gives running requests `SHOAL_SHUTDOWN_SECONDS` to
+    /// finish (`listener::serve`: timeouts and a connection cap too).
     pub async fn serve(self, listener: tokio::net::TcpListener) -> Result<(), String> {
-        axum::serve(
+        let grace = self.state.settings.shutdown_grace;
+        listener::serve(
             listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            listener::Bounds::standard(grace),
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+        .await;
+        Ok(())
     }
 }
 

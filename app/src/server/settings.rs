@@ -51,6 +51,9 @@ pub struct Settings {
     /// `SHOAL_WEBHOOKS_ALLOW_PRIVATE`: webhooks may call loopback and private addresses in
     /// production too (dev mode always may).
     pub webhooks_allow_private: bool,
+    /// `SHOAL_SHUTDOWN_SECONDS`: how long requests in flight may take to finish once the server
+    /// was told to stop (SIGTERM, Ctrl-C); then it exits regardless.
+    pub shutdown_grace: std::time::Duration,
     /// `SHOAL_TRUSTED_PROXIES`: whose `X-Forwarded-For` / `Forwarded` says who the client is.
     pub trusted_proxies: crate::server::client_ip::TrustedProxies,
     /// What a new password hash costs: always `Standard` from the environment (the test harness
@@ -156,6 +159,9 @@ impl Settings {
                 ));
             }
         };
+        let shutdown_grace = std::time::Duration::from_secs(
+            number_var("SHOAL_SHUTDOWN_SECONDS", 0..=3600)?.unwrap_or(10) as u64,
+        );
         let trusted_proxies = crate::server::client_ip::TrustedProxies::parse(
             &var("SHOAL_TRUSTED_PROXIES").unwrap_or_default(),
         )?;
@@ -172,6 +178,7 @@ impl Settings {
             import_caps,
             api_limit,
             webhooks_allow_private,
+            shutdown_grace,
             trusted_proxies,
             hash_cost: Default::default(),
         })
@@ -354,6 +361,7 @@ mod tests {
             import_caps: Default::default(),
             api_limit: Default::default(),
             webhooks_allow_private: false,
+            shutdown_grace: std::time::Duration::from_secs(10),
             trusted_proxies: Default::default(),
             hash_cost: Default::default(),
         }

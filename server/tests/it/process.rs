@@ -1,6 +1,8 @@
 //! The `shoal` executable as a whole process: what it refuses at start-up, how it stops, what it
 //! does with clients that stall, and what its log keeps.
 
+use std::time::Duration;
+
 use crate::common::binary::{self, Shoal};
 
 #[tokio::test]
@@ -133,4 +135,82 @@ async fn the_request_log_never_holds_an_invitation_token_or_a_code() {
         "{log}"
     );
     assert!(!log.contains("424242"), "{log}");
+}
+
+#[tokio::test]
+async fn a_half_sent_request_holds_up_a_sigterm_no_longer_than_the_shutdown_deadline() {
+    use tokio::io::AsyncWriteExt;
+    let mut shoal = Shoal::start(|cmd, _| {
+        cmd.env("SHOAL_SHUTDOWN_SECONDS", "2");
+    })
+    .await;
+    let addr = format!("127.0.0.1:{}", shoal.port);
+    // Headers without their blank line, and a body shorter than its Content-Length (to a route
+    // that reads it: the token endpoint has no Origin check to answer first).
+    let mut headers_only = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    headers_only
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let mut short_body = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    short_body
+        .write_all(
+            b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\ngrant_type",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    shoal.terminate();
+    let status = shoal.wait_exit(Duration::from_secs(8)).await;
+    let took = started.elapsed();
+    assert!(
+        status.is_some(),
+        "still running 8 s after SIGTERM:\n{}",
+        shoal.log()
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}\n{}", shoal.log());
+    assert!(status.unwrap().success(), "{}", shoal.log());
+    assert!(
+        shoal.log().contains("shutdown deadline reached"),
+        "{}",
+        shoal.log()
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_stalls_is_cut_off_by_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let shoal = Shoal::start(|_, _| {}).await;
+    let addr = format!("127.0.0.1:{}", shoal.port);
+    let stall = |request: &'static [u8]| {
+        let addr = addr.clone();
+        async move {
+            let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+            stream.write_all(request).await.unwrap();
+            let started = std::time::Instant::now();
+            let mut answer = Vec::new();
+            let closed =
+                tokio::time::timeout(Duration::from_secs(45), stream.read_to_end(&mut answer))
+                    .await
+                    .is_ok();
+            (closed, started.elapsed())
+        }
+    };
+    let (headers, body) = tokio::join!(
+        stall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n"),
+        stall(b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\ngrant_type"),
+    );
+    assert!(headers.0, "headers never finished: still open after 45 s");
+    assert!(
+        headers.1 >= Duration::from_secs(9) && headers.1 < Duration::from_secs(15),
+        "{:?}",
+        headers.1
+    );
+    assert!(body.0, "short body: still open after 45 s");
+    assert!(
+        body.1 >= Duration::from_secs(29) && body.1 < Duration::from_secs(40),
+        "{:?}",
+        body.1
+    );
 }
