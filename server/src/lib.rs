@@ -6,6 +6,7 @@ pub mod cli;
 pub mod dev_mailbox;
 pub mod json_api;
 pub mod listener;
+pub mod memory;
 pub mod middleware;
 pub mod outbox_worker;
 pub mod redact;
