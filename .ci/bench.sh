@@ -22,6 +22,8 @@
 # built, or taken as built when BENCH_SKIP_BUILD=1), BENCH_SKIP_API=1 to leave them out.
 # Statistics (issue 7, server/examples/statistics_bench.rs, SQLite and PostgreSQL): BENCH_STATS_ARGS
 # (its options), BENCH_SKIP_STATS=1 to leave it out.
+# Memory after a sign-in burst (issue 17, .ci/bench_memory.py, a fresh server of its own):
+# BENCH_MEMORY_SIGNINS (30), BENCH_MEMORY_SETTLE (30 seconds), BENCH_SKIP_MEMORY=1 to leave it out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -504,6 +506,30 @@ if [[ "${BENCH_SKIP_IMPORT:-}" != 1 ]]; then
       BROKEN=$((BROKEN + 1))
     fi
   fi
+fi
+
+# Memory after a sign-in burst: a fresh server (nothing else has signed in from this address, whose
+# limit is 30 sign-ins in 10 minutes), its RSS at rest, peak and after. Dev mode needs no SMTP;
+# passwords are hashed at full cost in every mode.
+if [[ "${BENCH_SKIP_MEMORY:-}" != 1 ]]; then
+  log "Memory: ${BENCH_MEMORY_SIGNINS:-30} concurrent sign-ins on a fresh server, RSS before, peak, ${BENCH_MEMORY_SETTLE:-30} s after"
+  server_cleanup
+  if server_prepare &&
+    shoal_cli academy create --slug "$SLUG" --name "Bench Academy" --owner-name "Bench Owner" \
+      --owner-email "$OWNER_EMAIL" --owner-password "$OWNER_PASSWORD" >/dev/null &&
+    server_start; then
+    set +e
+    out="$(SERVER_URL="$SERVER_URL" SERVER_PID="$SERVER_PID" SLUG="$SLUG" OWNER_EMAIL="$OWNER_EMAIL" \
+      OWNER_PASSWORD="$OWNER_PASSWORD" timeout 300 python3 "$REPO_ROOT/.ci/bench_memory.py")"
+    rc=$?
+    set -e
+    take_rows "memory row" "$rc" "$out"
+  else
+    warn "memory row: could not start a fresh server (see above)"
+    ROWS+=("| memory row | see the warning above | failed | – | – | – | – |")
+    BROKEN=$((BROKEN + 1))
+  fi
+  server_cleanup
 fi
 
 # Statistics: a fresh SQLite file, then (unless BENCH_SKIP_PG=1) a database on the throw-away

@@ -1,5 +1,6 @@
-//! `GET /dev/mailbox` (dev mode only): the mail Shoal would have sent, newest first, so invitations can be
-//! followed without an SMTP server. Plain server-rendered HTML; no scripts (the CSP allows none inline).
+//! `GET /dev/mailbox` (dev mode only, loopback only): the mail Shoal would have sent, newest first, so
+//! invitations can be followed without an SMTP server. Plain server-rendered HTML; no scripts (the CSP
+//! allows none inline).
 
 use app::server::{
     mail::dev_mailbox::{self, DevMessage},
@@ -8,8 +9,8 @@ use app::server::{
 };
 use axum::{
     Router,
-    extract::State,
-    http::header,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
@@ -26,7 +27,23 @@ pub fn routes(settings: &Settings) -> Router<AppState> {
     }
 }
 
-async fn page(State(state): State<AppState>) -> Response {
+/// The page holds every invitation link and code: only a browser on this machine may see it. A
+/// request relayed by a proxy on this machine (it says so in a forwarding header) came from
+/// elsewhere.
+pub fn may_see(peer: std::net::SocketAddr, headers: &HeaderMap) -> bool {
+    peer.ip().to_canonical().is_loopback()
+        && !headers.contains_key("x-forwarded-for")
+        && !headers.contains_key(header::FORWARDED)
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if !may_see(peer, &headers) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let dir = dev_mailbox::dir_for(&state.settings);
     let messages = {
         let dir = dir.clone();
@@ -168,6 +185,23 @@ mod tests {
             "<a href=\"http://a.test/\" rel=\"noreferrer\">http://a.test/</a>&quot;onmouseover=&quot;x"
         );
         assert_eq!(linkify("no links"), "no links");
+    }
+
+    #[test]
+    fn only_loopback_peers_without_forwarding_headers_see_the_mailbox() {
+        let none = HeaderMap::new();
+        for ok in ["127.0.0.1:5000", "[::1]:5000", "[::ffff:127.0.0.1]:5000"] {
+            assert!(may_see(ok.parse().unwrap(), &none), "{ok}");
+        }
+        for other in ["192.168.1.20:5000", "[2001:db8::1]:5000", "10.0.0.1:80"] {
+            assert!(!may_see(other.parse().unwrap(), &none), "{other}");
+        }
+        let mut relayed = HeaderMap::new();
+        relayed.insert("x-forwarded-for", "203.0.113.9".parse().unwrap());
+        assert!(!may_see("127.0.0.1:5000".parse().unwrap(), &relayed));
+        let mut forwarded = HeaderMap::new();
+        forwarded.insert(header::FORWARDED, "for=203.0.113.9".parse().unwrap());
+        assert!(!may_see("127.0.0.1:5000".parse().unwrap(), &forwarded));
     }
 
     #[test]

@@ -5,13 +5,16 @@ pub mod assets;
 pub mod cli;
 pub mod dev_mailbox;
 pub mod json_api;
+pub mod listener;
+pub mod memory;
 pub mod middleware;
 pub mod outbox_worker;
+pub mod redact;
 pub mod render_pool;
 pub mod telemetry;
 pub mod webhook_client;
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use app::{
     server::{
@@ -82,24 +85,34 @@ impl App {
         settings: Settings,
         worker: outbox_worker::WorkerConfig,
     ) -> Result<App, String> {
+        // Before the database: a refused start changes nothing. (`academy create` needs no mail and
+        // builds only the state.)
+        if let Some(problem) = settings.serve_problem() {
+            return Err(problem);
+        }
+        for warning in settings.start_up_warnings() {
+            tracing::warn!("{warning}");
+        }
+        let mailer = app::server::mail::mailer::Mailer::from_settings(&settings)?;
         let state = Self::state(settings).await?;
-        let mailer = app::server::mail::mailer::Mailer::from_settings(&state.settings)?;
         let router = router(state.clone());
         spawn_housekeeping(state.clone());
         outbox_worker::Worker::new(state.clone(), mailer, worker).spawn();
         Ok(App { state, router })
     }
 
-    /// Serves until Ctrl-C / SIGTERM, then lets running requests finish.
+    /// Serves until Ctrl-C / SIGTERM, then gives running requests `SHOAL_SHUTDOWN_SECONDS` to
+    /// finish (`listener::serve`: timeouts and a connection cap too).
     pub async fn serve(self, listener: tokio::net::TcpListener) -> Result<(), String> {
-        axum::serve(
+        let grace = self.state.settings.shutdown_grace;
+        listener::serve(
             listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            listener::Bounds::standard(grace),
+            shutdown_signal(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+        .await;
+        Ok(())
     }
 }
 
@@ -145,6 +158,10 @@ pub fn router(state: AppState) -> Router {
         // Outside the body limit, so its bare 413 becomes an `AppError` too.
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::strict_transport_security,
+        ))
         .layer(axum::middleware::from_fn(middleware::request_context))
         .with_state(state)
 }
@@ -162,16 +179,19 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     }
 }
 
-/// Deletes expired sessions every hour.
+/// Every hour: deletes what has expired (`repo::housekeeping::PURGES`).
 fn spawn_housekeeping(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match repo::sessions::delete_expired(&state.db.pool, app::server::db::now_ms()).await {
-                Ok(n) if n > 0 => tracing::info!(deleted = n, "expired sessions removed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+            match repo::housekeeping::purge_expired(&state.db, app::server::db::now_ms()).await {
+                Ok(deleted) => {
+                    for (what, n) in deleted.into_iter().filter(|(_, n)| *n > 0) {
+                        tracing::info!(deleted = n, "housekeeping: {what} removed");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "housekeeping failed; next try in an hour"),
             }
         }
     });

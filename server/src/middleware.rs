@@ -19,11 +19,14 @@ fn nonce() -> String {
 
 /// Caps request bodies at `MAX_BODY_BYTES`; the look-up of a CSV file's addresses (one call for
 /// the whole file, as the preview needs it) may carry as much as the largest file allowed, plus
-/// the JSON quoting of each address.
+/// the JSON quoting of each address — for a signed-in session only (nobody else gets to make the
+/// server read megabytes).
 pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use leptos::server_fn::ServerFn;
     use tower::{ServiceBuilder, ServiceExt};
-    let limit = if req.uri().path() == app::api::imports::LookupEmails::PATH {
+    let limit = if req.uri().path() == app::api::imports::LookupEmails::PATH
+        && app::server::auth::has_live_session(&state, req.headers()).await
+    {
         let caps = state.settings.import_caps;
         caps.max_bytes + 4 * caps.max_rows + 64 * 1024
     } else {
@@ -42,8 +45,9 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
 /// Gives every request an id (echoed as `x-request-id`), a tracing span, and one log line at the end.
 pub async fn request_context(req: Request, next: Next) -> Response {
     let id = request_id::new_id();
-    let span =
-        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    // Never the raw URI: invitation and reset links carry their token (`redact`).
+    let path = crate::redact::loggable(req.uri());
+    let span = tracing::info_span!("request", id = %id, method = %req.method(), path = %path);
     let started = std::time::Instant::now();
     let mut res = request_id::REQUEST_ID
         .scope(id.clone(), next.run(req))
@@ -100,6 +104,24 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
+    res
+}
+
+/// `Strict-Transport-Security` when the public address is https: browsers that saw it once go
+/// straight to https for a year, so nobody on the way can serve them a plain-http page (or read a
+/// cookie) first.
+pub async fn strict_transport_security(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    if state.settings.https() {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     res
 }
 

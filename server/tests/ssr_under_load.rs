@@ -40,7 +40,9 @@ fn shoal(dir: &std::path::Path, port: u16) -> Command {
     for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("SHOAL_")) {
         cmd.env_remove(name);
     }
-    cmd.env("SHOAL_DATA_DIR", dir)
+    // Dev explicitly: production (the default) would refuse to start without an SMTP server.
+    cmd.env("SHOAL_MODE", "dev")
+        .env("SHOAL_DATA_DIR", dir)
         .env("SHOAL_LISTEN", format!("127.0.0.1:{port}"))
         .env("SHOAL_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", dir.join("site"))

@@ -25,6 +25,7 @@ pub async fn create_first_academy(
     password: String,
 ) -> Result<String, AppError> {
     let state = app_state()?;
+    services::academies::admit_setup(&state).await?;
     let input = crate::validate::new_academy(&academy_name, &slug, &owner_name, &email, &password)?;
     let created = services::academies::create(&state, &input, true).await?;
     services::sign_in::start_session(&state, created.academy_id, created.owner_id).await?;

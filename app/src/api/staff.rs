@@ -29,6 +29,33 @@ pub struct StaffMember {
     /// When they joined the academy.
     pub since: i64,
     pub last_sign_in_at: Option<i64>,
+    /// The API applications (still working) and webhooks they made: removing them offers to
+    /// revoke these too.
+    pub integrations: Vec<Integration>,
+}
+
+/// An API application or a webhook someone made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Integration {
+    pub kind: IntegrationKind,
+    pub id: i64,
+    /// The application's name or the webhook's URL.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IntegrationKind {
+    ApiApplication,
+    Webhook,
+}
+
+impl IntegrationKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            IntegrationKind::ApiApplication => "API application",
+            IntegrationKind::Webhook => "Webhook",
+        }
+    }
 }
 
 /// A pending invitation to become an Administrator.
@@ -95,11 +122,15 @@ pub async fn revoke_admin_invite(invite_id: i64) -> Result<(), AppError> {
     services::invites::revoke_admin(&state, &actor, invite_id).await
 }
 
-/// Removes an Administrator from the academy (account, sessions, team places). Only the Owner may;
-/// the Owner is never removed. Returns who was removed.
+/// Removes an Administrator from the academy (account, sessions, team places) and, with
+/// `revoke_integrations`, the API applications and webhooks they made (their tokens stop at once).
+/// Only the Owner may; the Owner is never removed. Returns who was removed.
 #[server(prefix = "/api", endpoint = "remove_admin")]
-pub async fn remove_admin(user_id: i64) -> Result<UserView, AppError> {
+pub async fn remove_admin(
+    user_id: i64,
+    #[server(default)] revoke_integrations: bool,
+) -> Result<UserView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::RemoveStaff).await?;
-    services::staff::remove(&state, &actor, user_id).await
+    services::staff::remove(&state, &actor, user_id, revoke_integrations).await
 }

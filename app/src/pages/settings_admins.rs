@@ -5,8 +5,8 @@ use leptos::{ev, prelude::*};
 
 use crate::{
     api::staff::{
-        InviteAdmin, RemoveAdmin, ResendAdminInvite, RevokeAdminInvite, StaffInvite, StaffMember,
-        StaffOverview, list_staff,
+        Integration, InviteAdmin, RemoveAdmin, ResendAdminInvite, RevokeAdminInvite, StaffInvite,
+        StaffMember, StaffOverview, list_staff,
     },
     components::{
         nav::use_academy,
@@ -59,6 +59,8 @@ pub fn AdminsTab() -> impl IntoView {
     let revoke = ServerAction::<RevokeAdminInvite>::new();
     let remove = ServerAction::<RemoveAdmin>::new();
     let confirming = RwSignal::new(None::<i64>);
+    // How many integrations the last removal revoked, for its notice.
+    let revoked = RwSignal::new(0usize);
     let tick = RwSignal::new(0u32);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after each change and while emails are sent.
@@ -85,8 +87,13 @@ pub fn AdminsTab() -> impl IntoView {
     });
     notice.follow(remove.value(), move |u| {
         confirming.set(None);
+        let also = match revoked.get_untracked() {
+            0 => String::new(),
+            1 => " The integration they made was revoked.".into(),
+            n => format!(" The {n} integrations they made were revoked."),
+        };
         Some(format!(
-            "{} was removed from the academy and signed out.",
+            "{} was removed from the academy and signed out.{also}",
             u.display_name()
         ))
     });
@@ -129,7 +136,7 @@ pub fn AdminsTab() -> impl IntoView {
                                 {o.members.into_iter().map(|m| {
                                     let removable = can_remove && m.role == Role::Admin && Some(m.id) != my_id;
                                     let own = Some(m.id) == my_id;
-                                    view! { <MemberRow member=m own removable remove confirming/> }
+                                    view! { <MemberRow member=m own removable remove confirming revoked/> }
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -174,8 +181,13 @@ fn MemberRow(
     removable: bool,
     remove: ServerAction<RemoveAdmin>,
     confirming: RwSignal<Option<i64>>,
+    revoked: RwSignal<usize>,
 ) -> impl IntoView {
     let id = member.id;
+    let integrations = member.integrations.clone();
+    let made = integrations.len();
+    // On by default: an integration whose maker left should not keep working unnoticed.
+    let revoke_too = RwSignal::new(true);
     let name = crate::model::display_name(&member.first_name, &member.last_name, &member.email);
     let confirm_text = format!("Remove {name} from the academy?");
     let remove_label = format!("Remove {name}");
@@ -200,8 +212,13 @@ fn MemberRow(
                         view! {
                             <div class="confirm-box" role="group" aria-label=confirm_text.clone()>
                                 <p>{confirm_text.clone()}" They are signed out at once and lose access; what they did stays in the audit log."</p>
+                                {(made > 0).then(|| view! { <MadeIntegrations integrations=integrations.clone() revoke_too/> })}
                                 <button type="button" class="button button-danger" disabled=move || remove.pending().get()
-                                    on:click=move |_| { remove.dispatch(RemoveAdmin { user_id: id }); }>"Yes, remove"</button>" "
+                                    on:click=move |_| {
+                                        let revoke_integrations = made > 0 && revoke_too.get_untracked();
+                                        revoked.set(if revoke_integrations { made } else { 0 });
+                                        remove.dispatch(RemoveAdmin { user_id: id, revoke_integrations });
+                                    }>"Yes, remove"</button>" "
                                 <button type="button" class="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
                             </div>
                         }.into_any()
@@ -214,6 +231,34 @@ fn MemberRow(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// In the removal's confirmation: what the Administrator made, and whether to revoke it too.
+#[component]
+fn MadeIntegrations(integrations: Vec<Integration>, revoke_too: RwSignal<bool>) -> impl IntoView {
+    let count = integrations.len();
+    let label = if count == 1 {
+        "Also revoke it: its tokens stop working at once".to_string()
+    } else {
+        format!("Also revoke these {count}: their tokens stop working at once")
+    };
+    view! {
+        <div class="made-integrations" data-testid="made-integrations">
+            <p>"They made:"</p>
+            <ul>
+                {integrations
+                    .into_iter()
+                    .map(|i| view! { <li>{i.kind.label()}": "<code>{i.label}</code></li> })
+                    .collect_view()}
+            </ul>
+            <label class="checkbox">
+                <input type="checkbox" name="revoke_integrations"
+                    prop:checked=move || revoke_too.get()
+                    on:change=move |ev| revoke_too.set(event_target_checked(&ev))/>
+                " "{label}
+            </label>
+        </div>
     }
 }
 

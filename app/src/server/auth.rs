@@ -8,13 +8,18 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
 use super::{
+    client_ip,
     db::now_ms,
     repo::{self, users::UserRow},
+    settings::Settings,
     state::AppState,
     tokens,
 };
 use crate::{domain::permission::Permission, error::AppError};
 
+/// The session cookie's name over http. Over https it carries the `__Host-` prefix
+/// (`session_cookie`): browsers then accept it only with `Secure`, `Path=/` and no `Domain`, so a
+/// page of some other subdomain can neither set nor shadow it.
 pub const SESSION_COOKIE: &str = "shoal_session";
 pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
 
@@ -48,9 +53,23 @@ fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
+/// `name` as this Shoal's cookies are called: `__Host-name` when the base URL is https.
+pub fn cookie_name(settings: &Settings, name: &'static str) -> std::borrow::Cow<'static, str> {
+    if settings.secure_cookies() {
+        format!("__Host-{name}").into()
+    } else {
+        name.into()
+    }
+}
+
+pub fn session_cookie(settings: &Settings) -> std::borrow::Cow<'static, str> {
+    cookie_name(settings, SESSION_COOKIE)
+}
+
 /// The session token the browser presented, if any.
 pub fn presented_token() -> Option<String> {
-    request_cookie(SESSION_COOKIE)
+    let state = use_context::<AppState>()?;
+    request_cookie(&session_cookie(&state.settings))
 }
 
 /// A cookie of the current request.
@@ -69,20 +88,33 @@ pub fn set_view_as_learner_cookie(state: &AppState, on: bool) {
         "; Max-Age=0"
     };
     set_cookie(format!(
-        "{VIEW_AS_LEARNER_COOKIE}={value}; {}",
+        "{}={value}; {}",
+        cookie_name(&state.settings, VIEW_AS_LEARNER_COOKIE),
         cookie_attributes(state)
     ));
 }
 
-/// The client's address (the socket peer; Shoal does not trust forwarding headers).
+/// Whether staff asked to see the academy as a learner does.
+pub fn viewing_as_learner(state: &AppState) -> bool {
+    request_cookie(&cookie_name(&state.settings, VIEW_AS_LEARNER_COOKIE)).as_deref() == Some("1")
+}
+
+/// Which client is this: what every rate limit counts (`client_ip::limiter_key` of the address
+/// `client_ip::client_addr` believes), from the current request.
 pub fn client_ip() -> String {
+    let state = use_context::<AppState>();
     request_parts()
         .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+            let peer = p.extensions.get::<ConnectInfo<SocketAddr>>()?.0;
+            Some(client_key(state.as_ref()?, peer, &p.headers))
         })
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// `client_ip` for handlers that hold the request themselves (the JSON API).
+pub fn client_key(state: &AppState, peer: SocketAddr, headers: &http::HeaderMap) -> String {
+    let addr = client_ip::client_addr(peer.ip(), headers, &state.settings.trusted_proxies);
+    client_ip::limiter_key(addr)
 }
 
 pub async fn current(state: &AppState) -> Result<Session, AppError> {
@@ -106,6 +138,19 @@ pub async fn current(state: &AppState) -> Result<Session, AppError> {
         })),
         _ => Ok(Session::Expired),
     }
+}
+
+/// Whether `headers` carry the cookie of a live session: for what is decided before a server
+/// function runs (how large a body may be). The function itself still authorises.
+pub async fn has_live_session(state: &AppState, headers: &http::HeaderMap) -> bool {
+    let Some(token) = cookie_value(headers, &session_cookie(&state.settings)) else {
+        return false;
+    };
+    let hash = tokens::token_hash(&state.settings.secret, &token);
+    matches!(
+        repo::sessions::find(&state.db.pool, &hash).await,
+        Ok(Some(row)) if row.expires_at > now_ms()
+    )
 }
 
 /// The signed-in user, or `Unauthorized`.
@@ -147,7 +192,8 @@ fn cookie_attributes(state: &AppState) -> &'static str {
 
 pub fn set_session_cookie(state: &AppState, token: &str) {
     set_cookie(format!(
-        "{SESSION_COOKIE}={token}; Max-Age={}; {}",
+        "{}={token}; Max-Age={}; {}",
+        session_cookie(&state.settings),
         SESSION_TTL_MS / 1000,
         cookie_attributes(state)
     ));
@@ -155,7 +201,8 @@ pub fn set_session_cookie(state: &AppState, token: &str) {
 
 pub fn clear_session_cookie(state: &AppState) {
     set_cookie(format!(
-        "{SESSION_COOKIE}=; Max-Age=0; {}",
+        "{}=; Max-Age=0; {}",
+        session_cookie(&state.settings),
         cookie_attributes(state)
     ));
 }

@@ -24,8 +24,10 @@ impl fmt::Debug for Secret {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// Dev mailbox at `/dev/mailbox`, verbose errors in logs.
+    /// Opt-in (`SHOAL_MODE=dev`): the dev mailbox at `/dev/mailbox` (loopback only), mail kept in
+    /// files when no SMTP server is set.
     Dev,
+    /// The default: no dev conveniences, and no start without a way to send mail.
     Production,
 }
 
@@ -49,6 +51,11 @@ pub struct Settings {
     /// `SHOAL_WEBHOOKS_ALLOW_PRIVATE`: webhooks may call loopback and private addresses in
     /// production too (dev mode always may).
     pub webhooks_allow_private: bool,
+    /// `SHOAL_SHUTDOWN_SECONDS`: how long requests in flight may take to finish once the server
+    /// was told to stop (SIGTERM, Ctrl-C); then it exits regardless.
+    pub shutdown_grace: std::time::Duration,
+    /// `SHOAL_TRUSTED_PROXIES`: whose `X-Forwarded-For` / `Forwarded` says who the client is.
+    pub trusted_proxies: crate::server::client_ip::TrustedProxies,
     /// What a new password hash costs: always `Standard` from the environment (the test harness
     /// alone sets another, and production mode refuses it).
     pub hash_cost: crate::server::password::HashCost,
@@ -111,15 +118,7 @@ impl Settings {
                 "SHOAL_LISTEN must be an address and port like 127.0.0.1:3000, not {listen_text:?}"
             )
         })?;
-        let mode = match var("SHOAL_MODE").as_deref() {
-            None | Some("dev") => Mode::Dev,
-            Some("production") => Mode::Production,
-            Some(other) => {
-                return Err(format!(
-                    "SHOAL_MODE must be \"dev\" or \"production\", not {other:?}"
-                ));
-            }
-        };
+        let mode = parse_mode(var("SHOAL_MODE").as_deref())?;
         let smtp_url = var("SHOAL_SMTP_URL").map(Secret::new);
         if let Some(url) = &smtp_url
             && !(url.expose().starts_with("smtp://") || url.expose().starts_with("smtps://"))
@@ -160,6 +159,12 @@ impl Settings {
                 ));
             }
         };
+        let shutdown_grace = std::time::Duration::from_secs(
+            number_var("SHOAL_SHUTDOWN_SECONDS", 0..=3600)?.unwrap_or(10) as u64,
+        );
+        let trusted_proxies = crate::server::client_ip::TrustedProxies::parse(
+            &var("SHOAL_TRUSTED_PROXIES").unwrap_or_default(),
+        )?;
         Ok(Settings {
             database_url: Secret::new(database_url),
             base_url,
@@ -173,6 +178,8 @@ impl Settings {
             import_caps,
             api_limit,
             webhooks_allow_private,
+            shutdown_grace,
+            trusted_proxies,
             hash_cost: Default::default(),
         })
     }
@@ -182,9 +189,39 @@ impl Settings {
         &self.base_url
     }
 
+    /// Whether the public address is https: then cookies get `Secure` and the `__Host-` prefix, and
+    /// answers carry `Strict-Transport-Security`.
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
     /// Cookies get `Secure` whenever the public address is https.
     pub fn secure_cookies(&self) -> bool {
-        self.base_url.starts_with("https://")
+        self.https()
+    }
+
+    /// What `shoal serve` refuses to start with: production mode without a way to send mail (the
+    /// Invites tab would say "Email Sent" for mail kept in a folder nobody reads).
+    pub fn serve_problem(&self) -> Option<String> {
+        (self.mode == Mode::Production && self.smtp_url.is_none()).then(|| {
+            "SHOAL_SMTP_URL is not set: production mode needs an SMTP server to send invitations \
+             (e.g. SHOAL_SMTP_URL=smtps://user:password@mail.example.com:465). For a local trial, \
+             set SHOAL_MODE=dev instead: mail then goes to the dev mailbox at /dev/mailbox."
+                .to_string()
+        })
+    }
+
+    /// Worth a warning at start-up, not worth refusing to start.
+    pub fn start_up_warnings(&self) -> Vec<String> {
+        let mut warnings = vec![];
+        if self.mode == Mode::Dev && !self.listen.ip().is_loopback() {
+            warnings.push(format!(
+                "SHOAL_MODE=dev on {}, an address other machines can reach: dev mode is for one \
+                 machine (its mailbox answers loopback only). Use SHOAL_MODE=production for a server.",
+                self.listen
+            ));
+        }
+        warnings
     }
 
     /// The host of the base URL (no scheme, no port): the right-hand side of Message-IDs.
@@ -202,6 +239,18 @@ impl Settings {
     /// An absolute link to a path of this Shoal (the path starts with `/`).
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
+    }
+}
+
+/// `SHOAL_MODE`. Unset means production: a server someone forgot to configure must not publish
+/// the dev mailbox (every invitation link and code) to whoever reaches its port.
+pub fn parse_mode(value: Option<&str>) -> Result<Mode, String> {
+    match value {
+        Some("dev") => Ok(Mode::Dev),
+        None | Some("production") => Ok(Mode::Production),
+        Some(other) => Err(format!(
+            "SHOAL_MODE must be \"dev\" or \"production\", not {other:?}"
+        )),
     }
 }
 
@@ -288,6 +337,71 @@ mod tests {
             let e = parse_base_url(bad).unwrap_err();
             assert!(e.contains("SHOAL_BASE_URL"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn an_unset_mode_is_production_and_dev_must_be_asked_for() {
+        assert_eq!(parse_mode(None), Ok(Mode::Production));
+        assert_eq!(parse_mode(Some("production")), Ok(Mode::Production));
+        assert_eq!(parse_mode(Some("dev")), Ok(Mode::Dev));
+        assert!(parse_mode(Some("Dev")).unwrap_err().contains("SHOAL_MODE"));
+    }
+
+    fn settings(mode: Mode, listen: &str, smtp: Option<&str>) -> Settings {
+        Settings {
+            database_url: Secret::new("sqlite://x.db"),
+            base_url: "http://127.0.0.1:3000".into(),
+            listen: listen.parse().unwrap(),
+            smtp_url: smtp.map(Secret::new),
+            smtp_from: "Shoal <no-reply@localhost>".into(),
+            secret: Secret::new("s".repeat(32)),
+            data_dir: "./data".into(),
+            mode,
+            site_root: "target/site".into(),
+            import_caps: Default::default(),
+            api_limit: Default::default(),
+            webhooks_allow_private: false,
+            shutdown_grace: std::time::Duration::from_secs(10),
+            trusted_proxies: Default::default(),
+            hash_cost: Default::default(),
+        }
+    }
+
+    #[test]
+    fn production_without_an_smtp_url_is_refused_naming_the_variable_and_dev_is_not() {
+        let refused = settings(Mode::Production, "127.0.0.1:3000", None)
+            .serve_problem()
+            .expect("refused");
+        assert!(refused.contains("SHOAL_SMTP_URL"), "{refused}");
+        assert!(refused.contains("SHOAL_MODE=dev"), "{refused}");
+        let with_smtp = settings(Mode::Production, "0.0.0.0:3000", Some("smtps://m.test"));
+        assert_eq!(with_smtp.serve_problem(), None);
+        assert_eq!(
+            settings(Mode::Dev, "127.0.0.1:3000", None).serve_problem(),
+            None
+        );
+    }
+
+    #[test]
+    fn dev_mode_on_an_address_other_machines_reach_is_warned_about() {
+        assert!(
+            settings(Mode::Dev, "127.0.0.1:3000", None)
+                .start_up_warnings()
+                .is_empty()
+        );
+        assert!(
+            settings(Mode::Dev, "[::1]:3000", None)
+                .start_up_warnings()
+                .is_empty()
+        );
+        let warned = settings(Mode::Dev, "0.0.0.0:3000", None).start_up_warnings();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(warned[0].contains("0.0.0.0:3000"), "{warned:?}");
+        assert!(
+            settings(Mode::Production, "0.0.0.0:3000", Some("smtps://m.test"))
+                .start_up_warnings()
+                .is_empty()
+        );
     }
 
     #[test]

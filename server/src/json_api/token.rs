@@ -3,13 +3,10 @@
 
 use std::net::SocketAddr;
 
-use app::{
-    error::AppError,
-    server::{
-        rate_limit::{self, Limit},
-        services::api_clients::{self, GrantError},
-        state::AppState,
-    },
+use app::server::{
+    rate_limit::{self, Limit},
+    services::api_clients::{self, GrantError},
+    state::AppState,
 };
 use axum::{
     Json,
@@ -114,10 +111,16 @@ pub async fn handle(
         Some((id, secret)) => (Some(id.clone()), Some(secret.clone())),
         None => (field(&body, "client_id"), field(&body, "client_secret")),
     };
-    let bucket = format!("oauth-token:{}", peer.ip());
-    if let Err(e) = rate_limit::check(&state.db, &bucket, FAILURES_PER_IP, WHAT).await {
-        return super::error(&e);
-    }
+    let bucket = format!(
+        "oauth-token:{}",
+        app::server::auth::client_key(&state, peer, &headers)
+    );
+    // Counted before the secret is compared (parallel guesses never pass the limit together) and
+    // given back when it was right: the limit is on failures.
+    let counted = match rate_limit::hit(&state.db, &bucket, FAILURES_PER_IP, WHAT).await {
+        Ok(counted) => counted,
+        Err(e) => return super::error(&e),
+    };
     let granted = api_clients::grant(
         &state,
         field(&body, "grant_type").as_deref(),
@@ -126,6 +129,11 @@ pub async fn handle(
         field(&body, "scope").as_deref(),
     )
     .await;
+    if !matches!(granted, Ok(Err(GrantError::InvalidClient)))
+        && let Err(e) = rate_limit::refund(&state.db, &bucket, counted).await
+    {
+        return super::error(&e);
+    }
     match granted {
         Ok(Ok(g)) => {
             let mut res = Json(json!({
@@ -138,18 +146,11 @@ pub async fn handle(
             no_store(&mut res);
             res
         }
-        Ok(Err(GrantError::InvalidClient)) => {
-            if let Err(e) = rate_limit::hit(&state.db, &bucket, FAILURES_PER_IP, WHAT).await
-                && matches!(e, AppError::RateLimited { .. })
-            {
-                return super::error(&e);
-            }
-            oauth_error(
-                "invalid_client",
-                "Unknown client, wrong secret, or the application was revoked. Copy the Client ID and Client Secret from Settings → API.",
-                basic.is_some(),
-            )
-        }
+        Ok(Err(GrantError::InvalidClient)) => oauth_error(
+            "invalid_client",
+            "Unknown client, wrong secret, or the application was revoked. Copy the Client ID and Client Secret from Settings → API.",
+            basic.is_some(),
+        ),
         Ok(Err(GrantError::InvalidRequest(m))) => oauth_error("invalid_request", &m, false),
         Ok(Err(GrantError::UnsupportedGrantType(m))) => {
             oauth_error("unsupported_grant_type", &m, false)

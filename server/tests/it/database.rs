@@ -48,3 +48,47 @@ async fn twenty_concurrent_read_then_write_transactions_all_succeed() {
         assert_eq!(seen, (first..first + 20).collect::<Vec<_>>());
     }
 }
+
+#[tokio::test]
+async fn an_id_is_never_handed_out_twice_even_after_the_newest_row_was_deleted() {
+    use app::domain::role::Role;
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let (_, removed) = app
+        .registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[])
+        .await;
+    let res = app
+        .call(
+            &owner,
+            "remove_learner",
+            &[("user_id", &removed.to_string())],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(app.user_id("acme", "lea@example.com").await, None);
+    let (_, next) = app
+        .registered_learner(&owner, "acme", "max@example.com", Role::Learner, &[])
+        .await;
+    assert!(
+        next > removed,
+        "the new learner got id {next}, the removed one had {removed}: the audit log would show \
+         one as the actor of the other's actions"
+    );
+    // The same for the other tables whose ids the audit log and links name: a team, say.
+    let team = |name: &'static str| {
+        let (app, owner) = (&app, owner.clone());
+        async move {
+            let res = app
+                .call(&owner, "create_team", &[("name", name), ("color", "Blue")])
+                .await;
+            assert_eq!(res.status(), 200);
+            res.json::<app::model::TeamView>().await.unwrap().id
+        }
+    };
+    let first = team("Ops").await;
+    let res = app
+        .call(&owner, "delete_team", &[("team_id", &first.to_string())])
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert!(team("Sales").await > first);
+}

@@ -175,6 +175,99 @@ async fn the_session_cookie_is_secure_when_the_base_url_is_https() {
     assert!(session_set_cookie(&res).unwrap().contains("Secure"));
 }
 
+/// An https Shoal's Owner signed in: the token of their `__Host-shoal_session` cookie (the test
+/// client talks plain http, so it would never send a `Secure` cookie back by itself).
+async fn https_owner_token(app: &TestApp) -> String {
+    app.create_academy("acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    let res = app
+        .browser()
+        .post(format!("{}/api/sign_in", app.base))
+        .header("Origin", "https://academy.example.com")
+        .form(&[
+            ("slug", "acme"),
+            ("email", OWNER_EMAIL),
+            ("password", OWNER_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = common::set_cookie_named(&res, "__Host-shoal_session").expect("__Host- cookie");
+    for part in ["Secure", "Path=/", "HttpOnly", "SameSite=Lax"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(!cookie.to_lowercase().contains("domain="), "{cookie}");
+    assert!(common::set_cookie_named(&res, "shoal_session").is_none());
+    let (_, rest) = cookie.split_once('=').unwrap();
+    rest.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn over_https_every_answer_carries_hsts_and_the_cookies_carry_the_host_prefix() {
+    let app = TestApp::spawn_with(|s| s.base_url = "https://academy.example.com".into()).await;
+    let res = app.get(&app.browser(), "/healthz").await;
+    assert_eq!(
+        res.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    let token = https_owner_token(&app).await;
+    let as_owner = |cookie: String| {
+        app.browser()
+            .post(format!("{}/api/list_staff", app.base))
+            .header("Origin", "https://academy.example.com")
+            .header("Accept", "application/json")
+            .header("Cookie", cookie)
+            .send()
+    };
+    let res = as_owner(format!("__Host-shoal_session={token}"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // The unprefixed name, as a page of another subdomain could have set it, is nobody's session.
+    let res = as_owner(format!("shoal_session={token}")).await.unwrap();
+    assert_eq!(res.status(), 401);
+
+    let res = app
+        .browser()
+        .post(format!("{}/api/view_as_learner", app.base))
+        .header("Origin", "https://academy.example.com")
+        .header("Accept", "application/json")
+        .header("Cookie", format!("__Host-shoal_session={token}"))
+        .form(&[("on", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = common::set_cookie_named(&res, "__Host-shoal_view_as_learner").expect("prefixed");
+    assert!(
+        cookie.starts_with("__Host-shoal_view_as_learner=1;"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn over_http_there_is_no_hsts_and_the_cookies_keep_their_plain_names() {
+    let app = TestApp::spawn().await;
+    let res = app.get(&app.browser(), "/healthz").await;
+    assert!(res.headers().get("strict-transport-security").is_none());
+    let owner = app.create_first_academy("acme").await;
+    let res = app.call(&owner, "view_as_learner", &[("on", "true")]).await;
+    assert_eq!(res.status(), 200);
+    assert!(common::set_cookie_named(&res, "shoal_view_as_learner").is_some());
+    let res = app
+        .sign_in(&app.browser(), "acme", OWNER_EMAIL, OWNER_PASSWORD)
+        .await;
+    let cookie = common::set_cookie_named(&res, "shoal_session").expect("plain name");
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
 #[tokio::test]
 async fn wrong_password_and_unknown_email_get_the_same_single_message() {
     let app = TestApp::spawn().await;

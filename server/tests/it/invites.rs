@@ -876,3 +876,134 @@ async fn several_workers_on_one_database_send_each_invitation_exactly_once() {
     assert_eq!(ids.len(), 50);
     assert_eq!(invites_page(&app, &owner, "").await.total, 50);
 }
+
+async fn invite_rows(app: &TestApp) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM email_outbox WHERE kind = 'invite'), \
+         (SELECT COUNT(*) FROM invite_tokens)",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+/// Whether the invitation link with `salt` opens the join form.
+async fn link_works(app: &TestApp, salt: &str) -> bool {
+    let token = app::server::tokens::derive_token(&app.state.settings.secret, salt);
+    let res = app
+        .call(
+            &app.browser(),
+            "join_info",
+            &[("slug", "acme"), ("token", &token)],
+        )
+        .await;
+    matches!(
+        res.json::<app::model::JoinInfo>().await.unwrap(),
+        app::model::JoinInfo::Valid { .. }
+    )
+}
+
+#[tokio::test]
+async fn fifty_invitations_of_one_address_at_once_from_the_form_or_the_api_send_one_email_and_keep_its_link()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let form = json!({"people": [{"email": "lea@example.com", "first_name": "Lea", "last_name": ""}],
+        "role": "learner", "team_ids": [], "send_email": true});
+
+    // From nothing: one call makes the invitation, the others renew it while it is new.
+    let burst = (0..50).map(|_| app.call_json(&owner, "invite_learners", form.clone()));
+    let mut invite_ids = std::collections::BTreeSet::new();
+    for res in futures::future::join_all(burst).await {
+        assert_eq!(res.status(), 200);
+        let results: Vec<InviteResult> = res.json().await.unwrap();
+        match results[0].outcome {
+            InviteOutcome::Invited { invite_id } | InviteOutcome::AlreadyInvited { invite_id } => {
+                invite_ids.insert(invite_id);
+            }
+            ref other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(invite_ids.len(), 1, "one invitation");
+    assert_eq!(invite_rows(&app).await, (1, 1), "one email, one link");
+
+    // The API, with a new Idempotency-Key each time (so none is a replay of another).
+    let res = app
+        .call_json(
+            &owner,
+            "register_api_client",
+            json!({"name": "HR", "callback_uri": ""}),
+        )
+        .await;
+    let client: serde_json::Value = res.json().await.unwrap();
+    let token: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/oauth/token", app.base))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client["client"]["client_id"].as_str().unwrap()),
+            ("client_secret", client["client_secret"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["access_token"].as_str().unwrap().to_string();
+    let calls = (0..50).map(|n| {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/", app.base))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", format!("renewal-burst-{n:03}"))
+            .json(
+                &json!({"action": "inviteLearners", "options": {"learners": [
+                {"email": "lea@example.com", "first_name": "Lea"}]}}),
+            )
+            .send()
+    });
+    for res in futures::future::join_all(calls).await {
+        let res = res.unwrap();
+        assert_eq!(res.status(), 200);
+        let items: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(items[0]["status"], "already_invited", "{items}");
+    }
+    assert_eq!(invite_rows(&app).await, (1, 1), "still one email, one link");
+    let first_salt: String = sqlx::query_scalar("SELECT salt FROM invite_tokens")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(link_works(&app, &first_salt).await);
+
+    // Minutes later a renewal is a real reminder again: a new email with a new link, and the
+    // link sent before keeps working until it expires.
+    let earlier = app::server::services::invites::RENEWAL_QUIET_MS + 60_000;
+    sqlx::query("UPDATE invite_tokens SET created_at = created_at - $1")
+        .bind(earlier)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let res = app.call_json(&owner, "invite_learners", form).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(invite_rows(&app).await, (2, 2));
+    assert!(link_works(&app, &first_salt).await);
+}
+
+#[tokio::test]
+async fn a_renewal_that_asks_for_the_email_sends_it_once_when_the_link_had_none() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let person = |send: bool| {
+        json!({"people": [{"email": "lea@example.com", "first_name": "Lea", "last_name": ""}],
+            "role": "learner", "team_ids": [], "send_email": send})
+    };
+    app.call_json(&owner, "invite_learners", person(false))
+        .await;
+    assert_eq!(invite_rows(&app).await, (0, 1));
+    let renewals = (0..20).map(|_| app.call_json(&owner, "invite_learners", person(true)));
+    futures::future::join_all(renewals).await;
+    assert_eq!(
+        invite_rows(&app).await,
+        (1, 1),
+        "the same link, emailed once"
+    );
+}

@@ -468,3 +468,38 @@ async fn the_dev_mailbox_page_does_not_exist_in_production() {
     assert_ne!(status, 200, "{html}");
     assert!(!html.contains("Dev mailbox"));
 }
+
+#[tokio::test]
+async fn the_dev_mailbox_answers_a_browser_on_this_machine_but_not_a_request_relayed_by_a_proxy() {
+    let app = TestApp::spawn().await;
+    let browser = app.browser();
+    assert_eq!(app.get(&browser, "/dev/mailbox").await.status(), 200);
+    let relayed = browser
+        .get(format!("{}/dev/mailbox", app.base))
+        .header("X-Forwarded-For", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(relayed.status(), 404);
+    let text = relayed.text().await.unwrap();
+    assert!(!text.contains("Dev mailbox"), "{text}");
+}
+
+#[tokio::test]
+async fn a_server_given_smtp_credentials_without_tls_refuses_to_start_and_says_what_to_change() {
+    let dir = temp_dir();
+    let mut s = settings(
+        Some("smtp://shoal:hunter2@mail.example.com:587".into()),
+        dir.clone(),
+    );
+    s.database_url = Secret::new(format!("sqlite://{}/shoal.db", dir.display()));
+    let e = server::App::build(s).await.err().expect("refused");
+    assert!(e.contains("SHOAL_SMTP_URL"), "{e}");
+    assert!(e.contains("smtps://") && e.contains("tls=required"), "{e}");
+    assert!(!e.contains("hunter2"), "{e}");
+    assert!(
+        !dir.join("shoal.db").exists(),
+        "refused before the database"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -7,7 +7,7 @@ use crate::common;
 use std::time::Duration;
 
 use app::{
-    api::staff::StaffOverview,
+    api::staff::{IntegrationKind, StaffOverview},
     domain::role::Role,
     error::AppError,
     model::{InviteOutcome, InviteResult, InviteView, Page, UserView},
@@ -717,5 +717,153 @@ async fn knowing_a_pending_administrators_address_is_not_enough_to_become_one() 
         invite_role(&app, id).await,
         "admin",
         "the invitation waits for its link"
+    );
+}
+
+/// Registers an API application as `admin` and takes a token for it.
+async fn application_with_token(app: &TestApp, admin: &Client, name: &str) -> String {
+    let res = app
+        .call_json(
+            admin,
+            "register_api_client",
+            json!({"name": name, "callback_uri": ""}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let v: Value = res.json().await.unwrap();
+    let res = Client::new()
+        .post(format!("{}/oauth/token", app.base))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", v["client"]["client_id"].as_str().unwrap()),
+            ("client_secret", v["client_secret"].as_str().unwrap()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    v["access_token"].as_str().unwrap().to_string()
+}
+
+async fn api_status(app: &TestApp, token: &str) -> StatusCode {
+    Client::new()
+        .post(format!("{}/api/v1/", app.base))
+        .bearer_auth(token)
+        .json(&json!({"action": "getTeams"}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn removing_an_administrator_offers_what_they_made_and_revoking_it_stops_their_tokens_at_once()
+ {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let (adam, adam_id) = administrator(&app, "acme", "adam@example.com", "Adam").await;
+    let (bea, bea_id) = administrator(&app, "acme", "bea@example.com", "Bea").await;
+    let adam_token = application_with_token(&app, &adam, "Adam's HR sync").await;
+    let res = app
+        .call_json(
+            &adam,
+            "create_webhook",
+            json!({"url": "https://hooks.example.com/adam", "events": ["invite.accepted"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let bea_token = application_with_token(&app, &bea, "Bea's tool").await;
+    assert_eq!(api_status(&app, &adam_token).await, 200);
+
+    // The confirmation lists what each made.
+    let overview = staff(&app, &owner).await;
+    let made = |id: i64| -> Vec<(IntegrationKind, String)> {
+        overview
+            .members
+            .iter()
+            .find(|m| m.id == id)
+            .unwrap()
+            .integrations
+            .iter()
+            .map(|i| (i.kind, i.label.clone()))
+            .collect()
+    };
+    assert_eq!(
+        made(adam_id),
+        [
+            (
+                IntegrationKind::ApiApplication,
+                "Adam's HR sync".to_string()
+            ),
+            (
+                IntegrationKind::Webhook,
+                "https://hooks.example.com/adam".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        made(bea_id),
+        [(IntegrationKind::ApiApplication, "Bea's tool".to_string())]
+    );
+
+    // Removed with them: the token stops at once, the webhook is gone, the audit log says why.
+    let res = app
+        .call(
+            &owner,
+            "remove_admin",
+            &[
+                ("user_id", &adam_id.to_string()),
+                ("revoke_integrations", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(api_status(&app, &adam_token).await, 401);
+    let webhooks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(webhooks, 0);
+    assert_eq!(
+        audit(&app, "api_client.revoked").await,
+        [(
+            "Adam's HR sync".to_string(),
+            "1 token(s) revoked with the removal of adam@example.com".to_string()
+        )]
+    );
+    assert_eq!(
+        audit(&app, "webhook.deleted").await,
+        [(
+            "https://hooks.example.com/adam".to_string(),
+            "with the removal of adam@example.com".to_string()
+        )]
+    );
+
+    // Removed without: Bea's application keeps working, its maker unknown from now on.
+    let res = app
+        .call(
+            &owner,
+            "remove_admin",
+            &[
+                ("user_id", &bea_id.to_string()),
+                ("revoke_integrations", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    assert_eq!(api_status(&app, &bea_token).await, 200);
+    let maker: Option<i64> =
+        sqlx::query_scalar("SELECT created_by FROM api_clients WHERE name = 'Bea''s tool'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(maker, None);
+    assert!(
+        staff(&app, &owner)
+            .await
+            .members
+            .iter()
+            .all(|m| m.integrations.is_empty())
     );
 }

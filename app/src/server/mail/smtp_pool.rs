@@ -38,6 +38,22 @@ enum Security {
     Implicit(TlsParameters),
 }
 
+impl Security {
+    /// Whether credentials sent over the connection are encrypted whatever happens on the way.
+    /// STARTTLS only "when offered" is not: whoever sits between can strip the offer.
+    fn protects_credentials(&self) -> bool {
+        matches!(self, Security::Required(_) | Security::Implicit(_))
+    }
+}
+
+/// A relay on this machine (`localhost`, `127.0.0.1`, `::1`): nothing crosses a network.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Where and how to connect; parsed once from `SHOAL_SMTP_URL`.
 #[derive(Clone)]
 pub struct SmtpConfig {
@@ -98,6 +114,14 @@ impl SmtpConfig {
             }
             None => None,
         };
+        if credentials.is_some() && !security.protects_credentials() && !is_loopback(&host) {
+            return Err(
+                "it carries a user name and password without TLS, so they would cross the network \
+                 in clear text: use smtps:// (TLS from the start, port 465) or add ?tls=required \
+                 (STARTTLS, port 587)"
+                    .into(),
+            );
+        }
         let path = parsed.path().trim_matches('/');
         let hello = if path.is_empty() {
             ClientId::default()
@@ -280,6 +304,24 @@ mod tests {
     }
 
     #[test]
+    fn credentials_go_only_over_tls_or_to_a_relay_on_this_machine() {
+        for url in [
+            "smtps://u:pw@mail.example.com",
+            "smtp://u:pw@mail.example.com?tls=required",
+            "smtp://u:pw@127.0.0.1:2525",
+            "smtp://u:pw@[::1]:2525",
+            "smtp://u:pw@localhost:25",
+            "smtp://mail.example.com",
+        ] {
+            assert!(SmtpConfig::parse(url, T).is_ok(), "{url}");
+        }
+        let e = SmtpConfig::parse("smtp://u:pw@mail.example.com", T)
+            .err()
+            .unwrap();
+        assert!(e.contains("smtps://") && e.contains("tls=required"), "{e}");
+    }
+
+    #[test]
     fn a_bad_url_names_the_wrong_part_and_never_the_password() {
         for (url, part) in [
             (
@@ -288,6 +330,11 @@ mod tests {
             ),
             ("http://u:hunter2@mail.example.com", "http://"),
             ("smtp://hunter2@mail.example.com", "no password"),
+            ("smtp://u:hunter2@mail.example.com", "clear text"),
+            (
+                "smtp://u:hunter2@mail.example.com:587?tls=opportunistic",
+                "clear text",
+            ),
             ("not a url hunter2", "cannot be parsed"),
         ] {
             let e = SmtpConfig::parse(url, T).err().unwrap();

@@ -185,17 +185,6 @@ pub async fn token_owner<'c>(
     .await
 }
 
-pub async fn delete_expired_tokens<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM api_tokens WHERE expires_at < $1")
-        .bind(now)
-        .execute(ex)
-        .await?
-        .rows_affected())
-}
-
 /// Takes one call (1,000 thousandths) from the client's bucket, refilled at `per_second` up to
 /// `burst`, and notes the use. Returns what is left in thousandths, or `None` when the bucket
 /// holds less than one call (nothing is taken then). One statement, so concurrent calls of one

@@ -248,6 +248,7 @@ pub struct TokenRow {
     pub academy_id: i64,
     pub invite_id: i64,
     pub salt: String,
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -274,11 +275,25 @@ pub async fn insert_token<'c>(
     .await
 }
 
+/// Moves a link's expiry later (never earlier), with its renewed invitation's.
+pub async fn extend_token<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    token_id: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invite_tokens SET expires_at = $1 WHERE id = $2 AND expires_at < $1")
+        .bind(expires_at)
+        .bind(token_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
 pub async fn token_by_hash<'c>(
     ex: impl Executor<'c, Database = Any>,
     token_hash: &str,
 ) -> Result<Option<TokenRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE token_hash = $1")
+    sqlx::query_as("SELECT id, academy_id, invite_id, salt, created_at, expires_at FROM invite_tokens WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(ex)
         .await
@@ -290,7 +305,7 @@ pub async fn latest_token<'c>(
     invite_id: i64,
 ) -> Result<Option<TokenRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, academy_id, invite_id, salt, expires_at FROM invite_tokens WHERE invite_id = $1 \
+        "SELECT id, academy_id, invite_id, salt, created_at, expires_at FROM invite_tokens WHERE invite_id = $1 \
          ORDER BY id DESC LIMIT 1",
     )
     .bind(invite_id)

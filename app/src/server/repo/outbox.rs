@@ -37,6 +37,21 @@ pub async fn enqueue<'c>(
     .await
 }
 
+/// Whether a message about `ref_id` of `kind` was ever queued (sent or not).
+pub async fn exists<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    kind: &str,
+    ref_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox WHERE kind = $1 AND ref_id = $2")
+            .bind(kind)
+            .bind(ref_id)
+            .fetch_one(ex)
+            .await?;
+    Ok(n > 0)
+}
+
 /// Leases up to `limit` due messages to `owner` until `lease_until`, counting an attempt for each.
 /// The outer condition is checked again per row, so two workers never hold the same row: on
 /// PostgreSQL a row leased meanwhile fails the re-check; SQLite runs writes one at a time.

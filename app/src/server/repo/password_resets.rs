@@ -106,17 +106,3 @@ pub async fn retire_for_user<'c>(
         .await?;
     Ok(())
 }
-
-/// Links used, or expired before `now`: nothing can use them any more.
-pub async fn delete_finished<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM password_resets WHERE used_at IS NOT NULL OR expires_at <= $1")
-            .bind(now)
-            .execute(ex)
-            .await?
-            .rows_affected(),
-    )
-}

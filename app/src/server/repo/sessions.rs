@@ -51,17 +51,6 @@ pub async fn delete<'c>(
     Ok(())
 }
 
-pub async fn delete_expired<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(now)
-        .execute(ex)
-        .await?
-        .rows_affected())
-}
-
 /// Ends the person's sessions but the one of `keep` (a session token hash), if given.
 pub async fn end_sessions<'c>(
     ex: impl Executor<'c, Database = Any>,

@@ -23,6 +23,8 @@ pub struct NewSignupCode<'a> {
     pub last_name: &'a str,
     pub password_hash: &'a str,
     pub salt: &'a str,
+    /// Wrong codes already tried for this address (`attempts_so_far`): a new code does not reset them.
+    pub attempts: i64,
     pub expires_at: i64,
 }
 
@@ -33,7 +35,7 @@ pub async fn insert<'c>(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO signup_codes (academy_id, email, first_name, last_name, password_hash, salt, attempts, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(c.academy_id)
     .bind(c.email)
@@ -41,6 +43,7 @@ pub async fn insert<'c>(
     .bind(c.last_name)
     .bind(c.password_hash)
     .bind(c.salt)
+    .bind(c.attempts)
     .bind(now)
     .bind(c.expires_at)
     .fetch_one(ex)
@@ -74,15 +77,35 @@ pub async fn by_id<'c>(
     .await
 }
 
+/// Counts one try of the code and returns how many there have been, this one included: one
+/// statement, so of any number of parallel tries each gets its own number.
 pub async fn count_attempt<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE signup_codes SET attempts = attempts + 1 WHERE id = $1")
-        .bind(id)
-        .execute(ex)
-        .await?;
-    Ok(())
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE signup_codes SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The most codes tried against any sign-up of this address that has not expired yet.
+pub async fn attempts_so_far<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COALESCE(MAX(attempts), 0) FROM signup_codes WHERE academy_id = $1 AND email = $2 AND expires_at > $3",
+    )
+    .bind(academy_id)
+    .bind(email)
+    .bind(now)
+    .fetch_one(ex)
+    .await
 }
 
 pub async fn delete_for<'c>(

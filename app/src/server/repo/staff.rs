@@ -53,3 +53,34 @@ pub async fn pending_invites<'c>(
     .fetch_all(ex)
     .await
 }
+
+/// An API application still working, or a webhook, and who made it.
+#[derive(Debug, Clone, FromRow)]
+pub struct IntegrationRow {
+    pub created_by: i64,
+    /// `api_client` or `webhook`.
+    pub kind: String,
+    pub id: i64,
+    /// The application's name or the webhook's URL.
+    pub label: String,
+}
+
+/// The academy's unrevoked API applications and its webhooks whose maker is known (rows from
+/// before that was recorded, or whose maker left without revoking them, have none).
+#[tracing::instrument(skip(ex))]
+pub async fn integrations<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+) -> Result<Vec<IntegrationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT created_by, 'api_client' AS kind, id, name AS label FROM api_clients \
+         WHERE academy_id = $1 AND created_by IS NOT NULL AND revoked_at IS NULL \
+         UNION ALL \
+         SELECT created_by, 'webhook' AS kind, id, url AS label FROM webhooks \
+         WHERE academy_id = $1 AND created_by IS NOT NULL \
+         ORDER BY kind, id",
+    )
+    .bind(academy_id)
+    .fetch_all(ex)
+    .await
+}

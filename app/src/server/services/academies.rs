@@ -19,6 +19,35 @@ pub struct Created {
     pub slug: String,
 }
 
+/// First-run setup attempts per client (the form is public while no academy exists).
+pub const SETUP_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limit::Limit {
+    max: 10,
+    window_ms: 10 * 60 * 1000,
+};
+
+fn already_set_up() -> AppError {
+    AppError::Forbidden(
+        "This Shoal already has an academy. Sign in at its link, or ask the server's operator to add one with `shoal academy create`.".into(),
+    )
+}
+
+/// The first-run setup form's gate, asked before anything else: once an academy exists the answer
+/// costs one read (no hash, no write, no limiter row), so nobody can keep a running server busy
+/// with it; before that, each client has `SETUP_LIMIT` tries.
+pub async fn admit_setup(state: &AppState) -> Result<(), AppError> {
+    if repo::academies::count(&state.db.pool).await? > 0 {
+        return Err(already_set_up());
+    }
+    crate::server::rate_limit::hit(
+        &state.db,
+        &format!("setup-ip:{}", auth::client_ip()),
+        SETUP_LIMIT,
+        "setup attempts",
+    )
+    .await?;
+    Ok(())
+}
+
 /// Creates an academy and its Owner in one transaction. With `only_if_first`, refuses when any academy
 /// exists: the web setup form must not let a stranger create academies on a running server.
 pub async fn create(
@@ -37,9 +66,7 @@ pub async fn create(
             .await?;
     }
     if only_if_first && repo::academies::count(&mut *tx).await? > 0 {
-        return Err(AppError::Forbidden(
-            "This Shoal already has an academy. Sign in at its link, or ask the server's operator to add one with `shoal academy create`.".into(),
-        ));
+        return Err(already_set_up());
     }
     let slug = input.slug.as_str();
     let academy_id = match repo::academies::insert(
@@ -121,8 +148,8 @@ pub async fn context(state: &AppState, slug: &str) -> Result<AcademyContext, App
         Session::Active(_) | Session::None => Viewer::SignedOut,
         Session::Expired => Viewer::SessionExpired,
     };
-    let viewing_as_learner = matches!(&viewer, Viewer::User(u) if u.role.is_staff())
-        && auth::request_cookie(auth::VIEW_AS_LEARNER_COOKIE).as_deref() == Some("1");
+    let viewing_as_learner =
+        matches!(&viewer, Viewer::User(u) if u.role.is_staff()) && auth::viewing_as_learner(state);
     Ok(AcademyContext {
         academy: academy.view(),
         viewer,

@@ -8,7 +8,7 @@ use crate::{
     model::{ApiClientView, ApiSettings, NewApiClient},
     server::{
         auth::SessionUser,
-        db::now_ms,
+        db::{Tx, now_ms},
         repo::{
             self,
             api_clients::{ClientRow, NewClient},
@@ -166,21 +166,37 @@ pub async fn revoke(state: &AppState, actor: &SessionUser, id: i64) -> Result<()
     let row = repo::api_clients::by_id(&mut *tx, actor.academy_id, id)
         .await?
         .ok_or_else(not_found)?;
-    if repo::api_clients::revoke(&mut *tx, actor.academy_id, id, now).await? {
-        let tokens = repo::api_clients::delete_tokens(&mut *tx, id).await?;
-        repo::audit::record_with_detail(
-            &mut *tx,
-            actor.academy_id,
-            Some(actor.user.id),
-            "api_client.revoked",
-            &row.name,
-            &format!("{tokens} token(s) revoked"),
-            now,
-        )
-        .await?;
-    }
+    revoke_in(&mut tx, actor, id, &row.name, "", now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Revokes client `id` (named `name`) and deletes its tokens in the caller's transaction, so the
+/// next call with any of them is 401; audited with `why` after the token count. False when it
+/// was revoked already.
+pub(crate) async fn revoke_in(
+    tx: &mut Tx,
+    actor: &SessionUser,
+    id: i64,
+    name: &str,
+    why: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    if !repo::api_clients::revoke(&mut **tx, actor.academy_id, id, now).await? {
+        return Ok(false);
+    }
+    let tokens = repo::api_clients::delete_tokens(&mut **tx, id).await?;
+    repo::audit::record_with_detail(
+        &mut **tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "api_client.revoked",
+        name,
+        &format!("{tokens} token(s) revoked{why}"),
+        now,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Why `/oauth/token` refused (RFC 6749 §5.2).

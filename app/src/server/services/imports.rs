@@ -23,7 +23,7 @@ use crate::{
             imports::{ImportRow, LineRow, NewImport, NewInviteRow, NewToken},
         },
         services::invites::{
-            NewLink, check_role_and_teams, expiry_from, invite_message_id, issue_link,
+            NewLink, check_role_and_teams, expiry_from, invite_message_id, renew_link,
         },
         state::AppState,
         tokens,
@@ -468,7 +468,7 @@ async fn handle_lines(
     }
 
     // Pending invitations: renewed with the file's names and the upload's role, given the teams,
-    // and sent a new link (rare in a file; one at a time through the form's own path).
+    // and their link (a new one unless the latest is minutes old: `renew_link`), one at a time.
     for (line, p, invite_id) in &renew {
         repo::invites::update_pending(
             &mut **tx,
@@ -488,7 +488,7 @@ async fn handle_lines(
             expires_at,
             now,
         };
-        issue_link(state, tx, &link, send_email).await?;
+        renew_link(state, tx, &link, send_email).await?;
         results.push(handled(*line, p, "already_invited", Some(*invite_id), 0));
     }
 

@@ -215,12 +215,16 @@ async fn invite_one(
                 expires_at,
                 now,
             };
+            // `update_pending` locked the invitation's row: on PostgreSQL, renewals of one
+            // invitation take turns from here (SQLite's writers always do), so each sees the link
+            // and email the one before made.
             finish_invite(
                 state,
                 tx,
                 &link,
                 team_ids,
                 req.send_email,
+                true,
                 actor_id,
                 if req.role.is_staff() {
                     "admin.invite_renewed"
@@ -262,6 +266,7 @@ async fn invite_one(
             &link,
             team_ids,
             req.send_email,
+            false,
             actor_id,
             if req.role.is_staff() {
                 "admin.invited"
@@ -293,18 +298,25 @@ pub(crate) fn invite_message_id(state: &AppState, invite_id: i64, token_id: i64)
     format!("invite-{invite_id}-{token_id}@{}", state.settings.host())
 }
 
-/// Adds the chosen teams to a new or renewed invite, issues its link (queuing the email), audits and commits.
+/// Adds the chosen teams to a new or renewed invite, gives it its link (`issue_link` or
+/// `renew_link`, queuing the email), audits and commits.
+#[allow(clippy::too_many_arguments)]
 async fn finish_invite(
     state: &AppState,
     mut tx: Tx,
     link: &NewLink<'_>,
     team_ids: &[i64],
     send_email: bool,
+    renewal: bool,
     actor_id: i64,
     action: &str,
 ) -> Result<(), AppError> {
     repo::invites::add_teams(&mut tx, link.invite_id, team_ids).await?;
-    issue_link(state, &mut tx, link, send_email).await?;
+    if renewal {
+        renew_link(state, &mut tx, link, send_email).await?;
+    } else {
+        issue_link(state, &mut tx, link, send_email).await?;
+    }
     repo::audit::record(
         &mut *tx,
         link.academy_id,
@@ -329,9 +341,9 @@ pub(crate) async fn issue_link(
     let NewLink {
         academy_id,
         invite_id,
-        email,
         expires_at,
         now,
+        ..
     } = *link;
     let salt = tokens::new_salt();
     let token = tokens::derive_token(&state.settings.secret, &salt);
@@ -341,20 +353,63 @@ pub(crate) async fn issue_link(
     )
     .await?;
     if send_email {
-        let message_id = invite_message_id(state, invite_id, token_id);
-        repo::outbox::enqueue(
-            &mut **tx,
-            academy_id,
-            "invite",
-            token_id,
-            email,
-            &message_id,
-            now,
-        )
-        .await?;
-        repo::invites::set_email_status(&mut **tx, invite_id, EmailStatus::Queued.as_str(), None)
-            .await?;
+        queue_email(state, tx, link, token_id).await?;
     }
+    Ok(())
+}
+
+/// A renewal this soon after the invitation's latest link was made keeps that link: inviting the
+/// same address again from the form, a CSV file or the API (fifty times in a burst, say) sends one
+/// email, and every link handed out meanwhile keeps working.
+pub const RENEWAL_QUIET_MS: i64 = 5 * 60 * 1000;
+
+/// The link of a renewed invitation (in the caller's transaction, after its row was updated):
+/// its latest link when that is younger than `RENEWAL_QUIET_MS` — its expiry moved along with the
+/// invitation's, its email queued only if it never was — otherwise a new one (`issue_link`).
+pub(crate) async fn renew_link(
+    state: &AppState,
+    tx: &mut Tx,
+    link: &NewLink<'_>,
+    send_email: bool,
+) -> Result<(), AppError> {
+    let latest = repo::invites::latest_token(&mut **tx, link.invite_id).await?;
+    let Some(latest) =
+        latest.filter(|t| t.created_at > link.now - RENEWAL_QUIET_MS && t.expires_at > link.now)
+    else {
+        return issue_link(state, tx, link, send_email).await;
+    };
+    repo::invites::extend_token(&mut **tx, latest.id, link.expires_at).await?;
+    if send_email && !repo::outbox::exists(&mut **tx, "invite", latest.id).await? {
+        queue_email(state, tx, link, latest.id).await?;
+    }
+    Ok(())
+}
+
+/// The invitation email for link `token_id`, in the outbox.
+async fn queue_email(
+    state: &AppState,
+    tx: &mut Tx,
+    link: &NewLink<'_>,
+    token_id: i64,
+) -> Result<(), AppError> {
+    let message_id = invite_message_id(state, link.invite_id, token_id);
+    repo::outbox::enqueue(
+        &mut **tx,
+        link.academy_id,
+        "invite",
+        token_id,
+        link.email,
+        &message_id,
+        link.now,
+    )
+    .await?;
+    repo::invites::set_email_status(
+        &mut **tx,
+        link.invite_id,
+        EmailStatus::Queued.as_str(),
+        None,
+    )
+    .await?;
     Ok(())
 }
 

@@ -20,12 +20,6 @@ use crate::{
     validate::Fields,
 };
 
-async fn academy(state: &AppState, slug: &str) -> Result<AcademyRow, AppError> {
-    repo::academies::by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no academy at /a/{slug}.")))
-}
-
 /// The invite behind a link, or why the link does not work.
 async fn resolve(
     state: &AppState,
@@ -51,7 +45,7 @@ async fn resolve(
 }
 
 pub async fn info(state: &AppState, slug: &str, token: &str) -> Result<JoinInfo, AppError> {
-    let academy = academy(state, slug).await?;
+    let academy = super::academies::by_slug(state, slug).await?;
     Ok(match resolve(state, &academy, token).await? {
         Ok(invite) => JoinInfo::Valid {
             academy: academy.view(),
@@ -204,7 +198,7 @@ pub async fn join_with_link(
     last_name: &str,
     password: &str,
 ) -> Result<String, AppError> {
-    let academy = academy(state, slug).await?;
+    let academy = super::academies::by_slug(state, slug).await?;
     let invite = match resolve(state, &academy, token).await? {
         Ok(invite) => invite,
         Err(problem) => {
@@ -225,6 +219,11 @@ const SIGN_UP_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limi
 };
 const CODE_TTL_MS: i64 = 30 * 60 * 1000;
 const CODE_ATTEMPTS: i64 = 5;
+/// Confirmation tries per client, whatever the address: a code has six digits.
+const CONFIRM_LIMIT: crate::server::rate_limit::Limit = crate::server::rate_limit::Limit {
+    max: 30,
+    window_ms: 10 * 60 * 1000,
+};
 
 pub const STAFF_INVITE_BY_LINK_ONLY: &str = "Administrator invitations are accepted only through the link in the invitation email. Open that email and use its link.";
 
@@ -343,7 +342,7 @@ pub async fn sign_up(
     last_name: &str,
     password: &str,
 ) -> Result<SignUpOutcome, AppError> {
-    let academy = academy(state, slug).await?;
+    let academy = super::academies::by_slug(state, slug).await?;
     let ip = crate::server::auth::client_ip();
     crate::server::rate_limit::hit(
         &state.db,
@@ -376,6 +375,10 @@ pub async fn sign_up(
     let now = now_ms();
     let salt = tokens::new_salt();
     let mut tx = state.db.write().await?;
+    // Signing up again sends a new code but keeps the wrong tries: five guesses per address, not
+    // five per sign-up.
+    let attempts =
+        repo::signup_codes::attempts_so_far(&mut *tx, academy.id, &who.email, now).await?;
     repo::signup_codes::delete_for(&mut *tx, academy.id, &who.email).await?;
     let id = repo::signup_codes::insert(
         &mut *tx,
@@ -386,6 +389,7 @@ pub async fn sign_up(
             last_name: &who.last_name,
             password_hash: &who.password_hash,
             salt: &salt,
+            attempts,
             expires_at: now + CODE_TTL_MS,
         },
         now,
@@ -414,7 +418,14 @@ pub async fn confirm_sign_up(
     email: &str,
     code: &str,
 ) -> Result<String, AppError> {
-    let academy = academy(state, slug).await?;
+    let academy = super::academies::by_slug(state, slug).await?;
+    crate::server::rate_limit::hit(
+        &state.db,
+        &format!("confirm-sign-up-ip:{}", crate::server::auth::client_ip()),
+        CONFIRM_LIMIT,
+        "confirmation attempts",
+    )
+    .await?;
     let email =
         crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
     let wrong = || {
@@ -435,10 +446,21 @@ pub async fn confirm_sign_up(
             "This code has expired. Sign up again to get a new one.",
         ));
     }
-    if pending.attempts >= CODE_ATTEMPTS {
+    // The try is counted before the code is compared, in one statement: of fifty parallel
+    // guesses only the first `CODE_ATTEMPTS` are ever compared.
+    let tries = {
+        let mut tx = state.db.write().await?;
+        let tries = repo::signup_codes::count_attempt(&mut *tx, pending.id).await?;
+        tx.commit().await?;
+        tries.unwrap_or(i64::MAX)
+    };
+    if tries > CODE_ATTEMPTS {
         return Err(AppError::invalid(
             "code",
-            "Too many wrong codes. Sign up again to get a new one.",
+            format!(
+                "Too many wrong codes. Sign up again in {} minutes to get a new one.",
+                CODE_TTL_MS / 60_000
+            ),
         ));
     }
     let expected = tokens::derive_code(&state.settings.secret, &pending.salt);
@@ -449,9 +471,6 @@ pub async fn confirm_sign_up(
             .zip(expected.bytes())
             .fold(true, |ok, (a, b)| ok & (a == b))
     {
-        let mut tx = state.db.write().await?;
-        repo::signup_codes::count_attempt(&mut *tx, pending.id).await?;
-        tx.commit().await?;
         return Err(wrong());
     }
     let who = NewLearner {

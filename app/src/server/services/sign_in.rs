@@ -1,7 +1,10 @@
 //! Signing in and out, with rate limits per address and per account.
 
 use crate::{
-    domain::email::Email,
+    domain::{
+        email::{self, Email},
+        password,
+    },
     error::AppError,
     model::AcademyContext,
     server::{
@@ -29,6 +32,31 @@ pub fn invalid_credentials() -> AppError {
         message: "Invalid email or password".into(),
         fields: vec![],
     }
+}
+
+/// Refuses what no account can have before anything is counted, stored or hashed: a megabyte of
+/// "email" would otherwise cost the server a limiter row and a hash.
+fn check_bounds(email: &str, password: &str) -> Result<(), AppError> {
+    let mut fields = vec![];
+    if email.trim().len() > email::MAX_LEN {
+        fields.push(crate::error::FieldError {
+            field: "email".into(),
+            message: format!(
+                "This is longer than any email address (at most {} characters).",
+                email::MAX_LEN
+            ),
+        });
+    }
+    if password.chars().count() > password::MAX_LEN {
+        fields.push(crate::error::FieldError {
+            field: "password".into(),
+            message: format!(
+                "This is longer than any password here (at most {} characters).",
+                password::MAX_LEN
+            ),
+        });
+    }
+    AppError::from_fields(fields).map_or(Ok(()), Err)
 }
 
 /// Starts a session for the user and sets the cookie; any session the browser held is ended (rotation).
@@ -75,11 +103,8 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> Result<String, AppError> {
-    let Some(academy) = repo::academies::by_slug(&state.db.pool, slug).await? else {
-        return Err(AppError::NotFound(format!(
-            "There is no academy at /a/{slug}."
-        )));
-    };
+    let academy = super::academies::by_slug(state, slug).await?;
+    check_bounds(email, password)?;
     rate_limit::hit(
         &state.db,
         &format!("sign-in-ip:{}", auth::client_ip()),
@@ -107,8 +132,14 @@ pub async fn sign_in(
     let email = Email::parse(email)
         .map(|e| e.as_str().to_string())
         .unwrap_or_else(|_| email.trim().to_lowercase());
-    let account_bucket = format!("sign-in-account:{}:{email}", academy.id);
-    rate_limit::check(&state.db, &account_bucket, PER_ACCOUNT_FAILURES, WHAT).await?;
+    let account_bucket = format!(
+        "sign-in-account:{}:{}",
+        academy.id,
+        rate_limit::address_key(&email)
+    );
+    // Counted before the hash, so parallel guesses never pass the limit together; a right
+    // password gives its count back (the limit is on failures).
+    let counted = rate_limit::hit(&state.db, &account_bucket, PER_ACCOUNT_FAILURES, WHAT).await?;
     let creds = repo::users::credentials(&state.db.pool, academy.id, &email).await?;
     let active = creds.as_ref().filter(|c| c.status == "active");
     let ok = state
@@ -116,10 +147,10 @@ pub async fn sign_in(
         .verify(password, active.and_then(|c| c.password_hash.as_deref()))
         .await?;
     let Some(user) = active.filter(|_| ok) else {
-        rate_limit::hit(&state.db, &account_bucket, PER_ACCOUNT_FAILURES, WHAT).await?;
         tracing::info!(academy_id = academy.id, "sign-in refused");
         return Err(invalid_credentials());
     };
+    rate_limit::refund(&state.db, &account_bucket, counted).await?;
     start_session(state, academy.id, user.id).await?;
     let user = repo::users::by_id(&state.db.pool, academy.id, user.id)
         .await?

@@ -1,8 +1,10 @@
 //! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
 //! through the same invitation machinery as learners, and removing an Administrator.
 
+use std::collections::HashMap;
+
 use crate::{
-    api::staff::{StaffInvite, StaffMember, StaffOverview},
+    api::staff::{Integration, IntegrationKind, StaffInvite, StaffMember, StaffOverview},
     domain::{
         email::Email,
         invite::{EmailStatus, InviteState, Invitee, InviteeInput, Progress},
@@ -13,15 +15,40 @@ use crate::{
     model::{InviteOutcome, UserView},
     server::{
         auth::SessionUser,
-        db::now_ms,
-        repo::{self, academies::AcademyRow},
+        db::{Tx, now_ms},
+        repo::{self, academies::AcademyRow, users::UserRow},
         services,
         state::AppState,
     },
     validate::Fields,
 };
 
+/// The integrations each person made, by user id.
+async fn integrations_by_maker(
+    state: &AppState,
+    academy_id: i64,
+) -> Result<HashMap<i64, Vec<Integration>>, AppError> {
+    let mut by_maker: HashMap<i64, Vec<Integration>> = HashMap::new();
+    for row in repo::staff::integrations(&state.db.pool, academy_id).await? {
+        let kind = match row.kind.as_str() {
+            "api_client" => IntegrationKind::ApiApplication,
+            "webhook" => IntegrationKind::Webhook,
+            other => return Err(AppError::internal(format!("integration kind {other:?}"))),
+        };
+        by_maker
+            .entry(row.created_by)
+            .or_default()
+            .push(Integration {
+                kind,
+                id: row.id,
+                label: row.label,
+            });
+    }
+    Ok(by_maker)
+}
+
 pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOverview, AppError> {
+    let mut made = integrations_by_maker(state, actor.academy_id).await?;
     let members = repo::staff::members(&state.db.pool, actor.academy_id)
         .await?
         .into_iter()
@@ -30,6 +57,7 @@ pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOver
             role: u.role(),
             since: u.created_at,
             last_sign_in_at: u.last_sign_in_at,
+            integrations: made.remove(&u.id).unwrap_or_default(),
             email: u.email,
             first_name: u.first_name,
             last_name: u.last_name,
@@ -100,13 +128,16 @@ pub async fn invite(
 }
 
 /// Removes an Administrator: their account, sessions (signed out at once) and team places go; the
-/// invitations and audit rows they made keep their history. Only the Owner removes Administrators
-/// (`Permission::RemoveStaff`, checked by the server function);
-/// the Owner is never removed, and nobody removes themselves.
+/// invitations and audit rows they made keep their history. With `revoke_integrations`, the API
+/// applications they made are revoked (their tokens stop working at once) and their webhooks
+/// deleted, in the same transaction; without it those keep working, their maker unknown from then
+/// on. Only the Owner removes Administrators (`Permission::RemoveStaff`, checked by the server
+/// function); the Owner is never removed, and nobody removes themselves.
 pub async fn remove(
     state: &AppState,
     actor: &SessionUser,
     user_id: i64,
+    revoke_integrations: bool,
 ) -> Result<UserView, AppError> {
     if user_id == actor.user.id {
         return Err(AppError::Forbidden(
@@ -137,6 +168,10 @@ pub async fn remove(
             )));
         }
     }
+    if revoke_integrations {
+        // Before the account goes: deleting it forgets who made what (`created_by` is set to NULL).
+        revoke_integrations_of(&mut tx, actor, &user, now).await?;
+    }
     if !repo::users::delete(&mut tx, actor.academy_id, user.id).await? {
         return Err(AppError::NotFound(
             "This administrator is no longer in the academy.".into(),
@@ -154,4 +189,32 @@ pub async fn remove(
     .await?;
     tx.commit().await?;
     Ok(user.view())
+}
+
+/// Revokes the API applications and deletes the webhooks `user` made, audited as done by `actor`
+/// because of the removal.
+async fn revoke_integrations_of(
+    tx: &mut Tx,
+    actor: &SessionUser,
+    user: &UserRow,
+    now: i64,
+) -> Result<(), AppError> {
+    let why = format!(" with the removal of {}", user.email);
+    for row in repo::staff::integrations(&mut **tx, actor.academy_id).await? {
+        if row.created_by != user.id {
+            continue;
+        }
+        match row.kind.as_str() {
+            "api_client" => {
+                services::api_clients::revoke_in(tx, actor, row.id, &row.label, &why, now).await?;
+            }
+            _ => {
+                if let Some(w) = repo::webhooks::by_id(&mut **tx, actor.academy_id, row.id).await? {
+                    services::webhooks::delete_in(tx, actor, &w, Some(why.trim_start()), now)
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -253,17 +253,29 @@ pub async fn delete(state: &AppState, actor: &SessionUser, id: i64) -> Result<()
     let Some(w) = repo::webhooks::by_id(&mut *tx, actor.academy_id, id).await? else {
         return Err(gone());
     };
-    repo::webhooks::delete(&mut *tx, actor.academy_id, id).await?;
-    repo::audit::record(
-        &mut *tx,
-        actor.academy_id,
-        Some(actor.user.id),
-        "webhook.deleted",
-        &w.url,
-        now_ms(),
-    )
-    .await?;
+    delete_in(&mut tx, actor, &w, None, now_ms()).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes webhook `w` (deliveries still waiting are not sent) in the caller's transaction,
+/// audited with `why` as the detail when there is one.
+pub(crate) async fn delete_in(
+    tx: &mut Tx,
+    actor: &SessionUser,
+    w: &WebhookRow,
+    why: Option<&str>,
+    now: i64,
+) -> Result<(), AppError> {
+    repo::webhooks::delete(&mut **tx, actor.academy_id, w.id).await?;
+    let (academy, by, action) = (actor.academy_id, Some(actor.user.id), "webhook.deleted");
+    match why {
+        Some(why) => {
+            repo::audit::record_with_detail(&mut **tx, academy, by, action, &w.url, why, now)
+                .await?
+        }
+        None => repo::audit::record(&mut **tx, academy, by, action, &w.url, now).await?,
+    }
     Ok(())
 }
 

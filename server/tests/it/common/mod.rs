@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod smtp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};
@@ -81,15 +82,20 @@ pub fn test_settings(
         import_caps: Default::default(),
         webhooks_allow_private: false,
         api_limit: Default::default(),
+        shutdown_grace: std::time::Duration::from_secs(1),
+        trusted_proxies: Default::default(),
         hash_cost: HashCost::InsecureForTests,
     }
 }
 
 /// Production mode, as `shoal serve` runs by default (with the real password-hash cost, which
-/// production insists on).
+/// production insists on, and an SMTP URL, without which it refuses to start: a closed port
+/// unless the test set one).
 pub fn production(s: &mut Settings) {
     s.mode = Mode::Production;
     s.hash_cost = HashCost::Standard;
+    s.smtp_url
+        .get_or_insert_with(|| Secret::new("smtp://127.0.0.1:9"));
 }
 
 impl TestApp {
@@ -140,6 +146,9 @@ impl TestApp {
             .cookie_store(true)
             .redirect(Policy::none())
             .timeout(std::time::Duration::from_secs(30))
+            // The server closes a kept-alive connection after 10 s of quiet (its header timeout);
+            // a client must not pick one that old, or its request may race the close.
+            .pool_idle_timeout(std::time::Duration::from_secs(5))
             .build()
             .unwrap()
     }
@@ -409,12 +418,17 @@ pub async fn error_of(res: Response) -> app::error::AppError {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
 }
 
-/// The `Set-Cookie` header for the session cookie, if any.
+/// The `Set-Cookie` header for the session cookie (`__Host-shoal_session` over https), if any.
 pub fn session_set_cookie(res: &Response) -> Option<String> {
+    set_cookie_named(res, "shoal_session").or_else(|| set_cookie_named(res, "__Host-shoal_session"))
+}
+
+/// The `Set-Cookie` header for the cookie `name`, if any.
+pub fn set_cookie_named(res: &Response, name: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("shoal_session="))
+        .find(|v| v.split_once('=').is_some_and(|(n, _)| n == name))
         .map(str::to_string)
 }
