@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test, uniqueId } from './fixtures';
-import { joinLink, sinkDir, waitForMessageTo } from './mail';
+import { joinLink, messagesTo, sinkDir, waitForMessageTo } from './mail';
 import { AcademyHome } from './pages/academy-home';
 import { JoinPage } from './pages/join-page';
 import { LoginPage } from './pages/login-page';
@@ -92,4 +92,56 @@ test('N3: sign up at the academy link without JavaScript: a common password is r
   await learner.waitForURL((url) => url.pathname === `/a/${academy.slug}`);
   await expect(learner.getByRole('heading', { level: 1 })).toContainText('Welcome, Nora');
   await learner.close();
+});
+
+test('N4: the sign-up confirmation code without JavaScript: an emailed invitation at the academy link asks for the code, a wrong one is told in the page', async ({ page, browser }, testInfo) => {
+  test.skip(!sinkDir, 'needs SMTP_SINK_DIR (.ci/test.sh sets it)');
+  const email = `nora-code-${id}@example.test`;
+  await signInOwner(page);
+  await invite(page, email, true);
+
+  const learner = await browser.newPage({ javaScriptEnabled: false, baseURL: testInfo.project.use.baseURL });
+  const home = new AcademyHome(learner, academy.slug);
+  await learner.goto(home.path);
+  await home.fillSignUp({ email, firstName: 'Nora', lastName: 'Nojs', password: 'a long enough password 2026' });
+  await home.signUpButton.click();
+  // The emailed invitation is claimed at the academy link only with the code sent to the address.
+  const step = learner.getByTestId('code-step');
+  await expect(step).toContainText(`We sent a 6-digit code to ${email}`);
+  const deadline = Date.now() + 20_000;
+  let code = '';
+  while (!code && Date.now() < deadline) {
+    const mail = (await messagesTo(email)).find((m) => (m.headers['subject'] ?? '').includes('Your code for'));
+    code = mail?.headers['subject']?.split(': ').pop()?.trim() ?? '';
+    if (!code) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(code).toMatch(/^\d{6}$/);
+  await step.getByLabel('Confirmation code').fill(code === '000000' ? '111111' : '000000');
+  await step.getByRole('button', { name: 'Confirm and sign in' }).click();
+  await expect(learner.getByTestId('code-step').locator('.field-error')).toContainText('not right');
+  await shot(learner, testInfo, 'n4-wrong-code');
+  await learner.getByTestId('code-step').getByLabel('Confirmation code').fill(code);
+  await learner.getByTestId('code-step').getByRole('button', { name: 'Confirm and sign in' }).click();
+  await learner.waitForURL((url) => url.pathname === `/a/${academy.slug}` && !url.search);
+  await expect(learner.getByRole('heading', { level: 1 })).toContainText('Welcome, Nora');
+  await learner.close();
+});
+
+test('N5: request access without JavaScript: an address without a dot after the @ is told in the page, then the request is sent', async ({ browser }, testInfo) => {
+  const visitor = await browser.newPage({ javaScriptEnabled: false, baseURL: testInfo.project.use.baseURL });
+  await visitor.goto(`/a/${academy.slug}?request`);
+  const form = visitor.getByTestId('request-access-form');
+  await form.getByLabel('First name').fill('Rita');
+  await form.getByLabel('Last name').fill('Request');
+  // The browser's own check lets "rita@example" through; the server's names the problem.
+  await form.getByLabel('Email', { exact: true }).fill('rita@example');
+  await form.getByRole('button', { name: 'Send request' }).click();
+  await expect(visitor.getByTestId('request-access-form').locator('.field-error')).toContainText('needs a dot');
+  await shot(visitor, testInfo, 'n5-bad-address');
+  const again = visitor.getByTestId('request-access-form');
+  await again.getByLabel('First name').fill('Rita');
+  await again.getByLabel('Email', { exact: true }).fill(`rita-${id}@example.test`);
+  await again.getByRole('button', { name: 'Send request' }).click();
+  await expect(visitor.getByTestId('request-sent')).toContainText('Request sent.');
+  await visitor.close();
 });

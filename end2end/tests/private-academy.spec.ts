@@ -119,9 +119,8 @@ test('M: a stranger requests access to a private academy; the owner approves it 
     await janePage.goto(joinLink(invitation, academy.slug));
     await waitForHydration(janePage);
     await new JoinPage(janePage).join(jane.password);
-    // A Learner-Analyst lands on Statistics; her learner home is at the academy link.
-    await waitForPath(janePage, `/a/${academy.slug}/admin/statistics`);
-    await home.goto();
+    // Joined: her learner home at the academy link.
+    await waitForPath(janePage, `/a/${academy.slug}`);
     await expect(home.heading).toHaveText(`Welcome, ${jane.firstName}`);
 
     const declined = await waitForMessageTo(omar.email);

@@ -93,7 +93,7 @@ test('M: invite an administrator from the keyboard, then find, filter and export
   await expect(page.getByTestId('audit-notice')).toHaveText('Exported 1 entry.');
 
   // A filter that matches nothing says so, and "Clear filters" brings every row back.
-  await page.getByTestId('filter-action').selectOption({ label: 'Sign-ins' });
+  await page.getByTestId('filter-action').selectOption({ label: 'Sign-ins and passwords' });
   await expect(page.getByTestId('audit-no-match')).toContainText('No entry matches these filters');
   await page.getByTestId('filter-clear').click();
   await page.waitForURL((url) => url.search === '');

@@ -78,6 +78,9 @@ pub fn Field(
                 readonly=readonly
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=describedby
+                // The attribute is what the server's HTML carries (a form works before the WASM
+                // arrives); the property follows the signal once it has.
+                value=value.get_untracked()
                 prop:value=move || value.get()
                 on:input=move |ev| {
                     let text = event_target_value(&ev);

@@ -53,12 +53,6 @@ fn Course() -> impl IntoView {
         }
     });
     let deleted = RwSignal::new(None::<DeletedCourse>);
-    let state = Memo::new(move |_| match data.get() {
-        _ if deleted.get().is_some() => Shown::Deleted,
-        None => Shown::Loading,
-        Some(Err(e)) => Shown::Failed(e.to_string()),
-        Some(Ok(c)) => Shown::Course(c.id),
-    });
     let courses_path = format!("/a/{slug}/admin/courses");
     let back = courses_path.clone();
     view! {
@@ -68,11 +62,16 @@ fn Course() -> impl IntoView {
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Courses"</a>" /"</nav>
         <Transition fallback=|| view! { <h1>"Course"</h1><p class="loading">"Loading course…"</p> }>
         {move || {
-            // Read here, inside the <Transition>, so the server renders the course into the page; untracked,
-            // so a reload (new counts) does not rebuild the page (an open dialog or a half-typed
-            // name would be lost).
-            data.with_untracked(|_| ());
-            match state.get() {
+            // Read here, inside the <Transition>: the server renders the course into the page, and
+            // the layout's <Suspense> never sees it (read from outside, its loading would swap the
+            // whole page for the layout's fallback). It loads again only for another course.
+            let shown = match data.get() {
+                _ if deleted.get().is_some() => Shown::Deleted,
+                None => Shown::Loading,
+                Some(Err(e)) => Shown::Failed(e.to_string()),
+                Some(Ok(c)) => Shown::Course(c.id),
+            };
+            match shown {
             Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {
                 <h1>"Course"</h1>

@@ -35,25 +35,38 @@ fn Team() -> impl IntoView {
     };
     // Bumped by every change on the page, so the counts and both lists reload.
     let version = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || (team_id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_team(id).await,
-                None => Err(AppError::NotFound("There is no such team.".into())),
-            }
-        },
-    );
-    // What the page shows changes only when the team loads, fails or is another team: reloading the
-    // counts must not rebuild the page (an open dialog, a search, a half-typed name would be lost).
-    let deleted = RwSignal::new(None::<DeletedTeam>);
-    let state = Memo::new(move |_| match data.get() {
-        _ if deleted.get().is_some() => Shown::Deleted,
-        None => Shown::Loading,
-        Some(Err(e)) => Shown::Failed(e.to_string()),
-        Some(Ok(t)) => Shown::Team(t.team.id),
+    // The team as the page opened it: in the server's HTML, read inside the <Transition> below, and
+    // loaded again only for another team. A reload here after every change would be a reload of
+    // the <Transition> (or, read from outside it, of the layout's <Suspense>), which swaps the page
+    // for its fallback and loses an open dialog, a search, a half-typed name.
+    let data = Resource::new(team_id, |id| async move {
+        match id {
+            Some(id) => get_team(id).await,
+            None => Err(AppError::NotFound("There is no such team.".into())),
+        }
     });
-    let summary = Signal::derive(move || data.get().and_then(|r| r.ok()));
+    // After a change, the counts come again outside any <Transition> (browser only).
+    let fresh = RwSignal::new(None::<TeamSummary>);
+    Effect::new(move |seen: Option<u32>| {
+        let now = version.get();
+        if seen.is_some_and(|s| s != now)
+            && let Some(id) = team_id()
+        {
+            leptos::task::spawn_local(async move {
+                if let Ok(team) = get_team(id).await {
+                    fresh.set(Some(team));
+                }
+            });
+        }
+        now
+    });
+    let deleted = RwSignal::new(None::<DeletedTeam>);
+    let summary = Signal::derive(move || {
+        fresh
+            .get()
+            .filter(|t| Some(t.team.id) == team_id())
+            .or_else(|| data.get().and_then(|r| r.ok()))
+    });
     let teams_path = format!("/a/{slug}/admin/teams");
     let back = teams_path.clone();
     view! {
@@ -62,11 +75,13 @@ fn Team() -> impl IntoView {
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
         <Transition fallback=|| view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }>
         {move || {
-            // Read here, inside the <Transition>, so the server renders the team into the page; untracked,
-            // so a reload (new counts) does not rebuild the page (an open dialog or a half-typed
-            // name would be lost).
-            data.with_untracked(|_| ());
-            match state.get() {
+            let shown = match data.get() {
+                _ if deleted.get().is_some() => Shown::Deleted,
+                None => Shown::Loading,
+                Some(Err(e)) => Shown::Failed(e.to_string()),
+                Some(Ok(t)) => Shown::Team(t.team.id),
+            };
+            match shown {
             Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {
                 <h1>"Team"</h1>
