@@ -54,9 +54,10 @@ system-deps:
 	@.ci/apt-ensure.sh $(TEST_PACKAGES)
 
 # Dev mode (the mailbox page, a local mail folder) is said here: a binary started without
-# SHOAL_MODE runs in production. `watch` rebuilds and restarts on every saved change.
+# SHOAL_MODE runs in production. `watch` rebuilds and restarts on every saved change; `--split`
+# because the admin areas are lazy routes, which the browser cannot load from an unsplit build.
 run: tools
-	SHOAL_MODE=dev cargo leptos watch
+	SHOAL_MODE=dev cargo leptos watch --split
 
 test: tools system-deps
 	@.ci/test.sh

@@ -109,7 +109,12 @@ pub fn CourseForm(
             }
         });
     }
-    let teams = Resource::new(|| (), |_| course_team_choices());
+    // A picker, loaded in the browser and read only there: the form appears only once its course
+    // has loaded (or on a click), and a server resource made that late did not hydrate; read on
+    // the server, a browser-only resource would hold the page's <Transition> on its fallback.
+    let teams = LocalResource::new(course_team_choices);
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
     let id = move |part: &str| format!("{form_id}-{part}");
     let used = move || description_length(&description.get());
     let submit = move |ev: ev::SubmitEvent| {
@@ -164,6 +169,14 @@ pub fn CourseForm(
                         <span class="muted small">"Learners in at least one of the chosen teams."</span></span>
                 </label>
                 <div class="team-choices course-teams" class:dimmed=move || for_everyone.get() role="group" aria-label="Teams">
+                    // The server renders "Loading teams…", and so does the browser until it has
+                    // hydrated (they agree); then the list loads inside a <Transition> of its own,
+                    // so the page's <Transition> never waits for it (a wait there detaches the page
+                    // and the title field loses its focus).
+                    {move || if !in_browser.get() {
+                        view! { <p class="muted small">"Loading teams…"</p> }.into_any()
+                    } else {
+                        view! {
                     <Transition fallback=|| view! { <p class="muted small">"Loading teams…"</p> }>
                     {move || match teams.get() {
                         None => ().into_any(),
@@ -188,6 +201,8 @@ pub fn CourseForm(
                         }).collect_view().into_any(),
                     }}
                     </Transition>
+                        }.into_any()
+                    }}
                 </div>
                 {move || teams_error.get().map(|m| view! { <p class="field-error" id=id("teams-error")>{m}</p> })}
                 {move || (!for_everyone.get() && team_ids.get().is_empty() && teams_error.get().is_none()).then(|| view! {

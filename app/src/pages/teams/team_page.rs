@@ -69,9 +69,8 @@ fn Team() -> impl IntoView {
     });
     let teams_path = format!("/a/{slug}/admin/teams");
     let back = teams_path.clone();
+    let learners_path = teams_path.clone();
     view! {
-        // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
-        <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
         <Transition fallback=|| view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }>
         {move || {
@@ -97,11 +96,29 @@ fn Team() -> impl IntoView {
                     <p><a class="button button-primary" href=teams_path.clone()>"Back to all teams"</a></p>
                 </section>
             }.into_any(),
-            Shown::Team(team_id) => view! {
-                <TeamBody team_id summary version teams_path=teams_path.clone() on_deleted=Callback::new(move |d| deleted.set(Some(d)))/>
+            Shown::Team(_) => view! {
+                // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
+                <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
+                <TeamBody summary version on_deleted=Callback::new(move |d| deleted.set(Some(d)))/>
             }.into_any(),
         }}}
         </Transition>
+        // The lists are made with the page, from the URL's team id, outside the team's
+        // <Transition>: their resources must exist from the first render. Made only once the team
+        // had loaded, the server rendered them without their data and hydration failed.
+        {move || team_id().map(|id| {
+            let bump = Callback::new(move |_| version.update(|v| *v += 1));
+            // Untracked: a resource read outside a <Transition> would put the layout's <Suspense> in
+            // charge of it; the team's data changes only with the URL's team id anyway.
+            let hidden = move || {
+                deleted.get().is_some() || data.with_untracked(|d| matches!(d, Some(Err(_))))
+            };
+            view! {
+                <div hidden=hidden>
+                    <TeamLearners team_id=id summary version path=format!("{learners_path}/{id}") on_change=bump/>
+                </div>
+            }
+        })}
     }
 }
 
@@ -127,16 +144,13 @@ fn counts_text(s: &TeamSummary) -> String {
 
 #[component]
 fn TeamBody(
-    team_id: i64,
     summary: Signal<Option<TeamSummary>>,
     version: RwSignal<u32>,
-    teams_path: String,
     on_deleted: Callback<DeletedTeam>,
 ) -> impl IntoView {
     let dialog_open = RwSignal::new(false);
     let bump = Callback::new(move |_| version.update(|v| *v += 1));
     let team = move || summary.get_untracked().map(|s| s.team);
-    let path = format!("{teams_path}/{team_id}");
     view! {
         <div class="page-head">
             <div>
@@ -145,7 +159,6 @@ fn TeamBody(
             </div>
             <button type="button" class="button button-primary" on:click=move |_| dialog_open.set(true)>"Invite to team"</button>
         </div>
-        <TeamLearners team_id summary version path on_change=bump/>
         {move || team().map(|t| view! { <TeamSettings team=t summary on_saved=bump on_deleted/> })}
         <Show when=move || dialog_open.get()>
             {move || team().map(|t| view! {

@@ -121,6 +121,7 @@ impl TestApp {
         tweak: impl FnOnce(&mut Settings),
         worker: server::outbox_worker::WorkerConfig,
     ) -> TestApp {
+        init_test_log();
         let dir = std::env::temp_dir().join(format!("shoal-test-{}", unique()));
         std::fs::create_dir_all(&dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -394,6 +395,27 @@ impl TestApp {
         )
         .await
     }
+}
+
+/// With `SHOAL_TEST_LOG=<file>`, the servers of the run log there (`RUST_LOG` filters; `info` by
+/// default): what the server of a failing test did, request by request, and sqlx's warnings about
+/// slow pool acquires.
+fn init_test_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Some(path) = std::env::var_os("SHOAL_TEST_LOG") {
+            let file = std::fs::File::create(path).expect("the test log file can be created");
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .with_writer(std::sync::Mutex::new(file))
+                .with_ansi(false)
+                .with_thread_names(true)
+                .try_init();
+        }
+    });
 }
 
 /// Retries in a fraction of a second, so tests can watch an email go from retrying to sent.
