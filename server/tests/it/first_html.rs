@@ -90,10 +90,11 @@ async fn the_admin_pages_arrive_with_their_lists() {
             "stranger@example.com",
         ),
         ("/a/acme/admin/teams", "Harbour crew"),
-        (&format!("/a/acme/admin/teams/{team_id}"), "lea@example.com"),
+        // A team's page arrives with the team (its name and counts); its two lists load once the
+        // page has hydrated (made by the server they did not hydrate: see team_page.rs).
         (
-            &format!("/a/acme/admin/teams/{team_id}?tab=invites"),
-            "waiting@example.com",
+            &format!("/a/acme/admin/teams/{team_id}"),
+            "1 learner · 1 pending invite",
         ),
         ("/a/acme/admin/courses", "Knots and lines"),
         (

@@ -35,17 +35,15 @@ fn Team() -> impl IntoView {
     };
     // Bumped by every change on the page, so the counts and both lists reload.
     let version = RwSignal::new(0u32);
-    // The team as the page opened it: in the server's HTML, read inside the <Transition> below, and
-    // loaded again only for another team. A reload here after every change would be a reload of
-    // the <Transition> (or, read from outside it, of the layout's <Suspense>), which swaps the page
-    // for its fallback and loses an open dialog, a search, a half-typed name.
+    // The team as the page opened it: loaded again only for another team. Reloaded after every
+    // change, its <Transition> (or the layout's <Suspense>, through the memo below) swapped the
+    // page for the fallback and lost an open dialog; the counts come again outside any of them.
     let data = Resource::new(team_id, |id| async move {
         match id {
             Some(id) => get_team(id).await,
             None => Err(AppError::NotFound("There is no such team.".into())),
         }
     });
-    // After a change, the counts come again outside any <Transition> (browser only).
     let fresh = RwSignal::new(None::<TeamSummary>);
     Effect::new(move |seen: Option<u32>| {
         let now = version.get();
@@ -60,7 +58,15 @@ fn Team() -> impl IntoView {
         }
         now
     });
+    // What the page shows changes only when the team loads, fails or is another team: reloading the
+    // counts must not rebuild the page (an open dialog, a search, a half-typed name would be lost).
     let deleted = RwSignal::new(None::<DeletedTeam>);
+    let state = Memo::new(move |_| match data.get() {
+        _ if deleted.get().is_some() => Shown::Deleted,
+        None => Shown::Loading,
+        Some(Err(e)) => Shown::Failed(e.to_string()),
+        Some(Ok(t)) => Shown::Team(t.team.id),
+    });
     let summary = Signal::derive(move || {
         fresh
             .get()
@@ -69,18 +75,17 @@ fn Team() -> impl IntoView {
     });
     let teams_path = format!("/a/{slug}/admin/teams");
     let back = teams_path.clone();
-    let learners_path = teams_path.clone();
     view! {
+        // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
+        <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
         <Transition fallback=|| view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }>
         {move || {
-            let shown = match data.get() {
-                _ if deleted.get().is_some() => Shown::Deleted,
-                None => Shown::Loading,
-                Some(Err(e)) => Shown::Failed(e.to_string()),
-                Some(Ok(t)) => Shown::Team(t.team.id),
-            };
-            match shown {
+            // Read here, inside the <Transition>, so the server renders the team into the page; untracked,
+            // so a reload (new counts) does not rebuild the page (an open dialog or a half-typed
+            // name would be lost).
+            data.with_untracked(|_| ());
+            match state.get() {
             Shown::Loading => ().into_any(),
             Shown::Failed(message) => view! {
                 <h1>"Team"</h1>
@@ -96,29 +101,11 @@ fn Team() -> impl IntoView {
                     <p><a class="button button-primary" href=teams_path.clone()>"Back to all teams"</a></p>
                 </section>
             }.into_any(),
-            Shown::Team(_) => view! {
-                // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
-                <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
-                <TeamBody summary version on_deleted=Callback::new(move |d| deleted.set(Some(d)))/>
+            Shown::Team(team_id) => view! {
+                <TeamBody team_id summary version teams_path=teams_path.clone() on_deleted=Callback::new(move |d| deleted.set(Some(d)))/>
             }.into_any(),
         }}}
         </Transition>
-        // The lists are made with the page, from the URL's team id, outside the team's
-        // <Transition>: their resources must exist from the first render. Made only once the team
-        // had loaded, the server rendered them without their data and hydration failed.
-        {move || team_id().map(|id| {
-            let bump = Callback::new(move |_| version.update(|v| *v += 1));
-            // Untracked: a resource read outside a <Transition> would put the layout's <Suspense> in
-            // charge of it; the team's data changes only with the URL's team id anyway.
-            let hidden = move || {
-                deleted.get().is_some() || data.with_untracked(|d| matches!(d, Some(Err(_))))
-            };
-            view! {
-                <div hidden=hidden>
-                    <TeamLearners team_id=id summary version path=format!("{learners_path}/{id}") on_change=bump/>
-                </div>
-            }
-        })}
     }
 }
 
@@ -144,13 +131,18 @@ fn counts_text(s: &TeamSummary) -> String {
 
 #[component]
 fn TeamBody(
+    team_id: i64,
     summary: Signal<Option<TeamSummary>>,
     version: RwSignal<u32>,
+    teams_path: String,
     on_deleted: Callback<DeletedTeam>,
 ) -> impl IntoView {
     let dialog_open = RwSignal::new(false);
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
     let bump = Callback::new(move |_| version.update(|v| *v += 1));
     let team = move || summary.get_untracked().map(|s| s.team);
+    let path = format!("{teams_path}/{team_id}");
     view! {
         <div class="page-head">
             <div>
@@ -159,6 +151,13 @@ fn TeamBody(
             </div>
             <button type="button" class="button button-primary" on:click=move |_| dialog_open.set(true)>"Invite to team"</button>
         </div>
+        // The lists load once the page has hydrated: made by the server inside the team's
+        // <Transition> (they exist only once the team has loaded) they did not hydrate.
+        {move || if in_browser.get() {
+            view! { <TeamLearners team_id summary version path=path.clone() on_change=bump/> }.into_any()
+        } else {
+            view! { <p class="loading">"Loading learners…"</p> }.into_any()
+        }}
         {move || team().map(|t| view! { <TeamSettings team=t summary on_saved=bump on_deleted/> })}
         <Show when=move || dialog_open.get()>
             {move || team().map(|t| view! {
