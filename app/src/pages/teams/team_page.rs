@@ -156,7 +156,8 @@ fn TeamBody(
         {move || if in_browser.get() {
             view! { <TeamLearners team_id summary version path=path.clone() on_change=bump/> }.into_any()
         } else {
-            view! { <p class="loading">"Loading learners…"</p> }.into_any()
+            // Not the "loading" of a <Suspense> fallback: this one is what the server means to send.
+            view! { <p class="muted" data-testid="team-lists-pending">"Loading the team's learners…"</p> }.into_any()
         }}
         {move || team().map(|t| view! { <TeamSettings team=t summary on_saved=bump on_deleted/> })}
         <Show when=move || dialog_open.get()>
