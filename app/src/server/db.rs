@@ -177,18 +177,45 @@ pub fn rfc3339(ms: i64) -> String {
     t.format(&f).unwrap_or_default()
 }
 
-/// `2026-11-28` (that day's start, UTC) or an RFC 3339 time, as unix milliseconds; `None` if
-/// neither. A bare date says whether it was one (`true`), so a range can include its last day.
-pub fn parse_time(text: &str) -> Option<(i64, bool)> {
+/// How precise a time someone typed is: an inclusive upper bound ends at the end of that day,
+/// second or millisecond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    Day,
+    Second,
+    Millisecond,
+}
+
+impl Precision {
+    /// The length of the last unit, in ms: `2026-11-28` as an inclusive bound means before the
+    /// next day, `2026-11-28 23:59:59` before the next second.
+    pub fn unit_ms(self) -> i64 {
+        match self {
+            Precision::Day => 86_400_000,
+            Precision::Second => 1_000,
+            Precision::Millisecond => 1,
+        }
+    }
+}
+
+/// A time as unix milliseconds, with how precise it was written, or `None`. Read: `2026-11-28`
+/// (that day's start, UTC), `2026-11-28 15:04:05` (UTC; the reference product's own example of its
+/// API uses this form) and RFC 3339.
+pub fn parse_time(text: &str) -> Option<(i64, Precision)> {
     let text = text.trim();
+    let ms = |t: time::OffsetDateTime| (t.unix_timestamp_nanos() / 1_000_000) as i64;
     let day = time::macros::format_description!("[year]-[month]-[day]");
     if let Ok(d) = time::Date::parse(text, &day) {
-        let t = d.midnight().assume_utc();
-        return Some(((t.unix_timestamp_nanos() / 1_000_000) as i64, true));
+        return Some((ms(d.midnight().assume_utc()), Precision::Day));
+    }
+    let seconds =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    if let Ok(t) = time::PrimitiveDateTime::parse(text, &seconds) {
+        return Some((ms(t.assume_utc()), Precision::Second));
     }
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .ok()
-        .map(|t| ((t.unix_timestamp_nanos() / 1_000_000) as i64, false))
+        .map(|t| (ms(t), Precision::Millisecond))
 }
 
 #[cfg(test)]
@@ -202,17 +229,31 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_rfc3339_times_are_read_and_a_bare_date_says_so() {
-        assert_eq!(parse_time("2026-12-01"), Some((1_796_083_200_000, true)));
+    fn dates_times_of_the_reference_and_rfc3339_times_are_read_with_their_precision() {
+        assert_eq!(
+            parse_time("2026-12-01"),
+            Some((1_796_083_200_000, Precision::Day))
+        );
+        assert_eq!(
+            parse_time("2026-12-01 23:59:59"),
+            Some((1_796_083_200_000 + 86_399_000, Precision::Second))
+        );
         assert_eq!(
             parse_time(" 2026-12-01T00:00:00.123Z "),
-            Some((1_796_083_200_123, false))
+            Some((1_796_083_200_123, Precision::Millisecond))
         );
         assert_eq!(
             parse_time("2026-12-01T01:00:00+01:00"),
-            Some((1_796_083_200_000, false))
+            Some((1_796_083_200_000, Precision::Millisecond))
         );
-        for bad in ["yesterday", "2026-13-01", "1796083200", ""] {
+        for bad in [
+            "yesterday",
+            "2026-13-01",
+            "1796083200",
+            "",
+            "2026-12-01 24:00:00",
+            "2026-12-01 23:59",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -628,14 +628,16 @@ fn schemas() -> Value {
     put("Team", team_schema());
 
     put("LearnersRequest", learners_request());
-    put(
-        "LearnersResponse",
-        list_response(
-            "Learner",
-            "One page of the academy's learners (roles `learner`, `learner_analyst` and `learner_admin`), \
-             oldest account first.",
-        ),
+    let mut every_learner = list_response(
+        "Learner",
+        "The academy's active learners (roles `learner`, `learner_analyst` and `learner_admin`), \
+         oldest account first: every one that matches when the call gives no `limit` (written out as \
+         it is read, so the list has no upper size), else one page.",
     );
+    every_learner
+        .as_object_mut()
+        .map(|schema| schema.remove("maxItems"));
+    put("LearnersResponse", every_learner);
     put("Learner", learner_schema());
 
     put("InvitesRequest", invites_request());
@@ -1096,7 +1098,7 @@ fn team_schema() -> Value {
 fn learners_request() -> Value {
     request(
         "learners",
-        "List the academy's learners, a page at a time. Answers `LearnersResponse`.",
+        "List the academy's learners: all of them, or a page at a time with `limit`. Answers `LearnersResponse`.",
         json!({
             "type": "object",
             "properties": {
@@ -1105,16 +1107,31 @@ fn learners_request() -> Value {
                     "minItems": 2,
                     "maxItems": 2,
                     "description": concat!(
-                        "`[from, to]` on registration time, as dates (`YYYY-MM-DD`; `to` is inclusive) or ",
-                        "RFC 3339 date-times. Left out: every learner."
+                        "`[from, to]` on registration time, as dates (`YYYY-MM-DD`), times in UTC as in the ",
+                        "reference product's example (`YYYY-MM-DD HH:MM:SS`) or RFC 3339 date-times. `to` is ",
+                        "inclusive to its last unit: `2017-07-25` or `2017-07-25 23:59:59` take in that whole ",
+                        "day or second. Left out: every learner."
                     ),
                     "items": {
                         "type": "string",
-                        "anyOf": [{ "format": "date" }, { "format": "date-time" }]
-                    }
+                        "anyOf": [
+                            { "format": "date" },
+                            { "pattern": "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$" },
+                            { "format": "date-time" }
+                        ]
+                    },
+                    "example": ["2017-07-25 00:00:00", "2017-07-25 23:59:59"]
                 },
                 "offset": { "$ref": "#/components/schemas/Offset" },
-                "limit": { "$ref": "#/components/schemas/Limit" }
+                "limit": {
+                    "type": "integer",
+                    "format": "int64",
+                    "minimum": 0,
+                    "maximum": MAX_PAGE,
+                    "description": format!(
+                        "How many learners to return, at most {MAX_PAGE}. Left out: every learner that matches (after `offset`)."
+                    )
+                }
             }
         }),
         false,

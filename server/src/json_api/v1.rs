@@ -4,13 +4,16 @@
 use app::{
     error::AppError,
     server::{
-        services::{api_actions, api_clients},
+        services::{
+            api_actions::{self, Answer, LearnerPages},
+            api_clients,
+        },
         state::AppState,
     },
 };
 use axum::{
     Json,
-    body::Bytes,
+    body::{Body, Bytes},
     extract::State,
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
@@ -100,10 +103,62 @@ pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
     .await;
     let res = match answer {
-        Ok(v) => Json(v).into_response(),
+        Ok(Answer::Whole(v)) => Json(v).into_response(),
+        Ok(Answer::EveryLearner(pages)) => every_learner(state, pages),
         Err(e) => super::error(&e),
     };
     with_limit(res, budget.limit, budget.remaining)
+}
+
+/// One JSON array written a page of learners at a time, as the pages are read. The status line has
+/// gone out by then, so a database error midway ends the body early, which leaves the JSON
+/// unfinished: a client cannot take a cut list for a whole one.
+fn every_learner(state: AppState, pages: LearnerPages) -> Response {
+    enum Step {
+        Open,
+        Rows { first: bool },
+        Closed,
+    }
+    let body = futures::stream::unfold(
+        (Step::Open, state, pages),
+        |(step, state, mut pages)| async move {
+            let first = match step {
+                Step::Open => {
+                    let open = Bytes::from_static(b"[");
+                    return Some((Ok(open), (Step::Rows { first: true }, state, pages)));
+                }
+                Step::Rows { first } => first,
+                Step::Closed => return None,
+            };
+            match pages.next(&state).await {
+                Ok(rows) if rows.is_empty() => {
+                    Some((Ok(Bytes::from_static(b"]")), (Step::Closed, state, pages)))
+                }
+                Ok(rows) => {
+                    let mut chunk = Vec::with_capacity(rows.len() * 256);
+                    for (i, row) in rows.iter().enumerate() {
+                        if !(first && i == 0) {
+                            chunk.push(b',');
+                        }
+                        // A `Value` always serialises.
+                        let _ = serde_json::to_writer(&mut chunk, row);
+                    }
+                    let next = (Step::Rows { first: false }, state, pages);
+                    Some((Ok(Bytes::from(chunk)), next))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "the learners list stopped midway");
+                    let cut = std::io::Error::other(e.to_string());
+                    Some((Err(cut), (Step::Closed, state, pages)))
+                }
+            }
+        },
+    );
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(body),
+    )
+        .into_response()
 }
 
 fn with_limit(mut res: Response, limit: i64, remaining: i64) -> Response {

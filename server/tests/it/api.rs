@@ -61,14 +61,14 @@ async fn get_token(app: &TestApp, id: &str, secret: &str) -> String {
 }
 
 /// A signed-in owner of academy "acme" and a token of an application they registered.
-async fn setup(app: &TestApp) -> (Client, String) {
+pub(crate) async fn setup(app: &TestApp) -> (Client, String) {
     let owner = app.create_first_academy("acme").await;
     let (id, secret) = register(app, &owner, "HR system").await;
     let token = get_token(app, &id, &secret).await;
     (owner, token)
 }
 
-async fn call(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn call(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
     let res = Client::new()
         .post(format!("{}/api/v1/", app.base))
         .bearer_auth(token)

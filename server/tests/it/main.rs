@@ -7,6 +7,7 @@ mod common;
 
 mod access_requests;
 mod api;
+mod api_learners;
 mod assets;
 mod audit;
 mod courses;

@@ -20,24 +20,26 @@ pub async fn teams<'c>(
     .await
 }
 
-/// Learners registered in `[from, to)` (ms), oldest first.
+/// Learners registered in `[from, to)` (ms) whose id is above `after`, in id order (oldest first).
 pub async fn learners<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
     (from, to): (i64, i64),
+    after: i64,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<LearnerListRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, email, first_name, last_name, role, created_at, last_sign_in_at FROM users \
          WHERE academy_id = $1 AND role IN {LEARNER_ROLES_SQL} AND status = 'active' \
-         AND created_at >= $2 AND created_at < $3 ORDER BY id LIMIT $4 OFFSET $5"
+         AND created_at >= $2 AND created_at < $3 AND id > $6 ORDER BY id LIMIT $4 OFFSET $5"
     )))
     .bind(academy_id)
     .bind(from)
     .bind(to)
     .bind(limit)
     .bind(offset)
+    .bind(after)
     .fetch_all(ex)
     .await
 }

@@ -22,7 +22,7 @@ use crate::{
     error::AppError,
     model::{ImportLine, InviteOutcome},
     server::{
-        db::{now_ms, parse_time, rfc3339},
+        db::{Precision, now_ms, parse_time, rfc3339},
         repo::{self, api_queries},
         state::AppState,
     },
@@ -45,6 +45,15 @@ pub const MAX_LIMIT: i64 = 1_000;
 /// How long a repeated `inviteLearners` call is answered from the first one.
 pub const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 3600 * 1000;
 
+/// What an action answers.
+pub enum Answer {
+    /// The whole answer at once.
+    Whole(Value),
+    /// `learners` without a `limit`: every learner that matches, as one JSON array written a page at
+    /// a time.
+    EveryLearner(LearnerPages),
+}
+
 /// Runs `action` for `caller`. `idempotency_key` is the request's `Idempotency-Key` header.
 pub async fn run(
     state: &AppState,
@@ -52,7 +61,7 @@ pub async fn run(
     action: &str,
     options: &Value,
     idempotency_key: Option<&str>,
-) -> Result<Value, AppError> {
+) -> Result<Answer, AppError> {
     let options = match options {
         Value::Object(map) => map.clone(),
         Value::Null => Map::new(),
@@ -64,11 +73,11 @@ pub async fn run(
             ));
         }
     };
-    match action.trim() {
+    let whole = match action.trim() {
         "inviteLearners" => invite_learners(state, caller, &options, idempotency_key).await,
         "addLearnersToTeams" => add_to_teams(state, caller, &options).await,
         "getTeams" => get_teams(state, caller).await,
-        "learners" => learners(state, caller, &options).await,
+        "learners" => return learners(state, caller, &options).await,
         "invites" => invites(state, caller, &options).await,
         "" => Err(AppError::BadRequest(format!(
             "\"action\" is missing. Supported actions: {}.",
@@ -78,7 +87,8 @@ pub async fn run(
             "Unknown action {other:?}. Supported actions: {}.",
             ACTIONS.join(", ")
         ))),
-    }
+    };
+    whole.map(Answer::Whole)
 }
 
 fn invalid(field: &str, message: String) -> AppError {
@@ -548,8 +558,8 @@ async fn get_teams(state: &AppState, caller: &ApiCaller) -> Result<Value, AppErr
     ))
 }
 
-/// `offset` and `limit` of a list action.
-fn window(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
+/// `offset` and `limit` of a list action; `limit` is `None` when the call gives none.
+fn window(options: &Map<String, Value>) -> Result<(i64, Option<i64>), AppError> {
     let read = |name: &str, default: i64, max: i64| -> Result<i64, AppError> {
         match options.get(name) {
             None | Some(Value::Null) => Ok(default),
@@ -562,7 +572,10 @@ fn window(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
         }
     };
     let offset = read("offset", 0, i64::MAX / 2)?;
-    let limit = read("limit", MAX_LIMIT, MAX_LIMIT)?;
+    let limit = match options.get("limit") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(read("limit", MAX_LIMIT, MAX_LIMIT)?),
+    };
     Ok((offset, limit))
 }
 
@@ -577,7 +590,7 @@ fn teams_by_owner(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, Vec<Val
     map
 }
 
-/// `options.dates`: `[from, to]` on registration time; a bare date `to` includes that day.
+/// `options.dates`: `[from, to]` on registration time; `to` includes its whole day or second.
 fn date_range(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
     let Some(items) = list(options, "dates")? else {
         return Ok((i64::MIN / 2, i64::MAX / 2));
@@ -588,18 +601,19 @@ fn date_range(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
             "options.dates must be [from, to], e.g. [\"2026-01-01\", \"2026-01-31\"]".into(),
         ));
     }
-    let read = |i: usize| -> Result<(i64, bool), AppError> {
+    let read = |i: usize| -> Result<(i64, Precision), AppError> {
         let t = text(Some(items[i]));
         parse_time(&t).ok_or_else(|| {
             invalid(
                 "dates",
-                format!("options.dates[{i}] must be a date like 2026-01-31 or a time like 2026-01-31T12:00:00Z, not {t:?}"),
+                format!("options.dates[{i}] must be a date like 2026-01-31, a time like 2026-01-31 23:59:59 (UTC) or 2026-01-31T12:00:00Z, not {t:?}"),
             )
         })
     };
     let (from, _) = read(0)?;
-    let (to, to_is_day) = read(1)?;
-    let to = if to_is_day { to + 86_400_000 } else { to + 1 };
+    // The second bound is inclusive to its last unit: a day, a second or a millisecond.
+    let (to, precision) = read(1)?;
+    let to = to + precision.unit_ms();
     if to <= from {
         return Err(invalid(
             "dates",
@@ -609,19 +623,71 @@ fn date_range(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
     Ok((from, to))
 }
 
+/// `learners`: one page when the call gives a `limit`, else every learner that matches.
 async fn learners(
     state: &AppState,
     caller: &ApiCaller,
     options: &Map<String, Value>,
-) -> Result<Value, AppError> {
+) -> Result<Answer, AppError> {
     let range = date_range(options)?;
     let (offset, limit) = window(options)?;
-    let rows =
-        api_queries::learners(&state.db.pool, caller.academy_id, range, offset, limit).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut teams = teams_by_owner(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
-    Ok(Value::Array(
-        rows.into_iter()
+    let mut pages = LearnerPages {
+        academy_id: caller.academy_id,
+        range,
+        offset,
+        after: 0,
+        done: false,
+    };
+    let Some(limit) = limit else {
+        return Ok(Answer::EveryLearner(pages));
+    };
+    let rows = pages.page(state, limit).await?;
+    Ok(Answer::Whole(Value::Array(rows)))
+}
+
+/// The learners of a `learners` call without `limit`, read in id order a page at a time, so an
+/// academy of 100,000 learners is written out without being held in memory at once.
+pub struct LearnerPages {
+    academy_id: i64,
+    range: (i64, i64),
+    /// Learners skipped before the first page (`options.offset`).
+    offset: i64,
+    /// The last id read: the next page starts after it.
+    after: i64,
+    done: bool,
+}
+
+impl LearnerPages {
+    /// Learners read per query.
+    pub const PAGE: i64 = 1_000;
+
+    /// The next learners as the API shows them; empty once every learner has been read.
+    pub async fn next(&mut self, state: &AppState) -> Result<Vec<Value>, AppError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let rows = self.page(state, Self::PAGE).await?;
+        self.done = (rows.len() as i64) < Self::PAGE;
+        Ok(rows)
+    }
+
+    async fn page(&mut self, state: &AppState, limit: i64) -> Result<Vec<Value>, AppError> {
+        let rows = api_queries::learners(
+            &state.db.pool,
+            self.academy_id,
+            self.range,
+            self.after,
+            std::mem::take(&mut self.offset),
+            limit,
+        )
+        .await?;
+        if let Some(last) = rows.last() {
+            self.after = last.id;
+        }
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut teams = teams_by_owner(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
+        Ok(rows
+            .into_iter()
             .map(|r| {
                 json!({
                     "id": r.id,
@@ -634,8 +700,8 @@ async fn learners(
                     "teams": teams.remove(&r.id).unwrap_or_default(),
                 })
             })
-            .collect(),
-    ))
+            .collect())
+    }
 }
 
 async fn invites(
@@ -651,6 +717,7 @@ async fn invites(
         ));
     }
     let (offset, limit) = window(options)?;
+    let limit = limit.unwrap_or(MAX_LIMIT);
     let now = now_ms();
     let rows = api_queries::invites(
         &state.db.pool,
