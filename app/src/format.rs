@@ -44,9 +44,48 @@ pub fn date_time(ms: i64) -> String {
     )
 }
 
+/// "2026-11-28 14:05" (UTC) from unix milliseconds: a time spreadsheets read as one (exports).
+pub fn spreadsheet_time(ms: i64) -> String {
+    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{y}-{m:02}-{d:02} {:02}:{:02}",
+        secs / 3600,
+        (secs % 3600) / 60
+    )
+}
+
+/// A query value percent-encoded: everything but letters, digits and `-_.~`.
+pub fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spreadsheet_times_are_year_first_in_utc() {
+        assert_eq!(
+            spreadsheet_time(1_796_083_200_000 + 50_700_000),
+            "2026-12-01 14:05"
+        );
+        assert_eq!(spreadsheet_time(0), "1970-01-01 00:00");
+    }
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(query_value("a b&c=d/é~"), "a%20b%26c%3Dd%2F%C3%A9~");
+    }
 
     #[test]
     fn the_card_mark_is_the_first_letter_or_digit() {

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod cli;
 pub mod dev_mailbox;
+pub mod exports;
 pub mod json_api;
 pub mod listener;
 pub mod memory;
@@ -143,6 +144,7 @@ pub fn router(state: AppState) -> Router {
             std::path::Path::new(&state.settings.site_root),
             &state.assets,
         ))
+        .merge(exports::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::origin_check,

@@ -33,7 +33,7 @@ impl StatisticsFilter {
         let parts: Vec<String> = [("team", &self.team), ("from", &self.from), ("to", &self.to)]
             .into_iter()
             .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| format!("{k}={}", url_encode(v.trim())))
+            .map(|(k, v)| format!("{k}={}", crate::format::query_value(v.trim())))
             .collect();
         if parts.is_empty() {
             String::new()
@@ -41,18 +41,6 @@ impl StatisticsFilter {
             format!("?{}", parts.join("&"))
         }
     }
-}
-
-/// Percent-encodes everything but letters, digits and `-_.~` (a query value).
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A range of whole UTC days, both ends included.

@@ -61,20 +61,6 @@ fn local_when(ms: i64) -> String {
     )
 }
 
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// The page's address for a query: only the filters that are set, and the page when past the first.
 fn address(slug: &str, q: &AuditQuery) -> String {
     let mut parts = vec![];
@@ -86,7 +72,7 @@ fn address(slug: &str, q: &AuditQuery) -> String {
         ("q", &q.search),
     ] {
         if !value.trim().is_empty() {
-            parts.push(format!("{key}={}", encode(value)));
+            parts.push(format!("{key}={}", format::query_value(value)));
         }
     }
     if q.page > 1 {

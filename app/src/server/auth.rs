@@ -118,7 +118,12 @@ pub fn client_key(state: &AppState, peer: SocketAddr, headers: &http::HeaderMap)
 }
 
 pub async fn current(state: &AppState) -> Result<Session, AppError> {
-    let Some(token) = presented_token() else {
+    session_of(state, presented_token()).await
+}
+
+/// The session of a session token (the cookie's value), if it is live.
+async fn session_of(state: &AppState, token: Option<String>) -> Result<Session, AppError> {
+    let Some(token) = token else {
         return Ok(Session::None);
     };
     let hash = tokens::token_hash(&state.settings.secret, &token);
@@ -165,11 +170,28 @@ pub async fn require_user(state: &AppState) -> Result<SessionUser, AppError> {
 /// `Unauthorized` (nobody signed in) or `Forbidden` naming what the role lacks. Every server function
 /// and API route that acts for a person starts here.
 pub async fn require(state: &AppState, permission: Permission) -> Result<SessionUser, AppError> {
-    let u = require_user(state).await?;
+    permitted(require_user(state).await?, permission)
+}
+
+fn permitted(u: SessionUser, permission: Permission) -> Result<SessionUser, AppError> {
     if u.user.role().can(permission) {
         Ok(u)
     } else {
         Err(AppError::Forbidden(permission.refusal().to_owned()))
+    }
+}
+
+/// `require` for handlers that hold the request themselves (the CSV exports): the session comes
+/// from the cookie in `headers`.
+pub async fn require_in(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    permission: Permission,
+) -> Result<SessionUser, AppError> {
+    let token = cookie_value(headers, &session_cookie(&state.settings));
+    match session_of(state, token).await? {
+        Session::Active(u) => permitted(u, permission),
+        _ => Err(AppError::Unauthorized),
     }
 }
 

@@ -12,41 +12,21 @@ use crate::{
 const JULY_25_2017: i64 = 1_500_940_800_000;
 const DAY: i64 = 86_400_000;
 
-/// Adds learners to academy "acme" straight into the database, registered at the given times
-/// (the API only reads them; signing up thousands through HTTP would test nothing more).
+/// Learners of academy "acme" registered at `times`: `learner{n}@example.com`, last name `n`.
 async fn learners_registered_at(app: &TestApp, times: &[i64]) -> Vec<i64> {
-    let academy: i64 = sqlx::query_scalar("SELECT id FROM academies WHERE slug = 'acme'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    let first: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    for (batch, chunk) in times.chunks(500).enumerate() {
-        let rows: Vec<String> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, at)| {
-                let n = batch * 500 + i;
-                format!(
-                    "({academy}, 'learner{n}@example.com', 'Learner', '{n}', 'learner', 'x', 'active', {at})"
-                )
-            })
-            .collect();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO users (academy_id, email, first_name, last_name, role, password_hash, status, created_at) VALUES {}",
-            rows.join(", ")
-        )))
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
-    }
-    sqlx::query_scalar("SELECT id FROM users WHERE id > $1 ORDER BY id")
-        .bind(first)
-        .fetch_all(&app.state.db.pool)
-        .await
-        .unwrap()
+    let people: Vec<_> = times
+        .iter()
+        .enumerate()
+        .map(|(n, at)| {
+            (
+                format!("learner{n}@example.com"),
+                "Learner".to_string(),
+                n.to_string(),
+                *at,
+            )
+        })
+        .collect();
+    app.insert_learners("acme", &people).await
 }
 
 fn ids(v: &Value) -> Vec<i64> {

@@ -23,21 +23,34 @@ fn quote(cell: &str) -> String {
     }
 }
 
-/// A whole file: a BOM, then one line per row, each cell neutralised and quoted when needed.
+/// What a file starts with so that Excel reads it as UTF-8.
+pub const BOM: &str = "\u{feff}";
+
+/// One row, each cell neutralised and quoted when needed, onto `out`, ending in CRLF.
+pub fn push_line<C>(out: &mut String, row: C)
+where
+    C: IntoIterator,
+    C::Item: AsRef<str>,
+{
+    for (i, cell) in row.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&quote(&neutralise(cell.as_ref())));
+    }
+    out.push_str("\r\n");
+}
+
+/// A whole file: a BOM, then one line per row.
 pub fn to_csv<R, C>(rows: R) -> String
 where
     R: IntoIterator<Item = C>,
     C: IntoIterator,
     C::Item: AsRef<str>,
 {
-    let mut out = String::from("\u{feff}");
+    let mut out = String::from(BOM);
     for row in rows {
-        let line: Vec<String> = row
-            .into_iter()
-            .map(|c| quote(&neutralise(c.as_ref())))
-            .collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        push_line(&mut out, row);
     }
     out
 }

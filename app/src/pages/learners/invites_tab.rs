@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::ListControls;
+use super::{ExportLink, ListControls};
 use crate::components::{
     notice::{Notice, NoticeLine},
     team_badge::TeamBadges,
@@ -123,6 +123,7 @@ pub fn InvitesTab(
                     }}
                 </select>
             </label>
+            {team.is_none().then(|| view! { <ExportLink list="invites" search filter/> })}
         </ListControls>
         <NoticeLine notice/>
         // The table stays while the next page or search loads.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::ListControls;
+use super::{ExportLink, ListControls};
 use crate::{
     api::{
         invites::list_learners,
@@ -80,7 +80,9 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
-        <ListControls search page pages total placeholder="Search learners by name or email"/>
+        <ListControls search page pages total placeholder="Search learners by name or email">
+            <ExportLink list="learners" search/>
+        </ListControls>
         <NoticeLine notice test_id="learners-notice"/>
         // The table stays while the next page or search loads.
         {move || match data.get() {

@@ -119,6 +119,37 @@ pub(crate) fn ListControls(
     }
 }
 
+/// "Export CSV": a plain link to every row that matches the list's search and filter (not only the
+/// page on screen), so it works before the page's WASM has loaded.
+#[component]
+pub(crate) fn ExportLink(
+    /// `learners` or `invites`.
+    list: &'static str,
+    search: RwSignal<String>,
+    #[prop(optional)] filter: Option<RwSignal<String>>,
+) -> impl IntoView {
+    let href = move || {
+        let mut parts = vec![];
+        let search = search.get();
+        let filter = filter.map(|f| f.get()).unwrap_or_default();
+        for (key, value) in [("search", search.trim()), ("filter", filter.trim())] {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", crate::format::query_value(value)));
+            }
+        }
+        let query = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        };
+        format!("/api/export/{list}.csv{query}")
+    };
+    view! {
+        <a class="button button-secondary" href=href download data-testid="export-csv"
+            title="Every row that matches the search and filter, as a CSV file">"Export CSV"</a>
+    }
+}
+
 #[component]
 pub(crate) fn Pager(page: RwSignal<u32>, #[prop(into)] pages: Signal<u32>) -> impl IntoView {
     view! {

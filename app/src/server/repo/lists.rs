@@ -39,7 +39,17 @@ pub struct InviteListRow {
     pub inviter_last: Option<String>,
 }
 
-fn invite_filter_sql(filter: &str) -> &'static str {
+/// The Invites tab's filters ("" is every invitation).
+pub const INVITE_FILTERS: [&str; 6] = [
+    "",
+    "invited",
+    "accepted",
+    "expired",
+    "revoked",
+    "email_failed",
+];
+
+pub(super) fn invite_filter_sql(filter: &str) -> &'static str {
     match filter {
         "invited" => " AND i.status = 'pending' AND i.expires_at > $3",
         "accepted" => " AND i.status = 'accepted' AND $3 = $3",
@@ -50,7 +60,7 @@ fn invite_filter_sql(filter: &str) -> &'static str {
     }
 }
 
-const SEARCH_SQL: &str = " AND ($2 = '%%' OR lower(i.email) LIKE $2 ESCAPE '\\' OR lower(i.first_name) LIKE $2 ESCAPE '\\' \
+pub(super) const SEARCH_SQL: &str = " AND ($2 = '%%' OR lower(i.email) LIKE $2 ESCAPE '\\' OR lower(i.first_name) LIKE $2 ESCAPE '\\' \
      OR lower(i.last_name) LIKE $2 ESCAPE '\\')";
 
 pub async fn invites_page<'c, E>(

@@ -7,6 +7,7 @@ pub mod api_queries;
 pub mod audit;
 pub mod batch;
 pub mod courses;
+pub mod exports;
 pub mod housekeeping;
 pub mod imports;
 pub mod invites;

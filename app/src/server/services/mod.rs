@@ -7,6 +7,7 @@ pub mod api_actions;
 pub mod api_clients;
 pub mod audit;
 pub mod courses;
+pub mod exports;
 pub mod imports;
 pub mod invite_email;
 pub mod invites;

@@ -320,6 +320,36 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Learners put straight into academy `slug`'s database, one per `(email, first name, last
+    /// name, registered at)`, for tests about reading many of them (signing thousands up through
+    /// HTTP would test nothing more). Returns their ids in the given order.
+    pub async fn insert_learners(
+        &self,
+        slug: &str,
+        people: &[(String, String, String, i64)],
+    ) -> Vec<i64> {
+        let academy = self.academy_id(slug).await;
+        let mut tx = self.state.db.pool.begin().await.unwrap();
+        let mut ids = Vec::with_capacity(people.len());
+        for (email, first, last, at) in people {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (academy_id, email, first_name, last_name, role, password_hash, status, created_at) \
+                 VALUES ($1, $2, $3, $4, 'learner', 'x', 'active', $5) RETURNING id",
+            )
+            .bind(academy)
+            .bind(email)
+            .bind(first)
+            .bind(last)
+            .bind(*at)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+            ids.push(id);
+        }
+        tx.commit().await.unwrap();
+        ids
+    }
+
     /// Invites `email` as `role` into `team_ids` without an email and signs them up at the academy
     /// link, as a learner does who was told the link. Returns their signed-in browser and user id.
     pub async fn registered_learner(
