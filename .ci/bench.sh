@@ -24,6 +24,8 @@
 # (its options), BENCH_SKIP_STATS=1 to leave it out.
 # Memory after a sign-in burst (issue 17, .ci/bench_memory.py, a fresh server of its own):
 # BENCH_MEMORY_SIGNINS (30), BENCH_MEMORY_SETTLE (30 seconds), BENCH_SKIP_MEMORY=1 to leave it out.
+# Export CSV (issue 20, .ci/bench_export.py, a fresh server of its own): BENCH_EXPORT_ROWS (100000),
+# BENCH_SKIP_EXPORT=1 to leave it out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -527,6 +529,30 @@ if [[ "${BENCH_SKIP_MEMORY:-}" != 1 ]]; then
   else
     warn "memory row: could not start a fresh server (see above)"
     ROWS+=("| memory row | see the warning above | failed | – | – | – | – |")
+    BROKEN=$((BROKEN + 1))
+  fi
+  server_cleanup
+fi
+
+# Export CSV of All Learners and Invites: a fresh server, BENCH_EXPORT_ROWS of each written into its
+# SQLite file, each file downloaded as the owner; time, size and the server's peak memory.
+if [[ "${BENCH_SKIP_EXPORT:-}" != 1 ]]; then
+  log "Export CSV: ${BENCH_EXPORT_ROWS:-100000} learners and as many invitations, downloaded as the owner"
+  server_cleanup
+  if server_prepare &&
+    shoal_cli academy create --slug "$SLUG" --name "Bench Academy" --owner-name "Bench Owner" \
+      --owner-email "$OWNER_EMAIL" --owner-password "$OWNER_PASSWORD" >/dev/null &&
+    server_start; then
+    set +e
+    out="$(SERVER_URL="$SERVER_URL" SERVER_PID="$SERVER_PID" DB_PATH="$SERVER_DIR/shoal.db" SLUG="$SLUG" \
+      OWNER_EMAIL="$OWNER_EMAIL" OWNER_PASSWORD="$OWNER_PASSWORD" BENCH_EXPORT_ROWS="${BENCH_EXPORT_ROWS:-100000}" \
+      timeout 600 python3 "$REPO_ROOT/.ci/bench_export.py")"
+    rc=$?
+    set -e
+    take_rows "export rows" "$rc" "$out"
+  else
+    warn "export rows: could not start a fresh server (see above)"
+    ROWS+=("| export rows | see the warning above | failed | – | – | – | – |")
     BROKEN=$((BROKEN + 1))
   fi
   server_cleanup
