@@ -279,6 +279,8 @@ pub struct LearnerView {
     pub teams: Vec<TeamView>,
     pub registered_at: i64,
     pub last_sign_in_at: Option<i64>,
+    /// Whether the learner can use their account ("Revoke access" deactivates it).
+    pub status: crate::domain::account::AccountStatus,
 }
 
 /// A team as badges and pickers show it. `id` is the team's API ID.

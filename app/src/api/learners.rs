@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::domain::Permission;
+use crate::domain::{Permission, account::AccountStatus};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{domain::role::Role, error::AppError, model::UserView};
@@ -24,4 +24,22 @@ pub async fn remove_learner(user_id: i64) -> Result<UserView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::remove(&state, &actor, user_id).await
+}
+
+/// "Revoke access": the learner is signed out everywhere and cannot sign in, reset their password
+/// or use an invitation link until access is given back; their account, teams and history stay.
+/// Returns the learner.
+#[server(prefix = "/api", endpoint = "deactivate_learner")]
+pub async fn deactivate_learner(user_id: i64) -> Result<UserView, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::learners::set_access(&state, &actor, user_id, AccountStatus::Deactivated).await
+}
+
+/// Gives a deactivated learner their access back. Returns the learner.
+#[server(prefix = "/api", endpoint = "reactivate_learner")]
+pub async fn reactivate_learner(user_id: i64) -> Result<UserView, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::learners::set_access(&state, &actor, user_id, AccountStatus::Active).await
 }

@@ -3,6 +3,7 @@
 //! No IO and no dependencies beyond std and serde.
 
 pub mod access_request;
+pub mod account;
 pub mod api_client;
 pub mod audit;
 pub mod course;

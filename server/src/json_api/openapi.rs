@@ -1122,6 +1122,12 @@ fn learners_request() -> Value {
                     },
                     "example": ["2017-07-25 00:00:00", "2017-07-25 23:59:59"]
                 },
+                "status": {
+                    "type": "string",
+                    "enum": ["active", "deactivated", "all"],
+                    "default": "active",
+                    "description": "Which learners: those who can sign in (default), those whose access was revoked, or all."
+                },
                 "offset": { "$ref": "#/components/schemas/Offset" },
                 "limit": {
                     "type": "integer",
@@ -1146,7 +1152,7 @@ fn learner_schema() -> Value {
     json!({
         "type": "object",
         "required": [
-            "id", "email", "first_name", "last_name", "role", "registered_at", "last_sign_in_at", "teams"
+            "id", "email", "first_name", "last_name", "role", "status", "registered_at", "last_sign_in_at", "teams"
         ],
         "properties": {
             "id": { "type": "integer", "format": "int64" },
@@ -1154,6 +1160,11 @@ fn learner_schema() -> Value {
             "first_name": { "type": "string" },
             "last_name": { "type": "string" },
             "role": { "$ref": "#/components/schemas/LearnerRole" },
+            "status": {
+                "type": "string",
+                "enum": ["active", "deactivated"],
+                "description": "`deactivated`: an admin revoked the learner's access (they cannot sign in until it is given back)."
+            },
             "registered_at": {
                 "type": "string",
                 "format": "date-time",

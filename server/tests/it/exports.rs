@@ -71,11 +71,14 @@ async fn exporting_learners_writes_every_matching_learner_with_the_tabs_columns_
         "{disposition}"
     );
     let file = lines(&body);
-    assert_eq!(file[0], "Name,Email,Role,Teams,Registered,Last sign-in");
+    assert_eq!(
+        file[0],
+        "Name,Email,Role,Teams,Registered,Last sign-in,Status"
+    );
     assert_eq!(file.len(), 1 + 2_346, "every learner, not a page of them");
     assert_eq!(
         file[1],
-        "\"'=HYPERLINK(\"\"http://evil.example\"\") Zoë\",zoe@example.com,Learner,,2026-12-01 14:05,",
+        "\"'=HYPERLINK(\"\"http://evil.example\"\") Zoë\",zoe@example.com,Learner,,2026-12-01 14:05,,Active",
         "newest first, as on screen; the formula is neutralised"
     );
     assert_eq!(file[2_346].split(',').nth(1), Some("person0@example.com"));

@@ -12,6 +12,7 @@ mod assets;
 mod audit;
 mod courses;
 mod database;
+mod deactivation;
 mod exports;
 mod first_html;
 mod foundation;

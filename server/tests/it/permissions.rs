@@ -115,6 +115,16 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageLearners),
         Form(&[("user_id", "{user}")]),
     ),
+    (
+        "deactivate_learner",
+        Needs(ManageLearners),
+        Form(&[("user_id", "{user}")]),
+    ),
+    (
+        "reactivate_learner",
+        Needs(ManageLearners),
+        Form(&[("user_id", "{user}")]),
+    ),
     // imports.rs
     ("import_caps", Needs(ManageLearners), Form(&[])),
     (

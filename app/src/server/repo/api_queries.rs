@@ -2,8 +2,10 @@
 
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
+use crate::domain::account::StatusFilter;
+
 use super::{
-    lists::{LEARNER_ROLES_SQL, LearnerListRow},
+    lists::{LEARNER_ROLES_SQL, LearnerListRow, status_sql},
     teams::{SUMMARY_SELECT, TeamSummaryRow, placeholders},
 };
 
@@ -24,15 +26,17 @@ pub async fn teams<'c>(
 pub async fn learners<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
+    filter: StatusFilter,
     (from, to): (i64, i64),
     after: i64,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<LearnerListRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id, email, first_name, last_name, role, created_at, last_sign_in_at FROM users \
-         WHERE academy_id = $1 AND role IN {LEARNER_ROLES_SQL} AND status = 'active' \
-         AND created_at >= $2 AND created_at < $3 AND id > $6 ORDER BY id LIMIT $4 OFFSET $5"
+        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.created_at, \
+         i.last_sign_in_at FROM users i WHERE i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{} \
+         AND i.created_at >= $2 AND i.created_at < $3 AND i.id > $6 ORDER BY i.id LIMIT $4 OFFSET $5",
+        status_sql(filter)
     )))
     .bind(academy_id)
     .bind(from)

@@ -6,20 +6,24 @@ use sqlx::{Any, Executor};
 
 use super::lists::{
     InviteListRow, LEARNER_ROLES_SQL, LearnerListRow, SEARCH_SQL, invite_filter_sql, like_pattern,
+    status_sql,
 };
+use crate::domain::account::StatusFilter;
 
-/// The learners matching `search` whose id is below `before`, newest first.
+/// The learners matching `search` and `filter` whose id is below `before`, newest first.
 pub async fn learners_before<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
     search: &str,
+    filter: StatusFilter,
     before: i64,
     limit: i64,
 ) -> Result<Vec<LearnerListRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.created_at, i.last_sign_in_at \
-         FROM users i WHERE i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL} \
-         AND i.status = 'active'{SEARCH_SQL} AND i.id < $3 ORDER BY i.id DESC LIMIT $4"
+        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.created_at, \
+         i.last_sign_in_at FROM users i WHERE i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}\
+         {}{SEARCH_SQL} AND i.id < $3 ORDER BY i.id DESC LIMIT $4",
+        status_sql(filter)
     )))
     .bind(academy_id)
     .bind(like_pattern(search))

@@ -3,6 +3,8 @@
 
 use sqlx::{Any, Executor, FromRow};
 
+use crate::domain::account::StatusFilter;
+
 use super::teams::placeholders;
 
 pub const PER_PAGE: u32 = 25;
@@ -122,8 +124,19 @@ pub struct LearnerListRow {
     pub first_name: String,
     pub last_name: String,
     pub role: String,
+    pub status: String,
     pub created_at: i64,
     pub last_sign_in_at: Option<i64>,
+}
+
+/// ` AND i.status IN (…)`: the users a learners list shows.
+pub(super) fn status_sql(filter: StatusFilter) -> String {
+    let stored: Vec<String> = filter
+        .statuses()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!(" AND i.status IN ({})", stored.join(", "))
 }
 
 pub const LEARNER_ROLES_SQL: &str = "('learner', 'learner_analyst', 'learner_admin')";
@@ -132,6 +145,7 @@ pub async fn learners_page<'c, E>(
     ex: E,
     academy_id: i64,
     search: &str,
+    filter: StatusFilter,
     page: u32,
 ) -> Result<(Vec<LearnerListRow>, i64), sqlx::Error>
 where
@@ -139,8 +153,8 @@ where
 {
     let pattern = like_pattern(search);
     let condition = format!(
-        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL} AND i.status = 'active'{}",
-        SEARCH_SQL
+        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{}{SEARCH_SQL}",
+        status_sql(filter)
     );
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM users i WHERE {condition}"
@@ -151,8 +165,8 @@ where
     .await?;
     let offset = offset(page);
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.created_at, i.last_sign_in_at FROM users i \
-         WHERE {condition} ORDER BY i.id DESC LIMIT $3 OFFSET $4"
+        "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.created_at, i.last_sign_in_at \
+         FROM users i WHERE {condition} ORDER BY i.id DESC LIMIT $3 OFFSET $4"
     )))
     .bind(academy_id)
     .bind(&pattern)

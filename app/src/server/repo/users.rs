@@ -1,6 +1,10 @@
 use sqlx::{Any, Executor, FromRow};
 
-use crate::{domain::role::Role, model::UserView, server::db::Tx};
+use crate::{
+    domain::{account::AccountStatus, role::Role},
+    model::UserView,
+    server::db::Tx,
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
@@ -140,6 +144,26 @@ pub async fn set_role<'c>(
     Ok(
         sqlx::query("UPDATE users SET role = $1 WHERE academy_id = $2 AND id = $3")
             .bind(role.as_str())
+            .bind(academy_id)
+            .bind(id)
+            .execute(ex)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Sets whether the account can be used; false when there is no such user.
+#[tracing::instrument(skip(ex))]
+pub async fn set_status<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    status: AccountStatus,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("UPDATE users SET status = $1 WHERE academy_id = $2 AND id = $3")
+            .bind(status.as_str())
             .bind(academy_id)
             .bind(id)
             .execute(ex)

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::{
     domain::{
+        account::StatusFilter,
         email::Email,
         invite::{InviteState, InviteeInput, Progress},
         role::{LEARNER_ROLES, Plan, Role},
@@ -631,8 +632,11 @@ async fn learners(
 ) -> Result<Answer, AppError> {
     let range = date_range(options)?;
     let (offset, limit) = window(options)?;
+    let status = StatusFilter::parse(&text(options.get("status")).to_ascii_lowercase())
+        .map_err(|m| invalid("status", m))?;
     let mut pages = LearnerPages {
         academy_id: caller.academy_id,
+        status,
         range,
         offset,
         after: 0,
@@ -649,6 +653,7 @@ async fn learners(
 /// academy of 100,000 learners is written out without being held in memory at once.
 pub struct LearnerPages {
     academy_id: i64,
+    status: StatusFilter,
     range: (i64, i64),
     /// Learners skipped before the first page (`options.offset`).
     offset: i64,
@@ -675,6 +680,7 @@ impl LearnerPages {
         let rows = api_queries::learners(
             &state.db.pool,
             self.academy_id,
+            self.status,
             self.range,
             self.after,
             std::mem::take(&mut self.offset),
@@ -695,6 +701,7 @@ impl LearnerPages {
                     "first_name": r.first_name,
                     "last_name": r.last_name,
                     "role": r.role,
+                    "status": r.status,
                     "registered_at": rfc3339(r.created_at),
                     "last_sign_in_at": r.last_sign_in_at.map(rfc3339),
                     "teams": teams.remove(&r.id).unwrap_or_default(),

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::{
     domain::{
+        account::{AccountStatus, StatusFilter},
         csv_import::write::{BOM, push_line},
         invite::{EmailStatus, InviteState, Progress},
         role::Role,
@@ -50,6 +51,7 @@ impl ExportList {
                 "Teams",
                 "Registered",
                 "Last sign-in",
+                "Status",
             ],
             ExportList::Invites => &[
                 "Email",
@@ -99,15 +101,17 @@ impl ListExport {
                 format!("A search can have at most {MAX_SEARCH_CHARS} characters."),
             ));
         }
-        let known = match list {
-            ExportList::Learners => filter.is_empty(),
-            ExportList::Invites => INVITE_FILTERS.contains(&filter),
-        };
-        if !known {
-            return Err(AppError::invalid(
-                "filter",
-                format!("The {} list has no filter {filter:?}.", list.name()),
-            ));
+        match list {
+            ExportList::Learners => {
+                StatusFilter::parse(filter).map_err(|m| AppError::invalid("filter", m))?;
+            }
+            ExportList::Invites if !INVITE_FILTERS.contains(&filter) => {
+                return Err(AppError::invalid(
+                    "filter",
+                    format!("The invites list has no filter {filter:?}."),
+                ));
+            }
+            ExportList::Invites => {}
         }
         Ok(ListExport {
             list,
@@ -154,10 +158,12 @@ impl ListExport {
     }
 
     async fn learners(&self, state: &AppState) -> Result<(String, i64, Option<i64>), AppError> {
+        let filter = StatusFilter::parse(&self.filter).map_err(AppError::internal)?;
         let rows: Vec<LearnerListRow> = repo::exports::learners_before(
             &state.db.pool,
             self.academy_id,
             &self.search,
+            filter,
             self.before,
             Self::PAGE,
         )
@@ -177,6 +183,10 @@ impl ListExport {
                     r.last_sign_in_at
                         .map(format::spreadsheet_time)
                         .unwrap_or_default(),
+                    AccountStatus::parse(&r.status)
+                        .map_err(AppError::internal)?
+                        .label()
+                        .to_owned(),
                 ],
             );
         }

@@ -2,7 +2,7 @@
 //! Staff (Owner, Administrator) are out of reach here; they are managed in Settings → Admins.
 
 use crate::{
-    domain::role::Role,
+    domain::{account::AccountStatus, role::Role},
     error::AppError,
     model::UserView,
     server::{
@@ -114,5 +114,48 @@ pub async fn remove(
     )
     .await?;
     tx.commit().await?;
+    Ok(user.view())
+}
+
+/// "Revoke access" (`Deactivated`) or gives it back (`Active`). A deactivated learner keeps their
+/// account, teams and history; they are signed out at once everywhere, and signing in, a password
+/// reset and an invitation link for their address stop working until access is given back.
+/// Returns the learner as they are now.
+pub async fn set_access(
+    state: &AppState,
+    actor: &SessionUser,
+    user_id: i64,
+    status: AccountStatus,
+) -> Result<UserView, AppError> {
+    if user_id == actor.user.id {
+        return Err(AppError::Forbidden(
+            "You can't revoke your own access; ask another administrator.".into(),
+        ));
+    }
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let user = learner_of_academy(&mut tx, actor.academy_id, user_id).await?;
+    let old = AccountStatus::parse(&user.status).map_err(AppError::internal)?;
+    if old != status {
+        repo::users::set_status(&mut *tx, actor.academy_id, user.id, status).await?;
+        if status == AccountStatus::Deactivated {
+            repo::sessions::end_sessions(&mut *tx, user.id, None).await?;
+        }
+        let action = match status {
+            AccountStatus::Deactivated => "learner.deactivated",
+            AccountStatus::Active => "learner.reactivated",
+        };
+        repo::audit::record_with_detail(
+            &mut *tx,
+            actor.academy_id,
+            Some(actor.user.id),
+            action,
+            &user.email,
+            user.role().as_str(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+    }
     Ok(user.view())
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::{
     domain::{
+        account::{AccountStatus, StatusFilter},
         invite::{EmailStatus, InviteState, Progress},
         role::Role,
     },
@@ -92,23 +93,28 @@ pub async fn learners(
     q: &ListQuery,
 ) -> Result<Page<LearnerView>, AppError> {
     let page = q.page.max(1);
+    let filter = StatusFilter::parse(&q.filter).map_err(|m| AppError::invalid("filter", m))?;
     let (rows, total) =
-        repo::lists::learners_page(&state.db.pool, actor.academy_id, &q.search, page).await?;
+        repo::lists::learners_page(&state.db.pool, actor.academy_id, &q.search, filter, page)
+            .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut teams = group(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
     let rows = rows
         .into_iter()
-        .map(|r| LearnerView {
-            id: r.id,
-            teams: teams.remove(&r.id).unwrap_or_default(),
-            role: r.role.parse().unwrap_or(Role::Learner),
-            registered_at: r.created_at,
-            last_sign_in_at: r.last_sign_in_at,
-            email: r.email,
-            first_name: r.first_name,
-            last_name: r.last_name,
+        .map(|r| {
+            Ok(LearnerView {
+                status: AccountStatus::parse(&r.status).map_err(AppError::internal)?,
+                id: r.id,
+                teams: teams.remove(&r.id).unwrap_or_default(),
+                role: r.role.parse().unwrap_or(Role::Learner),
+                registered_at: r.created_at,
+                last_sign_in_at: r.last_sign_in_at,
+                email: r.email,
+                first_name: r.first_name,
+                last_name: r.last_name,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     Ok(Page {
         rows,
         total,
