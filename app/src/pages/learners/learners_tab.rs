@@ -4,7 +4,7 @@ use super::{ExportLink, ListControls};
 use crate::{
     api::{
         invites::list_learners,
-        learners::{ChangeLearnerRole, RemoveLearner},
+        learners::{ChangeLearnerRole, DeactivateLearner, ReactivateLearner, RemoveLearner},
         password::SendPasswordReset,
         teams::{AddTeamMembers, RemoveTeamMember},
     },
@@ -13,7 +13,10 @@ use crate::{
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
     },
-    domain::role::{LEARNER_ROLES, Plan, Role},
+    domain::{
+        account::AccountStatus,
+        role::{LEARNER_ROLES, Plan, Role},
+    },
     format,
     model::{LearnerView, ListQuery, Page, TeamView},
 };
@@ -22,9 +25,13 @@ use crate::{
 pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let ctx = use_academy();
     let search = RwSignal::new(String::new());
+    // "" (active learners), "deactivated" or "all": `domain::account::StatusFilter`.
+    let filter = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
     let change = ServerAction::<ChangeLearnerRole>::new();
     let remove = ServerAction::<RemoveLearner>::new();
+    let deactivate = ServerAction::<DeactivateLearner>::new();
+    let reactivate = ServerAction::<ReactivateLearner>::new();
     let reset = ServerAction::<SendPasswordReset>::new();
     let join_team = ServerAction::<AddTeamMembers>::new();
     let leave_team = ServerAction::<RemoveTeamMember>::new();
@@ -32,8 +39,8 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let all_teams = Resource::new(|| (), |_| crate::api::invites::list_teams());
     let all_teams =
         Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
-    // The row whose "Remove" waits for confirmation.
-    let confirming = RwSignal::new(None::<i64>);
+    // The row whose "Remove" or "Revoke access" waits for confirmation.
+    let confirming = RwSignal::new(None::<(i64, Confirm)>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after invitations were sent and after role,
     // removal and team changes.
@@ -41,7 +48,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         move || {
             let query = ListQuery {
                 search: search.get(),
-                filter: String::new(),
+                filter: filter.get(),
                 page: page.get(),
                 team_id: None,
             };
@@ -50,6 +57,8 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                 remove.version().get(),
                 join_team.version().get(),
                 leave_team.version().get(),
+                deactivate.version().get(),
+                reactivate.version().get(),
             );
             (query, version.get(), reloads)
         },
@@ -75,13 +84,32 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
             u.display_name()
         ))
     });
+    notice.follow(deactivate.value(), move |u| {
+        confirming.set(None);
+        Some(format!(
+            "{}'s access is revoked: they are signed out and cannot sign in until you give it back (Show: Access revoked).",
+            u.display_name()
+        ))
+    });
+    notice.follow(reactivate.value(), |u| {
+        Some(format!("{} can sign in again.", u.display_name()))
+    });
     let loaded = move || data.get().and_then(|r| r.ok());
     let pages = Signal::derive(move || loaded().map(|p: Page<_>| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
         <ListControls search page pages total placeholder="Search learners by name or email">
-            <ExportLink list="learners" search/>
+            <label class="inline-label">
+                "Show "
+                <select aria-label="Which learners" data-testid="learners-filter"
+                    on:change=move |ev| { filter.set(event_target_value(&ev)); page.set(1); }>
+                    <option value="">"Active learners"</option>
+                    <option value="deactivated">"Access revoked"</option>
+                    <option value="all">"All learners"</option>
+                </select>
+            </label>
+            <ExportLink list="learners" search filter/>
         </ListControls>
         <NoticeLine notice test_id="learners-notice"/>
         // The table stays while the next page or search loads.
@@ -89,6 +117,9 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                 None => ().into_any(),
                 Some(r) => match r {
                 Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
+                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked() == "deactivated" => view! {
+                    <p class="empty-inline">"Nobody's access is revoked. \"Revoke access\" on a learner's row signs them out and keeps them out, without removing them."</p>
+                }.into_any(),
                 Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() => view! {
                     <section class="empty-state">
                         <h2>"No learners yet"</h2>
@@ -104,7 +135,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                                 <th><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove reset confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
+                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove reset access=AccessActions { deactivate, reactivate } confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -115,6 +146,20 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
             }}}
         </Transition>
     }
+}
+
+/// The confirmation a row is waiting for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Confirm {
+    Remove,
+    Revoke,
+}
+
+/// "Revoke access" and giving it back.
+#[derive(Clone, Copy)]
+struct AccessActions {
+    deactivate: ServerAction<DeactivateLearner>,
+    reactivate: ServerAction<ReactivateLearner>,
 }
 
 /// What a row needs to show and change a learner's teams.
@@ -176,21 +221,38 @@ fn LearnerRow(
     change: ServerAction<ChangeLearnerRole>,
     remove: ServerAction<RemoveLearner>,
     reset: ServerAction<SendPasswordReset>,
-    confirming: RwSignal<Option<i64>>,
+    access: AccessActions,
+    confirming: RwSignal<Option<(i64, Confirm)>>,
     teams: TeamActions,
 ) -> impl IntoView {
+    let AccessActions {
+        deactivate,
+        reactivate,
+    } = access;
     let id = learner.id;
     let current = learner.role;
+    let revoked = learner.status == AccountStatus::Deactivated;
     let name = crate::model::display_name(&learner.first_name, &learner.last_name, &learner.email);
     let own = move || me.get() == Some(id);
-    let busy = move || change.pending().get() || remove.pending().get();
+    let busy = move || {
+        change.pending().get()
+            || remove.pending().get()
+            || deactivate.pending().get()
+            || reactivate.pending().get()
+    };
     let role_label = format!("Role of {name}");
-    let confirm_text = format!("Remove {name} from the academy?");
+    let remove_text = format!("Remove {name} from the academy?");
+    let revoke_text = format!("Revoke {name}'s access? They are signed out at once.");
     let remove_label = format!("Remove {name}");
+    let revoke_label = format!("Revoke {name}'s access");
+    let restore_label = format!("Give {name} access again");
     let reset_label = format!("Send {name} a link to choose a new password");
     view! {
         <tr data-testid="learner-row" data-email=learner.email.clone()>
-            <td>{name.clone()}</td>
+            <td>
+                {name.clone()}
+                {revoked.then(|| view! { " " <span class="status status-bad" data-testid="access-revoked">{AccountStatus::Deactivated.label()}</span> })}
+            </td>
             <td>{learner.email.clone()}</td>
             <td>
                 <select aria-label=role_label data-testid="role-select" disabled=move || own() || busy()
@@ -213,26 +275,47 @@ fn LearnerRow(
             <td>{format::date(learner.registered_at)}</td>
             <td>{learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
             <td class="actions">
-                {move || if own() {
-                    ().into_any()
-                } else if confirming.get() == Some(id) {
-                    view! {
-                        <span role="group" aria-label=confirm_text.clone()>
-                            <span>{confirm_text.clone()}" "</span>
-                            <button type="button" class="link-button danger" disabled=busy
-                                on:click=move |_| { remove.dispatch(RemoveLearner { user_id: id }); }>"Yes, remove"</button>
-                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                        </span>
-                    }.into_any()
-                } else {
-                    view! {
+                {move || match confirming.get() {
+                    _ if own() => ().into_any(),
+                    Some((row, what)) if row == id => {
+                        let (text, yes, act) = match what {
+                            Confirm::Remove => (remove_text.clone(), "Yes, remove", Confirm::Remove),
+                            Confirm::Revoke => (revoke_text.clone(), "Yes, revoke access", Confirm::Revoke),
+                        };
+                        let label = text.clone();
+                        view! {
+                            <span role="group" aria-label=label>
+                                <span>{text}" "</span>
+                                <button type="button" class="link-button danger" disabled=busy
+                                    on:click=move |_| {
+                                        match act {
+                                            Confirm::Remove => { remove.dispatch(RemoveLearner { user_id: id }); }
+                                            Confirm::Revoke => { deactivate.dispatch(DeactivateLearner { user_id: id }); }
+                                        }
+                                    }>{yes}</button>
+                                <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                            </span>
+                        }.into_any()
+                    }
+                    _ if revoked => view! {
+                        <button type="button" class="link-button" aria-label=restore_label.clone() data-testid="give-access"
+                            disabled=busy
+                            on:click=move |_| { reactivate.dispatch(ReactivateLearner { user_id: id }); }>"Give access again"</button>
+                        " "
+                        <button type="button" class="link-button danger" aria-label=remove_label.clone()
+                            on:click=move |_| confirming.set(Some((id, Confirm::Remove)))>"Remove"</button>
+                    }.into_any(),
+                    _ => view! {
                         <button type="button" class="link-button" aria-label=reset_label.clone() data-testid="send-reset"
                             disabled=move || reset.pending().get()
                             on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send password reset"</button>
                         " "
+                        <button type="button" class="link-button danger" aria-label=revoke_label.clone() data-testid="revoke-access"
+                            on:click=move |_| confirming.set(Some((id, Confirm::Revoke)))>"Revoke access"</button>
+                        " "
                         <button type="button" class="link-button danger" aria-label=remove_label.clone()
-                            on:click=move |_| confirming.set(Some(id))>"Remove"</button>
-                    }.into_any()
+                            on:click=move |_| confirming.set(Some((id, Confirm::Remove)))>"Remove"</button>
+                    }.into_any(),
                 }}
             </td>
         </tr>
