@@ -239,3 +239,54 @@ async fn the_api_lists_a_deactivated_learner_only_when_asked_and_says_so() {
     assert_eq!(status.as_u16(), 422, "{v}");
     assert!(v.to_string().contains("asleep"), "{v}");
 }
+
+#[tokio::test]
+async fn removing_a_learner_erases_them_from_uploaded_rows_too() {
+    let app = TestApp::spawn().await;
+    let (owner, token) = crate::api::setup(&app).await;
+    let (status, v) = crate::api::call(
+        &app,
+        &token,
+        json!({"action": "inviteLearners", "options": {"send_email": false,
+            "learners": [{"email": "lea@example.com", "first_name": "Lea", "last_name": "Lund"}]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let res = app
+        .sign_up(
+            &app.browser(),
+            "acme",
+            "lea@example.com",
+            "Lea",
+            "Lund",
+            common::LEARNER_PASSWORD,
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let lea = app.user_id("acme", "lea@example.com").await.unwrap();
+    let rows =
+        "SELECT COUNT(*) FROM import_rows WHERE email = 'lea@example.com' OR last_name = 'Lund'";
+    let before: i64 = sqlx::query_scalar(rows)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(before, 1, "the API's call left an uploaded row");
+
+    let res = app
+        .call(&owner, "remove_learner", &[("user_id", &lea.to_string())])
+        .await;
+    assert_eq!(res.status(), 200);
+    let after: i64 = sqlx::query_scalar(rows)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, 0);
+    let kept: (String, String) = sqlx::query_as("SELECT email, outcome FROM import_rows")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        (format!("removed learner #{lea}"), "invited".to_string())
+    );
+}

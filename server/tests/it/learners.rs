@@ -354,7 +354,8 @@ async fn downgrading_to_starter_is_refused_while_a_learner_admin_exists() {
 }
 
 #[tokio::test]
-async fn removing_a_learner_deletes_the_account_and_their_session_stops_working() {
+async fn removing_a_learner_deletes_the_account_erases_their_name_and_email_and_their_session_stops_working()
+ {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
     let team = app::server::repo::teams::insert(
@@ -394,19 +395,41 @@ async fn removing_a_learner_deletes_the_account_and_their_session_stops_working(
         .unwrap();
         assert_eq!(n, 0, "{table}");
     }
-    let (status, linked): (String, Option<i64>) =
-        sqlx::query_as("SELECT status, user_id FROM invites WHERE email = 'lea@example.com'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
+    let label = format!("removed learner #{lea}");
+    let (status, linked, first, last): (String, Option<i64>, String, String) = sqlx::query_as(
+        "SELECT status, user_id, first_name, last_name FROM invites WHERE email = $1",
+    )
+    .bind(&label)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
     assert_eq!(
-        (status.as_str(), linked),
-        ("accepted", None),
-        "the invitation keeps its history"
+        (status.as_str(), linked, first.as_str(), last.as_str()),
+        ("accepted", None, "", ""),
+        "the invitation keeps its history, without the person"
     );
     assert_eq!(
         audit(&app, "learner.removed").await,
-        vec![("lea@example.com".to_string(), "learner".to_string())]
+        vec![(label.clone(), "learner".to_string())]
+    );
+    let mentions: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM invites WHERE email = 'lea@example.com' OR first_name = 'Lea') \
+         + (SELECT COUNT(*) FROM audit_log WHERE target = 'lea@example.com' OR detail LIKE '%lea@example.com%')",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(mentions, 0, "nothing names her any more");
+    let earlier: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE target = $1 AND action <> 'learner.removed'",
+    )
+    .bind(&label)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        earlier >= 1,
+        "earlier entries about her are kept under the label"
     );
     assert_eq!(learners(&app, &owner).await.total, 0);
 

@@ -241,7 +241,9 @@ fn LearnerRow(
             || reactivate.pending().get()
     };
     let role_label = format!("Role of {name}");
-    let remove_text = format!("Remove {name} from the academy?");
+    let remove_text = format!(
+        "Remove {name} from the academy? Their account is deleted and their name and email are erased from invitations, uploads and the audit log. This cannot be undone."
+    );
     let revoke_text = format!("Revoke {name}'s access? They are signed out at once.");
     let remove_label = format!("Remove {name}");
     let revoke_label = format!("Revoke {name}'s access");

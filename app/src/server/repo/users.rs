@@ -215,6 +215,42 @@ pub async fn delete(tx: &mut Tx, academy_id: i64, id: i64) -> Result<bool, sqlx:
     )
 }
 
+/// Erases the person with `email` from what stays after their account is deleted: invitations and
+/// uploaded rows keep their counts and outcomes but show `label` instead of the address and no
+/// name; audit entries about them name `label`. A pending invitation for the address is revoked.
+pub async fn erase_person(
+    tx: &mut Tx,
+    academy_id: i64,
+    email: &str,
+    label: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invites SET status = CASE WHEN status = 'pending' THEN 'revoked' ELSE status END, \
+         email = $3, first_name = '', last_name = '' WHERE academy_id = $1 AND email = $2",
+    )
+    .bind(academy_id)
+    .bind(email)
+    .bind(label)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE import_rows SET email = $3, first_name = '', last_name = '' \
+         WHERE email = $2 AND import_id IN (SELECT id FROM imports WHERE academy_id = $1)",
+    )
+    .bind(academy_id)
+    .bind(email)
+    .bind(label)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE audit_log SET target = $3 WHERE academy_id = $1 AND target = $2")
+        .bind(academy_id)
+        .bind(email)
+        .bind(label)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// A new password (reset or changed); the caller ends the sessions that must end.
 pub async fn set_password<'c>(
     ex: impl Executor<'c, Database = Any>,

@@ -15,6 +15,11 @@ use crate::{
 
 pub const STAFF_ELSEWHERE: &str = "Staff are managed in Settings → Admins.";
 
+/// What a removed learner is called where their name and email were: "removed learner #42".
+pub fn removed_label(user_id: i64) -> String {
+    format!("removed learner #{user_id}")
+}
+
 /// The learner `user_id` of the caller's academy. Someone of another academy is "not found" exactly
 /// like someone who does not exist, so ids reveal nothing about other academies.
 async fn learner_of_academy(
@@ -82,9 +87,10 @@ pub async fn change_role(
     })
 }
 
-/// Removes a learner from the academy: their account, sessions (they are signed out at once) and team
-/// memberships go; invitations keep their history without the link to the account. Returns who
-/// was removed.
+/// Removes a learner from the academy, for erasure: their account, sessions (they are signed out at
+/// once) and team memberships go, and their name and email are erased from invitations, uploaded
+/// rows and the audit log, which keep their counts and history as "removed learner #id". Returns
+/// who was removed. ("Revoke access" is the reversible way to cut someone off.)
 pub async fn remove(
     state: &AppState,
     actor: &SessionUser,
@@ -103,12 +109,14 @@ pub async fn remove(
             "This learner is no longer in the academy.".into(),
         ));
     }
+    let label = removed_label(user.id);
+    repo::users::erase_person(&mut tx, actor.academy_id, &user.email, &label).await?;
     repo::audit::record_with_detail(
         &mut *tx,
         actor.academy_id,
         Some(actor.user.id),
         "learner.removed",
-        &user.email,
+        &label,
         user.role().as_str(),
         now,
     )
