@@ -14,6 +14,7 @@ pub mod names;
 pub mod password;
 pub mod permission;
 pub mod role;
+pub mod search;
 pub mod slug;
 pub mod statistics;
 pub mod team;

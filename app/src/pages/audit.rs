@@ -245,7 +245,7 @@ fn AuditLog() -> impl IntoView {
             </label>
             <label class="filter filter-grow">
                 <span>"Search"</span>
-                <input type="search" data-testid="filter-search" placeholder="Email, team, application…"
+                <input type="search" data-testid="filter-search" placeholder="Email, team, application…" maxlength=crate::domain::search::SEARCH_MAX_CHARS
                     aria-describedby="audit-search-hint"
                     prop:value=move || search.get()
                     on:input=move |ev| {

@@ -27,6 +27,7 @@ mod openapi;
 mod passwords;
 mod permissions;
 mod process;
+mod search_input;
 mod signup_confirmation;
 mod staff;
 mod statistics;

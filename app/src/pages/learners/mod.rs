@@ -109,7 +109,7 @@ pub(crate) fn ListControls(
 ) -> impl IntoView {
     view! {
         <div class="list-controls">
-            <input type="search" class="search" placeholder=placeholder aria-label=placeholder
+            <input type="search" class="search" placeholder=placeholder aria-label=placeholder maxlength=crate::domain::search::SEARCH_MAX_CHARS
                 prop:value=move || search.get()
                 on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
             {children.map(|c| c())}

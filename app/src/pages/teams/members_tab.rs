@@ -136,7 +136,7 @@ fn AddLearners(
         <section class="panel add-learners" aria-labelledby="add-learners-title">
             <h3 id="add-learners-title">"Add learners"</h3>
             <p class="muted small">"Registered learners of the academy who are not in this team. To bring in someone new, use \"Invite to team\"."</p>
-            <input type="search" class="search" placeholder="Search by name or email" aria-label="Search learners to add"
+            <input type="search" class="search" placeholder="Search by name or email" aria-label="Search learners to add" maxlength=crate::domain::search::SEARCH_MAX_CHARS
                 prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
             // A boundary of its own: the search must not hold up the members list around it.
             <Transition fallback=|| view! { <p class="muted small">"Searching…"</p> }>

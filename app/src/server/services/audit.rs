@@ -25,7 +25,6 @@ use crate::{
 };
 
 /// Longest search text we take; longer input is a paste gone wrong.
-const MAX_SEARCH_CHARS: usize = 200;
 /// People the "Who" filter lists at most (the most recently active).
 const MAX_PEOPLE: i64 = 500;
 
@@ -50,7 +49,7 @@ fn filter(q: &AuditQuery) -> Result<AuditFilter, AppError> {
     let who = q.who().map_err(|m| AppError::invalid("who", m))?;
     let (from_ms, until_ms) = day_range(&q.from, &q.to, q.utc_offset_min)
         .map_err(|(field, m)| AppError::invalid(field, m))?;
-    let search: String = q.search.trim().chars().take(MAX_SEARCH_CHARS).collect();
+    let search = super::search(&q.search)?.to_owned();
     Ok(AuditFilter {
         prefixes,
         who: Some(who),

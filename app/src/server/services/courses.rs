@@ -191,9 +191,9 @@ pub async fn list(
     actor: &SessionUser,
     q: &ListQuery,
 ) -> Result<Page<CourseView>, AppError> {
+    let search = super::search(&q.search)?;
     let page = q.page.max(1);
-    let (rows, total) =
-        repo::courses::page(&state.db.pool, actor.academy_id, &q.search, page).await?;
+    let (rows, total) = repo::courses::page(&state.db.pool, actor.academy_id, search, page).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let teams = repo::courses::teams_of(&state.db.pool, actor.academy_id, &ids).await?;
     let rows = rows

@@ -68,9 +68,6 @@ impl ExportList {
     }
 }
 
-/// The longest search an export takes (the search box's text, not a document).
-pub const MAX_SEARCH_CHARS: usize = 200;
-
 /// One export being written.
 pub struct ListExport {
     list: ExportList,
@@ -95,12 +92,7 @@ impl ListExport {
         search: &str,
         filter: &str,
     ) -> Result<ListExport, AppError> {
-        if search.chars().count() > MAX_SEARCH_CHARS {
-            return Err(AppError::invalid(
-                "search",
-                format!("A search can have at most {MAX_SEARCH_CHARS} characters."),
-            ));
-        }
+        let search = super::search(search)?;
         match list {
             ExportList::Learners => {
                 StatusFilter::parse(filter).map_err(|m| AppError::invalid("filter", m))?;

@@ -38,12 +38,13 @@ pub async fn invites(
         // A team of another academy is "not found", not an empty list.
         super::teams::ensure_exists(state, actor, team_id).await?;
     }
+    let search = super::search(&q.search)?;
     let now = now_ms();
     let page = q.page.max(1);
     let (rows, total) = repo::lists::invites_page(
         &state.db.pool,
         actor.academy_id,
-        &q.search,
+        search,
         &q.filter,
         q.team_id,
         now,
@@ -93,10 +94,10 @@ pub async fn learners(
     q: &ListQuery,
 ) -> Result<Page<LearnerView>, AppError> {
     let page = q.page.max(1);
+    let search = super::search(&q.search)?;
     let filter = StatusFilter::parse(&q.filter).map_err(|m| AppError::invalid("filter", m))?;
     let (rows, total) =
-        repo::lists::learners_page(&state.db.pool, actor.academy_id, &q.search, filter, page)
-            .await?;
+        repo::lists::learners_page(&state.db.pool, actor.academy_id, search, filter, page).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut teams = group(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
     let rows = rows

@@ -21,3 +21,9 @@ pub mod staff;
 pub mod statistics;
 pub mod teams;
 pub mod webhooks;
+
+/// A list's search as the lists use it, or a 422 that says why it cannot be one
+/// (`domain::search`).
+pub(crate) fn search(text: &str) -> Result<&str, crate::error::AppError> {
+    crate::domain::search::check(text).map_err(|m| crate::error::AppError::invalid("search", m))
+}

@@ -121,9 +121,10 @@ pub async fn summaries(
     actor: &SessionUser,
     q: &ListQuery,
 ) -> Result<Page<TeamSummary>, AppError> {
+    let search = super::search(&q.search)?;
     let page = q.page.max(1);
     let (rows, total) =
-        repo::teams::summaries_page(&state.db.pool, actor.academy_id, &q.search, page).await?;
+        repo::teams::summaries_page(&state.db.pool, actor.academy_id, search, page).await?;
     Ok(Page {
         rows: rows.into_iter().map(TeamSummary::from).collect(),
         total,
@@ -289,11 +290,11 @@ pub async fn members(
     team_id: i64,
     q: &ListQuery,
 ) -> Result<Page<TeamMemberView>, AppError> {
+    let search = super::search(&q.search)?;
     ensure_exists(state, actor, team_id).await?;
     let page = q.page.max(1);
     let (rows, total) =
-        repo::teams::members_page(&state.db.pool, actor.academy_id, team_id, &q.search, page)
-            .await?;
+        repo::teams::members_page(&state.db.pool, actor.academy_id, team_id, search, page).await?;
     Ok(Page {
         rows: rows.into_iter().map(TeamMemberView::from).collect(),
         total,
@@ -309,6 +310,7 @@ pub async fn candidates(
     team_id: i64,
     search: &str,
 ) -> Result<Vec<TeamMemberView>, AppError> {
+    let search = super::search(search)?;
     ensure_exists(state, actor, team_id).await?;
     Ok(repo::teams::candidates(
         &state.db.pool,
