@@ -47,7 +47,7 @@ pub struct NewAcademy {
 
 /// "Your name" is one field; the first word is the first name, the rest the last name.
 pub fn split_full_name(full: &str) -> Result<(PersonName, String), String> {
-    let full = PersonName::parse(full).map_err(|_| "Enter your name".to_string())?;
+    let full = PersonName::parse_or(full, "Enter your name")?;
     let text = full.as_str().to_string();
     match text.split_once(' ') {
         Some((first, last)) => Ok((PersonName::parse(first)?, last.to_string())),

@@ -89,7 +89,13 @@ impl InviteeInput {
     /// `parse`'s checks, keeping only the address (no copies of the names).
     pub fn check(&self) -> Result<Email, String> {
         let email = Email::parse(&self.email)?;
-        PersonName::check(&self.first_name).map_err(|_| "Enter a first name".to_string())?;
+        PersonName::check(&self.first_name).map_err(|why| {
+            if self.first_name.trim().is_empty() {
+                "Enter a first name".to_string()
+            } else {
+                format!("First name: {why}")
+            }
+        })?;
         last_name(&self.last_name)?;
         Ok(email)
     }
@@ -100,7 +106,7 @@ fn last_name(input: &str) -> Result<Cow<'_, str>, String> {
     if input.trim().is_empty() {
         Ok(Cow::Borrowed(""))
     } else {
-        PersonName::check(input)
+        PersonName::check(input).map_err(|why| format!("Last name: {why}"))
     }
 }
 
@@ -274,6 +280,30 @@ mod tests {
             input("a@example.com", " ", "Lee").parse().unwrap_err(),
             "Enter a first name"
         );
+    }
+
+    #[test]
+    fn a_name_too_long_or_with_a_control_character_is_reported_as_such_with_its_field() {
+        let long = "x".repeat(101);
+        let e = input("a@example.com", &long, "").parse().unwrap_err();
+        assert!(
+            e.starts_with("First name: ") && e.contains("at most 100 characters"),
+            "{e}"
+        );
+        let e = input("a@example.com", "Ann\u{0001}", "")
+            .parse()
+            .unwrap_err();
+        assert!(
+            e.starts_with("First name: ") && e.contains("control character"),
+            "{e}"
+        );
+        let e = input("a@example.com", "Ann", &long).parse().unwrap_err();
+        assert!(
+            e.starts_with("Last name: ") && e.contains("at most 100 characters"),
+            "{e}"
+        );
+        let e = input("a@example.com", "\u{200b}", "").parse().unwrap_err();
+        assert!(e.contains("only invisible characters"), "{e}");
     }
 
     #[test]

@@ -46,6 +46,19 @@ impl PersonName {
         Ok(name)
     }
 
+    /// `parse`, answering `missing` (the form's own words, e.g. "Enter your first name") when
+    /// nothing was typed, and the real reason (too long, a control character, only invisible
+    /// characters) otherwise.
+    pub fn parse_or(input: &str, missing: &str) -> Result<PersonName, String> {
+        Self::parse(input).map_err(|why| {
+            if input.trim().is_empty() {
+                missing.to_owned()
+            } else {
+                why
+            }
+        })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -101,7 +114,27 @@ fn tidy_cow(input: &str) -> Result<Cow<'_, str>, String> {
             quoted(&name)
         ));
     }
+    if !name.is_empty() && name.chars().all(|c| c == ' ' || is_invisible(c)) {
+        return Err(format!(
+            "{} has only invisible characters (such as a zero-width space); type a name",
+            quoted(&name)
+        ));
+    }
     Ok(name)
+}
+
+/// Characters that take no room on screen (zero-width spaces and joiners, the word joiner, the
+/// byte-order mark, the soft hyphen, …): a name made only of them looks empty.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+    )
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -151,7 +184,7 @@ string_newtype_impls!(AcademyName);
 
 #[cfg(test)]
 mod tests {
-    use super::{AcademyName, PersonName};
+    use super::{AcademyName, PERSON_NAME_MAX_LEN, PersonName};
 
     #[test]
     fn tidies_person_names() {
@@ -257,5 +290,33 @@ mod tests {
         let academy: AcademyName = serde_json::from_str("\"Acme\"").unwrap();
         assert_eq!(academy.to_string(), "Acme");
         assert!(serde_json::from_str::<AcademyName>("\"A\"").is_err());
+    }
+
+    #[test]
+    fn a_name_of_invisible_characters_only_is_refused_with_its_reason() {
+        for input in ["\u{200b}", " \u{200b}\u{feff} ", "\u{2060}\u{00ad}"] {
+            let err = PersonName::parse(input).unwrap_err();
+            assert!(
+                err.contains("only invisible characters"),
+                "{input:?}: {err}"
+            );
+        }
+        assert!(
+            PersonName::parse("Zoë\u{200b}").is_ok(),
+            "a visible letter makes it a name"
+        );
+    }
+
+    #[test]
+    fn the_fields_own_words_are_for_a_missing_name_only() {
+        assert_eq!(
+            PersonName::parse_or("  ", "Enter your first name").unwrap_err(),
+            "Enter your first name"
+        );
+        let long = "x".repeat(PERSON_NAME_MAX_LEN + 1);
+        let err = PersonName::parse_or(&long, "Enter your first name").unwrap_err();
+        assert!(err.contains("at most 100 characters"), "{err}");
+        let err = PersonName::parse_or("Ann\u{0007}", "Enter your first name").unwrap_err();
+        assert!(err.contains("control character"), "{err}");
     }
 }

@@ -140,6 +140,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_team_name_of_a_zero_width_space_is_refused() {
+        let err = TeamName::parse("\u{200b}").unwrap_err();
+        assert!(err.contains("only invisible characters"), "{err}");
+    }
+
+    #[test]
     fn team_names_are_tidied_and_bounded() {
         assert_eq!(
             TeamName::parse("  Sales \t EMEA ").unwrap().as_str(),

@@ -69,7 +69,7 @@ fn parse(input: &RequestInput<'_>) -> Result<ValidRequest, AppError> {
     let email = f.check("email", Email::parse(input.email));
     let first_name = f.check(
         "first_name",
-        PersonName::parse(input.first_name).map_err(|_| "Enter your first name".to_string()),
+        PersonName::parse_or(input.first_name, "Enter your first name"),
     );
     let last_name = if input.last_name.trim().is_empty() {
         Some(String::new())

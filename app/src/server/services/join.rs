@@ -76,7 +76,7 @@ fn parse_registration(
     let mut f = Fields::default();
     let first = f.check(
         "first_name",
-        PersonName::parse(first_name).map_err(|_| "Enter your first name".to_string()),
+        PersonName::parse_or(first_name, "Enter your first name"),
     );
     let last = if last_name.trim().is_empty() {
         Some(String::new())

@@ -95,7 +95,7 @@ fn parse_person(input: &InviteeInput) -> Result<Invitee, AppError> {
     let email = f.check("email", Email::parse(&input.email));
     let first = f.check(
         "first_name",
-        PersonName::parse(&input.first_name).map_err(|_| "Enter a first name".to_string()),
+        PersonName::parse_or(&input.first_name, "Enter a first name"),
     );
     let last = if input.last_name.trim().is_empty() {
         Some(String::new())
