@@ -32,6 +32,17 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
     } else {
         crate::MAX_BODY_BYTES
     };
+    // A body without a length (chunked) is read here, so that one over the limit is refused with
+    // 413 like a declared one, rather than failing inside the handler as a bad request.
+    let req = if req.headers().contains_key(header::CONTENT_LENGTH) {
+        req
+    } else {
+        let (parts, body) = req.into_parts();
+        match to_bytes(body, limit).await {
+            Ok(bytes) => Request::from_parts(parts, Body::from(bytes)),
+            Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+        }
+    };
     let limited = ServiceBuilder::new()
         .layer(tower_http::limit::RequestBodyLimitLayer::new(limit))
         .map_request(|r: axum::http::Request<_>| r.map(Body::new))

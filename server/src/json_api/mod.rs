@@ -13,7 +13,7 @@ use axum::{
     Json, Router,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{any, get, post},
 };
 
 pub fn routes() -> Router<AppState> {
@@ -22,6 +22,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1", post(v1::handle))
         .route("/api/v1/", post(v1::handle))
         .route("/api/v1/openapi.json", get(openapi::handle))
+        .route("/api/v1/{*rest}", any(unknown_path))
+}
+
+/// Any other path under `/api/v1/`: 404 in the API's envelope (not the browser's Origin check).
+async fn unknown_path() -> Response {
+    error(&AppError::NotFound(
+        "No such endpoint. Every action is POST /api/v1/ with {\"action\": …, \"options\": {…}}; the description is at GET /api/v1/openapi.json.".into(),
+    ))
 }
 
 /// True for the paths this module answers (their errors use the API's envelope).

@@ -56,13 +56,21 @@ fn no_store(res: &mut Response) {
         .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
 }
 
-/// `client_id:client_secret` from an HTTP Basic header (each part form-urlencoded, §2.3.1).
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, rest) = value.trim().split_once(' ')?;
+/// `client_id:client_secret` from an HTTP Basic header (each part form-urlencoded, §2.3.1):
+/// `None` without such a header, `Some(None)` for one that cannot be read.
+fn basic_credentials(headers: &HeaderMap) -> Option<Option<(String, String)>> {
+    let value = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .unwrap_or_default();
+    let (scheme, rest) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
+    Some(read_basic(rest))
+}
+
+fn read_basic(rest: &str) -> Option<(String, String)> {
     let decoded = STANDARD.decode(rest.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
@@ -106,7 +114,17 @@ pub async fn handle(
             Err(m) => return oauth_error("invalid_request", &m, false),
         },
     };
-    let basic = basic_credentials(&headers);
+    let basic = match basic_credentials(&headers) {
+        Some(None) => {
+            return oauth_error(
+                "invalid_client",
+                "The Authorization header is not HTTP Basic credentials: send base64 of client_id:client_secret, or the two in the body.",
+                true,
+            );
+        }
+        Some(Some(credentials)) => Some(credentials),
+        None => None,
+    };
     let (client_id, client_secret) = match &basic {
         Some((id, secret)) => (Some(id.clone()), Some(secret.clone())),
         None => (field(&body, "client_id"), field(&body, "client_secret")),

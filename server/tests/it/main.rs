@@ -17,6 +17,7 @@ mod exports;
 mod first_html;
 mod foundation;
 mod housekeeping;
+mod http_edges;
 mod imports;
 mod invites;
 mod learner_view;

@@ -228,7 +228,9 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// The client-credentials grant: a new bearer token for a registered, unrevoked client.
+/// The client-credentials grant: a new bearer token for a registered, unrevoked client. A client
+/// that presents credentials is authenticated first (RFC 6749 §5.2): wrong ones are
+/// `invalid_client` whatever else the request says.
 pub async fn grant(
     state: &AppState,
     grant_type: Option<&str>,
@@ -236,6 +238,21 @@ pub async fn grant(
     client_secret: Option<&str>,
     scope: Option<&str>,
 ) -> Result<Result<Granted, GrantError>, AppError> {
+    let credentials = (
+        client_id.map(str::trim).filter(|s| !s.is_empty()),
+        client_secret.map(str::trim).filter(|s| !s.is_empty()),
+    );
+    let client = match credentials {
+        (Some(client_id), Some(secret)) => {
+            let presented = tokens::token_hash(&state.settings.secret, secret);
+            let client = repo::api_clients::by_client_id(&state.db.pool, client_id).await?;
+            match client.filter(|c| c.revoked_at.is_none() && same(&c.secret_hash, &presented)) {
+                Some(client) => Some(client),
+                None => return Ok(Err(GrantError::InvalidClient)),
+            }
+        }
+        _ => None,
+    };
     let grant_type = grant_type.map(str::trim).unwrap_or_default();
     if grant_type.is_empty() {
         return Ok(Err(GrantError::InvalidRequest(
@@ -247,10 +264,7 @@ pub async fn grant(
             "Only grant_type=client_credentials is supported, not {grant_type:?}"
         ))));
     }
-    let (Some(client_id), Some(secret)) = (
-        client_id.map(str::trim).filter(|s| !s.is_empty()),
-        client_secret.map(str::trim).filter(|s| !s.is_empty()),
-    ) else {
+    let Some(client) = client else {
         return Ok(Err(GrantError::InvalidRequest(
             "client_id and client_secret are required (in the body or with HTTP Basic authentication)"
                 .into(),
@@ -262,13 +276,6 @@ pub async fn grant(
             "Unknown scope {scope:?}: leave it empty or ask for \"api\""
         ))));
     }
-    let presented = tokens::token_hash(&state.settings.secret, secret);
-    let client = repo::api_clients::by_client_id(&state.db.pool, client_id).await?;
-    let Some(client) =
-        client.filter(|c| c.revoked_at.is_none() && same(&c.secret_hash, &presented))
-    else {
-        return Ok(Err(GrantError::InvalidClient));
-    };
     let token = tokens::new_token();
     let now = now_ms();
     repo::api_clients::insert_token(
