@@ -7,7 +7,9 @@
 //! "not found" or a validation error), a role that may not gets 403 — so an endpoint that forgot its
 //! check answers 404 where 403 is expected, and this test fails. The other academy's owner passes
 //! every check and is given this academy's real ids: nothing of this academy may appear in any
-//! answer, and nothing of it may change.
+//! answer, and nothing of it may change. The same walk then sends every string argument hostile
+//! text (a 100,000-character paste, control characters, invisible characters, `%` runs, emoji):
+//! no answer may be a 5xx.
 
 use crate::common;
 
@@ -841,4 +843,127 @@ async fn a_browser_session_of_any_role_never_authenticates_the_json_api() {
         let body = res.text().await.unwrap();
         assert!(!body.to_lowercase().contains("zebra"), "{body}");
     }
+}
+
+/// What people paste into text fields, and worse: a document, control characters and NUL,
+/// invisible characters, runs of LIKE's wildcard, emoji, a line break, quotes.
+fn hostile_strings() -> Vec<String> {
+    vec![
+        "x".repeat(100_000),
+        "\u{0}\u{1}\u{7}\u{1b}[31m\u{7f}".into(),
+        "\u{200b}\u{feff}\u{202e}".repeat(300),
+        "%".repeat(25_000),
+        "😀".repeat(13_000),
+        "a\r\nb\"c';--".into(),
+    ]
+}
+
+/// Every string in a JSON value, one at a time, replaced by `with`: one body per string leaf.
+fn each_string_replaced(v: &serde_json::Value, with: &str) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    match v {
+        Value::String(_) => vec![Value::String(with.to_owned())],
+        Value::Array(items) => (0..items.len())
+            .flat_map(|i| {
+                each_string_replaced(&items[i], with)
+                    .into_iter()
+                    .map(move |item| {
+                        let mut copy = items.clone();
+                        copy[i] = item;
+                        Value::Array(copy)
+                    })
+            })
+            .collect(),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(k, child)| {
+                each_string_replaced(child, with)
+                    .into_iter()
+                    .map(move |item| {
+                        let mut copy = map.clone();
+                        copy.insert(k.clone(), item);
+                        Value::Object(copy)
+                    })
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+#[tokio::test]
+async fn no_server_function_answers_5xx_to_hostile_text_in_any_of_its_arguments() {
+    let app = TestApp::spawn().await;
+    let a = alpha(&app).await;
+    let visitor = app.browser();
+    // The owner goes deepest (every check passes, real ids); calls that would end the owner's
+    // session are made by the visitor only.
+    let ends_the_session = ["sign_out", "sign_out_everywhere", "change_password"];
+    let mut failures = Vec::new();
+    let mut calls = 0;
+    for (endpoint, _, args) in ENDPOINTS {
+        let callers: Vec<(&str, &Client)> = if ends_the_session.contains(endpoint) {
+            vec![("signed_out", &visitor)]
+        } else {
+            vec![("owner", &a.owner), ("signed_out", &visitor)]
+        };
+        for hostile in hostile_strings() {
+            for (who, client) in &callers {
+                let bodies: Vec<Result<Vec<(String, String)>, serde_json::Value>> = match args {
+                    Form(pairs) => (0..pairs.len())
+                        .map(|i| {
+                            Ok(pairs
+                                .iter()
+                                .enumerate()
+                                .map(|(j, (k, v))| {
+                                    let v = if i == j {
+                                        hostile.clone()
+                                    } else {
+                                        a.ids.fill(v, who)
+                                    };
+                                    ((*k).to_owned(), v)
+                                })
+                                .collect())
+                        })
+                        .collect(),
+                    Json(template) => {
+                        let filled: serde_json::Value =
+                            serde_json::from_str(&a.ids.fill(template, who)).unwrap();
+                        each_string_replaced(&filled, &hostile)
+                            .into_iter()
+                            .map(Err)
+                            .collect()
+                    }
+                };
+                for body in bodies {
+                    let res = match &body {
+                        Ok(pairs) => {
+                            let borrowed: Vec<(&str, &str)> = pairs
+                                .iter()
+                                .map(|(k, v)| (k.as_str(), v.as_str()))
+                                .collect();
+                            app.call(client, endpoint, &borrowed).await
+                        }
+                        Err(json) => app.call_json(client, endpoint, json.clone()).await,
+                    };
+                    calls += 1;
+                    let status = res.status().as_u16();
+                    if status >= 500 {
+                        let text = res.text().await.unwrap_or_default();
+                        failures.push(format!(
+                            "{endpoint} as {who} with {:?}…: {status} {}",
+                            hostile.chars().take(12).collect::<String>(),
+                            text.chars().take(160).collect::<String>()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(calls > 500, "the walk made {calls} calls");
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} calls answered 5xx:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
