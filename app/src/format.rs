@@ -55,6 +55,22 @@ pub fn spreadsheet_time(ms: i64) -> String {
     )
 }
 
+/// "1 problem", "2 problems", "1,234 rows": a count with its noun, singular for exactly one.
+/// Every count shown with a noun goes through here (or through `noun` when the number is set
+/// apart), so no screen says "1 problems".
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        crate::domain::statistics::thousands(n),
+        noun(n, one, many)
+    )
+}
+
+/// The noun for `n` things: `one` for exactly one, else `many`.
+pub fn noun<'a>(n: i64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
 /// A query value percent-encoded: everything but letters, digits and `-_.~`.
 pub fn query_value(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -80,6 +96,15 @@ mod tests {
             "2026-12-01 14:05"
         );
         assert_eq!(spreadsheet_time(0), "1970-01-01 00:00");
+    }
+
+    #[test]
+    fn one_thing_is_singular_and_other_counts_are_plural_and_grouped() {
+        assert_eq!(count(1, "problem", "problems"), "1 problem");
+        assert_eq!(count(0, "problem", "problems"), "0 problems");
+        assert_eq!(count(1234, "row", "rows"), "1,234 rows");
+        assert_eq!(noun(1, "duplicate", "duplicates"), "duplicate");
+        assert_eq!(noun(2, "duplicate", "duplicates"), "duplicates");
     }
 
     #[test]

@@ -24,7 +24,7 @@ test('G: bad-rows.csv is previewed with its counts and reasons, one row is fixed
   await expect(csv.count('rows')).toHaveText('10 rows');
   await expect(csv.count('ready to invite')).toHaveText('3 ready to invite');
   await expect(csv.count('problems')).toHaveText('4 problems');
-  await expect(csv.count('duplicates')).toHaveText('1 duplicates');
+  await expect(csv.count('duplicate')).toHaveText('1 duplicate');
   await expect(csv.count('empty')).toHaveText('2 empty');
   // Every row is there with its line number and, when refused, a plain reason.
   await expect(csv.row(2)).toContainText('ann.lee@example.com');

@@ -79,15 +79,6 @@ impl ActionGroup {
     }
 }
 
-/// "1 learner", "3 learners".
-fn count_of(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 /// The number an import's detail starts with ("3 invited, 0 renewed, …").
 fn leading_count(detail: &str) -> Option<u64> {
     detail.split_whitespace().next()?.parse().ok()
@@ -123,7 +114,10 @@ pub fn sentence(action: &str, detail: &str) -> String {
                 "from a CSV file"
             };
             return match leading_count(detail) {
-                Some(n) => format!("invited {} {how}", count_of(n, "learner", "learners")),
+                Some(n) => format!(
+                    "invited {} {how}",
+                    crate::format::count(n as i64, "learner", "learners")
+                ),
                 None => format!("invited learners {how}"),
             };
         }

@@ -550,7 +550,7 @@ async fn deleting_a_team_keeps_its_learners_and_takes_only_it_off_pending_invite
     assert!(audit.contains(&(
         "team.deleted".into(),
         "Sales".into(),
-        Some("1 learners, 1 pending invites".into())
+        Some("1 learner, 1 pending invite".into())
     )));
 }
 

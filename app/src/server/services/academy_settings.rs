@@ -6,24 +6,6 @@ use crate::{
     server::{auth::SessionUser, db::now_ms, repo, state::AppState},
 };
 
-/// "1 Learner-Admin", "2 Learner-Admins".
-fn count_of(n: i64, role: Role) -> String {
-    if n == 1 {
-        format!("1 {}", role.label())
-    } else {
-        format!("{n} {}s", role.label())
-    }
-}
-
-/// "1 pending invitation", "2 pending invitations".
-fn invitations(n: i64) -> String {
-    if n == 1 {
-        "1 pending invitation".to_string()
-    } else {
-        format!("{n} pending invitations")
-    }
-}
-
 /// Why the academy cannot move to `plan` while `users` people (and `invites` pending invitations)
 /// have `role`, which that plan does not offer.
 fn blocked_message(plan: Plan, role: Role, users: i64, invites: i64) -> String {
@@ -31,13 +13,13 @@ fn blocked_message(plan: Plan, role: Role, users: i64, invites: i64) -> String {
     if users > 0 {
         steps.push(format!(
             "{} must change role first (Learners & Teams → All Learners)",
-            count_of(users, role)
+            crate::format::count(users, role.label(), &format!("{}s", role.label()))
         ));
     }
     if invites > 0 {
         steps.push(format!(
             "{} as {} must be revoked first (Learners & Teams → Invites)",
-            invitations(invites),
+            crate::format::count(invites, "pending invitation", "pending invitations"),
             role.label()
         ));
     }

@@ -276,8 +276,9 @@ pub async fn delete(
         invites: counts.invites_count,
     };
     let detail = format!(
-        "{} learners, {} pending invites",
-        deleted.learners, deleted.invites
+        "{}, {}",
+        crate::format::count(deleted.learners, "learner", "learners"),
+        crate::format::count(deleted.invites, "pending invite", "pending invites")
     );
     audit(&mut tx, actor, "team.deleted", &deleted.name, &detail, now).await?;
     tx.commit().await?;

@@ -11,6 +11,7 @@ use crate::{
         csv_import::{self, ColumnMap, HeaderGuess, ImportRow, KnownAs, RowStatus, thousands},
         invite::{self, InviteeInput},
     },
+    format,
     pages::learners::invite_options::{InviteOptions, InviteOptionsFields},
 };
 
@@ -184,14 +185,15 @@ pub(super) fn PreviewPanel(
             .collect::<Vec<_>>()
     };
     let chip = move |s: Show,
-                     label: &'static str,
+                     (one, many): (&'static str, &'static str),
                      count: fn(&Tally) -> usize,
                      class: &'static str| {
         view! {
             <button type="button" class=format!("count-chip {class}") aria-pressed=move || (show.get() == s).to_string()
                 class:hidden=move || s != Show::All && count(&tally.get()) == 0
                 on:click=move |_| choose(s)>
-                <strong>{move || thousands(count(&tally.get()))}</strong>" "{label}
+                <strong>{move || thousands(count(&tally.get()))}</strong>" "
+                {move || format::noun(count(&tally.get()) as i64, one, many)}
             </button>
         }
     };
@@ -200,7 +202,7 @@ pub(super) fn PreviewPanel(
             let mut parts = vec![
                 up.file_name.get(),
                 p.encoding.label().to_string(),
-                format!("{} rows", thousands(p.total())),
+                format::count(p.total() as i64, "row", "rows"),
             ];
             if matches!(p.header, HeaderGuess::Header { .. }) {
                 parts.push("header row found".into());
@@ -253,13 +255,13 @@ pub(super) fn PreviewPanel(
             {move || up.lookup_error.get().map(|e| view! { <p class="small field-error">{e}</p> })}
             <Show when=move || missing().is_none()>
                 <div class="count-chips" role="group" aria-label="Show rows" data-testid="csv-counts">
-                    {chip(Show::All, "rows", |t| t.all, "")}
-                    {chip(Show::Ready, "ready to invite", |t| t.ready, "chip-ok")}
-                    {chip(Show::Learners, "already learners", |t| t.learners, "chip-info")}
-                    {chip(Show::Invited, "already invited", |t| t.invited, "chip-info")}
-                    {chip(Show::Problems, "problems", |t| t.problems, "chip-bad")}
-                    {chip(Show::Duplicates, "duplicates", |t| t.duplicates, "chip-warn")}
-                    {chip(Show::Empty, "empty", |t| t.empty, "")}
+                    {chip(Show::All, ("row", "rows"), |t| t.all, "")}
+                    {chip(Show::Ready, ("ready to invite", "ready to invite"), |t| t.ready, "chip-ok")}
+                    {chip(Show::Learners, ("already a learner", "already learners"), |t| t.learners, "chip-info")}
+                    {chip(Show::Invited, ("already invited", "already invited"), |t| t.invited, "chip-info")}
+                    {chip(Show::Problems, ("problem", "problems"), |t| t.problems, "chip-bad")}
+                    {chip(Show::Duplicates, ("duplicate", "duplicates"), |t| t.duplicates, "chip-warn")}
+                    {chip(Show::Empty, ("empty", "empty"), |t| t.empty, "")}
                     {move || (tally.get().problems + tally.get().duplicates > 0).then(|| view! {
                         <button type="button" class="link-button small" on:click=download_problems>"Download problems report"</button>
                     })}
@@ -292,7 +294,11 @@ pub(super) fn PreviewPanel(
                 <span class="muted small dialog-actions-note">{move || {
                     let t = tally.get();
                     let skipped = t.problems + t.duplicates;
-                    (skipped > 0).then(|| format!("{} rows with problems are left out; fix them above or download the report.", thousands(skipped)))
+                    (skipped > 0).then(|| format!(
+                        "{} left out; fix {} above or download the report.",
+                        format::count(skipped as i64, "row with a problem is", "rows with problems are"),
+                        format::noun(skipped as i64, "it", "them")
+                    ))
                 }}</span>
                 <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
                 <button type="button" class="button button-primary" data-testid="csv-submit"

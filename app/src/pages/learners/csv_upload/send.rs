@@ -297,9 +297,13 @@ pub(super) fn SendPanel(
                             {(summary.invited > 0 && options.send_email.get_untracked()).then_some(" — invitation emails are on their way")}</li>
                         {(summary.updated > 0).then(|| view! { <li class="result result-ok"><strong>{thousands(summary.updated as usize)}</strong>" already invited — invitations updated and renewed"</li> })}
                         {(summary.existing > 0).then(|| view! { <li class="result result-info"><strong>{thousands(summary.existing as usize)}</strong>
-                            {format!(" already learners — added to {} team places, nothing sent", thousands(summary.added_to_teams as usize))}</li> })}
+                            {format!(
+                                " {} — added to {}, nothing sent",
+                                crate::format::noun(summary.existing, "already a learner", "already learners"),
+                                crate::format::count(summary.added_to_teams, "team place", "team places")
+                            )}</li> })}
                         {(summary.skipped > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(summary.skipped as usize)}</strong>" skipped by the server — the result report says why"</li> })}
-                        {(left_out > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(left_out)}</strong>" rows with problems were left out"
+                        {(left_out > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(left_out)}</strong>{format!(" {} left out", crate::format::noun(left_out as i64, "row with a problem was", "rows with problems were"))}
                             " "<button type="button" class="link-button" on:click=download_problems>"Download problems report"</button></li> })}
                     </ul>
                     {move || report_error.get().map(|e| view! { <p class="field-error">{e}</p> })}
