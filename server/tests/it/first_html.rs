@@ -145,3 +145,45 @@ async fn the_learner_home_arrives_with_the_learners_teams_and_courses() {
     assert!(page.contains("Deckhands"), "{page}");
     assert!(page.contains("Reading the tide"), "{page}");
 }
+
+/// The `<button>` tag of the audit pager's button `test_id` in `page`.
+fn pager_button<'a>(page: &'a str, test_id: &str) -> &'a str {
+    let at = page
+        .find(&format!("data-testid=\"{test_id}\""))
+        .unwrap_or_else(|| panic!("no {test_id} in {page}"));
+    let start = page[..at].rfind("<button").unwrap();
+    let end = at + page[at..].find('>').unwrap();
+    &page[start..=end]
+}
+
+#[tokio::test]
+async fn the_audit_logs_pager_offers_next_on_the_first_page_and_previous_on_the_last() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    // More entries than one page holds (25): each team made is one.
+    for n in 0..30 {
+        ok(app
+            .call(
+                &owner,
+                "create_team",
+                &[("name", &format!("Crew {n}")), ("color", "Blue")],
+            )
+            .await)
+        .await;
+    }
+    let first = html(&app, &owner, "/a/acme/admin/audit").await;
+    assert!(first.contains("Page 1 of 2"), "{first}");
+    assert!(
+        !first.contains("set_page"),
+        "no source text in the page: {first}"
+    );
+    assert!(
+        !pager_button(&first, "audit-next").contains("disabled"),
+        "Next works on page 1"
+    );
+    assert!(pager_button(&first, "audit-prev").contains("disabled"));
+    let last = html(&app, &owner, "/a/acme/admin/audit?page=2").await;
+    assert!(last.contains("Page 2 of 2"), "{last}");
+    assert!(pager_button(&last, "audit-next").contains("disabled"));
+    assert!(!pager_button(&last, "audit-prev").contains("disabled"));
+}
