@@ -135,9 +135,23 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        // PostgreSQL refuses text holding a NUL character (SQLSTATE 22021; SQLite stores it): the
+        // sender's input, on any path that did not refuse it earlier, not a fault of ours.
+        if let sqlx::Error::Database(db) = &e
+            && db.code().as_deref() == Some(NUL_REFUSED)
+        {
+            return AppError::BadRequest(
+                "The text sent contains a NUL character (\\0), which Shoal does not store. Remove it and try again."
+                    .into(),
+            );
+        }
         AppError::internal(format!("database: {e}"))
     }
 }
+
+/// PostgreSQL's "character not in repertoire": a NUL byte in text.
+#[cfg(feature = "ssr")]
+const NUL_REFUSED: &str = "22021";
 
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;

@@ -8,6 +8,12 @@ pub const SEARCH_MAX_CHARS: usize = 200;
 /// The search as lists use it (trimmed), or why it cannot be one.
 pub fn check(input: &str) -> Result<&str, String> {
     let text = input.trim();
+    if text.chars().any(char::is_control) {
+        return Err(
+            "A search cannot contain control characters (such as a tab, a line break or NUL)."
+                .to_owned(),
+        );
+    }
     let chars = text.chars().count();
     if chars > SEARCH_MAX_CHARS {
         return Err(format!(
@@ -29,6 +35,11 @@ mod tests {
         assert!(
             err.contains("at most 200 characters; this one has 13000"),
             "{err}"
+        );
+        assert!(
+            check("ann\u{0}")
+                .unwrap_err()
+                .contains("control characters")
         );
     }
 }
