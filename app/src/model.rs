@@ -139,6 +139,13 @@ pub enum StartInfo {
         base_url: String,
     },
     GoTo(String),
+    /// Several academies, and the visitor is signed in to none: they need their academy's own
+    /// link. `public` lists the academies anyone may join (name, link); private ones are never
+    /// shown.
+    Several {
+        base_url: String,
+        public: Vec<(String, String)>,
+    },
 }
 
 /// What happened to one person of an invite request.

@@ -652,3 +652,36 @@ async fn production_mode_refuses_the_test_harness_cheap_password_hashes() {
     assert!(server::App::state(settings).await.is_ok());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_root_of_a_server_with_several_academies_sends_members_home_and_lists_only_public_ones()
+{
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let olga = app.other_academy("beta").await;
+    let res = app
+        .call(&olga, "set_visibility", &[("visibility", "public")])
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // A visitor is told how to find their academy; the private one is not named.
+    let res = app.get(&app.browser(), "/").await;
+    assert_eq!(res.status(), 200, "not sent to the first academy");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Find your academy"), "{html}");
+    assert!(
+        html.contains("href=\"/a/beta\""),
+        "the public academy is listed: {html}"
+    );
+    assert!(
+        !html.contains("/a/acme") && !html.contains("Acme Onboarding"),
+        "{html}"
+    );
+
+    // Signed-in people go to their own academy, with a real redirect.
+    for (client, home) in [(&owner, "/a/acme"), (&olga, "/a/beta")] {
+        let res = app.get(client, "/").await;
+        assert_eq!(res.status(), 302);
+        assert_eq!(res.headers()["location"], home);
+    }
+}

@@ -65,6 +65,20 @@ pub async fn first<'c>(
     .await
 }
 
+/// The first academies (by id) that anyone may join: what `/` may show a visitor of a server with
+/// several academies. Private academies are never listed.
+pub async fn public_ones<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    limit: i64,
+) -> Result<Vec<AcademyRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM academies WHERE visibility = 'public' ORDER BY lower(name), id LIMIT $1"
+    )))
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
 pub async fn count<'c>(ex: impl Executor<'c, Database = Any>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM academies")
         .fetch_one(ex)

@@ -125,6 +125,20 @@ pub async fn start_info(state: &AppState) -> Result<StartInfo, AppError> {
     {
         return Ok(StartInfo::GoTo(a.view().home_path()));
     }
+    if repo::academies::count(&state.db.pool).await? > 1 {
+        let public = repo::academies::public_ones(&state.db.pool, LISTED_AT_START)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let a = a.view();
+                (a.name.clone(), a.home_path())
+            })
+            .collect();
+        return Ok(StartInfo::Several {
+            base_url: state.settings.base_url.clone(),
+            public,
+        });
+    }
     match repo::academies::first(&state.db.pool).await? {
         Some(a) => Ok(StartInfo::GoTo(a.view().home_path())),
         None => Ok(StartInfo::NeedsSetup {
@@ -132,6 +146,9 @@ pub async fn start_info(state: &AppState) -> Result<StartInfo, AppError> {
         }),
     }
 }
+
+/// How many public academies `/` lists on a server with several.
+const LISTED_AT_START: i64 = 50;
 
 /// The academy at `slug`, or "not found" in the words every page and call uses.
 pub async fn by_slug(state: &AppState, slug: &str) -> Result<AcademyRow, AppError> {
