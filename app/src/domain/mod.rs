@@ -12,6 +12,7 @@ pub mod email;
 pub mod invite;
 pub mod names;
 pub mod password;
+pub mod pasted_people;
 pub mod permission;
 pub mod role;
 pub mod search;

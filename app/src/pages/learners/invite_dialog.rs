@@ -10,7 +10,7 @@ use super::{
 use crate::{
     api::invites::InviteLearners,
     components::team_badge::TeamBadge,
-    domain::invite::InviteeInput,
+    domain::{invite::InviteeInput, pasted_people},
     model::{InviteOutcome, InviteResult, TeamView},
 };
 
@@ -118,6 +118,37 @@ fn PeopleForm(
         next_key.set(key + 1);
         rows.update(|r| r.push(RowState::new(key)));
     };
+    // What the last pasted list filled in, and the lines it could not read.
+    let pasted = RwSignal::new(None::<(usize, Vec<pasted_people::Unread>)>);
+    // A list pasted into a row's Email field: the row takes the first person, new rows the others.
+    let paste_list = move |at: u32, text: &str| {
+        let (people, unread) = pasted_people::read(text);
+        let mut fresh = Vec::new();
+        for (i, p) in people.iter().enumerate() {
+            let row = if i == 0 {
+                rows.get_untracked().into_iter().find(|r| r.key == at)
+            } else {
+                let key = next_key.get_untracked();
+                next_key.set(key + 1);
+                let row = RowState::new(key);
+                fresh.push(row);
+                Some(row)
+            };
+            if let Some(row) = row {
+                row.email.set(p.email.clone());
+                row.first_name.set(p.first_name.clone());
+                row.last_name.set(p.last_name.clone());
+            }
+        }
+        rows.update(|r| {
+            let after = r
+                .iter()
+                .position(|x| x.key == at)
+                .map_or(r.len(), |i| i + 1);
+            r.splice(after..after, fresh);
+        });
+        pasted.set(Some((people.len(), unread)));
+    };
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let people = rows
@@ -166,7 +197,14 @@ fn PeopleForm(
                     <For each=move || rows.get() key=|r| r.key let:row>
                         <div class="person-row">
                             <input type="email" placeholder="Email" aria-label="Email" prop:value=move || row.email.get()
-                                on:input=move |ev| row.email.set(event_target_value(&ev))/>
+                                on:input=move |ev| row.email.set(event_target_value(&ev))
+                                on:paste=move |ev: ev::ClipboardEvent| {
+                                    let text = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
+                                    if pasted_people::is_list(&text) {
+                                        ev.prevent_default();
+                                        paste_list(row.key, &text);
+                                    }
+                                }/>
                             <input type="text" placeholder="First name" aria-label="First name" prop:value=move || row.first_name.get()
                                 on:input=move |ev| row.first_name.set(event_target_value(&ev))/>
                             <input type="text" placeholder="Last name" aria-label="Last name" prop:value=move || row.last_name.get()
@@ -177,6 +215,30 @@ fn PeopleForm(
                         </div>
                     </For>
                     <button type="button" class="link-button" on:click=add_row>"+ Add another person"</button>
+                    <p class="muted small">"Have a list? Paste it into an Email field, one person per line: "
+                        <code>"ann@example.com"</code>", "<code>"Ann Lee <ann@example.com>"</code>" or "<code>"ann@example.com, Ann, Lee"</code>"."</p>
+                    {move || pasted.get().map(|(filled, unread)| {
+                        let class = if unread.is_empty() { "small" } else { "small field-error" };
+                        let summary = format!(
+                            "Filled in {} from the pasted list.{}",
+                            crate::format::count(filled as i64, "person", "people"),
+                            if unread.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" {} could not be read:", crate::format::count(unread.len() as i64, "line", "lines"))
+                            }
+                        );
+                        view! {
+                        <div role="status" data-testid="paste-result" class=class>
+                            <p>{summary}</p>
+                            {(!unread.is_empty()).then(|| view! {
+                                <ul>
+                                    {unread.into_iter().map(|u| view! { <li>{format!("Line {} ({:?}): {}", u.line, u.text, u.reason)}</li> }).collect_view()}
+                                </ul>
+                            })}
+                        </div>
+                        }
+                    })}
                 </fieldset>
                 <InviteOptionsFields options/>
                 <div class="dialog-actions">
