@@ -4,6 +4,7 @@ import { expect, test, uniqueId } from './fixtures';
 import { type Invitee } from './pages/learners-page';
 import { type Academy, ownAcademy, signInAsOwner } from './own-academy';
 
+// (Named to run after foundation.spec.ts, which needs the empty database at `/`.)
 // "Export CSV" on the Invites tab: the file holds every row the list matches — the search
 // included — with the tab's columns, and opens in a spreadsheet (BOM, CRLF).
 
