@@ -53,6 +53,25 @@ class Client:
         return self
 
 
+def proc_status_mb(pid, field):
+    """A /proc/PID/status field (VmRSS, VmHWM) of a process, in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise SystemExit(f"no {field} in /proc/{pid}/status")
+
+
+def reset_peak(pid):
+    """Sets a process's VmHWM back to its current RSS (Linux: 5 > clear_refs); False if not allowed."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def owner_client(env=os.environ, timeout=60):
     """Signed in as the owner bench.sh created: SERVER_URL, SLUG, OWNER_EMAIL, OWNER_PASSWORD.
     Sign-in is rate limited (30 per IP address per 10 min): sign in once per driver."""

@@ -8,28 +8,11 @@ Standard library only. Environment: SERVER_URL, SERVER_PID, DB_PATH, SLUG, OWNER
 OWNER_PASSWORD, BENCH_EXPORT_ROWS."""
 import http.client, os, sqlite3, time, urllib.parse
 
-from bench_common import FORM, owner_client, row, say
+from bench_common import FORM, owner_client, proc_status_mb, reset_peak, row, say
 
 env = os.environ
 n = int(env.get("BENCH_EXPORT_ROWS", "100000"))
 pid = int(env["SERVER_PID"])
-
-
-def status_mb(field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    raise SystemExit(f"no {field} in /proc/{pid}/status")
-
-
-def reset_peak():
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
 
 
 client = owner_client(env, timeout=600)
@@ -65,8 +48,8 @@ db.close()
 url = urllib.parse.urlsplit(env["SERVER_URL"])
 for list_name in ["learners", "invites"]:
     time.sleep(1)
-    rss = status_mb("VmRSS")
-    reset = reset_peak()
+    rss = proc_status_mb(pid, "VmRSS")
+    reset = reset_peak(pid)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=600)
     started = time.perf_counter()
     conn.request("GET", f"/api/export/{list_name}.csv", headers={"Cookie": client.cookie})
@@ -79,7 +62,7 @@ for list_name in ["learners", "invites"]:
         lines += chunk.count(b"\n")
     total = time.perf_counter() - started
     conn.close()
-    peak = status_mb("VmHWM")
+    peak = proc_status_mb(pid, "VmHWM")
     if res.status != 200 or lines != n + 1:
         raise SystemExit(f"{list_name}.csv: status {res.status}, {lines} lines (expected {n + 1})")
     say(f"{list_name}: {lines - 1:,} rows, {size / 1e6:.1f} MB in {total:.2f} s")

@@ -24,7 +24,7 @@ stderr.
 """
 import csv, glob, json, math, os, random, re, subprocess, time
 
-from bench_common import JSON, FORM, owner_client, row, say
+from bench_common import JSON, FORM, owner_client, proc_status_mb, reset_peak, row, say
 
 env = os.environ
 backend = env["BACKEND"]
@@ -62,11 +62,7 @@ def people(n, tag, seed=7):
 # ---------------------------------------------------------------------------------------------
 def proc_status(field):
     """A /proc/PID/status field of the server in MB (VmRSS, VmHWM)."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    raise SystemExit(f"no {field} in /proc/{pid}/status")
+    return proc_status_mb(pid, field)
 
 
 def cpu_seconds():
@@ -75,14 +71,9 @@ def cpu_seconds():
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def reset_peak():
-    """Sets VmHWM back to the current RSS (Linux: 5 > clear_refs); False if not allowed."""
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
+def reset_server_peak():
+    """Sets the server's VmHWM back to its current RSS; False if not allowed."""
+    return reset_peak(pid)
 
 
 def pct(values, p):
@@ -209,7 +200,7 @@ say(f"    {w_small:.2f} s ({n_small / w_small:,.0f} rows/s)")
 
 say(f"{label}: {n_big:,}-row import")
 big = people(n_big, "l")
-reset = reset_peak()
+reset = reset_server_peak()
 rss_before = proc_status("VmRSS")
 cpu0 = cpu_seconds()
 w_big, c_big, bad_big = server_import(client, big, "large")

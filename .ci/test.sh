@@ -190,7 +190,10 @@ fi
 if [[ -n "${STAGE_OK[release build]:-}" ]]; then
   log "e2e server (release binary, fresh SQLite, mail to smtp-sink)"
   t=$SECONDS
-  if smtp_sink_start --keep && server_prepare && SHOAL_CLI_SCRIPT="$(server_cli_script)" && server_start; then
+  # The whole suite signs in from 127.0.0.1 more often than the per-address limit allows in 10
+  # minutes (30); the limit itself is tested in the Rust tests.
+  if smtp_sink_start --keep && server_prepare && SERVER_ENV+=("SHOAL_SIGN_IN_PER_IP=1000") &&
+    SHOAL_CLI_SCRIPT="$(server_cli_script)" && server_start; then
     record "e2e server start" pass $((SECONDS - t))
   else
     record "e2e server start" FAIL $((SECONDS - t))

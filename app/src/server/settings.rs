@@ -48,6 +48,9 @@ pub struct Settings {
     pub import_caps: crate::domain::csv_import::Caps,
     /// Each API client's token bucket (`SHOAL_API_RATE`, `SHOAL_API_BURST`).
     pub api_limit: ApiLimit,
+    /// `SHOAL_SIGN_IN_PER_IP`: sign-in attempts one address may make in 10 minutes (30). A test
+    /// run that signs in from one address many times raises it; production keeps the default.
+    pub sign_in_per_ip: i64,
     /// `SHOAL_WEBHOOKS_ALLOW_PRIVATE`: webhooks may call loopback and private addresses in
     /// production too (dev mode always may).
     pub webhooks_allow_private: bool,
@@ -60,6 +63,9 @@ pub struct Settings {
     /// alone sets another, and production mode refuses it).
     pub hash_cost: crate::server::password::HashCost,
 }
+
+/// Sign-in attempts one address may make in 10 minutes, unless `SHOAL_SIGN_IN_PER_IP` says.
+pub const DEFAULT_SIGN_IN_PER_IP: i64 = 30;
 
 /// A token bucket: `burst` calls at once, refilled at `per_second`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +156,8 @@ impl Settings {
         if let Some(n) = number_var("SHOAL_API_BURST", 1..=1_000_000)? {
             api_limit.burst = n;
         }
+        let sign_in_per_ip =
+            number_var("SHOAL_SIGN_IN_PER_IP", 1..=1_000_000)?.unwrap_or(DEFAULT_SIGN_IN_PER_IP);
         let webhooks_allow_private = match var("SHOAL_WEBHOOKS_ALLOW_PRIVATE").as_deref() {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") => true,
@@ -177,6 +185,7 @@ impl Settings {
             site_root,
             import_caps,
             api_limit,
+            sign_in_per_ip,
             webhooks_allow_private,
             shutdown_grace,
             trusted_proxies,
@@ -360,6 +369,7 @@ mod tests {
             site_root: "target/site".into(),
             import_caps: Default::default(),
             api_limit: Default::default(),
+            sign_in_per_ip: DEFAULT_SIGN_IN_PER_IP,
             webhooks_allow_private: false,
             shutdown_grace: std::time::Duration::from_secs(10),
             trusted_proxies: Default::default(),

@@ -608,7 +608,7 @@ async fn many_attempts_from_one_address_are_rate_limited_across_accounts() {
     let app = TestApp::spawn().await;
     app.create_first_academy("acme").await;
     let b = app.browser();
-    let limit = app::server::services::sign_in::PER_IP.max;
+    let limit = app::server::settings::DEFAULT_SIGN_IN_PER_IP;
     for i in 0..limit {
         let res = app
             .sign_in(

@@ -34,7 +34,7 @@ async fn sign_in_forwarded_for(app: &TestApp, forwarded_for: &str, n: usize) -> 
         .as_u16()
 }
 
-const PER_IP: usize = sign_in::PER_IP.max as usize;
+const PER_IP: usize = app::server::settings::DEFAULT_SIGN_IN_PER_IP as usize;
 
 #[tokio::test]
 async fn a_spoofed_x_forwarded_for_from_a_peer_that_is_no_trusted_proxy_changes_nothing() {

@@ -17,10 +17,8 @@ use crate::{
     },
 };
 
-pub const PER_IP: Limit = Limit {
-    max: 30,
-    window_ms: 10 * 60 * 1000,
-};
+/// Sign-in attempts per address: `Settings::sign_in_per_ip` (30 unless set) in this window.
+const PER_IP_WINDOW_MS: i64 = 10 * 60 * 1000;
 pub const PER_ACCOUNT_FAILURES: Limit = Limit {
     max: 10,
     window_ms: 15 * 60 * 1000,
@@ -108,7 +106,10 @@ pub async fn sign_in(
     rate_limit::hit(
         &state.db,
         &format!("sign-in-ip:{}", auth::client_ip()),
-        PER_IP,
+        Limit {
+            max: state.settings.sign_in_per_ip,
+            window_ms: PER_IP_WINDOW_MS,
+        },
         WHAT,
     )
     .await?;

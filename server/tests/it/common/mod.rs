@@ -82,6 +82,7 @@ pub fn test_settings(
         import_caps: Default::default(),
         webhooks_allow_private: false,
         api_limit: Default::default(),
+        sign_in_per_ip: app::server::settings::DEFAULT_SIGN_IN_PER_IP,
         shutdown_grace: std::time::Duration::from_secs(1),
         trusted_proxies: Default::default(),
         hash_cost: HashCost::InsecureForTests,
