@@ -73,7 +73,10 @@ pub struct ListExport {
     list: ExportList,
     academy_id: i64,
     search: String,
+    /// The Invites tab's filter (`INVITE_FILTERS`).
     filter: String,
+    /// All Learners' "Show" filter, read once when the export starts.
+    status: StatusFilter,
     now: i64,
     /// The last id written: the next page is older.
     before: i64,
@@ -93,9 +96,10 @@ impl ListExport {
         filter: &str,
     ) -> Result<ListExport, AppError> {
         let search = super::search(search)?;
+        let mut status = StatusFilter::default();
         match list {
             ExportList::Learners => {
-                StatusFilter::parse(filter).map_err(|m| AppError::invalid("filter", m))?;
+                status = StatusFilter::parse(filter).map_err(|m| AppError::invalid("filter", m))?;
             }
             ExportList::Invites if !INVITE_FILTERS.contains(&filter) => {
                 return Err(AppError::invalid(
@@ -110,6 +114,7 @@ impl ListExport {
             academy_id: actor.academy_id,
             search: search.to_owned(),
             filter: filter.to_owned(),
+            status,
             now: now_ms(),
             before: i64::MAX,
             started: false,
@@ -150,12 +155,11 @@ impl ListExport {
     }
 
     async fn learners(&self, state: &AppState) -> Result<(String, i64, Option<i64>), AppError> {
-        let filter = StatusFilter::parse(&self.filter).map_err(AppError::internal)?;
         let rows: Vec<LearnerListRow> = repo::exports::learners_before(
             &state.db.pool,
             self.academy_id,
             &self.search,
-            filter,
+            self.status,
             self.before,
             Self::PAGE,
         )
