@@ -15,7 +15,10 @@ pub mod render_pool;
 pub mod telemetry;
 pub mod webhook_client;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, LazyLock},
+    time::Duration,
+};
 
 use app::{
     server::{
@@ -29,7 +32,7 @@ use app::{
 };
 use axum::{Router, extract::State, http::StatusCode, routing::get};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 
 pub struct App {
     pub state: AppState,
@@ -117,8 +120,18 @@ impl App {
     }
 }
 
+/// The app's routes, worked out once per process. Leptos raises a process-wide "suppress resource
+/// loads" flag while it generates them, and a resource first polled during that window waits forever
+/// (leptos issue #4773): a second server built in the same process (the test harness builds one per
+/// test) would stall a page another server is rendering at that moment.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> =
+        LazyLock::new(|| generate_route_list(app::App));
+    ROUTES.clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let ctx_state = state.clone();
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())

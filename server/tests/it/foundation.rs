@@ -23,6 +23,30 @@ async fn an_empty_server_shows_create_your_academy_at_the_root() {
     assert!(html.contains("Create your academy"), "{html}");
 }
 
+/// Leptos holds back every resource first polled while any server in the process works out its
+/// routes, and such a resource never loads (leptos #4773). The harness builds a server per test, so
+/// pages rendered while others were being built stalled until the client gave up (CI once). Routes
+/// are now worked out once per process; here pages render while servers are built beside them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_servers_are_built_in_the_same_process() {
+    let app = TestApp::spawn().await;
+    let builds = tokio::spawn(async {
+        for _ in 0..12 {
+            let other = TestApp::spawn().await;
+            drop(other);
+        }
+    });
+    let browser = app.browser();
+    let mut rendered = 0;
+    while !builds.is_finished() || rendered < 40 {
+        let res = app.get(&browser, "/").await;
+        assert_eq!(res.status(), 200);
+        assert!(res.text().await.unwrap().contains("Create your academy"));
+        rendered += 1;
+    }
+    builds.await.unwrap();
+}
+
 #[tokio::test]
 async fn setup_creates_the_academy_signs_the_owner_in_and_lands_on_the_admin_pages() {
     let app = TestApp::spawn().await;

@@ -786,7 +786,7 @@ async fn the_owner_of_another_academy_can_neither_see_nor_change_anything_here()
 async fn every_admin_page_opens_for_the_roles_the_matrix_grants_and_sends_the_others_away() {
     let app = TestApp::spawn().await;
     let a = alpha(&app).await;
-    let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+    let routes: BTreeSet<String> = server::route_list()
         .iter()
         .map(|r| r.path().to_owned())
         .collect();
