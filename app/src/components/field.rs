@@ -46,7 +46,12 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] readonly: bool,
+    /// The most characters it takes; by default the cap of the rule for a field named `name`
+    /// (`domain::text`).
+    #[prop(optional)]
+    maxlength: Option<usize>,
 ) -> impl IntoView {
+    let maxlength = maxlength.or_else(|| crate::domain::text::cap_for_field(name));
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -76,6 +81,7 @@ pub fn Field(
                 required=required
                 autofocus=autofocus
                 readonly=readonly
+                maxlength=maxlength
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=describedby
                 // The attribute is what the server's HTML carries (a form works before the WASM

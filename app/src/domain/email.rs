@@ -67,8 +67,9 @@ impl Email {
             Some(parts) => parts,
         };
         check_local_part(local, &q)?;
-        check_domain(domain, &q)?;
-        Ok(Email(address))
+        let domain = unicode_domain(domain, &q)?;
+        check_domain(&domain, &q)?;
+        Ok(Email(format!("{local}@{domain}")))
     }
 
     pub fn as_str(&self) -> &str {
@@ -132,6 +133,31 @@ fn is_local_char(c: char) -> bool {
     } else {
         c.is_alphabetic()
     }
+}
+
+/// One form per mailbox: `xn--` labels (the ASCII form of an internationalised domain) are read
+/// back to the Unicode the person typed, so `same@bücher.de` and `same@xn--bcher-kva.de` are one
+/// address. Mail goes out in the ASCII form again (`server::mail::message`).
+fn unicode_domain(domain: &str, q: &Quoted<'_>) -> Result<String, String> {
+    if !domain.split('.').any(|l| l.starts_with("xn--")) {
+        return Ok(domain.to_owned());
+    }
+    let labels: Result<Vec<String>, String> = domain
+        .split('.')
+        .map(|label| match label.strip_prefix("xn--") {
+            Some(encoded) => super::punycode::decode(encoded)
+                .filter(|l| !l.is_empty())
+                .map(|l| l.to_lowercase())
+                .ok_or_else(|| {
+                    format!(
+                        "{q}: {} in the part after the @ is not a valid internationalised domain name",
+                        quoted(label)
+                    )
+                }),
+            None => Ok(label.to_owned()),
+        })
+        .collect();
+    Ok(labels?.join("."))
 }
 
 fn check_domain(domain: &str, q: &Quoted<'_>) -> Result<(), String> {
@@ -231,6 +257,23 @@ mod tests {
     use super::Email;
 
     #[test]
+    fn an_internationalised_domain_is_one_address_however_it_is_typed() {
+        let unicode = Email::parse("Same@Bücher.de").unwrap();
+        let ascii = Email::parse("same@XN--BCHER-KVA.de").unwrap();
+        assert_eq!(unicode, ascii);
+        assert_eq!(ascii.as_str(), "same@bücher.de");
+        assert_eq!(
+            Email::parse("a@xn--wgv71a119e.jp").unwrap().as_str(),
+            "a@日本語.jp"
+        );
+        let err = Email::parse("a@xn--zz!.de").unwrap_err();
+        assert!(
+            err.contains("is not a valid internationalised domain name"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn accepts_ordinary_and_unusual_but_valid_addresses() {
         let cases: &[(&str, &str)] = &[
             ("ann@example.com", "ann@example.com"),
@@ -253,7 +296,7 @@ mod tests {
             ("José@Exämple.de", "josé@exämple.de"),
             ("мария@пример.рф", "мария@пример.рф"),
             ("用户@例子.广告", "用户@例子.广告"),
-            ("ann@xn--exmple-cua.de", "ann@xn--exmple-cua.de"),
+            ("ann@xn--exmple-cua.de", "ann@exämple.de"),
         ];
         for (input, stored) in cases {
             let email = Email::parse(input).unwrap_or_else(|e| panic!("{input:?} rejected: {e}"));

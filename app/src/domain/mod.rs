@@ -14,11 +14,13 @@ pub mod names;
 pub mod password;
 pub mod pasted_people;
 pub mod permission;
+mod punycode;
 pub mod role;
 pub mod search;
 pub mod slug;
 pub mod statistics;
 pub mod team;
+pub mod text;
 pub mod webhook;
 
 pub use email::Email;

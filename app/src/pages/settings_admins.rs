@@ -9,6 +9,7 @@ use crate::{
         StaffMember, StaffOverview, list_staff,
     },
     components::{
+        dialog::ConfirmDialog,
         nav::use_academy,
         notice::{Notice, NoticeLine},
     },
@@ -208,26 +209,24 @@ fn MemberRow(
             <td class="nowrap">{member.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
             <td class="row-actions">
                 {removable.then(|| view! {
-                    {move || if confirming.get() == Some(id) {
+                    <button type="button" class="button button-small button-danger-outline" aria-label=remove_label.clone()
+                        on:click=move |_| { remove.value().set(None); confirming.set(Some(id)); }>"Remove…"</button>
+                    {move || (confirming.get() == Some(id)).then(|| {
+                        let integrations = integrations.clone();
                         view! {
-                            <div class="confirm-box" role="group" aria-label=confirm_text.clone()>
-                                <p>{confirm_text.clone()}" They are signed out at once and lose access; what they did stays in the audit log."</p>
-                                {(made > 0).then(|| view! { <MadeIntegrations integrations=integrations.clone() revoke_too/> })}
-                                <button type="button" class="button button-danger" disabled=move || remove.pending().get()
-                                    on:click=move |_| {
-                                        let revoke_integrations = made > 0 && revoke_too.get_untracked();
-                                        revoked.set(if revoke_integrations { made } else { 0 });
-                                        remove.dispatch(RemoveAdmin { user_id: id, revoke_integrations });
-                                    }>"Yes, remove"</button>" "
-                                <button type="button" class="button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <button type="button" class="button button-small button-danger-outline" aria-label=remove_label.clone()
-                                on:click=move |_| confirming.set(Some(id))>"Remove…"</button>
-                        }.into_any()
-                    }}
+                        <ConfirmDialog title=confirm_text.clone()
+                            text="They are signed out at once and lose access; what they did stays in the audit log." yes="Yes, remove"
+                            busy=remove.pending() error=Signal::derive(move || remove.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                            on_yes=Callback::new(move |_| {
+                                let revoke_integrations = made > 0 && revoke_too.get_untracked();
+                                revoked.set(if revoke_integrations { made } else { 0 });
+                                remove.dispatch(RemoveAdmin { user_id: id, revoke_integrations });
+                            })
+                            on_cancel=Callback::new(move |_| confirming.set(None))>
+                            {(made > 0).then(|| view! { <MadeIntegrations integrations revoke_too/> })}
+                        </ConfirmDialog>
+                        }
+                    })}
                 })}
             </td>
         </tr>
@@ -370,6 +369,7 @@ fn InviteForm(
         let described = error_id.clone();
         let input = view! {
             <input node_ref=node id=id.clone() type=kind name=name autocomplete="off" required=name != "last_name"
+                maxlength=crate::domain::text::cap_for_field(name)
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || error(name)().is_some().to_string()
                 aria-describedby=move || error(name)().map(|_| described.clone())/>

@@ -135,7 +135,7 @@ pub fn CourseForm(
             {move || form_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             <div class="field" class:invalid=move || title_error.get().is_some()>
                 <label for=id("title")>"Title"</label>
-                <input node_ref=title_input id=id("title") name="title" type="text" required autocomplete="off"
+                <input node_ref=title_input id=id("title") name="title" type="text" required autocomplete="off" maxlength=COURSE_TITLE_MAX_LEN
                     aria-invalid=move || title_error.get().is_some().then_some("true")
                     aria-describedby=described(id("title"), title_error)
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>

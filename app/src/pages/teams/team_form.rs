@@ -37,7 +37,8 @@ pub fn TeamForm(
     view! {
         <form class="team-form" on:submit=submit novalidate data-testid=form_id>
             {move || form_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
-            <Field label="Team name" name=form_id value=name error=name_error required=true autocomplete="off"/>
+            <Field label="Team name" name=form_id value=name error=name_error required=true autocomplete="off"
+                maxlength=crate::domain::team::TEAM_NAME_MAX_LEN/>
             <fieldset class="field">
                 <legend>"Colour"</legend>
                 <ColorPicker color name=format!("{form_id}-color")/>

@@ -86,10 +86,22 @@ fn check_message_id(id: &str) -> Result<(), String> {
     }
 }
 
+/// The address with its domain in the ASCII form SMTP carries: Shoal stores `same@bücher.de`
+/// (`domain::email`), the envelope says `same@xn--bcher-kva.de`.
+fn ascii_domain(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) if !domain.is_ascii() => match url::Host::parse(domain) {
+            Ok(url::Host::Domain(ascii)) => format!("{local}@{ascii}"),
+            _ => address.to_owned(),
+        },
+        _ => address.to_owned(),
+    }
+}
+
 /// Builds the multipart/alternative (text, then HTML) message with `Message-ID: <message_id>`.
 pub fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Message, String> {
     let to_email = email.to_email.trim();
-    let address: Address = to_email
+    let address: Address = ascii_domain(to_email)
         .parse()
         .map_err(|_| format!("the recipient address {to_email:?} is not a valid email address"))?;
     let to_name = header_safe(&email.to_name);
@@ -172,6 +184,17 @@ mod tests {
         assert!(
             !text.contains("\r\nBcc:") && !text.contains("\nBcc:"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn an_internationalised_domain_is_sent_in_its_ascii_form() {
+        let mut to_bucher = email("Eve", "Welcome");
+        to_bucher.to_email = "same@bücher.de".into();
+        let message = build_message(&from(), &to_bucher).unwrap();
+        assert_eq!(
+            message.envelope().to()[0].to_string(),
+            "same@xn--bcher-kva.de"
         );
     }
 
