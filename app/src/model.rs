@@ -355,6 +355,15 @@ pub struct ImportLine {
     pub person: crate::domain::invite::InviteeInput,
 }
 
+/// A line of the file the preview left out (a problem, a duplicate): recorded with the upload, so
+/// its history counts every row and its result report says why each was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOutLine {
+    pub line: u32,
+    pub person: crate::domain::invite::InviteeInput,
+    pub reason: String,
+}
+
 /// What the server did with one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportLineResult {
@@ -371,7 +380,7 @@ pub struct ImportSummary {
     pub created_by: String,
     pub created_at: i64,
     pub finished_at: Option<i64>,
-    /// Rows the browser found ready.
+    /// The file's rows: the ready ones sent and the ones the preview left out.
     pub total_rows: i64,
     pub invited: i64,
     /// Had a pending invitation: renewed.
@@ -380,7 +389,7 @@ pub struct ImportSummary {
     pub existing: i64,
     /// Team places given to existing learners.
     pub added_to_teams: i64,
-    /// Refused by the server's checks (reasons in the report).
+    /// Left out in the preview or refused by the server's checks (reasons in the report).
     pub skipped: i64,
 }
 

@@ -10,7 +10,7 @@ use crate::server::{auth, repo, services, state::app_state};
 use crate::{
     domain::{csv_import::Caps, role::Role},
     error::AppError,
-    model::{ImportLine, ImportLineResult, ImportSummary, KnownEmails},
+    model::{ImportLine, ImportLineResult, ImportSummary, KnownEmails, LeftOutLine},
 };
 
 /// What one upload may hold (the server's settings).
@@ -39,6 +39,9 @@ pub async fn start_import(
     role: Role,
     team_ids: Vec<i64>,
     send_email: bool,
+    /// The rows the preview left out, with why.
+    #[server(default)]
+    left_out: Vec<LeftOutLine>,
 ) -> Result<i64, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
@@ -54,7 +57,7 @@ pub async fn start_import(
         team_ids: &team_ids,
         send_email,
     };
-    services::imports::start(&state, &actor, &academy, &start).await
+    services::imports::start(&state, &actor, &academy, &start, &left_out).await
 }
 
 /// One chunk of ready rows (at most 5,000); sending a chunk again changes nothing.

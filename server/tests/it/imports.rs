@@ -204,6 +204,66 @@ async fn an_upload_in_chunks_invites_every_ready_row_and_reports_each_line() {
 }
 
 #[tokio::test]
+async fn the_rows_the_preview_left_out_count_in_the_history_and_the_report_says_why_once() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let left_out = json!([
+        {"line": 3, "person": {"email": "bob@@example.com", "first_name": "Bob", "last_name": ""},
+         "reason": "\"bob@@example.com\" has more than one @"},
+        {"line": 6, "person": {"email": "ann@example.com", "first_name": "Ann", "last_name": "Again"},
+         "reason": "Duplicate: the same email address is on line 2"}
+    ]);
+    let body = json!({"key": "k-left-out-1", "file_name": "five.csv", "total_rows": 3, "role": "learner",
+                      "team_ids": [], "send_email": false, "left_out": left_out});
+    let res = app.call_json(&owner, "start_import", body.clone()).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let import: i64 = res.json().await.unwrap();
+    // Started again (a retry): the left-out rows are not counted twice.
+    let res = app.call_json(&owner, "start_import", body).await;
+    assert_eq!(res.json::<i64>().await.unwrap(), import);
+    chunk_ok(
+        &app,
+        &owner,
+        import,
+        vec![
+            line(2, "ann@example.com", "Ann", "Lee"),
+            line(4, "cy@example.com", "Cy", ""),
+            line(5, "di@example.com", "Di", ""),
+        ],
+    )
+    .await;
+    let summary = finish(&app, &owner, import).await;
+    assert_eq!(
+        (summary.total_rows, summary.invited, summary.skipped),
+        (5, 3, 2)
+    );
+    let res = app.call(&owner, "list_imports", &[]).await;
+    let history: Vec<ImportSummary> = res.json().await.unwrap();
+    assert_eq!((history[0].total_rows, history[0].skipped), (5, 2));
+    let res = app
+        .call(
+            &owner,
+            "import_report",
+            &[("import_id", &import.to_string())],
+        )
+        .await;
+    let report: String = res.json().await.unwrap();
+    assert!(
+        report.contains("6,ann@example.com,Ann,Again,Skipped,Left out in the preview: Duplicate: the same email address is on line 2"),
+        "{report}"
+    );
+    assert!(
+        report.contains("3,bob@@example.com,Bob,,Skipped,Left out in the preview:"),
+        "{report}"
+    );
+    assert_eq!(
+        report.trim_end().lines().count(),
+        6,
+        "a header and five lines: {report}"
+    );
+}
+
+#[tokio::test]
 async fn a_retried_chunk_or_a_second_start_creates_no_duplicates() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;

@@ -26,14 +26,36 @@ impl ColumnMap {
         [self.first_name, self.last_name, self.email].contains(&Some(column))
     }
 
-    /// What the admin still has to choose before the rows can be read.
+    /// What the admin still has to choose before the rows can be read: "email address" or
+    /// "first name".
     pub fn missing(&self) -> Option<&'static str> {
         match (self.email, self.first_name) {
-            (None, _) => Some("Choose which column holds the email address."),
-            (_, None) => Some("Choose which column holds the first name."),
+            (None, _) => Some("email address"),
+            (_, None) => Some("first name"),
             _ => None,
         }
     }
+
+    /// What the preview says while something is `missing`, for a file with or without a header row.
+    pub fn missing_message(&self, header: &HeaderGuess) -> Option<String> {
+        let what = self.missing()?;
+        Some(match header {
+            HeaderGuess::Header { .. } => format!(
+                "The header row names no {what} column. Choose which column holds the {what} above and every row is read again — or add a \"{}\" column to the file.",
+                capitalised(what)
+            ),
+            HeaderGuess::NoHeader | HeaderGuess::Unknown => format!(
+                "The first row does not name its columns. Choose which column holds the {what} above and every row is read again."
+            ),
+        })
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,15 +249,35 @@ mod tests {
             panic!("a header");
         };
         assert_eq!(ignored, ["Department", "Phone"]);
-        assert_eq!(
-            map.missing(),
-            Some("Choose which column holds the first name.")
-        );
-        assert_eq!(
-            ColumnMap::default().missing(),
-            Some("Choose which column holds the email address.")
-        );
+        assert_eq!(map.missing(), Some("first name"));
+        assert_eq!(ColumnMap::default().missing(), Some("email address"));
         assert_eq!(ColumnMap::REFERENCE.missing(), None);
+    }
+
+    #[test]
+    fn a_file_with_only_an_email_column_is_told_its_header_lacks_a_first_name_column() {
+        let header = guess_header(&row(&["Email"]));
+        let HeaderGuess::Header { map, .. } = &header else {
+            panic!("a header");
+        };
+        assert_eq!(
+            map.missing_message(&header).as_deref(),
+            Some(
+                "The header row names no first name column. Choose which column holds the first name above and every row is read again — or add a \"First name\" column to the file."
+            )
+        );
+        assert_eq!(
+            ColumnMap::default()
+                .missing_message(&HeaderGuess::Unknown)
+                .as_deref(),
+            Some(
+                "The first row does not name its columns. Choose which column holds the email address above and every row is read again."
+            )
+        );
+        assert_eq!(
+            ColumnMap::REFERENCE.missing_message(&HeaderGuess::Unknown),
+            None
+        );
     }
 
     #[test]

@@ -482,8 +482,16 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
     check_size(bytes.len(), caps)?;
     let (text, encoding) = decode::decode(bytes)?;
     let delimiter = parse::detect_delimiter(&text);
-    let records = parse::records(&text, delimiter, caps.max_columns, caps.max_rows + 1)
+    let limits = parse::Limits {
+        columns: caps.max_columns,
+        rows: caps.max_rows + 1,
+        field_chars: caps.max_field_chars,
+    };
+    let records = parse::records(&text, delimiter, limits)
         .map_err(|stop| match stop {
+            ParseStop::UnclosedQuote { line } => format!(
+                "Line {line}: a double quote (\") opens a value that never closes, so every line after it would be read as part of that one value. Close the quote or remove it, then choose the file again."
+            ),
             ParseStop::TooManyColumns { line, columns } => format!(
                 "Line {line} has {columns} columns; a learners file has at most {}. Is this the right file?",
                 caps.max_columns

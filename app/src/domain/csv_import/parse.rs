@@ -73,18 +73,51 @@ pub fn detect_delimiter(text: &str) -> char {
 /// What stops reading: a file-level problem with the line it was found on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseStop {
-    TooManyColumns { line: usize, columns: usize },
+    TooManyColumns {
+        line: usize,
+        columns: usize,
+    },
     TooManyRows,
+    /// A double quote opened a value on `line` and the file ended before it closed: everything
+    /// after it would be one value (and the people on those lines lost).
+    UnclosedQuote {
+        line: usize,
+    },
 }
 
-/// Splits `text` into records. `max_columns` and `max_rows` (non-blank records) stop early, so a
-/// wrong file fails fast instead of filling the memory.
-pub fn records(
-    text: &str,
-    delimiter: char,
-    max_columns: usize,
-    max_rows: usize,
-) -> Result<Vec<Record>, ParseStop> {
+/// How much `records` reads before it stops.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub columns: usize,
+    /// Non-blank records.
+    pub rows: usize,
+    /// A value longer than this many characters is cut just past it while reading (it is refused
+    /// anyway), so a huge value does not fill the memory first.
+    pub field_chars: usize,
+}
+
+/// Appends `run` to `field`, keeping only enough of it to still be longer than `cap` bytes.
+fn push_bounded(field: &mut String, run: &str, cap: usize) {
+    if field.len() > cap {
+        return;
+    }
+    let mut end = (cap + 1 - field.len()).min(run.len());
+    while !run.is_char_boundary(end) {
+        end += 1;
+    }
+    field.push_str(&run[..end]);
+}
+
+/// Splits `text` into records. Too many columns or rows stop early, so a wrong file fails fast
+/// instead of filling the memory.
+pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Vec<Record>, ParseStop> {
+    let Limits {
+        columns: max_columns,
+        rows: max_rows,
+        field_chars,
+    } = limits;
+    // A character is at most 4 bytes: a value cut past this is still over `field_chars` characters.
+    let field_cap = field_chars.saturating_mul(4).saturating_add(4);
     let mut out = Vec::new();
     let mut rows = 0usize;
     let mut width = 4;
@@ -95,6 +128,8 @@ pub fn records(
     let mut was_quoted = false;
     let mut line = 1usize;
     let mut record_line = 1usize;
+    // Where the open quote began.
+    let mut quote_line = 1usize;
     let mut finish_record = |fields: &mut Vec<String>,
                              field: &mut String,
                              record_line: usize|
@@ -137,7 +172,7 @@ pub fn records(
         if quoted || !was_quoted {
             let j = next_special(i, quoted);
             if j > i {
-                field.push_str(&text[i..j]);
+                push_bounded(&mut field, &text[i..j], field_cap);
                 i = j;
                 continue;
             }
@@ -177,6 +212,7 @@ pub fn records(
             '"' if !was_quoted && field.trim().is_empty() => {
                 field.clear();
                 quoted = true;
+                quote_line = line;
             }
             c if c == delimiter => {
                 fields.push(std::mem::take(&mut field));
@@ -196,7 +232,10 @@ pub fn records(
             c => field.push(c),
         }
     }
-    if !field.is_empty() || !fields.is_empty() || quoted {
+    if quoted {
+        return Err(ParseStop::UnclosedQuote { line: quote_line });
+    }
+    if !field.is_empty() || !fields.is_empty() {
         finish_record(&mut fields, &mut field, record_line)?;
     }
     Ok(out)
@@ -206,8 +245,48 @@ pub fn records(
 mod tests {
     use super::*;
 
+    fn limits(columns: usize, rows: usize) -> Limits {
+        Limits {
+            columns,
+            rows,
+            field_chars: 1_000,
+        }
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_stops_reading_at_the_line_it_opened() {
+        let text = "First,Last,Email\nAnn,Lee,ann@x.io\n\"Bob,Ray,bob@x.io\nCy,Do,cy@x.io\n";
+        assert_eq!(
+            records(text, ',', limits(64, 100)),
+            Err(ParseStop::UnclosedQuote { line: 3 })
+        );
+        // Closed on a later line, it is one value with a line break, as RFC 4180 has it.
+        let closed = "a,\"b\nc\",d\n";
+        assert_eq!(
+            records(closed, ',', limits(64, 100)).unwrap()[0].fields,
+            ["a", "b\nc", "d"]
+        );
+    }
+
+    #[test]
+    fn a_huge_value_is_cut_while_reading_yet_stays_longer_than_the_cap() {
+        let huge = "é".repeat(3_000_000);
+        let text = format!("Ann,{huge},ann@x.io\nBob,Ray,bob@x.io\n");
+        let limits = Limits {
+            columns: 64,
+            rows: 100,
+            field_chars: 1_000,
+        };
+        let read = records(&text, ',', limits).unwrap();
+        let cut = &read[0].fields[1];
+        assert!(cut.chars().count() > 1_000, "still refused as too long");
+        assert!(cut.len() <= 4 * 1_000 + 8, "{} bytes kept", cut.len());
+        assert_eq!(read[0].fields[2], "ann@x.io");
+        assert_eq!(read[1].fields, ["Bob", "Ray", "bob@x.io"]);
+    }
+
     fn fields(text: &str, d: char) -> Vec<(usize, Vec<String>)> {
-        records(text, d, 64, 1000)
+        records(text, d, limits(64, 1000))
             .unwrap()
             .into_iter()
             .map(|r| (r.line, r.fields))
@@ -261,10 +340,10 @@ mod tests {
             fields("  \"Pat\"  ,O\"Neil", ','),
             [(1, vec!["Pat".to_string(), "O\"Neil".into()])]
         );
-        // An unclosed quote keeps the rest of the file in one field rather than losing it.
+        // An unclosed quote stops reading (it would swallow the rest of the file).
         assert_eq!(
-            fields("\"open,x\ny", ','),
-            [(1, vec!["open,x\ny".to_string()])]
+            records("\"open,x\ny", ',', limits(64, 1000)),
+            Err(ParseStop::UnclosedQuote { line: 1 })
         );
     }
 
@@ -272,18 +351,18 @@ mod tests {
     fn stops_at_the_column_and_row_caps() {
         let wide = vec!["x"; 65].join(",");
         assert_eq!(
-            records(&format!("a\n{wide}\n"), ',', 64, 10),
+            records(&format!("a\n{wide}\n"), ',', limits(64, 10)),
             Err(ParseStop::TooManyColumns {
                 line: 2,
                 columns: 65
             })
         );
         assert_eq!(
-            records("a\nb\n\nc\n", ',', 64, 2),
+            records("a\nb\n\nc\n", ',', limits(64, 2)),
             Err(ParseStop::TooManyRows)
         );
         assert_eq!(
-            records("a\nb\n\n", ',', 64, 2).unwrap().len(),
+            records("a\nb\n\n", ',', limits(64, 2)).unwrap().len(),
             3,
             "blank lines do not count"
         );

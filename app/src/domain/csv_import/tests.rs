@@ -253,6 +253,27 @@ fn caps_are_enforced_with_numbers_in_the_message() {
 }
 
 #[test]
+fn a_quote_that_never_closes_is_named_with_its_line_instead_of_swallowing_the_people_after_it() {
+    let file = b"First name,Last name,Email address\nAnn,Lee,ann@x.io\n\"Bob,Ray,bob@x.io\nCy,Do,cy@x.io\n";
+    assert_eq!(
+        read(file, &Caps::default()).unwrap_err(),
+        "Line 3: a double quote (\") opens a value that never closes, so every line after it would be read as part of that one value. Close the quote or remove it, then choose the file again."
+    );
+}
+
+#[test]
+fn one_mailbox_typed_with_and_without_punycode_is_one_learner() {
+    let file = "First name,Email\nAnn,same@bücher.de\nAnn,same@xn--bcher-kva.de\n";
+    let p = read(file.as_bytes(), &Caps::default()).unwrap();
+    assert_eq!(status_of(&p, 2), &RowStatus::Ready);
+    assert!(
+        matches!(status_of(&p, 3), RowStatus::Duplicate { .. }),
+        "{:?}",
+        status_of(&p, 3)
+    );
+}
+
+#[test]
 fn an_unrecognised_first_row_waits_for_the_admin_to_map_columns() {
     let mut p = read(b"Col A,Col B,Col C\nAnn,Lee,ann@x.io\n", &Caps::default()).unwrap();
     assert_eq!(p.header, HeaderGuess::Unknown);

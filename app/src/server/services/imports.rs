@@ -13,7 +13,7 @@ use crate::{
         role::Role,
     },
     error::AppError,
-    model::{ImportLine, ImportLineResult, ImportSummary, InviteOutcome, KnownEmails},
+    model::{ImportLine, ImportLineResult, ImportSummary, InviteOutcome, KnownEmails, LeftOutLine},
     server::{
         auth::SessionUser,
         db::{Tx, now_ms},
@@ -124,12 +124,18 @@ fn check_key(key: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Starts an upload (or finds the one started with the same key); returns its id.
+/// Longest text kept of a left-out line's fields and reason.
+const LEFT_OUT_TEXT_CHARS: usize = 300;
+
+/// Starts an upload (or finds the one started with the same key); returns its id. `left_out`:
+/// the rows the preview left out, recorded as skipped with their reasons (once, however often the
+/// upload is started again).
 pub async fn start(
     state: &AppState,
     actor: &SessionUser,
     academy: &AcademyRow,
     s: &StartImport<'_>,
+    left_out: &[LeftOutLine],
 ) -> Result<i64, AppError> {
     check_key(s.key)?;
     if s.total_rows == 0 {
@@ -146,6 +152,13 @@ pub async fn start(
             csv_import::thousands(caps.max_rows)
         )));
     }
+    if left_out.len() > caps.max_rows {
+        return Err(AppError::PayloadTooLarge(format!(
+            "The file has {} rows left out; at most {} can be imported at once. Split it into smaller files.",
+            csv_import::thousands(left_out.len()),
+            csv_import::thousands(caps.max_rows)
+        )));
+    }
     let team_ids = check_role_and_teams(state, academy, s.role, s.team_ids).await?;
     let file_name: String = s.file_name.trim().chars().take(200).collect();
     let mut tx = state.db.write().await?;
@@ -159,11 +172,42 @@ pub async fn start(
                 &file_name
             },
             team_ids: &team_ids,
+            total_rows: s.total_rows + left_out.len(),
             ..*s
         },
         now_ms(),
     )
     .await?;
+    let untouched = import.invited + import.updated + import.existing + import.skipped == 0;
+    if untouched && !left_out.is_empty() {
+        let lines: Vec<i64> = left_out.iter().map(|l| i64::from(l.line)).collect();
+        if repo::imports::lines_done(&mut tx, import.id, &lines)
+            .await?
+            .is_empty()
+        {
+            let cut = |t: &str| {
+                t.trim()
+                    .chars()
+                    .take(LEFT_OUT_TEXT_CHARS)
+                    .collect::<String>()
+            };
+            let rows: Vec<LineRow> = left_out
+                .iter()
+                .map(|l| LineRow {
+                    line: i64::from(l.line),
+                    email: cut(&l.person.email),
+                    first_name: cut(&l.person.first_name),
+                    last_name: cut(&l.person.last_name),
+                    outcome: "invalid".into(),
+                    invite_id: None,
+                    added_to_teams: 0,
+                    message: Some(format!("Left out in the preview: {}", cut(&l.reason))),
+                })
+                .collect();
+            repo::imports::record_lines(&mut tx, import.id, &rows).await?;
+            repo::imports::add_counts(&mut *tx, import.id, [0, 0, 0, 0, rows.len() as i64]).await?;
+        }
+    }
     tx.commit().await?;
     Ok(import.id)
 }

@@ -211,7 +211,7 @@ pub(super) fn PreviewPanel(
         })
     };
     let notes = move || up.with(|p| p.notes.clone()).unwrap_or_default();
-    let missing = move || up.with(|p| p.map.missing()).flatten();
+    let missing = move || up.with(|p| p.map.missing_message(&p.header)).flatten();
     let ready_total = move || {
         let t = tally.get();
         t.ready + t.learners + t.invited
@@ -240,7 +240,7 @@ pub(super) fn PreviewPanel(
             <ColumnPickers up/>
             {move || missing().map(|what| view! {
                 <div class="alert alert-info" role="status" data-testid="csv-map-columns">
-                    {format!("Which column holds the {what}? The first row does not name its columns: choose them above and every row is read again.")}
+                    {what}
                 </div>
             })}
             {move || up.checking.get().map(|(checked, total)| view! {

@@ -11,7 +11,7 @@ use crate::{
     components::browser,
     domain::csv_import::{RowStatus, chunks::chunk_ends, thousands},
     error::AppError,
-    model::{ImportLine, ImportSummary, InviteOutcome},
+    model::{ImportLine, ImportSummary, InviteOutcome, LeftOutLine},
     pages::learners::invite_options::InviteOptions,
 };
 
@@ -42,8 +42,8 @@ struct Plan {
     /// Ends of the chunks in `lines`.
     chunk_ends: Vec<usize>,
     next_chunk: usize,
-    /// Rows the preview left out (problems, duplicates).
-    left_out: usize,
+    /// Rows the preview left out (problems, duplicates), recorded with the upload.
+    left_out: Vec<LeftOutLine>,
 }
 
 /// Worth another attempt: the network or the server hiccuped; anything else will not change.
@@ -90,7 +90,21 @@ impl Sending {
                         person: r.person.clone(),
                     })
                     .collect();
-                let counts = p.counts();
+                let left_out: Vec<LeftOutLine> = p
+                    .rows
+                    .iter()
+                    .filter(|r| {
+                        matches!(
+                            r.status,
+                            RowStatus::Problem(_) | RowStatus::Duplicate { .. }
+                        )
+                    })
+                    .map(|r| LeftOutLine {
+                        line: r.line as u32,
+                        person: r.person.clone(),
+                        reason: r.status.describe(),
+                    })
+                    .collect();
                 Plan {
                     key: browser::random_key(24),
                     import_id: None,
@@ -98,7 +112,7 @@ impl Sending {
                     chunk_ends: chunk_ends(lines.iter().map(|l| &l.person)),
                     lines,
                     next_chunk: 0,
-                    left_out: counts.problems + counts.duplicates,
+                    left_out,
                 }
             })
         });
@@ -143,7 +157,7 @@ impl Sending {
     }
 
     async fn send_all(self, options: InviteOptions) -> Result<ImportSummary, String> {
-        let Some((key, file_name, total, known_id)) = self
+        let Some((key, file_name, total, known_id, left_out)) = self
             .plan
             .try_with_value(|p| {
                 p.as_ref().map(|p| {
@@ -152,6 +166,7 @@ impl Sending {
                         p.file_name.clone(),
                         p.lines.len(),
                         p.import_id,
+                        p.left_out.clone(),
                     )
                 })
             })
@@ -173,6 +188,7 @@ impl Sending {
                         role,
                         team_ids.clone(),
                         send_email,
+                        left_out.clone(),
                     )
                 })
                 .await
@@ -228,7 +244,7 @@ impl Sending {
 
     fn left_out(&self) -> usize {
         self.plan
-            .with_value(|p| p.as_ref().map(|p| p.left_out))
+            .with_value(|p| p.as_ref().map(|p| p.left_out.len()))
             .unwrap_or_default()
     }
 }
@@ -285,6 +301,8 @@ pub(super) fn SendPanel(
         State::Done(summary) => {
             let id = summary.id;
             let left_out = sending.left_out();
+            // The upload's skipped rows count the ones the preview left out too.
+            let by_server = (summary.skipped - left_out as i64).max(0);
             let file_name = summary.file_name.clone();
             let report_error = RwSignal::new(None::<String>);
             let download_report = move |_| super::download_result_report(id, file_name.clone(), report_error);
@@ -302,7 +320,7 @@ pub(super) fn SendPanel(
                                 crate::format::noun(summary.existing, "already a learner", "already learners"),
                                 crate::format::count(summary.added_to_teams, "team place", "team places")
                             )}</li> })}
-                        {(summary.skipped > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(summary.skipped as usize)}</strong>" skipped by the server — the result report says why"</li> })}
+                        {(by_server > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(by_server as usize)}</strong>" skipped by the server — the result report says why"</li> })}
                         {(left_out > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(left_out)}</strong>{format!(" {} left out", crate::format::noun(left_out as i64, "row with a problem was", "rows with problems were"))}
                             " "<button type="button" class="link-button" on:click=download_problems>"Download problems report"</button></li> })}
                     </ul>
