@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod copy_button;
+pub mod dialog;
 pub mod field;
 pub mod nav;
 pub mod notice;

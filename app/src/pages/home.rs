@@ -117,7 +117,8 @@ fn SignUpForm(
             <ActionForm action=action>
                 <input type="hidden" name="slug" value=slug.clone()/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email") value=typed.email/>
-                <Field label="First name" name="first_name" autocomplete="given-name" required=true error=field_error(value, "first_name") value=typed.first_name/>
+                <Field label="First name" name="first_name" autocomplete="given-name" error=field_error(value, "first_name") value=typed.first_name
+                    hint="Invited? Leave the names empty to keep the ones your admin entered."/>
                 <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name") value=typed.last_name/>
                 <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
                     hint="At least 8 characters." error=field_error(value, "password")/>

@@ -7,6 +7,7 @@ use crate::{
     api::api_clients::{RegisterApiClient, RenameApiClient, RevokeApiClient, list_api_clients},
     components::{
         copy_button::CopyButton,
+        dialog::ConfirmDialog,
         field::FormAlert,
         notice::{Notice, NoticeLine},
     },
@@ -229,21 +230,16 @@ fn ClientRow(client: ApiClientView, notice: Notice, on_changed: Callback<()>) ->
                 {match revoked {
                     Some(at) => view! { <span class="badge badge-muted">{format!("Revoked {}", format::date(at))}</span> }.into_any(),
                     None => view! {
-                        {move || if confirming.get() {
-                            view! {
-                                <div class="confirm-box" role="group" aria-label="Confirm revoking the application">
-                                    <p>"Revoke it? Its access tokens stop working at once and its secret can no longer get new ones."</p>
-                                    <button type="button" class="button button-danger" disabled=move || revoke.pending().get()
-                                        on:click=move |_| { revoke.dispatch(RevokeApiClient { id }); }>"Yes, revoke"</button>" "
-                                    <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                                </div>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <button type="button" class="button button-small" on:click=move |_| editing.set(true)>"Rename"</button>" "
-                                <button type="button" class="button button-small button-danger-outline" on:click=move |_| confirming.set(true)>"Revoke…"</button>
-                            }.into_any()
-                        }}
+                        <button type="button" class="button button-small" on:click=move |_| editing.set(true)>"Rename"</button>" "
+                        <button type="button" class="button button-small button-danger-outline"
+                            on:click=move |_| { revoke.value().set(None); confirming.set(true); }>"Revoke…"</button>
+                        {move || confirming.get().then(|| view! {
+                            <ConfirmDialog title=format!("Revoke \"{}\"?", name.get_untracked())
+                                text="Its access tokens stop working at once and its secret can no longer get new ones." yes="Yes, revoke"
+                                busy=revoke.pending() error=Signal::derive(move || revoke.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                                on_yes=Callback::new(move |_| { revoke.dispatch(RevokeApiClient { id }); })
+                                on_cancel=Callback::new(move |_| confirming.set(false))/>
+                        })}
                     }.into_any(),
                 }}
             </td>

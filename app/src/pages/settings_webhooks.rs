@@ -10,6 +10,7 @@ use crate::{
         WebhookView, list_webhook_deliveries, list_webhooks,
     },
     components::{
+        dialog::ConfirmDialog,
         field::{Field, field_error, form_error},
         notice::{Notice, NoticeLine},
     },
@@ -184,7 +185,7 @@ fn WebhookItem(webhook: WebhookView, delete: ServerAction<DeleteWebhook>) -> imp
     };
     let log_id = format!("webhook-log-{id}");
     let url = webhook.url.clone();
-    let question = format!("Delete the webhook for {url}? Its delivery log goes too. ");
+    let question = format!("Delete the webhook for {url}?");
     view! {
         <li class="webhook" data-testid="webhook" data-url=url.clone()>
             <div class="webhook-head">
@@ -217,21 +218,14 @@ fn WebhookItem(webhook: WebhookView, delete: ServerAction<DeleteWebhook>) -> imp
                     on:click=move |_| show_log.update(|s| *s = !*s)>
                     {move || if show_log.get() { "Hide delivery log" } else { "Delivery log" }}
                 </button>
-                {move || if confirming.get() {
-                    view! {
-                        <span class="confirm" role="group" aria-label="Confirm deleting the webhook">
-                            {question.clone()}
-                            <button type="button" class="link-button danger" disabled=move || delete.pending().get()
-                                on:click=move |_| { delete.dispatch(DeleteWebhook { webhook_id: id }); }>"Yes, delete"</button>
-                            <button type="button" class="link-button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                        </span>
-                    }.into_any()
-                } else {
-                    view! {
-                        <button type="button" class="button button-small button-danger-outline" data-testid="webhook-delete"
-                            on:click=move |_| confirming.set(true)>"Delete…"</button>
-                    }.into_any()
-                }}
+                <button type="button" class="button button-small button-danger-outline" data-testid="webhook-delete"
+                    on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete…"</button>
+                {move || confirming.get().then(|| view! {
+                    <ConfirmDialog title=question.clone() text="Its delivery log goes too; the receiver gets no more events." yes="Yes, delete"
+                        busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        on_yes=Callback::new(move |_| { delete.dispatch(DeleteWebhook { webhook_id: id }); })
+                        on_cancel=Callback::new(move |_| confirming.set(false))/>
+                })}
             </div>
             <Show when=move || show_secret.get()>
                 {move || match secret_text() {

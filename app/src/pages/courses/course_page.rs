@@ -6,14 +6,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    Audience, StatusBadge,
+    Audience, DELETE_CONSEQUENCE, StatusBadge,
     course_form::{CourseForm, CourseFormState},
     delete_question,
     my_courses::CourseCardView,
 };
 use crate::{
     api::courses::{CourseView, DeleteCourse, DeletedCourse, UpdateCourse, get_course},
-    components::nav::use_academy,
+    components::{dialog::ConfirmDialog, nav::use_academy},
     domain::Permission,
     error::AppError,
     format,
@@ -170,22 +170,15 @@ fn CourseBody(course: CourseView, on_deleted: Callback<DeletedCourse>) -> impl I
                 </section>
                 <section class="panel" aria-labelledby="course-delete-title">
                     <h2 id="course-delete-title">"Delete course"</h2>
-                    {move || if confirming.get() {
-                        view! {
-                            <div class="confirm-box" role="group" aria-label="Confirm deleting the course">
-                                <p>{delete_question(&current.get_untracked().title)}</p>
-                                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error">{e.to_string()}</p> })}
-                                <button type="button" class="button button-danger" disabled=move || delete.pending().get()
-                                    on:click=move |_| { delete.dispatch(DeleteCourse { course_id }); }>"Yes, delete course"</button>" "
-                                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <p class="muted small">"Learners stop seeing it at once. To hide it for a while, untick \"Published\" instead."</p>
-                            <button type="button" class="button button-danger-outline" on:click=move |_| confirming.set(true)>"Delete course…"</button>
-                        }.into_any()
-                    }}
+                    <p class="muted small">"Learners stop seeing it at once. To hide it for a while, untick \"Published\" instead."</p>
+                    <button type="button" class="button button-danger-outline"
+                        on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete course…"</button>
+                    {move || confirming.get().then(|| view! {
+                        <ConfirmDialog title=delete_question(&current.get_untracked().title) text=DELETE_CONSEQUENCE yes="Yes, delete course"
+                            busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                            on_yes=Callback::new(move |_| { delete.dispatch(DeleteCourse { course_id }); })
+                            on_cancel=Callback::new(move |_| confirming.set(false))/>
+                    })}
                 </section>
             </aside>
         </div>

@@ -11,6 +11,7 @@ use leptos_meta::Title;
 use crate::{
     api::courses::{CourseView, CreateCourse, DeleteCourse, PublishCourse, list_courses},
     components::{
+        dialog::ConfirmDialog,
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
@@ -63,8 +64,11 @@ pub(crate) fn Audience(course: CourseView) -> impl IntoView {
 
 /// "Delete "Safety"? Learners no longer see it." — what deleting does, before it is done.
 pub(crate) fn delete_question(title: &str) -> String {
-    format!("Delete \"{title}\"? Learners no longer see it; this cannot be undone.")
+    format!("Delete the course \"{title}\"?")
 }
+
+/// What deleting a course does, under its question.
+pub(crate) const DELETE_CONSEQUENCE: &str = "Learners no longer see it. This cannot be undone.";
 
 #[component]
 fn Courses() -> impl IntoView {
@@ -224,26 +228,19 @@ fn CourseRow(
             <td><Audience course=course.clone()/></td>
             <td class="nowrap">{format::date(course.updated_at)}</td>
             <td class="actions">
-                {move || if confirming.get() == Some(id) {
-                    view! {
-                        <span role="group" aria-label=question.clone() class="confirm">
-                            <span>{question.clone()}" "</span>
-                            <button type="button" class="link-button danger" disabled=move || delete.pending().get()
-                                on:click=move |_| { delete.dispatch(DeleteCourse { course_id: id }); }>"Yes, delete"</button>
-                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                        </span>
-                    }.into_any()
-                } else {
-                    view! {
-                        <a class="link-button" href=href.clone() aria-label=edit_label.clone()>"Edit"</a>
-                        <button type="button" class="link-button" aria-label=publish_label.clone() disabled=move || publish.pending().get()
-                            on:click=move |_| { publish.dispatch(PublishCourse { course_id: id, published: !published }); }>
-                            {if published { "Unpublish" } else { "Publish" }}
-                        </button>
-                        <button type="button" class="link-button danger" aria-label=delete_label.clone()
-                            on:click=move |_| confirming.set(Some(id))>"Delete"</button>
-                    }.into_any()
-                }}
+                <a class="link-button" href=href.clone() aria-label=edit_label.clone()>"Edit"</a>
+                <button type="button" class="link-button" aria-label=publish_label.clone() disabled=move || publish.pending().get()
+                    on:click=move |_| { publish.dispatch(PublishCourse { course_id: id, published: !published }); }>
+                    {if published { "Unpublish" } else { "Publish" }}
+                </button>
+                <button type="button" class="link-button danger" aria-label=delete_label.clone()
+                    on:click=move |_| { delete.value().set(None); confirming.set(Some(id)); }>"Delete"</button>
+                {move || (confirming.get() == Some(id)).then(|| view! {
+                    <ConfirmDialog title=question.clone() text=DELETE_CONSEQUENCE yes="Yes, delete course"
+                        busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        on_yes=Callback::new(move |_| { delete.dispatch(DeleteCourse { course_id: id }); })
+                        on_cancel=Callback::new(move |_| confirming.set(None))/>
+                })}
             </td>
         </tr>
     }

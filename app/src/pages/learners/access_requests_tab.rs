@@ -13,6 +13,7 @@ use crate::{
         invites::list_teams,
     },
     components::{
+        dialog::{Modal, Width},
         field::FormAlert,
         nav::use_academy,
         notice::{Notice, NoticeLine},
@@ -217,23 +218,17 @@ fn Dialog(
     answering: RwSignal<Option<Answer>>,
     children: Children,
 ) -> impl IntoView {
-    let on_key = move |e: ev::KeyboardEvent| {
-        if e.key() == "Escape" {
-            answering.set(None);
-        }
-    };
     let name = display_name(&request.first_name, &request.last_name, &request.email);
+    let close = Callback::new(move |_| answering.set(None));
     view! {
-        <div class="dialog-backdrop" on:keydown=on_key>
-            <div class="dialog dialog-narrow" role="dialog" aria-modal="true" aria-labelledby="answer-title" data-testid="answer-dialog">
-                <div class="dialog-head">
-                    <h2 id="answer-title">{title}</h2>
-                    <button type="button" class="icon-button" aria-label="Close" on:click=move |_| answering.set(None)>"×"</button>
-                </div>
-                <p class="dialog-sub"><strong>{name}</strong>" · "{request.email.clone()}</p>
-                {children()}
+        <Modal labelled_by="answer-title" on_close=close width=Width::Narrow testid="answer-dialog">
+            <div class="dialog-head">
+                <h2 id="answer-title">{title}</h2>
+                <button type="button" class="icon-button" aria-label="Close" on:click=move |_| answering.set(None)>"×"</button>
             </div>
-        </div>
+            <p class="dialog-sub"><strong>{name}</strong>" · "{request.email.clone()}</p>
+            {children()}
+        </Modal>
     }
 }
 
@@ -250,12 +245,6 @@ fn ApproveDialog(
     let team_ids = RwSignal::new(Vec::<i64>::new());
     // The dialog opens on a click: loaded in the browser.
     let teams = LocalResource::new(list_teams);
-    let first_radio = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(el) = first_radio.get() {
-            let _ = el.focus();
-        }
-    });
     let id = request.id;
     let what = "They get an invitation email with a link to choose a password (it works for 14 days), and appear under Invites until they register.";
     let error = Signal::derive(move || match approve.value().get() {
@@ -279,10 +268,9 @@ fn ApproveDialog(
                     <legend>"Role"</legend>
                     {LEARNER_ROLES.into_iter().enumerate().map(|(i, r)| {
                         let reason = plan.unavailable_reason(r);
-                        let node_ref = if i == 0 { first_radio } else { NodeRef::new() };
                         view! {
                             <label class="radio" class:disabled=reason.is_some()>
-                                <input type="radio" name="approve-role" value=r.as_str() node_ref=node_ref
+                                <input type="radio" name="approve-role" value=r.as_str() autofocus=i == 0
                                     prop:checked=move || role.get() == r
                                     disabled=reason.is_some()
                                     on:change=move |_| role.set(r)/>
@@ -340,12 +328,6 @@ fn DeclineDialog(
     decline.value().set(None);
     let send_email = RwSignal::new(true);
     let reason = RwSignal::new(String::new());
-    let checkbox = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(el) = checkbox.get() {
-            let _ = el.focus();
-        }
-    });
     let id = request.id;
     let name = display_name(&request.first_name, &request.last_name, &request.email);
     let error = Signal::derive(move || match decline.value().get() {
@@ -375,7 +357,7 @@ fn DeclineDialog(
             <form on:submit=submit>
                 <FormAlert message=error/>
                 <label class="checkbox">
-                    <input type="checkbox" node_ref=checkbox data-testid="decline-send-email" prop:checked=move || send_email.get()
+                    <input type="checkbox" autofocus=true data-testid="decline-send-email" prop:checked=move || send_email.get()
                         on:change=move |ev| send_email.set(event_target_checked(&ev))/>
                     "Send an email to let them know"
                 </label>

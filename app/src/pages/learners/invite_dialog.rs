@@ -9,8 +9,11 @@ use super::{
 };
 use crate::{
     api::invites::InviteLearners,
-    components::team_badge::TeamBadge,
-    domain::{invite::InviteeInput, pasted_people},
+    components::{
+        dialog::{Modal, Width},
+        team_badge::TeamBadge,
+    },
+    domain::{email, invite::InviteeInput, names::PERSON_NAME_MAX_LEN, pasted_people},
     model::{InviteOutcome, InviteResult, TeamView},
 };
 
@@ -20,6 +23,10 @@ struct RowState {
     email: RwSignal<String>,
     first_name: RwSignal<String>,
     last_name: RwSignal<String>,
+    /// The Email field was left: its address is checked.
+    email_left: RwSignal<bool>,
+    /// The Last name field (the row's end) was left: the whole person is checked.
+    row_left: RwSignal<bool>,
 }
 
 impl RowState {
@@ -29,7 +36,33 @@ impl RowState {
             email: RwSignal::new(String::new()),
             first_name: RwSignal::new(String::new()),
             last_name: RwSignal::new(String::new()),
+            email_left: RwSignal::new(false),
+            row_left: RwSignal::new(false),
         }
+    }
+
+    fn input(&self) -> InviteeInput {
+        InviteeInput {
+            email: self.email.get(),
+            first_name: self.first_name.get(),
+            last_name: self.last_name.get(),
+        }
+    }
+
+    /// What is wrong with the person typed so far, once the admin has moved past it (before
+    /// "Invite", with the same rule the server applies). A row left empty is not a problem.
+    fn problem(&self) -> Option<String> {
+        let person = self.input();
+        if person.email.trim().is_empty() && person.first_name.trim().is_empty() {
+            return None;
+        }
+        if self.row_left.get() {
+            return person.check().err();
+        }
+        if self.email_left.get() && !person.email.trim().is_empty() {
+            return email::Email::parse(&person.email).err();
+        }
+        None
     }
 }
 
@@ -67,33 +100,33 @@ pub fn InviteDialog(
     let options = InviteOptions::new(team.as_ref().map(|t| t.id));
     let by_file = RwSignal::new(false);
     let file_tab_opened = RwSignal::new(false);
-    let on_key = move |e: ev::KeyboardEvent| {
-        if e.key() == "Escape" {
-            on_close.run(());
+    let width = Signal::derive(move || {
+        if by_file.get() {
+            Width::Wide
+        } else {
+            Width::Normal
         }
-    };
+    });
     view! {
-        <div class="dialog-backdrop" on:keydown=on_key>
-            <div class="dialog" class:dialog-wide=move || by_file.get() role="dialog" aria-modal="true" aria-labelledby="invite-title">
-                <div class="dialog-head">
-                    <h2 id="invite-title">{title}</h2>
-                    <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
-                </div>
-                {team.clone().map(|t| view! { <p class="muted small dialog-sub">"Into "<TeamBadge team=t/>" — you can add more teams below."</p> })}
-                <div class="tabs tabs-small" role="tablist" aria-label="How to invite">
-                    <button type="button" role="tab" class="tab" aria-selected=move || (!by_file.get()).to_string()
-                        on:click=move |_| by_file.set(false)>"Add people"</button>
-                    <button type="button" role="tab" class="tab" aria-selected=move || by_file.get().to_string()
-                        on:click=move |_| { by_file.set(true); file_tab_opened.set(true); }>"Upload CSV File"</button>
-                </div>
-                // Both stay mounted once shown, so switching tabs loses neither the typed people
-                // nor the file's preview.
-                <div hidden=move || by_file.get()><PeopleForm options on_close on_sent/></div>
-                <Show when=move || file_tab_opened.get()>
-                    <div hidden=move || !by_file.get()><CsvUpload options on_close on_sent/></div>
-                </Show>
+        <Modal labelled_by="invite-title" on_close width testid="invite-dialog">
+            <div class="dialog-head">
+                <h2 id="invite-title">{title}</h2>
+                <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
             </div>
-        </div>
+            {team.clone().map(|t| view! { <p class="muted small dialog-sub">"Into "<TeamBadge team=t/>" — you can add more teams below."</p> })}
+            <div class="tabs tabs-small" role="tablist" aria-label="How to invite">
+                <button type="button" role="tab" class="tab" aria-selected=move || (!by_file.get()).to_string()
+                    on:click=move |_| by_file.set(false)>"Add people"</button>
+                <button type="button" role="tab" class="tab" aria-selected=move || by_file.get().to_string()
+                    on:click=move |_| { by_file.set(true); file_tab_opened.set(true); }>"Upload CSV File"</button>
+            </div>
+            // Both stay mounted once shown, so switching tabs loses neither the typed people
+            // nor the file's preview.
+            <div hidden=move || by_file.get()><PeopleForm options on_close on_sent/></div>
+            <Show when=move || file_tab_opened.get()>
+                <div hidden=move || !by_file.get()><CsvUpload options on_close on_sent/></div>
+            </Show>
+        </Modal>
     }
 }
 
@@ -195,8 +228,11 @@ fn PeopleForm(
                 <fieldset class="people">
                     <legend>"People"</legend>
                     <For each=move || rows.get() key=|r| r.key let:row>
-                        <div class="person-row">
-                            <input type="email" placeholder="Email" aria-label="Email" prop:value=move || row.email.get()
+                        <div class="person-row" class:invalid=move || row.problem().is_some()>
+                            <input type="email" placeholder="Email" aria-label="Email" maxlength=email::MAX_LEN autofocus=move || row.key == 0 prop:value=move || row.email.get()
+                                aria-invalid=move || row.problem().is_some().then_some("true")
+                                aria-describedby=move || row.problem().map(|_| format!("person-{}-problem", row.key))
+                                on:blur=move |_| row.email_left.set(true)
                                 on:input=move |ev| row.email.set(event_target_value(&ev))
                                 on:paste=move |ev: ev::ClipboardEvent| {
                                     let text = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
@@ -205,14 +241,18 @@ fn PeopleForm(
                                         paste_list(row.key, &text);
                                     }
                                 }/>
-                            <input type="text" placeholder="First name" aria-label="First name" prop:value=move || row.first_name.get()
+                            <input type="text" placeholder="First name" aria-label="First name" maxlength=PERSON_NAME_MAX_LEN prop:value=move || row.first_name.get()
                                 on:input=move |ev| row.first_name.set(event_target_value(&ev))/>
-                            <input type="text" placeholder="Last name" aria-label="Last name" prop:value=move || row.last_name.get()
+                            <input type="text" placeholder="Last name" aria-label="Last name" maxlength=PERSON_NAME_MAX_LEN prop:value=move || row.last_name.get()
+                                on:blur=move |_| row.row_left.set(true)
                                 on:input=move |ev| row.last_name.set(event_target_value(&ev))/>
                             <button type="button" class="icon-button" aria-label="Remove this person"
                                 disabled=move || rows.get().len() <= 1
                                 on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>"−"</button>
                         </div>
+                        {move || row.problem().map(|why| view! {
+                            <p class="field-error person-problem" id=format!("person-{}-problem", row.key) data-testid="person-problem">{why}</p>
+                        })}
                     </For>
                     <button type="button" class="link-button" on:click=add_row>"+ Add another person"</button>
                     <p class="muted small">"Have a list? Paste it into an Email field, one person per line: "

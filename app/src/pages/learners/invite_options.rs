@@ -42,7 +42,7 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
         role,
         team_ids,
         send_email,
-        from_team,
+        ..
     } = options;
     let academy_plan = use_academy().academy.plan;
     let team_filter = RwSignal::new(String::new());
@@ -104,7 +104,7 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
         </fieldset>
         <label class="checkbox">
             <input type="checkbox" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev))/>
-            {if from_team { "Send Email invitation" } else { "Send invitation email" }}
+            "Send invitation email"
         </label>
         <p class="muted small" data-testid="claim-hint">{move || {
             let claim = AcademyLinkClaim::of(role.get(), send_email.get());

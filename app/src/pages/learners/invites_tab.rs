@@ -2,15 +2,16 @@ use leptos::prelude::*;
 
 use super::{ExportLink, ListControls};
 use crate::components::{
+    dialog::ConfirmDialog,
     notice::{Notice, NoticeLine},
     team_badge::TeamBadges,
 };
 use crate::{
-    api::invites::{InviteLink, ResendInvite, RevokeInvite, list_invites},
-    domain::invite::{EmailStatus, Progress},
+    api::invites::{InviteLearners, InviteLink, ResendInvite, RevokeInvite, list_invites},
+    domain::invite::{EmailStatus, InviteeInput, Progress},
     error::AppError,
     format,
-    model::{InviteView, ListQuery, Page},
+    model::{InviteOutcome, InviteView, ListQuery, Page},
 };
 
 /// Reloads the list every few seconds while an email is on its way, so statuses change by themselves.
@@ -59,6 +60,8 @@ pub fn InvitesTab(
     let resend = ServerAction::<ResendInvite>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
     let copy = ServerAction::<InviteLink>::new();
+    let again = ServerAction::<InviteLearners>::new();
+    let confirming = RwSignal::new(None::<i64>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after invitations were sent, while emails are
     // on their way, and after actions.
@@ -70,7 +73,12 @@ pub fn InvitesTab(
                 page: page.get(),
                 team_id: team,
             };
-            let reloads = (tick.get(), resend.version().get(), revoke.version().get());
+            let reloads = (
+                tick.get(),
+                resend.version().get(),
+                revoke.version().get(),
+                again.version().get(),
+            );
             (query, version.get(), reloads)
         },
         |(query, ..)| list_invites(query),
@@ -81,8 +89,21 @@ pub fn InvitesTab(
         Some("Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into())
     });
     notice.follow(revoke.value(), move |()| {
+        confirming.set(None);
         changed();
         Some("Invitation revoked: its links no longer work.".into())
+    });
+    notice.follow(again.value(), move |results| {
+        changed();
+        results.into_iter().next().map(|r| match r.outcome {
+            InviteOutcome::Invited { .. } | InviteOutcome::AlreadyInvited { .. } => {
+                format!("Invited {} again: a new link is on its way.", r.email)
+            }
+            InviteOutcome::AlreadyLearner { .. } => {
+                format!("{} is a learner already: nothing was sent.", r.email)
+            }
+            InviteOutcome::Invalid { message } => message,
+        })
     });
     notice.follow(copy.value(), |link| {
         let copied = web_sys::window()
@@ -125,7 +146,7 @@ pub fn InvitesTab(
             </label>
             {team.is_none().then(|| view! { <ExportLink list="invites" search filter/> })}
         </ListControls>
-        <NoticeLine notice/>
+        <NoticeLine notice test_id="invites-notice"/>
         // The table stays while the next page or search loads.
         {move || match data.get() {
                 None => ().into_any(),
@@ -152,7 +173,7 @@ pub fn InvitesTab(
                                 <th>"Expires"</th><th>"Email Status"</th><th>"Invitation Progress"</th><th><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|i| view! { <InviteRow invite=i resend revoke copy/> }).collect_view()}
+                                {p.rows.into_iter().map(|i| view! { <InviteRow invite=i resend revoke copy again confirming/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -169,6 +190,9 @@ fn InviteRow(
     resend: ServerAction<ResendInvite>,
     revoke: ServerAction<RevokeInvite>,
     copy: ServerAction<InviteLink>,
+    again: ServerAction<InviteLearners>,
+    /// The row whose "Revoke" waits for confirmation.
+    confirming: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let id = invite.id;
     let open = matches!(invite.progress, Progress::Invited | Progress::Expired);
@@ -184,6 +208,21 @@ fn InviteRow(
         Progress::Invited => "status",
     };
     let email = invite.email.clone();
+    let revoke_email = invite.email.clone();
+    let again_email = invite.email.clone();
+    let revoked = invite.progress == Progress::Revoked;
+    // "Invite again": the same person, role and teams, emailed a new link.
+    let again_request = InviteLearners {
+        people: vec![InviteeInput {
+            email: invite.email.clone(),
+            first_name: invite.first_name.clone(),
+            last_name: invite.last_name.clone(),
+        }],
+        role: invite.role,
+        team_ids: invite.teams.iter().map(|t| t.id).collect(),
+        send_email: true,
+        from_team: false,
+    };
     view! {
         <tr data-testid="invite-row" data-email=invite.email.clone()>
             <td>{invite.email.clone()}</td>
@@ -201,8 +240,22 @@ fn InviteRow(
                 {open.then(|| view! {
                     <button type="button" class="link-button" on:click=move |_| { resend.dispatch(ResendInvite { invite_id: id }); }
                         aria-label=format!("Resend to {email}")>"Resend"</button>
-                    <button type="button" class="link-button" on:click=move |_| { copy.dispatch(InviteLink { invite_id: id }); }>"Copy invite link"</button>
-                    <button type="button" class="link-button danger" on:click=move |_| { revoke.dispatch(RevokeInvite { invite_id: id }); }>"Revoke"</button>
+                    <button type="button" class="link-button" on:click=move |_| { copy.dispatch(InviteLink { invite_id: id }); }
+                        aria-label=format!("Copy the invite link of {email}")>"Copy invite link"</button>
+                    <button type="button" class="link-button danger" aria-label=format!("Revoke the invitation of {email}")
+                        on:click=move |_| { revoke.value().set(None); confirming.set(Some(id)); }>"Revoke"</button>
+                })}
+                {revoked.then(|| view! {
+                    <button type="button" class="link-button" aria-label=format!("Invite {again_email} again") data-testid="invite-again"
+                        disabled=move || again.pending().get()
+                        on:click=move |_| { again.dispatch(again_request.clone()); }>"Invite again"</button>
+                })}
+                {move || (confirming.get() == Some(id)).then(|| view! {
+                    <ConfirmDialog title=format!("Revoke the invitation of {revoke_email}?")
+                        text="Its links stop working at once. You can invite them again later." yes="Yes, revoke"
+                        busy=revoke.pending() error=Signal::derive(move || revoke.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        on_yes=Callback::new(move |_| { revoke.dispatch(RevokeInvite { invite_id: id }); })
+                        on_cancel=Callback::new(move |_| confirming.set(None))/>
                 })}
             </td>
         </tr>

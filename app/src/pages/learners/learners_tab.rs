@@ -9,6 +9,7 @@ use crate::{
         teams::{AddTeamMembers, RemoveTeamMember},
     },
     components::{
+        dialog::ConfirmDialog,
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
@@ -91,6 +92,14 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
             u.display_name()
         ))
     });
+    // A failure closes the question; the notice says what went wrong.
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Err(_)))
+            || matches!(deactivate.value().get(), Some(Err(_)))
+        {
+            confirming.set(None);
+        }
+    });
     notice.follow(reactivate.value(), |u| {
         Some(format!("{} can sign in again.", u.display_name()))
     });
@@ -147,6 +156,9 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         </Transition>
     }
 }
+
+const REMOVE_TEXT: &str = "Their account is deleted and their name and email are erased from invitations, uploads and the audit log. This cannot be undone.";
+const REVOKE_TEXT: &str = "They are signed out at once and cannot sign in or use an invitation link until you give access back. Their teams and history stay.";
 
 /// The confirmation a row is waiting for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,10 +253,8 @@ fn LearnerRow(
             || reactivate.pending().get()
     };
     let role_label = format!("Role of {name}");
-    let remove_text = format!(
-        "Remove {name} from the academy? Their account is deleted and their name and email are erased from invitations, uploads and the audit log. This cannot be undone."
-    );
-    let revoke_text = format!("Revoke {name}'s access? They are signed out at once.");
+    let remove_title = format!("Remove {name} from the academy?");
+    let revoke_title = format!("Revoke {name}'s access?");
     let remove_label = format!("Remove {name}");
     let revoke_label = format!("Revoke {name}'s access");
     let restore_label = format!("Give {name} access again");
@@ -277,37 +287,19 @@ fn LearnerRow(
             <td>{format::date(learner.registered_at)}</td>
             <td>{learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
             <td class="actions">
-                {move || match confirming.get() {
-                    _ if own() => ().into_any(),
-                    Some((row, what)) if row == id => {
-                        let (text, yes, act) = match what {
-                            Confirm::Remove => (remove_text.clone(), "Yes, remove", Confirm::Remove),
-                            Confirm::Revoke => (revoke_text.clone(), "Yes, revoke access", Confirm::Revoke),
-                        };
-                        let label = text.clone();
-                        view! {
-                            <span role="group" aria-label=label>
-                                <span>{text}" "</span>
-                                <button type="button" class="link-button danger" disabled=busy
-                                    on:click=move |_| {
-                                        match act {
-                                            Confirm::Remove => { remove.dispatch(RemoveLearner { user_id: id }); }
-                                            Confirm::Revoke => { deactivate.dispatch(DeactivateLearner { user_id: id }); }
-                                        }
-                                    }>{yes}</button>
-                                <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                            </span>
-                        }.into_any()
-                    }
-                    _ if revoked => view! {
+                {move || if own() {
+                    ().into_any()
+                } else if revoked {
+                    view! {
                         <button type="button" class="link-button" aria-label=restore_label.clone() data-testid="give-access"
                             disabled=busy
                             on:click=move |_| { reactivate.dispatch(ReactivateLearner { user_id: id }); }>"Give access again"</button>
                         " "
                         <button type="button" class="link-button danger" aria-label=remove_label.clone()
                             on:click=move |_| confirming.set(Some((id, Confirm::Remove)))>"Remove"</button>
-                    }.into_any(),
-                    _ => view! {
+                    }.into_any()
+                } else {
+                    view! {
                         <button type="button" class="link-button" aria-label=reset_label.clone() data-testid="send-reset"
                             disabled=move || reset.pending().get()
                             on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send password reset"</button>
@@ -317,7 +309,24 @@ fn LearnerRow(
                         " "
                         <button type="button" class="link-button danger" aria-label=remove_label.clone()
                             on:click=move |_| confirming.set(Some((id, Confirm::Remove)))>"Remove"</button>
-                    }.into_any(),
+                    }.into_any()
+                }}
+                {move || match confirming.get() {
+                    Some((row, what)) if row == id => {
+                        let (title, text, yes) = match what {
+                            Confirm::Remove => (remove_title.clone(), REMOVE_TEXT, "Yes, remove"),
+                            Confirm::Revoke => (revoke_title.clone(), REVOKE_TEXT, "Yes, revoke access"),
+                        };
+                        let on_yes = Callback::new(move |_| match what {
+                            Confirm::Remove => { remove.dispatch(RemoveLearner { user_id: id }); }
+                            Confirm::Revoke => { deactivate.dispatch(DeactivateLearner { user_id: id }); }
+                        });
+                        Some(view! {
+                            <ConfirmDialog title text yes busy=Signal::derive(busy) on_yes
+                                on_cancel=Callback::new(move |_| confirming.set(None))/>
+                        })
+                    }
+                    _ => None,
                 }}
             </td>
         </tr>

@@ -12,6 +12,7 @@ use leptos_meta::Title;
 use crate::{
     api::teams::{CreateTeam, DeleteTeam, list_team_summaries},
     components::{
+        dialog::ConfirmDialog,
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadge,
@@ -34,7 +35,13 @@ pub fn TeamsPage() -> impl IntoView {
 }
 
 /// "Delete team?" in words that say what happens to its people.
-pub(crate) fn delete_question(name: &str, learners: i64, invites: i64) -> String {
+/// "Delete team "Sales"?" — the question of the confirmation.
+pub(crate) fn delete_question(name: &str) -> String {
+    format!("Delete team \"{name}\"?")
+}
+
+/// What deleting a team does to its people: "Its 1 learner stays in the academy; …".
+pub(crate) fn delete_consequence(learners: i64, invites: i64) -> String {
     let people = match learners {
         0 => "It has no learners".to_string(),
         1 => "Its 1 learner stays in the academy".to_string(),
@@ -45,7 +52,7 @@ pub(crate) fn delete_question(name: &str, learners: i64, invites: i64) -> String
         1 => "; 1 pending invite loses only this team".to_string(),
         n => format!("; {n} pending invites lose only this team"),
     };
-    format!("Delete \"{name}\"? {people}{pending}.")
+    format!("{people}{pending}.")
 }
 
 pub(crate) fn deleted_notice(d: &DeletedTeam) -> String {
@@ -158,11 +165,8 @@ fn TeamRow(
 ) -> impl IntoView {
     let id = summary.team.id;
     let href = path(id);
-    let question = delete_question(
-        &summary.team.name,
-        summary.learners_count,
-        summary.invites_count,
-    );
+    let question = delete_question(&summary.team.name);
+    let consequence = delete_consequence(summary.learners_count, summary.invites_count);
     let delete_label = format!("Delete team {}", summary.team.name);
     let open_label = format!("Open team {}", summary.team.name);
     view! {
@@ -172,22 +176,15 @@ fn TeamRow(
             <td class="num" data-testid="invites-count">{summary.invites_count}</td>
             <td class="nowrap">{format::date(summary.created_at)}</td>
             <td class="actions">
-                {move || if confirming.get() == Some(id) {
-                    view! {
-                        <span role="group" aria-label=question.clone() class="confirm">
-                            <span>{question.clone()}" "</span>
-                            <button type="button" class="link-button danger" disabled=move || delete.pending().get()
-                                on:click=move |_| { delete.dispatch(DeleteTeam { team_id: id }); }>"Yes, delete"</button>
-                            <button type="button" class="link-button" on:click=move |_| confirming.set(None)>"Cancel"</button>
-                        </span>
-                    }.into_any()
-                } else {
-                    view! {
-                        <a class="link-button" href=href.clone()>"Open"</a>
-                        <button type="button" class="link-button danger" aria-label=delete_label.clone()
-                            on:click=move |_| confirming.set(Some(id))>"Delete"</button>
-                    }.into_any()
-                }}
+                <a class="link-button" href=href.clone()>"Open"</a>
+                <button type="button" class="link-button danger" aria-label=delete_label.clone()
+                    on:click=move |_| { delete.value().set(None); confirming.set(Some(id)); }>"Delete"</button>
+                {move || (confirming.get() == Some(id)).then(|| view! {
+                    <ConfirmDialog title=question.clone() text=consequence.clone() yes="Yes, delete team"
+                        busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        on_yes=Callback::new(move |_| { delete.dispatch(DeleteTeam { team_id: id }); })
+                        on_cancel=Callback::new(move |_| confirming.set(None))/>
+                })}
             </td>
         </tr>
     }

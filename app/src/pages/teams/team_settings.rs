@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{delete_question, team_form::TeamForm};
-use crate::components::copy_button::CopyButton;
+use super::{delete_consequence, delete_question, team_form::TeamForm};
+use crate::components::{copy_button::CopyButton, dialog::ConfirmDialog};
 use crate::{
     api::teams::{DeleteTeam, UpdateTeam},
     model::{DeletedTeam, TeamSummary, TeamView},
@@ -37,10 +37,11 @@ pub fn TeamSettings(
     let save_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let api_id = team_id.to_string();
     let copy_id = api_id.clone();
-    let question = move || {
+    let question = move || delete_question(&name.get());
+    let consequence = move || {
         summary
             .get()
-            .map(|s| delete_question(&s.team.name, s.learners_count, s.invites_count))
+            .map(|s| delete_consequence(s.learners_count, s.invites_count))
             .unwrap_or_default()
     };
     view! {
@@ -64,22 +65,15 @@ pub fn TeamSettings(
                         <CopyButton text=copy_id what="Copy the team's API ID"/>
                     </p>
                     <h3>"Delete team"</h3>
-                    {move || if confirming.get() {
-                        view! {
-                            <div class="confirm-box" role="group" aria-label="Confirm deleting the team">
-                                <p>{question()}</p>
-                                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <p class="field-error">{e.to_string()}</p> })}
-                                <button type="button" class="button button-danger" disabled=move || delete.pending().get()
-                                    on:click=move |_| { delete.dispatch(DeleteTeam { team_id }); }>"Yes, delete team"</button>" "
-                                <button type="button" class="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                            </div>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <p class="muted small">"Learners stay in the academy; pending invitations lose only this team."</p>
-                            <button type="button" class="button button-danger-outline" on:click=move |_| confirming.set(true)>"Delete team…"</button>
-                        }.into_any()
-                    }}
+                    <p class="muted small">"Learners stay in the academy; pending invitations lose only this team."</p>
+                    <button type="button" class="button button-danger-outline"
+                        on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete team…"</button>
+                    {move || confirming.get().then(|| view! {
+                        <ConfirmDialog title=question() text=consequence() yes="Yes, delete team"
+                            busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                            on_yes=Callback::new(move |_| { delete.dispatch(DeleteTeam { team_id }); })
+                            on_cancel=Callback::new(move |_| confirming.set(false))/>
+                    })}
                 </div>
             </div>
         </section>
