@@ -24,6 +24,17 @@ pub fn mark_hydrated() {
     }
 }
 
+/// Marks the page as broken (`<body data-hydrated="false" data-panicked="true">`) after a panic.
+pub fn mark_broken() {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute("data-hydrated", "false");
+        let _ = body.set_attribute("data-panicked", "true");
+    }
+}
+
 /// The bytes of a file the person chose or dropped.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())

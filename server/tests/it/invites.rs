@@ -605,6 +605,57 @@ async fn without_the_email_the_invited_person_signs_up_at_the_academy_link() {
 }
 
 #[tokio::test]
+async fn signing_up_at_the_academy_link_keeps_the_names_the_admin_entered_unless_others_are_typed()
+{
+    let (_sink, app, owner) = acme_with_lea_invited(false).await;
+    invite_ok(
+        &app,
+        &owner,
+        &[("max@example.com", "Max", "Muster")],
+        &[],
+        false,
+    )
+    .await;
+    let sign_up = |email: &'static str, first: &'static str| {
+        let form = [
+            ("slug", "acme"),
+            ("email", email),
+            ("first_name", first),
+            ("last_name", ""),
+            ("password", "any password 123"),
+        ];
+        let app = &app;
+        async move { app.call(&app.browser(), "sign_up", &form).await }
+    };
+    let res = sign_up("lea@example.com", "").await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = sign_up("max@example.com", "Maximilian").await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app
+        .call_json(
+            &owner,
+            "list_learners",
+            json!({"query": {"search": "example.com", "filter": "", "page": 1}}),
+        )
+        .await;
+    let learners: Page<app::model::LearnerView> = res.json().await.unwrap();
+    let mut names: Vec<(String, String)> = learners
+        .rows
+        .into_iter()
+        .filter(|l| l.email != common::OWNER_EMAIL)
+        .map(|l| (l.first_name, l.last_name))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ("Lea".to_string(), "Learner".to_string()),
+            ("Maximilian".to_string(), "Muster".to_string())
+        ]
+    );
+}
+
+#[tokio::test]
 async fn learner_admin_is_refused_on_the_starter_plan_by_the_server() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;

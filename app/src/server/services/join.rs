@@ -353,6 +353,21 @@ pub async fn sign_up(
     .await?;
     let email =
         crate::domain::email::Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
+    // Invited people who leave a name empty keep the one their admin entered.
+    let invited = repo::invites::pending_by_email(&state.db.pool, academy.id, email.as_str())
+        .await?
+        .map(|i| (i.first_name, i.last_name))
+        .unwrap_or_default();
+    let first_name = if first_name.trim().is_empty() {
+        invited.0.as_str()
+    } else {
+        first_name
+    };
+    let last_name = if last_name.trim().is_empty() {
+        invited.1.as_str()
+    } else {
+        last_name
+    };
     let reg = parse_registration(email.as_str(), first_name, last_name, password)?;
     if let Some(user) = repo::users::by_email(&state.db.pool, academy.id, email.as_str()).await? {
         // A stranger learns nothing: the same "check your email" as a sign-up, after the same
