@@ -78,6 +78,16 @@ impl Permission {
             .unwrap_or(&[])
     }
 
+    /// Its name in a link (`?denied=ManageSettings`): the page a person was sent away from.
+    pub fn key(self) -> String {
+        format!("{self:?}")
+    }
+
+    /// The permission a `key` names.
+    pub fn from_key(key: &str) -> Option<Permission> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
     /// What a refused caller is told: what they tried, in words.
     pub fn refusal(self) -> &'static str {
         match self {

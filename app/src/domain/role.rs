@@ -81,7 +81,7 @@ impl Role {
         match self {
             Role::Owner => "Everything, including the plan.",
             Role::Admin => "Everything but the plan and billing.",
-            Role::Learner => "Access to courses, exams, checklists and meetings.",
+            Role::Learner => "Takes the courses published for everyone or for their teams.",
             Role::LearnerAnalyst => "Everything a learner has, plus viewing statistics.",
             Role::LearnerAdmin => {
                 "Everything a learner has, plus inviting learners, teams, courses and statistics."

@@ -16,6 +16,7 @@ use crate::{
         topbar::Topbar,
     },
     model::{AcademyContext, SignUpOutcome, UserView},
+    pages::admin_shell::{DeniedNotice, SectionLinks},
 };
 
 #[component]
@@ -165,7 +166,13 @@ fn CodeForm(slug: String, email: String) -> impl IntoView {
 fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
     let teams = Resource::new(|| (), |_| my_teams());
     let role = user.role;
-    let admin = format!("/a/{}/admin", ctx.academy.slug);
+    let links = if role.is_staff() {
+        // Staff viewing as a learner see the learner's bar.
+        view! { <a href=ctx.academy.home_path() aria-current="page">"My learning"</a> }.into_any()
+    } else {
+        view! { <SectionLinks ctx=ctx.clone() role in_people=Signal::stored(None) at_home=true/> }
+            .into_any()
+    };
     view! {
         <Title text=ctx.academy.name.clone()/>
         <div class="shell">
@@ -177,11 +184,10 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 user=user.clone()
                 nav_label="Main"
             >
-                <a href=ctx.academy.home_path() aria-current="page">"My learning"</a>
-                {(role.can(crate::domain::Permission::ViewStatistics) && !role.is_staff()).then(|| view! { <a href=format!("{admin}/statistics")>"Statistics"</a> })}
-                {(role.can(crate::domain::Permission::ManageLearners) && !role.is_staff()).then(|| view! { <a href=format!("{admin}/learners")>"Admin"</a> })}
+                {links}
             </Topbar>
             <main class="content">
+                <DeniedNotice/>
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
                 <Transition fallback=|| ()>
                 {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {

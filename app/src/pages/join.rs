@@ -39,7 +39,6 @@ pub fn JoinPage() -> impl IntoView {
                                 <p class="brand-mark">{academy.name.clone()}</p>
                                 <h1>{problem.headline()}</h1>
                                 <p>{problem.explanation()}</p>
-                                <p class="muted">"If you need a new invitation, ask your admin for a new invitation."</p>
                                 <a class="button button-primary" href=academy.login_path()>"Go to the academy's sign-in page"</a>
                             </div>
                         </main>

@@ -514,7 +514,13 @@ async fn revoked_expired_used_and_unknown_links_say_which_on_the_join_page() {
         let res = app.get(&b, &join_path(&link)).await;
         let html = res.text().await.unwrap();
         assert!(html.contains(words), "{link}: {html}");
-        assert!(html.contains("ask your admin for a new invitation"));
+        assert_eq!(
+            html.to_lowercase()
+                .matches("ask your admin for a new invitation")
+                .count(),
+            1,
+            "said once: {html}"
+        );
         assert!(html.contains("/a/acme/login"));
     }
     assert_eq!(

@@ -827,6 +827,40 @@ async fn every_admin_page_opens_for_the_roles_the_matrix_grants_and_sends_the_ot
 }
 
 #[tokio::test]
+async fn a_page_a_role_may_not_open_sends_it_away_with_the_reason_on_the_page_it_lands_on() {
+    let app = TestApp::spawn().await;
+    let a = alpha(&app).await;
+    let (_, analyst) = a
+        .members
+        .iter()
+        .find(|(r, _)| *r == Role::LearnerAnalyst)
+        .expect("a Learner-Analyst");
+    let res = app.get(analyst, "/a/alpha/admin/settings").await;
+    assert_eq!(res.status(), 302);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, "/a/alpha/admin/statistics?denied=ManageSettings");
+    let html = app.get(analyst, &to).await.text().await.unwrap();
+    assert!(
+        html.contains("That page is not open to you: Only the academy&#x27;s Owner and Administrators can change its settings.")
+            || html.contains("That page is not open to you: Only the academy's Owner and Administrators can change its settings."),
+        "{html}"
+    );
+    let (_, learner) = a
+        .members
+        .iter()
+        .find(|(r, _)| *r == Role::Learner)
+        .expect("a Learner");
+    let res = app.get(learner, "/a/alpha/admin/courses").await;
+    assert_eq!(res.status(), 302);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let html = app.get(learner, &to).await.text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"denied-notice\""),
+        "{to}: {html}"
+    );
+}
+
+#[tokio::test]
 async fn a_browser_session_of_any_role_never_authenticates_the_json_api() {
     let app = TestApp::spawn().await;
     let a = alpha(&app).await;
