@@ -104,9 +104,20 @@ pub struct AcademyContext {
     pub viewer: Viewer,
     /// Staff switched "View as Learner" on: the academy link shows them the learner home.
     pub viewing_as_learner: bool,
+    /// The server's public address (`SHOAL_BASE_URL`), for links people copy.
+    pub base_url: String,
 }
 
 impl AcademyContext {
+    /// The academy link in full, as people share it: `https://learn.example.com/a/acme`.
+    pub fn academy_link(&self) -> String {
+        format!(
+            "{}{}",
+            self.base_url.trim_end_matches('/'),
+            self.academy.home_path()
+        )
+    }
+
     /// The sign-in page, telling the person why when their session has ended.
     pub fn sign_in_again_path(&self) -> String {
         match self.viewer {

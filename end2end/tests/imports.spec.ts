@@ -56,6 +56,10 @@ test('G: bad-rows.csv is previewed with its counts and reasons, one row is fixed
   await csv.preview.getByRole('button', { name: 'Fix line 7' }).click();
   const email = csv.preview.getByLabel('Email address, line 7');
   await expect(email).toHaveValue('dora maar@example.com');
+  // The editor shows the whole reason, which the row could only show in part.
+  await expect(csv.preview.getByTestId('edit-reason')).toHaveText('"dora maar@example.com" contains a space; email addresses have no spaces');
+  await expect(csv.preview.getByRole('button', { name: 'Save' })).toBeInViewport();
+  await shot(page, testInfo, 'g2-csv-fix-editor');
   await email.fill('dora.maar@example.com');
   await email.press('Enter');
   await expect(csv.count('problems')).toHaveText('3 problems');

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::{
     api::settings::ChangePlan,
     components::{
+        copy_button::CopyButton,
         field::{FormAlert, go_to},
         nav::use_academy,
     },
@@ -87,7 +88,12 @@ fn GeneralSettings() -> impl IntoView {
             <h2>"Your academy"</h2>
             <dl class="facts">
                 <dt>"Name"</dt><dd>{c.academy.name.clone()}</dd>
-                <dt>"Academy link"</dt><dd><code>{c.academy.home_path()}</code></dd>
+                <dt>"Academy link"</dt>
+                <dd>
+                    <code data-testid="academy-link">{c.academy_link()}</code>" "
+                    <CopyButton text=c.academy_link() what="Copy the academy link"/>
+                    <br/><span class="muted small">"Learners invited without an email sign up here with the address they were invited with."</span>
+                </dd>
             </dl>
         </section>
         <section class="settings-section" aria-labelledby="plan-title">

@@ -187,3 +187,16 @@ async fn the_audit_logs_pager_offers_next_on_the_first_page_and_previous_on_the_
     assert!(pager_button(&last, "audit-next").contains("disabled"));
     assert!(!pager_button(&last, "audit-prev").contains("disabled"));
 }
+
+#[tokio::test]
+async fn settings_show_the_academy_link_in_full_ready_to_share() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let page = html(&app, &owner, "/a/acme/admin/settings").await;
+    let link = format!("{}/a/acme", app.base);
+    assert!(
+        page.contains(&format!("data-testid=\"academy-link\">{link}</code>")),
+        "{page}"
+    );
+    assert!(page.contains("Copy the academy link"), "{page}");
+}

@@ -171,5 +171,6 @@ pub async fn context(state: &AppState, slug: &str) -> Result<AcademyContext, App
         academy: academy.view(),
         viewer,
         viewing_as_learner,
+        base_url: state.settings.base_url.clone(),
     })
 }

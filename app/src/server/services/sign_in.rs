@@ -160,6 +160,7 @@ pub async fn sign_in(
         academy: academy.view(),
         viewer: crate::model::Viewer::User(user.view()),
         viewing_as_learner: false,
+        base_url: state.settings.base_url.clone(),
     };
     Ok(ctx.landing_path())
 }

@@ -424,6 +424,8 @@ fn PreviewRow(
                         <button type="submit" class="button button-primary button-small">"Save"</button>
                         <button type="button" class="button button-small" on:click=move |_| editing.set(None)>"Cancel"</button>
                     </span>
+                    // The whole reason, which the row can only show in part.
+                    <p class="edit-reason" data-testid="edit-reason">{text.clone()}</p>
                 </form>
             }
             .into_any()
