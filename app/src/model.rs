@@ -33,6 +33,11 @@ pub fn query_value(text: &str) -> String {
 
 /// The academy link's code step: "We sent a 6-digit code to …" for `email` (kept in the URL, so
 /// the step survives a reload and works without JavaScript).
+/// A learner's page.
+pub fn learner_path(slug: &str, user_id: i64) -> String {
+    format!("/a/{slug}/admin/learners/{user_id}")
+}
+
 pub fn confirm_code_path(slug: &str, email: &str) -> String {
     format!("/a/{slug}?confirm={}", query_value(email))
 }

@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
                         <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("learners") view={Lazy::<LearnersArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("learners/:user_id") view={Lazy::<LearnerArea>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("teams") view={Lazy::<TeamsArea>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("teams/:team_id") view={Lazy::<TeamArea>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("courses") view={Lazy::<CoursesArea>::new()} ssr=SsrMode::Async/>
@@ -118,6 +119,7 @@ lazy_area!(
     /// "Manage Learners and Teams": All Learners, Invites, Access Requests, the invite dialog and CSV upload.
     LearnersArea => crate::pages::learners::LearnersPage
 );
+lazy_area!(LearnerArea => crate::pages::learners::LearnerPage);
 lazy_area!(TeamsArea => crate::pages::teams::TeamsPage);
 lazy_area!(TeamArea => crate::pages::teams::TeamPage);
 lazy_area!(CoursesArea => crate::pages::courses::CoursesPage);

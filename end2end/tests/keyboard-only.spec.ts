@@ -142,7 +142,7 @@ test('an admin invites two people, uploads a CSV and revokes an invitation with 
   await expect(learners.progress(people[1].email)).toHaveText('Invited');
 
   // A revoked invitation offers "Invite again".
-  const again = learners.inviteRow(people[0].email).getByRole('button', { name: `Invite ${people[0].email} again` });
+  const again = learners.inviteRow(people[0].email).getByRole('button', { name: `Invite again: ${people[0].email}` });
   await tabTo(page, again);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('invites-notice')).toContainText(`Invited ${people[0].email} again`);

@@ -38,7 +38,7 @@ test('revoking access signs the learner out at once; giving it back lets them in
   await page.reload();
   await waitForHydration(page);
   const row = learners.learnersTable.locator('tbody tr').filter({ hasText: vic.email });
-  await row.getByRole('button', { name: `Revoke ${vic.firstName} ${vic.lastName}'s access` }).click();
+  await row.getByRole('button', { name: `Revoke access of ${vic.firstName} ${vic.lastName}` }).click();
   const confirm = page.getByRole('dialog', { name: `Revoke ${vic.firstName} ${vic.lastName}'s access?` });
   await expect(confirm).toContainText('They are signed out at once');
   await confirm.getByRole('button', { name: 'Yes, revoke access' }).click();
@@ -58,7 +58,7 @@ test('revoking access signs the learner out at once; giving it back lets them in
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('access-revoked')).toHaveText('Access revoked');
   await shot(page, testInfo, 'access-2-revoked-filter');
-  await row.getByRole('button', { name: `Give ${vic.firstName} ${vic.lastName} access again` }).click();
+  await row.getByRole('button', { name: `Give access again to ${vic.firstName} ${vic.lastName}` }).click();
   await expect(page.getByTestId('learners-notice')).toContainText('can sign in again');
   await expect(row).toHaveCount(0);
 

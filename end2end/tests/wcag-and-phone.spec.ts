@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test, uniqueId } from './fixtures';
 import { type Academy, ownAcademy, shot, signInAsOwner } from './own-academy';
-import { gotoHydrated } from './pages/hydration';
+import { gotoHydrated, waitForHydration } from './pages/hydration';
 
 // (Named to run after foundation.spec.ts, which needs the empty database at `/`.)
 // Every screen passes axe-core's WCAG 2.1 A/AA rules with no serious or critical violation, and
@@ -85,6 +85,13 @@ test('every screen has no serious or critical WCAG 2.1 A/AA violation (axe-core)
     await gotoHydrated(page, path);
     await check(page, path);
   }
+  // A learner's page, opened from All Learners.
+  await gotoHydrated(page, `${a}/admin/learners`);
+  await page.getByRole('link', { name: 'Wren Wide' }).first().click();
+  await page.waitForURL((url) => /\/admin\/learners\/\d+$/.test(url.pathname));
+  await waitForHydration(page);
+  await expect(page.getByTestId('learner-name')).toHaveText('Wren Wide');
+  await check(page, 'a learner page');
   // The open dialogs.
   await gotoHydrated(page, `${a}/admin/learners`);
   await page.getByRole('button', { name: 'Invite Learners', exact: true }).click();

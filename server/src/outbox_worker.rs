@@ -13,7 +13,10 @@ use app::{
         db::now_ms,
         mail::mailer::Mailer,
         repo::{self, outbox::OutboxRow},
-        services::{access_requests, invite_email, password_reset, signup_email, webhooks},
+        services::{
+            access_requests, email_changed, invite_email, learner_page, password_reset,
+            signup_email, webhooks,
+        },
         state::AppState,
     },
 };
@@ -218,6 +221,14 @@ impl Worker {
                 }),
             password_reset::KIND => {
                 password_reset::render(&self.state, row.ref_id, &row.message_id)
+                    .await?
+                    .map(|email| invite_email::RenderedInvite {
+                        invite_id: 0,
+                        email,
+                    })
+            }
+            learner_page::EMAIL_CHANGED => {
+                email_changed::render(&self.state, &row)
                     .await?
                     .map(|email| invite_email::RenderedInvite {
                         invite_id: 0,

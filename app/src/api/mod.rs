@@ -9,6 +9,7 @@ pub mod courses;
 pub mod imports;
 pub mod invites;
 pub mod join;
+pub mod learner_page;
 pub mod learners;
 pub mod password;
 pub mod settings;

@@ -54,6 +54,10 @@ pub fn Modal(
         let _ = dialog.show_modal();
     });
     on_cleanup(move || {
+        // Closed first: while a modal dialog is open, nothing behind it can take focus.
+        if let Some(dialog) = node.get_untracked() {
+            dialog.close();
+        }
         if let Some(Some(el)) = opener.try_update_value(Option::take) {
             let _ = el.focus();
         }

@@ -20,6 +20,7 @@ mod housekeeping;
 mod http_edges;
 mod imports;
 mod invites;
+mod learner_page;
 mod learner_view;
 mod learners;
 mod limits;

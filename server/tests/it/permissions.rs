@@ -127,6 +127,22 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageLearners),
         Form(&[("user_id", "{user}")]),
     ),
+    // learner_page.rs
+    (
+        "learner_details",
+        Needs(ManageLearners),
+        Form(&[("user_id", "{user}")]),
+    ),
+    (
+        "update_learner",
+        Needs(ManageLearners),
+        Form(&[
+            ("user_id", "{user}"),
+            ("first_name", "Zed"),
+            ("last_name", "Zebra"),
+            ("email", "zebra.learner@example.com"),
+        ]),
+    ),
     // imports.rs
     ("import_caps", Needs(ManageLearners), Form(&[])),
     (
@@ -386,6 +402,7 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
 const ADMIN_PAGES: &[(&str, Permission)] = &[
     ("/a/{slug}/admin", ViewStatistics),
     ("/a/{slug}/admin/learners", ManageLearners),
+    ("/a/{slug}/admin/learners/{user_id}", ManageLearners),
     ("/a/{slug}/admin/teams", ManageLearners),
     ("/a/{slug}/admin/teams/{team_id}", ManageLearners),
     ("/a/{slug}/admin/courses", ManageCourses),
@@ -803,6 +820,7 @@ async fn every_admin_page_opens_for_the_roles_the_matrix_grants_and_sends_the_ot
         let path = page
             .replace("{slug}", "alpha")
             .replace("{team_id}", &a.ids.team.to_string())
+            .replace("{user_id}", &a.ids.user.to_string())
             .replace("{course_id}", NOWHERE);
         let visitor = app.browser();
         let res = app.get(&visitor, &path).await;

@@ -25,7 +25,7 @@ struct RowState {
     last_name: RwSignal<String>,
     /// The Email field was left: its address is checked.
     email_left: RwSignal<bool>,
-    /// The Last name field (the row's end) was left: the whole person is checked.
+    /// Focus left the row with something typed in it: the whole person is checked.
     row_left: RwSignal<bool>,
 }
 
@@ -130,6 +130,21 @@ pub fn InviteDialog(
     }
 }
 
+/// Focus moved from inside a person's row to somewhere outside it.
+fn left_the_row(ev: &ev::FocusEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(row) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+    else {
+        return false;
+    };
+    let to = ev
+        .related_target()
+        .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+    !to.is_some_and(|n| row.contains(Some(&n)))
+}
+
 /// "Add people": a few people typed in.
 #[component]
 fn PeopleForm(
@@ -228,11 +243,21 @@ fn PeopleForm(
                 <fieldset class="people">
                     <legend>"People"</legend>
                     <For each=move || rows.get() key=|r| r.key let:row>
-                        <div class="person-row" class:invalid=move || row.problem().is_some()>
+                        <div class="person-row" class:invalid=move || row.problem().is_some()
+                            on:focusout=move |ev: ev::FocusEvent| {
+                                if !left_the_row(&ev) {
+                                    return;
+                                }
+                                let typed = !row.email.get_untracked().trim().is_empty()
+                                    || !row.first_name.get_untracked().trim().is_empty();
+                                if typed {
+                                    row.row_left.set(true);
+                                }
+                            }>
                             <input type="email" placeholder="Email" aria-label="Email" maxlength=email::MAX_LEN autofocus=move || row.key == 0 prop:value=move || row.email.get()
                                 aria-invalid=move || row.problem().is_some().then_some("true")
                                 aria-describedby=move || row.problem().map(|_| format!("person-{}-problem", row.key))
-                                on:blur=move |_| row.email_left.set(true)
+                                on:blur=move |ev| if !event_target_value(&ev).trim().is_empty() { row.email_left.set(true) }
                                 on:input=move |ev| row.email.set(event_target_value(&ev))
                                 on:paste=move |ev: ev::ClipboardEvent| {
                                     let text = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
@@ -244,7 +269,6 @@ fn PeopleForm(
                             <input type="text" placeholder="First name" aria-label="First name" maxlength=PERSON_NAME_MAX_LEN prop:value=move || row.first_name.get()
                                 on:input=move |ev| row.first_name.set(event_target_value(&ev))/>
                             <input type="text" placeholder="Last name" aria-label="Last name" maxlength=PERSON_NAME_MAX_LEN prop:value=move || row.last_name.get()
-                                on:blur=move |_| row.row_left.set(true)
                                 on:input=move |ev| row.last_name.set(event_target_value(&ev))/>
                             <button type="button" class="icon-button" aria-label="Remove this person"
                                 disabled=move || rows.get().len() <= 1

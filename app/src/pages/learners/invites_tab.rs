@@ -241,12 +241,12 @@ fn InviteRow(
                     <button type="button" class="link-button" on:click=move |_| { resend.dispatch(ResendInvite { invite_id: id }); }
                         aria-label=format!("Resend to {email}")>"Resend"</button>
                     <button type="button" class="link-button" on:click=move |_| { copy.dispatch(InviteLink { invite_id: id }); }
-                        aria-label=format!("Copy the invite link of {email}")>"Copy invite link"</button>
+                        aria-label=format!("Copy invite link of {email}")>"Copy invite link"</button>
                     <button type="button" class="link-button danger" aria-label=format!("Revoke the invitation of {email}")
                         on:click=move |_| { revoke.value().set(None); confirming.set(Some(id)); }>"Revoke"</button>
                 })}
                 {revoked.then(|| view! {
-                    <button type="button" class="link-button" aria-label=format!("Invite {again_email} again") data-testid="invite-again"
+                    <button type="button" class="link-button" aria-label=format!("Invite again: {again_email}") data-testid="invite-again"
                         disabled=move || again.pending().get()
                         on:click=move |_| { again.dispatch(again_request.clone()); }>"Invite again"</button>
                 })}

@@ -256,13 +256,13 @@ fn LearnerRow(
     let remove_title = format!("Remove {name} from the academy?");
     let revoke_title = format!("Revoke {name}'s access?");
     let remove_label = format!("Remove {name}");
-    let revoke_label = format!("Revoke {name}'s access");
-    let restore_label = format!("Give {name} access again");
-    let reset_label = format!("Send {name} a link to choose a new password");
+    let revoke_label = format!("Revoke access of {name}");
+    let restore_label = format!("Give access again to {name}");
+    let reset_label = format!("Send password reset to {name}");
     view! {
         <tr data-testid="learner-row" data-email=learner.email.clone()>
             <td>
-                {name.clone()}
+                <a class="person-link" href=crate::model::learner_path(&use_academy().academy.slug, id)>{name.clone()}</a>
                 {revoked.then(|| view! { " " <span class="status status-bad" data-testid="access-revoked">{AccountStatus::Deactivated.label()}</span> })}
             </td>
             <td>{learner.email.clone()}</td>

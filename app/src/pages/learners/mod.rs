@@ -5,6 +5,7 @@ mod csv_upload;
 mod invite_dialog;
 mod invite_options;
 mod invites_tab;
+mod learner_page;
 mod learners_tab;
 
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::components::nav::use_academy;
 pub use invite_dialog::InviteDialog;
 pub use invites_tab::InvitesTab;
+pub use learner_page::LearnerPage;
 use learners_tab::LearnersTab;
 
 /// The open tab's first page arrives in the server-rendered HTML (see `pages`).

@@ -99,12 +99,12 @@ fn MemberRow(
     let name = display_name(&member.first_name, &member.last_name, &member.email);
     view! {
         <tr data-testid="member-row" data-email=member.email.clone()>
-            <td>{name.clone()}</td>
+            <td><a class="person-link" href=crate::model::learner_path(&crate::components::nav::use_academy().academy.slug, user_id)>{name.clone()}</a></td>
             <td>{member.email.clone()}</td>
             <td class="nowrap">{member.role.label()}</td>
             <td class="nowrap">{format::date_time(member.joined_at)}</td>
             <td class="actions">
-                <button type="button" class="link-button danger" aria-label=format!("Remove {name} from the team")
+                <button type="button" class="link-button danger" aria-label=format!("Remove from team: {name}")
                     disabled=move || remove.pending().get()
                     on:click=move |_| { remove.dispatch(RemoveTeamMember { team_id, user_id }); }>"Remove from team"</button>
             </td>

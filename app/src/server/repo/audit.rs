@@ -194,6 +194,27 @@ where
     Ok((rows, total))
 }
 
+/// The newest `limit` rows about `email` (their target) or by `user_id`, newest first: a
+/// learner's page.
+pub async fn about_person<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    email: &str,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{ROW_SQL} WHERE a.academy_id = $1 AND (lower(a.target) = $2 OR a.actor_user_id = $3) \
+         ORDER BY a.created_at DESC, a.id DESC LIMIT $4"
+    )))
+    .bind(academy_id)
+    .bind(email.to_lowercase())
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
 /// The newest `limit` rows of the filtered log, newest first (the CSV export).
 #[tracing::instrument(skip(ex, f))]
 pub async fn newest<'c>(

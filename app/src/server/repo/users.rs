@@ -173,6 +173,28 @@ pub async fn set_status<'c>(
     )
 }
 
+/// A learner's corrected name and email.
+pub async fn set_details<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    id: i64,
+    first_name: &str,
+    last_name: &str,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET first_name = $1, last_name = $2, email = $3 WHERE academy_id = $4 AND id = $5",
+    )
+    .bind(first_name)
+    .bind(last_name)
+    .bind(email)
+    .bind(academy_id)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
 /// How many users of the academy have `role`.
 #[tracing::instrument(skip(ex))]
 pub async fn count_with_role<'c>(

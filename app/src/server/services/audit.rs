@@ -104,6 +104,23 @@ pub async fn page(
     })
 }
 
+/// The newest `limit` entries about a person (by their email) or by them.
+pub async fn about_person(
+    state: &AppState,
+    academy_id: i64,
+    email: &str,
+    user_id: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, AppError> {
+    Ok(
+        repo::audit::about_person(&state.db.pool, academy_id, email, user_id, limit)
+            .await?
+            .into_iter()
+            .map(entry)
+            .collect(),
+    )
+}
+
 pub async fn people(state: &AppState, actor: &SessionUser) -> Result<AuditPeople, AppError> {
     let rows = repo::audit::actors(&state.db.pool, actor.academy_id, MAX_PEOPLE + 1).await?;
     let more = rows.len() as i64 > MAX_PEOPLE;

@@ -7,7 +7,7 @@ use crate::{
     model::UserView,
     server::{
         auth::SessionUser,
-        db::{Tx, now_ms},
+        db::now_ms,
         repo::{self, users::UserRow},
         state::AppState,
     },
@@ -22,12 +22,12 @@ pub fn removed_label(user_id: i64) -> String {
 
 /// The learner `user_id` of the caller's academy. Someone of another academy is "not found" exactly
 /// like someone who does not exist, so ids reveal nothing about other academies.
-async fn learner_of_academy(
-    tx: &mut Tx,
+pub(crate) async fn learner_in<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
     academy_id: i64,
     user_id: i64,
 ) -> Result<UserRow, AppError> {
-    let user = repo::users::by_id(&mut **tx, academy_id, user_id)
+    let user = repo::users::by_id(ex, academy_id, user_id)
         .await?
         .ok_or_else(|| {
             AppError::NotFound(
@@ -59,7 +59,7 @@ pub async fn change_role(
     }
     let now = now_ms();
     let mut tx = state.db.write().await?;
-    let user = learner_of_academy(&mut tx, actor.academy_id, user_id).await?;
+    let user = learner_in(&mut *tx, actor.academy_id, user_id).await?;
     let plan = repo::academies::lock_plan(&mut *tx, actor.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -103,7 +103,7 @@ pub async fn remove(
     }
     let now = now_ms();
     let mut tx = state.db.write().await?;
-    let user = learner_of_academy(&mut tx, actor.academy_id, user_id).await?;
+    let user = learner_in(&mut *tx, actor.academy_id, user_id).await?;
     if !repo::users::delete(&mut tx, actor.academy_id, user.id).await? {
         return Err(AppError::NotFound(
             "This learner is no longer in the academy.".into(),
@@ -142,7 +142,7 @@ pub async fn set_access(
     }
     let now = now_ms();
     let mut tx = state.db.write().await?;
-    let user = learner_of_academy(&mut tx, actor.academy_id, user_id).await?;
+    let user = learner_in(&mut *tx, actor.academy_id, user_id).await?;
     let old = AccountStatus::parse(&user.status).map_err(AppError::internal)?;
     if old != status {
         repo::users::set_status(&mut *tx, actor.academy_id, user.id, status).await?;

@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// `(owner id, team id, name, colour)` rows as each owner's teams.
-fn group(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, Vec<TeamView>> {
+pub(crate) fn group(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, Vec<TeamView>> {
     let mut map: HashMap<i64, Vec<TeamView>> = HashMap::new();
     for (owner, id, name, color) in rows {
         map.entry(owner)
@@ -51,9 +51,24 @@ pub async fn invites(
         page,
     )
     .await?;
+    let rows = invite_views(state, rows, now).await?;
+    Ok(Page {
+        rows,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+/// The rows as the Invites tab shows them, with their teams.
+async fn invite_views(
+    state: &AppState,
+    rows: Vec<repo::lists::InviteListRow>,
+    now: i64,
+) -> Result<Vec<InviteView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut teams = group(repo::invites::teams_for(&state.db.pool, &ids).await?);
-    let rows = rows
+    Ok(rows
         .into_iter()
         .map(|r| {
             let invited_by = crate::model::full_name(
@@ -79,13 +94,17 @@ pub async fn invites(
                 last_name: r.last_name,
             }
         })
-        .collect();
-    Ok(Page {
-        rows,
-        total,
-        page,
-        per_page: PER_PAGE,
-    })
+        .collect())
+}
+
+/// Every learner invitation sent to `email` (at most 50, newest first): a learner's page.
+pub async fn invites_of_address(
+    state: &AppState,
+    academy_id: i64,
+    email: &str,
+) -> Result<Vec<InviteView>, AppError> {
+    let rows = repo::lists::invites_of_email(&state.db.pool, academy_id, email, 50).await?;
+    invite_views(state, rows, now_ms()).await
 }
 
 pub async fn learners(

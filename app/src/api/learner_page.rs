@@ -1,0 +1,52 @@
+//! A learner's page (`/a/{slug}/admin/learners/{id}`): who they are, their invitations with their
+//! email status, what the audit log says about them, and correcting their name and email. The
+//! academy is always the caller's own; staff are managed in Settings → Admins.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
+use crate::server::{auth, services, state::app_state};
+use crate::{
+    api::audit::AuditEntry,
+    error::AppError,
+    model::{InviteView, LearnerView},
+};
+
+/// Everything the learner's page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnerInfo {
+    pub learner: LearnerView,
+    /// Every invitation sent to the learner's address, newest first.
+    pub invitations: Vec<InviteView>,
+    /// The newest audit entries about the learner or by them; `None` when the viewer's role does
+    /// not see the audit log.
+    pub activity: Option<Vec<AuditEntry>>,
+}
+
+#[server(prefix = "/api", endpoint = "learner_details")]
+pub async fn learner_details(user_id: i64) -> Result<LearnerInfo, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::learner_page::details(&state, &actor, user_id).await
+}
+
+/// Corrects a learner's name and email. A new email is told to both addresses.
+#[server(prefix = "/api", endpoint = "update_learner")]
+pub async fn update_learner(
+    user_id: i64,
+    first_name: String,
+    last_name: String,
+    email: String,
+) -> Result<LearnerView, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    let change = services::learner_page::Change {
+        first_name: &first_name,
+        last_name: &last_name,
+        email: &email,
+    };
+    services::learner_page::update(&state, &actor, user_id, &change).await
+}
