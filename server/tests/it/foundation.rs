@@ -505,7 +505,8 @@ async fn a_learner_is_sent_from_the_admin_pages_to_the_learner_home() {
     assert_eq!(res.text().await.unwrap(), "\"/a/acme\"");
     let res = app.get(&learner, "/a/acme/admin/settings").await;
     assert_eq!(res.status(), 302);
-    assert_eq!(res.headers()["location"], "/a/acme");
+    // Home, told why.
+    assert_eq!(res.headers()["location"], "/a/acme?denied=ManageLearners");
     let html = app.get(&learner, "/a/acme").await.text().await.unwrap();
     assert!(html.contains("Welcome, Lea"));
     assert!(!html.contains("Learners &amp; Teams"));

@@ -253,7 +253,9 @@ async fn the_rows_the_preview_left_out_count_in_the_history_and_the_report_says_
         "{report}"
     );
     assert!(
-        report.contains("3,bob@@example.com,Bob,,Skipped,Left out in the preview:"),
+        report.contains(
+            "3,bob@@example.com,Bob,,Skipped,\"Left out in the preview: \"\"bob@@example.com\"\" has more than one @\""
+        ),
         "{report}"
     );
     assert_eq!(

@@ -134,7 +134,7 @@ async fn a_corrected_email_is_told_to_both_addresses_and_is_the_one_the_learner_
         app.sign_in(&b, "acme", "lea@example.com", LEARNER_PASSWORD)
             .await
             .status(),
-        401,
+        422,
         "the old address no longer signs in"
     );
     let b = app.browser();
