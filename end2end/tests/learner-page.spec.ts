@@ -51,6 +51,8 @@ test("an admin opens a learner's page from All Learners and corrects the learner
   await form.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByTestId('learner-saved')).toContainText(`Both ${email} and ${newEmail} are told`);
   await expect(page.getByTestId('learner-name')).toHaveText('Pia Petersen');
+  // The invitation she accepted under her old address stays on her page.
+  await expect(page.getByTestId('learner-invitations')).toContainText('Has accepted invite');
   await shot(page, testInfo, 'person-2-saved');
 
   await page.getByRole('link', { name: '← All Learners' }).click();

@@ -129,6 +129,12 @@ async fn a_corrected_email_is_told_to_both_addresses_and_is_the_one_the_learner_
     .await
     .unwrap();
     assert_eq!(told, ["lea.l@example.com", "lea@example.com"]);
+    let d: LearnerInfo = details(&app, &owner, lea).await.json().await.unwrap();
+    assert_eq!(
+        d.invitations.len(),
+        1,
+        "the invitation accepted under the old address stays on the page"
+    );
     let b = app.browser();
     assert_eq!(
         app.sign_in(&b, "acme", "lea@example.com", LEARNER_PASSWORD)

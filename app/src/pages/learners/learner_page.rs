@@ -44,6 +44,8 @@ fn Learner() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
     };
     let version = RwSignal::new(0u32);
+    // What the last save did: kept here, above the parts that are made again when the page reloads.
+    let saved = RwSignal::new(None::<String>);
     // In the page's HTML from the server; loaded again after every change.
     let data = Resource::new(
         move || (user_id(), version.get()),
@@ -59,7 +61,7 @@ fn Learner() -> impl IntoView {
         <p class="back-link"><a href=back.clone()>"← All Learners"</a></p>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || data.get().map(|r| match r {
-                Ok(d) => view! { <Details details=d version back=back.clone()/> }.into_any(),
+                Ok(d) => view! { <Details details=d version saved back=back.clone()/> }.into_any(),
                 Err(e) => view! {
                     <Title text="Learner not found"/>
                     <div class="alert alert-error" role="alert">{e.to_string()}</div>
@@ -70,7 +72,12 @@ fn Learner() -> impl IntoView {
 }
 
 #[component]
-fn Details(details: LearnerInfo, version: RwSignal<u32>, back: String) -> impl IntoView {
+fn Details(
+    details: LearnerInfo,
+    version: RwSignal<u32>,
+    saved: RwSignal<Option<String>>,
+    back: String,
+) -> impl IntoView {
     let LearnerInfo {
         learner,
         invitations,
@@ -95,7 +102,7 @@ fn Details(details: LearnerInfo, version: RwSignal<u32>, back: String) -> impl I
         </div>
         <div class="learner-layout">
             <div>
-                <EditForm learner=learner.clone() version/>
+                <EditForm learner=learner.clone() version saved/>
                 <Invitations invitations/>
                 {activity.map(|entries| view! { <Activity entries/> })}
             </div>
@@ -124,16 +131,21 @@ fn Details(details: LearnerInfo, version: RwSignal<u32>, back: String) -> impl I
 
 /// Name and email, corrected in place.
 #[component]
-fn EditForm(learner: LearnerView, version: RwSignal<u32>) -> impl IntoView {
+fn EditForm(
+    learner: LearnerView,
+    version: RwSignal<u32>,
+    saved: RwSignal<Option<String>>,
+) -> impl IntoView {
     let save = ServerAction::<UpdateLearner>::new();
     let value = save.value();
     let first = RwSignal::new(learner.first_name.clone());
     let last = RwSignal::new(learner.last_name.clone());
     let email = RwSignal::new(learner.email.clone());
     let old_email = learner.email.clone();
-    let saved = RwSignal::new(None::<String>);
     Effect::new(move |_| {
+        // Taken, so the form made again after the reload does not report it a second time.
         if let Some(Ok(now)) = value.get() {
+            value.set(None);
             saved.set(Some(if now.email != old_email {
                 format!(
                     "Saved. Both {old_email} and {} are told about the new address.",

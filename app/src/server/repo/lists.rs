@@ -117,21 +117,25 @@ where
     Ok((rows, total))
 }
 
-/// Every learner invitation sent to `email`, newest first (a learner's page).
-pub async fn invites_of_email<'c>(
+/// Every learner invitation sent to `email` or accepted by `user_id` (under an address since
+/// corrected), newest first: a learner's page.
+pub async fn invites_of_person<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
     email: &str,
+    user_id: i64,
     limit: i64,
 ) -> Result<Vec<InviteListRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT i.id, i.email, i.first_name, i.last_name, i.role, i.status, i.email_status, i.email_error, \
          i.created_at, i.expires_at, u.first_name AS inviter_first, u.last_name AS inviter_last \
          FROM invites i LEFT JOIN users u ON u.id = i.invited_by \
-         WHERE i.academy_id = $1 AND i.email = $2 AND i.role IN {LEARNER_ROLES_SQL} ORDER BY i.id DESC LIMIT $3"
+         WHERE i.academy_id = $1 AND (i.email = $2 OR i.user_id = $3) AND i.role IN {LEARNER_ROLES_SQL} \
+         ORDER BY i.id DESC LIMIT $4"
     )))
     .bind(academy_id)
     .bind(email)
+    .bind(user_id)
     .bind(limit)
     .fetch_all(ex)
     .await

@@ -29,7 +29,7 @@ pub async fn details(
     let user = super::learners::learner_in(&state.db.pool, actor.academy_id, user_id).await?;
     let learner = view(state, &user).await?;
     let invitations =
-        super::lists::invites_of_address(state, actor.academy_id, &user.email).await?;
+        super::lists::invites_of_person(state, actor.academy_id, &user.email, user.id).await?;
     let activity = if actor.user.role().can(Permission::ViewAuditLog) {
         Some(
             super::audit::about_person(

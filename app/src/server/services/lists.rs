@@ -97,13 +97,16 @@ async fn invite_views(
         .collect())
 }
 
-/// Every learner invitation sent to `email` (at most 50, newest first): a learner's page.
-pub async fn invites_of_address(
+/// Every learner invitation sent to `email` or accepted by `user_id` (at most 50, newest first):
+/// a learner's page.
+pub async fn invites_of_person(
     state: &AppState,
     academy_id: i64,
     email: &str,
+    user_id: i64,
 ) -> Result<Vec<InviteView>, AppError> {
-    let rows = repo::lists::invites_of_email(&state.db.pool, academy_id, email, 50).await?;
+    let rows =
+        repo::lists::invites_of_person(&state.db.pool, academy_id, email, user_id, 50).await?;
     invite_views(state, rows, now_ms()).await
 }
 
