@@ -173,6 +173,12 @@ test.describe('on a phone', () => {
       await gotoHydrated(page, path);
       await look(page, path, name);
     }
+    // A learner's page, from the list.
+    await gotoHydrated(page, `${a}/admin/learners`);
+    await page.getByRole('link', { name: 'Wren Wide' }).first().click();
+    await page.waitForURL((url) => /\/admin\/learners\/\d+$/.test(url.pathname));
+    await waitForHydration(page);
+    await look(page, "a learner's page", 'phone-learner-page');
     // The user menu opens on the screen, "Sign out" included.
     await page.getByTestId('user-menu').click();
     const signOut = page.getByRole('button', { name: 'Sign out' }).or(page.getByRole('link', { name: 'Sign out' }));
