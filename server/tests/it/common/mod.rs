@@ -467,6 +467,13 @@ impl Drop for TestApp {
     }
 }
 
+/// Where a redirect goes, without its query: a page a role may not open sends it to its landing
+/// page with `?denied=…` (checked in `permissions`), and most tests only ask where it lands.
+pub fn location_path(res: &Response) -> String {
+    let to = res.headers()["location"].to_str().unwrap_or_default();
+    to.split('?').next().unwrap_or_default().to_owned()
+}
+
 /// The JSON error body of a failed server function.
 pub async fn error_of(res: Response) -> app::error::AppError {
     let text = res.text().await.unwrap();
