@@ -15,6 +15,17 @@ where
     })
 }
 
+/// Why the last run of an action failed, in words (a confirmation dialog shows it).
+pub fn failure<T, S>(value: S) -> Signal<Option<String>>
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || match value.get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    })
+}
+
 /// The form-level message (anything not tied to one field).
 pub fn form_error<T, S>(value: S) -> Signal<Option<String>>
 where

@@ -216,7 +216,7 @@ fn MemberRow(
                         view! {
                         <ConfirmDialog title=confirm_text.clone()
                             text="They are signed out at once and lose access; what they did stays in the audit log." yes="Yes, remove"
-                            busy=remove.pending() error=Signal::derive(move || remove.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                            busy=remove.pending() error=crate::components::field::failure(remove.value())
                             on_yes=Callback::new(move |_| {
                                 let revoke_integrations = made > 0 && revoke_too.get_untracked();
                                 revoked.set(if revoke_integrations { made } else { 0 });

@@ -236,7 +236,7 @@ fn ClientRow(client: ApiClientView, notice: Notice, on_changed: Callback<()>) ->
                         {move || confirming.get().then(|| view! {
                             <ConfirmDialog title=format!("Revoke \"{}\"?", name.get_untracked())
                                 text="Its access tokens stop working at once and its secret can no longer get new ones." yes="Yes, revoke"
-                                busy=revoke.pending() error=Signal::derive(move || revoke.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                                busy=revoke.pending() error=crate::components::field::failure(revoke.value())
                                 on_yes=Callback::new(move |_| { revoke.dispatch(RevokeApiClient { id }); })
                                 on_cancel=Callback::new(move |_| confirming.set(false))/>
                         })}

@@ -222,7 +222,7 @@ fn WebhookItem(webhook: WebhookView, delete: ServerAction<DeleteWebhook>) -> imp
                     on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete…"</button>
                 {move || confirming.get().then(|| view! {
                     <ConfirmDialog title=question.clone() text="Its delivery log goes too; the receiver gets no more events." yes="Yes, delete"
-                        busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        busy=delete.pending() error=crate::components::field::failure(delete.value())
                         on_yes=Callback::new(move |_| { delete.dispatch(DeleteWebhook { webhook_id: id }); })
                         on_cancel=Callback::new(move |_| confirming.set(false))/>
                 })}

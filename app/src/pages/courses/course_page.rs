@@ -175,7 +175,7 @@ fn CourseBody(course: CourseView, on_deleted: Callback<DeletedCourse>) -> impl I
                         on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete course…"</button>
                     {move || confirming.get().then(|| view! {
                         <ConfirmDialog title=delete_question(&current.get_untracked().title) text=DELETE_CONSEQUENCE yes="Yes, delete course"
-                            busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                            busy=delete.pending() error=crate::components::field::failure(delete.value())
                             on_yes=Callback::new(move |_| { delete.dispatch(DeleteCourse { course_id }); })
                             on_cancel=Callback::new(move |_| confirming.set(false))/>
                     })}

@@ -253,7 +253,7 @@ fn InviteRow(
                 {move || (confirming.get() == Some(id)).then(|| view! {
                     <ConfirmDialog title=format!("Revoke the invitation of {revoke_email}?")
                         text="Its links stop working at once. You can invite them again later." yes="Yes, revoke"
-                        busy=revoke.pending() error=Signal::derive(move || revoke.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        busy=revoke.pending() error=crate::components::field::failure(revoke.value())
                         on_yes=Callback::new(move |_| { revoke.dispatch(RevokeInvite { invite_id: id }); })
                         on_cancel=Callback::new(move |_| confirming.set(None))/>
                 })}

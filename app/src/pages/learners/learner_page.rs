@@ -14,7 +14,7 @@ use crate::{
     },
     components::{
         dialog::ConfirmDialog,
-        field::{Field, FormAlert, field_error, form_error},
+        field::{Field, FormAlert, failure, field_error, form_error},
         nav::use_academy,
         notice::{Notice, NoticeLine},
         team_badge::TeamBadges,
@@ -220,10 +220,6 @@ fn Actions(learner: LearnerView, version: RwSignal<u32>, back: String) -> impl I
             navigate(&back, Default::default());
         }
     });
-    let error_of = move |v: Option<Result<_, AppError>>| {
-        v.and_then(|r: Result<_, AppError>| r.err())
-            .map(|e| e.to_string())
-    };
     let (remove_title, revoke_title) = (
         format!("Remove {name} from the academy?"),
         format!("Revoke {name}'s access?"),
@@ -254,7 +250,7 @@ fn Actions(learner: LearnerView, version: RwSignal<u32>, back: String) -> impl I
                     <ConfirmDialog title=revoke_title.clone()
                         text="They are signed out at once and cannot sign in or use an invitation link until you give access back. Their teams and history stay."
                         yes="Yes, revoke access" busy=deactivate.pending()
-                        error=Signal::derive(move || error_of(deactivate.value().get()))
+                        error=failure(deactivate.value())
                         on_yes=Callback::new(move |_| { deactivate.dispatch(DeactivateLearner { user_id: id }); })
                         on_cancel=Callback::new(move |_| confirming.set(None))/>
                 }.into_any()),
@@ -262,7 +258,7 @@ fn Actions(learner: LearnerView, version: RwSignal<u32>, back: String) -> impl I
                     <ConfirmDialog title=remove_title.clone()
                         text="Their account is deleted and their name and email are erased from invitations, uploads and the audit log. This cannot be undone."
                         yes="Yes, remove" busy=remove.pending()
-                        error=Signal::derive(move || error_of(remove.value().get()))
+                        error=failure(remove.value())
                         on_yes=Callback::new(move |_| { remove.dispatch(RemoveLearner { user_id: id }); })
                         on_cancel=Callback::new(move |_| confirming.set(None))/>
                 }.into_any()),

@@ -181,7 +181,7 @@ fn TeamRow(
                     on:click=move |_| { delete.value().set(None); confirming.set(Some(id)); }>"Delete"</button>
                 {move || (confirming.get() == Some(id)).then(|| view! {
                     <ConfirmDialog title=question.clone() text=consequence.clone() yes="Yes, delete team"
-                        busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                        busy=delete.pending() error=crate::components::field::failure(delete.value())
                         on_yes=Callback::new(move |_| { delete.dispatch(DeleteTeam { team_id: id }); })
                         on_cancel=Callback::new(move |_| confirming.set(None))/>
                 })}

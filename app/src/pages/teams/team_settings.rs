@@ -70,7 +70,7 @@ pub fn TeamSettings(
                         on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete team…"</button>
                     {move || confirming.get().then(|| view! {
                         <ConfirmDialog title=question() text=consequence() yes="Yes, delete team"
-                            busy=delete.pending() error=Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()))
+                            busy=delete.pending() error=crate::components::field::failure(delete.value())
                             on_yes=Callback::new(move |_| { delete.dispatch(DeleteTeam { team_id }); })
                             on_cancel=Callback::new(move |_| confirming.set(false))/>
                     })}
