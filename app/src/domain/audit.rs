@@ -121,6 +121,12 @@ pub fn sentence(action: &str, detail: &str) -> String {
                 None => format!("invited learners {how}"),
             };
         }
+        "learner.bulk_deactivated"
+        | "learner.bulk_reactivated"
+        | "team.bulk_members_removed"
+        | "invite.bulk_resent"
+        | "invite.bulk_revoked"
+        | "team.bulk_invites_removed" => return bulk_sentence(action, leading_count(detail)),
         "learner.signed_up" => "signed up at the academy link",
         "learner.role_changed" => "changed the role of a learner",
         "learner.removed" => "removed a learner from the academy",
@@ -157,6 +163,37 @@ pub fn sentence(action: &str, detail: &str) -> String {
     s.to_string()
 }
 
+/// The actions that change many people at once (one entry per call, the count first in the detail).
+pub const BULK_ACTIONS: [&str; 6] = [
+    "learner.bulk_deactivated",
+    "learner.bulk_reactivated",
+    "team.bulk_members_removed",
+    "invite.bulk_resent",
+    "invite.bulk_revoked",
+    "team.bulk_invites_removed",
+];
+
+fn bulk_sentence(action: &str, n: Option<u64>) -> String {
+    let people = |one: &str, many: &str| match n {
+        Some(n) => crate::format::count(n as i64, one, many),
+        None => many.to_string(),
+    };
+    match action {
+        "learner.bulk_deactivated" => {
+            format!("revoked the access of {}", people("learner", "learners"))
+        }
+        "learner.bulk_reactivated" => {
+            format!("gave {} their access back", people("learner", "learners"))
+        }
+        "team.bulk_members_removed" => {
+            format!("removed {} from teams", people("learner", "learners"))
+        }
+        "invite.bulk_resent" => format!("resent {}", people("invitation", "invitations")),
+        "invite.bulk_revoked" => format!("revoked {}", people("invitation", "invitations")),
+        _ => format!("took {} out of teams", people("invitation", "invitations")),
+    }
+}
+
 /// The detail as people read it: role and plan names as the UI writes them
 /// ("learner → learner_analyst" reads "Learner → Learner-Analyst").
 pub fn detail_text(action: &str, detail: &str) -> String {
@@ -178,6 +215,14 @@ pub fn detail_text(action: &str, detail: &str) -> String {
             Ok(role) => format!("was {}", role.label()),
             Err(_) => detail.to_string(),
         },
+        bulk if BULK_ACTIONS.contains(&bulk) => detail
+            .split(' ')
+            .map(|word| match word.parse::<i64>() {
+                Ok(n) => super::statistics::thousands(n),
+                Err(_) => word.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => detail.to_string(),
     }
 }
@@ -187,6 +232,7 @@ pub fn api_application<'a>(action: &str, target: &'a str) -> Option<&'a str> {
     match action {
         "invite.api" => Some(target.strip_prefix("API: ").unwrap_or(target)),
         "api.added_to_teams" => Some(target),
+        bulk if BULK_ACTIONS.contains(&bulk) => target.strip_prefix("API: "),
         _ => None,
     }
 }
@@ -455,6 +501,12 @@ mod tests {
             "api.added_to_teams",
             "webhook.created",
             "webhook.deleted",
+            "learner.bulk_deactivated",
+            "learner.bulk_reactivated",
+            "team.bulk_members_removed",
+            "invite.bulk_resent",
+            "invite.bulk_revoked",
+            "team.bulk_invites_removed",
         ];
         for action in known {
             let groups: Vec<&str> = ACTION_GROUPS
@@ -474,6 +526,31 @@ mod tests {
     }
 
     #[test]
+    fn bulk_actions_read_with_their_count() {
+        assert_eq!(
+            sentence("learner.bulk_deactivated", "12 learners of 15 asked"),
+            "revoked the access of 12 learners"
+        );
+        assert_eq!(
+            sentence("learner.bulk_reactivated", "1 learner of 1 asked"),
+            "gave 1 learner their access back"
+        );
+        assert_eq!(
+            sentence("invite.bulk_resent", "3 invitations of 3 asked"),
+            "resent 3 invitations"
+        );
+        assert_eq!(sentence("invite.bulk_revoked", ""), "revoked invitations");
+        assert_eq!(
+            sentence("team.bulk_invites_removed", "2 invitations of 4 asked"),
+            "took 2 invitations out of teams"
+        );
+        assert_eq!(
+            sentence("team.bulk_members_removed", "5 learners of 5 asked"),
+            "removed 5 learners from teams"
+        );
+    }
+
+    #[test]
     fn details_use_the_words_of_the_ui() {
         let cases: &[(&str, &str, &str)] = &[
             (
@@ -490,6 +567,11 @@ mod tests {
             ("admin.removed", "admin", "was Administrator"),
             ("team.renamed", "Sales → Growth", "Sales → Growth"),
             ("team.member_added", "Sales", "Sales"),
+            (
+                "learner.bulk_deactivated",
+                "10000 learners of 12000 asked",
+                "10,000 learners of 12,000 asked",
+            ),
         ];
         for (action, detail, expected) in cases {
             assert_eq!(&detail_text(action, detail), expected, "{action}");
@@ -506,6 +588,13 @@ mod tests {
             api_application("api.added_to_teams", "Payroll"),
             Some("Payroll")
         );
+        assert_eq!(
+            api_application("invite.bulk_revoked", "API: HR system"),
+            Some("HR system")
+        );
+        // A person's bulk action has no application, whatever the target says.
+        assert_eq!(api_application("invite.bulk_revoked", ""), None);
+        assert_eq!(api_application("team.renamed", "API: Sales"), None);
         assert_eq!(api_application("invite.created", "a@b.c"), None);
         assert_eq!(target_text("invite.api", "API: HR system"), "");
         assert_eq!(target_text("invite.created", "a@b.c"), "a@b.c");

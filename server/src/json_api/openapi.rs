@@ -87,7 +87,8 @@ fn info() -> Value {
         "title": "Shoal API",
         "version": "1",
         "description": concat!(
-            "Invite learners, put them in teams and read the academy's teams, learners and invites.\n\n",
+            "Invite learners, put them in and take them out of teams, revoke and give back their access, ",
+            "resend and revoke invitations, and read the academy's teams, learners and invites.\n\n",
             "**Authentication.** Register an OAuth application in Settings → API (the Owner and Administrators ",
             "can). Exchange its Client ID and Client Secret at `POST /oauth/token` (OAuth 2.0 client credentials, ",
             "RFC 6749 §4.4) for an opaque access token valid for 7 days, then send it with every call as ",
@@ -308,7 +309,8 @@ fn action_operation() -> Value {
             "200": {
                 "description": concat!(
                     "The action's answer, always a JSON array: one result per item in request order for ",
-                    "`inviteLearners` and `addLearnersToTeams`, the requested page for the lists."
+                    "the writing actions (`inviteLearners`, `addLearnersToTeams` and the lifecycle actions), ",
+                    "the requested page for the lists."
                 ),
                 "headers": rate_limit_headers(),
                 "content": {
@@ -425,7 +427,8 @@ fn examples(action: &str) -> (Value, Value) {
                 "teams": [{ "id": 12, "name": "Sales" }]
             }]),
         ),
-        other => (json!({ "action": other, "options": {} }), json!([])),
+        other => super::openapi_lifecycle::examples(other)
+            .unwrap_or_else(|| (json!({ "action": other, "options": {} }), json!([]))),
     }
 }
 
@@ -651,6 +654,7 @@ fn schemas() -> Value {
     put("Invite", invite_schema());
 
     put("WebhookEvent", webhook_event_schema());
+    super::openapi_lifecycle::schemas(schema_name, &mut schemas);
     Value::Object(schemas)
 }
 

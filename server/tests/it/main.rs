@@ -8,6 +8,7 @@ mod common;
 mod access_requests;
 mod api;
 mod api_learners;
+mod api_lifecycle;
 mod assets;
 mod audit;
 mod courses;

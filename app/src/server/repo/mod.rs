@@ -6,6 +6,7 @@ pub mod api_clients;
 pub mod api_queries;
 pub mod audit;
 pub mod batch;
+pub mod bulk;
 pub mod courses;
 pub mod exports;
 pub mod housekeeping;

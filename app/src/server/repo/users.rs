@@ -42,7 +42,7 @@ pub struct Credentials {
     pub status: String,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, academy_id, email, first_name, last_name, role, status, created_at, last_sign_in_at";
 
 pub struct NewUser<'a> {

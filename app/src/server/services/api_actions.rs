@@ -1,6 +1,7 @@
 //! The actions of `POST /api/v1/`: `inviteLearners`, `addLearnersToTeams`, `getTeams`, `learners`
-//! and `invites`. Options arrive as JSON (form-encoded calls are turned into the same JSON first, so
-//! numbers and booleans may come as strings). Invitations go through the same import code as
+//! and `invites` here, the lifecycle actions (`deactivateLearners`, …) in `api_lifecycle`. Options
+//! arrive as JSON (form-encoded calls are turned into the same JSON first, so numbers and booleans
+//! may come as strings). Invitations go through the same import code as
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
@@ -11,6 +12,8 @@ use sha2::{Digest, Sha256};
 
 use super::{
     api_clients::ApiCaller,
+    api_lifecycle,
+    bulk::{InviteChange, LearnerChange},
     imports::{Importer, StartImport, run_whole},
 };
 use crate::{
@@ -30,12 +33,17 @@ use crate::{
 };
 
 /// Every action, in the order the documentation lists them.
-pub const ACTIONS: [&str; 5] = [
+pub const ACTIONS: [&str; 10] = [
     "inviteLearners",
     "addLearnersToTeams",
     "getTeams",
     "learners",
     "invites",
+    "deactivateLearners",
+    "reactivateLearners",
+    "removeLearnersFromTeams",
+    "resendInvites",
+    "revokeInvites",
 ];
 /// Most learners or emails in one call.
 pub const MAX_ITEMS: usize = 1_000;
@@ -80,6 +88,19 @@ pub async fn run(
         "getTeams" => get_teams(state, caller).await,
         "learners" => return learners(state, caller, &options).await,
         "invites" => invites(state, caller, &options).await,
+        "deactivateLearners" => {
+            api_lifecycle::set_access(state, caller, &options, LearnerChange::Deactivate).await
+        }
+        "reactivateLearners" => {
+            api_lifecycle::set_access(state, caller, &options, LearnerChange::Reactivate).await
+        }
+        "removeLearnersFromTeams" => api_lifecycle::leave_teams(state, caller, &options).await,
+        "resendInvites" => {
+            api_lifecycle::change_invites(state, caller, &options, InviteChange::Resend).await
+        }
+        "revokeInvites" => {
+            api_lifecycle::change_invites(state, caller, &options, InviteChange::Revoke).await
+        }
         "" => Err(AppError::BadRequest(format!(
             "\"action\" is missing. Supported actions: {}.",
             ACTIONS.join(", ")
@@ -92,12 +113,12 @@ pub async fn run(
     whole.map(Answer::Whole)
 }
 
-fn invalid(field: &str, message: String) -> AppError {
+pub(super) fn invalid(field: &str, message: String) -> AppError {
     AppError::invalid(field, message)
 }
 
 /// A list option: a JSON array, or (from a form) an object keyed "0", "1", … or one value.
-fn list<'a>(
+pub(super) fn list<'a>(
     options: &'a Map<String, Value>,
     name: &str,
 ) -> Result<Option<Vec<&'a Value>>, AppError> {
@@ -148,7 +169,7 @@ fn boolean(options: &Map<String, Value>, name: &str, default: bool) -> Result<bo
     }
 }
 
-fn text(v: Option<&Value>) -> String {
+pub(super) fn text(v: Option<&Value>) -> String {
     match v {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
@@ -157,7 +178,7 @@ fn text(v: Option<&Value>) -> String {
 }
 
 /// The team ids of `options.teams`, checked against the academy: unknown ids are named.
-async fn teams_of(
+pub(super) async fn teams_of(
     state: &AppState,
     caller: &ApiCaller,
     options: &Map<String, Value>,
@@ -249,7 +270,7 @@ fn learner_of(v: &Value) -> Wanted {
     }
 }
 
-fn error_item(email: &str, message: &str) -> Value {
+pub(super) fn error_item(email: &str, message: &str) -> Value {
     json!({"email": email.trim(), "status": "error", "message": message})
 }
 
@@ -421,39 +442,13 @@ async fn add_to_teams(
     caller: &ApiCaller,
     options: &Map<String, Value>,
 ) -> Result<Value, AppError> {
-    let Some(items) = list(options, "emails")? else {
-        return Err(invalid(
-            "emails",
-            "options.emails is missing: give an array of email addresses".into(),
-        ));
+    let addresses = api_lifecycle::addresses(options)?;
+    let teams = match api_lifecycle::teams_or_refusal(state, caller, options, &addresses).await? {
+        Ok(teams) => teams,
+        Err(answer) => return Ok(answer),
     };
-    if items.is_empty() {
-        return Err(invalid("emails", "options.emails is empty".into()));
-    }
-    if items.len() > MAX_ITEMS {
-        return Err(AppError::PayloadTooLarge(format!(
-            "At most {MAX_ITEMS} emails per call; this one has {}.",
-            items.len()
-        )));
-    }
-    let typed: Vec<String> = items.iter().map(|v| text(Some(v))).collect();
-    let teams = match teams_of(state, caller, options, true).await {
-        Ok(t) => t,
-        // Unknown teams: said on every item, as each one is refused for it.
-        Err(AppError::Validation { message, .. }) if message.starts_with("Unknown team") => {
-            return Ok(Value::Array(
-                typed.iter().map(|e| error_item(e, &message)).collect(),
-            ));
-        }
-        Err(e) => return Err(e),
-    };
-    let parsed: Vec<Result<Email, String>> = typed.iter().map(|e| Email::parse(e)).collect();
-    let mut emails: Vec<String> = parsed
-        .iter()
-        .filter_map(|p| p.as_ref().ok().map(|e| e.as_str().to_string()))
-        .collect();
-    emails.sort_unstable();
-    emails.dedup();
+    let emails = addresses.valid();
+    let (typed, parsed) = (&addresses.typed, &addresses.parsed);
     let now = now_ms();
     let mut tx = state.db.write().await?;
     let (users, pending) = repo::imports::known_emails(&mut tx, caller.academy_id, &emails).await?;
@@ -493,7 +488,7 @@ async fn add_to_teams(
     }
     let mut out = Vec::with_capacity(typed.len());
     let mut changed = 0;
-    for (typed, parsed) in typed.iter().zip(&parsed) {
+    for (typed, parsed) in typed.iter().zip(parsed) {
         let email = match parsed {
             Ok(e) => e.as_str(),
             Err(m) => {

@@ -426,16 +426,24 @@ async fn pending_invite(
         .await?
         .filter(|i| Role::names_staff(&i.role) == staff)
         .ok_or_else(|| AppError::NotFound("This invitation does not exist.".into()))?;
+    match not_pending(&invite) {
+        None => Ok(invite),
+        Some(message) => Err(AppError::Conflict {
+            message,
+            field: None,
+        }),
+    }
+}
+
+/// Why an invitation can no longer be resent or revoked; `None` while it is pending.
+pub(crate) fn not_pending(invite: &repo::invites::InviteRow) -> Option<String> {
     match invite.status.as_str() {
-        "pending" => Ok(invite),
-        "accepted" => Err(AppError::Conflict {
-            message: format!("{} has already accepted this invitation.", invite.email),
-            field: None,
-        }),
-        _ => Err(AppError::Conflict {
-            message: "This invitation was revoked. Invite the person again instead.".into(),
-            field: None,
-        }),
+        "pending" => None,
+        "accepted" => Some(format!(
+            "{} has already accepted this invitation.",
+            invite.email
+        )),
+        _ => Some("This invitation was revoked. Invite the person again instead.".into()),
     }
 }
 
@@ -462,17 +470,8 @@ async fn resend_invite(
 ) -> Result<(), AppError> {
     let invite = pending_invite(state, actor.academy_id, invite_id, staff).await?;
     let now = now_ms();
-    let expires_at = expiry_from(now);
     let mut tx = state.db.write().await?;
-    repo::invites::extend(&mut *tx, invite.id, expires_at, now).await?;
-    let link = NewLink {
-        academy_id: actor.academy_id,
-        invite_id: invite.id,
-        email: &invite.email,
-        expires_at,
-        now,
-    };
-    issue_link(state, &mut tx, &link, true).await?;
+    send_again(state, &mut tx, &invite, now).await?;
     repo::audit::record(
         &mut *tx,
         actor.academy_id,
@@ -489,6 +488,26 @@ async fn resend_invite(
     tx.commit().await?;
     state.outbox_wakeup.notify_one();
     Ok(())
+}
+
+/// A pending invitation sent again, in the caller's transaction: a fresh link and expiry, its email
+/// in the outbox (the caller wakes the outbox after committing).
+pub(crate) async fn send_again(
+    state: &AppState,
+    tx: &mut Tx,
+    invite: &repo::invites::InviteRow,
+    now: i64,
+) -> Result<(), AppError> {
+    let expires_at = expiry_from(now);
+    repo::invites::extend(&mut **tx, invite.id, expires_at, now).await?;
+    let link = NewLink {
+        academy_id: invite.academy_id,
+        invite_id: invite.id,
+        email: &invite.email,
+        expires_at,
+        now,
+    };
+    issue_link(state, tx, &link, true).await
 }
 
 pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {

@@ -1,0 +1,284 @@
+//! One change over many learners or invitations, with a result per item: the API's lifecycle
+//! actions (`deactivateLearners`, `resendInvites`, …) come through here. The work goes a batch at a
+//! time, each batch its own short transaction, so thousands of people neither time out nor hold the
+//! database from other requests; one audit entry per call says how many were changed.
+//!
+//! The rules are the single-person actions' (`learners::set_access`, `invites::resend`, …): staff
+//! are out of reach (Settings → Admins manages them), nobody changes their own access, an invitation
+//! that is no longer pending is neither resent nor revoked.
+
+use std::collections::HashMap;
+
+use super::{invites, learners::STAFF_ELSEWHERE};
+use crate::{
+    domain::account::AccountStatus,
+    error::AppError,
+    server::{db::now_ms, repo, state::AppState},
+};
+
+/// Ids per transaction.
+pub const BATCH: usize = 500;
+
+/// Who asks: a person of the academy, or an API application (no person).
+pub struct Actor<'a> {
+    pub academy_id: i64,
+    pub user_id: Option<i64>,
+    /// The API application's name, for calls through the API.
+    pub api: Option<&'a str>,
+}
+
+/// A change to learners' accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LearnerChange<'a> {
+    /// "Revoke access": signed out at once, kept with their teams and history.
+    Deactivate,
+    /// Access given back.
+    Reactivate,
+    /// Out of these teams (the academy's, checked by the caller).
+    LeaveTeams(&'a [i64]),
+}
+
+/// A change to invitations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InviteChange<'a> {
+    /// A fresh link and expiry, emailed again.
+    Resend,
+    /// The links stop working.
+    Revoke,
+    /// Out of these teams: the person will not join them on accepting.
+    LeaveTeams(&'a [i64]),
+}
+
+/// What happened to one item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Changed; for team changes, the teams it left.
+    Done(Vec<i64>),
+    /// It was so already (already deactivated, in none of the teams, …).
+    Unchanged,
+    /// Not changed, and why, in words meant for a person.
+    Refused(String),
+}
+
+impl Outcome {
+    fn refused(message: impl Into<String>) -> Outcome {
+        Outcome::Refused(message.into())
+    }
+}
+
+/// Applies `change` to the learners `ids` of the academy; one outcome per id, in order.
+pub async fn learners(
+    state: &AppState,
+    actor: &Actor<'_>,
+    ids: &[i64],
+    change: LearnerChange<'_>,
+) -> Result<Vec<Outcome>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(BATCH) {
+        let mut tx = state.db.write().await?;
+        let rows: HashMap<i64, repo::users::UserRow> =
+            repo::bulk::users(&mut tx, actor.academy_id, chunk)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u))
+                .collect();
+        let mut outcomes: Vec<Option<Outcome>> = chunk
+            .iter()
+            .map(|id| match rows.get(id) {
+                None => Some(Outcome::refused(
+                    "No learner with this id in this academy (removed meanwhile?).",
+                )),
+                Some(u) if u.role().is_staff() => Some(Outcome::refused(STAFF_ELSEWHERE)),
+                Some(u) if Some(u.id) == actor.user_id => Some(Outcome::refused(
+                    "You can't change your own access or teams this way; ask another administrator.",
+                )),
+                Some(_) => None,
+            })
+            .collect();
+        let open: Vec<i64> = chunk
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| o.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        let done: Vec<(i64, Vec<i64>)> = match change {
+            LearnerChange::Deactivate | LearnerChange::Reactivate => {
+                let status = if change == LearnerChange::Deactivate {
+                    AccountStatus::Deactivated
+                } else {
+                    AccountStatus::Active
+                };
+                let targets: Vec<i64> = open
+                    .iter()
+                    .copied()
+                    .filter(|id| rows[id].status != status.as_str())
+                    .collect();
+                repo::bulk::set_status(&mut tx, actor.academy_id, &targets, status).await?;
+                if status == AccountStatus::Deactivated {
+                    repo::bulk::end_sessions(&mut tx, &targets).await?;
+                }
+                targets.into_iter().map(|id| (id, vec![])).collect()
+            }
+            LearnerChange::LeaveTeams(teams) => {
+                grouped(repo::bulk::leave_teams(&mut tx, &open, teams, false).await?)
+            }
+        };
+        tx.commit().await?;
+        settle(chunk, &mut outcomes, done);
+        out.extend(
+            outcomes
+                .into_iter()
+                .map(|o| o.unwrap_or(Outcome::Unchanged)),
+        );
+    }
+    let action = match change {
+        LearnerChange::Deactivate => "learner.bulk_deactivated",
+        LearnerChange::Reactivate => "learner.bulk_reactivated",
+        LearnerChange::LeaveTeams(_) => "team.bulk_members_removed",
+    };
+    record(state, actor, action, &out, "learner", "learners").await?;
+    Ok(out)
+}
+
+/// Applies `change` to the invitations `ids` of the academy; one outcome per id, in order.
+pub async fn invites(
+    state: &AppState,
+    actor: &Actor<'_>,
+    ids: &[i64],
+    change: InviteChange<'_>,
+) -> Result<Vec<Outcome>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    let now = now_ms();
+    for chunk in ids.chunks(BATCH) {
+        let mut tx = state.db.write().await?;
+        let rows: HashMap<i64, repo::invites::InviteRow> =
+            repo::bulk::invites(&mut tx, actor.academy_id, chunk)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i))
+                .collect();
+        let mut outcomes: Vec<Option<Outcome>> = chunk
+            .iter()
+            .map(|id| match rows.get(id) {
+                None => Some(Outcome::refused("This invitation does not exist.")),
+                Some(i) if crate::domain::role::Role::names_staff(&i.role) => {
+                    Some(Outcome::refused(
+                        "Administrators' invitations are managed in Settings → Admins.",
+                    ))
+                }
+                Some(i) if change == InviteChange::Revoke && i.status == "revoked" => {
+                    Some(Outcome::Unchanged)
+                }
+                Some(i) => invites::not_pending(i).map(Outcome::Refused),
+            })
+            .collect();
+        let open: Vec<i64> = chunk
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| o.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        let done: Vec<(i64, Vec<i64>)> = match change {
+            InviteChange::Resend => {
+                for id in &open {
+                    invites::send_again(state, &mut tx, &rows[id], now).await?;
+                }
+                open.iter().map(|id| (*id, vec![])).collect()
+            }
+            InviteChange::Revoke => {
+                let mut revoked = Vec::with_capacity(open.len());
+                for id in &open {
+                    if repo::invites::revoke(&mut *tx, actor.academy_id, *id, now).await? {
+                        revoked.push((*id, vec![]));
+                    }
+                }
+                revoked
+            }
+            InviteChange::LeaveTeams(teams) => {
+                grouped(repo::bulk::leave_teams(&mut tx, &open, teams, true).await?)
+            }
+        };
+        tx.commit().await?;
+        settle(chunk, &mut outcomes, done);
+        out.extend(
+            outcomes
+                .into_iter()
+                .map(|o| o.unwrap_or(Outcome::Unchanged)),
+        );
+    }
+    if change == InviteChange::Resend {
+        state.outbox_wakeup.notify_one();
+    }
+    let action = match change {
+        InviteChange::Resend => "invite.bulk_resent",
+        InviteChange::Revoke => "invite.bulk_revoked",
+        InviteChange::LeaveTeams(_) => "team.bulk_invites_removed",
+    };
+    record(state, actor, action, &out, "invitation", "invitations").await?;
+    Ok(out)
+}
+
+/// `(owner, team)` pairs as each owner's teams.
+fn grouped(pairs: Vec<(i64, i64)>) -> Vec<(i64, Vec<i64>)> {
+    let mut by_owner: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (owner, team) in pairs {
+        by_owner.entry(owner).or_default().push(team);
+    }
+    by_owner
+        .into_iter()
+        .map(|(owner, mut teams)| {
+            teams.sort_unstable();
+            (owner, teams)
+        })
+        .collect()
+}
+
+/// Marks the items of `chunk` that `done` changed.
+fn settle(chunk: &[i64], outcomes: &mut [Option<Outcome>], done: Vec<(i64, Vec<i64>)>) {
+    let done: HashMap<i64, Vec<i64>> = done.into_iter().collect();
+    for (id, outcome) in chunk.iter().zip(outcomes.iter_mut()) {
+        if outcome.is_none()
+            && let Some(teams) = done.get(id)
+        {
+            *outcome = Some(Outcome::Done(teams.clone()));
+        }
+    }
+}
+
+/// One audit entry for the call, when it changed anything: the count first ("12 learners of 15"),
+/// and for the API the application's name as target.
+async fn record(
+    state: &AppState,
+    actor: &Actor<'_>,
+    action: &str,
+    out: &[Outcome],
+    one: &str,
+    many: &str,
+) -> Result<(), AppError> {
+    let changed = out.iter().filter(|o| matches!(o, Outcome::Done(_))).count();
+    if changed == 0 {
+        return Ok(());
+    }
+    let detail = format!(
+        "{changed} {} of {} asked",
+        if changed == 1 { one } else { many },
+        out.len()
+    );
+    let target = actor
+        .api
+        .map(|name| format!("API: {name}"))
+        .unwrap_or_default();
+    let mut tx = state.db.write().await?;
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        actor.user_id,
+        action,
+        &target,
+        &detail,
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
