@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod bulk;
+
 use crate::domain::{
     Permission,
     role::{Plan, Role},

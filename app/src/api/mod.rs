@@ -5,6 +5,7 @@ pub mod access_requests;
 pub mod accounts;
 pub mod api_clients;
 pub mod audit;
+pub mod bulk;
 pub mod courses;
 pub mod imports;
 pub mod invites;

@@ -121,12 +121,9 @@ pub fn sentence(action: &str, detail: &str) -> String {
                 None => format!("invited learners {how}"),
             };
         }
-        "learner.bulk_deactivated"
-        | "learner.bulk_reactivated"
-        | "team.bulk_members_removed"
-        | "invite.bulk_resent"
-        | "invite.bulk_revoked"
-        | "team.bulk_invites_removed" => return bulk_sentence(action, leading_count(detail)),
+        bulk if BULK_ACTIONS.contains(&bulk) => {
+            return bulk_sentence(action, leading_count(detail));
+        }
         "learner.signed_up" => "signed up at the academy link",
         "learner.role_changed" => "changed the role of a learner",
         "learner.removed" => "removed a learner from the academy",
@@ -164,8 +161,11 @@ pub fn sentence(action: &str, detail: &str) -> String {
 }
 
 /// The actions that change many people at once (one entry per call, the count first in the detail).
-pub const BULK_ACTIONS: [&str; 6] = [
+pub const BULK_ACTIONS: [&str; 9] = [
     "learner.bulk_deactivated",
+    "learner.bulk_role_changed",
+    "learner.bulk_removed",
+    "team.bulk_members_added",
     "learner.bulk_reactivated",
     "team.bulk_members_removed",
     "invite.bulk_resent",
@@ -187,6 +187,13 @@ fn bulk_sentence(action: &str, n: Option<u64>) -> String {
         }
         "team.bulk_members_removed" => {
             format!("removed {} from teams", people("learner", "learners"))
+        }
+        "team.bulk_members_added" => format!("added {} to a team", people("learner", "learners")),
+        "learner.bulk_role_changed" => {
+            format!("changed the role of {}", people("learner", "learners"))
+        }
+        "learner.bulk_removed" => {
+            format!("removed {} from the academy", people("learner", "learners"))
         }
         "invite.bulk_resent" => format!("resent {}", people("invitation", "invitations")),
         "invite.bulk_revoked" => format!("revoked {}", people("invitation", "invitations")),
@@ -215,14 +222,24 @@ pub fn detail_text(action: &str, detail: &str) -> String {
             Ok(role) => format!("was {}", role.label()),
             Err(_) => detail.to_string(),
         },
-        bulk if BULK_ACTIONS.contains(&bulk) => detail
-            .split(' ')
-            .map(|word| match word.parse::<i64>() {
-                Ok(n) => super::statistics::thousands(n),
-                Err(_) => word.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
+        bulk if BULK_ACTIONS.contains(&bulk) => {
+            let (counts, to) = match detail.split_once(" → ") {
+                Some((counts, to)) => (counts, Some(label(to))),
+                None => (detail, None),
+            };
+            let counts = counts
+                .split(' ')
+                .map(|word| match word.parse::<i64>() {
+                    Ok(n) => super::statistics::thousands(n),
+                    Err(_) => word.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            match to {
+                Some(to) => format!("{counts} → {to}"),
+                None => counts,
+            }
+        }
         _ => detail.to_string(),
     }
 }
@@ -507,6 +524,9 @@ mod tests {
             "invite.bulk_resent",
             "invite.bulk_revoked",
             "team.bulk_invites_removed",
+            "learner.bulk_role_changed",
+            "learner.bulk_removed",
+            "team.bulk_members_added",
         ];
         for action in known {
             let groups: Vec<&str> = ACTION_GROUPS
@@ -571,6 +591,16 @@ mod tests {
                 "learner.bulk_deactivated",
                 "10000 learners of 12000 asked",
                 "10,000 learners of 12,000 asked",
+            ),
+            (
+                "learner.bulk_role_changed",
+                "3 learners of 3 asked → learner_analyst",
+                "3 learners of 3 asked → Learner-Analyst",
+            ),
+            (
+                "learner.bulk_deactivated",
+                "1 learner of 1 asked",
+                "1 learner of 1 asked",
             ),
         ];
         for (action, detail, expected) in cases {

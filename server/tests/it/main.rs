@@ -11,6 +11,7 @@ mod api_learners;
 mod api_lifecycle;
 mod assets;
 mod audit;
+mod bulk_lists;
 mod courses;
 mod database;
 mod deactivation;

@@ -127,6 +127,17 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageLearners),
         Form(&[("user_id", "{user}")]),
     ),
+    // bulk.rs
+    (
+        "bulk_learners",
+        Needs(ManageLearners),
+        Json(r#"{"selection":{"Rows":[{user}]},"action":"GiveAccess"}"#),
+    ),
+    (
+        "bulk_invites",
+        Needs(ManageLearners),
+        Json(r#"{"selection":{"Rows":[{invite}]},"action":"Resend"}"#),
+    ),
     // learner_page.rs
     (
         "learner_details",

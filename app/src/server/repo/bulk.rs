@@ -8,7 +8,7 @@ use super::{
     teams::placeholders,
     users::{COLUMNS, UserRow},
 };
-use crate::domain::account::AccountStatus;
+use crate::domain::{account::AccountStatus, role::Role};
 
 /// The users among `ids` in the academy (others are left out).
 pub async fn users(
@@ -49,6 +49,31 @@ pub async fn set_status(
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .persistent(false)
         .bind(status.as_str())
+        .bind(academy_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
+/// Gives the users `ids` of the academy `role`.
+pub async fn set_role(
+    conn: &mut AnyConnection,
+    academy_id: i64,
+    ids: &[i64],
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE users SET role = $1 WHERE academy_id = $2 AND id IN ({})",
+        placeholders(3, ids.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .persistent(false)
+        .bind(role.as_str())
         .bind(academy_id);
     for id in ids {
         q = q.bind(*id);

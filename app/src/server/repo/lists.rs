@@ -65,6 +65,45 @@ pub(super) fn invite_filter_sql(filter: &str) -> &'static str {
 pub(super) const SEARCH_SQL: &str = " AND ($2 = '%%' OR lower(i.email) LIKE $2 ESCAPE '\\' OR lower(i.first_name) LIKE $2 ESCAPE '\\' \
      OR lower(i.last_name) LIKE $2 ESCAPE '\\')";
 
+/// The invitations the Invites tab lists for `filter` (and a team's tab for `team_id` `$4`), with
+/// the search pattern `$2` and the time `$3`.
+fn invites_condition(filter: &str, team_id: Option<i64>) -> String {
+    // A team's invites are the pending ones that include it (accepted ones became members).
+    let team_sql = if team_id.is_some() {
+        " AND i.status = 'pending' AND EXISTS \
+         (SELECT 1 FROM invite_teams it WHERE it.invite_id = i.id AND it.team_id = $4)"
+    } else {
+        " AND $4 = $4"
+    };
+    // Invitations to become an administrator are listed in Settings → Admins, not here.
+    format!(
+        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{SEARCH_SQL}{}{team_sql}",
+        invite_filter_sql(filter)
+    )
+}
+
+/// Every invitation the Invites tab lists for `search`, `filter` and `team_id` (all pages),
+/// newest first: "select all matching".
+pub async fn invite_ids<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    search: &str,
+    filter: &str,
+    team_id: Option<i64>,
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id FROM invites i WHERE {} ORDER BY i.id DESC",
+        invites_condition(filter, team_id)
+    )))
+    .bind(academy_id)
+    .bind(like_pattern(search))
+    .bind(now)
+    .bind(team_id.unwrap_or(0))
+    .fetch_all(ex)
+    .await
+}
+
 pub async fn invites_page<'c, E>(
     ex: E,
     academy_id: i64,
@@ -78,18 +117,7 @@ where
     E: Executor<'c, Database = Any> + Copy,
 {
     let pattern = like_pattern(search);
-    // A team's invites are the pending ones that include it (accepted ones became members).
-    let team_sql = if team_id.is_some() {
-        " AND i.status = 'pending' AND EXISTS \
-         (SELECT 1 FROM invite_teams it WHERE it.invite_id = i.id AND it.team_id = $4)"
-    } else {
-        " AND $4 = $4"
-    };
-    // Invitations to become an administrator are listed in Settings → Admins, not here.
-    let condition = format!(
-        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{SEARCH_SQL}{}{team_sql}",
-        invite_filter_sql(filter)
-    );
+    let condition = invites_condition(filter, team_id);
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM invites i WHERE {condition}"
     )))
@@ -165,6 +193,32 @@ pub(super) fn status_sql(filter: StatusFilter) -> String {
 
 pub const LEARNER_ROLES_SQL: &str = "('learner', 'learner_analyst', 'learner_admin')";
 
+/// The learners All Learners lists for `filter` and the search pattern `$2`.
+fn learners_condition(filter: StatusFilter) -> String {
+    format!(
+        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{}{SEARCH_SQL}",
+        status_sql(filter)
+    )
+}
+
+/// Every learner All Learners lists for `search` and `filter` (all pages), newest first: "select
+/// all matching".
+pub async fn learner_ids<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    search: &str,
+    filter: StatusFilter,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id FROM users i WHERE {} ORDER BY i.id DESC",
+        learners_condition(filter)
+    )))
+    .bind(academy_id)
+    .bind(like_pattern(search))
+    .fetch_all(ex)
+    .await
+}
+
 pub async fn learners_page<'c, E>(
     ex: E,
     academy_id: i64,
@@ -176,10 +230,7 @@ where
     E: Executor<'c, Database = Any> + Copy,
 {
     let pattern = like_pattern(search);
-    let condition = format!(
-        "i.academy_id = $1 AND i.role IN {LEARNER_ROLES_SQL}{}{SEARCH_SQL}",
-        status_sql(filter)
-    );
+    let condition = learners_condition(filter);
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM users i WHERE {condition}"
     )))

@@ -3,15 +3,20 @@
 //! time, each batch its own short transaction, so thousands of people neither time out nor hold the
 //! database from other requests; one audit entry per call says how many were changed.
 //!
+//! The lists' bulk actions (`bulk_lists`) come through here too.
+//!
 //! The rules are the single-person actions' (`learners::set_access`, `invites::resend`, …): staff
 //! are out of reach (Settings → Admins manages them), nobody changes their own access, an invitation
 //! that is no longer pending is neither resent nor revoked.
 
 use std::collections::HashMap;
 
-use super::{invites, learners::STAFF_ELSEWHERE};
+use super::{
+    invites,
+    learners::{STAFF_ELSEWHERE, removed_label},
+};
 use crate::{
-    domain::account::AccountStatus,
+    domain::{account::AccountStatus, role::Role},
     error::AppError,
     server::{db::now_ms, repo, state::AppState},
 };
@@ -36,6 +41,12 @@ pub enum LearnerChange<'a> {
     Reactivate,
     /// Out of these teams (the academy's, checked by the caller).
     LeaveTeams(&'a [i64]),
+    /// Into these teams (the academy's, checked by the caller).
+    JoinTeams(&'a [i64]),
+    /// Another learner role (checked against the plan by the caller).
+    SetRole(Role),
+    /// Removed for erasure, as `learners::remove` does one.
+    Remove,
 }
 
 /// A change to invitations.
@@ -122,6 +133,41 @@ pub async fn learners(
             LearnerChange::LeaveTeams(teams) => {
                 grouped(repo::bulk::leave_teams(&mut tx, &open, teams, false).await?)
             }
+            LearnerChange::JoinTeams(teams) => {
+                let joined =
+                    repo::imports::add_members(&mut tx, actor.academy_id, &open, teams, now_ms())
+                        .await?;
+                distinct(joined)
+                    .into_iter()
+                    .map(|id| (id, vec![]))
+                    .collect()
+            }
+            LearnerChange::SetRole(role) => {
+                let targets: Vec<i64> = open
+                    .iter()
+                    .copied()
+                    .filter(|id| rows[id].role() != role)
+                    .collect();
+                repo::bulk::set_role(&mut tx, actor.academy_id, &targets, role).await?;
+                targets.into_iter().map(|id| (id, vec![])).collect()
+            }
+            LearnerChange::Remove => {
+                let mut removed = Vec::with_capacity(open.len());
+                for id in &open {
+                    if repo::users::delete(&mut tx, actor.academy_id, *id).await? {
+                        let label = removed_label(*id);
+                        repo::users::erase_person(
+                            &mut tx,
+                            actor.academy_id,
+                            &rows[id].email,
+                            &label,
+                        )
+                        .await?;
+                        removed.push((*id, vec![]));
+                    }
+                }
+                removed
+            }
         };
         tx.commit().await?;
         settle(chunk, &mut outcomes, done);
@@ -131,12 +177,20 @@ pub async fn learners(
                 .map(|o| o.unwrap_or(Outcome::Unchanged)),
         );
     }
-    let action = match change {
-        LearnerChange::Deactivate => "learner.bulk_deactivated",
-        LearnerChange::Reactivate => "learner.bulk_reactivated",
-        LearnerChange::LeaveTeams(_) => "team.bulk_members_removed",
+    let (action, to) = match change {
+        LearnerChange::Deactivate => ("learner.bulk_deactivated", ""),
+        LearnerChange::Reactivate => ("learner.bulk_reactivated", ""),
+        LearnerChange::LeaveTeams(_) => ("team.bulk_members_removed", ""),
+        LearnerChange::JoinTeams(_) => ("team.bulk_members_added", ""),
+        LearnerChange::SetRole(role) => ("learner.bulk_role_changed", role.as_str()),
+        LearnerChange::Remove => ("learner.bulk_removed", ""),
     };
-    record(state, actor, action, &out, "learner", "learners").await?;
+    let what = Counted {
+        one: "learner",
+        many: "learners",
+        to,
+    };
+    record(state, actor, action, &out, what).await?;
     Ok(out)
 }
 
@@ -214,7 +268,12 @@ pub async fn invites(
         InviteChange::Revoke => "invite.bulk_revoked",
         InviteChange::LeaveTeams(_) => "team.bulk_invites_removed",
     };
-    record(state, actor, action, &out, "invitation", "invitations").await?;
+    let what = Counted {
+        one: "invitation",
+        many: "invitations",
+        to: "",
+    };
+    record(state, actor, action, &out, what).await?;
     Ok(out)
 }
 
@@ -245,25 +304,42 @@ fn settle(chunk: &[i64], outcomes: &mut [Option<Outcome>], done: Vec<(i64, Vec<i
     }
 }
 
-/// One audit entry for the call, when it changed anything: the count first ("12 learners of 15"),
-/// and for the API the application's name as target.
+fn distinct(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// What an audit entry counts, and what they were changed to (a role), if anything.
+struct Counted {
+    one: &'static str,
+    many: &'static str,
+    to: &'static str,
+}
+
+/// One audit entry for the call, when it changed anything: the count first ("12 learners of 15
+/// asked", "… → learner_analyst"), and for the API the application's name as target.
 async fn record(
     state: &AppState,
     actor: &Actor<'_>,
     action: &str,
     out: &[Outcome],
-    one: &str,
-    many: &str,
+    what: Counted,
 ) -> Result<(), AppError> {
+    let Counted { one, many, to } = what;
     let changed = out.iter().filter(|o| matches!(o, Outcome::Done(_))).count();
     if changed == 0 {
         return Ok(());
     }
-    let detail = format!(
+    let mut detail = format!(
         "{changed} {} of {} asked",
         if changed == 1 { one } else { many },
         out.len()
     );
+    if !to.is_empty() {
+        detail.push_str(" → ");
+        detail.push_str(to);
+    }
     let target = actor
         .api
         .map(|name| format!("API: {name}"))

@@ -8,6 +8,7 @@ pub mod api_clients;
 pub mod api_lifecycle;
 pub mod audit;
 pub mod bulk;
+pub mod bulk_lists;
 pub mod courses;
 pub mod email_changed;
 pub mod exports;

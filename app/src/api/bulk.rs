@@ -1,0 +1,35 @@
+//! The lists' bulk actions: All Learners' and the Invites tab's selections, changed at once.
+
+use leptos::{prelude::*, server_fn::codec::Json};
+
+#[cfg(feature = "ssr")]
+use crate::domain::Permission;
+#[cfg(feature = "ssr")]
+use crate::server::{auth, services, state::app_state};
+use crate::{
+    error::AppError,
+    model::bulk::{BulkSummary, InviteBulk, LearnerBulk, Selection},
+};
+
+/// Revoke or give back access, change the role, add to or remove from a team, or remove the
+/// learners of `selection`. Staff and the caller's own account are skipped, with the reason.
+#[server(prefix = "/api", endpoint = "bulk_learners", input = Json)]
+pub async fn bulk_learners(
+    selection: Selection,
+    action: LearnerBulk,
+) -> Result<BulkSummary, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::bulk_lists::learners(&state, &actor, &selection, action).await
+}
+
+/// Resend or revoke the invitations of `selection`; those no longer pending are skipped.
+#[server(prefix = "/api", endpoint = "bulk_invites", input = Json)]
+pub async fn bulk_invites(
+    selection: Selection,
+    action: InviteBulk,
+) -> Result<BulkSummary, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::bulk_lists::invites(&state, &actor, &selection, action).await
+}
