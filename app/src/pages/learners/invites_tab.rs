@@ -1,13 +1,19 @@
 use leptos::prelude::*;
 
-use super::{ExportLink, ListControls};
+use super::{
+    ExportLink, ListControls,
+    bulk_bar::{InviteBulkBar, PickCell, PickPageCell, Picked},
+};
 use crate::components::{
     dialog::ConfirmDialog,
     notice::{Notice, NoticeLine},
     team_badge::TeamBadges,
 };
 use crate::{
-    api::invites::{InviteLearners, InviteLink, ResendInvite, RevokeInvite, list_invites},
+    api::{
+        bulk::BulkInvites,
+        invites::{InviteLearners, InviteLink, ResendInvite, RevokeInvite, list_invites},
+    },
     domain::invite::{EmailStatus, InviteeInput, Progress},
     error::AppError,
     format,
@@ -61,6 +67,14 @@ pub fn InvitesTab(
     let revoke = ServerAction::<RevokeInvite>::new();
     let copy = ServerAction::<InviteLink>::new();
     let again = ServerAction::<InviteLearners>::new();
+    let bulk = ServerAction::<BulkInvites>::new();
+    let picked = Picked::new();
+    // A new search or filter is a new list: what was ticked on the old one is let go.
+    Effect::new(move |_| {
+        search.track();
+        filter.track();
+        picked.clear();
+    });
     let confirming = RwSignal::new(None::<i64>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after invitations were sent, while emails are
@@ -78,6 +92,7 @@ pub fn InvitesTab(
                 resend.version().get(),
                 revoke.version().get(),
                 again.version().get(),
+                bulk.version().get(),
             );
             (query, version.get(), reloads)
         },
@@ -117,6 +132,22 @@ pub fn InvitesTab(
         })
     });
     let loaded = move || data.get().and_then(|r| r.ok());
+    Effect::new(move |_| {
+        if let Some(p) = loaded() {
+            picked.show(p.rows.iter().map(|r: &InviteView| r.id).collect());
+        }
+    });
+    let query = Signal::derive(move || ListQuery {
+        search: search.get(),
+        filter: filter.get(),
+        page: 1,
+        team_id: team,
+    });
+    // The team page's counts follow a bulk change too.
+    notice.follow(bulk.value(), move |_| {
+        changed();
+        None
+    });
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
@@ -147,6 +178,7 @@ pub fn InvitesTab(
             {team.is_none().then(|| view! { <ExportLink list="invites" search filter/> })}
         </ListControls>
         <NoticeLine notice test_id="invites-notice"/>
+        <InviteBulkBar picked total query action=bulk notice/>
         // The table stays while the next page or search loads.
         {move || match data.get() {
                 None => ().into_any(),
@@ -169,11 +201,12 @@ pub fn InvitesTab(
                     <div class="table-wrap">
                         <table class="table" data-testid="invites-table">
                             <thead><tr>
+                                <PickPageCell picked/>
                                 <th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Teams"</th><th>"Invited"</th>
                                 <th>"Expires"</th><th>"Email Status"</th><th>"Invitation Progress"</th><th><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|i| view! { <InviteRow invite=i resend revoke copy again confirming/> }).collect_view()}
+                                {p.rows.into_iter().map(|i| view! { <InviteRow invite=i picked resend revoke copy again confirming/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -187,6 +220,7 @@ pub fn InvitesTab(
 #[component]
 fn InviteRow(
     invite: InviteView,
+    picked: Picked,
     resend: ServerAction<ResendInvite>,
     revoke: ServerAction<RevokeInvite>,
     copy: ServerAction<InviteLink>,
@@ -225,6 +259,7 @@ fn InviteRow(
     };
     view! {
         <tr data-testid="invite-row" data-email=invite.email.clone()>
+            <PickCell picked id label=format!("Select {}", invite.email)/>
             <td>{invite.email.clone()}</td>
             <td>{crate::model::full_name(&invite.first_name, &invite.last_name)}</td>
             <td class="nowrap">{invite.role.label()}</td>

@@ -1,8 +1,12 @@
 use leptos::prelude::*;
 
-use super::{ExportLink, ListControls};
+use super::{
+    ExportLink, ListControls,
+    bulk_bar::{LearnerBulkBar, PickCell, PickPageCell, Picked},
+};
 use crate::{
     api::{
+        bulk::BulkLearners,
         invites::list_learners,
         learners::{ChangeLearnerRole, DeactivateLearner, ReactivateLearner, RemoveLearner},
         password::SendPasswordReset,
@@ -36,6 +40,14 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let reset = ServerAction::<SendPasswordReset>::new();
     let join_team = ServerAction::<AddTeamMembers>::new();
     let leave_team = ServerAction::<RemoveTeamMember>::new();
+    let bulk = ServerAction::<BulkLearners>::new();
+    let picked = Picked::new();
+    // A new search or filter is a new list: what was ticked on the old one is let go.
+    Effect::new(move |_| {
+        search.track();
+        filter.track();
+        picked.clear();
+    });
     // Every team, for each row's "Add to team".
     let all_teams = Resource::new(|| (), |_| crate::api::invites::list_teams());
     let all_teams =
@@ -60,6 +72,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                 leave_team.version().get(),
                 deactivate.version().get(),
                 reactivate.version().get(),
+                bulk.version().get(),
             );
             (query, version.get(), reloads)
         },
@@ -104,6 +117,17 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         Some(format!("{} can sign in again.", u.display_name()))
     });
     let loaded = move || data.get().and_then(|r| r.ok());
+    Effect::new(move |_| {
+        if let Some(p) = loaded() {
+            picked.show(p.rows.iter().map(|r: &LearnerView| r.id).collect());
+        }
+    });
+    let query = Signal::derive(move || ListQuery {
+        search: search.get(),
+        filter: filter.get(),
+        page: 1,
+        team_id: None,
+    });
     let pages = Signal::derive(move || loaded().map(|p: Page<_>| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
@@ -121,6 +145,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
             <ExportLink list="learners" search filter/>
         </ListControls>
         <NoticeLine notice test_id="learners-notice"/>
+        <LearnerBulkBar picked total query teams=all_teams plan action=bulk notice/>
         // The table stays while the next page or search loads.
         {move || match data.get() {
                 None => ().into_any(),
@@ -140,11 +165,12 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                     <div class="table-wrap">
                         <table class="table" data-testid="learners-table">
                             <thead><tr>
+                                <PickPageCell picked/>
                                 <th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Teams"</th><th>"Registered"</th><th>"Last sign-in"</th>
                                 <th><span class="sr-only">"Actions"</span></th>
                             </tr></thead>
                             <tbody>
-                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l plan me change remove reset access=AccessActions { deactivate, reactivate } confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
+                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l picked plan me change remove reset access=AccessActions { deactivate, reactivate } confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -228,6 +254,7 @@ fn LearnerTeams(
 #[component]
 fn LearnerRow(
     learner: LearnerView,
+    picked: Picked,
     plan: Signal<Option<Plan>>,
     me: Signal<Option<i64>>,
     change: ServerAction<ChangeLearnerRole>,
@@ -261,6 +288,7 @@ fn LearnerRow(
     let reset_label = format!("Send password reset to {name}");
     view! {
         <tr data-testid="learner-row" data-email=learner.email.clone()>
+            <PickCell picked id label=format!("Select {name}")/>
             <td>
                 <a class="person-link" href=crate::model::learner_path(&use_academy().academy.slug, id)>{name.clone()}</a>
                 {revoked.then(|| view! { " " <span class="status status-bad" data-testid="access-revoked">{AccountStatus::Deactivated.label()}</span> })}
