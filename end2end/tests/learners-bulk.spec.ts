@@ -13,23 +13,36 @@ test.beforeAll(async ({ browser }, testInfo) => {
   academy = await ownAcademy(browser, testInfo, 'BULK');
 });
 
-/** Signs `email` up at the academy link through the server function, in `page`'s context (its
- *  session cookie stays there). */
-async function signUp(page: Page, baseURL: string, email: string, lastName: string) {
-  const res = await page.request.post('/api/sign_up', {
-    headers: { Origin: new URL(baseURL).origin, Accept: 'application/json' },
-    form: { slug: academy.slug, email, first_name: 'Bulk', last_name: lastName, password: `bulk-password-${id}` },
+/** Invites `emails` (no email sent) with the owner's session of `owner`, and has each join through
+ *  their invitation link in `member`'s context (the academy is invite-only; its session cookie
+ *  stays in that context). */
+async function inviteAndJoin(owner: Page, member: Page, emails: string[]) {
+  const headers = { Origin: new URL(test.info().project.use.baseURL!).origin, Accept: 'application/json' };
+  const people = emails.map((email) => ({ email, first_name: 'Bulk', last_name: email.split('-')[0] }));
+  const res = await owner.request.post('/api/invite_learners', {
+    headers,
+    data: { people, role: 'learner', team_ids: [], send_email: false },
   });
   expect(res.status(), await res.text()).toBe(200);
+  for (const [i, result] of (await res.json()).entries()) {
+    const email = emails[i];
+    const { invite_id } = result.outcome as { status: string; invite_id: number };
+    const link = await owner.request.post('/api/invite_link', { headers, form: { invite_id: String(invite_id) } });
+    expect(link.status(), await link.text()).toBe(200);
+    const token = String(await link.json()).split('/join/')[1];
+    const joined = await member.request.post('/api/join', {
+      headers,
+      form: { slug: academy.slug, token, first_name: 'Bulk', last_name: email.split('-')[0], password: `bulk-password-${id}` },
+    });
+    expect(joined.status(), await joined.text()).toBe(200);
+  }
 }
 
 test('select all matching learners, change their role, and read the summary', async ({ page, newPage }, testInfo) => {
-  const baseURL = testInfo.project.use.baseURL!;
-  const other = await newPage();
-  for (let i = 0; i < 30; i++) {
-    await signUp(other, baseURL, `bulk-${String(i).padStart(2, '0')}-${id}@example.test`, `Person ${i}`);
-  }
   const learners = await signInAsOwner(page, academy);
+  const emails = Array.from({ length: 30 }, (_, i) => `bulk${String(i).padStart(2, '0')}-${id}@example.test`);
+  await inviteAndJoin(page, await newPage(), emails);
+  await learners.goto();
   await page.getByRole('searchbox', { name: 'Search learners by name or email' }).fill(`-${id}@`);
   await expect(page.getByText('30 in all')).toBeVisible();
   await expect(learners.learnersTable.locator('tbody tr')).toHaveCount(25);
@@ -64,17 +77,16 @@ test('select all matching learners, change their role, and read the summary', as
   await shot(page, testInfo, 'bulk-2-summary');
 });
 
-test("revoking the access of ticked learners signs them out at once", async ({ page, newPage }, testInfo) => {
-  const baseURL = testInfo.project.use.baseURL!;
+test("revoking the access of ticked learners signs them out at once", async ({ page, newPage }) => {
   const kim = `kim-${id}@example.test`;
   const lou = `lou-${id}@example.test`;
+  const learners = await signInAsOwner(page, academy);
   const kimPage = await newPage();
-  await signUp(kimPage, baseURL, kim, 'Kim');
-  await signUp(await newPage(), baseURL, lou, 'Lou');
+  await inviteAndJoin(page, kimPage, [kim]);
+  await inviteAndJoin(page, await newPage(), [lou]);
   await kimPage.goto(`/a/${academy.slug}/account`);
   await expect(kimPage).toHaveURL(new RegExp(`/a/${academy.slug}/account$`));
-
-  const learners = await signInAsOwner(page, academy);
+  await learners.goto();
   await page.getByRole('searchbox', { name: 'Search learners by name or email' }).fill(id);
   await learners.learnerRow(kim).getByRole('checkbox').check();
   await learners.learnerRow(lou).getByRole('checkbox').check();
