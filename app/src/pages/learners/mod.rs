@@ -158,7 +158,7 @@ pub(crate) fn Pager(page: RwSignal<u32>, #[prop(into)] pages: Signal<u32>) -> im
     view! {
         <Show when=move || { pages.get() > 1 }>
             <nav class="pager" aria-label="Pages">
-                <button type="button" class="button" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
+                <button type="button" class="button" disabled=move || { page.get() <= 1 } on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
                 <span class="muted">{move || format!("Page {} of {}", page.get(), pages.get())}</span>
                 <button type="button" class="button" disabled=move || { page.get() >= pages.get() } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
             </nav>
