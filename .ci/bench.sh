@@ -26,6 +26,8 @@
 # BENCH_MEMORY_SIGNINS (30), BENCH_MEMORY_SETTLE (30 seconds), BENCH_SKIP_MEMORY=1 to leave it out.
 # Export CSV (issue 20, .ci/bench_export.py, a fresh server of its own): BENCH_EXPORT_ROWS (100000),
 # BENCH_SKIP_EXPORT=1 to leave it out.
+# Bulk actions (issue 20, .ci/bench_bulk.py, a fresh server of its own): BENCH_BULK_LEARNERS (10000),
+# BENCH_SKIP_BULK=1 to leave it out.
 # To add a row: one more `bench_row NAME PATH` line at the bottom (or `bench_row NAME PATH
 # SCRIPT.lua` for a request that needs a method, body or cookie).
 set -euo pipefail
@@ -553,6 +555,30 @@ if [[ "${BENCH_SKIP_EXPORT:-}" != 1 ]]; then
   else
     warn "export rows: could not start a fresh server (see above)"
     ROWS+=("| export rows | see the warning above | failed | – | – | – | – |")
+    BROKEN=$((BROKEN + 1))
+  fi
+  server_cleanup
+fi
+
+# Bulk actions over "every matching learner": a fresh server, BENCH_BULK_LEARNERS learners written
+# into its SQLite file, three actions as the owner; time, peak memory, other requests meanwhile.
+if [[ "${BENCH_SKIP_BULK:-}" != 1 ]]; then
+  log "Bulk actions: ${BENCH_BULK_LEARNERS:-10000} learners, select all matching, as the owner"
+  server_cleanup
+  if server_prepare &&
+    shoal_cli academy create --slug "$SLUG" --name "Bench Academy" --owner-name "Bench Owner" \
+      --owner-email "$OWNER_EMAIL" --owner-password "$OWNER_PASSWORD" >/dev/null &&
+    server_start; then
+    set +e
+    out="$(SERVER_URL="$SERVER_URL" SERVER_PID="$SERVER_PID" DB_PATH="$SERVER_DIR/shoal.db" SLUG="$SLUG" \
+      OWNER_EMAIL="$OWNER_EMAIL" OWNER_PASSWORD="$OWNER_PASSWORD" BENCH_BULK_LEARNERS="${BENCH_BULK_LEARNERS:-10000}" \
+      timeout 600 python3 "$REPO_ROOT/.ci/bench_bulk.py")"
+    rc=$?
+    set -e
+    take_rows "bulk rows" "$rc" "$out"
+  else
+    warn "bulk rows: could not start a fresh server (see above)"
+    ROWS+=("| bulk rows | see the warning above | failed | – | – | – | – |")
     BROKEN=$((BROKEN + 1))
   fi
   server_cleanup

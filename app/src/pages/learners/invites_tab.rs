@@ -132,11 +132,6 @@ pub fn InvitesTab(
         })
     });
     let loaded = move || data.get().and_then(|r| r.ok());
-    Effect::new(move |_| {
-        if let Some(p) = loaded() {
-            picked.show(p.rows.iter().map(|r: &InviteView| r.id).collect());
-        }
-    });
     let query = Signal::derive(move || ListQuery {
         search: search.get(),
         filter: filter.get(),
@@ -197,7 +192,12 @@ pub fn InvitesTab(
                     </section>
                 }.into_any(),
                 Ok(p) if p.rows.is_empty() => view! { <p class="empty-inline">"No invitation matches."</p> }.into_any(),
-                Ok(p) => view! {
+                Ok(p) => {
+                    // Read here, inside the <Transition>: a read of the list outside it would make
+                    // the layout's <Suspense> swap the whole page (and any open dialog) for its
+                    // fallback on every reload.
+                    picked.show(p.rows.iter().map(|r| r.id).collect());
+                    view! {
                     <div class="table-wrap">
                         <table class="table" data-testid="invites-table">
                             <thead><tr>
@@ -211,7 +211,8 @@ pub fn InvitesTab(
                         </table>
                     </div>
                     <p class="muted small">"Resend sends a new link valid for 14 more days; the earlier links keep working until their own expiry."</p>
-                }.into_any(),
+                }.into_any()
+                }
             }}}
         </Transition>
     }

@@ -117,11 +117,6 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         Some(format!("{} can sign in again.", u.display_name()))
     });
     let loaded = move || data.get().and_then(|r| r.ok());
-    Effect::new(move |_| {
-        if let Some(p) = loaded() {
-            picked.show(p.rows.iter().map(|r: &LearnerView| r.id).collect());
-        }
-    });
     let query = Signal::derive(move || ListQuery {
         search: search.get(),
         filter: filter.get(),
@@ -161,7 +156,12 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                     </section>
                 }.into_any(),
                 Ok(p) if p.rows.is_empty() => view! { <p class="empty-inline">"No learner matches your search."</p> }.into_any(),
-                Ok(p) => view! {
+                Ok(p) => {
+                    // Read here, inside the <Transition>: a read of the list outside it would make
+                    // the layout's <Suspense> swap the whole page (and any open dialog) for its
+                    // fallback on every reload.
+                    picked.show(p.rows.iter().map(|r| r.id).collect());
+                    view! {
                     <div class="table-wrap">
                         <table class="table" data-testid="learners-table">
                             <thead><tr>
@@ -177,7 +177,8 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
                     {move || plan.get().and_then(|p| p.unavailable_reason(Role::LearnerAdmin)).map(|why| view! {
                         <p class="muted small">{why}" The Owner changes the plan in Settings."</p>
                     })}
-                }.into_any(),
+                }.into_any()
+                }
             }}}
         </Transition>
     }
