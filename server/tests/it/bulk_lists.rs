@@ -283,7 +283,42 @@ async fn team_changes_and_removal_apply_to_the_selection_and_a_team_of_another_a
         2
     );
 
+    // "Learners in team", every one matching: the team's members only.
+    let in_team = Selection::Matching(ListQuery {
+        search: "lea".into(),
+        filter: String::new(),
+        page: 1,
+        team_id: Some(sales),
+    });
+    let left = summary(bulk(&app, &owner, in_team, LearnerBulk::RemoveFromTeam(sales)).await).await;
+    assert_eq!(
+        (left.done, left.unchanged),
+        (2, 0),
+        "the two still in Sales"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM team_members WHERE team_id = {sales}")
+        )
+        .await,
+        0
+    );
+
     let beta = app.other_academy("beta").await;
+    let res = bulk(
+        &app,
+        &beta,
+        Selection::Matching(ListQuery {
+            search: String::new(),
+            filter: String::new(),
+            page: 1,
+            team_id: Some(sales),
+        }),
+        LearnerBulk::RevokeAccess,
+    )
+    .await;
+    assert_eq!(res.status(), 404, "another academy's team is not found");
     let res = bulk(
         &app,
         &beta,

@@ -1,7 +1,7 @@
 //! "Manage Learners and Teams": the All Learners and Invites tabs and the "Invite Learners" dialog.
 
 mod access_requests_tab;
-mod bulk_bar;
+pub(crate) mod bulk_bar;
 mod csv_upload;
 mod invite_dialog;
 mod invite_options;

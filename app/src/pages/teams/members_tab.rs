@@ -4,12 +4,21 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::teams::{AddTeamMembers, RemoveTeamMember, list_team_members, team_candidates},
-    components::notice::{Notice, NoticeLine},
+    api::{
+        bulk::BulkLearners,
+        teams::{AddTeamMembers, RemoveTeamMember, list_team_members, team_candidates},
+    },
+    components::{
+        nav::use_academy,
+        notice::{Notice, NoticeLine},
+    },
     domain::team::CANDIDATES_SHOWN,
     format,
     model::{ListQuery, TeamMemberView, display_name},
-    pages::learners::ListControls,
+    pages::learners::{
+        ListControls,
+        bulk_bar::{LearnerBulkBar, PickCell, PickPageCell, Picked},
+    },
 };
 
 #[component]
@@ -19,7 +28,25 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
     let adding = RwSignal::new(false);
     let add = ServerAction::<AddTeamMembers>::new();
     let remove = ServerAction::<RemoveTeamMember>::new();
+    let bulk = ServerAction::<BulkLearners>::new();
+    let picked = Picked::new();
+    // A new search is a new list: what was ticked on the old one is let go.
+    Effect::new(move |_| {
+        search.track();
+        picked.clear();
+    });
     let notice = Notice::default();
+    // Every team of the academy, for the bar's "Add to team" and "Remove from team".
+    let all_teams = Resource::new(|| (), |_| crate::api::invites::list_teams());
+    let all_teams =
+        Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
+    let plan = Signal::stored(Some(use_academy().academy.plan));
+    let query = Signal::derive(move || ListQuery {
+        search: search.get(),
+        page: 1,
+        team_id: Some(team_id),
+        ..Default::default()
+    });
     let data = Resource::new(
         move || {
             let query = ListQuery {
@@ -27,9 +54,9 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
                 page: page.get(),
                 ..Default::default()
             };
-            (query, version.get())
+            (query, version.get(), bulk.version().get())
         },
-        move |(query, _)| list_team_members(team_id, query),
+        move |(query, ..)| list_team_members(team_id, query),
     );
     notice.follow(add.value(), move |r| {
         adding.set(false);
@@ -48,6 +75,11 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
         on_change.run(());
         Some("Removed from the team. They are still a learner of the academy.".into())
     });
+    // The team's counts follow a bulk change; the bar says what came of it.
+    notice.follow(bulk.value(), move |_| {
+        on_change.run(());
+        None
+    });
     let loaded = move || data.get().and_then(|r| r.ok());
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
@@ -61,6 +93,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
             <AddLearners team_id add on_cancel=Callback::new(move |_| adding.set(false))/>
         </Show>
         <NoticeLine notice test_id="members-notice"/>
+        <LearnerBulkBar picked total query teams=all_teams plan action=bulk notice/>
         {move || match data.get() {
             None => ().into_any(),
             Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
@@ -71,19 +104,24 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
                 </section>
             }.into_any(),
             Some(Ok(p)) if p.rows.is_empty() => view! { <p class="empty-inline">"No learner of this team matches your search."</p> }.into_any(),
-            Some(Ok(p)) => view! {
+            Some(Ok(p)) => {
+                // Noted here, inside the <Transition> (see the learners tab).
+                picked.show(p.rows.iter().map(|m| m.user_id).collect());
+                view! {
                 <div class="table-wrap">
                     <table class="table" data-testid="members-table">
                         <thead><tr>
+                            <PickPageCell picked/>
                             <th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Joined team"</th>
                             <th><span class="sr-only">"Actions"</span></th>
                         </tr></thead>
                         <tbody>
-                            {p.rows.into_iter().map(|m| view! { <MemberRow member=m team_id remove/> }).collect_view()}
+                            {p.rows.into_iter().map(|m| view! { <MemberRow member=m team_id remove picked/> }).collect_view()}
                         </tbody>
                     </table>
                 </div>
-            }.into_any(),
+                }.into_any()
+            }
         }}
         </Transition>
     }
@@ -94,11 +132,13 @@ fn MemberRow(
     member: TeamMemberView,
     team_id: i64,
     remove: ServerAction<RemoveTeamMember>,
+    picked: Picked,
 ) -> impl IntoView {
     let user_id = member.user_id;
     let name = display_name(&member.first_name, &member.last_name, &member.email);
     view! {
         <tr data-testid="member-row" data-email=member.email.clone()>
+            <PickCell picked id=user_id label=format!("Select {name}")/>
             <td><a class="person-link" href=crate::model::learner_path(&crate::components::nav::use_academy().academy.slug, user_id)>{name.clone()}</a></td>
             <td>{member.email.clone()}</td>
             <td class="nowrap">{member.role.label()}</td>

@@ -218,6 +218,26 @@ where
     Ok((rows, total))
 }
 
+/// Every member of the team matching `search` (all pages), newest first: "select all matching" on
+/// "Learners in team".
+pub async fn member_ids<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    academy_id: i64,
+    team_id: i64,
+    search: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT u.id FROM team_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.academy_id = $1 AND m.team_id = $2 AND {MEMBER_SEARCH_SQL} \
+         ORDER BY m.added_at DESC, u.id DESC"
+    )))
+    .bind(academy_id)
+    .bind(team_id)
+    .bind(like_pattern(search))
+    .fetch_all(ex)
+    .await
+}
+
 /// Registered learners of the academy who are not in the team, matching `search`: "Add learners".
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,

@@ -68,10 +68,18 @@ pub async fn learners(
         Selection::Rows(ids) => ticked(ids, "learner")?,
         Selection::Matching(q) => {
             let search = super::search(&q.search)?;
-            let filter =
-                StatusFilter::parse(&q.filter).map_err(|m| AppError::invalid("filter", m))?;
-            let ids =
-                repo::lists::learner_ids(&state.db.pool, who.academy_id, search, filter).await?;
+            let ids = match q.team_id {
+                // "Learners in team": the team's members (the list has no status filter).
+                Some(team) => {
+                    super::teams::ensure_exists(state, who, team).await?;
+                    repo::teams::member_ids(&state.db.pool, who.academy_id, team, search).await?
+                }
+                None => {
+                    let filter = StatusFilter::parse(&q.filter)
+                        .map_err(|m| AppError::invalid("filter", m))?;
+                    repo::lists::learner_ids(&state.db.pool, who.academy_id, search, filter).await?
+                }
+            };
             if ids.is_empty() {
                 return Err(nothing_matches("learner"));
             }
