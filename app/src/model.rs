@@ -18,6 +18,8 @@ pub struct AcademyView {
     pub require_signup_confirmation: bool,
     /// Who may sign up at the academy link: anyone (public), or only invited people (private).
     pub visibility: crate::domain::access_request::Visibility,
+    /// How long invitation links work and when reminders go out (Settings → Invitations).
+    pub invite_lifecycle: crate::domain::invite::InviteLifecycle,
 }
 
 /// A query-string value: everything but RFC 3986's unreserved characters percent-encoded.

@@ -101,6 +101,7 @@ impl App {
         let state = Self::state(settings).await?;
         let router = router(state.clone());
         spawn_housekeeping(state.clone());
+        spawn_reminders(state.clone());
         outbox_worker::Worker::new(state.clone(), mailer, worker).spawn();
         Ok(App { state, router })
     }
@@ -192,6 +193,25 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }
+}
+
+/// Every minute: queues the invitation reminders that are due (`services::reminders`).
+fn spawn_reminders(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app::server::services::reminders::queue_due(&state, app::server::db::now_ms())
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(queued = n, "invitation reminders queued"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "invitation reminders failed; next try in a minute")
+                }
+            }
+        }
+    });
 }
 
 /// Every hour: deletes what has expired (`repo::housekeeping::PURGES`).

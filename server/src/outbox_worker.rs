@@ -14,7 +14,7 @@ use app::{
         mail::mailer::Mailer,
         repo::{self, outbox::OutboxRow},
         services::{
-            access_requests, email_changed, invite_email, learner_page, password_reset,
+            access_requests, email_changed, invite_email, learner_page, password_reset, reminders,
             signup_email, webhooks,
         },
         state::AppState,
@@ -201,6 +201,7 @@ impl Worker {
         }
         let outcome =
             |invite_id, status, next_attempt_at, error: Option<String>, sent_at| Outcome {
+                reminder: row.kind == reminders::KIND,
                 outbox_id: row.id,
                 academy_id: row.academy_id,
                 attempts: row.attempts,
@@ -212,7 +213,10 @@ impl Worker {
                 webhook: None,
             };
         let rendered = match row.kind.as_str() {
-            "invite" => invite_email::render(&self.state, row.ref_id, &row.message_id).await?,
+            "invite" | reminders::KIND => {
+                let reminder = row.kind == reminders::KIND;
+                invite_email::render(&self.state, row.ref_id, &row.message_id, reminder).await?
+            }
             "signup_code" => signup_email::render(&self.state, row.ref_id, &row.message_id)
                 .await?
                 .map(|email| invite_email::RenderedInvite {
@@ -253,7 +257,8 @@ impl Worker {
             return Ok(outcome(None, "cancelled", 0, None, None));
         };
         // Only invitations have an "Email Status" to keep up to date.
-        let invite = (row.kind == "invite").then_some(rendered.invite_id);
+        let invite =
+            (row.kind == "invite" || row.kind == reminders::KIND).then_some(rendered.invite_id);
         Ok(match self.mailer.send(&rendered.email).await {
             Ok(()) => {
                 tracing::debug!(
@@ -291,6 +296,7 @@ impl Worker {
     /// POSTs one webhook delivery; 2xx is delivered, anything else is retried like an email.
     async fn deliver_webhook(&self, row: OutboxRow) -> Result<Outcome, AppError> {
         let mut outcome = Outcome {
+            reminder: false,
             outbox_id: row.id,
             academy_id: row.academy_id,
             attempts: row.attempts,
@@ -367,6 +373,7 @@ impl Worker {
             .await?;
             if let (true, Some(invite_id)) = (held, o.invite_id) {
                 let email_status = match o.status {
+                    "sent" if o.reminder => EmailStatus::ReminderSent,
                     "sent" => EmailStatus::Sent,
                     "retrying" => EmailStatus::Retrying,
                     _ => EmailStatus::Failed,
@@ -424,6 +431,8 @@ struct Outcome {
     attempts: i64,
     /// Only invitations have an "Email Status" to keep up to date.
     invite_id: Option<i64>,
+    /// A reminder: once sent, the status reads "Reminder sent".
+    reminder: bool,
     status: &'static str,
     next_attempt_at: i64,
     error: Option<String>,

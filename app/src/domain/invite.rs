@@ -10,6 +10,97 @@ use super::{email::Email, names::PersonName, role::Role};
 /// Days an invitation link works when nobody says otherwise.
 pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
 pub const DAY_MS: i64 = 24 * 3600 * 1000;
+/// The longest an invitation link may work, short of never expiring.
+pub const MAX_EXPIRY_DAYS: u32 = 90;
+/// The expiry of a link that never expires: 9999-12-31 23:59:59 UTC.
+pub const NEVER_EXPIRES: i64 = 253_402_300_799_000;
+
+/// Settings → Invitations: how long a link works and when a reminder goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLifecycle {
+    /// Days an invitation link works (1 to `MAX_EXPIRY_DAYS`); `None`: it never expires.
+    pub expiry_days: Option<u32>,
+    /// Days before expiry the reminder is emailed; `None`: no reminder.
+    pub reminder_days: Option<u32>,
+}
+
+impl Default for InviteLifecycle {
+    fn default() -> Self {
+        InviteLifecycle {
+            expiry_days: Some(DEFAULT_EXPIRY_DAYS as u32),
+            reminder_days: Some(3),
+        }
+    }
+}
+
+impl InviteLifecycle {
+    /// As stored: 0 is "never" / "no reminder".
+    pub fn from_stored(expiry_days: i64, reminder_days: i64) -> InviteLifecycle {
+        let days = |d: i64| u32::try_from(d).ok().filter(|d| *d > 0);
+        InviteLifecycle {
+            expiry_days: days(expiry_days),
+            reminder_days: days(reminder_days),
+        }
+    }
+
+    /// Whether the settings make sense, or the field and why not.
+    pub fn check(self) -> Result<InviteLifecycle, (&'static str, String)> {
+        if let Some(days) = self.expiry_days
+            && !(1..=MAX_EXPIRY_DAYS).contains(&days)
+        {
+            return Err((
+                "expiry_days",
+                format!(
+                    "An invitation link works for 1 to {MAX_EXPIRY_DAYS} days, or never expires; {days} is not possible."
+                ),
+            ));
+        }
+        if let Some(before) = self.reminder_days {
+            match self.expiry_days {
+                None => {
+                    return Err((
+                        "reminder_days",
+                        "Links that never expire need no reminder before they expire; turn the reminder off or choose how long links work.".into(),
+                    ));
+                }
+                Some(days) if before == 0 || before >= days => {
+                    return Err((
+                        "reminder_days",
+                        format!(
+                            "The reminder goes out 1 to {} days before a link expires (links work for {days} days).",
+                            days.saturating_sub(1).max(1)
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(self)
+    }
+
+    /// When a link made at `now` expires.
+    pub fn expires_at(self, now: i64) -> i64 {
+        match self.expiry_days {
+            Some(days) => now + i64::from(days) * DAY_MS,
+            None => NEVER_EXPIRES,
+        }
+    }
+
+    /// When the reminder of a link expiring at `expires_at` is due, if there is one.
+    pub fn remind_at(self, expires_at: i64) -> Option<i64> {
+        let before = self.reminder_days?;
+        (expires_at < NEVER_EXPIRES).then(|| expires_at - i64::from(before) * DAY_MS)
+    }
+
+    /// "works for 14 days", "never expires": what the admin is told about a new link.
+    pub fn link_lifetime(self) -> String {
+        match self.expiry_days {
+            Some(1) => "works for 1 day".into(),
+            Some(days) => format!("works for {days} days"),
+            None => "never expires".into(),
+        }
+    }
+}
 /// Most people in one invite request from the form (CSV and API have their own caps).
 pub const MAX_FORM_ROWS: usize = 50;
 
@@ -182,6 +273,8 @@ pub enum EmailStatus {
     Sent,
     Retrying,
     Failed,
+    /// The reminder before expiry went out (Settings → Invitations).
+    ReminderSent,
 }
 
 impl EmailStatus {
@@ -192,6 +285,7 @@ impl EmailStatus {
             EmailStatus::Sent => "sent",
             EmailStatus::Retrying => "retrying",
             EmailStatus::Failed => "failed",
+            EmailStatus::ReminderSent => "reminder_sent",
         }
     }
     pub fn parse(s: &str) -> EmailStatus {
@@ -200,6 +294,7 @@ impl EmailStatus {
             "sent" => EmailStatus::Sent,
             "retrying" => EmailStatus::Retrying,
             "failed" => EmailStatus::Failed,
+            "reminder_sent" => EmailStatus::ReminderSent,
             _ => EmailStatus::NotRequested,
         }
     }
@@ -210,6 +305,7 @@ impl EmailStatus {
             EmailStatus::Sent => "Email Sent",
             EmailStatus::Retrying => "Retrying",
             EmailStatus::Failed => "Failed",
+            EmailStatus::ReminderSent => "Reminder sent",
         }
     }
 }
@@ -241,6 +337,43 @@ impl InviteSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invitation_lifecycle_takes_one_to_ninety_days_or_never_and_a_reminder_before_expiry() {
+        let life = |e: Option<u32>, r: Option<u32>| InviteLifecycle {
+            expiry_days: e,
+            reminder_days: r,
+        };
+        assert!(InviteLifecycle::default().check().is_ok());
+        assert!(life(Some(1), None).check().is_ok());
+        assert!(life(Some(90), Some(89)).check().is_ok());
+        assert!(life(None, None).check().is_ok());
+        assert_eq!(life(Some(0), None).check().unwrap_err().0, "expiry_days");
+        assert_eq!(life(Some(91), None).check().unwrap_err().0, "expiry_days");
+        assert_eq!(
+            life(Some(7), Some(7)).check().unwrap_err().0,
+            "reminder_days"
+        );
+        assert_eq!(life(None, Some(3)).check().unwrap_err().0, "reminder_days");
+        assert_eq!(
+            InviteLifecycle::from_stored(0, 0),
+            life(None, None),
+            "0 is stored for never and for no reminder"
+        );
+        let now = 1_000 * DAY_MS;
+        assert_eq!(
+            InviteLifecycle::default().expires_at(now),
+            now + 14 * DAY_MS
+        );
+        assert_eq!(life(None, None).expires_at(now), NEVER_EXPIRES);
+        assert_eq!(
+            InviteLifecycle::default().remind_at(now + 14 * DAY_MS),
+            Some(now + 11 * DAY_MS)
+        );
+        assert_eq!(life(None, None).remind_at(NEVER_EXPIRES), None);
+        assert_eq!(life(Some(30), None).link_lifetime(), "works for 30 days");
+        assert_eq!(life(None, None).link_lifetime(), "never expires");
+    }
 
     #[test]
     fn an_emailed_or_learner_admin_invitation_is_claimed_at_the_academy_link_only_with_a_code() {

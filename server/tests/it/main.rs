@@ -21,6 +21,7 @@ mod foundation;
 mod housekeeping;
 mod http_edges;
 mod imports;
+mod invite_lifecycle;
 mod invites;
 mod learner_page;
 mod learner_view;

@@ -127,6 +127,12 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageLearners),
         Form(&[("user_id", "{user}")]),
     ),
+    // settings.rs (the invitation lifecycle)
+    (
+        "set_invite_lifecycle",
+        Needs(ManageSettings),
+        Form(&[("expiry_days", "14"), ("reminder_days", "3")]),
+    ),
     // bulk.rs
     (
         "bulk_learners",

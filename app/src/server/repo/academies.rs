@@ -1,6 +1,9 @@
 use sqlx::{Any, Executor, FromRow};
 
-use crate::{domain::role::Plan, model::AcademyView};
+use crate::{
+    domain::{invite::InviteLifecycle, role::Plan},
+    model::AcademyView,
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AcademyRow {
@@ -12,6 +15,9 @@ pub struct AcademyRow {
     pub created_at: i64,
     /// 1 when sign-ups without an invitation link must confirm their email with a code.
     pub require_signup_confirmation: i64,
+    /// Settings → Invitations, as stored (0: never / no reminder).
+    pub invite_expiry_days: i64,
+    pub invite_reminder_days: i64,
 }
 
 impl AcademyRow {
@@ -22,11 +28,17 @@ impl AcademyRow {
             plan: self.plan.parse().unwrap_or(Plan::Starter),
             require_signup_confirmation: self.require_signup_confirmation != 0,
             visibility: crate::domain::access_request::Visibility::from_stored(&self.visibility),
+            invite_lifecycle: self.lifecycle(),
         }
+    }
+
+    pub fn lifecycle(&self) -> InviteLifecycle {
+        InviteLifecycle::from_stored(self.invite_expiry_days, self.invite_reminder_days)
     }
 }
 
-const COLUMNS: &str = "id, slug, name, plan, visibility, created_at, require_signup_confirmation";
+const COLUMNS: &str = "id, slug, name, plan, visibility, created_at, require_signup_confirmation, \
+     invite_expiry_days, invite_reminder_days";
 
 #[tracing::instrument(skip(ex))]
 pub async fn by_slug<'c>(
@@ -153,6 +165,36 @@ pub async fn pending_invites_with_role<'c>(
     .bind(now)
     .fetch_one(ex)
     .await
+}
+
+/// The academy's invitation lifecycle (Settings → Invitations).
+pub async fn lifecycle<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<InviteLifecycle, sqlx::Error> {
+    let (expiry, reminder): (i64, i64) = sqlx::query_as(
+        "SELECT invite_expiry_days, invite_reminder_days FROM academies WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(ex)
+    .await?;
+    Ok(InviteLifecycle::from_stored(expiry, reminder))
+}
+
+pub async fn set_lifecycle<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    lifecycle: InviteLifecycle,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE academies SET invite_expiry_days = $1, invite_reminder_days = $2 WHERE id = $3",
+    )
+    .bind(i64::from(lifecycle.expiry_days.unwrap_or(0)))
+    .bind(i64::from(lifecycle.reminder_days.unwrap_or(0)))
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
 }
 
 pub async fn set_signup_confirmation<'c>(

@@ -103,7 +103,7 @@ pub async fn update_pending<'c>(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE invites SET first_name = $1, last_name = $2, role = $3, expires_at = $4, updated_at = $5 \
+        "UPDATE invites SET first_name = $1, last_name = $2, role = $3, expires_at = $4, updated_at = $5, reminded_at = NULL \
          WHERE id = $6 AND status = 'pending'",
     )
     .bind(first_name)
@@ -138,12 +138,14 @@ pub async fn extend<'c>(
     expires_at: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE invites SET expires_at = $1, updated_at = $2 WHERE id = $3")
-        .bind(expires_at)
-        .bind(now)
-        .bind(id)
-        .execute(ex)
-        .await?;
+    sqlx::query(
+        "UPDATE invites SET expires_at = $1, updated_at = $2, reminded_at = NULL WHERE id = $3",
+    )
+    .bind(expires_at)
+    .bind(now)
+    .bind(id)
+    .execute(ex)
+    .await?;
     Ok(())
 }
 

@@ -15,6 +15,7 @@ pub mod invites;
 pub mod lists;
 pub mod outbox;
 pub mod password_resets;
+pub mod reminders;
 pub mod sessions;
 pub mod signup_codes;
 pub mod staff;

@@ -1,7 +1,11 @@
-//! The academy's own settings, changed from Settings. For now: the plan, which only the Owner may change.
+//! The academy's own settings, changed from Settings: the plan (only the Owner may change it) and
+//! the invitation lifecycle.
 
 use crate::{
-    domain::role::{Plan, Role},
+    domain::{
+        invite::InviteLifecycle,
+        role::{Plan, Role},
+    },
     error::AppError,
     server::{auth::SessionUser, db::now_ms, repo, state::AppState},
 };
@@ -74,6 +78,35 @@ pub async fn change_plan(
         &slug,
         &format!("{} → {}", current.as_str(), plan.as_str()),
         now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Settings → Invitations. New links follow it; links already sent keep their expiry.
+pub async fn set_invite_lifecycle(
+    state: &AppState,
+    actor: &SessionUser,
+    lifecycle: InviteLifecycle,
+) -> Result<(), AppError> {
+    let lifecycle = lifecycle
+        .check()
+        .map_err(|(field, message)| AppError::invalid(field, message))?;
+    let mut tx = state.db.write().await?;
+    repo::academies::set_lifecycle(&mut *tx, actor.academy_id, lifecycle).await?;
+    let reminder = match lifecycle.reminder_days {
+        Some(days) => format!("reminder {days} days before"),
+        None => "no reminder".into(),
+    };
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "academy.invite_lifecycle_changed",
+        "",
+        &format!("links {}, {reminder}", lifecycle.link_lifetime()),
+        now_ms(),
     )
     .await?;
     tx.commit().await?;

@@ -394,7 +394,7 @@ async fn handle_lines(
 ) -> Result<(Vec<ImportLineResult>, bool), AppError> {
     let caps = state.settings.import_caps;
     let now = now_ms();
-    let expires_at = expiry_from(now);
+    let expires_at = expiry_from(&mut **tx, by.academy_id, now).await?;
     if import.finished_at.is_some() {
         return Err(AppError::Conflict {
             message: "This import is finished. Upload the file again to import more.".into(),

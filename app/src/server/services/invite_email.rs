@@ -2,7 +2,10 @@
 //! server secret then, so the database never holds a working link).
 
 use crate::{
-    domain::{invite::InviteState, role::Role},
+    domain::{
+        invite::{InviteState, NEVER_EXPIRES},
+        role::Role,
+    },
     error::AppError,
     server::{mail::message::OutgoingEmail, repo, services::invites::join_link, state::AppState},
 };
@@ -29,10 +32,12 @@ pub(crate) fn escape_html(s: &str) -> String {
 }
 
 /// `None` when there is nothing to send any more (the invitation was accepted or revoked meanwhile).
+/// A `reminder` says so in its subject and first line.
 pub async fn render(
     state: &AppState,
     token_id: i64,
     message_id: &str,
+    reminder: bool,
 ) -> Result<Option<RenderedInvite>, AppError> {
     let Some(facts) = repo::invites::email_facts(&state.db.pool, token_id).await? else {
         return Ok(None);
@@ -49,7 +54,14 @@ pub async fn render(
         None => "Your administrator".to_string(),
     };
     let link = join_link(state, &facts.academy_slug, &facts.salt);
-    let expires = human_date(facts.expires_at);
+    let until = if facts.expires_at >= NEVER_EXPIRES {
+        "The link does not expire.".to_string()
+    } else {
+        format!(
+            "The link works until {} (UTC).",
+            human_date(facts.expires_at)
+        )
+    };
     let greeting = if facts.first_name.is_empty() {
         "Hello".to_string()
     } else {
@@ -60,23 +72,35 @@ pub async fn render(
         Ok(Role::Admin) => " as an Administrator",
         _ => "",
     };
-    let subject = format!("{inviter} invited you to {}{as_role}", facts.academy_name);
+    let (subject_prefix, reminder_line) = if reminder {
+        (
+            "Reminder: ",
+            "A reminder: your invitation is still waiting, and its link expires soon. ",
+        )
+    } else {
+        ("", "")
+    };
+    let subject = format!(
+        "{subject_prefix}{inviter} invited you to {}{as_role}",
+        facts.academy_name
+    );
     let text = format!(
-        "{greeting},\n\n{inviter} invited you to join {academy}{as_role} on Shoal.\n\nOpen this link to choose your password and join:\n{link}\n\nThe link works until {expires} (UTC). If it has expired, ask {inviter} for a new invitation.\n\nYour login will be this email address: {email}\n",
+        "{greeting},\n\n{reminder_line}{inviter} invited you to join {academy}{as_role} on Shoal.\n\nOpen this link to choose your password and join:\n{link}\n\n{until} If it has expired, ask {inviter} for a new invitation.\n\nYour login will be this email address: {email}\n",
         academy = facts.academy_name,
         email = facts.email,
     );
     let html = format!(
         "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#0f1d2e;line-height:1.5\">\
-         <p>{greeting},</p><p><strong>{inviter}</strong> invited you to join <strong>{academy}</strong>{as_role} on Shoal.</p>\
+         <p>{greeting},</p><p>{reminder_line}<strong>{inviter}</strong> invited you to join <strong>{academy}</strong>{as_role} on Shoal.</p>\
          <p><a href=\"{link}\" style=\"display:inline-block;background:#0b6e99;color:#fff;padding:10px 18px;border-radius:8px;text-decoration:none;font-weight:600\">Join {academy}</a></p>\
          <p style=\"font-size:14px;color:#4a5a6d\">Or copy this link into your browser:<br>{link}</p>\
-         <p style=\"font-size:14px;color:#4a5a6d\">The link works until {expires} (UTC). Your login will be {email}.</p></body></html>",
+         <p style=\"font-size:14px;color:#4a5a6d\">{until} Your login will be {email}.</p></body></html>",
         greeting = escape_html(&greeting),
         inviter = escape_html(&inviter),
         academy = escape_html(&facts.academy_name),
         link = escape_html(&link),
         email = escape_html(&facts.email),
+        until = escape_html(&until),
     );
     let to_name = crate::model::full_name(&facts.first_name, &facts.last_name);
     Ok(Some(RenderedInvite {

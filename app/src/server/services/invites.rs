@@ -3,10 +3,7 @@
 
 use crate::{
     domain::{
-        invite::{
-            self, DAY_MS, DEFAULT_EXPIRY_DAYS, EmailStatus, InviteSource, Invitee, InviteeInput,
-            MAX_FORM_ROWS,
-        },
+        invite::{self, EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
         role::{LEARNER_ROLES, Plan, Role},
     },
     error::AppError,
@@ -28,8 +25,15 @@ pub struct InviteRequest {
     pub source: InviteSource,
 }
 
-pub fn expiry_from(now: i64) -> i64 {
-    now + DEFAULT_EXPIRY_DAYS * DAY_MS
+/// When a link of the academy made at `now` expires (Settings → Invitations).
+pub(crate) async fn expiry_from<'c>(
+    ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    academy_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(repo::academies::lifecycle(ex, academy_id)
+        .await?
+        .expires_at(now))
 }
 
 /// Checks what applies to a whole request whatever its size: the role (and the academy's plan) and
@@ -149,8 +153,8 @@ async fn invite_one(
     // unique index refuses the second, and the retry finds the first and updates it.
     for _ in 0..3 {
         let now = now_ms();
-        let expires_at = expiry_from(now);
         let mut tx = state.db.write().await?;
+        let expires_at = expiry_from(&mut *tx, academy_id, now).await?;
         if let Some(user) = repo::users::by_email(&mut *tx, academy_id, email).await? {
             if req.role.is_staff() {
                 return Err(AppError::conflict(
@@ -498,7 +502,7 @@ pub(crate) async fn send_again(
     invite: &repo::invites::InviteRow,
     now: i64,
 ) -> Result<(), AppError> {
-    let expires_at = expiry_from(now);
+    let expires_at = expiry_from(&mut **tx, invite.academy_id, now).await?;
     repo::invites::extend(&mut **tx, invite.id, expires_at, now).await?;
     let link = NewLink {
         academy_id: invite.academy_id,

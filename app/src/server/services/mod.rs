@@ -20,6 +20,7 @@ pub mod learner_page;
 pub mod learners;
 pub mod lists;
 pub mod password_reset;
+pub mod reminders;
 pub mod sign_in;
 pub mod signup_email;
 pub mod staff;
