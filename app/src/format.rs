@@ -27,6 +27,15 @@ pub fn initial(title: &str) -> String {
         .unwrap_or_else(|| "•".into())
 }
 
+/// An invitation's expiry as lists show it: the date, or "Never" for a link that never expires.
+pub fn expiry(ms: i64) -> String {
+    if ms >= crate::domain::invite::NEVER_EXPIRES {
+        "Never".into()
+    } else {
+        date(ms)
+    }
+}
+
 /// "28 Nov 2026" (UTC) from unix milliseconds.
 pub fn date(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));

@@ -110,6 +110,7 @@ fn GeneralSettings() -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <crate::pages::settings_invitations::InvitationSettings/>
         <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
         <crate::pages::settings_access::VisibilitySetting/>
         <crate::pages::settings_access::NotificationSettings/>

@@ -14,7 +14,7 @@ use crate::{
         notice::{Notice, NoticeLine},
     },
     domain::{
-        invite::{DEFAULT_EXPIRY_DAYS, EmailStatus, Progress},
+        invite::{EmailStatus, Progress},
         role::Role,
     },
     error::AppError,
@@ -44,6 +44,14 @@ fn poll_while_sending(data: Resource<Result<StaffOverview, AppError>>, tick: RwS
             }
         });
     });
+}
+
+/// "works for 14 days": what a new invitation link does (Settings → Invitations).
+fn lifetime() -> String {
+    crate::components::nav::use_academy()
+        .academy
+        .invite_lifecycle
+        .link_lifetime()
 }
 
 #[component]
@@ -80,7 +88,8 @@ pub fn AdminsTab() -> impl IntoView {
     poll_while_sending(data, tick);
     notice.follow(resend.value(), |()| {
         Some(format!(
-            "Sent again with a new link that works for {DEFAULT_EXPIRY_DAYS} more days. Earlier links keep working until they expire."
+            "Sent again with a new link that {}. Earlier links keep working until they expire.",
+            lifetime()
         ))
     });
     notice.follow(revoke.value(), |()| {
@@ -167,7 +176,7 @@ pub fn AdminsTab() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    <p class="muted small table-note">{format!("Resend sends a new link valid for {DEFAULT_EXPIRY_DAYS} more days; earlier links keep working until their own expiry.")}</p>
+                    <p class="muted small table-note">{format!("Resend sends a new link that {}; earlier links keep working until their own expiry.", lifetime())}</p>
                 }.into_any()
             })}
         </section>
@@ -286,7 +295,7 @@ fn InviteRow(
                 {if expired {
                     view! { <span class="status status-bad">"Expired"</span> }.into_any()
                 } else {
-                    view! { <span>{format::date(invite.expires_at)}</span> }.into_any()
+                    view! { <span>{format::expiry(invite.expires_at)}</span> }.into_any()
                 }}
             </td>
             <td>
@@ -328,7 +337,8 @@ fn InviteForm(
                     "{to} was already invited: the invitation is renewed and sent again with a new link."
                 ),
                 _ => format!(
-                    "Invitation sent to {to}. They become an Administrator when they join through the link in the email (it works for {DEFAULT_EXPIRY_DAYS} days)."
+                    "Invitation sent to {to}. They become an Administrator when they join through the link in the email (it {}).",
+                    lifetime()
                 ),
             };
             on_sent.run(text);
@@ -387,7 +397,7 @@ fn InviteForm(
             on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ev.stop_propagation(); on_cancel.run(()); }>
             <h3>"Invite an administrator"</h3>
             <p class="muted small">
-                {format!("They get an email with a link to join as an Administrator; the link works for {DEFAULT_EXPIRY_DAYS} days. Learners are invited in Learners & Teams.")}
+                {format!("They get an email with a link to join as an Administrator; the link {}. Learners are invited in Learners & Teams.", lifetime())}
             </p>
             {move || form_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             {field("Email", "email", "email", email, email_input)}

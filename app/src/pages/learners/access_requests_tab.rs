@@ -246,7 +246,10 @@ fn ApproveDialog(
     // The dialog opens on a click: loaded in the browser.
     let teams = LocalResource::new(list_teams);
     let id = request.id;
-    let what = "They get an invitation email with a link to choose a password (it works for 14 days), and appear under Invites until they register.";
+    let what = format!(
+        "They get an invitation email with a link to choose a password (it {}), and appear under Invites until they register.",
+        use_academy().academy.invite_lifecycle.link_lifetime()
+    );
     let error = Signal::derive(move || match approve.value().get() {
         Some(Err(e)) => Some(e.to_string()),
         _ => None,

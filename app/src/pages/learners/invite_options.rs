@@ -107,9 +107,10 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
             "Send invitation email"
         </label>
         <p class="muted small" data-testid="claim-hint">{move || {
+            let lifetime = crate::components::nav::use_academy().academy.invite_lifecycle.link_lifetime();
             let claim = AcademyLinkClaim::of(role.get(), send_email.get());
             match (send_email.get(), claim) {
-                (true, claim) => format!("Each person gets an email with a link that works for 14 days. {}", claim.explained()),
+                (true, claim) => format!("Each person gets an email with a link that {lifetime}. {}", claim.explained()),
                 (false, AcademyLinkClaim::Code) => format!("No email is sent: share the academy link yourself. {}", claim.explained()),
                 (false, claim) => claim.explained().to_string(),
             }

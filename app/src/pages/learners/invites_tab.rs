@@ -59,6 +59,11 @@ pub fn InvitesTab(
             c.run(());
         }
     };
+    // "works for 14 days": what a new link does (Settings → Invitations).
+    let lifetime = crate::components::nav::use_academy()
+        .academy
+        .invite_lifecycle
+        .link_lifetime();
     let search = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
@@ -99,9 +104,10 @@ pub fn InvitesTab(
         |(query, ..)| list_invites(query),
     );
     poll_while_sending(data, tick);
+    let resent_lifetime = lifetime.clone();
     notice.follow(resend.value(), move |()| {
         changed();
-        Some("Sent again with a new link that works for 14 more days. Earlier links keep working until they expire.".into())
+        Some(format!("Sent again with a new link that {resent_lifetime}. Earlier links keep working until they expire."))
     });
     notice.follow(revoke.value(), move |()| {
         confirming.set(None);
@@ -210,7 +216,7 @@ pub fn InvitesTab(
                             </tbody>
                         </table>
                     </div>
-                    <p class="muted small">"Resend sends a new link valid for 14 more days; the earlier links keep working until their own expiry."</p>
+                    <p class="muted small">{format!("Resend sends a new link that {lifetime}; the earlier links keep working until their own expiry (Settings → Invitations).")}</p>
                 }.into_any()
                 }
             }}}
@@ -266,7 +272,7 @@ fn InviteRow(
             <td class="nowrap">{invite.role.label()}</td>
             <td><TeamBadges teams=invite.teams/></td>
             <td><span class="nowrap">{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
-            <td class="nowrap">{format::date(invite.expires_at)}</td>
+            <td class="nowrap">{format::expiry(invite.expires_at)}</td>
             <td>
                 <span class=email_class data-testid="email-status">{invite.email_status.label()}</span>
                 {invite.email_error.map(|e| view! { <br/><span class="muted small">{e}</span> })}

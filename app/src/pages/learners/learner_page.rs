@@ -288,7 +288,7 @@ fn Invitations(invitations: Vec<InviteView>) -> impl IntoView {
                                     <tr>
                                         <td class="nowrap">{format::date_time(i.invited_at)}</td>
                                         <td>{i.invited_by.clone()}</td>
-                                        <td class="nowrap">{format::date(i.expires_at)}</td>
+                                        <td class="nowrap">{format::expiry(i.expires_at)}</td>
                                         <td>{i.email_status.label()}
                                             {i.email_error.clone().map(|e| view! { <br/><span class="muted small">{e}</span> })}</td>
                                         <td>{i.progress.label()}</td>
