@@ -845,11 +845,12 @@ fn invite_status_schema() -> Value {
 fn email_status_schema() -> Value {
     json!({
         "type": "string",
-        "enum": ["not_requested", "queued", "sent", "retrying", "failed"],
+        "enum": ["not_requested", "queued", "sent", "retrying", "failed", "reminder_sent"],
         "description": concat!(
             "What happened to the invitation email. `not_requested`: sending was turned off. `queued`: ",
             "waiting to be sent. `sent`: accepted by the mail server. `retrying`: a send failed and will be ",
-            "retried (see `email_error`). `failed`: every retry failed."
+            "retried (see `email_error`). `failed`: every retry failed. `reminder_sent`: the reminder the ",
+            "academy sends before a link expires went out too (Settings → Invitations)."
         )
     })
 }

@@ -222,7 +222,11 @@ impl ListExport {
                         r.inviter_first.as_deref().unwrap_or_default(),
                         r.inviter_last.as_deref().unwrap_or_default(),
                     ),
-                    format::spreadsheet_time(r.expires_at),
+                    if r.expires_at >= crate::domain::invite::NEVER_EXPIRES {
+                        "Never".to_owned()
+                    } else {
+                        format::spreadsheet_time(r.expires_at)
+                    },
                     email_status,
                     progress.label().to_owned(),
                 ],

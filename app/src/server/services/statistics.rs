@@ -6,6 +6,7 @@ use crate::{
     api::statistics::{SourceCount, Statistics, StatisticsCsv, TeamCount},
     domain::{
         csv_import::write::to_csv,
+        invite::EmailStatus,
         statistics::{
             self, DayCount, Funnel, ParsedFilter, SOURCES, StatisticsFilter, day_of_ms,
             duration_words, iso_date, parse_source, percent, source_label,
@@ -158,9 +159,10 @@ pub async fn for_academy(
         let accepted = if r.status == "accepted" { r.n } else { 0 };
         funnel.invited += r.n;
         funnel.accepted += accepted;
-        match r.email_status.as_str() {
-            "sent" => funnel.email_sent += r.n,
-            "failed" => failed_emails += r.n,
+        match EmailStatus::parse(&r.email_status) {
+            // A reminder went out after the invitation itself did.
+            EmailStatus::Sent | EmailStatus::ReminderSent => funnel.email_sent += r.n,
+            EmailStatus::Failed => failed_emails += r.n,
             _ => {}
         }
         if let Some(s) = parse_source(&r.source)
