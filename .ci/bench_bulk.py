@@ -1,9 +1,9 @@
 """bench.sh's bulk rows (issue 20): one bulk action over BENCH_BULK_LEARNERS (10,000) learners,
 "Select all N matching" on All Learners, on a fresh server of its own. The learners are written
-straight into the SQLite file; then, signed in as the owner, revoke their access, give it back and
-change their role, each one call of `bulk_learners` as the browser makes it: its time, the server's
-peak memory (VmHWM, reset just before), and — to show other requests are not held up — the slowest
-of the list requests a second connection makes every 50 ms meanwhile.
+straight into the SQLite file; then, signed in as the owner, revoke their access, give it back,
+change their role and remove them, each one call of `bulk_learners` as the browser makes it: its
+time, the server's peak memory (VmHWM, reset just before), and — to show other requests are not
+held up — the slowest of the list requests a second connection makes every 50 ms meanwhile.
 Standard library only. Environment: SERVER_URL, SERVER_PID, DB_PATH, SLUG, OWNER_EMAIL,
 OWNER_PASSWORD, BENCH_BULK_LEARNERS."""
 import json, os, sqlite3, threading, time
@@ -44,6 +44,8 @@ for label, action, filter_ in [
     ("revoke access", "RevokeAccess", ""),
     ("give access back", "GiveAccess", "deactivated"),
     ("change role to Learner-Analyst", {"SetRole": "learner_analyst"}, ""),
+    # Last: it erases them (each person's name and email scrubbed from three tables).
+    ("remove from the academy", "Remove", ""),
 ]:
     time.sleep(1)
     rss = proc_status_mb(pid, "VmRSS")
