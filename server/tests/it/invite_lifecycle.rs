@@ -135,6 +135,20 @@ async fn the_reminder_goes_out_once_at_its_time_and_email_status_reads_reminder_
         academy_name(&app).await
     );
     assert_eq!(reminder.header_decoded("Subject").unwrap(), expected);
+    // From the academy, via the configured sender; answers go to the person who invited.
+    let from = reminder.header_decoded("From").unwrap();
+    assert!(
+        from.starts_with(&format!("\"{} via ", academy_name(&app).await)),
+        "{from}"
+    );
+    let owner_email: String = sqlx::query_scalar("SELECT email FROM users WHERE role = 'owner'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        reminder.header("Reply-To").as_deref(),
+        Some(owner_email.as_str())
+    );
     assert!(reminder.data.contains("/a/acme/join/"), "the link is in it");
     let mut status = String::new();
     for _ in 0..50 {

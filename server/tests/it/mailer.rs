@@ -53,6 +53,8 @@ fn invitation(n: u32) -> OutgoingEmail {
             "<p>Hello Zoë,</p><p><a href=\"https://academy.example.com/join/tok-{n}\">Join</a></p>"
         ),
         message_id: format!("invite-42-{n}@shoal.example"),
+        on_behalf_of: None,
+        reply_to: None,
     }
 }
 

@@ -17,6 +17,11 @@ pub struct OutgoingEmail {
     /// Without angle brackets, e.g. `invite-42-7@shoal.example`. Stable across retries, so a receiver can
     /// recognise a message delivered twice.
     pub message_id: String,
+    /// Sent for an academy: the sender shows as "Acme via Shoal" (the configured sender's name after
+    /// "via"); the address stays the configured one, so SPF and DKIM still hold.
+    pub on_behalf_of: Option<String>,
+    /// Where answers go (the person who invited), when it is someone else than the sender.
+    pub reply_to: Option<String>,
 }
 
 /// A value made safe for a header: control characters (CR, LF, TAB, NUL, …) and Unicode line/paragraph
@@ -107,16 +112,30 @@ pub fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Message, S
     let to_name = header_safe(&email.to_name);
     let to = Mailbox::new((!to_name.is_empty()).then_some(to_name), address);
     check_message_id(&email.message_id)?;
-    let from = Mailbox::new(
-        from.name
-            .as_deref()
-            .map(header_safe)
-            .filter(|n| !n.is_empty()),
-        from.email.clone(),
-    );
-    Message::builder()
-        .from(from)
-        .to(to)
+    let sender = from
+        .name
+        .as_deref()
+        .map(header_safe)
+        .filter(|n| !n.is_empty());
+    let name = match email.on_behalf_of.as_deref().map(header_safe) {
+        Some(academy) if !academy.is_empty() => Some(format!(
+            "{academy} via {}",
+            sender.as_deref().unwrap_or("Shoal")
+        )),
+        _ => sender,
+    };
+    let mut builder = Message::builder()
+        .from(Mailbox::new(name, from.email.clone()))
+        .to(to);
+    // A reply-to that is not an address is left out rather than failing the message.
+    if let Some(Ok(address)) = email
+        .reply_to
+        .as_deref()
+        .map(|r| ascii_domain(r.trim()).parse::<Address>())
+    {
+        builder = builder.reply_to(Mailbox::new(None, address));
+    }
+    builder
         .subject(header_safe(&email.subject))
         .message_id(Some(format!("<{}>", email.message_id)))
         .multipart(MultiPart::alternative_plain_html(
@@ -138,6 +157,8 @@ mod tests {
             text: "Hello\nhttps://shoal.example/invite/abc".into(),
             html: "<p>Hello</p>".into(),
             message_id: "invite-42-7@shoal.example".into(),
+            on_behalf_of: None,
+            reply_to: None,
         }
     }
 
@@ -232,6 +253,31 @@ mod tests {
         let mut e = email("Eve", "Hi");
         e.to_email = "eve@example.com\r\nBcc: x@evil".into();
         assert!(build_message(&from(), &e).is_err());
+    }
+
+    #[test]
+    fn an_academys_email_is_from_the_academy_via_the_sender_and_answers_go_to_the_inviter() {
+        let mut e = email("Eve", "Welcome");
+        e.on_behalf_of = Some("Acme Onboarding".into());
+        e.reply_to = Some("ada@bücher.de".into());
+        let bytes = build_message(&from(), &e).unwrap().formatted();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("From: \"Acme Onboarding via Shoal\" <no-reply@localhost>\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Reply-To: ada@xn--bcher-kva.de\r\n"),
+            "{text}"
+        );
+        // An academy name cannot add a header.
+        e.on_behalf_of = Some("Acme\r\nBcc: x@evil.example".into());
+        let bytes = build_message(&from(), &e).unwrap().formatted();
+        assert!(!String::from_utf8_lossy(&bytes).contains("\r\nBcc:"));
+        // Not an address: left out, the message still goes.
+        e.reply_to = Some("not an address".into());
+        let bytes = build_message(&from(), &e).unwrap().formatted();
+        assert!(!String::from_utf8_lossy(&bytes).contains("Reply-To"));
     }
 
     #[test]

@@ -32,48 +32,33 @@ pub async fn users(
     q.fetch_all(conn).await
 }
 
-/// Sets the status of the users `ids` of the academy.
-pub async fn set_status(
-    conn: &mut AnyConnection,
-    academy_id: i64,
-    ids: &[i64],
-    status: AccountStatus,
-) -> Result<(), sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let sql = format!(
-        "UPDATE users SET status = $1 WHERE academy_id = $2 AND id IN ({})",
-        placeholders(3, ids.len())
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .persistent(false)
-        .bind(status.as_str())
-        .bind(academy_id);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    q.execute(conn).await?;
-    Ok(())
+/// A column of `users` a bulk action sets, with its value.
+pub enum UserChange {
+    Status(AccountStatus),
+    Role(Role),
 }
 
-/// Gives the users `ids` of the academy `role`.
-pub async fn set_role(
+/// Sets one column of the users `ids` of the academy.
+pub async fn update_users(
     conn: &mut AnyConnection,
     academy_id: i64,
     ids: &[i64],
-    role: Role,
+    change: UserChange,
 ) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
+    let (column, value) = match change {
+        UserChange::Status(status) => ("status", status.as_str()),
+        UserChange::Role(role) => ("role", role.as_str()),
+    };
     let sql = format!(
-        "UPDATE users SET role = $1 WHERE academy_id = $2 AND id IN ({})",
+        "UPDATE users SET {column} = $1 WHERE academy_id = $2 AND id IN ({})",
         placeholders(3, ids.len())
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .persistent(false)
-        .bind(role.as_str())
+        .bind(value)
         .bind(academy_id);
     for id in ids {
         q = q.bind(*id);

@@ -106,12 +106,7 @@ pub async fn learners(
                 Some(_) => None,
             })
             .collect();
-        let open: Vec<i64> = chunk
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| o.is_none())
-            .map(|(id, _)| *id)
-            .collect();
+        let open = undecided(chunk, &outcomes);
         let done: Vec<(i64, Vec<i64>)> = match change {
             LearnerChange::Deactivate | LearnerChange::Reactivate => {
                 let status = if change == LearnerChange::Deactivate {
@@ -124,7 +119,13 @@ pub async fn learners(
                     .copied()
                     .filter(|id| rows[id].status != status.as_str())
                     .collect();
-                repo::bulk::set_status(&mut tx, actor.academy_id, &targets, status).await?;
+                repo::bulk::update_users(
+                    &mut tx,
+                    actor.academy_id,
+                    &targets,
+                    repo::bulk::UserChange::Status(status),
+                )
+                .await?;
                 if status == AccountStatus::Deactivated {
                     repo::bulk::end_sessions(&mut tx, &targets).await?;
                 }
@@ -148,7 +149,13 @@ pub async fn learners(
                     .copied()
                     .filter(|id| rows[id].role() != role)
                     .collect();
-                repo::bulk::set_role(&mut tx, actor.academy_id, &targets, role).await?;
+                repo::bulk::update_users(
+                    &mut tx,
+                    actor.academy_id,
+                    &targets,
+                    repo::bulk::UserChange::Role(role),
+                )
+                .await?;
                 targets.into_iter().map(|id| (id, vec![])).collect()
             }
             LearnerChange::Remove => {
@@ -226,12 +233,7 @@ pub async fn invites(
                 Some(i) => invites::not_pending(i).map(Outcome::Refused),
             })
             .collect();
-        let open: Vec<i64> = chunk
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| o.is_none())
-            .map(|(id, _)| *id)
-            .collect();
+        let open = undecided(chunk, &outcomes);
         let done: Vec<(i64, Vec<i64>)> = match change {
             InviteChange::Resend => {
                 for id in &open {
@@ -275,6 +277,16 @@ pub async fn invites(
     };
     record(state, actor, action, &out, what).await?;
     Ok(out)
+}
+
+/// The ids of `chunk` whose outcome is not decided yet (not refused up front).
+fn undecided(chunk: &[i64], outcomes: &[Option<Outcome>]) -> Vec<i64> {
+    chunk
+        .iter()
+        .zip(outcomes)
+        .filter(|(_, o)| o.is_none())
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 /// `(owner, team)` pairs as each owner's teams.

@@ -56,5 +56,7 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
         text,
         html,
         message_id: row.message_id.clone(),
+        on_behalf_of: None,
+        reply_to: None,
     }))
 }

@@ -112,6 +112,9 @@ pub async fn render(
             text,
             html,
             message_id: message_id.to_string(),
+            // "Acme via Shoal", and an answer reaches the person who invited.
+            on_behalf_of: Some(facts.academy_name.clone()),
+            reply_to: facts.inviter_email.clone(),
         },
     }))
 }

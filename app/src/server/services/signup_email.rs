@@ -37,5 +37,7 @@ pub async fn render(
         text,
         html,
         message_id: message_id.to_string(),
+        on_behalf_of: None,
+        reply_to: None,
     }))
 }

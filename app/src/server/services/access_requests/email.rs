@@ -98,6 +98,8 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
     };
     Ok(Some(OutgoingEmail {
         message_id: row.message_id.clone(),
+        on_behalf_of: None,
+        reply_to: None,
         ..email
     }))
 }
@@ -171,6 +173,8 @@ fn to_admin(
         text,
         html: html(body),
         message_id: String::new(),
+        on_behalf_of: None,
+        reply_to: None,
     }
 }
 
@@ -247,6 +251,8 @@ async fn render_known(
         text,
         html: html(body),
         message_id: row.message_id.clone(),
+        on_behalf_of: None,
+        reply_to: None,
     }))
 }
 
@@ -289,6 +295,8 @@ fn declined(academy: &Academy<'_>, r: &RequestRow, link: &str) -> OutgoingEmail 
         text,
         html: html(body),
         message_id: String::new(),
+        on_behalf_of: None,
+        reply_to: None,
     }
 }
 
