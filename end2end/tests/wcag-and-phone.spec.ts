@@ -109,6 +109,15 @@ test('every screen has no serious or critical WCAG 2.1 A/AA violation (axe-core)
   await expect(page.getByRole('dialog')).toBeVisible();
   await check(page, 'the revoke confirmation');
   await page.keyboard.press('Escape');
+  // A selection: the bulk bar, and its confirmation.
+  await page.getByRole('checkbox', { name: 'Select every row on this page' }).check();
+  await expect(page.getByTestId('bulk-bar')).toBeVisible();
+  await check(page, 'the bulk action bar');
+  await page.getByTestId('bulk-bar').getByRole('combobox').selectOption({ label: 'Resend' });
+  await page.getByRole('button', { name: 'Apply…' }).click();
+  await expect(page.getByRole('dialog', { name: /^Resend \d+ invitations?\?$/ })).toBeVisible();
+  await check(page, 'the bulk confirmation');
+  await page.keyboard.press('Escape');
 
   // Signed out, and as the learner.
   const visitor = await newPage();
@@ -177,6 +186,11 @@ test.describe('on a phone', () => {
       await gotoHydrated(page, path);
       await look(page, path, name);
     }
+    // The bulk bar, with a selection.
+    await gotoHydrated(page, `${a}/admin/learners?tab=invites`);
+    await page.getByRole('checkbox', { name: 'Select every row on this page' }).check();
+    await expect(page.getByTestId('bulk-bar')).toBeVisible();
+    await look(page, 'the bulk action bar', 'phone-bulk-bar');
     // A learner's page, from the list.
     await gotoHydrated(page, `${a}/admin/learners`);
     await page.getByRole('link', { name: 'Wren Wide' }).first().click();
