@@ -61,7 +61,9 @@ async function load(page: Page, cdp: CDPSession, url: string, list: boolean): Pr
   await page.goto(url, { waitUntil: 'load' });
   // Interactive, and every request the page made in getting there finished.
   await page.waitForFunction(() => document.body?.dataset.hydrated === 'true', null, { timeout: 120_000 }).catch(() => {});
-  await page.waitForLoadState('networkidle');
+  // Bounded: a page that keeps a request going (a list polling while emails are on their way)
+  // never goes network-idle, and an unbounded wait stalled the whole run until its timeout.
+  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
   cdp.off('Network.loadingFinished', onFinished);
   cdp.off('Network.responseReceived', onResponse);
   const t = await page.evaluate(() => {
