@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 pub mod bulk;
+mod email_preview;
+
+pub use email_preview::EmailPreview;
 
 use crate::domain::{
     Permission,

@@ -76,6 +76,7 @@ impl App {
             hasher,
             leptos_options,
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
+            bulk_progress: Default::default(),
             assets,
         })
     }

@@ -8,7 +8,7 @@ use crate::domain::Permission;
 use crate::server::{auth, services, state::app_state};
 use crate::{
     error::AppError,
-    model::bulk::{BulkSummary, InviteBulk, LearnerBulk, Selection},
+    model::bulk::{BulkCount, BulkSummary, InviteBulk, LearnerBulk, Selection},
 };
 
 /// Revoke or give back access, change the role, add to or remove from a team, or remove the
@@ -17,10 +17,13 @@ use crate::{
 pub async fn bulk_learners(
     selection: Selection,
     action: LearnerBulk,
+    /// Names the action for `bulk_progress` (8–64 letters, digits or dashes).
+    #[server(default)]
+    key: Option<String>,
 ) -> Result<BulkSummary, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
-    services::bulk_lists::learners(&state, &actor, &selection, action).await
+    services::bulk_lists::learners(&state, &actor, &selection, action, key.as_deref()).await
 }
 
 /// Resend or revoke the invitations of `selection`; those no longer pending are skipped.
@@ -28,8 +31,20 @@ pub async fn bulk_learners(
 pub async fn bulk_invites(
     selection: Selection,
     action: InviteBulk,
+    /// Names the action for `bulk_progress` (8–64 letters, digits or dashes).
+    #[server(default)]
+    key: Option<String>,
 ) -> Result<BulkSummary, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
-    services::bulk_lists::invites(&state, &actor, &selection, action).await
+    services::bulk_lists::invites(&state, &actor, &selection, action, key.as_deref()).await
+}
+
+/// How far the caller's academy's bulk action `key` has got; `None` before it starts and once it
+/// has ended (its answer then says what came of it).
+#[server(prefix = "/api", endpoint = "bulk_progress")]
+pub async fn bulk_progress(key: String) -> Result<Option<BulkCount>, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    Ok(state.bulk_progress.of(actor.academy_id, &key))
 }

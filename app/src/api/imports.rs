@@ -1,5 +1,8 @@
 //! "Upload CSV File": the caps the browser checks a file against, the look-up of a file's known
 //! addresses, and the upload itself in chunks. The academy is always the caller's own.
+// A server function's arguments are the fields of its request (here an upload's options, each
+// named on the wire); the client half the macro generates takes them all.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::{prelude::*, server_fn::codec::Json};
 
@@ -42,12 +45,16 @@ pub async fn start_import(
     /// The rows the preview left out, with why.
     #[server(default)]
     left_out: Vec<LeftOutLine>,
+    /// The upload's personal message; absent: the academy's default (Settings → Invitations).
+    #[server(default)]
+    message: Option<String>,
 ) -> Result<i64, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    let message = services::invites::message_of(&academy, message.as_deref())?;
     let start = services::imports::StartImport {
         key: &key,
         request_hash: None,
@@ -56,6 +63,7 @@ pub async fn start_import(
         role,
         team_ids: &team_ids,
         send_email,
+        message: &message,
     };
     services::imports::start(&state, &actor, &academy, &start, &left_out).await
 }

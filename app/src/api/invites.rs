@@ -22,6 +22,9 @@ pub async fn invite_learners(
     /// Sent from a team page's "Invite to team" (recorded as the invitation's source).
     #[server(default)]
     from_team: bool,
+    /// The batch's personal message; absent: the academy's default (Settings → Invitations).
+    #[server(default)]
+    message: Option<String>,
 ) -> Result<Vec<InviteResult>, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
@@ -38,6 +41,7 @@ pub async fn invite_learners(
         } else {
             crate::domain::invite::InviteSource::Form
         },
+        message,
     };
     services::invites::invite(&state, &actor, &academy, &req).await
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::domain::Permission;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
-use crate::{domain::role::Plan, error::AppError};
+use crate::{domain::role::Plan, error::AppError, model::EmailPreview};
 
 /// Switches the academy's plan. Only the Owner may.
 #[server(prefix = "/api", endpoint = "change_plan")]
@@ -28,4 +28,34 @@ pub async fn set_invite_lifecycle(expiry_days: u32, reminder_days: u32) -> Resul
         reminder_days: (reminder_days > 0).then_some(reminder_days),
     };
     services::academy_settings::set_invite_lifecycle(&state, &actor, lifecycle).await
+}
+
+/// The personal message every invite dialog starts with ('' none).
+#[server(prefix = "/api", endpoint = "invite_message_default")]
+pub async fn invite_message_default() -> Result<String, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    let academy = crate::server::repo::academies::by_id(&state.db.pool, actor.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(academy.invite_message)
+}
+
+/// Settings → Invitations: the default personal message of invitation emails ('' none). Invitations
+/// already made keep their own.
+#[server(prefix = "/api", endpoint = "set_invite_message")]
+pub async fn set_invite_message(message: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageSettings).await?;
+    services::academy_settings::set_invite_message(&state, &actor, &message).await
+}
+
+/// The invitation email a learner would get with `message` (typed, not necessarily saved).
+#[server(prefix = "/api", endpoint = "preview_invite_email")]
+pub async fn preview_invite_email(message: String) -> Result<EmailPreview, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    let message = crate::domain::invite_message::PersonalMessage::parse(&message)
+        .map_err(|why| AppError::invalid("message", why))?;
+    services::invite_email::preview(&state, &actor, &message).await
 }

@@ -10,6 +10,7 @@ pub mod course;
 pub mod csv_import;
 pub mod email;
 pub mod invite;
+pub mod invite_message;
 pub mod names;
 pub mod password;
 pub mod pasted_people;

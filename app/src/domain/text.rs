@@ -2,7 +2,7 @@
 //! server (the domain rules that refuse longer text name the same constants). A cap lives with
 //! its rule; this file only says which rule a form field follows.
 
-use super::{api_client, course, email, names, password, search, slug, team};
+use super::{api_client, course, email, invite_message, names, password, search, slug, team};
 
 /// The most characters a form field named `name` takes, when Shoal has a rule for it.
 pub fn cap_for_field(name: &str) -> Option<usize> {
@@ -17,6 +17,7 @@ pub fn cap_for_field(name: &str) -> Option<usize> {
         "course_description" => course::COURSE_DESCRIPTION_MAX_LEN,
         "client_name" => api_client::CLIENT_NAME_MAX_LEN,
         "search" => search::SEARCH_MAX_CHARS,
+        "message" => invite_message::MESSAGE_MAX_CHARS,
         _ => return None,
     })
 }

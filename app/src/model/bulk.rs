@@ -12,6 +12,13 @@ use crate::{
 /// Most rows one selection of ticked rows names; larger selections are "every row that matches".
 pub const MAX_TICKED: usize = 1_000;
 
+/// How far a running bulk action has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkCount {
+    pub done: usize,
+    pub total: usize,
+}
+
 /// Which rows an action is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Selection {

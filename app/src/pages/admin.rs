@@ -111,6 +111,7 @@ fn GeneralSettings() -> impl IntoView {
             }}
         </section>
         <crate::pages::settings_invitations::InvitationSettings/>
+        <crate::pages::settings_invitation_email::InvitationEmailSettings/>
         <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
         <crate::pages::settings_access::VisibilitySetting/>
         <crate::pages::settings_access::NotificationSettings/>

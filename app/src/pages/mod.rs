@@ -34,6 +34,7 @@ pub mod request_access;
 pub mod settings_access;
 pub mod settings_admins;
 pub mod settings_api;
+pub mod settings_invitation_email;
 pub mod settings_invitations;
 pub mod settings_signup;
 pub mod settings_webhooks;

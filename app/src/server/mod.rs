@@ -1,6 +1,7 @@
 //! Server-only code (the `ssr` feature): state, settings, database, repositories, services, sessions.
 
 pub mod auth;
+pub mod bulk_progress;
 pub mod client_ip;
 pub mod db;
 pub mod mail;

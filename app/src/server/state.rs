@@ -16,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Wakes the outbox worker when mail was queued, so an invitation goes out at once.
     pub outbox_wakeup: Arc<tokio::sync::Notify>,
+    /// How far the lists' bulk actions running now have got.
+    pub bulk_progress: crate::server::bulk_progress::BulkProgress,
     /// What the build wrote under `/pkg`, read once at start-up.
     pub assets: SiteAssets,
 }

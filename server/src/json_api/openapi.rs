@@ -5,7 +5,11 @@
 //! (bracket-notation forms, the bare token, the envelope) are what integrators need spelled out.
 
 use app::{
-    domain::{LEARNER_ROLES, Role, email, names::PERSON_NAME_MAX_LEN},
+    domain::{
+        LEARNER_ROLES, Role, email,
+        invite_message::{MESSAGE_MAX_CHARS, MESSAGE_MAX_LINES},
+        names::PERSON_NAME_MAX_LEN,
+    },
     server::{services::api_actions, state::AppState},
 };
 use axum::{Json, extract::State};
@@ -362,7 +366,8 @@ fn examples(action: &str) -> (Value, Value) {
                         { "email": "grace@example.com" }
                     ],
                     "teams": [12],
-                    "send_email": true
+                    "send_email": true,
+                    "message": "Welcome to Acme! Start with the course \"First week\"."
                 }
             }),
             json!([
@@ -913,6 +918,16 @@ fn invite_learners_request() -> Value {
                     "type": "boolean",
                     "default": true,
                     "description": "Send the invitation email. Off: the invites are created without an email."
+                },
+                "message": {
+                    "type": "string",
+                    "maxLength": MESSAGE_MAX_CHARS,
+                    "description": format!(
+                        "A personal message shown above the link in the invitation emails of this call \
+                         (and in their reminders), at most {MESSAGE_MAX_CHARS} characters and \
+                         {MESSAGE_MAX_LINES} lines; \"\" sends none. Left out: the academy's default message \
+                         (Settings → Invitations). A message with a control character answers 422."
+                    )
                 }
             }
         }),

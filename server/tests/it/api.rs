@@ -19,7 +19,7 @@ async fn team(app: &TestApp, owner: &Client, name: &str) -> i64 {
 }
 
 /// Registers an application as `admin`; returns its client id and secret.
-async fn register(app: &TestApp, admin: &Client, name: &str) -> (String, String) {
+pub(crate) async fn register(app: &TestApp, admin: &Client, name: &str) -> (String, String) {
     let res = app
         .call_json(
             admin,
@@ -44,7 +44,7 @@ async fn token_response(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Respon
         .unwrap()
 }
 
-async fn get_token(app: &TestApp, id: &str, secret: &str) -> String {
+pub(crate) async fn get_token(app: &TestApp, id: &str, secret: &str) -> String {
     let res = token_response(
         app,
         &[

@@ -428,6 +428,7 @@ async fn a_bulk_change_over_ten_thousand_learners_completes_in_batches_and_is_au
         academy_id,
         user_id: None,
         api: Some("HR system"),
+        progress: None,
     };
     let outcomes = app::server::services::bulk::learners(
         &app.state,

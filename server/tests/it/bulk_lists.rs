@@ -430,3 +430,86 @@ async fn invites_matching_a_filter_are_resent_or_revoked_and_those_no_longer_pen
         11
     );
 }
+
+#[tokio::test]
+async fn a_bulk_action_counts_its_items_batch_by_batch_under_the_key_the_browser_gave() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let ids = learners(&app, "many", 1_200).await;
+    let academy_id = app.academy_id("acme").await;
+
+    // The engine counts every batch it commits on the action's ticket.
+    let ticket = app
+        .state
+        .bulk_progress
+        .start(academy_id, "engine-key", ids.len());
+    let actor = app::server::services::bulk::Actor {
+        academy_id,
+        user_id: None,
+        api: Some("test"),
+        progress: Some(&ticket),
+    };
+    let outcomes = app::server::services::bulk::learners(
+        &app.state,
+        &actor,
+        &ids,
+        app::server::services::bulk::LearnerChange::Deactivate,
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcomes.len(), 1_200);
+    assert_eq!(
+        app.state.bulk_progress.of(academy_id, "engine-key"),
+        Some(app::model::bulk::BulkCount {
+            done: 1_200,
+            total: 1_200
+        })
+    );
+    drop(ticket);
+
+    // Through the browser's call: nothing is counted before or after the action (its answer says
+    // what came of it), and a key that is not one is refused before anything changes.
+    let progress = |key: &'static str| {
+        let app = &app;
+        let owner = &owner;
+        async move {
+            let res = app.call(owner, "bulk_progress", &[("key", key)]).await;
+            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+            res.json::<Option<app::model::bulk::BulkCount>>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(progress("browser-key-1").await, None);
+    let res = app
+        .call_json(
+            &owner,
+            "bulk_learners",
+            json!({"selection": matching("many", "deactivated"), "action": "GiveAccess", "key": "browser-key-1"}),
+        )
+        .await;
+    assert_eq!(summary(res).await.done, 1_200);
+    assert_eq!(progress("browser-key-1").await, None);
+    let res = app
+        .call_json(
+            &owner,
+            "bulk_learners",
+            json!({"selection": matching("many", ""), "action": "RevokeAccess", "key": "no spaces!"}),
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("The action's key must be")
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM users WHERE status = 'deactivated'"
+        )
+        .await,
+        0
+    );
+}

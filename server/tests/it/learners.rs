@@ -367,6 +367,15 @@ async fn removing_a_learner_deletes_the_account_erases_their_name_and_email_and_
     )
     .await
     .unwrap();
+    // Her invitation's personal message greets her by name (the academy's default, here).
+    let res = app
+        .call(
+            &owner,
+            "set_invite_message",
+            &[("message", "Hi Lea, welcome!")],
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let (lea_browser, lea) = learner_with_teams(
         &app,
         &owner,
@@ -396,16 +405,23 @@ async fn removing_a_learner_deletes_the_account_erases_their_name_and_email_and_
         assert_eq!(n, 0, "{table}");
     }
     let label = format!("removed learner #{lea}");
-    let (status, linked, first, last): (String, Option<i64>, String, String) = sqlx::query_as(
-        "SELECT status, user_id, first_name, last_name FROM invites WHERE email = $1",
-    )
-    .bind(&label)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
+    let (status, linked, first, last, message): (String, Option<i64>, String, String, String) =
+        sqlx::query_as(
+            "SELECT status, user_id, first_name, last_name, message FROM invites WHERE email = $1",
+        )
+        .bind(&label)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(
-        (status.as_str(), linked, first.as_str(), last.as_str()),
-        ("accepted", None, "", ""),
+        (
+            status.as_str(),
+            linked,
+            first.as_str(),
+            last.as_str(),
+            message.as_str()
+        ),
+        ("accepted", None, "", "", ""),
         "the invitation keeps its history, without the person"
     );
     assert_eq!(

@@ -22,6 +22,7 @@ mod housekeeping;
 mod http_edges;
 mod imports;
 mod invite_lifecycle;
+mod invite_message;
 mod invites;
 mod learner_page;
 mod learner_view;

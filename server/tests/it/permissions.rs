@@ -133,11 +133,27 @@ const ENDPOINTS: &[(&str, Access, Args)] = &[
         Needs(ManageSettings),
         Form(&[("expiry_days", "14"), ("reminder_days", "3")]),
     ),
+    (
+        "set_invite_message",
+        Needs(ManageSettings),
+        Form(&[("message", "Welcome aboard")]),
+    ),
+    ("invite_message_default", Needs(ManageLearners), Form(&[])),
+    (
+        "preview_invite_email",
+        Needs(ManageLearners),
+        Form(&[("message", "Welcome aboard")]),
+    ),
     // bulk.rs
     (
         "bulk_learners",
         Needs(ManageLearners),
         Json(r#"{"selection":{"Rows":[{user}]},"action":"GiveAccess"}"#),
+    ),
+    (
+        "bulk_progress",
+        Needs(ManageLearners),
+        Form(&[("key", "probe-key-1")]),
     ),
     (
         "bulk_invites",

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::bulk_progress::{BulkProgressLine, new_key};
 use crate::{
     api::bulk::{BulkInvites, BulkLearners},
     components::{dialog::ConfirmDialog, field::failure, notice::Notice},
@@ -143,6 +144,8 @@ fn BulkBar(
     ask: Callback<(String, i64), Option<Asking>>,
     run: Callback<String>,
     busy: Signal<bool>,
+    /// The running action's key, for its progress.
+    key: Signal<String>,
     error: Signal<Option<String>>,
     asking: RwSignal<Option<(String, Asking)>>,
 ) -> impl IntoView {
@@ -204,12 +207,7 @@ fn BulkBar(
                 <ConfirmDialog title=a.title text=a.text yes=a.yes busy error
                     on_yes=Callback::new(move |_| run.run(value.clone()))
                     on_cancel=Callback::new(move |_| asking.set(None))>
-                    {move || busy.get().then(|| view! {
-                        <p class="bulk-progress" role="status">
-                            <progress aria-label="Working"></progress>
-                            {format!(" Working on {} {many}… This page stays usable; the list updates when it is done.", thousands(n))}
-                        </p>
-                    })}
+                    {move || busy.get().then(|| view! { <BulkProgressLine key=key.get_untracked() n many/> })}
                 </ConfirmDialog>
             }
         })}
@@ -242,6 +240,7 @@ pub fn LearnerBulkBar(
 ) -> impl IntoView {
     let asking = RwSignal::new(None::<(String, Asking)>);
     let last = RwSignal::new(None::<LearnerBulk>);
+    let key = RwSignal::new(String::new());
     let choices = move || {
         let mut out: Vec<(String, String, &'static str)> = vec![
             ("revoke".into(), "Revoke access".into(), "Access"),
@@ -292,9 +291,11 @@ pub fn LearnerBulkBar(
     let run = Callback::new(move |value: String| {
         if let Some(chosen) = learner_choice(&value) {
             last.set(Some(chosen));
+            key.set(new_key());
             action.dispatch(BulkLearners {
                 selection: picked.selection(query.get_untracked()),
                 action: chosen,
+                key: Some(key.get_untracked()),
             });
         }
     });
@@ -306,7 +307,7 @@ pub fn LearnerBulkBar(
     });
     view! {
         <BulkBar picked total many="learners" choices=Signal::derive(choices) ask run
-            busy=action.pending().into() error=failure(action.value()) asking/>
+            busy=action.pending().into() key=key.into() error=failure(action.value()) asking/>
     }
 }
 
@@ -321,6 +322,7 @@ pub fn InviteBulkBar(
 ) -> impl IntoView {
     let asking = RwSignal::new(None::<(String, Asking)>);
     let last = RwSignal::new(None::<InviteBulk>);
+    let key = RwSignal::new(String::new());
     let chosen = |value: &str| match value {
         "resend" => Some(InviteBulk::Resend),
         "revoke" => Some(InviteBulk::Revoke),
@@ -341,9 +343,11 @@ pub fn InviteBulkBar(
     let run = Callback::new(move |value: String| {
         if let Some(c) = chosen(&value) {
             last.set(Some(c));
+            key.set(new_key());
             action.dispatch(BulkInvites {
                 selection: picked.selection(query.get_untracked()),
                 action: c,
+                key: Some(key.get_untracked()),
             });
         }
     });
@@ -355,6 +359,6 @@ pub fn InviteBulkBar(
     });
     view! {
         <BulkBar picked total many="invitations" choices=Signal::stored(choices) ask run
-            busy=action.pending().into() error=failure(action.value()) asking/>
+            busy=action.pending().into() key=key.into() error=failure(action.value()) asking/>
     }
 }

@@ -218,6 +218,7 @@ fn PeopleForm(
             team_ids: options.team_ids.get_untracked(),
             send_email: options.send_email.get_untracked(),
             from_team: options.from_team,
+            message: options.message.get_untracked(),
         });
     };
     move || {

@@ -1,13 +1,15 @@
-//! What applies to everyone invited at once, by the form or by a file: their role, their teams and
-//! whether they get an email.
+//! What applies to everyone invited at once, by the form or by a file: their role, their teams,
+//! whether they get an email and the personal message in it.
 
 use leptos::prelude::*;
 
 use crate::{
-    api::invites::list_teams,
+    api::{invites::list_teams, settings::invite_message_default},
     components::{nav::use_academy, team_badge::TeamBadge},
     domain::{
+        csv_import::thousands,
         invite::AcademyLinkClaim,
+        invite_message::{MESSAGE_MAX_CHARS, PersonalMessage},
         role::{LEARNER_ROLES, Role},
     },
 };
@@ -20,6 +22,9 @@ pub struct InviteOptions {
     pub role: RwSignal<Role>,
     pub team_ids: RwSignal<Vec<i64>>,
     pub send_email: RwSignal<bool>,
+    /// The batch's personal message as typed; `None` until the admin edits it (the server then
+    /// uses the academy's default, which the field shows).
+    pub message: RwSignal<Option<String>>,
     /// "Invite to team": the invitations count as coming from the team.
     pub from_team: bool,
 }
@@ -30,6 +35,7 @@ impl InviteOptions {
             role: RwSignal::new(Role::Learner),
             team_ids: RwSignal::new(team.into_iter().collect()),
             send_email: RwSignal::new(true),
+            message: RwSignal::new(None),
             from_team: team.is_some(),
         }
     }
@@ -42,6 +48,7 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
         role,
         team_ids,
         send_email,
+        message,
         ..
     } = options;
     let academy_plan = use_academy().academy.plan;
@@ -106,6 +113,9 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
             <input type="checkbox" prop:checked=move || send_email.get() on:change=move |ev| send_email.set(event_target_checked(&ev))/>
             "Send invitation email"
         </label>
+        <Show when=move || send_email.get()>
+            <MessageField message/>
+        </Show>
         <p class="muted small" data-testid="claim-hint">{move || {
             let lifetime = crate::components::nav::use_academy().academy.invite_lifecycle.link_lifetime();
             let claim = AcademyLinkClaim::of(role.get(), send_email.get());
@@ -115,5 +125,39 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
                 (false, claim) => claim.explained().to_string(),
             }
         }}</p>
+    }
+}
+
+/// "Personal message": starts as the academy's default (Settings → Invitations); what the admin
+/// writes goes to this batch only.
+#[component]
+fn MessageField(message: RwSignal<Option<String>>) -> impl IntoView {
+    let default = Resource::new(|| (), |_| invite_message_default());
+    let text = move || {
+        message
+            .get()
+            .unwrap_or_else(|| default.get().and_then(Result::ok).unwrap_or_default())
+    };
+    let problem = move || message.get().and_then(|m| PersonalMessage::parse(&m).err());
+    let count = move || {
+        let n = text().chars().count();
+        format!("{} / {}", thousands(n), thousands(MESSAGE_MAX_CHARS))
+    };
+    view! {
+        <div class="field message-field" class:invalid=move || problem().is_some()>
+            <label for="invite-message">"Personal message "<span class="optional">"(optional)"</span></label>
+            <textarea id="invite-message" name="message" rows="3" maxlength=MESSAGE_MAX_CHARS
+                data-testid="invite-message"
+                placeholder="A few words from you, shown above the link in the email"
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby="invite-message-hint"
+                prop:value=text
+                on:input=move |ev| message.set(Some(event_target_value(&ev)))></textarea>
+            <p id="invite-message-hint" class="hint counter">
+                <span>"Starts with the academy's default (Settings → Invitations); changes here go to these invitations only."</span>
+                <span>{count}</span>
+            </p>
+            {move || problem().map(|why| view! { <p class="field-error" role="alert">{why}</p> })}
+        </div>
     }
 }

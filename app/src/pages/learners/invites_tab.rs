@@ -263,6 +263,8 @@ fn InviteRow(
         team_ids: invite.teams.iter().map(|t| t.id).collect(),
         send_email: true,
         from_team: false,
+        // The academy's default message, as a new invitation would have.
+        message: None,
     };
     view! {
         <tr data-testid="invite-row" data-email=invite.email.clone()>

@@ -2,6 +2,7 @@
 
 mod access_requests_tab;
 pub(crate) mod bulk_bar;
+mod bulk_progress;
 mod csv_upload;
 mod invite_dialog;
 mod invite_options;

@@ -103,6 +103,24 @@ fn ascii_domain(address: &str) -> String {
     }
 }
 
+/// Who `email` comes from: the configured sender (`from`), named "Acme via Shoal" when it is sent
+/// for an academy.
+pub fn sender(from: &Mailbox, email: &OutgoingEmail) -> Mailbox {
+    let configured = from
+        .name
+        .as_deref()
+        .map(header_safe)
+        .filter(|n| !n.is_empty());
+    let name = match email.on_behalf_of.as_deref().map(header_safe) {
+        Some(academy) if !academy.is_empty() => Some(format!(
+            "{academy} via {}",
+            configured.as_deref().unwrap_or("Shoal")
+        )),
+        _ => configured,
+    };
+    Mailbox::new(name, from.email.clone())
+}
+
 /// Builds the multipart/alternative (text, then HTML) message with `Message-ID: <message_id>`.
 pub fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Message, String> {
     let to_email = email.to_email.trim();
@@ -112,21 +130,7 @@ pub fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Message, S
     let to_name = header_safe(&email.to_name);
     let to = Mailbox::new((!to_name.is_empty()).then_some(to_name), address);
     check_message_id(&email.message_id)?;
-    let sender = from
-        .name
-        .as_deref()
-        .map(header_safe)
-        .filter(|n| !n.is_empty());
-    let name = match email.on_behalf_of.as_deref().map(header_safe) {
-        Some(academy) if !academy.is_empty() => Some(format!(
-            "{academy} via {}",
-            sender.as_deref().unwrap_or("Shoal")
-        )),
-        _ => sender,
-    };
-    let mut builder = Message::builder()
-        .from(Mailbox::new(name, from.email.clone()))
-        .to(to);
+    let mut builder = Message::builder().from(sender(from, email)).to(to);
     // A reply-to that is not an address is left out rather than failing the message.
     if let Some(Ok(address)) = email
         .reply_to

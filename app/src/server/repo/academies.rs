@@ -1,7 +1,7 @@
 use sqlx::{Any, Executor, FromRow};
 
 use crate::{
-    domain::{invite::InviteLifecycle, role::Plan},
+    domain::{invite::InviteLifecycle, invite_message::PersonalMessage, role::Plan},
     model::AcademyView,
 };
 
@@ -18,6 +18,8 @@ pub struct AcademyRow {
     /// Settings → Invitations, as stored (0: never / no reminder).
     pub invite_expiry_days: i64,
     pub invite_reminder_days: i64,
+    /// The default personal message of invitation emails ('' none), as `PersonalMessage` keeps it.
+    pub invite_message: String,
 }
 
 impl AcademyRow {
@@ -32,13 +34,17 @@ impl AcademyRow {
         }
     }
 
+    pub fn invite_message(&self) -> PersonalMessage {
+        PersonalMessage::from_stored(self.invite_message.clone())
+    }
+
     pub fn lifecycle(&self) -> InviteLifecycle {
         InviteLifecycle::from_stored(self.invite_expiry_days, self.invite_reminder_days)
     }
 }
 
 const COLUMNS: &str = "id, slug, name, plan, visibility, created_at, require_signup_confirmation, \
-     invite_expiry_days, invite_reminder_days";
+     invite_expiry_days, invite_reminder_days, invite_message";
 
 #[tracing::instrument(skip(ex))]
 pub async fn by_slug<'c>(
@@ -194,6 +200,20 @@ pub async fn set_lifecycle<'c>(
     .bind(id)
     .execute(ex)
     .await?;
+    Ok(())
+}
+
+/// The default personal message of invitation emails (Settings → Invitations).
+pub async fn set_invite_message<'c>(
+    ex: impl Executor<'c, Database = Any>,
+    id: i64,
+    message: &PersonalMessage,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE academies SET invite_message = $1 WHERE id = $2")
+        .bind(message.as_str())
+        .bind(id)
+        .execute(ex)
+        .await?;
     Ok(())
 }
 

@@ -24,10 +24,12 @@ pub struct ImportRow {
     pub source: String,
     /// API calls keyed by an Idempotency-Key: a fingerprint of the call's options.
     pub request_hash: Option<String>,
+    /// The batch's personal message ('' none), for every chunk.
+    pub message: String,
 }
 
 const COLUMNS: &str = "id, file_name, role, send_email, team_ids, total_rows, invited, updated, existing, \
-     added_to_teams, skipped, created_at, finished_at, source, request_hash";
+     added_to_teams, skipped, created_at, finished_at, source, request_hash, message";
 
 pub struct NewImport<'a> {
     pub academy_id: i64,
@@ -43,6 +45,7 @@ pub struct NewImport<'a> {
     pub send_email: bool,
     pub team_ids: &'a str,
     pub total_rows: i64,
+    pub message: &'a str,
 }
 
 /// Starts an import, or finds the one already started with this key (a double click, a retry);
@@ -55,8 +58,8 @@ pub async fn start(
 ) -> Result<ImportRow, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO imports (academy_id, import_key, file_name, created_by, role, send_email, team_ids, \
-         total_rows, created_at, source, api_client_id, request_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         total_rows, created_at, source, api_client_id, request_hash, message) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          ON CONFLICT (academy_id, import_key) DO UPDATE SET total_rows = imports.total_rows \
          RETURNING {COLUMNS}"
     )))
@@ -72,6 +75,7 @@ pub async fn start(
     .bind(new.source)
     .bind(new.api_client_id)
     .bind(new.request_hash)
+    .bind(new.message)
     .fetch_one(&mut *tx)
     .await
 }
@@ -332,23 +336,28 @@ pub struct NewInviteRow<'a> {
     pub last_name: &'a str,
 }
 
-/// Inserts the invitations (all with the same role, source, inviter and expiry); returns
-/// `(id, email)` of each.
-#[allow(clippy::too_many_arguments)]
+/// What the invitations of one chunk share.
+pub struct InviteBatch<'a> {
+    pub academy_id: i64,
+    pub role: &'a str,
+    pub source: &'a str,
+    pub send_email: bool,
+    pub invited_by: Option<i64>,
+    pub message: &'a str,
+    pub expires_at: i64,
+}
+
+/// Inserts the invitations of one batch; returns `(id, email)` of each.
 pub async fn insert_invites(
     tx: &mut AnyConnection,
-    academy_id: i64,
+    batch: &InviteBatch<'_>,
     rows: &[NewInviteRow<'_>],
-    role: &str,
-    source: &str,
-    send_email: bool,
-    invited_by: Option<i64>,
-    expires_at: i64,
     now: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     // Per row: academy, email, first, last name, role, send_email, email status, source, inviter,
-    // created, updated, expires; status is a literal.
-    const ROW: [&str; 13] = [
+    // created, updated, expires, message; status is a literal.
+    const ROW: [&str; 14] = [
+        "?",
         "?",
         "?",
         "?",
@@ -364,32 +373,33 @@ pub async fn insert_invites(
         "?",
     ];
     let mut out = Vec::with_capacity(rows.len());
-    let email_status = if send_email {
+    let email_status = if batch.send_email {
         "queued"
     } else {
         "not_requested"
     };
-    for chunk in rows.chunks(rows_per_statement(12)) {
+    for chunk in rows.chunks(rows_per_statement(13)) {
         let sql = format!(
             "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
-             email_status, source, invited_by, created_at, updated_at, expires_at) VALUES {} RETURNING id, email",
+             email_status, source, invited_by, created_at, updated_at, expires_at, message) VALUES {} RETURNING id, email",
             values_with(chunk.len(), &ROW, 1, sign(tx))
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
         for r in chunk {
             q = q
-                .bind(academy_id)
+                .bind(batch.academy_id)
                 .bind(r.email)
                 .bind(r.first_name)
                 .bind(r.last_name)
-                .bind(role)
-                .bind(i64::from(send_email))
+                .bind(batch.role)
+                .bind(i64::from(batch.send_email))
                 .bind(email_status)
-                .bind(source)
-                .bind(invited_by)
+                .bind(batch.source)
+                .bind(batch.invited_by)
                 .bind(now)
                 .bind(now)
-                .bind(expires_at);
+                .bind(batch.expires_at)
+                .bind(batch.message);
         }
         out.extend(q.fetch_all(&mut *tx).await?);
     }

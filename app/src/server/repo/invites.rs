@@ -1,7 +1,7 @@
 use sqlx::{Any, Executor, FromRow};
 
 use super::teams::placeholders;
-use crate::domain::{invite::InviteSource, role::Role};
+use crate::domain::{invite::InviteSource, invite_message::PersonalMessage, role::Role};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InviteRow {
@@ -36,6 +36,7 @@ pub struct NewInvite<'a> {
     pub source: InviteSource,
     pub invited_by: i64,
     pub expires_at: i64,
+    pub message: &'a PersonalMessage,
 }
 
 pub async fn pending_by_email<'c>(
@@ -74,8 +75,8 @@ pub async fn insert<'c>(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, email_status, \
-         source, invited_by, created_at, updated_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $10, $11) RETURNING id",
+         source, invited_by, created_at, updated_at, expires_at, message) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $10, $11, $12) RETURNING id",
     )
     .bind(invite.academy_id)
     .bind(invite.email)
@@ -88,29 +89,37 @@ pub async fn insert<'c>(
     .bind(invite.invited_by)
     .bind(now)
     .bind(invite.expires_at)
+    .bind(invite.message.as_str())
     .fetch_one(ex)
     .await
+}
+
+/// What a pending invite is renewed with: what the admin typed this time.
+pub struct Renewal<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: Role,
+    pub message: &'a PersonalMessage,
+    pub expires_at: i64,
 }
 
 /// Renews a pending invite with what the admin typed this time.
 pub async fn update_pending<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
-    first_name: &str,
-    last_name: &str,
-    role: Role,
-    expires_at: i64,
+    renewal: &Renewal<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE invites SET first_name = $1, last_name = $2, role = $3, expires_at = $4, updated_at = $5, reminded_at = NULL \
-         WHERE id = $6 AND status = 'pending'",
+        "UPDATE invites SET first_name = $1, last_name = $2, role = $3, expires_at = $4, updated_at = $5, reminded_at = NULL, \
+         message = $6 WHERE id = $7 AND status = 'pending'",
     )
-    .bind(first_name)
-    .bind(last_name)
-    .bind(role.as_str())
-    .bind(expires_at)
+    .bind(renewal.first_name)
+    .bind(renewal.last_name)
+    .bind(renewal.role.as_str())
+    .bind(renewal.expires_at)
     .bind(now)
+    .bind(renewal.message.as_str())
     .bind(id)
     .execute(ex)
     .await?;
@@ -332,6 +341,8 @@ pub struct InviteEmailFacts {
     pub inviter_first_name: Option<String>,
     pub inviter_last_name: Option<String>,
     pub inviter_email: Option<String>,
+    /// The batch's personal message ('' none).
+    pub message: String,
 }
 
 pub async fn email_facts<'c>(
@@ -341,7 +352,7 @@ pub async fn email_facts<'c>(
     sqlx::query_as(
         "SELECT i.id AS invite_id, t.salt, t.expires_at, i.email, i.first_name, i.last_name, i.role, i.status, \
          a.slug AS academy_slug, a.name AS academy_name, u.first_name AS inviter_first_name, \
-         u.last_name AS inviter_last_name, u.email AS inviter_email \
+         u.last_name AS inviter_last_name, u.email AS inviter_email, i.message \
          FROM invite_tokens t \
          JOIN invites i ON i.id = t.invite_id AND i.academy_id = t.academy_id \
          JOIN academies a ON a.id = t.academy_id \

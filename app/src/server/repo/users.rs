@@ -239,7 +239,7 @@ pub async fn delete(tx: &mut Tx, academy_id: i64, id: i64) -> Result<bool, sqlx:
 
 /// Erases the person with `email` from what stays after their account is deleted: invitations and
 /// uploaded rows keep their counts and outcomes but show `label` instead of the address and no
-/// name; audit entries about them name `label`. A pending invitation for the address is revoked.
+/// name (an invitation loses its personal message too: it may greet them by name); audit entries about them name `label`. A pending invitation for the address is revoked.
 pub async fn erase_person(
     tx: &mut Tx,
     academy_id: i64,
@@ -248,7 +248,7 @@ pub async fn erase_person(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE invites SET status = CASE WHEN status = 'pending' THEN 'revoked' ELSE status END, \
-         email = $3, first_name = '', last_name = '' WHERE academy_id = $1 AND email = $2",
+         email = $3, first_name = '', last_name = '', message = '' WHERE academy_id = $1 AND email = $2",
     )
     .bind(academy_id)
     .bind(email)

@@ -1,9 +1,10 @@
 //! The academy's own settings, changed from Settings: the plan (only the Owner may change it) and
-//! the invitation lifecycle.
+//! the invitation lifecycle and the invitation's default personal message.
 
 use crate::{
     domain::{
         invite::InviteLifecycle,
+        invite_message::PersonalMessage,
         role::{Plan, Role},
     },
     error::AppError,
@@ -106,6 +107,34 @@ pub async fn set_invite_lifecycle(
         "academy.invite_lifecycle_changed",
         "",
         &format!("links {}, {reminder}", lifecycle.link_lifetime()),
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Settings → Invitations: the personal message every invite dialog starts with ('' none).
+pub async fn set_invite_message(
+    state: &AppState,
+    actor: &SessionUser,
+    raw: &str,
+) -> Result<(), AppError> {
+    let message = PersonalMessage::parse(raw).map_err(|why| AppError::invalid("message", why))?;
+    let mut tx = state.db.write().await?;
+    repo::academies::set_invite_message(&mut *tx, actor.academy_id, &message).await?;
+    let detail = if message.is_empty() {
+        "no default message".to_string()
+    } else {
+        format!("{} characters", message.as_str().chars().count())
+    };
+    repo::audit::record_with_detail(
+        &mut *tx,
+        actor.academy_id,
+        Some(actor.user.id),
+        "academy.invite_message_changed",
+        "",
+        &detail,
         now_ms(),
     )
     .await?;

@@ -456,6 +456,7 @@ async fn send_invitation(
         team_ids: team_ids.to_vec(),
         send_email: true,
         source: InviteSource::Request,
+        message: None,
     };
     let result = invites::invite(state, actor, academy, &req)
         .await?

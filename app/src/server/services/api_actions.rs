@@ -21,6 +21,7 @@ use crate::{
         account::StatusFilter,
         email::Email,
         invite::{InviteState, InviteeInput, Progress},
+        invite_message::PersonalMessage,
         role::{LEARNER_ROLES, Plan, Role},
     },
     error::AppError,
@@ -167,6 +168,30 @@ fn boolean(options: &Map<String, Value>, name: &str, default: bool) -> Result<bo
             format!("options.{name} must be true or false, not {other}"),
         )),
     }
+}
+
+/// `options.message`: the batch's personal message; absent or null: the academy's default.
+async fn message_of(
+    state: &AppState,
+    caller: &ApiCaller,
+    options: &Map<String, Value>,
+) -> Result<PersonalMessage, AppError> {
+    let typed = match options.get("message") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(other) => {
+            return Err(invalid(
+                "message",
+                format!(
+                    "options.message must be text (or left out for the academy's default message), not {other}"
+                ),
+            ));
+        }
+    };
+    let academy = repo::academies::by_id(&state.db.pool, caller.academy_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    super::invites::message_of(&academy, typed)
 }
 
 pub(super) fn text(v: Option<&Value>) -> String {
@@ -318,6 +343,7 @@ async fn invite_learners(
         )));
     }
     let send_email = boolean(options, "send_email", true)?;
+    let message = message_of(state, caller, options).await?;
     let team_ids = teams_of(state, caller, options, false).await?;
     let plan: Plan = caller.plan.parse().unwrap_or(Plan::Starter);
 
@@ -384,6 +410,7 @@ async fn invite_learners(
             role: *role,
             team_ids: &team_ids,
             send_email,
+            message: &message,
         };
         let (results, q) = run_whole(
             state,

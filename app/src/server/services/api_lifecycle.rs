@@ -109,6 +109,7 @@ fn actor(caller: &ApiCaller) -> Actor<'_> {
         academy_id: caller.academy_id,
         user_id: None,
         api: Some(&caller.name),
+        progress: None,
     }
 }
 

@@ -18,7 +18,7 @@ use super::{
 use crate::{
     domain::{account::AccountStatus, role::Role},
     error::AppError,
-    server::{db::now_ms, repo, state::AppState},
+    server::{bulk_progress::Ticket, db::now_ms, repo, state::AppState},
 };
 
 /// Ids per transaction.
@@ -30,6 +30,16 @@ pub struct Actor<'a> {
     pub user_id: Option<i64>,
     /// The API application's name, for calls through the API.
     pub api: Option<&'a str>,
+    /// Where the browser follows the count of items done, batch by batch.
+    pub progress: Option<&'a Ticket>,
+}
+
+impl Actor<'_> {
+    fn batch_done(&self, n: usize) {
+        if let Some(ticket) = self.progress {
+            ticket.advance(n);
+        }
+    }
 }
 
 /// A change to learners' accounts.
@@ -183,6 +193,7 @@ pub async fn learners(
                 .into_iter()
                 .map(|o| o.unwrap_or(Outcome::Unchanged)),
         );
+        actor.batch_done(chunk.len());
     }
     let (action, to) = match change {
         LearnerChange::Deactivate => ("learner.bulk_deactivated", ""),
@@ -261,6 +272,7 @@ pub async fn invites(
                 .into_iter()
                 .map(|o| o.unwrap_or(Outcome::Unchanged)),
         );
+        actor.batch_done(chunk.len());
     }
     if change == InviteChange::Resend {
         state.outbox_wakeup.notify_one();

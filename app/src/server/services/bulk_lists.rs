@@ -14,18 +14,38 @@ use crate::{
     model::bulk::{BulkSummary, InviteBulk, LearnerBulk, MAX_TICKED, Selection},
     server::{
         auth::SessionUser,
+        bulk_progress::Ticket,
         db::now_ms,
         repo::{self, lists::INVITE_FILTERS},
         state::AppState,
     },
 };
 
-fn actor(actor: &SessionUser) -> Actor<'static> {
+fn actor<'a>(actor: &SessionUser, progress: Option<&'a Ticket>) -> Actor<'a> {
     Actor {
         academy_id: actor.academy_id,
         user_id: Some(actor.user.id),
         api: None,
+        progress,
     }
+}
+
+/// Starts counting the `ids` of the action the browser named `key` (see `bulk_progress`).
+fn follow(
+    state: &AppState,
+    who: &SessionUser,
+    key: Option<&str>,
+    ids: &[i64],
+) -> Result<Option<Ticket>, AppError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    super::imports::check_key(key, "The action's key")?;
+    Ok(Some(state.bulk_progress.start(
+        who.academy_id,
+        key,
+        ids.len(),
+    )))
 }
 
 /// The ticked ids, without repeats; at least one, at most `MAX_TICKED`.
@@ -63,6 +83,7 @@ pub async fn learners(
     who: &SessionUser,
     selection: &Selection,
     action: LearnerBulk,
+    key: Option<&str>,
 ) -> Result<BulkSummary, AppError> {
     let ids = match selection {
         Selection::Rows(ids) => ticked(ids, "learner")?,
@@ -115,7 +136,8 @@ pub async fn learners(
         LearnerBulk::RemoveFromTeam(_) => LearnerChange::LeaveTeams(&team),
         LearnerBulk::Remove => LearnerChange::Remove,
     };
-    let outcomes = bulk::learners(state, &actor(who), &ids, change).await?;
+    let ticket = follow(state, who, key, &ids)?;
+    let outcomes = bulk::learners(state, &actor(who, ticket.as_ref()), &ids, change).await?;
     Ok(summary(outcomes))
 }
 
@@ -125,6 +147,7 @@ pub async fn invites(
     who: &SessionUser,
     selection: &Selection,
     action: InviteBulk,
+    key: Option<&str>,
 ) -> Result<BulkSummary, AppError> {
     let ids = match selection {
         Selection::Rows(ids) => ticked(ids, "invitation")?,
@@ -158,7 +181,8 @@ pub async fn invites(
         InviteBulk::Resend => InviteChange::Resend,
         InviteBulk::Revoke => InviteChange::Revoke,
     };
-    let outcomes = bulk::invites(state, &actor(who), &ids, change).await?;
+    let ticket = follow(state, who, key, &ids)?;
+    let outcomes = bulk::invites(state, &actor(who, ticket.as_ref()), &ids, change).await?;
     Ok(summary(outcomes))
 }
 

@@ -10,6 +10,7 @@ use crate::{
         csv_import::{self, RowStatus, write::to_csv},
         email::Email,
         invite::{self, Invitee, InviteeInput},
+        invite_message::PersonalMessage,
         role::Role,
     },
     error::AppError,
@@ -82,6 +83,8 @@ pub struct StartImport<'a> {
     pub role: Role,
     pub team_ids: &'a [i64],
     pub send_email: bool,
+    /// The batch's personal message, already resolved (`invites::message_of`).
+    pub message: &'a PersonalMessage,
 }
 
 /// Who runs an import: an admin uploading a file, or an API client's `inviteLearners` call.
@@ -111,15 +114,16 @@ impl Importer {
     }
 }
 
-/// An import's key: 8–64 letters, digits or dashes, chosen by the browser (or derived for the API).
-fn check_key(key: &str) -> Result<(), AppError> {
+/// A key the browser chooses for one upload or bulk action (or derived for the API): 8–64
+/// letters, digits or dashes. `what` names it: "The upload's key".
+pub(crate) fn check_key(key: &str, what: &str) -> Result<(), AppError> {
     if key.len() < 8
         || key.len() > 64
         || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
-        return Err(AppError::BadRequest(
-            "The upload's key must be 8–64 letters, digits or dashes.".into(),
-        ));
+        return Err(AppError::BadRequest(format!(
+            "{what} must be 8–64 letters, digits or dashes."
+        )));
     }
     Ok(())
 }
@@ -137,7 +141,7 @@ pub async fn start(
     s: &StartImport<'_>,
     left_out: &[LeftOutLine],
 ) -> Result<i64, AppError> {
-    check_key(s.key)?;
+    check_key(s.key, "The upload's key")?;
     if s.total_rows == 0 {
         return Err(AppError::invalid(
             "rows",
@@ -240,6 +244,7 @@ pub(crate) async fn start_in(
             send_email: s.send_email,
             team_ids: &teams,
             total_rows: s.total_rows as i64,
+            message: s.message.as_str(),
         },
         now,
     )
@@ -513,17 +518,16 @@ async fn handle_lines(
 
     // Pending invitations: renewed with the file's names and the upload's role, given the teams,
     // and their link (a new one unless the latest is minutes old: `renew_link`), one at a time.
+    let message = PersonalMessage::from_stored(import.message.clone());
     for (line, p, invite_id) in &renew {
-        repo::invites::update_pending(
-            &mut **tx,
-            *invite_id,
-            p.first_name.as_str(),
-            &p.last_name,
+        let renewal = repo::invites::Renewal {
+            first_name: p.first_name.as_str(),
+            last_name: &p.last_name,
             role,
+            message: &message,
             expires_at,
-            now,
-        )
-        .await?;
+        };
+        repo::invites::update_pending(&mut **tx, *invite_id, &renewal, now).await?;
         repo::invites::add_teams(tx, *invite_id, &team_ids).await?;
         let link = NewLink {
             academy_id: by.academy_id,
@@ -545,18 +549,16 @@ async fn handle_lines(
             last_name: &p.last_name,
         })
         .collect();
-    let inserted = repo::imports::insert_invites(
-        tx,
-        by.academy_id,
-        &new_rows,
-        role.as_str(),
-        &import.source,
+    let batch = repo::imports::InviteBatch {
+        academy_id: by.academy_id,
+        role: role.as_str(),
+        source: &import.source,
         send_email,
-        by.user_id,
+        invited_by: by.user_id,
+        message: message.as_str(),
         expires_at,
-        now,
-    )
-    .await?;
+    };
+    let inserted = repo::imports::insert_invites(tx, &batch, &new_rows, now).await?;
     let invite_of: HashMap<String, i64> = inserted.into_iter().map(|(id, e)| (e, id)).collect();
     let invite_ids: Vec<i64> = invite_of.values().copied().collect();
     repo::imports::add_invite_teams(tx, &invite_ids, &team_ids).await?;

@@ -4,6 +4,7 @@
 use crate::{
     domain::{
         invite::{self, EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
+        invite_message::PersonalMessage,
         role::{LEARNER_ROLES, Plan, Role},
     },
     error::AppError,
@@ -23,6 +24,20 @@ pub struct InviteRequest {
     pub team_ids: Vec<i64>,
     pub send_email: bool,
     pub source: InviteSource,
+    /// The batch's personal message as typed; `None`: the academy's default.
+    pub message: Option<String>,
+}
+
+/// The personal message a batch's emails carry: its own words, or the academy's default (Settings →
+/// Invitations) when it gives none.
+pub(crate) fn message_of(
+    academy: &AcademyRow,
+    typed: Option<&str>,
+) -> Result<PersonalMessage, AppError> {
+    match typed {
+        Some(raw) => PersonalMessage::parse(raw).map_err(|why| AppError::invalid("message", why)),
+        None => Ok(academy.invite_message()),
+    }
 }
 
 /// When a link of the academy made at `now` expires (Settings → Invitations).
@@ -97,6 +112,7 @@ pub async fn invite(
     req: &InviteRequest,
 ) -> Result<Vec<InviteResult>, AppError> {
     let team_ids = check_request(state, academy, req, MAX_FORM_ROWS).await?;
+    let message = message_of(academy, req.message.as_deref())?;
     let mut results = Vec::with_capacity(req.people.len());
     let mut seen = std::collections::HashSet::new();
     for person in &req.people {
@@ -106,7 +122,17 @@ pub async fn invite(
             Ok(p) if !seen.insert(p.email.as_str().to_string()) => InviteOutcome::Invalid {
                 message: "This address is already in the list above.".into(),
             },
-            Ok(p) => match invite_one(state, actor.user.id, academy.id, &p, req, &team_ids).await {
+            Ok(p) => match invite_one(
+                state,
+                actor.user.id,
+                academy.id,
+                &p,
+                req,
+                &team_ids,
+                &message,
+            )
+            .await
+            {
                 Ok(outcome) => outcome,
                 Err(e) => InviteOutcome::Invalid {
                     message: e.to_string(),
@@ -134,8 +160,11 @@ pub async fn invite_admin(
         team_ids: vec![],
         send_email: true,
         source: InviteSource::Form,
+        message: None,
     };
-    let outcome = invite_one(state, actor.user.id, academy.id, person, &req, &[]).await?;
+    // The academy's default message speaks to learners; an administrator's invitation has none.
+    let none = PersonalMessage::default();
+    let outcome = invite_one(state, actor.user.id, academy.id, person, &req, &[], &none).await?;
     state.outbox_wakeup.notify_one();
     Ok(outcome)
 }
@@ -147,6 +176,7 @@ async fn invite_one(
     p: &Invitee,
     req: &InviteRequest,
     team_ids: &[i64],
+    message: &PersonalMessage,
 ) -> Result<InviteOutcome, AppError> {
     let email = p.email.as_str();
     // A concurrent request may create the same pending invite between our look and our insert: the
@@ -202,16 +232,14 @@ async fn invite_one(
                 };
                 return Err(AppError::conflict("email", message));
             }
-            repo::invites::update_pending(
-                &mut *tx,
-                existing.id,
-                p.first_name.as_str(),
-                &p.last_name,
-                req.role,
+            let renewal = repo::invites::Renewal {
+                first_name: p.first_name.as_str(),
+                last_name: &p.last_name,
+                role: req.role,
+                message,
                 expires_at,
-                now,
-            )
-            .await?;
+            };
+            repo::invites::update_pending(&mut *tx, existing.id, &renewal, now).await?;
             let link = NewLink {
                 academy_id,
                 invite_id: existing.id,
@@ -251,6 +279,7 @@ async fn invite_one(
             source: req.source,
             invited_by: actor_id,
             expires_at,
+            message,
         };
         let id = match repo::invites::insert(&mut *tx, &new, now).await {
             Ok(id) => id,

@@ -180,6 +180,7 @@ impl Sending {
                 let role = options.role.get_untracked();
                 let team_ids = options.team_ids.get_untracked();
                 let send_email = options.send_email.get_untracked();
+                let message = options.message.get_untracked();
                 let id = Self::with_retries(|| {
                     start_import(
                         key.clone(),
@@ -189,6 +190,7 @@ impl Sending {
                         team_ids.clone(),
                         send_email,
                         left_out.clone(),
+                        message.clone(),
                     )
                 })
                 .await
