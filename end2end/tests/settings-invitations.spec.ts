@@ -59,8 +59,11 @@ test('the default personal message is previewed, offered in the invite dialog an
   await expect(preview.getByTestId('preview-text')).toContainText('> Welcome aboard!');
   await expect(preview.getByTestId('preview-from')).toContainText(' via ');
   await expect(preview.getByTestId('preview-subject')).toContainText('invited you to');
-  const frame = page.frameLocator('[data-testid="preview-html"]');
-  await expect(frame.locator('blockquote')).toContainText('Start with "First week".');
+  // The email's HTML, in a sandboxed frame: the words quoted above the link, as text.
+  await expect(preview.getByTestId('preview-html')).toHaveAttribute(
+    'srcdoc',
+    /<blockquote[^>]*>Welcome aboard!<br><br>Start with &quot;First week&quot;\.<\/blockquote>/,
+  );
   await shot(page, testInfo, 'message-1-preview');
 
   // Too many lines: said at the field, nothing to save.
@@ -80,6 +83,8 @@ test('the default personal message is previewed, offered in the invite dialog an
   await batch.fill('Ann, you lead the Monday group.');
   const email = `message-${Date.now()}@example.test`;
   await dialog.fillPeople([{ email, firstName: 'Ann', lastName: 'Lee' }]);
+  await batch.scrollIntoViewIfNeeded();
+  await expect(dialog.root.getByText('31 / 1,000')).toBeVisible();
   await shot(page, testInfo, 'message-2-dialog');
   await dialog.submitButton.click();
   await expect(dialog.result(email)).toContainText('Invited');

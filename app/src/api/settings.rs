@@ -50,12 +50,13 @@ pub async fn set_invite_message(message: String) -> Result<(), AppError> {
     services::academy_settings::set_invite_message(&state, &actor, &message).await
 }
 
-/// The invitation email a learner would get with `message` (typed, not necessarily saved).
+/// The invitation email a learner would get with `message` (typed, not necessarily saved;
+/// absent: the academy's default).
 #[server(prefix = "/api", endpoint = "preview_invite_email")]
-pub async fn preview_invite_email(message: String) -> Result<EmailPreview, AppError> {
+pub async fn preview_invite_email(
+    #[server(default)] message: Option<String>,
+) -> Result<EmailPreview, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
-    let message = crate::domain::invite_message::PersonalMessage::parse(&message)
-        .map_err(|why| AppError::invalid("message", why))?;
-    services::invite_email::preview(&state, &actor, &message).await
+    services::invite_email::preview(&state, &actor, message.as_deref()).await
 }

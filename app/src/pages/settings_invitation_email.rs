@@ -11,6 +11,7 @@ use crate::{
         csv_import::thousands,
         invite_message::{MESSAGE_MAX_CHARS, PersonalMessage},
     },
+    error::AppError,
     model::EmailPreview,
 };
 
@@ -20,34 +21,56 @@ const PREVIEW_PAUSE_MS: u64 = 400;
 #[component]
 pub fn InvitationEmailSettings() -> impl IntoView {
     let saved_message = Resource::new(|| (), |_| invite_message_default());
+    // The preview is the browser's alone (no resource, so nothing on the page waits for it): the
+    // saved message's once the page is live, then the typed words' once typing pauses. Only the
+    // newest answer is shown.
+    let shown = RwSignal::new(None::<Result<EmailPreview, AppError>>);
+    let asked = StoredValue::new(0u32);
+    let ask_preview = Callback::new(move |message: Option<String>| {
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = preview_invite_email(message).await;
+            if asked.try_get_value() == Some(this) {
+                let _ = shown.try_set(Some(answer));
+            }
+        });
+    });
+    Effect::new(move |_| ask_preview.run(None));
     view! {
         <section class="settings-section" aria-labelledby="invitation-email-title" data-testid="invitation-email-section">
             <h2 id="invitation-email-title">"Invitation email"</h2>
             <Transition fallback=|| view! { <p class="muted small">"Loading the invitation email…"</p> }>
                 {move || saved_message.get().map(|r| match r {
-                    Ok(message) => view! { <MessageForm saved=message/> }.into_any(),
+                    Ok(message) => view! { <MessageForm saved=message ask_preview/> }.into_any(),
                     Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
                 })}
             </Transition>
+            <h3 class="preview-title">"Preview"</h3>
+            <p class="muted small">"What a learner you invite today gets (the link in the preview opens nothing)."</p>
+            {move || match shown.get() {
+                None => view! { <p class="muted small">"Preparing the preview…"</p> }.into_any(),
+                Some(Ok(p)) => view! { <PreviewPane preview=p/> }.into_any(),
+                // A message the rule refuses is said at the field; the preview waits for a good one.
+                Some(Err(e)) if e.is_field_error() => view! { <p class="muted small">"The preview follows once the message can be sent."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+            }}
         </section>
     }
 }
 
 #[component]
-fn MessageForm(saved: String) -> impl IntoView {
+fn MessageForm(saved: String, ask_preview: Callback<Option<String>>) -> impl IntoView {
     let typed = RwSignal::new(saved.clone());
     let last_saved = RwSignal::new(saved);
-    // What the preview shows: the typed words once typing pauses.
-    let previewed = RwSignal::new(typed.get_untracked());
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let follow = move || {
         if let Some(h) = pending.get_value() {
             h.clear();
         }
         pending.set_value(None);
-        previewed.set(typed.get_untracked());
+        ask_preview.run(Some(typed.get_untracked()));
     };
-    let preview = Resource::new(move || previewed.get(), preview_invite_email);
     let action = ServerAction::<SetInviteMessage>::new();
     let value = action.value();
     let error = failure(value);
@@ -109,16 +132,6 @@ fn MessageForm(saved: String) -> impl IntoView {
                 })}
             </div>
         </form>
-        <h3 class="preview-title">"Preview"</h3>
-        <p class="muted small">"What a learner you invite today gets (the link in the preview opens nothing)."</p>
-        <Transition fallback=|| view! { <p class="muted small">"Preparing the preview…"</p> }>
-            {move || preview.get().map(|r| match r {
-                Ok(p) => view! { <PreviewPane preview=p/> }.into_any(),
-                // A message the rule refuses is said at the field; the preview waits for a good one.
-                Err(e) if e.is_field_error() => view! { <p class="muted small">"The preview follows once the message can be sent."</p> }.into_any(),
-                Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
     }
 }
 

@@ -132,12 +132,16 @@ pub fn InviteOptionsFields(options: InviteOptions) -> impl IntoView {
 /// writes goes to this batch only.
 #[component]
 fn MessageField(message: RwSignal<Option<String>>) -> impl IntoView {
-    let default = Resource::new(|| (), |_| invite_message_default());
-    let text = move || {
-        message
-            .get()
-            .unwrap_or_else(|| default.get().and_then(Result::ok).unwrap_or_default())
-    };
+    // The default, fetched once the dialog is open (no resource: nothing around waits for it).
+    let default = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(text) = invite_message_default().await {
+                let _ = default.try_set(text);
+            }
+        });
+    });
+    let text = move || message.get().unwrap_or_else(|| default.get());
     let problem = move || message.get().and_then(|m| PersonalMessage::parse(&m).err());
     let count = move || {
         let n = text().chars().count();

@@ -14,7 +14,7 @@ use crate::{
         db::now_ms,
         mail::{self, message::OutgoingEmail},
         repo::{self, invites::InviteEmailFacts},
-        services::invites::join_link,
+        services::invites::{self, join_link},
         state::AppState,
     },
 };
@@ -61,16 +61,18 @@ pub async fn render(
     }))
 }
 
-/// What Settings → Invitations shows for `message` (unsaved words included): the email a learner
-/// invited by `actor` today would get, to "Alex Example", with a link that opens nothing.
+/// What Settings → Invitations shows for `typed` (unsaved words; `None`: the academy's default):
+/// the email a learner invited by `actor` today would get, to "Alex Example", with a link that
+/// opens nothing.
 pub async fn preview(
     state: &AppState,
     actor: &SessionUser,
-    message: &PersonalMessage,
+    typed: Option<&str>,
 ) -> Result<EmailPreview, AppError> {
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
+    let message = invites::message_of(&academy, typed)?;
     let facts = InviteEmailFacts {
         invite_id: 0,
         salt: String::new(),
