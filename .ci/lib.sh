@@ -136,6 +136,29 @@ build_release() {
   (cd "$REPO_ROOT" && eval "${RELEASE_BUILD:-cargo leptos build --release --split --precompress}")
 }
 
+# release_build_start PREFIX: `build_release` in the background, in a session of its own (so
+# `release_build_stop` ends cargo and everything it started), writing PREFIX.log, then PREFIX.rc
+# (its exit status) and PREFIX.seconds (how long it took) when it ends. RELEASE_BUILD_PID is the
+# process to `wait` for.
+RELEASE_BUILD_PID=''
+release_build_start() {
+  local prefix=$1
+  rm -f "$prefix.rc" "$prefix.seconds"
+  # shellcheck disable=SC2016
+  setsid -w bash -c 'source "$REPO_ROOT/.ci/lib.sh"; start=$SECONDS; build_release; rc=$?
+    echo $((SECONDS - start)) >"$1.seconds"; echo "$rc" >"$1.rc"; exit "$rc"' _ "$prefix" \
+    >"$prefix.log" 2>&1 </dev/null &
+  RELEASE_BUILD_PID=$!
+}
+
+# Ends a release build still running (the test run was interrupted or failed early).
+release_build_stop() {
+  [[ -n "${RELEASE_BUILD_PID:-}" ]] || return 0
+  kill -- "-$RELEASE_BUILD_PID" 2>/dev/null || true
+  wait "$RELEASE_BUILD_PID" 2>/dev/null || true
+  RELEASE_BUILD_PID=''
+}
+
 # ---------------------------------------------------------------------------------------------
 # System packages
 # ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ cd "$REPO_ROOT"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
+  release_build_stop
   server_cleanup
   pg_stop
   smtp_sink_stop
@@ -53,6 +54,25 @@ record() { # record NAME pass|FAIL|skip SECONDS
   STAGE_COUNTS+=("$(test_count "$STAGE_LOG_DIR/${#STAGE_COUNTS[@]}.log")")
   [[ "$2" == pass ]] && STAGE_OK[$1]=1
   return 0
+}
+
+# release_build_wait PREFIX: waits for the build `release_build_start` began and records it as
+# the stage "release build" (its output shown now, its own duration in the summary).
+release_build_wait() {
+  local prefix=$1 rc=1 waited=$SECONDS
+  log "release build (running since the start; waiting for it)"
+  wait "$RELEASE_BUILD_PID" 2>/dev/null || true
+  RELEASE_BUILD_PID=''
+  cp "$prefix.log" "$STAGE_LOG_DIR/${#STAGE_NAMES[@]}.log"
+  cat "$prefix.log"
+  [[ -f "$prefix.rc" ]] && rc=$(cat "$prefix.rc")
+  echo "(the release build took $(fmt_duration "$(cat "$prefix.seconds" 2>/dev/null || echo 0)") beside the stages above; waited $(fmt_duration $((SECONDS - waited))) for it here)"
+  if ((rc == 0)); then
+    record "release build" pass "$(cat "$prefix.seconds")"
+  else
+    printf '%srelease build failed (exit %d)%s\n' "$_red" "$rc" "$_reset"
+    record "release build" FAIL "$(cat "$prefix.seconds" 2>/dev/null || echo 0)"
+  fi
 }
 
 # stage NAME [--needs OTHER]... -- COMMAND...: runs COMMAND in a subshell with errexit on and
@@ -133,6 +153,18 @@ log "Toolchain"
   echo "CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
 } | sed 's/^/  /'
 
+# The release build starts now and runs beside fmt, clippy and the Rust tests: most of it leaves a
+# core idle on 2 (the `app` crate's one codegen unit and fat LTO for the WASM, brotli), and the
+# WASM has a target directory of its own, so it no longer waits its turn after them. Its stage
+# below waits for it and shows what it printed. (The server half shares `release` artifacts
+# with the Rust tests: whichever needs them first compiles them, the other reuses them.)
+# Other builds in the same working tree or target directory must not change what the e2e stage
+# runs: note when the build starts, then take copies of the server and the site as soon as it is
+# done (CI_SERVER_BIN / CI_SITE_ROOT, see server_prepare).
+BUILD_MARK="$(mktemp /tmp/shoal-build-mark.XXXXXX)"
+SNAP_DIR=''
+release_build_start "$STAGE_LOG_DIR/release-build"
+
 stage fmt -- sh_c "$FMT_CHECK"
 stage "clippy (server)" -- sh_c "$CLIPPY_SERVER"
 stage "clippy (wasm)" -- sh_c "$CLIPPY_WASM"
@@ -145,12 +177,7 @@ if pg_start; then record "postgres start" pass $((SECONDS - t)); else record "po
 stage "rust tests (PostgreSQL)" --needs "postgres start" -- sh_c "$CARGO_TEST"
 pg_stop
 
-# Other builds in the same working tree or target directory must not change what the e2e stage
-# runs: note when the build starts, then take copies of the server and the site as soon as it is
-# done (CI_SERVER_BIN / CI_SITE_ROOT, see server_prepare).
-BUILD_MARK="$(mktemp /tmp/shoal-build-mark.XXXXXX)"
-SNAP_DIR=''
-stage "release build" -- build_release
+release_build_wait "$STAGE_LOG_DIR/release-build"
 
 WASM_LINE=''
 if [[ -n "${STAGE_OK[release build]:-}" ]]; then
