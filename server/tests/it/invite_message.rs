@@ -160,6 +160,16 @@ async fn an_upload_and_an_api_call_carry_their_own_message_or_the_default() {
             .await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     }
+    // Each a pending invitation like any other, carrying its batch's words.
+    let (status, email_status): (String, String) =
+        sqlx::query_as("SELECT status, email_status FROM invites WHERE email = 'csv1@example.com'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), email_status.as_str()),
+        ("pending", "not_requested")
+    );
     assert_eq!(
         stored_message(&app, "csv1@example.com").await,
         "From the file's batch"
