@@ -23,7 +23,9 @@ CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr 
 CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 # --release reuses what `cargo leptos build --release` compiled.
 CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p server --tests
-export FMT_CHECK CLIPPY_SERVER CLIPPY_WASM CARGO_TEST
+# On PostgreSQL: the integration tests only (nothing else opens a database).
+CARGO_TEST_PG ?= cargo test --release --no-fail-fast -p server --test it
+export FMT_CHECK CLIPPY_SERVER CLIPPY_WASM CARGO_TEST CARGO_TEST_PG
 
 # When make started: the test summary gives the whole run's wall time, tools and packages included.
 RUN_STARTED := $(shell date +%s)
