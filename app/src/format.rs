@@ -38,7 +38,7 @@ pub fn expiry(ms: i64) -> String {
 
 /// "28 Nov 2026" (UTC) from unix milliseconds.
 pub fn date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(ms.div_euclid(crate::domain::DAY_MS));
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
 
@@ -55,7 +55,7 @@ pub fn date_time(ms: i64) -> String {
 
 /// "2026-11-28 14:05" (UTC) from unix milliseconds: a time spreadsheets read as one (exports).
 pub fn spreadsheet_time(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(ms.div_euclid(crate::domain::DAY_MS));
     let secs = ms.div_euclid(1000).rem_euclid(86_400);
     format!(
         "{y}-{m:02}-{d:02} {:02}:{:02}",

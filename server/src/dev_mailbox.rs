@@ -3,7 +3,10 @@
 //! allows none inline).
 
 use app::server::{
-    mail::dev_mailbox::{self, DevMessage},
+    mail::{
+        dev_mailbox::{self, DevMessage},
+        message::escape_html,
+    },
     settings::{Mode, Settings},
     state::AppState,
 };
@@ -82,7 +85,7 @@ pub fn render(messages: &[DevMessage], dir: &str, smtp_configured: bool) -> Stri
     }
     html.push_str(&format!(
         "<p class=\"muted dev-mailbox-dir\">Files: <code>{}</code></p>\n",
-        escape(dir)
+        escape_html(dir)
     ));
     if messages.is_empty() {
         html.push_str(
@@ -100,11 +103,11 @@ pub fn render(messages: &[DevMessage], dir: &str, smtp_configured: bool) -> Stri
                 "<li class=\"card mail\">\n<h2 class=\"mail-subject\">{subject}</h2>\n\
                  <dl class=\"mail-meta\"><dt>To</dt><dd>{to}</dd><dt>Time</dt><dd><time datetime=\"{ms}\">{time}</time></dd>\
                  <dt>File</dt><dd><code>{file}</code></dd></dl>\n<pre class=\"mail-body\">{body}</pre>\n</li>\n",
-                subject = escape(&m.subject),
-                to = escape(&m.to),
+                subject = escape_html(&m.subject),
+                to = escape_html(&m.to),
                 ms = m.created_at,
-                time = escape(&m.created_at_text()),
-                file = escape(&m.file),
+                time = escape_html(&m.created_at_text()),
+                file = escape_html(&m.file),
                 body = linkify(&m.text),
             ));
         }
@@ -114,29 +117,13 @@ pub fn render(messages: &[DevMessage], dir: &str, smtp_configured: bool) -> Stri
     html
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Escaped text in which every `http://` and `https://` URL is a link. A URL ends at whitespace or at
 /// `<>"'`; trailing punctuation (`.,;:!?)]}`) is left outside it.
 pub fn linkify(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
     while let Some(start) = find_url_start(rest) {
-        out.push_str(&escape(&rest[..start]));
+        out.push_str(&escape_html(&rest[..start]));
         let tail = &rest[start..];
         let mut end = tail
             .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\''))
@@ -148,14 +135,14 @@ pub fn linkify(text: &str) -> String {
         let url = &tail[..end];
         let scheme_len = if url.starts_with("https://") { 8 } else { 7 };
         if end > scheme_len {
-            let url = escape(url);
+            let url = escape_html(url);
             out.push_str(&format!("<a href=\"{url}\" rel=\"noreferrer\">{url}</a>"));
         } else {
-            out.push_str(&escape(url));
+            out.push_str(&escape_html(url));
         }
         rest = &tail[end.max(scheme_len)..];
     }
-    out.push_str(&escape(rest));
+    out.push_str(&escape_html(rest));
     out
 }
 

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::role::Role;
+use super::{DAY_MS, role::Role};
 
 /// Most rows one CSV export holds; the newest ones are kept when a filter matches more.
 pub const MAX_EXPORT_ROWS: usize = 50_000;
@@ -310,8 +310,6 @@ pub fn parse_day(input: &str) -> Result<i64, String> {
     }
     Ok(days_from_civil(y, m, d))
 }
-
-const DAY_MS: i64 = 86_400_000;
 
 /// The time range `[from, until)` in unix milliseconds of the days `from` to `to`, both included, in
 /// a time zone `utc_offset_min` minutes ahead of UTC. Empty dates leave that side open. Errors

@@ -9,7 +9,7 @@ use super::{email::Email, names::PersonName, role::Role};
 
 /// Days an invitation link works when nobody says otherwise.
 pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
-pub const DAY_MS: i64 = 24 * 3600 * 1000;
+pub use super::DAY_MS;
 /// The longest an invitation link may work, short of never expiring.
 pub const MAX_EXPIRY_DAYS: u32 = 90;
 /// The expiry of a link that never expires: 9999-12-31 23:59:59 UTC.

@@ -31,6 +31,10 @@ pub use permission::Permission;
 pub use role::{LEARNER_ROLES, Plan, Role};
 pub use slug::Slug;
 
+/// One day in milliseconds: every time Shoal stores is unix milliseconds (UTC), and every day
+/// long span is counted with this one constant.
+pub const DAY_MS: i64 = 86_400_000;
+
 /// How many characters of someone's input we repeat back in an error message; a whole CSV line
 /// pasted into a field would otherwise drown the message.
 const QUOTE_MAX_CHARS: usize = 60;

@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::DAY_MS;
 use super::invite::InviteSource;
 
-pub const DAY_MS: i64 = 86_400_000;
 /// The range shown when the URL names none: the last 30 days, today included.
 pub const DEFAULT_DAYS: i64 = 30;
 /// The longest range: a year (a leap year's 366 days), one bar a day.

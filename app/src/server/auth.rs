@@ -21,7 +21,7 @@ use crate::{domain::permission::Permission, error::AppError};
 /// (`session_cookie`): browsers then accept it only with `Secure`, `Path=/` and no `Domain`, so a
 /// page of some other subdomain can neither set nor shadow it.
 pub const SESSION_COOKIE: &str = "shoal_session";
-pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
+pub const SESSION_TTL_MS: i64 = 14 * crate::domain::DAY_MS;
 
 #[derive(Debug, Clone)]
 pub struct SessionUser {

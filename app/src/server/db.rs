@@ -191,7 +191,7 @@ impl Precision {
     /// next day, `2026-11-28 23:59:59` before the next second.
     pub fn unit_ms(self) -> i64 {
         match self {
-            Precision::Day => 86_400_000,
+            Precision::Day => crate::domain::DAY_MS,
             Precision::Second => 1_000,
             Precision::Millisecond => 1,
         }

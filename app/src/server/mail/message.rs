@@ -24,6 +24,23 @@ pub struct OutgoingEmail {
     pub reply_to: Option<String>,
 }
 
+/// Text made safe for HTML element content and quoted attribute values (the HTML bodies of every
+/// email Shoal sends, the dev mailbox page).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A value made safe for a header: control characters (CR, LF, TAB, NUL, …) and Unicode line/paragraph
 /// separators become spaces, bidirectional overrides are dropped, runs of whitespace collapse to one space,
 /// and the ends are trimmed.
@@ -152,6 +169,14 @@ pub fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Message, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_keeps_no_markup_of_its_own() {
+        assert_eq!(
+            escape_html(r#"<b>Ann & "O'Brien"</b>"#),
+            "&lt;b&gt;Ann &amp; &quot;O&#39;Brien&quot;&lt;/b&gt;"
+        );
+    }
 
     fn email(name: &str, subject: &str) -> OutgoingEmail {
         OutgoingEmail {

@@ -5,10 +5,10 @@ use crate::server::db::Db;
 
 /// Old enough that an expired invitation link may be forgotten: until then, opening it says
 /// "expired" (rather than "not valid"), which tells the person to ask for a new one.
-pub const INVITE_LINK_GRACE_MS: i64 = 30 * 24 * 3600 * 1000;
+pub const INVITE_LINK_GRACE_MS: i64 = 30 * crate::domain::DAY_MS;
 
 /// Rate-limit windows are kept a day (the longest window is shorter).
-pub const RATE_LIMIT_KEEP_MS: i64 = 24 * 3600 * 1000;
+pub const RATE_LIMIT_KEEP_MS: i64 = crate::domain::DAY_MS;
 
 /// What is deleted, as a log line names it, and the statement; `$1` is the clock (unix ms).
 pub const PURGES: &[(&str, &str)] = &[

@@ -53,7 +53,7 @@ pub const MAX_TEAMS: usize = 100;
 /// Most rows a list action returns at once (`limit`).
 pub const MAX_LIMIT: i64 = 1_000;
 /// How long a repeated `inviteLearners` call is answered from the first one.
-pub const IDEMPOTENCY_WINDOW_MS: i64 = 24 * 3600 * 1000;
+pub const IDEMPOTENCY_WINDOW_MS: i64 = crate::domain::DAY_MS;
 
 /// What an action answers.
 pub enum Answer {

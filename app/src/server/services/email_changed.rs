@@ -5,8 +5,8 @@ use crate::{
     error::AppError,
     server::{
         mail::message::OutgoingEmail,
+        mail::message::escape_html,
         repo::{self, outbox::OutboxRow},
-        services::invite_email::escape_html,
         state::AppState,
     },
 };

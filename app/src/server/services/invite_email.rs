@@ -12,7 +12,10 @@ use crate::{
     server::{
         auth::SessionUser,
         db::now_ms,
-        mail::{self, message::OutgoingEmail},
+        mail::{
+            self,
+            message::{OutgoingEmail, escape_html},
+        },
         repo::{self, invites::InviteEmailFacts},
         services::invites::{self, join_link},
         state::AppState,
@@ -31,13 +34,6 @@ pub fn human_date(ms: i64) -> String {
         .ok()
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_default()
-}
-
-pub(crate) fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `None` when there is nothing to send any more (the invitation was accepted or revoked meanwhile).

@@ -10,8 +10,9 @@ use crate::{
     error::AppError,
     server::{
         mail::message::OutgoingEmail,
+        mail::message::escape_html,
         repo::{self, access_requests::RequestRow, outbox::OutboxRow},
-        services::invite_email::{escape_html, human_date},
+        services::invite_email::human_date,
         state::AppState,
     },
 };
