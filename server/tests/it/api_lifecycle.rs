@@ -424,20 +424,7 @@ async fn a_bulk_change_over_ten_thousand_learners_completes_in_batches_and_is_au
         .collect();
     let ids = app.insert_learners("acme", &people).await;
     let academy_id = app.academy_id("acme").await;
-    let actor = app::server::services::bulk::Actor {
-        academy_id,
-        user_id: None,
-        api: Some("HR system"),
-        progress: None,
-    };
-    let outcomes = app::server::services::bulk::learners(
-        &app.state,
-        &actor,
-        &ids,
-        app::server::services::bulk::LearnerChange::Deactivate,
-    )
-    .await
-    .unwrap();
+    let outcomes = app.bulk_deactivate(academy_id, &ids, None).await;
     assert_eq!(outcomes.len(), 10_000);
     assert!(
         outcomes

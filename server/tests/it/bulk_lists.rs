@@ -443,20 +443,7 @@ async fn a_bulk_action_counts_its_items_batch_by_batch_under_the_key_the_browser
         .state
         .bulk_progress
         .start(academy_id, "engine-key", ids.len());
-    let actor = app::server::services::bulk::Actor {
-        academy_id,
-        user_id: None,
-        api: Some("test"),
-        progress: Some(&ticket),
-    };
-    let outcomes = app::server::services::bulk::learners(
-        &app.state,
-        &actor,
-        &ids,
-        app::server::services::bulk::LearnerChange::Deactivate,
-    )
-    .await
-    .unwrap();
+    let outcomes = app.bulk_deactivate(academy_id, &ids, Some(&ticket)).await;
     assert_eq!(outcomes.len(), 1_200);
     assert_eq!(
         app.state.bulk_progress.of(academy_id, "engine-key"),

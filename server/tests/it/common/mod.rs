@@ -301,6 +301,30 @@ impl TestApp {
 pub const LEARNER_PASSWORD: &str = "any password 123";
 
 impl TestApp {
+    /// Revokes the access of the learners `ids` of academy `academy_id` through the bulk engine
+    /// itself, as an API application would, counting on `progress` when given.
+    pub async fn bulk_deactivate(
+        &self,
+        academy_id: i64,
+        ids: &[i64],
+        progress: Option<&app::server::bulk_progress::Ticket>,
+    ) -> Vec<app::server::services::bulk::Outcome> {
+        let actor = app::server::services::bulk::Actor {
+            academy_id,
+            user_id: None,
+            api: Some("HR system"),
+            progress,
+        };
+        app::server::services::bulk::learners(
+            &self.state,
+            &actor,
+            ids,
+            app::server::services::bulk::LearnerChange::Deactivate,
+        )
+        .await
+        .unwrap()
+    }
+
     pub async fn academy_id(&self, slug: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM academies WHERE slug = $1")
             .bind(slug)
