@@ -131,9 +131,28 @@ check_wasm_opt() {
 # The release build users get: the server with the release profile; the WASM with wasm-release,
 # split by area (--split: admin pages in chunks of their own) and wasm-opt; every /pkg file with a
 # hashed name and brotli and gzip copies (--precompress). RELEASE_BUILD overrides the command.
+# Two invocations: the WASM half alone first (it writes the hashed names the server half reads),
+# then the server half, so the WASM half's settings below never reach the server's build.
 build_release() {
   check_wasm_opt
-  (cd "$REPO_ROOT" && eval "${RELEASE_BUILD:-cargo leptos build --release --split --precompress}")
+  (cd "$REPO_ROOT" && eval "${RELEASE_BUILD:-build_release_front && build_release_server}")
+}
+
+# The WASM half has its standard library compiled with it (cargo's build-std), optimised for
+# size like the rest, with panic locations left out (-Zlocation-detail=none; panic messages stay):
+# measured on the learner's first module, 1.24 MB -> 1.12 MB raw, 329 -> 299 KB brotli. build-std
+# is not stabilised: RUSTC_BOOTSTRAP=1 lets the stable toolchain (the same compiler; its rust-src
+# component, installed by tools.sh) accept it for this one command. No other build sees it.
+build_release_front() {
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zlocation-detail=none" \
+    cargo leptos build --release --split --precompress --frontend-only
+}
+
+build_release_server() {
+  cargo leptos build --release --split --precompress --server-only
 }
 
 # release_build_start PREFIX: `build_release` in the background, in a session of its own (so

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the build tools Shoal needs, each only when missing or at the wrong version:
-# the wasm32 target, rustfmt and clippy, cargo-leptos, wasm-bindgen-cli (matching Cargo.lock) and end2end's npm
+# the wasm32 target, rustfmt, clippy and rust-src, cargo-leptos, wasm-bindgen-cli (matching Cargo.lock) and end2end's npm
 # packages (Playwright, and binaryen 132 whose wasm-opt the release build uses).
 # Quick (well under a second) when everything is in place.
 #
 # Usage: tools.sh [rust] [cargo-leptos] [wasm-bindgen] [npm]   (no argument: all)
-#   rust = the wasm32 target and the rustfmt and clippy components
+#   rust = the wasm32 target and the rustfmt, clippy and rust-src components
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_env
@@ -25,7 +25,8 @@ if want_tool rust; then
     rustup target add wasm32-unknown-unknown
   fi
   installed="$(rustup component list --installed)"
-  for c in rustfmt clippy; do
+  # rust-src: the release WASM build compiles the standard library (lib.sh build_release_front).
+  for c in rustfmt clippy rust-src; do
     if ! grep -q "^$c" <<<"$installed"; then
       log "Adding the $c component"
       rustup component add "$c"
