@@ -2,8 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod access_requests;
+pub mod audit;
 pub mod bulk;
+pub mod courses;
 mod email_preview;
+pub mod learner_page;
+pub mod staff;
+pub mod statistics;
+pub mod webhooks;
 
 pub use email_preview::EmailPreview;
 

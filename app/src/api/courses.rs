@@ -3,7 +3,6 @@
 //! always the caller's own; a course or team of another academy is "not found".
 
 use leptos::{prelude::*, server_fn::codec::Json};
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
@@ -11,54 +10,11 @@ use crate::domain::Permission;
 use crate::server::{auth, services, state::app_state};
 use crate::{
     error::AppError,
-    model::{ListQuery, Page, TeamView},
+    model::{
+        ListQuery, Page, TeamView,
+        courses::{CourseCard, CourseInput, CourseView, DeletedCourse},
+    },
 };
-
-/// A course as the Courses section shows and edits it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CourseView {
-    pub id: i64,
-    pub title: String,
-    pub description: String,
-    /// Published courses are shown to the learners they are for; drafts to nobody.
-    pub published: bool,
-    /// For everyone in the academy, whatever their teams.
-    pub for_everyone: bool,
-    /// The teams it is assigned to (besides, or instead of, everyone), by name.
-    pub teams: Vec<TeamView>,
-    pub created_at: i64,
-    pub updated_at: i64,
-}
-
-/// What "Create course" and "Save changes" send. Every field is checked on the server; the errors
-/// name the field: `title`, `description`, `team_ids`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CourseInput {
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub published: bool,
-    #[serde(default)]
-    pub for_everyone: bool,
-    /// Teams of the academy; ignored (and cleared) when `for_everyone` is set.
-    #[serde(default)]
-    pub team_ids: Vec<i64>,
-}
-
-/// A course on the learner home.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CourseCard {
-    pub id: i64,
-    pub title: String,
-    pub description: String,
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeletedCourse {
-    pub title: String,
-}
 
 /// A page of the Courses section, by title; `query.search` matches the title.
 #[server(prefix = "/api", endpoint = "list_courses", input = Json)]

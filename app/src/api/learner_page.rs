@@ -3,28 +3,15 @@
 //! academy is always the caller's own; staff are managed in Settings → Admins.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{
-    api::audit::AuditEntry,
     error::AppError,
-    model::{InviteView, LearnerView},
+    model::{LearnerView, learner_page::LearnerInfo},
 };
-
-/// Everything the learner's page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LearnerInfo {
-    pub learner: LearnerView,
-    /// Every invitation sent to the learner's address, newest first.
-    pub invitations: Vec<InviteView>,
-    /// The newest audit entries about the learner or by them; `None` when the viewer's role does
-    /// not see the audit log.
-    pub activity: Option<Vec<AuditEntry>>,
-}
 
 #[server(prefix = "/api", endpoint = "learner_details")]
 pub async fn learner_details(user_id: i64) -> Result<LearnerInfo, AppError> {

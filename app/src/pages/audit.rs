@@ -11,10 +11,7 @@ use leptos_router::{
 };
 
 use crate::{
-    api::audit::{
-        AuditActor, AuditEntry, AuditExport, AuditPeople, ExportAudit, list_audit,
-        list_audit_people,
-    },
+    api::audit::{ExportAudit, list_audit, list_audit_people},
     components::{
         browser,
         nav::use_academy,
@@ -26,6 +23,7 @@ use crate::{
         statistics::thousands,
     },
     format,
+    model::audit::{AuditActor, AuditEntry, AuditExport, AuditPeople, AuditPerson},
 };
 
 const CSV: &str = "text/csv;charset=utf-8";
@@ -334,7 +332,7 @@ fn WhoOptions(people: AuditPeople, chosen: String) -> impl IntoView {
             .iter()
             .chain(people.others.iter())
             .any(|p| p.id.to_string() == chosen);
-    let option = |p: crate::api::audit::AuditPerson, chosen: &str| {
+    let option = |p: AuditPerson, chosen: &str| {
         let value = p.id.to_string();
         let selected = value == chosen;
         view! { <option value=value selected=selected>{format!("{} — {}", p.name, p.email)}</option> }

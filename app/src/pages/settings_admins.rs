@@ -4,10 +4,7 @@
 use leptos::{ev, prelude::*};
 
 use crate::{
-    api::staff::{
-        Integration, InviteAdmin, RemoveAdmin, ResendAdminInvite, RevokeAdminInvite, StaffInvite,
-        StaffMember, StaffOverview, list_staff,
-    },
+    api::staff::{InviteAdmin, RemoveAdmin, ResendAdminInvite, RevokeAdminInvite, list_staff},
     components::{
         dialog::ConfirmDialog,
         nav::use_academy,
@@ -19,7 +16,10 @@ use crate::{
     },
     error::AppError,
     format,
-    model::InviteOutcome,
+    model::{
+        InviteOutcome,
+        staff::{Integration, StaffInvite, StaffMember, StaffOverview},
+    },
 };
 
 /// Reloads every few seconds while an invitation email is on its way, so its status changes by itself.

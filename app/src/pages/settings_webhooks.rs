@@ -6,8 +6,8 @@ use leptos::{ev, prelude::*};
 
 use crate::{
     api::webhooks::{
-        CreateWebhook, DeleteWebhook, DeliveryView, SendTestWebhook, WebhookCreated, WebhookSecret,
-        WebhookView, list_webhook_deliveries, list_webhooks,
+        CreateWebhook, DeleteWebhook, SendTestWebhook, WebhookSecret, list_webhook_deliveries,
+        list_webhooks,
     },
     components::{
         dialog::ConfirmDialog,
@@ -17,6 +17,7 @@ use crate::{
     domain::webhook::{self, EVENTS},
     error::AppError,
     format,
+    model::webhooks::{DeliveryView, WebhookCreated, WebhookView},
 };
 
 #[component]

@@ -9,9 +9,11 @@ use std::{
 };
 
 use app::{
-    api::access_requests::{AccessRequestList, AccessSettings, Approved},
     domain::{access_request::Visibility, role::Role},
-    model::SignUpOutcome,
+    model::{
+        SignUpOutcome,
+        access_requests::{AccessRequestList, AccessSettings, Approved},
+    },
 };
 use axum::{Router, extract::State, http::StatusCode, routing::post};
 use common::{

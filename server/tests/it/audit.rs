@@ -7,9 +7,11 @@ use crate::common;
 use std::time::Instant;
 
 use app::{
-    api::audit::{AuditActor, AuditEntry, AuditExport, AuditPeople},
     domain::role::Role,
-    model::Page,
+    model::{
+        Page,
+        audit::{AuditActor, AuditEntry, AuditExport, AuditPeople, AuditPerson},
+    },
 };
 use common::{OWNER_EMAIL, TestApp, error_of};
 use reqwest::Client;
@@ -178,7 +180,7 @@ async fn the_log_says_who_did_what_newest_first_in_words() {
     let res = app.call(&owner, "audit_people", &[]).await;
     assert_eq!(res.status(), 200);
     let people: AuditPeople = res.json().await.unwrap();
-    let ids = |v: &[app::api::audit::AuditPerson]| v.iter().map(|p| p.id).collect::<Vec<_>>();
+    let ids = |v: &[AuditPerson]| v.iter().map(|p| p.id).collect::<Vec<_>>();
     assert_eq!(ids(&people.managers), [owner_id]);
     assert_eq!(ids(&people.others), [lea_id]);
     assert!(!people.more);

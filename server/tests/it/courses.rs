@@ -4,10 +4,12 @@
 use crate::common;
 
 use app::{
-    api::courses::{CourseCard, CourseView, DeletedCourse},
     domain::{Plan, role::Role},
     error::AppError,
-    model::{Page, TeamView},
+    model::{
+        Page, TeamView,
+        courses::{CourseCard, CourseView, DeletedCourse},
+    },
 };
 use common::{TestApp, error_of};
 use reqwest::{Client, Response};

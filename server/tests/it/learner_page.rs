@@ -4,7 +4,9 @@
 use crate::common::{self, LEARNER_PASSWORD, TestApp, error_of};
 
 use app::{
-    api::learner_page::LearnerInfo, domain::role::Role, error::AppError, model::LearnerView,
+    domain::role::Role,
+    error::AppError,
+    model::{LearnerView, learner_page::LearnerInfo},
 };
 use reqwest::{Client, Response};
 

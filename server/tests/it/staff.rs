@@ -7,10 +7,12 @@ use crate::common;
 use std::time::Duration;
 
 use app::{
-    api::staff::{IntegrationKind, StaffOverview},
     domain::role::Role,
     error::AppError,
-    model::{InviteOutcome, InviteResult, InviteView, Page, UserView},
+    model::{
+        InviteOutcome, InviteResult, InviteView, Page, UserView,
+        staff::{IntegrationKind, StaffOverview},
+    },
 };
 use common::{OWNER_EMAIL, TestApp, error_of, smtp_sink::SmtpSink};
 use reqwest::{Client, Response, StatusCode};

@@ -6,13 +6,13 @@
 use crate::common;
 
 use app::{
-    api::statistics::{Statistics, StatisticsCsv},
     domain::{
         invite::InviteSource,
         role::Role,
         statistics::{DAY_MS, day_of_ms, parse_date},
     },
     error::AppError,
+    model::statistics::{Statistics, StatisticsCsv},
 };
 use common::{TestApp, error_of};
 use reqwest::{Client, Response};

@@ -14,10 +14,12 @@ use std::{
 };
 
 use app::{
-    api::webhooks::{DeliveryView, WebhookCreated, WebhookView},
     domain::role::Role,
     error::AppError,
-    model::{InviteOutcome, InviteResult},
+    model::{
+        InviteOutcome, InviteResult,
+        webhooks::{DeliveryView, WebhookCreated, WebhookView},
+    },
 };
 use axum::{Router, extract::State, http::HeaderMap, http::StatusCode, routing::post};
 use common::{TestApp, error_of, fast_worker, smtp_sink::SmtpSink};

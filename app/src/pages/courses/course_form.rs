@@ -4,10 +4,11 @@
 use leptos::{ev, html, prelude::*};
 
 use crate::{
-    api::courses::{CourseInput, CourseView, course_team_choices},
+    api::courses::course_team_choices,
     components::team_badge::TeamBadge,
     domain::course::{COURSE_DESCRIPTION_MAX_LEN, COURSE_TITLE_MAX_LEN, description_length},
     error::AppError,
+    model::courses::{CourseInput, CourseView},
 };
 
 /// What the form holds while someone edits it.

@@ -12,11 +12,12 @@ use super::{
     my_courses::CourseCardView,
 };
 use crate::{
-    api::courses::{CourseView, DeleteCourse, DeletedCourse, UpdateCourse, get_course},
+    api::courses::{DeleteCourse, UpdateCourse, get_course},
     components::{dialog::ConfirmDialog, nav::use_academy},
     domain::Permission,
     error::AppError,
     format,
+    model::courses::{CourseView, DeletedCourse},
 };
 
 #[component]

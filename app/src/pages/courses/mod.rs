@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::courses::{CourseView, CreateCourse, DeleteCourse, PublishCourse, list_courses},
+    api::courses::{CreateCourse, DeleteCourse, PublishCourse, list_courses},
     components::{
         dialog::ConfirmDialog,
         nav::use_academy,
@@ -18,7 +18,7 @@ use crate::{
     },
     domain::Permission,
     format,
-    model::ListQuery,
+    model::{ListQuery, courses::CourseView},
     pages::learners::ListControls,
 };
 use course_form::{CourseForm, CourseFormState};

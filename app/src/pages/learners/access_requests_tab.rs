@@ -7,9 +7,7 @@ use leptos::{ev, prelude::*};
 use super::Pager;
 use crate::{
     api::{
-        access_requests::{
-            AccessRequestView, ApproveAccessRequest, DeclineAccessRequest, list_access_requests,
-        },
+        access_requests::{ApproveAccessRequest, DeclineAccessRequest, list_access_requests},
         invites::list_teams,
     },
     components::{
@@ -24,7 +22,7 @@ use crate::{
         role::{LEARNER_ROLES, Role},
     },
     format,
-    model::display_name,
+    model::{access_requests::AccessRequestView, display_name},
 };
 
 /// Messages longer than this fold behind "Show all".

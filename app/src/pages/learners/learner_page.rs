@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::{
     api::{
-        learner_page::{LearnerInfo, UpdateLearner, learner_details},
+        learner_page::{UpdateLearner, learner_details},
         learners::{DeactivateLearner, ReactivateLearner, RemoveLearner},
         password::SendPasswordReset,
     },
@@ -22,7 +22,7 @@ use crate::{
     domain::account::AccountStatus,
     error::AppError,
     format,
-    model::{InviteView, LearnerView, display_name},
+    model::{InviteView, LearnerView, audit::AuditEntry, display_name, learner_page::LearnerInfo},
 };
 
 #[component]
@@ -305,7 +305,7 @@ fn Invitations(invitations: Vec<InviteView>) -> impl IntoView {
 
 /// The newest audit entries about the learner or by them.
 #[component]
-fn Activity(entries: Vec<crate::api::audit::AuditEntry>) -> impl IntoView {
+fn Activity(entries: Vec<AuditEntry>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="learner-activity-title">
             <h2 id="learner-activity-title">"Activity"</h2>

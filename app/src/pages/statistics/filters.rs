@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::{
-    api::statistics::Statistics,
     components::nav::use_academy,
     domain::statistics::{DateRange, StatisticsFilter, iso_date},
     error::AppError,
+    model::statistics::Statistics,
 };
 
 #[component]

@@ -11,13 +11,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::statistics::{Statistics, TeamCount, export_statistics, get_statistics},
+    api::statistics::{export_statistics, get_statistics},
     components::team_badge::TeamBadge,
     domain::{
         Permission,
         statistics::{StatisticsFilter, duration_words, percent, share, source_label, thousands},
     },
     error::AppError,
+    model::statistics::{Statistics, TeamCount},
     pages::admin_shell::RequirePermission,
 };
 use chart::SignupsChart;

@@ -11,7 +11,6 @@ pub mod email;
 use serde_json::json;
 
 use crate::{
-    api::access_requests::{AccessRequestList, AccessRequestView, AccessSettings, Approved},
     domain::{
         access_request::{self, RequestStatus, Visibility},
         email::Email,
@@ -21,7 +20,10 @@ use crate::{
         webhook::ACCESS_REQUEST_CREATED,
     },
     error::AppError,
-    model::{InviteOutcome, Page},
+    model::{
+        InviteOutcome, Page,
+        access_requests::{AccessRequestList, AccessRequestView, AccessSettings, Approved},
+    },
     server::{
         auth::{self, SessionUser},
         db::{Tx, is_unique_violation, now_ms, rfc3339},

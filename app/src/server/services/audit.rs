@@ -2,7 +2,6 @@
 //! (`domain::audit`), and the CSV export.
 
 use crate::{
-    api::audit::{AuditActor, AuditEntry, AuditExport, AuditPeople, AuditPerson},
     domain::{
         audit::{
             ActionGroup, AuditQuery, MAX_EXPORT_ROWS, api_application, day_range, detail_text,
@@ -12,7 +11,10 @@ use crate::{
         role::Role,
     },
     error::AppError,
-    model::Page,
+    model::{
+        Page,
+        audit::{AuditActor, AuditEntry, AuditExport, AuditPeople, AuditPerson},
+    },
     server::{
         auth::SessionUser,
         repo::{

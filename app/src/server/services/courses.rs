@@ -6,12 +6,14 @@
 use sqlx::AnyConnection;
 
 use crate::{
-    api::courses::{CourseCard, CourseInput, CourseView, DeletedCourse},
     domain::course::{
         CourseDescription, CourseTitle, MAX_TEAMS_PER_COURSE, parse_course, title_taken_message,
     },
     error::{AppError, FieldError},
-    model::{ListQuery, Page, TeamView},
+    model::{
+        ListQuery, Page, TeamView,
+        courses::{CourseCard, CourseInput, CourseView, DeletedCourse},
+    },
     server::{
         auth::SessionUser,
         db::{Tx, is_unique_violation, now_ms},

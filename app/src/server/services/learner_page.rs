@@ -2,10 +2,9 @@
 //! about them; and correcting their name and email (a new address is told to both).
 
 use crate::{
-    api::learner_page::LearnerInfo,
     domain::{Email, Permission, account::AccountStatus, names::PersonName},
     error::AppError,
-    model::LearnerView,
+    model::{LearnerView, learner_page::LearnerInfo},
     server::{
         auth::SessionUser,
         db::now_ms,

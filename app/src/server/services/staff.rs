@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use crate::{
-    api::staff::{Integration, IntegrationKind, StaffInvite, StaffMember, StaffOverview},
     domain::{
         email::Email,
         invite::{EmailStatus, InviteState, Invitee, InviteeInput, Progress},
@@ -12,7 +11,10 @@ use crate::{
         role::Role,
     },
     error::AppError,
-    model::{InviteOutcome, UserView},
+    model::{
+        InviteOutcome, UserView,
+        staff::{Integration, IntegrationKind, StaffInvite, StaffMember, StaffOverview},
+    },
     server::{
         auth::SessionUser,
         db::{Tx, now_ms},

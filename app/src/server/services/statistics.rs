@@ -3,7 +3,6 @@
 //! once, each on its own pooled connection.
 
 use crate::{
-    api::statistics::{SourceCount, Statistics, StatisticsCsv, TeamCount},
     domain::{
         csv_import::write::to_csv,
         invite::EmailStatus,
@@ -13,7 +12,10 @@ use crate::{
         },
     },
     error::{AppError, FieldError},
-    model::TeamView,
+    model::{
+        TeamView,
+        statistics::{SourceCount, Statistics, StatisticsCsv, TeamCount},
+    },
     server::{
         auth::SessionUser,
         db::{Db, now_ms},

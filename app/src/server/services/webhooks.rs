@@ -15,12 +15,12 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::{
-    api::webhooks::{DeliveryView, LOG_SIZE, WebhookCreated, WebhookView},
     domain::webhook::{
         self, INVITE_ACCEPTED, INVITE_EMAIL_FAILED, LEARNER_REGISTERED, MAX_URL_CHARS,
         MAX_WEBHOOKS, TEST,
     },
     error::AppError,
+    model::webhooks::{DeliveryView, LOG_SIZE, WebhookCreated, WebhookView},
     server::{
         auth::SessionUser,
         db::{Tx, now_ms, rfc3339},
