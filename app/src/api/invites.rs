@@ -10,7 +10,7 @@ use crate::server::{auth, repo, services, state::app_state};
 use crate::{
     domain::{invite::InviteeInput, role::Role},
     error::AppError,
-    model::{InviteResult, InviteView, LearnerView, ListQuery, Page, TeamView},
+    model::{InviteResult, InviteView, ListQuery, Page},
 };
 
 #[server(prefix = "/api", endpoint = "invite_learners", input = Json)]
@@ -51,20 +51,6 @@ pub async fn list_invites(query: ListQuery) -> Result<Page<InviteView>, AppError
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::lists::invites(&state, &actor, &query).await
-}
-
-#[server(prefix = "/api", endpoint = "list_learners", input = Json)]
-pub async fn list_learners(query: ListQuery) -> Result<Page<LearnerView>, AppError> {
-    let state = app_state()?;
-    let actor = auth::require(&state, Permission::ManageLearners).await?;
-    services::lists::learners(&state, &actor, &query).await
-}
-
-#[server(prefix = "/api", endpoint = "list_teams")]
-pub async fn list_teams() -> Result<Vec<TeamView>, AppError> {
-    let state = app_state()?;
-    let actor = auth::require(&state, Permission::ManageLearners).await?;
-    services::lists::teams(&state, &actor).await
 }
 
 #[server(prefix = "/api", endpoint = "resend_invite")]

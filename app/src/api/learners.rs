@@ -1,13 +1,25 @@
 //! The All Learners tab's actions on one learner. The academy is always the caller's own (from the
 //! session); a learner of another academy is "not found".
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::domain::{Permission, account::AccountStatus};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
-use crate::{domain::role::Role, error::AppError, model::UserView};
+use crate::{
+    domain::role::Role,
+    error::AppError,
+    model::{LearnerView, ListQuery, Page, UserView},
+};
+
+/// A page of All Learners: search, filters, sorting and paging from `query`.
+#[server(prefix = "/api", endpoint = "list_learners", input = Json)]
+pub async fn list_learners(query: ListQuery) -> Result<Page<LearnerView>, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::lists::learners(&state, &actor, &query).await
+}
 
 /// Gives a learner another learner role; returns the learner as they are now. Owners, Administrators
 /// and Learner-Admins may; nobody changes their own role, and staff roles are managed in Settings.

@@ -12,6 +12,14 @@ use crate::{
     model::{DeletedTeam, ListQuery, Page, TeamAdded, TeamMemberView, TeamSummary, TeamView},
 };
 
+/// Every team of the academy by name (the pickers of the invite dialog and the lists).
+#[server(prefix = "/api", endpoint = "list_teams")]
+pub async fn list_teams() -> Result<Vec<TeamView>, AppError> {
+    let state = app_state()?;
+    let actor = auth::require(&state, Permission::ManageLearners).await?;
+    services::lists::teams(&state, &actor).await
+}
+
 /// A page of the Teams section with each team's learners and pending invites counted.
 #[server(prefix = "/api", endpoint = "list_team_summaries", input = Json)]
 pub async fn list_team_summaries(query: ListQuery) -> Result<Page<TeamSummary>, AppError> {

@@ -148,7 +148,7 @@ pub fn AdminHome() -> impl IntoView {
 pub fn SettingsRoute() -> impl IntoView {
     view! {
         <RequirePermission needs=Permission::ManageSettings>
-            <crate::pages::admin::SettingsPage/>
+            <crate::pages::settings::SettingsPage/>
         </RequirePermission>
     }
 }

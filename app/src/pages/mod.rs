@@ -20,7 +20,6 @@
 //! thousands of times at once to keep that true.
 
 pub mod academy;
-pub mod admin;
 pub mod admin_shell;
 pub mod audit;
 pub mod courses;
@@ -31,6 +30,7 @@ pub mod login;
 pub mod not_found;
 pub mod password;
 pub mod request_access;
+pub mod settings;
 pub mod settings_access;
 pub mod settings_admins;
 pub mod settings_api;

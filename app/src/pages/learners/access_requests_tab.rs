@@ -8,7 +8,7 @@ use super::Pager;
 use crate::{
     api::{
         access_requests::{ApproveAccessRequest, DeclineAccessRequest, list_access_requests},
-        invites::list_teams,
+        teams::list_teams,
     },
     components::{
         dialog::{Modal, Width},

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::{invites::list_teams, settings::invite_message_default},
+    api::{settings::invite_message_default, teams::list_teams},
     components::{nav::use_academy, team_badge::TeamBadge},
     domain::{
         csv_import::thousands,

@@ -7,7 +7,7 @@ use super::{
 use crate::{
     api::{
         bulk::BulkLearners,
-        invites::list_learners,
+        learners::list_learners,
         learners::{ChangeLearnerRole, DeactivateLearner, ReactivateLearner, RemoveLearner},
         password::SendPasswordReset,
         teams::{AddTeamMembers, RemoveTeamMember},
@@ -49,7 +49,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
         picked.clear();
     });
     // Every team, for each row's "Add to team".
-    let all_teams = Resource::new(|| (), |_| crate::api::invites::list_teams());
+    let all_teams = Resource::new(|| (), |_| crate::api::teams::list_teams());
     let all_teams =
         Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
     // The row whose "Remove" or "Revoke access" waits for confirmation.

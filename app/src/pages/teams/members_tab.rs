@@ -37,7 +37,7 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
     });
     let notice = Notice::default();
     // Every team of the academy, for the bar's "Add to team" and "Remove from team".
-    let all_teams = Resource::new(|| (), |_| crate::api::invites::list_teams());
+    let all_teams = Resource::new(|| (), |_| crate::api::teams::list_teams());
     let all_teams =
         Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
     let plan = Signal::stored(Some(use_academy().academy.plan));
