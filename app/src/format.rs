@@ -1,22 +1,6 @@
 //! Formatting shared by server and browser, so server-rendered and hydrated text are identical.
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// (year, month 1-12, day) of a day count since 1970-01-01 (proleptic Gregorian, UTC).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+use crate::domain::calendar::{civil_from_days, day_of_ms, long_date};
 
 /// The first letter or digit of a title, upper-cased (a course card's mark); "•" when there is none.
 pub fn initial(title: &str) -> String {
@@ -38,8 +22,7 @@ pub fn expiry(ms: i64) -> String {
 
 /// "28 Nov 2026" (UTC) from unix milliseconds.
 pub fn date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(crate::domain::DAY_MS));
-    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+    long_date(day_of_ms(ms))
 }
 
 /// "28 Nov 2026, 14:05 UTC" from unix milliseconds.
@@ -55,7 +38,7 @@ pub fn date_time(ms: i64) -> String {
 
 /// "2026-11-28 14:05" (UTC) from unix milliseconds: a time spreadsheets read as one (exports).
 pub fn spreadsheet_time(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(crate::domain::DAY_MS));
+    let (y, m, d) = civil_from_days(day_of_ms(ms));
     let secs = ms.div_euclid(1000).rem_euclid(86_400);
     format!(
         "{y}-{m:02}-{d:02} {:02}:{:02}",

@@ -14,7 +14,11 @@
 use std::time::{Duration, Instant};
 
 use app::{
-    domain::statistics::{DAY_MS, StatisticsFilter, day_of_ms, iso_date},
+    domain::{
+        DAY_MS,
+        calendar::{day_of_ms, iso_date},
+        statistics::StatisticsFilter,
+    },
     server::{
         db::{Db, now_ms},
         repo::statistics as repo,

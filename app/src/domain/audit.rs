@@ -265,50 +265,12 @@ pub fn target_text<'a>(action: &str, target: &'a str) -> &'a str {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
 /// A `YYYY-MM-DD` date (what `<input type="date">` sends) as days since 1970-01-01.
 pub fn parse_day(input: &str) -> Result<i64, String> {
-    let bad = || {
-        format!(
-            "{} is not a date; use YYYY-MM-DD",
-            super::quoted(input.trim())
-        )
-    };
-    let mut parts = input.trim().splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
-    };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return Err(bad());
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) else {
-        return Err(bad());
-    };
-    let days_in_month = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days_in_month {
-        return Err(bad());
-    }
-    Ok(days_from_civil(y, m, d))
+    let input = input.trim();
+    super::calendar::parse_ymd(input)
+        .map(|(y, m, d)| super::calendar::days_from_civil(y, m, d))
+        .ok_or_else(|| format!("{} is not a date; use YYYY-MM-DD", super::quoted(input)))
 }
 
 /// The time range `[from, until)` in unix milliseconds of the days `from` to `to`, both included, in

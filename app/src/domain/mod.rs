@@ -6,6 +6,7 @@ pub mod access_request;
 pub mod account;
 pub mod api_client;
 pub mod audit;
+pub mod calendar;
 pub mod course;
 pub mod csv_import;
 pub mod email;

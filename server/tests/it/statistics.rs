@@ -7,9 +7,10 @@ use crate::common;
 
 use app::{
     domain::{
+        calendar::day_of_ms,
         invite::InviteSource,
         role::Role,
-        statistics::{DAY_MS, day_of_ms, parse_date},
+        statistics::{DAY_MS, parse_date},
     },
     error::AppError,
     model::statistics::{Statistics, StatisticsCsv},
@@ -31,7 +32,7 @@ fn day(n: i64) -> i64 {
 }
 
 fn date(n: i64) -> String {
-    app::domain::statistics::iso_date(d0() + n)
+    app::domain::calendar::iso_date(d0() + n)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::domain::statistics::{
-    CHART, DateRange, DayCount, Scale, bars, chart_summary, date_labels, iso_date, long_date,
-    thousands,
+use crate::domain::{
+    calendar::{iso_date, long_date},
+    statistics::{CHART, DateRange, DayCount, Scale, bars, chart_summary, date_labels, thousands},
 };
 
 /// How tall a day with no sign-ups is drawn: a sliver on the baseline, so "0" is visible.

@@ -6,7 +6,10 @@ use leptos_router::hooks::use_navigate;
 
 use crate::{
     components::nav::use_academy,
-    domain::statistics::{DateRange, StatisticsFilter, iso_date},
+    domain::{
+        calendar::iso_date,
+        statistics::{DateRange, StatisticsFilter},
+    },
     error::AppError,
     model::statistics::Statistics,
 };

@@ -143,7 +143,7 @@ fn Report(s: Statistics) -> impl IntoView {
             view! {
                 <section class="empty-state" data-testid="stats-empty">
                     <h2>"Nothing to measure in these dates"</h2>
-                    <p>{format!("No one was invited and no learner signed up{where_} between {} and {}.", crate::domain::statistics::long_date(s.range.from_day), crate::domain::statistics::long_date(s.range.to_day))}</p>
+                    <p>{format!("No one was invited and no learner signed up{where_} between {} and {}.", crate::domain::calendar::long_date(s.range.from_day), crate::domain::calendar::long_date(s.range.to_day))}</p>
                     <p class="muted">"Choose a wider date range or \"All teams\". Invitations count here from the moment they are made — from the invite form, a CSV file, a team page or the API — and learners on the day they register."</p>
                 </section>
             }.into_any()

@@ -4,11 +4,12 @@
 
 use crate::{
     domain::{
+        calendar::{day_of_ms, iso_date},
         csv_import::write::to_csv,
         invite::EmailStatus,
         statistics::{
-            self, DayCount, Funnel, ParsedFilter, SOURCES, StatisticsFilter, day_of_ms,
-            duration_words, iso_date, parse_source, percent, source_label,
+            self, DayCount, Funnel, ParsedFilter, SOURCES, StatisticsFilter, duration_words,
+            parse_source, percent, source_label,
         },
     },
     error::{AppError, FieldError},
