@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod browser;
+pub mod choice;
 pub mod copy_button;
 pub mod dialog;
 pub mod field;

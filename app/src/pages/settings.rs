@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::{
     api::settings::ChangePlan,
     components::{
+        choice::{Choice, RadioChoices, SaveButton},
         copy_button::CopyButton,
         field::{FormAlert, go_to},
         nav::use_academy,
@@ -153,26 +154,11 @@ fn PlanForm(current: Plan, slug: String) -> impl IntoView {
     view! {
         <form on:submit=submit data-testid="plan-form">
             <FormAlert message=error/>
-            <fieldset class="roles">
-                <legend class="sr-only">"Plan"</legend>
-                {Plan::ALL.into_iter().map(|p| view! {
-                    <label class="radio">
-                        <input type="radio" name="plan" value=p.as_str()
-                            checked=p == current
-                            prop:checked=move || chosen.get() == p
-                            on:change=move |_| chosen.set(p)/>
-                        <span>
-                            <strong>{p.label()}</strong>
-                            {(p == current).then(|| view! { <span class="muted small">" (current)"</span> })}
-                            <br/><span class="muted small">{plan_roles(p)}</span>
-                        </span>
-                    </label>
-                }).collect_view()}
-            </fieldset>
-            <button type="submit" class="button button-primary"
-                disabled=move || action.pending().get() || chosen.get() == current>
-                {move || if action.pending().get() { "Saving…" } else { "Save" }}
-            </button>
+            <RadioChoices name="plan" legend="Plan" current chosen
+                choices=Plan::ALL.into_iter().map(|p| Choice {
+                    value: p, key: p.as_str(), label: p.label(), description: plan_roles(p),
+                }).collect()/>
+            <SaveButton pending=action.pending() unchanged=Signal::derive(move || chosen.get() == current)/>
         </form>
     }
 }

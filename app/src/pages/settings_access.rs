@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::access_requests::{SetAccessRequestEmails, SetVisibility, load_access_settings},
     components::{
+        choice::{Choice, RadioChoices, SaveButton},
         field::{FormAlert, go_to},
         nav::use_academy,
         notice::{Notice, NoticeLine},
@@ -54,26 +55,12 @@ pub fn VisibilitySetting() -> impl IntoView {
             })}
             <form on:submit=submit class="visibility-form">
                 <FormAlert message=error/>
-                <fieldset class="roles">
-                    <legend class="sr-only">"Who can sign up at the academy link"</legend>
-                    {Visibility::ALL.into_iter().map(|v| view! {
-                        <label class="radio">
-                            <input type="radio" name="visibility" value=v.as_str() data-testid=format!("visibility-{}", v.as_str())
-                                checked=v == current
-                                prop:checked=move || chosen.get() == v
-                                on:change=move |_| chosen.set(v)/>
-                            <span>
-                                <strong>{v.label()}</strong>
-                                {(v == current).then(|| view! { <span class="muted small">" (current)"</span> })}
-                                <br/><span class="muted small">{v.description()}</span>
-                            </span>
-                        </label>
-                    }).collect_view()}
-                </fieldset>
-                <button type="submit" class="button button-primary"
-                    disabled=move || action.pending().get() || chosen.get() == current>
-                    {move || if action.pending().get() { "Saving…" } else { "Save" }}
-                </button>
+                <RadioChoices name="visibility" legend="Who can sign up at the academy link"
+                    current chosen testid_prefix="visibility"
+                    choices=Visibility::ALL.into_iter().map(|v| Choice {
+                        value: v, key: v.as_str(), label: v.label(), description: v.description().to_string(),
+                    }).collect()/>
+                <SaveButton pending=action.pending() unchanged=Signal::derive(move || chosen.get() == current)/>
             </form>
         </section>
     }
