@@ -23,6 +23,8 @@ pub enum Visibility {
     Private,
 }
 
+super::stored::stored!(Visibility, "academy visibility", Visibility::ALL);
+
 impl Visibility {
     pub const ALL: [Visibility; 2] = [Visibility::Private, Visibility::Public];
 
@@ -30,14 +32,6 @@ impl Visibility {
         match self {
             Visibility::Public => "public",
             Visibility::Private => "private",
-        }
-    }
-
-    /// The stored form. Anything unknown reads as private: a bad value never opens the academy.
-    pub fn from_stored(s: &str) -> Visibility {
-        match s {
-            "public" => Visibility::Public,
-            _ => Visibility::Private,
         }
     }
 
@@ -65,20 +59,22 @@ pub enum RequestStatus {
     Declined,
 }
 
+super::stored::stored!(
+    RequestStatus,
+    "access request status",
+    [
+        RequestStatus::Pending,
+        RequestStatus::Approved,
+        RequestStatus::Declined,
+    ]
+);
+
 impl RequestStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             RequestStatus::Pending => "pending",
             RequestStatus::Approved => "approved",
             RequestStatus::Declined => "declined",
-        }
-    }
-
-    pub fn from_stored(s: &str) -> RequestStatus {
-        match s {
-            "approved" => RequestStatus::Approved,
-            "declined" => RequestStatus::Declined,
-            _ => RequestStatus::Pending,
         }
     }
 }
@@ -123,23 +119,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn visibility_reads_unknown_values_as_private() {
-        for v in Visibility::ALL {
-            assert_eq!(Visibility::from_stored(v.as_str()), v);
-        }
-        assert_eq!(Visibility::from_stored(""), Visibility::Private);
-        assert_eq!(Visibility::from_stored("Public "), Visibility::Private);
-    }
-
-    #[test]
-    fn statuses_round_trip_through_their_stored_form() {
-        for s in [
-            RequestStatus::Pending,
-            RequestStatus::Approved,
-            RequestStatus::Declined,
-        ] {
-            assert_eq!(RequestStatus::from_stored(s.as_str()), s);
-        }
+    fn an_unknown_stored_visibility_is_refused_never_read_as_open() {
+        use crate::domain::stored::Stored;
+        assert_eq!(Visibility::from_stored("public"), Some(Visibility::Public));
+        assert_eq!(Visibility::from_stored("Public "), None);
+        assert_eq!(Visibility::from_stored(""), None);
     }
 
     #[test]

@@ -13,21 +13,18 @@ pub enum AccountStatus {
     Deactivated,
 }
 
+super::stored::stored!(
+    AccountStatus,
+    "account status",
+    [AccountStatus::Active, AccountStatus::Deactivated]
+);
+
 impl AccountStatus {
     /// The value stored in `users.status`.
     pub fn as_str(self) -> &'static str {
         match self {
             AccountStatus::Active => "active",
             AccountStatus::Deactivated => "deactivated",
-        }
-    }
-
-    /// A stored value; anything else is an error, never a guess.
-    pub fn parse(text: &str) -> Result<AccountStatus, String> {
-        match text {
-            "active" => Ok(AccountStatus::Active),
-            "deactivated" => Ok(AccountStatus::Deactivated),
-            other => Err(format!("{other:?} is not an account status")),
         }
     }
 
@@ -86,10 +83,11 @@ mod tests {
 
     #[test]
     fn stored_statuses_read_back_and_an_unknown_one_is_an_error() {
+        use crate::domain::stored::Stored;
         for s in [AccountStatus::Active, AccountStatus::Deactivated] {
-            assert_eq!(AccountStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(AccountStatus::read(s.as_str()), Ok(s));
         }
-        assert!(AccountStatus::parse("suspended").is_err());
+        assert!(AccountStatus::read("suspended").is_err());
     }
 
     #[test]

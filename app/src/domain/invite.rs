@@ -210,19 +210,22 @@ pub enum InviteState {
     Revoked,
 }
 
+super::stored::stored!(
+    InviteState,
+    "invitation status",
+    [
+        InviteState::Pending,
+        InviteState::Accepted,
+        InviteState::Revoked
+    ]
+);
+
 impl InviteState {
     pub fn as_str(self) -> &'static str {
         match self {
             InviteState::Pending => "pending",
             InviteState::Accepted => "accepted",
             InviteState::Revoked => "revoked",
-        }
-    }
-    pub fn parse(s: &str) -> InviteState {
-        match s {
-            "accepted" => InviteState::Accepted,
-            "revoked" => InviteState::Revoked,
-            _ => InviteState::Pending,
         }
     }
 }
@@ -277,6 +280,19 @@ pub enum EmailStatus {
     ReminderSent,
 }
 
+super::stored::stored!(
+    EmailStatus,
+    "email status",
+    [
+        EmailStatus::NotRequested,
+        EmailStatus::Queued,
+        EmailStatus::Sent,
+        EmailStatus::Retrying,
+        EmailStatus::Failed,
+        EmailStatus::ReminderSent,
+    ]
+);
+
 impl EmailStatus {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -286,16 +302,6 @@ impl EmailStatus {
             EmailStatus::Retrying => "retrying",
             EmailStatus::Failed => "failed",
             EmailStatus::ReminderSent => "reminder_sent",
-        }
-    }
-    pub fn parse(s: &str) -> EmailStatus {
-        match s {
-            "queued" => EmailStatus::Queued,
-            "sent" => EmailStatus::Sent,
-            "retrying" => EmailStatus::Retrying,
-            "failed" => EmailStatus::Failed,
-            "reminder_sent" => EmailStatus::ReminderSent,
-            _ => EmailStatus::NotRequested,
         }
     }
     pub fn label(self) -> &'static str {
@@ -467,14 +473,9 @@ mod tests {
 
     #[test]
     fn email_statuses_round_trip_and_use_the_reference_words() {
-        for s in [
-            EmailStatus::NotRequested,
-            EmailStatus::Queued,
-            EmailStatus::Sent,
-            EmailStatus::Retrying,
-            EmailStatus::Failed,
-        ] {
-            assert_eq!(EmailStatus::parse(s.as_str()), s);
+        use crate::domain::stored::Stored;
+        for &s in EmailStatus::ALL {
+            assert_eq!(EmailStatus::from_stored(s.as_str()), Some(s));
         }
         assert_eq!(EmailStatus::Sent.label(), "Email Sent");
     }

@@ -21,6 +21,7 @@ pub mod role;
 pub mod search;
 pub mod slug;
 pub mod statistics;
+pub mod stored;
 pub mod team;
 pub mod text;
 pub mod webhook;

@@ -19,6 +19,8 @@ pub enum Role {
 /// The roles an invite or a CSV import may give: the learner family, in the order the UI lists them.
 pub const LEARNER_ROLES: [Role; 3] = [Role::Learner, Role::LearnerAnalyst, Role::LearnerAdmin];
 
+super::stored::stored!(Role, "role", Role::ALL);
+
 impl Role {
     pub const ALL: [Role; 5] = [
         Role::Owner,
@@ -119,6 +121,8 @@ pub enum Plan {
     Starter,
     Business,
 }
+
+super::stored::stored!(Plan, "plan", Plan::ALL);
 
 impl Plan {
     pub const ALL: [Plan; 2] = [Plan::Starter, Plan::Business];

@@ -174,7 +174,7 @@ pub async fn require(state: &AppState, permission: Permission) -> Result<Session
 }
 
 fn permitted(u: SessionUser, permission: Permission) -> Result<SessionUser, AppError> {
-    if u.user.role().can(permission) {
+    if u.user.role()?.can(permission) {
         Ok(u)
     } else {
         Err(AppError::Forbidden(permission.refusal().to_owned()))

@@ -6,6 +6,12 @@ use sqlx::{
     any::{AnyPoolOptions, install_default_drivers},
 };
 
+/// A value the database keeps as text (`domain::stored`), read back exactly: an unknown text is an
+/// internal error (logged with the text; the user gets a reference), never a plausible default.
+pub fn stored<T: crate::domain::stored::Stored>(text: &str) -> Result<T, crate::error::AppError> {
+    T::read(text).map_err(crate::error::AppError::internal)
+}
+
 /// A write transaction. On SQLite it also holds this process's write turn (see `Db::write`).
 pub struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,

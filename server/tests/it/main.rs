@@ -37,5 +37,6 @@ mod search_input;
 mod signup_confirmation;
 mod staff;
 mod statistics;
+mod stored_values;
 mod teams;
 mod webhooks;

@@ -1,3 +1,5 @@
+use crate::error::AppResult;
+use crate::server::db::stored;
 use sqlx::{Any, Executor, FromRow};
 
 use crate::{
@@ -23,15 +25,15 @@ pub struct AcademyRow {
 }
 
 impl AcademyRow {
-    pub fn view(&self) -> AcademyView {
-        AcademyView {
+    pub fn view(&self) -> AppResult<AcademyView> {
+        Ok(AcademyView {
             slug: self.slug.clone(),
             name: self.name.clone(),
-            plan: self.plan.parse().unwrap_or(Plan::Starter),
+            plan: stored(&self.plan)?,
             require_signup_confirmation: self.require_signup_confirmation != 0,
-            visibility: crate::domain::access_request::Visibility::from_stored(&self.visibility),
+            visibility: stored(&self.visibility)?,
             invite_lifecycle: self.lifecycle(),
-        }
+        })
     }
 
     pub fn invite_message(&self) -> PersonalMessage {

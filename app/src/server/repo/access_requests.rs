@@ -2,6 +2,8 @@
 //! "Email administrators when someone requests access". Requests carry no password (the column
 //! `password_hash` of migration 0009 stays empty: an approval sends an invitation instead).
 
+use crate::error::AppResult;
+use crate::server::db::stored;
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::access_request::{RequestStatus, Visibility};
@@ -25,8 +27,8 @@ pub struct RequestRow {
 }
 
 impl RequestRow {
-    pub fn status(&self) -> RequestStatus {
-        RequestStatus::from_stored(&self.status)
+    pub fn status(&self) -> AppResult<RequestStatus> {
+        stored(&self.status)
     }
 }
 

@@ -2,8 +2,9 @@ use sqlx::{Any, Executor, FromRow};
 
 use crate::{
     domain::{account::AccountStatus, role::Role},
+    error::AppResult,
     model::UserView,
-    server::db::Tx,
+    server::db::{Tx, stored},
 };
 
 #[derive(Debug, Clone, FromRow)]
@@ -20,17 +21,17 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    pub fn role(&self) -> Role {
-        self.role.parse().unwrap_or(Role::Learner)
+    pub fn role(&self) -> AppResult<Role> {
+        stored(&self.role)
     }
-    pub fn view(&self) -> UserView {
-        UserView {
+    pub fn view(&self) -> AppResult<UserView> {
+        Ok(UserView {
             id: self.id,
             email: self.email.clone(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
-            role: self.role(),
-        }
+            role: self.role()?,
+        })
     }
 }
 

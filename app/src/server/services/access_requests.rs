@@ -8,6 +8,7 @@
 
 pub mod email;
 
+use crate::{error::AppResult, server::db::stored};
 use serde_json::json;
 
 use crate::{
@@ -157,7 +158,7 @@ pub async fn request(
     input: &RequestInput<'_>,
 ) -> Result<(), AppError> {
     let academy = super::academies::by_slug(state, slug).await?;
-    if Visibility::from_stored(&academy.visibility) == Visibility::Public {
+    if stored::<Visibility>(&academy.visibility)? == Visibility::Public {
         return Err(AppError::Conflict {
             message: "This academy is public: anyone with its link can sign up, no request needed. Use \"Sign up\" instead.".into(),
             field: None,
@@ -314,7 +315,7 @@ pub async fn tell_the_address(
     Ok(())
 }
 
-fn view(r: RequestRow) -> AccessRequestView {
+fn view(r: RequestRow) -> AppResult<AccessRequestView> {
     let decided_by = r.decider_email.as_ref().map(|email| {
         crate::model::display_name(
             r.decider_first.as_deref().unwrap_or_default(),
@@ -322,9 +323,9 @@ fn view(r: RequestRow) -> AccessRequestView {
             email,
         )
     });
-    AccessRequestView {
+    Ok(AccessRequestView {
         id: r.id,
-        status: r.status(),
+        status: r.status()?,
         email: r.email,
         first_name: r.first_name,
         last_name: r.last_name,
@@ -334,7 +335,7 @@ fn view(r: RequestRow) -> AccessRequestView {
         decided_at: r.decided_at,
         decided_by,
         decline_reason: r.decline_reason.filter(|s| !s.is_empty()),
-    }
+    })
 }
 
 pub async fn list(
@@ -364,7 +365,7 @@ pub async fn list(
         pending,
         declined,
         page: Page {
-            rows: rows.into_iter().map(view).collect(),
+            rows: rows.into_iter().map(view).collect::<AppResult<_>>()?,
             total,
             page,
             per_page: PER_PAGE,
@@ -383,7 +384,7 @@ async fn open_request(state: &AppState, academy_id: i64, id: i64) -> Result<Requ
     let r = repo::access_requests::by_id(&state.db.pool, academy_id, id)
         .await?
         .ok_or_else(request_gone)?;
-    if r.status() == RequestStatus::Approved {
+    if r.status()? == RequestStatus::Approved {
         return Err(AppError::Conflict {
             message: format!("The request of {} was approved already.", r.email),
             field: None,
@@ -519,7 +520,7 @@ pub async fn decline(
     let r = repo::access_requests::by_id(&mut *tx, actor.academy_id, request_id)
         .await?
         .ok_or_else(request_gone)?;
-    match r.status() {
+    match r.status()? {
         RequestStatus::Pending => {}
         RequestStatus::Declined => {
             return Err(AppError::Conflict {
@@ -588,7 +589,7 @@ pub async fn settings(state: &AppState, actor: &SessionUser) -> Result<AccessSet
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok(AccessSettings {
-        visibility: Visibility::from_stored(&academy.visibility),
+        visibility: stored(&academy.visibility)?,
         notify_admins: repo::access_requests::notify_admins(&state.db.pool, academy.id).await?,
     })
 }
@@ -602,8 +603,8 @@ pub async fn set_visibility(
     let mut tx = state.db.write().await?;
     let before = repo::academies::by_id(&mut *tx, actor.academy_id)
         .await?
-        .map(|a| Visibility::from_stored(&a.visibility))
-        .ok_or(AppError::Unauthorized)?;
+        .map(|a| stored::<Visibility>(&a.visibility))
+        .ok_or(AppError::Unauthorized)??;
     if before == visibility {
         return Ok(());
     }

@@ -5,6 +5,7 @@
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
+use crate::server::db::stored;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
@@ -20,7 +21,7 @@ use crate::{
     domain::{
         account::StatusFilter,
         email::Email,
-        invite::{InviteState, InviteeInput, Progress},
+        invite::{InviteeInput, Progress},
         invite_message::PersonalMessage,
         role::{LEARNER_ROLES, Plan, Role},
     },
@@ -762,12 +763,12 @@ async fn invites(
     Ok(Value::Array(
         rows.into_iter()
             .map(|r| {
-                let progress = Progress::of(InviteState::parse(&r.status), r.expires_at, now);
+                let progress = Progress::of(stored(&r.status)?, r.expires_at, now);
                 let status = match progress {
                     Progress::Expired => "expired".to_string(),
                     _ => r.status.clone(),
                 };
-                json!({
+                Ok(json!({
                     "id": r.id,
                     "email": r.email,
                     "first_name": r.first_name,
@@ -782,8 +783,8 @@ async fn invites(
                     "expires_at": rfc3339(r.expires_at),
                     "accepted_at": r.accepted_at.map(rfc3339),
                     "teams": teams.remove(&r.id).unwrap_or_default(),
-                })
+                }))
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
     ))
 }

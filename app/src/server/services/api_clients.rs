@@ -53,7 +53,7 @@ fn view(row: ClientRow) -> ApiClientView {
 
 /// Only the Owner and Administrators manage API clients.
 fn require_manager(actor: &SessionUser) -> Result<(), AppError> {
-    if actor.user.role().is_staff() {
+    if actor.user.role()?.is_staff() {
         Ok(())
     } else {
         Err(AppError::Forbidden(

@@ -105,17 +105,19 @@ pub async fn learners(
                 .collect();
         let mut outcomes: Vec<Option<Outcome>> = chunk
             .iter()
-            .map(|id| match rows.get(id) {
-                None => Some(Outcome::refused(
-                    "No learner with this id in this academy (removed meanwhile?).",
-                )),
-                Some(u) if u.role().is_staff() => Some(Outcome::refused(STAFF_ELSEWHERE)),
-                Some(u) if Some(u.id) == actor.user_id => Some(Outcome::refused(
-                    "You can't change your own access or teams this way; ask another administrator.",
-                )),
-                Some(_) => None,
+            .map(|id| {
+                Ok(match rows.get(id) {
+                    None => Some(Outcome::refused(
+                        "No learner with this id in this academy (removed meanwhile?).",
+                    )),
+                    Some(u) if u.role()?.is_staff() => Some(Outcome::refused(STAFF_ELSEWHERE)),
+                    Some(u) if Some(u.id) == actor.user_id => Some(Outcome::refused(
+                        "You can't change your own access or teams this way; ask another administrator.",
+                    )),
+                    Some(_) => None,
+                })
             })
-            .collect();
+            .collect::<Result<_, AppError>>()?;
         let open = undecided(chunk, &outcomes);
         let done: Vec<(i64, Vec<i64>)> = match change {
             LearnerChange::Deactivate | LearnerChange::Reactivate => {
@@ -154,11 +156,12 @@ pub async fn learners(
                     .collect()
             }
             LearnerChange::SetRole(role) => {
-                let targets: Vec<i64> = open
-                    .iter()
-                    .copied()
-                    .filter(|id| rows[id].role() != role)
-                    .collect();
+                let mut targets: Vec<i64> = Vec::with_capacity(open.len());
+                for &id in &open {
+                    if rows[&id].role()? != role {
+                        targets.push(id);
+                    }
+                }
                 repo::bulk::update_users(
                     &mut tx,
                     actor.academy_id,

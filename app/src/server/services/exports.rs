@@ -3,13 +3,14 @@
 //! page at a time as the rows are read, so 100,000 rows never sit in memory at once: UTF-8 with a
 //! BOM so Excel reads accents right, and every cell formula-neutralised (`domain::csv_import::write`).
 
+use crate::server::db::stored;
 use std::collections::HashMap;
 
 use crate::{
     domain::{
         account::{AccountStatus, StatusFilter},
         csv_import::write::{BOM, push_line},
-        invite::{EmailStatus, InviteState, Progress},
+        invite::{EmailStatus, Progress},
         role::Role,
     },
     error::AppError,
@@ -173,16 +174,13 @@ impl ListExport {
                 [
                     full_name(&r.first_name, &r.last_name),
                     r.email.clone(),
-                    role_label(&r.role),
+                    role_label(&r.role)?,
                     teams.remove(&r.id).unwrap_or_default(),
                     format::spreadsheet_time(r.created_at),
                     r.last_sign_in_at
                         .map(format::spreadsheet_time)
                         .unwrap_or_default(),
-                    AccountStatus::parse(&r.status)
-                        .map_err(AppError::internal)?
-                        .label()
-                        .to_owned(),
+                    stored::<AccountStatus>(&r.status)?.label().to_owned(),
                 ],
             );
         }
@@ -204,18 +202,18 @@ impl ListExport {
         let mut teams = team_names(repo::invites::teams_for(&state.db.pool, &ids).await?);
         let mut out = String::with_capacity(rows.len() * 160);
         for r in &rows {
-            let email_status = EmailStatus::parse(&r.email_status).label();
+            let email_status = stored::<EmailStatus>(&r.email_status)?.label();
             let email_status = match &r.email_error {
                 Some(why) if !why.is_empty() => format!("{email_status}: {why}"),
                 _ => email_status.to_owned(),
             };
-            let progress = Progress::of(InviteState::parse(&r.status), r.expires_at, self.now);
+            let progress = Progress::of(stored(&r.status)?, r.expires_at, self.now);
             push_line(
                 &mut out,
                 [
                     r.email.clone(),
                     full_name(&r.first_name, &r.last_name),
-                    role_label(&r.role),
+                    role_label(&r.role)?,
                     teams.remove(&r.id).unwrap_or_default(),
                     format::spreadsheet_time(r.created_at),
                     full_name(
@@ -236,10 +234,8 @@ impl ListExport {
     }
 }
 
-fn role_label(role: &str) -> String {
-    role.parse::<Role>()
-        .map(|r| r.label().to_owned())
-        .unwrap_or_else(|_| role.to_owned())
+fn role_label(role: &str) -> Result<String, AppError> {
+    Ok(stored::<Role>(role)?.label().to_owned())
 }
 
 /// `(owner id, team id, name, colour)` rows as each owner's team names, "A; B".

@@ -3,6 +3,7 @@
 //! same code and committed in one transaction with batched statements. A chunk sent twice (a
 //! network retry, a double click) is answered from what was recorded, never done twice.
 
+use crate::server::db::stored;
 use std::collections::{HashMap, HashSet};
 
 use crate::{
@@ -406,7 +407,7 @@ async fn handle_lines(
             field: None,
         });
     }
-    let role = Role::parse(&import.role).unwrap_or(Role::Learner);
+    let role: Role = stored(&import.role)?;
     let send_email = import.send_email != 0;
     let wanted_teams: Vec<i64> = import
         .team_ids

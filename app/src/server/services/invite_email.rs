@@ -1,6 +1,7 @@
 //! The invitation email, rendered at send time from the outbox row (the link is derived from the
 //! server secret then, so the database never holds a working link).
 
+use crate::server::db::stored;
 use crate::{
     domain::{
         invite::{InviteState, NEVER_EXPIRES},
@@ -47,7 +48,7 @@ pub async fn render(
     let Some(facts) = repo::invites::email_facts(&state.db.pool, token_id).await? else {
         return Ok(None);
     };
-    if InviteState::parse(&facts.status) != InviteState::Pending {
+    if stored::<InviteState>(&facts.status)? != InviteState::Pending {
         return Ok(None);
     }
     let link = join_link(state, &facts.academy_slug, &facts.salt);

@@ -191,7 +191,7 @@ async fn invite_one(
                     "email",
                     format!(
                         "{email} already has an account in this academy as {}. Invite a new address as an administrator.",
-                        user.role().label()
+                        user.role()?.label()
                     ),
                 ));
             }

@@ -1,13 +1,10 @@
 //! The admin's Invites and All Learners tabs.
 
+use crate::server::db::stored;
 use std::collections::HashMap;
 
 use crate::{
-    domain::{
-        account::{AccountStatus, StatusFilter},
-        invite::{EmailStatus, InviteState, Progress},
-        role::Role,
-    },
+    domain::{account::StatusFilter, invite::Progress},
     error::AppError,
     model::{InviteView, LearnerView, ListQuery, Page, TeamView},
     server::{
@@ -68,17 +65,16 @@ async fn invite_views(
 ) -> Result<Vec<InviteView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut teams = group(repo::invites::teams_for(&state.db.pool, &ids).await?);
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let invited_by = crate::model::full_name(
                 r.inviter_first.as_deref().unwrap_or_default(),
                 r.inviter_last.as_deref().unwrap_or_default(),
             );
-            InviteView {
+            Ok(InviteView {
                 id: r.id,
                 teams: teams.remove(&r.id).unwrap_or_default(),
-                role: r.role.parse().unwrap_or(Role::Learner),
+                role: stored(&r.role)?,
                 invited_at: r.created_at,
                 invited_by: if invited_by.is_empty() {
                     "—".into()
@@ -86,15 +82,15 @@ async fn invite_views(
                     invited_by
                 },
                 expires_at: r.expires_at,
-                email_status: EmailStatus::parse(&r.email_status),
+                email_status: stored(&r.email_status)?,
                 email_error: r.email_error,
-                progress: Progress::of(InviteState::parse(&r.status), r.expires_at, now),
+                progress: Progress::of(stored(&r.status)?, r.expires_at, now),
                 email: r.email,
                 first_name: r.first_name,
                 last_name: r.last_name,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every learner invitation sent to `email` or accepted by `user_id` (at most 50, newest first):
@@ -126,10 +122,10 @@ pub async fn learners(
         .into_iter()
         .map(|r| {
             Ok(LearnerView {
-                status: AccountStatus::parse(&r.status).map_err(AppError::internal)?,
+                status: stored(&r.status)?,
                 id: r.id,
                 teams: teams.remove(&r.id).unwrap_or_default(),
-                role: r.role.parse().unwrap_or(Role::Learner),
+                role: stored(&r.role)?,
                 registered_at: r.created_at,
                 last_sign_in_at: r.last_sign_in_at,
                 email: r.email,

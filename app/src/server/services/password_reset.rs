@@ -224,8 +224,8 @@ pub async fn reset(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let ctx = crate::model::AcademyContext {
-        academy: academy.view(),
-        viewer: crate::model::Viewer::User(user.view()),
+        academy: academy.view()?,
+        viewer: crate::model::Viewer::User(user.view()?),
         viewing_as_learner: false,
         base_url: state.settings.base_url.clone(),
     };

@@ -157,8 +157,8 @@ pub async fn sign_in(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let ctx = AcademyContext {
-        academy: academy.view(),
-        viewer: crate::model::Viewer::User(user.view()),
+        academy: academy.view()?,
+        viewer: crate::model::Viewer::User(user.view()?),
         viewing_as_learner: false,
         base_url: state.settings.base_url.clone(),
     };

@@ -1,12 +1,13 @@
 //! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
 //! through the same invitation machinery as learners, and removing an Administrator.
 
+use crate::server::db::stored;
 use std::collections::HashMap;
 
 use crate::{
     domain::{
         email::Email,
-        invite::{EmailStatus, InviteState, Invitee, InviteeInput, Progress},
+        invite::{InviteState, Invitee, InviteeInput, Progress},
         names::PersonName,
         role::Role,
     },
@@ -54,17 +55,19 @@ pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOver
     let members = repo::staff::members(&state.db.pool, actor.academy_id)
         .await?
         .into_iter()
-        .map(|u| StaffMember {
-            id: u.id,
-            role: u.role(),
-            since: u.created_at,
-            last_sign_in_at: u.last_sign_in_at,
-            integrations: made.remove(&u.id).unwrap_or_default(),
-            email: u.email,
-            first_name: u.first_name,
-            last_name: u.last_name,
+        .map(|u| {
+            Ok(StaffMember {
+                id: u.id,
+                role: u.role()?,
+                since: u.created_at,
+                last_sign_in_at: u.last_sign_in_at,
+                integrations: made.remove(&u.id).unwrap_or_default(),
+                email: u.email,
+                first_name: u.first_name,
+                last_name: u.last_name,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let now = now_ms();
     let invites = repo::staff::pending_invites(&state.db.pool, actor.academy_id)
         .await?
@@ -74,20 +77,20 @@ pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOver
                 r.inviter_first.as_deref().unwrap_or_default(),
                 r.inviter_last.as_deref().unwrap_or_default(),
             );
-            StaffInvite {
+            Ok(StaffInvite {
                 id: r.id,
                 invited_by: if by.is_empty() { "—".into() } else { by },
                 invited_at: r.created_at,
                 expires_at: r.expires_at,
-                email_status: EmailStatus::parse(&r.email_status),
+                email_status: stored(&r.email_status)?,
                 email_error: r.email_error,
                 progress: Progress::of(InviteState::Pending, r.expires_at, now),
                 email: r.email,
                 first_name: r.first_name,
                 last_name: r.last_name,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     Ok(StaffOverview { members, invites })
 }
 
@@ -156,7 +159,7 @@ pub async fn remove(
                     .into(),
             )
         })?;
-    match user.role() {
+    match user.role()? {
         Role::Admin => {}
         Role::Owner => {
             return Err(AppError::Forbidden(
@@ -185,12 +188,12 @@ pub async fn remove(
         Some(actor.user.id),
         "admin.removed",
         &user.email,
-        user.role().as_str(),
+        user.role()?.as_str(),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(user.view())
+    user.view()
 }
 
 /// Revokes the API applications and deletes the webhooks `user` made, audited as done by `actor`

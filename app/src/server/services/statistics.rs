@@ -2,6 +2,7 @@
 //! by `domain::statistics`; a team of another academy is "not found". The independent counts run at
 //! once, each on its own pooled connection.
 
+use crate::server::db::stored;
 use crate::{
     domain::{
         calendar::{day_of_ms, iso_date},
@@ -162,7 +163,7 @@ pub async fn for_academy(
         let accepted = if r.status == "accepted" { r.n } else { 0 };
         funnel.invited += r.n;
         funnel.accepted += accepted;
-        match EmailStatus::parse(&r.email_status) {
+        match stored(&r.email_status)? {
             // A reminder went out after the invitation itself did.
             EmailStatus::Sent | EmailStatus::ReminderSent => funnel.email_sent += r.n,
             EmailStatus::Failed => failed_emails += r.n,

@@ -2,11 +2,9 @@
 //! function works on the caller's academy only; a team of another academy is "not found", exactly
 //! like one that does not exist.
 
+use crate::server::db::stored;
 use crate::{
-    domain::{
-        role::Role,
-        team::{CANDIDATES_SHOWN, TeamColor, TeamName},
-    },
+    domain::team::{CANDIDATES_SHOWN, TeamColor, TeamName},
     error::{AppError, FieldError},
     model::{DeletedTeam, ListQuery, Page, TeamAdded, TeamMemberView, TeamSummary, TeamView},
     server::{
@@ -64,16 +62,18 @@ impl From<TeamSummaryRow> for TeamSummary {
     }
 }
 
-impl From<MemberRow> for TeamMemberView {
-    fn from(m: MemberRow) -> TeamMemberView {
-        TeamMemberView {
-            role: m.role.parse().unwrap_or(Role::Learner),
+impl TryFrom<MemberRow> for TeamMemberView {
+    type Error = AppError;
+
+    fn try_from(m: MemberRow) -> Result<TeamMemberView, AppError> {
+        Ok(TeamMemberView {
+            role: stored(&m.role)?,
             user_id: m.user_id,
             email: m.email,
             first_name: m.first_name,
             last_name: m.last_name,
             joined_at: m.added_at,
-        }
+        })
     }
 }
 
@@ -297,7 +297,10 @@ pub async fn members(
     let (rows, total) =
         repo::teams::members_page(&state.db.pool, actor.academy_id, team_id, search, page).await?;
     Ok(Page {
-        rows: rows.into_iter().map(TeamMemberView::from).collect(),
+        rows: rows
+            .into_iter()
+            .map(TeamMemberView::try_from)
+            .collect::<Result<_, _>>()?,
         total,
         page,
         per_page: PER_PAGE,
@@ -313,7 +316,7 @@ pub async fn candidates(
 ) -> Result<Vec<TeamMemberView>, AppError> {
     let search = super::search(search)?;
     ensure_exists(state, actor, team_id).await?;
-    Ok(repo::teams::candidates(
+    repo::teams::candidates(
         &state.db.pool,
         actor.academy_id,
         team_id,
@@ -322,8 +325,8 @@ pub async fn candidates(
     )
     .await?
     .into_iter()
-    .map(TeamMemberView::from)
-    .collect())
+    .map(TeamMemberView::try_from)
+    .collect()
 }
 
 /// Adds registered learners of the academy to a team. Someone who is not a learner of this

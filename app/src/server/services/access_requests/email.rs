@@ -62,7 +62,7 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
         NOTIFY_KIND => RequestStatus::Pending,
         _ => RequestStatus::Declined,
     };
-    if r.status() != wanted {
+    if r.status()? != wanted {
         return Ok(None);
     }
     let academy = Academy {
