@@ -328,6 +328,18 @@ pub enum InviteSource {
     Request,
 }
 
+super::stored::stored!(
+    InviteSource,
+    "invitation source",
+    [
+        InviteSource::Form,
+        InviteSource::Csv,
+        InviteSource::Team,
+        InviteSource::Api,
+        InviteSource::Request,
+    ]
+);
+
 impl InviteSource {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -99,11 +99,6 @@ impl Role {
     pub fn is_learner(self) -> bool {
         !self.is_staff()
     }
-
-    /// Whether a role as stored (`invites.role`, `users.role`) is a staff role; an unknown one is not.
-    pub fn names_staff(stored: &str) -> bool {
-        Role::parse(stored).is_ok_and(Role::is_staff)
-    }
 }
 
 impl FromStr for Role {

@@ -1,7 +1,8 @@
 //! Values kept as text in the database (a role, an invitation's status, …): each enum names its
-//! stored forms once, and reading one back is exact — a text that is none of them is an error for
-//! the caller to report, never a default (an unknown role read as Learner, an unknown status as
-//! Pending, would hide a broken row behind a plausible answer).
+//! stored forms once, and reading one back is exact — a text that is none of them is an error,
+//! never a default (an unknown role read as Learner, an unknown status as Pending, would hide a
+//! broken row behind a plausible answer). `server::db` makes each of them a column type, so the
+//! row structs hold the enums and a bad text fails when the row is read.
 
 /// An enum stored as one of a fixed set of texts.
 pub trait Stored: Sized + Copy + 'static {
@@ -45,8 +46,8 @@ mod tests {
     use crate::domain::{
         access_request::{RequestStatus, Visibility},
         account::AccountStatus,
-        invite::{EmailStatus, InviteState},
-        role::Role,
+        invite::{EmailStatus, InviteSource, InviteState},
+        role::{Plan, Role},
     };
 
     fn round_trips<T: Stored + PartialEq + std::fmt::Debug>() {
@@ -75,8 +76,10 @@ mod tests {
         round_trips::<AccountStatus>();
         round_trips::<InviteState>();
         round_trips::<EmailStatus>();
+        round_trips::<InviteSource>();
         round_trips::<RequestStatus>();
         round_trips::<Visibility>();
+        round_trips::<Plan>();
     }
 
     #[test]

@@ -15,7 +15,10 @@ use super::{
     state::AppState,
     tokens,
 };
-use crate::{domain::permission::Permission, error::AppError};
+use crate::{
+    domain::{account::AccountStatus, permission::Permission},
+    error::AppError,
+};
 
 /// The session cookie's name over http. Over https it carries the `__Host-` prefix
 /// (`session_cookie`): browsers then accept it only with `Secure`, `Path=/` and no `Domain`, so a
@@ -137,7 +140,7 @@ async fn session_of(state: &AppState, token: Option<String>) -> Result<Session, 
         return Ok(Session::Expired);
     }
     match repo::users::by_id(&state.db.pool, row.academy_id, row.user_id).await? {
-        Some(user) if user.status == "active" => Ok(Session::Active(SessionUser {
+        Some(user) if user.status == AccountStatus::Active => Ok(Session::Active(SessionUser {
             academy_id: row.academy_id,
             user,
         })),
@@ -174,7 +177,7 @@ pub async fn require(state: &AppState, permission: Permission) -> Result<Session
 }
 
 fn permitted(u: SessionUser, permission: Permission) -> Result<SessionUser, AppError> {
-    if u.user.role()?.can(permission) {
+    if u.user.role.can(permission) {
         Ok(u)
     } else {
         Err(AppError::Forbidden(permission.refusal().to_owned()))

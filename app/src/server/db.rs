@@ -6,11 +6,53 @@ use sqlx::{
     any::{AnyPoolOptions, install_default_drivers},
 };
 
-/// A value the database keeps as text (`domain::stored`), read back exactly: an unknown text is an
-/// internal error (logged with the text; the user gets a reference), never a plausible default.
-pub fn stored<T: crate::domain::stored::Stored>(text: &str) -> Result<T, crate::error::AppError> {
-    T::read(text).map_err(crate::error::AppError::internal)
+/// Gives enums the database keeps as text (`domain::stored::Stored`) their column type: they are
+/// written as their stored text and read back exactly, so a row holding any other text fails to
+/// decode (`unknown role "superuser" in the database`) and the request ends in an internal error,
+/// never a plausible default. A macro, not a generic impl: the orphan rule refuses
+/// `impl<T: Stored> Decode<Any> for T`.
+macro_rules! stored_column {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(
+                value: <sqlx::Any as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+                Ok(<$ty as crate::domain::stored::Stored>::read(text)?)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                let text = crate::domain::stored::Stored::stored(*self);
+                <&str as sqlx::Encode<'_, sqlx::Any>>::encode(text, buf)
+            }
+        }
+    )+};
 }
+
+stored_column!(
+    crate::domain::role::Role,
+    crate::domain::role::Plan,
+    crate::domain::account::AccountStatus,
+    crate::domain::invite::InviteState,
+    crate::domain::invite::EmailStatus,
+    crate::domain::invite::InviteSource,
+    crate::domain::access_request::RequestStatus,
+    crate::domain::access_request::Visibility,
+);
 
 /// A write transaction. On SQLite it also holds this process's write turn (see `Db::write`).
 pub struct Tx {
@@ -227,6 +269,73 @@ pub fn parse_time(text: &str) -> Option<(i64, Precision)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{invite::InviteState, role::Role};
+
+    /// One in-memory SQLite table with a text column, through the `Any` driver as the app uses it.
+    async fn text_column() -> AnyPool {
+        install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        sqlx::query("CREATE TABLE t (id BIGINT NOT NULL, v TEXT NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool
+    }
+
+    async fn read<T>(pool: &AnyPool, id: i64) -> Result<T, sqlx::Error>
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+    {
+        sqlx::query_scalar("SELECT v FROM t WHERE id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_stored_enum_is_written_as_its_text_and_read_back_as_itself() {
+        let pool = text_column().await;
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            sqlx::query("INSERT INTO t (id, v) VALUES ($1, $2)")
+                .bind(i as i64)
+                .bind(role)
+                .execute(&pool)
+                .await
+                .unwrap();
+            let text: String = read(&pool, i as i64).await.unwrap();
+            assert_eq!(text, role.as_str(), "the stored text is unchanged");
+            assert_eq!(read::<Role>(&pool, i as i64).await.unwrap(), role);
+        }
+    }
+
+    #[tokio::test]
+    async fn reading_an_unknown_stored_text_is_an_error_that_names_the_enum_and_the_text() {
+        let pool = text_column().await;
+        sqlx::query("INSERT INTO t (id, v) VALUES (1, 'superuser'), (2, 'Pending')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let e = read::<Role>(&pool, 1).await.unwrap_err();
+        assert!(
+            matches!(e, sqlx::Error::ColumnDecode { .. }),
+            "a decode error, not a value: {e:?}"
+        );
+        assert!(
+            e.to_string()
+                .contains("unknown role \"superuser\" in the database"),
+            "{e}"
+        );
+        let e = read::<InviteState>(&pool, 2).await.unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unknown invitation status \"Pending\" in the database"),
+            "the text is matched exactly: {e}"
+        );
+    }
 
     #[test]
     fn timestamps_are_rfc3339_in_utc_with_milliseconds() {

@@ -5,7 +5,7 @@
 use app::{domain::role::Role, error::AppError};
 use serde_json::json;
 
-use crate::common::{TestApp, error_of};
+use crate::common::{LEARNER_PASSWORD, TestApp, error_of};
 
 async fn set_text(app: &TestApp, sql: &'static str, id: i64) {
     sqlx::query(sql)
@@ -97,4 +97,40 @@ async fn an_invitation_whose_stored_status_is_unknown_is_not_listed_as_pending()
     .await;
     let res = app.call_json(&owner, "list_invites", list).await;
     assert_eq!(res.status(), 500, "an unknown email status too");
+}
+
+#[tokio::test]
+async fn a_user_whose_stored_account_status_is_unknown_gets_an_error_at_sign_in_not_a_refusal() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let (_, id) = app
+        .registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[])
+        .await;
+    set_text(
+        &app,
+        "UPDATE users SET status = 'suspended' WHERE id = $1",
+        id,
+    )
+    .await;
+    let res = app
+        .sign_in(&app.browser(), "acme", "lea@example.com", LEARNER_PASSWORD)
+        .await;
+    assert_eq!(res.status(), 500, "not \"wrong email or password\"");
+    assert!(matches!(error_of(res).await, AppError::Internal { .. }));
+}
+
+#[tokio::test]
+async fn an_academy_whose_stored_plan_is_unknown_gets_an_error_not_the_starter_plan() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let id = app.academy_id("acme").await;
+    set_text(
+        &app,
+        "UPDATE academies SET plan = 'platinum' WHERE id = $1",
+        id,
+    )
+    .await;
+    let res = app.call(&owner, "load_academy", &[("slug", "acme")]).await;
+    assert_eq!(res.status(), 500);
+    assert!(matches!(error_of(res).await, AppError::Internal { .. }));
 }

@@ -116,11 +116,6 @@ pub const SOURCES: [InviteSource; 5] = [
     InviteSource::Request,
 ];
 
-/// The stored form of a source (`invites.source`); `None` for anything else.
-pub fn parse_source(text: &str) -> Option<InviteSource> {
-    SOURCES.into_iter().find(|s| s.as_str() == text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,12 +199,13 @@ mod tests {
     }
 
     #[test]
-    fn sources_have_words_and_stored_forms() {
-        for s in SOURCES {
-            assert_eq!(parse_source(s.as_str()), Some(s));
-            assert!(!source_label(s).is_empty());
+    fn every_source_is_listed_once_and_has_words() {
+        use crate::domain::stored::Stored;
+        assert_eq!(SOURCES.len(), InviteSource::ALL.len());
+        for s in InviteSource::ALL {
+            assert_eq!(SOURCES.iter().filter(|&t| t == s).count(), 1, "{s:?}");
+            assert!(!source_label(*s).is_empty());
         }
-        assert_eq!(parse_source("fax"), None);
         assert_eq!(source_label(InviteSource::Csv), "CSV upload");
     }
 }

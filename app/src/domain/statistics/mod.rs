@@ -15,9 +15,7 @@ pub use chart::{
     Bar, CHART, DayCount, Frame, MAX_INTERVALS, MAX_LABELS, Scale, bars, chart_summary,
     date_labels, fill_days, label_every,
 };
-pub use funnel::{
-    Funnel, SOURCES, duration_words, parse_source, percent, share, source_label, thousands,
-};
+pub use funnel::{Funnel, SOURCES, duration_words, percent, share, source_label, thousands};
 
 /// The range shown when the URL names none: the last 30 days, today included.
 pub const DEFAULT_DAYS: i64 = 30;

@@ -1,9 +1,10 @@
-use crate::error::AppResult;
-use crate::server::db::stored;
 use sqlx::{Any, Executor, FromRow};
 
 use crate::{
-    domain::{invite::InviteLifecycle, invite_message::PersonalMessage, role::Plan},
+    domain::{
+        access_request::Visibility, invite::InviteLifecycle, invite_message::PersonalMessage,
+        role::Plan,
+    },
     model::AcademyView,
 };
 
@@ -12,8 +13,8 @@ pub struct AcademyRow {
     pub id: i64,
     pub slug: String,
     pub name: String,
-    pub plan: String,
-    pub visibility: String,
+    pub plan: Plan,
+    pub visibility: Visibility,
     pub created_at: i64,
     /// 1 when sign-ups without an invitation link must confirm their email with a code.
     pub require_signup_confirmation: i64,
@@ -25,15 +26,15 @@ pub struct AcademyRow {
 }
 
 impl AcademyRow {
-    pub fn view(&self) -> AppResult<AcademyView> {
-        Ok(AcademyView {
+    pub fn view(&self) -> AcademyView {
+        AcademyView {
             slug: self.slug.clone(),
             name: self.name.clone(),
-            plan: stored(&self.plan)?,
+            plan: self.plan,
             require_signup_confirmation: self.require_signup_confirmation != 0,
-            visibility: stored(&self.visibility)?,
+            visibility: self.visibility,
             invite_lifecycle: self.lifecycle(),
-        })
+        }
     }
 
     pub fn invite_message(&self) -> PersonalMessage {
@@ -133,12 +134,10 @@ pub async fn lock_plan<'c>(
     ex: impl Executor<'c, Database = Any>,
     id: i64,
 ) -> Result<Option<Plan>, sqlx::Error> {
-    let plan: Option<String> =
-        sqlx::query_scalar("UPDATE academies SET plan = plan WHERE id = $1 RETURNING plan")
-            .bind(id)
-            .fetch_optional(ex)
-            .await?;
-    Ok(plan.map(|p| p.parse().unwrap_or(Plan::Starter)))
+    sqlx::query_scalar("UPDATE academies SET plan = plan WHERE id = $1 RETURNING plan")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
 }
 
 #[tracing::instrument(skip(ex))]

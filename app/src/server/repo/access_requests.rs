@@ -2,8 +2,6 @@
 //! "Email administrators when someone requests access". Requests carry no password (the column
 //! `password_hash` of migration 0009 stays empty: an approval sends an invitation instead).
 
-use crate::error::AppResult;
-use crate::server::db::stored;
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::access_request::{RequestStatus, Visibility};
@@ -16,7 +14,7 @@ pub struct RequestRow {
     pub first_name: String,
     pub last_name: String,
     pub message: String,
-    pub status: String,
+    pub status: RequestStatus,
     pub created_at: i64,
     pub updated_at: i64,
     pub decided_at: Option<i64>,
@@ -24,12 +22,6 @@ pub struct RequestRow {
     pub decider_first: Option<String>,
     pub decider_last: Option<String>,
     pub decider_email: Option<String>,
-}
-
-impl RequestRow {
-    pub fn status(&self) -> AppResult<RequestStatus> {
-        stored(&self.status)
-    }
 }
 
 const COLUMNS: &str = "r.id, r.academy_id, r.email, r.first_name, r.last_name, r.message, r.status, r.created_at, \

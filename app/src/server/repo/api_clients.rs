@@ -1,5 +1,6 @@
 //! API clients (OAuth applications), their bearer tokens and their token buckets.
 
+use crate::domain::role::Plan;
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
@@ -167,7 +168,7 @@ pub struct TokenOwner {
     pub name: String,
     pub expires_at: i64,
     /// The academy's plan (which learner roles it offers).
-    pub plan: String,
+    pub plan: Plan,
 }
 
 pub async fn token_owner<'c>(

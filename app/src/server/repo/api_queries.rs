@@ -1,5 +1,9 @@
 //! Read queries of the external API's list actions and the team places of `addLearnersToTeams`.
 
+use crate::domain::{
+    invite::{EmailStatus, InviteSource, InviteState},
+    role::Role,
+};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use crate::domain::account::StatusFilter;
@@ -54,11 +58,11 @@ pub struct ApiInviteRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
-    pub status: String,
-    pub email_status: String,
+    pub role: Role,
+    pub status: InviteState,
+    pub email_status: EmailStatus,
     pub email_error: Option<String>,
-    pub source: String,
+    pub source: InviteSource,
     pub created_at: i64,
     pub expires_at: i64,
     pub accepted_at: Option<i64>,

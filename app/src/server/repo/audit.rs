@@ -1,6 +1,7 @@
 //! The audit log: rows written in the same transaction as the change they record, and the filtered,
 //! paged reading of them for the Audit log page and its export.
 
+use crate::domain::role::Role;
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::{PER_PAGE, like_pattern, offset};
@@ -244,7 +245,7 @@ pub struct ActorRow {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub last_at: i64,
 }
 

@@ -1,6 +1,7 @@
 //! CSV imports and what happened to each line, plus the multi-row statements a chunk of an import
 //! needs (invitations, their links, their emails, team places, memberships).
 
+use crate::domain::role::Role;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use super::batch::{rows_per_statement, sign, values, values_with};
@@ -9,7 +10,7 @@ use super::batch::{rows_per_statement, sign, values, values_with};
 pub struct ImportRow {
     pub id: i64,
     pub file_name: String,
-    pub role: String,
+    pub role: Role,
     pub send_email: i64,
     pub team_ids: String,
     pub total_rows: i64,
@@ -302,7 +303,7 @@ pub async fn known_emails(
     tx: &mut AnyConnection,
     academy_id: i64,
     emails: &[String],
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String, String)>), sqlx::Error> {
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String, Role)>), sqlx::Error> {
     let mut users = Vec::new();
     let mut invites = Vec::new();
     for chunk in emails.chunks(rows_per_statement(1)) {

@@ -1,3 +1,4 @@
+use crate::domain::invite::{EmailStatus, InviteState};
 use sqlx::{Any, Executor, FromRow};
 
 use super::teams::placeholders;
@@ -10,12 +11,12 @@ pub struct InviteRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
+    pub role: Role,
     pub send_email: i64,
-    pub status: String,
-    pub email_status: String,
+    pub status: InviteState,
+    pub email_status: EmailStatus,
     pub email_error: Option<String>,
-    pub source: String,
+    pub source: InviteSource,
     pub invited_by: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -333,8 +334,8 @@ pub struct InviteEmailFacts {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: InviteState,
     pub academy_slug: String,
     pub academy_name: String,
     /// The inviter's names and email, when the inviter still has an account.

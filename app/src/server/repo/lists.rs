@@ -1,6 +1,11 @@
 //! The admin's paged lists (Invites, All Learners): one query for the page, one for the total, and one
 //! for the page's team names — never a query per row.
 
+use crate::domain::{
+    account::AccountStatus,
+    invite::{EmailStatus, InviteState},
+    role::Role,
+};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::account::StatusFilter;
@@ -31,9 +36,9 @@ pub struct InviteListRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
-    pub status: String,
-    pub email_status: String,
+    pub role: Role,
+    pub status: InviteState,
+    pub email_status: EmailStatus,
     pub email_error: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,
@@ -175,8 +180,8 @@ pub struct LearnerListRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: AccountStatus,
     pub created_at: i64,
     pub last_sign_in_at: Option<i64>,
 }

@@ -1,5 +1,6 @@
 //! Password reset links ("Forgot your password?", or sent by an administrator).
 
+use crate::domain::account::AccountStatus;
 use sqlx::{Any, Executor, FromRow};
 
 /// One reset link with what its email and page need.
@@ -14,7 +15,7 @@ pub struct ResetRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub status: String,
+    pub status: AccountStatus,
 }
 
 const SELECT: &str = "SELECT r.id, r.academy_id, r.user_id, r.salt, r.expires_at, r.used_at, \

@@ -1,5 +1,6 @@
 //! The academy's staff (Owner and Administrators) and the pending invitations to become one.
 
+use crate::domain::invite::EmailStatus;
 use sqlx::{Any, Executor, FromRow};
 
 use super::users::UserRow;
@@ -28,7 +29,7 @@ pub struct StaffInviteRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub email_status: String,
+    pub email_status: EmailStatus,
     pub email_error: Option<String>,
     pub created_at: i64,
     pub expires_at: i64,

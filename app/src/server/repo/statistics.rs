@@ -1,6 +1,7 @@
 //! The Statistics page's counts: aggregate queries over one academy's invitations, learners and
 //! teams (COUNT/GROUP BY on the indexes of migration 0010), never a row per person.
 
+use crate::domain::invite::{EmailStatus, InviteSource, InviteState};
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::LEARNER_ROLES_SQL;
@@ -22,9 +23,9 @@ fn accepted_where(team: Option<i64>) -> String {
 /// Invitations in the range with one source, status and email status.
 #[derive(Debug, Clone, FromRow)]
 pub struct InviteGroupRow {
-    pub source: String,
-    pub status: String,
-    pub email_status: String,
+    pub source: InviteSource,
+    pub status: InviteState,
+    pub email_status: EmailStatus,
     pub n: i64,
     /// Of those, accepted at a known time (the median's population).
     pub timed: i64,

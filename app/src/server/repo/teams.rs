@@ -1,5 +1,6 @@
 //! Teams, their members, and the counts the Teams section shows.
 
+use crate::domain::role::Role;
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::{LEARNER_ROLES_SQL, PER_PAGE, like_pattern, offset};
@@ -174,7 +175,7 @@ pub struct MemberRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
+    pub role: Role,
     pub added_at: i64,
 }
 

@@ -2,9 +2,8 @@ use sqlx::{Any, Executor, FromRow};
 
 use crate::{
     domain::{account::AccountStatus, role::Role},
-    error::AppResult,
     model::UserView,
-    server::db::{Tx, stored},
+    server::db::Tx,
 };
 
 #[derive(Debug, Clone, FromRow)]
@@ -14,24 +13,21 @@ pub struct UserRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: AccountStatus,
     pub created_at: i64,
     pub last_sign_in_at: Option<i64>,
 }
 
 impl UserRow {
-    pub fn role(&self) -> AppResult<Role> {
-        stored(&self.role)
-    }
-    pub fn view(&self) -> AppResult<UserView> {
-        Ok(UserView {
+    pub fn view(&self) -> UserView {
+        UserView {
             id: self.id,
             email: self.email.clone(),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
-            role: self.role()?,
-        })
+            role: self.role,
+        }
     }
 }
 
@@ -40,7 +36,7 @@ impl UserRow {
 pub struct Credentials {
     pub id: i64,
     pub password_hash: Option<String>,
-    pub status: String,
+    pub status: AccountStatus,
 }
 
 pub(crate) const COLUMNS: &str =

@@ -123,14 +123,14 @@ pub async fn start_info(state: &AppState) -> Result<StartInfo, AppError> {
     if let Session::Active(s) = auth::current(state).await?
         && let Some(a) = repo::academies::by_id(&state.db.pool, s.academy_id).await?
     {
-        return Ok(StartInfo::GoTo(a.view()?.home_path()));
+        return Ok(StartInfo::GoTo(a.view().home_path()));
     }
     if repo::academies::count(&state.db.pool).await? > 1 {
         let public = repo::academies::public_ones(&state.db.pool, LISTED_AT_START)
             .await?
             .into_iter()
             .map(|a| {
-                let a = a.view()?;
+                let a = a.view();
                 Ok((a.name.clone(), a.home_path()))
             })
             .collect::<Result<_, AppError>>()?;
@@ -140,7 +140,7 @@ pub async fn start_info(state: &AppState) -> Result<StartInfo, AppError> {
         });
     }
     match repo::academies::first(&state.db.pool).await? {
-        Some(a) => Ok(StartInfo::GoTo(a.view()?.home_path())),
+        Some(a) => Ok(StartInfo::GoTo(a.view().home_path())),
         None => Ok(StartInfo::NeedsSetup {
             base_url: state.settings.base_url.clone(),
         }),
@@ -161,14 +161,14 @@ pub async fn by_slug(state: &AppState, slug: &str) -> Result<AcademyRow, AppErro
 pub async fn context(state: &AppState, slug: &str) -> Result<AcademyContext, AppError> {
     let academy = by_slug(state, slug).await?;
     let viewer = match auth::current(state).await? {
-        Session::Active(s) if s.academy_id == academy.id => Viewer::User(s.user.view()?),
+        Session::Active(s) if s.academy_id == academy.id => Viewer::User(s.user.view()),
         Session::Active(_) | Session::None => Viewer::SignedOut,
         Session::Expired => Viewer::SessionExpired,
     };
     let viewing_as_learner =
         matches!(&viewer, Viewer::User(u) if u.role.is_staff()) && auth::viewing_as_learner(state);
     Ok(AcademyContext {
-        academy: academy.view()?,
+        academy: academy.view(),
         viewer,
         viewing_as_learner,
         base_url: state.settings.base_url.clone(),

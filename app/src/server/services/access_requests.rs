@@ -8,7 +8,7 @@
 
 pub mod email;
 
-use crate::{error::AppResult, server::db::stored};
+use crate::error::AppResult;
 use serde_json::json;
 
 use crate::{
@@ -158,7 +158,7 @@ pub async fn request(
     input: &RequestInput<'_>,
 ) -> Result<(), AppError> {
     let academy = super::academies::by_slug(state, slug).await?;
-    if stored::<Visibility>(&academy.visibility)? == Visibility::Public {
+    if academy.visibility == Visibility::Public {
         return Err(AppError::Conflict {
             message: "This academy is public: anyone with its link can sign up, no request needed. Use \"Sign up\" instead.".into(),
             field: None,
@@ -325,7 +325,7 @@ fn view(r: RequestRow) -> AppResult<AccessRequestView> {
     });
     Ok(AccessRequestView {
         id: r.id,
-        status: r.status()?,
+        status: r.status,
         email: r.email,
         first_name: r.first_name,
         last_name: r.last_name,
@@ -384,7 +384,7 @@ async fn open_request(state: &AppState, academy_id: i64, id: i64) -> Result<Requ
     let r = repo::access_requests::by_id(&state.db.pool, academy_id, id)
         .await?
         .ok_or_else(request_gone)?;
-    if r.status()? == RequestStatus::Approved {
+    if r.status == RequestStatus::Approved {
         return Err(AppError::Conflict {
             message: format!("The request of {} was approved already.", r.email),
             field: None,
@@ -520,7 +520,7 @@ pub async fn decline(
     let r = repo::access_requests::by_id(&mut *tx, actor.academy_id, request_id)
         .await?
         .ok_or_else(request_gone)?;
-    match r.status()? {
+    match r.status {
         RequestStatus::Pending => {}
         RequestStatus::Declined => {
             return Err(AppError::Conflict {
@@ -589,7 +589,7 @@ pub async fn settings(state: &AppState, actor: &SessionUser) -> Result<AccessSet
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok(AccessSettings {
-        visibility: stored(&academy.visibility)?,
+        visibility: academy.visibility,
         notify_admins: repo::access_requests::notify_admins(&state.db.pool, academy.id).await?,
     })
 }
@@ -603,8 +603,8 @@ pub async fn set_visibility(
     let mut tx = state.db.write().await?;
     let before = repo::academies::by_id(&mut *tx, actor.academy_id)
         .await?
-        .map(|a| stored::<Visibility>(&a.visibility))
-        .ok_or(AppError::Unauthorized)??;
+        .map(|a| a.visibility)
+        .ok_or(AppError::Unauthorized)?;
     if before == visibility {
         return Ok(());
     }

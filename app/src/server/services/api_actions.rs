@@ -5,7 +5,6 @@
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
-use crate::server::db::stored;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
@@ -23,7 +22,7 @@ use crate::{
         email::Email,
         invite::{InviteeInput, Progress},
         invite_message::PersonalMessage,
-        role::{LEARNER_ROLES, Plan, Role},
+        role::{LEARNER_ROLES, Role},
     },
     error::AppError,
     model::{ImportLine, InviteOutcome},
@@ -346,7 +345,7 @@ async fn invite_learners(
     let send_email = boolean(options, "send_email", true)?;
     let message = message_of(state, caller, options).await?;
     let team_ids = teams_of(state, caller, options, false).await?;
-    let plan: Plan = caller.plan.parse().unwrap_or(Plan::Starter);
+    let plan = caller.plan;
 
     let mut answers: Vec<Option<Value>> = vec![None; items.len()];
     // One import per role, in the order the roles first appear (so ids follow the request).
@@ -497,7 +496,7 @@ async fn add_to_teams(
     // Learners' invitations only: an administrator's is managed in Settings → Admins.
     let pending: HashMap<String, i64> = pending
         .into_iter()
-        .filter(|(_, _, role)| !Role::names_staff(role))
+        .filter(|(_, _, role)| !role.is_staff())
         .map(|(id, e, _)| (e, id))
         .collect();
     let user_ids: Vec<i64> = users.values().copied().collect();
@@ -763,10 +762,10 @@ async fn invites(
     Ok(Value::Array(
         rows.into_iter()
             .map(|r| {
-                let progress = Progress::of(stored(&r.status)?, r.expires_at, now);
+                let progress = Progress::of(r.status, r.expires_at, now);
                 let status = match progress {
                     Progress::Expired => "expired".to_string(),
-                    _ => r.status.clone(),
+                    _ => r.status.as_str().to_string(),
                 };
                 Ok(json!({
                     "id": r.id,

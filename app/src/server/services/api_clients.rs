@@ -26,8 +26,8 @@ pub struct ApiCaller {
     /// The client's row id (not its public client id).
     pub client: i64,
     pub name: String,
-    /// The academy's plan, as stored.
-    pub plan: String,
+    /// The academy's plan (which learner roles it offers).
+    pub plan: crate::domain::role::Plan,
 }
 
 fn not_found() -> AppError {
@@ -53,7 +53,7 @@ fn view(row: ClientRow) -> ApiClientView {
 
 /// Only the Owner and Administrators manage API clients.
 fn require_manager(actor: &SessionUser) -> Result<(), AppError> {
-    if actor.user.role()?.is_staff() {
+    if actor.user.role.is_staff() {
         Ok(())
     } else {
         Err(AppError::Forbidden(

@@ -1,7 +1,6 @@
 //! Reading the audit log: the page's filters checked once, rows put into words
 //! (`domain::audit`), and the CSV export.
 
-use crate::server::db::stored;
 use crate::{
     domain::{
         audit::{
@@ -132,7 +131,7 @@ pub async fn people(state: &AppState, actor: &SessionUser) -> Result<AuditPeople
         ..Default::default()
     };
     for r in rows.into_iter().take(MAX_PEOPLE as usize) {
-        let role: Role = stored(&r.role)?;
+        let role: Role = r.role;
         let person = AuditPerson {
             id: r.id,
             name: crate::model::display_name(&r.first_name, &r.last_name, &r.email),

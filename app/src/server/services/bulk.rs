@@ -16,7 +16,7 @@ use super::{
     learners::{STAFF_ELSEWHERE, removed_label},
 };
 use crate::{
-    domain::{account::AccountStatus, role::Role},
+    domain::{account::AccountStatus, invite::InviteState, role::Role},
     error::AppError,
     server::{bulk_progress::Ticket, db::now_ms, repo, state::AppState},
 };
@@ -110,7 +110,7 @@ pub async fn learners(
                     None => Some(Outcome::refused(
                         "No learner with this id in this academy (removed meanwhile?).",
                     )),
-                    Some(u) if u.role()?.is_staff() => Some(Outcome::refused(STAFF_ELSEWHERE)),
+                    Some(u) if u.role.is_staff() => Some(Outcome::refused(STAFF_ELSEWHERE)),
                     Some(u) if Some(u.id) == actor.user_id => Some(Outcome::refused(
                         "You can't change your own access or teams this way; ask another administrator.",
                     )),
@@ -129,7 +129,7 @@ pub async fn learners(
                 let targets: Vec<i64> = open
                     .iter()
                     .copied()
-                    .filter(|id| rows[id].status != status.as_str())
+                    .filter(|id| rows[id].status != status)
                     .collect();
                 repo::bulk::update_users(
                     &mut tx,
@@ -158,7 +158,7 @@ pub async fn learners(
             LearnerChange::SetRole(role) => {
                 let mut targets: Vec<i64> = Vec::with_capacity(open.len());
                 for &id in &open {
-                    if rows[&id].role()? != role {
+                    if rows[&id].role != role {
                         targets.push(id);
                     }
                 }
@@ -236,12 +236,10 @@ pub async fn invites(
             .iter()
             .map(|id| match rows.get(id) {
                 None => Some(Outcome::refused("This invitation does not exist.")),
-                Some(i) if crate::domain::role::Role::names_staff(&i.role) => {
-                    Some(Outcome::refused(
-                        "Administrators' invitations are managed in Settings → Admins.",
-                    ))
-                }
-                Some(i) if change == InviteChange::Revoke && i.status == "revoked" => {
+                Some(i) if i.role.is_staff() => Some(Outcome::refused(
+                    "Administrators' invitations are managed in Settings → Admins.",
+                )),
+                Some(i) if change == InviteChange::Revoke && i.status == InviteState::Revoked => {
                     Some(Outcome::Unchanged)
                 }
                 Some(i) => invites::not_pending(i).map(Outcome::Refused),

@@ -9,7 +9,7 @@ use super::{
     learners::STAFF_ELSEWHERE,
 };
 use crate::{
-    domain::{account::StatusFilter, role::Plan},
+    domain::account::StatusFilter,
     error::AppError,
     model::bulk::{BulkSummary, InviteBulk, LearnerBulk, MAX_TICKED, Selection},
     server::{
@@ -121,12 +121,10 @@ pub async fn learners(
             if role.is_staff() {
                 return Err(AppError::invalid("role", STAFF_ELSEWHERE));
             }
-            let plan: Plan = repo::academies::by_id(&state.db.pool, who.academy_id)
+            let plan = repo::academies::by_id(&state.db.pool, who.academy_id)
                 .await?
                 .ok_or(AppError::Unauthorized)?
-                .plan
-                .parse()
-                .map_err(AppError::internal)?;
+                .plan;
             if let Some(reason) = plan.unavailable_reason(role) {
                 return Err(AppError::invalid("role", reason));
             }

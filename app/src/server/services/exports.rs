@@ -3,15 +3,13 @@
 //! page at a time as the rows are read, so 100,000 rows never sit in memory at once: UTF-8 with a
 //! BOM so Excel reads accents right, and every cell formula-neutralised (`domain::csv_import::write`).
 
-use crate::server::db::stored;
 use std::collections::HashMap;
 
 use crate::{
     domain::{
-        account::{AccountStatus, StatusFilter},
+        account::StatusFilter,
         csv_import::write::{BOM, push_line},
-        invite::{EmailStatus, Progress},
-        role::Role,
+        invite::Progress,
     },
     error::AppError,
     format,
@@ -174,13 +172,13 @@ impl ListExport {
                 [
                     full_name(&r.first_name, &r.last_name),
                     r.email.clone(),
-                    role_label(&r.role)?,
+                    r.role.label().to_owned(),
                     teams.remove(&r.id).unwrap_or_default(),
                     format::spreadsheet_time(r.created_at),
                     r.last_sign_in_at
                         .map(format::spreadsheet_time)
                         .unwrap_or_default(),
-                    stored::<AccountStatus>(&r.status)?.label().to_owned(),
+                    r.status.label().to_owned(),
                 ],
             );
         }
@@ -202,18 +200,18 @@ impl ListExport {
         let mut teams = team_names(repo::invites::teams_for(&state.db.pool, &ids).await?);
         let mut out = String::with_capacity(rows.len() * 160);
         for r in &rows {
-            let email_status = stored::<EmailStatus>(&r.email_status)?.label();
+            let email_status = r.email_status.label();
             let email_status = match &r.email_error {
                 Some(why) if !why.is_empty() => format!("{email_status}: {why}"),
                 _ => email_status.to_owned(),
             };
-            let progress = Progress::of(stored(&r.status)?, r.expires_at, self.now);
+            let progress = Progress::of(r.status, r.expires_at, self.now);
             push_line(
                 &mut out,
                 [
                     r.email.clone(),
                     full_name(&r.first_name, &r.last_name),
-                    role_label(&r.role)?,
+                    r.role.label().to_owned(),
                     teams.remove(&r.id).unwrap_or_default(),
                     format::spreadsheet_time(r.created_at),
                     full_name(
@@ -232,10 +230,6 @@ impl ListExport {
         }
         Ok((out, rows.len() as i64, rows.last().map(|r| r.id)))
     }
-}
-
-fn role_label(role: &str) -> Result<String, AppError> {
-    Ok(stored::<Role>(role)?.label().to_owned())
 }
 
 /// `(owner id, team id, name, colour)` rows as each owner's team names, "A; B".

@@ -3,7 +3,6 @@
 //! same code and committed in one transaction with batched statements. A chunk sent twice (a
 //! network retry, a double click) is answered from what was recorded, never done twice.
 
-use crate::server::db::stored;
 use std::collections::{HashMap, HashSet};
 
 use crate::{
@@ -67,7 +66,7 @@ pub async fn lookup(
         repo::imports::known_emails(&mut conn, actor.academy_id, &wanted).await?;
     let (staff, learners): (Vec<_>, Vec<_>) = invites
         .into_iter()
-        .partition(|(_, _, role)| Role::names_staff(role));
+        .partition(|(_, _, role)| role.is_staff());
     Ok(KnownEmails {
         learners: users.into_iter().map(|(_, e)| e).collect(),
         invited: learners.into_iter().map(|(_, e, _)| e).collect(),
@@ -407,7 +406,7 @@ async fn handle_lines(
             field: None,
         });
     }
-    let role: Role = stored(&import.role)?;
+    let role: Role = import.role;
     let send_email = import.send_email != 0;
     let wanted_teams: Vec<i64> = import
         .team_ids
@@ -474,7 +473,7 @@ async fn handle_lines(
     // A learner upload never turns an administrator's invitation into a learner's.
     let pending: HashMap<String, (i64, bool)> = pending
         .into_iter()
-        .map(|(id, e, role)| (e, (id, Role::names_staff(&role))))
+        .map(|(id, e, role)| (e, (id, role.is_staff())))
         .collect();
 
     let mut existing = Vec::new();

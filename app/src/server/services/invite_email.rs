@@ -1,7 +1,6 @@
 //! The invitation email, rendered at send time from the outbox row (the link is derived from the
 //! server secret then, so the database never holds a working link).
 
-use crate::server::db::stored;
 use crate::{
     domain::{
         invite::{InviteState, NEVER_EXPIRES},
@@ -48,7 +47,7 @@ pub async fn render(
     let Some(facts) = repo::invites::email_facts(&state.db.pool, token_id).await? else {
         return Ok(None);
     };
-    if stored::<InviteState>(&facts.status)? != InviteState::Pending {
+    if facts.status != InviteState::Pending {
         return Ok(None);
     }
     let link = join_link(state, &facts.academy_slug, &facts.salt);
@@ -77,8 +76,8 @@ pub async fn preview(
         email: "alex@example.com".into(),
         first_name: "Alex".into(),
         last_name: "Example".into(),
-        role: Role::Learner.as_str().into(),
-        status: InviteState::Pending.as_str().into(),
+        role: Role::Learner,
+        status: InviteState::Pending,
         academy_slug: academy.slug.clone(),
         academy_name: academy.name.clone(),
         inviter_first_name: Some(actor.user.first_name.clone()),
@@ -132,8 +131,8 @@ fn compose(
         format!("Hello {}", facts.first_name)
     };
     // A learner is invited to the academy; an administrator is told what they are invited to be.
-    let as_role = match facts.role.parse::<Role>() {
-        Ok(Role::Admin) => " as an Administrator",
+    let as_role = match facts.role {
+        Role::Admin => " as an Administrator",
         _ => "",
     };
     let (subject_prefix, reminder_line) = if reminder {

@@ -5,7 +5,7 @@ use crate::{
     domain::{
         invite::{self, EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
         invite_message::PersonalMessage,
-        role::{LEARNER_ROLES, Plan, Role},
+        role::{LEARNER_ROLES, Role},
     },
     error::AppError,
     model::{InviteOutcome, InviteResult},
@@ -65,7 +65,7 @@ pub(crate) async fn check_role_and_teams(
             "Invite learners as Learner, Learner-Analyst or Learner-Admin.",
         ));
     }
-    let plan: Plan = academy.plan.parse().unwrap_or(Plan::Starter);
+    let plan = academy.plan;
     if let Some(reason) = plan.unavailable_reason(role) {
         return Err(AppError::invalid("role", reason));
     }
@@ -191,7 +191,7 @@ async fn invite_one(
                     "email",
                     format!(
                         "{email} already has an account in this academy as {}. Invite a new address as an administrator.",
-                        user.role()?.label()
+                        user.role.label()
                     ),
                 ));
             }
@@ -221,7 +221,7 @@ async fn invite_one(
         {
             // A learner path never turns an administrator's invitation into a learner's (nor the
             // other way round): each is managed where it was made.
-            let existing_staff = Role::names_staff(&existing.role);
+            let existing_staff = existing.role.is_staff();
             if existing_staff != req.role.is_staff() {
                 let message = if existing_staff {
                     invite::pending_administrator_invitation(email)
@@ -457,7 +457,7 @@ async fn pending_invite(
 ) -> Result<repo::invites::InviteRow, AppError> {
     let invite = repo::invites::by_id(&state.db.pool, academy_id, invite_id)
         .await?
-        .filter(|i| Role::names_staff(&i.role) == staff)
+        .filter(|i| i.role.is_staff() == staff)
         .ok_or_else(|| AppError::NotFound("This invitation does not exist.".into()))?;
     match not_pending(&invite) {
         None => Ok(invite),

@@ -1,9 +1,9 @@
 //! Registration: through the emailed link, or at the academy link with an invited email. Either way
 //! the account, its teams and the accepted invite commit in one transaction.
 
-use crate::server::db::stored;
 use crate::{
     domain::{
+        access_request::Visibility,
         invite::{AcademyLinkClaim, InviteState},
         names::PersonName,
         password::Password,
@@ -37,7 +37,7 @@ async fn resolve(
     let Some(invite) = repo::invites::by_id(&state.db.pool, academy.id, t.invite_id).await? else {
         return Ok(Err(JoinProblem::Unknown));
     };
-    Ok(match stored(&invite.status)? {
+    Ok(match invite.status {
         InviteState::Accepted => Err(JoinProblem::Used),
         InviteState::Revoked => Err(JoinProblem::Revoked),
         InviteState::Pending if t.expires_at <= now_ms() => Err(JoinProblem::Expired),
@@ -49,14 +49,14 @@ pub async fn info(state: &AppState, slug: &str, token: &str) -> Result<JoinInfo,
     let academy = super::academies::by_slug(state, slug).await?;
     Ok(match resolve(state, &academy, token).await? {
         Ok(invite) => JoinInfo::Valid {
-            academy: academy.view()?,
+            academy: academy.view(),
             email: invite.email,
             first_name: invite.first_name,
             last_name: invite.last_name,
             expires_at: invite.expires_at,
         },
         Err(problem) => JoinInfo::Invalid {
-            academy: academy.view()?,
+            academy: academy.view(),
             problem,
         },
     })
@@ -117,7 +117,7 @@ async fn accept(
             field: None,
         });
     }
-    let role: Role = stored(&invite.role)?;
+    let role: Role = invite.role;
     let user_id = repo::users::insert(
         &mut *tx,
         &NewUser {
@@ -170,7 +170,7 @@ async fn accept(
         state.outbox_wakeup.notify_one();
     }
     start_session(state, academy.id, user_id).await?;
-    Ok(academy.view()?.home_path())
+    Ok(academy.view().home_path())
 }
 
 /// A person about to become a learner, password already hashed.
@@ -247,7 +247,7 @@ async fn check_eligible(
         // Knowing an address must not make anyone an Administrator: staff invitations are accepted
         // only through the emailed link, which carries the secret token.
         Some(invite) => {
-            let role: Role = stored(&invite.role)?;
+            let role: Role = invite.role;
             match AcademyLinkClaim::of(role, invite.send_email != 0) {
                 AcademyLinkClaim::LinkOnly => {
                     Err(AppError::invalid("email", STAFF_INVITE_BY_LINK_ONLY))
@@ -264,7 +264,7 @@ async fn check_eligible(
             }
         }
         // A stranger has nothing else to prove the address with.
-        None if academy.visibility == "public" => Ok(AcademyLinkClaim::Code),
+        None if academy.visibility == Visibility::Public => Ok(AcademyLinkClaim::Code),
         None => Err(AppError::invalid(
             "email",
             "This academy is invite-only, and this email has no invitation. Use the email your invitation was sent to, or ask your admin to invite you.",
@@ -328,7 +328,7 @@ async fn complete_sign_up(
         state.outbox_wakeup.notify_one();
     }
     start_session(state, academy.id, user_id).await?;
-    Ok(academy.view()?.home_path())
+    Ok(academy.view().home_path())
 }
 
 /// "Sign up" at the academy link: works for an email with a pending invitation (accepted exactly as

@@ -1,7 +1,6 @@
 //! A learner's page: the learner, the invitations sent to their address, what the audit log says
 //! about them; and correcting their name and email (a new address is told to both).
 
-use crate::server::db::stored;
 use crate::{
     domain::{Email, Permission, names::PersonName},
     error::AppError,
@@ -30,7 +29,7 @@ pub async fn details(
     let learner = view(state, &user).await?;
     let invitations =
         super::lists::invites_of_person(state, actor.academy_id, &user.email, user.id).await?;
-    let activity = if actor.user.role()?.can(Permission::ViewAuditLog) {
+    let activity = if actor.user.role.can(Permission::ViewAuditLog) {
         Some(
             super::audit::about_person(
                 state,
@@ -61,11 +60,11 @@ async fn view(state: &AppState, user: &UserRow) -> Result<LearnerView, AppError>
         email: user.email.clone(),
         first_name: user.first_name.clone(),
         last_name: user.last_name.clone(),
-        role: user.role()?,
+        role: user.role,
         teams,
         registered_at: user.created_at,
         last_sign_in_at: user.last_sign_in_at,
-        status: stored(&user.status)?,
+        status: user.status,
     })
 }
 

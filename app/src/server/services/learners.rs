@@ -1,7 +1,6 @@
 //! The All Learners tab's actions: changing a learner's role and removing a learner from the academy.
 //! Staff (Owner, Administrator) are out of reach here; they are managed in Settings → Admins.
 
-use crate::server::db::stored;
 use crate::{
     domain::{account::AccountStatus, role::Role},
     error::AppError,
@@ -36,7 +35,7 @@ pub(crate) async fn learner_in<'c>(
                     .into(),
             )
         })?;
-    if user.role()?.is_staff() {
+    if user.role.is_staff() {
         return Err(AppError::Forbidden(STAFF_ELSEWHERE.into()));
     }
     Ok(user)
@@ -67,7 +66,7 @@ pub async fn change_role(
     if let Some(reason) = plan.unavailable_reason(role) {
         return Err(AppError::invalid("role", reason));
     }
-    let old = user.role()?;
+    let old = user.role;
     if old != role {
         repo::users::set_role(&mut *tx, actor.academy_id, user.id, role).await?;
         repo::audit::record_with_detail(
@@ -84,7 +83,7 @@ pub async fn change_role(
     }
     Ok(UserView {
         role,
-        ..user.view()?
+        ..user.view()
     })
 }
 
@@ -118,12 +117,12 @@ pub async fn remove(
         Some(actor.user.id),
         "learner.removed",
         &label,
-        user.role()?.as_str(),
+        user.role.as_str(),
         now,
     )
     .await?;
     tx.commit().await?;
-    user.view()
+    Ok(user.view())
 }
 
 /// "Revoke access" (`Deactivated`) or gives it back (`Active`). A deactivated learner keeps their
@@ -144,7 +143,7 @@ pub async fn set_access(
     let now = now_ms();
     let mut tx = state.db.write().await?;
     let user = learner_in(&mut *tx, actor.academy_id, user_id).await?;
-    let old: AccountStatus = stored(&user.status)?;
+    let old: AccountStatus = user.status;
     if old != status {
         repo::users::set_status(&mut *tx, actor.academy_id, user.id, status).await?;
         if status == AccountStatus::Deactivated {
@@ -160,11 +159,11 @@ pub async fn set_access(
             Some(actor.user.id),
             action,
             &user.email,
-            user.role()?.as_str(),
+            user.role.as_str(),
             now,
         )
         .await?;
         tx.commit().await?;
     }
-    user.view()
+    Ok(user.view())
 }

@@ -1,6 +1,5 @@
 //! The admin's Invites and All Learners tabs.
 
-use crate::server::db::stored;
 use std::collections::HashMap;
 
 use crate::{
@@ -74,7 +73,7 @@ async fn invite_views(
             Ok(InviteView {
                 id: r.id,
                 teams: teams.remove(&r.id).unwrap_or_default(),
-                role: stored(&r.role)?,
+                role: r.role,
                 invited_at: r.created_at,
                 invited_by: if invited_by.is_empty() {
                     "—".into()
@@ -82,9 +81,9 @@ async fn invite_views(
                     invited_by
                 },
                 expires_at: r.expires_at,
-                email_status: stored(&r.email_status)?,
+                email_status: r.email_status,
                 email_error: r.email_error,
-                progress: Progress::of(stored(&r.status)?, r.expires_at, now),
+                progress: Progress::of(r.status, r.expires_at, now),
                 email: r.email,
                 first_name: r.first_name,
                 last_name: r.last_name,
@@ -122,10 +121,10 @@ pub async fn learners(
         .into_iter()
         .map(|r| {
             Ok(LearnerView {
-                status: stored(&r.status)?,
+                status: r.status,
                 id: r.id,
                 teams: teams.remove(&r.id).unwrap_or_default(),
-                role: stored(&r.role)?,
+                role: r.role,
                 registered_at: r.created_at,
                 last_sign_in_at: r.last_sign_in_at,
                 email: r.email,

@@ -5,7 +5,7 @@
 //! while signed in ends every other one; "Sign out everywhere" ends them all.
 
 use crate::{
-    domain::{email::Email, password::Password, role::Role},
+    domain::{account::AccountStatus, email::Email, password::Password},
     error::AppError,
     model::ResetInfo,
     server::{
@@ -100,7 +100,7 @@ pub async fn request(state: &AppState, slug: &str, email: &str) -> Result<(), Ap
     else {
         return Ok(());
     };
-    if user.status != "active" {
+    if user.status != AccountStatus::Active {
         return Ok(());
     }
     let now = now_ms();
@@ -129,12 +129,12 @@ pub async fn send_by_admin(
     let Some(user) = repo::users::by_id(&state.db.pool, actor.academy_id, user_id).await? else {
         return Err(AppError::NotFound("There is no such learner here.".into()));
     };
-    if Role::names_staff(&user.role) {
+    if user.role.is_staff() {
         return Err(AppError::Forbidden(
             "Administrators reset their own password with \"Forgot your password?\" on the sign-in page.".into(),
         ));
     }
-    if user.status != "active" {
+    if user.status != AccountStatus::Active {
         return Err(AppError::conflict(
             "user",
             format!(
@@ -174,7 +174,11 @@ pub async fn info(state: &AppState, slug: &str, token: &str) -> Result<ResetInfo
     let academy = academies::by_slug(state, slug).await?;
     let hash = tokens::token_hash(&state.settings.secret, token);
     match repo::password_resets::by_token_hash(&state.db.pool, academy.id, &hash).await? {
-        Some(r) if r.used_at.is_none() && r.expires_at > now_ms() && r.status == "active" => {
+        Some(r)
+            if r.used_at.is_none()
+                && r.expires_at > now_ms()
+                && r.status == AccountStatus::Active =>
+        {
             Ok(ResetInfo { email: r.email })
         }
         _ => Err(AppError::invalid("token", LINK_GONE)),
@@ -193,7 +197,9 @@ pub async fn reset(
     let hash = tokens::token_hash(&state.settings.secret, token);
     let Some(link) = repo::password_resets::by_token_hash(&state.db.pool, academy.id, &hash)
         .await?
-        .filter(|r| r.used_at.is_none() && r.expires_at > now_ms() && r.status == "active")
+        .filter(|r| {
+            r.used_at.is_none() && r.expires_at > now_ms() && r.status == AccountStatus::Active
+        })
     else {
         return Err(AppError::invalid("token", LINK_GONE));
     };
@@ -224,8 +230,8 @@ pub async fn reset(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let ctx = crate::model::AcademyContext {
-        academy: academy.view()?,
-        viewer: crate::model::Viewer::User(user.view()?),
+        academy: academy.view(),
+        viewer: crate::model::Viewer::User(user.view()),
         viewing_as_learner: false,
         base_url: state.settings.base_url.clone(),
     };
@@ -311,7 +317,7 @@ pub async fn render(
     let Some(r) = repo::password_resets::by_id(&state.db.pool, reset_id).await? else {
         return Ok(None);
     };
-    if r.used_at.is_some() || r.expires_at <= now_ms() || r.status != "active" {
+    if r.used_at.is_some() || r.expires_at <= now_ms() || r.status != AccountStatus::Active {
         return Ok(None);
     }
     let Some(academy) = repo::academies::by_id(&state.db.pool, r.academy_id).await? else {

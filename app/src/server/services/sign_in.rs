@@ -2,6 +2,7 @@
 
 use crate::{
     domain::{
+        account::AccountStatus,
         email::{self, Email},
         password,
     },
@@ -142,7 +143,7 @@ pub async fn sign_in(
     // password gives its count back (the limit is on failures).
     let counted = rate_limit::hit(&state.db, &account_bucket, PER_ACCOUNT_FAILURES, WHAT).await?;
     let creds = repo::users::credentials(&state.db.pool, academy.id, &email).await?;
-    let active = creds.as_ref().filter(|c| c.status == "active");
+    let active = creds.as_ref().filter(|c| c.status == AccountStatus::Active);
     let ok = state
         .hasher
         .verify(password, active.and_then(|c| c.password_hash.as_deref()))
@@ -157,8 +158,8 @@ pub async fn sign_in(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let ctx = AcademyContext {
-        academy: academy.view()?,
-        viewer: crate::model::Viewer::User(user.view()?),
+        academy: academy.view(),
+        viewer: crate::model::Viewer::User(user.view()),
         viewing_as_learner: false,
         base_url: state.settings.base_url.clone(),
     };

@@ -1,7 +1,6 @@
 //! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
 //! through the same invitation machinery as learners, and removing an Administrator.
 
-use crate::server::db::stored;
 use std::collections::HashMap;
 
 use crate::{
@@ -58,7 +57,7 @@ pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOver
         .map(|u| {
             Ok(StaffMember {
                 id: u.id,
-                role: u.role()?,
+                role: u.role,
                 since: u.created_at,
                 last_sign_in_at: u.last_sign_in_at,
                 integrations: made.remove(&u.id).unwrap_or_default(),
@@ -82,7 +81,7 @@ pub async fn overview(state: &AppState, actor: &SessionUser) -> Result<StaffOver
                 invited_by: if by.is_empty() { "—".into() } else { by },
                 invited_at: r.created_at,
                 expires_at: r.expires_at,
-                email_status: stored(&r.email_status)?,
+                email_status: r.email_status,
                 email_error: r.email_error,
                 progress: Progress::of(InviteState::Pending, r.expires_at, now),
                 email: r.email,
@@ -159,7 +158,7 @@ pub async fn remove(
                     .into(),
             )
         })?;
-    match user.role()? {
+    match user.role {
         Role::Admin => {}
         Role::Owner => {
             return Err(AppError::Forbidden(
@@ -188,12 +187,12 @@ pub async fn remove(
         Some(actor.user.id),
         "admin.removed",
         &user.email,
-        user.role()?.as_str(),
+        user.role.as_str(),
         now,
     )
     .await?;
     tx.commit().await?;
-    user.view()
+    Ok(user.view())
 }
 
 /// Revokes the API applications and deletes the webhooks `user` made, audited as done by `actor`

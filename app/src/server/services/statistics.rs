@@ -2,15 +2,14 @@
 //! by `domain::statistics`; a team of another academy is "not found". The independent counts run at
 //! once, each on its own pooled connection.
 
-use crate::server::db::stored;
 use crate::{
     domain::{
         calendar::{day_of_ms, iso_date},
         csv_import::write::to_csv,
-        invite::EmailStatus,
+        invite::{EmailStatus, InviteState},
         statistics::{
             self, DayCount, Funnel, ParsedFilter, SOURCES, StatisticsFilter, duration_words,
-            parse_source, percent, source_label,
+            percent, source_label,
         },
     },
     error::{AppError, FieldError},
@@ -160,18 +159,20 @@ pub async fn for_academy(
         })
         .collect();
     for r in &groups {
-        let accepted = if r.status == "accepted" { r.n } else { 0 };
+        let accepted = if r.status == InviteState::Accepted {
+            r.n
+        } else {
+            0
+        };
         funnel.invited += r.n;
         funnel.accepted += accepted;
-        match stored(&r.email_status)? {
+        match r.email_status {
             // A reminder went out after the invitation itself did.
             EmailStatus::Sent | EmailStatus::ReminderSent => funnel.email_sent += r.n,
             EmailStatus::Failed => failed_emails += r.n,
             _ => {}
         }
-        if let Some(s) = parse_source(&r.source)
-            && let Some(c) = by_source.iter_mut().find(|c| c.source == s)
-        {
+        if let Some(c) = by_source.iter_mut().find(|c| c.source == r.source) {
             c.invited += r.n;
             c.accepted += accepted;
         }

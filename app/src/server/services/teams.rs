@@ -2,7 +2,6 @@
 //! function works on the caller's academy only; a team of another academy is "not found", exactly
 //! like one that does not exist.
 
-use crate::server::db::stored;
 use crate::{
     domain::team::{CANDIDATES_SHOWN, TeamColor, TeamName},
     error::{AppError, FieldError},
@@ -67,7 +66,7 @@ impl TryFrom<MemberRow> for TeamMemberView {
 
     fn try_from(m: MemberRow) -> Result<TeamMemberView, AppError> {
         Ok(TeamMemberView {
-            role: stored(&m.role)?,
+            role: m.role,
             user_id: m.user_id,
             email: m.email,
             first_name: m.first_name,

@@ -6,7 +6,10 @@
 //! invitation email.
 
 use crate::{
-    domain::access_request::{RequestStatus, ask_again_from},
+    domain::{
+        access_request::{RequestStatus, ask_again_from},
+        account::AccountStatus,
+    },
     error::AppError,
     server::{
         mail::message::OutgoingEmail,
@@ -62,7 +65,7 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
         NOTIFY_KIND => RequestStatus::Pending,
         _ => RequestStatus::Declined,
     };
-    if r.status()? != wanted {
+    if r.status != wanted {
         return Ok(None);
     }
     let academy = Academy {
@@ -73,7 +76,7 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
         NOTIFY_KIND => {
             let admin = repo::users::by_email(&state.db.pool, row.academy_id, &row.to_email)
                 .await?
-                .filter(|u| u.status == "active");
+                .filter(|u| u.status == AccountStatus::Active);
             let Some(admin) = admin else {
                 return Ok(None);
             };
@@ -313,7 +316,7 @@ mod tests {
             first_name: "Jane".into(),
             last_name: "<Doe>".into(),
             message: message.into(),
-            status: "pending".into(),
+            status: RequestStatus::Pending,
             created_at: 0,
             updated_at: 0,
             decided_at: Some(1_796_083_200_000),
