@@ -352,6 +352,40 @@ impl InviteSource {
     }
 }
 
+/// What one line of an import became (`import_rows.outcome`); the counts and the results file
+/// are made from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineOutcome {
+    Invited,
+    AlreadyInvited,
+    AlreadyLearner,
+    /// Refused (or left out in the preview); the line's message says why.
+    Invalid,
+}
+
+super::stored::stored!(
+    LineOutcome,
+    "import line outcome",
+    [
+        LineOutcome::Invited,
+        LineOutcome::AlreadyInvited,
+        LineOutcome::AlreadyLearner,
+        LineOutcome::Invalid,
+    ]
+);
+
+impl LineOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineOutcome::Invited => "invited",
+            LineOutcome::AlreadyInvited => "already_invited",
+            LineOutcome::AlreadyLearner => "already_learner",
+            LineOutcome::Invalid => "invalid",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

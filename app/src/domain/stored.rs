@@ -46,7 +46,7 @@ mod tests {
     use crate::domain::{
         access_request::{RequestStatus, Visibility},
         account::AccountStatus,
-        invite::{EmailStatus, InviteSource, InviteState},
+        invite::{EmailStatus, InviteSource, InviteState, LineOutcome},
         role::{Plan, Role},
     };
 
@@ -77,6 +77,7 @@ mod tests {
         round_trips::<InviteState>();
         round_trips::<EmailStatus>();
         round_trips::<InviteSource>();
+        round_trips::<LineOutcome>();
         round_trips::<RequestStatus>();
         round_trips::<Visibility>();
         round_trips::<Plan>();

@@ -50,6 +50,7 @@ stored_column!(
     crate::domain::invite::InviteState,
     crate::domain::invite::EmailStatus,
     crate::domain::invite::InviteSource,
+    crate::domain::invite::LineOutcome,
     crate::domain::access_request::RequestStatus,
     crate::domain::access_request::Visibility,
 );

@@ -1,7 +1,10 @@
 //! CSV imports and what happened to each line, plus the multi-row statements a chunk of an import
 //! needs (invitations, their links, their emails, team places, memberships).
 
-use crate::domain::role::Role;
+use crate::domain::{
+    invite::{InviteSource, LineOutcome},
+    role::Role,
+};
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use super::batch::{rows_per_statement, sign, values, values_with};
@@ -21,8 +24,8 @@ pub struct ImportRow {
     pub skipped: i64,
     pub created_at: i64,
     pub finished_at: Option<i64>,
-    /// csv | api
-    pub source: String,
+    /// Csv or Api.
+    pub source: InviteSource,
     /// API calls keyed by an Idempotency-Key: a fingerprint of the call's options.
     pub request_hash: Option<String>,
     /// The batch's personal message ('' none), for every chunk.
@@ -38,8 +41,8 @@ pub struct NewImport<'a> {
     pub file_name: &'a str,
     /// The admin who uploaded the file; none for an API call.
     pub created_by: Option<i64>,
-    /// csv | api
-    pub source: &'a str,
+    /// Csv or Api.
+    pub source: InviteSource,
     pub api_client_id: Option<i64>,
     pub request_hash: Option<&'a str>,
     pub role: &'a str,
@@ -154,7 +157,7 @@ pub struct LineRow {
     pub email: String,
     pub first_name: String,
     pub last_name: String,
-    pub outcome: String,
+    pub outcome: LineOutcome,
     pub invite_id: Option<i64>,
     pub added_to_teams: i64,
     pub message: Option<String>,
@@ -252,7 +255,7 @@ pub async fn record_lines(
                 .bind(&r.email)
                 .bind(&r.first_name)
                 .bind(&r.last_name)
-                .bind(&r.outcome)
+                .bind(r.outcome)
                 .bind(r.invite_id)
                 .bind(r.added_to_teams)
                 .bind(&r.message);
@@ -341,7 +344,7 @@ pub struct NewInviteRow<'a> {
 pub struct InviteBatch<'a> {
     pub academy_id: i64,
     pub role: &'a str,
-    pub source: &'a str,
+    pub source: InviteSource,
     pub send_email: bool,
     pub invited_by: Option<i64>,
     pub message: &'a str,

@@ -9,7 +9,7 @@ use crate::{
     domain::{
         csv_import::{self, RowStatus, write::to_csv},
         email::Email,
-        invite::{self, Invitee, InviteeInput},
+        invite::{self, InviteSource, Invitee, InviteeInput, LineOutcome},
         invite_message::PersonalMessage,
         role::Role,
     },
@@ -105,11 +105,11 @@ impl Importer {
         }
     }
 
-    fn source(&self) -> &'static str {
+    fn source(&self) -> InviteSource {
         if self.api_client_id.is_some() {
-            "api"
+            InviteSource::Api
         } else {
-            "csv"
+            InviteSource::Csv
         }
     }
 }
@@ -202,7 +202,7 @@ pub async fn start(
                     email: cut(&l.person.email),
                     first_name: cut(&l.person.first_name),
                     last_name: cut(&l.person.last_name),
-                    outcome: "invalid".into(),
+                    outcome: LineOutcome::Invalid,
                     invite_id: None,
                     added_to_teams: 0,
                     message: Some(format!("Left out in the preview: {}", cut(&l.reason))),
@@ -304,17 +304,17 @@ fn in_order(lines: &[ImportLine], recorded: &HashMap<i64, LineRow>) -> Vec<Impor
 }
 
 fn outcome_of(row: &LineRow) -> InviteOutcome {
-    match row.outcome.as_str() {
-        "invited" => InviteOutcome::Invited {
+    match row.outcome {
+        LineOutcome::Invited => InviteOutcome::Invited {
             invite_id: row.invite_id.unwrap_or_default(),
         },
-        "already_invited" => InviteOutcome::AlreadyInvited {
+        LineOutcome::AlreadyInvited => InviteOutcome::AlreadyInvited {
             invite_id: row.invite_id.unwrap_or_default(),
         },
-        "already_learner" => InviteOutcome::AlreadyLearner {
+        LineOutcome::AlreadyLearner => InviteOutcome::AlreadyLearner {
             added_to_teams: u32::try_from(row.added_to_teams).unwrap_or(0),
         },
-        _ => InviteOutcome::Invalid {
+        LineOutcome::Invalid => InviteOutcome::Invalid {
             message: row.message.clone().unwrap_or_default(),
         },
     }
@@ -326,7 +326,7 @@ fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
         email: person.email.trim().to_string(),
         first_name: person.first_name.trim().to_string(),
         last_name: person.last_name.trim().to_string(),
-        outcome: "invalid".into(),
+        outcome: LineOutcome::Invalid,
         invite_id: None,
         added_to_teams: 0,
         message: Some(message),
@@ -337,7 +337,7 @@ fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
 fn handled(
     line: i64,
     p: &Invitee,
-    outcome: &str,
+    outcome: LineOutcome,
     invite_id: Option<i64>,
     added_to_teams: i64,
 ) -> LineRow {
@@ -346,7 +346,7 @@ fn handled(
         email: p.email.as_str().to_string(),
         first_name: p.first_name.as_str().to_string(),
         last_name: p.last_name.clone(),
-        outcome: outcome.into(),
+        outcome,
         invite_id,
         added_to_teams,
         message: None,
@@ -513,7 +513,7 @@ async fn handle_lines(
     }
     for (line, p, user_id) in &existing {
         let added = added_per_user.get(user_id).copied().unwrap_or(0);
-        results.push(handled(*line, p, "already_learner", None, added));
+        results.push(handled(*line, p, LineOutcome::AlreadyLearner, None, added));
     }
 
     // Pending invitations: renewed with the file's names and the upload's role, given the teams,
@@ -537,7 +537,13 @@ async fn handle_lines(
             now,
         };
         renew_link(state, tx, &link, send_email).await?;
-        results.push(handled(*line, p, "already_invited", Some(*invite_id), 0));
+        results.push(handled(
+            *line,
+            p,
+            LineOutcome::AlreadyInvited,
+            Some(*invite_id),
+            0,
+        ));
     }
 
     // New invitations: a few statements for the whole chunk.
@@ -552,7 +558,7 @@ async fn handle_lines(
     let batch = repo::imports::InviteBatch {
         academy_id: by.academy_id,
         role: role.as_str(),
-        source: &import.source,
+        source: import.source,
         send_email,
         invited_by: by.user_id,
         message: message.as_str(),
@@ -597,17 +603,17 @@ async fn handle_lines(
     }
     for (line, p) in &fresh {
         let invite_id = invite_of.get(p.email.as_str()).copied();
-        results.push(handled(*line, p, "invited", invite_id, 0));
+        results.push(handled(*line, p, LineOutcome::Invited, invite_id, 0));
     }
 
     repo::imports::record_lines(tx, import.id, &results).await?;
-    let count = |o: &str| results.iter().filter(|r| r.outcome == o).count() as i64;
+    let count = |o: LineOutcome| results.iter().filter(|r| r.outcome == o).count() as i64;
     let counts = [
-        count("invited"),
-        count("already_invited"),
-        count("already_learner"),
+        count(LineOutcome::Invited),
+        count(LineOutcome::AlreadyInvited),
+        count(LineOutcome::AlreadyLearner),
         added_per_user.values().sum(),
-        count("invalid"),
+        count(LineOutcome::Invalid),
     ];
     repo::imports::add_counts(&mut **tx, import.id, counts).await?;
     if !results.is_empty() {
@@ -711,15 +717,15 @@ pub async fn report(
         "Details".into(),
     ]];
     for l in lines {
-        let (result, details) = match l.outcome.as_str() {
-            "invited" => ("Invited", String::new()),
-            "already_invited" => ("Already invited — invitation renewed", String::new()),
-            "already_learner" if l.added_to_teams > 0 => (
+        let (result, details) = match l.outcome {
+            LineOutcome::Invited => ("Invited", String::new()),
+            LineOutcome::AlreadyInvited => ("Already invited — invitation renewed", String::new()),
+            LineOutcome::AlreadyLearner if l.added_to_teams > 0 => (
                 "Already a learner",
                 format!("Added to {} team(s); nothing sent", l.added_to_teams),
             ),
-            "already_learner" => ("Already a learner", "Nothing sent".to_string()),
-            _ => ("Skipped", l.message.clone().unwrap_or_default()),
+            LineOutcome::AlreadyLearner => ("Already a learner", "Nothing sent".to_string()),
+            LineOutcome::Invalid => ("Skipped", l.message.clone().unwrap_or_default()),
         };
         rows.push(vec![
             l.line.to_string(),
