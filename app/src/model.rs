@@ -423,16 +423,14 @@ pub struct ImportSummary {
     pub skipped: i64,
 }
 
-/// Which of a file's addresses the academy knows already.
+/// Which of a file's addresses the academy knows already, each with its role: the preview
+/// decides every row from them with the import's own rule (`domain::invite_decision`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownEmails {
-    /// Registered learners (or staff): they are added to the chosen teams, nothing is sent.
-    pub learners: Vec<String>,
-    /// With a pending invitation: it is renewed.
-    pub invited: Vec<String>,
-    /// With a pending administrator invitation: a learner upload refuses the row.
-    #[serde(default)]
-    pub administrators_invited: Vec<String>,
+    /// Addresses with an account, and the account's role.
+    pub accounts: Vec<(String, Role)>,
+    /// Addresses with a pending invitation, and the role it offers.
+    pub pending: Vec<(String, Role)>,
 }
 
 /// An OAuth application registered in Settings → API. The secret is never shown again after

@@ -104,12 +104,6 @@ impl InviteLifecycle {
 /// Most people in one invite request from the form (CSV and API have their own caps).
 pub const MAX_FORM_ROWS: usize = 50;
 
-/// Why a learner path (form, CSV, API) leaves an address alone: an administrator's invitation is
-/// managed where it was made, and never turned into a learner's.
-pub fn pending_administrator_invitation(email: &str) -> String {
-    format!("{email} has a pending administrator invitation (Settings → Admins).")
-}
-
 /// How a pending invitation may be taken at the academy link, without the emailed link's token.
 /// Knowing an address must never be enough where the invitation is worth more than its owner's
 /// word: an emailed invitation has a proof on its way (so the academy link asks for one too), and

@@ -11,6 +11,7 @@ pub mod course;
 pub mod csv_import;
 pub mod email;
 pub mod invite;
+pub mod invite_decision;
 pub mod invite_message;
 pub mod names;
 pub mod password;

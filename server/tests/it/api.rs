@@ -1002,6 +1002,54 @@ async fn learners_and_invites_filter_by_dates_status_and_window() {
 }
 
 #[tokio::test]
+async fn the_api_and_the_invite_form_refuse_an_owners_address_as_a_learner_and_put_it_in_no_team() {
+    let app = TestApp::spawn().await;
+    let (owner, token) = setup(&app).await;
+    let sales = team(&app, &owner, "Sales").await;
+    let refused = format!(
+        "{} is this academy's Owner: staff are not invited as learners (Settings → Admins).",
+        common::OWNER_EMAIL
+    );
+
+    let (status, v) = call(
+        &app,
+        &token,
+        json!({"action": "inviteLearners", "options": {"teams": [sales], "learners": [
+            {"email": common::OWNER_EMAIL, "first_name": "Ada"}]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(
+        (&v[0]["status"], &v[0]["message"]),
+        (&json!("error"), &json!(refused)),
+        "{v}"
+    );
+
+    let res = app
+        .call_json(
+            &owner,
+            "invite_learners",
+            json!({"people": [{"email": common::OWNER_EMAIL, "first_name": "Ada", "last_name": ""}],
+                   "role": "learner", "team_ids": [sales], "send_email": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let results: Vec<app::model::InviteResult> = res.json().await.unwrap();
+    assert_eq!(
+        results[0].outcome,
+        app::model::InviteOutcome::Invalid { message: refused }
+    );
+    let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM team_members")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        places, 0,
+        "was: the owner added to Sales as \"already a learner\""
+    );
+}
+
+#[tokio::test]
 async fn the_api_leaves_a_pending_administrators_invitation_alone() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;

@@ -322,8 +322,14 @@ async fn existing_learners_join_the_chosen_teams_and_pending_invitations_are_ren
         .call_json(&owner, "lookup_emails", json!({"emails": ["LEA@example.com", "pat@example.com", "new@example.com", "not an email"]}))
         .await;
     let known: KnownEmails = res.json().await.unwrap();
-    assert_eq!(known.learners, ["lea@example.com"]);
-    assert_eq!(known.invited, ["pat@example.com"]);
+    assert_eq!(
+        known.accounts,
+        [("lea@example.com".to_string(), Role::Learner)]
+    );
+    assert_eq!(
+        known.pending,
+        [("pat@example.com".to_string(), Role::Learner)]
+    );
 
     let import = started(&app, &owner, "upload-teams-1", 3, &[sales.id], false).await;
     let results = chunk_ok(
@@ -528,7 +534,10 @@ async fn a_whole_files_addresses_are_looked_up_in_one_call_larger_than_other_req
     let res = app.call_json(&owner, "lookup_emails", body).await;
     assert_eq!(res.status(), 200, "{:?}", error_of(res).await);
     let known: KnownEmails = res.json().await.unwrap();
-    assert_eq!(known.learners, ["learner.99999@example.com"]);
+    assert_eq!(
+        known.accounts,
+        [("learner.99999@example.com".to_string(), Role::Learner)]
+    );
 
     // Everything else keeps the 1 MB limit: a chunk that large is refused before it is read.
     let import = started(&app, &owner, "upload-big-1", 1, &[], false).await;
@@ -561,8 +570,8 @@ async fn an_upload_refuses_the_row_of_a_pending_administrator_and_leaves_the_inv
         .await;
     let known: KnownEmails = res.json().await.unwrap();
     assert_eq!(
-        (known.invited.len(), known.administrators_invited),
-        (0, vec!["grace@example.com".to_string()])
+        (known.accounts, known.pending),
+        (vec![], vec![("grace@example.com".to_string(), Role::Admin)])
     );
 
     let import = started(&app, &owner, "upload-admin-1", 2, &[], false).await;
@@ -597,4 +606,52 @@ async fn an_upload_refuses_the_row_of_a_pending_administrator_and_leaves_the_inv
         (summary.invited, summary.updated, summary.skipped),
         (1, 0, 1)
     );
+}
+
+#[tokio::test]
+async fn an_upload_refuses_the_row_of_an_owner_or_administrator_and_puts_them_in_no_team() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let res = app
+        .call(
+            &owner,
+            "create_team",
+            &[("name", "Sales"), ("color", "Blue")],
+        )
+        .await;
+    let sales: TeamView = res.json().await.unwrap();
+    // The owner's own address (`common::OWNER_EMAIL`), typed in another case.
+    let ada = common::OWNER_EMAIL;
+
+    // The preview learns the account's role, so it shows the row as refused before sending.
+    let res = app
+        .call_json(
+            &owner,
+            "lookup_emails",
+            json!({"emails": [ada.to_uppercase()]}),
+        )
+        .await;
+    let known: KnownEmails = res.json().await.unwrap();
+    assert_eq!(known.accounts, [(ada.to_string(), Role::Owner)]);
+
+    let import = started(&app, &owner, "upload-staff-1", 1, &[sales.id], false).await;
+    let results = chunk_ok(&app, &owner, import, vec![line(2, ada, "Ada", "Lovelace")]).await;
+    assert_eq!(
+        results[0].outcome,
+        InviteOutcome::Invalid {
+            message: format!(
+                "{ada} is this academy's Owner: staff are not invited as learners (Settings → Admins)."
+            )
+        }
+    );
+    let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM team_members")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        places, 0,
+        "was: added to Sales and reported as Already a learner"
+    );
+    let summary = finish(&app, &owner, import).await;
+    assert_eq!((summary.existing, summary.skipped), (0, 1));
 }

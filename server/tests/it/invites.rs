@@ -5,8 +5,11 @@ use crate::common;
 
 use std::time::Duration;
 
-use app::model::{InviteOutcome, InviteResult, InviteView, Page};
-use common::{OWNER_EMAIL, TestApp, error_of, smtp_sink::SmtpSink};
+use app::{
+    domain::role::Role,
+    model::{InviteOutcome, InviteResult, InviteView, Page},
+};
+use common::{TestApp, error_of, smtp_sink::SmtpSink};
 use serde_json::json;
 
 async fn invite(
@@ -307,20 +310,16 @@ async fn an_existing_learner_is_added_to_the_chosen_teams_and_gets_no_email() {
     let sink = SmtpSink::start().await;
     let app = TestApp::spawn_mailing(sink.url()).await;
     let owner = app.create_first_academy("acme").await;
-    let r = invite_ok(&app, &owner, &[(OWNER_EMAIL, "Ada", "Lovelace")], &[], true).await;
+    let lea = "lea@example.com";
+    app.registered_learner(&owner, "acme", lea, Role::Learner, &[])
+        .await;
+    let r = invite_ok(&app, &owner, &[(lea, "Lea", "Learner")], &[], true).await;
     assert!(matches!(
         r[0].outcome,
         InviteOutcome::AlreadyLearner { added_to_teams: 0 }
     ));
     let team = new_team(&app, "acme", "Support").await;
-    let r = invite_ok(
-        &app,
-        &owner,
-        &[(OWNER_EMAIL, "Ada", "Lovelace")],
-        &[team],
-        true,
-    )
-    .await;
+    let r = invite_ok(&app, &owner, &[(lea, "Lea", "Learner")], &[team], true).await;
     assert!(
         matches!(
             r[0].outcome,

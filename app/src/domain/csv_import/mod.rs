@@ -20,7 +20,7 @@ pub use columns::{ColumnMap, HeaderGuess};
 pub use decode::Encoding;
 use parse::{ParseStop, Record};
 
-use super::invite::InviteeInput;
+use super::{invite::InviteeInput, invite_decision::OnFile, role::Role};
 
 /// What one upload may hold. The server owns the numbers and tells the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -399,46 +399,30 @@ fn explain(
     }
 }
 
-/// Which of the file's addresses the academy knows already (the server's answer to one look-up).
+/// Which of the file's addresses the academy knows already (the server's answer to one look-up),
+/// for `invite_decision::decide`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Known(HashMap<String, KnownAs>);
-
-/// What the academy knows of a ready row's address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KnownAs {
-    /// Registered: added to the chosen teams, nothing sent.
-    Learner,
-    /// Has a pending invitation: it is renewed.
-    Invited,
-    /// Has a pending administrator invitation: a learner upload leaves it alone and refuses the row.
-    AdministratorInvited,
-}
+pub struct Known(HashMap<String, OnFile>);
 
 impl Known {
-    pub fn new(
-        learners: Vec<String>,
-        invited: Vec<String>,
-        administrators_invited: Vec<String>,
-    ) -> Known {
-        // Later groups win: an account outweighs an invitation.
-        let groups = [
-            (administrators_invited, KnownAs::AdministratorInvited),
-            (invited, KnownAs::Invited),
-            (learners, KnownAs::Learner),
-        ];
-        Known(
-            groups
-                .into_iter()
-                .flat_map(|(emails, kind)| {
-                    emails.into_iter().map(move |e| (e.to_lowercase(), kind))
-                })
-                .collect(),
-        )
+    /// Addresses with an account and with a pending invitation, each with its role.
+    pub fn new(accounts: Vec<(String, Role)>, pending: Vec<(String, Role)>) -> Known {
+        let mut known: HashMap<String, OnFile> = HashMap::new();
+        for (email, role) in accounts {
+            known.entry(email.to_lowercase()).or_default().account = Some((role, ()));
+        }
+        for (email, role) in pending {
+            known.entry(email.to_lowercase()).or_default().pending = Some((role, ()));
+        }
+        Known(known)
     }
 
-    /// `email` as the row has it (any case, spaces around).
-    pub fn of(&self, email: &str) -> Option<KnownAs> {
-        self.0.get(&email.trim().to_lowercase()).copied()
+    /// What is on file for `email` as the row has it (any case, spaces around).
+    pub fn of(&self, email: &str) -> OnFile {
+        self.0
+            .get(&email.trim().to_lowercase())
+            .cloned()
+            .unwrap_or_default()
     }
 }
 

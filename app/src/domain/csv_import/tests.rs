@@ -349,17 +349,32 @@ fn choosing_other_columns_drops_hand_corrections() {
 }
 
 #[test]
-fn known_addresses_are_matched_whatever_their_case() {
+fn known_addresses_are_matched_whatever_their_case_with_their_account_and_invitation() {
+    use crate::domain::{Role, invite_decision::OnFile};
     let known = Known::new(
-        vec!["ann@x.io".into()],
-        vec!["BO@x.io".into(), "not-an-email".into()],
-        vec!["Grace@x.io".into(), "ann@x.io".into()],
+        vec![
+            ("ann@x.io".into(), Role::Learner),
+            ("Ada@x.io".into(), Role::Owner),
+        ],
+        vec![
+            ("BO@x.io".into(), Role::LearnerAdmin),
+            ("Grace@x.io".into(), Role::Admin),
+            ("ann@x.io".into(), Role::Learner),
+        ],
     );
-    assert_eq!(known.of(" ANN@x.io "), Some(KnownAs::Learner));
-    assert_eq!(known.of("bo@x.io"), Some(KnownAs::Invited));
-    assert_eq!(known.of("grace@X.io"), Some(KnownAs::AdministratorInvited));
-    assert_eq!(known.of("cy@x.io"), None);
-    assert_eq!(Known::default().of("ann@x.io"), None);
+    let on_file = |account: Option<Role>, pending: Option<Role>| OnFile {
+        account: account.map(|r| (r, ())),
+        pending: pending.map(|r| (r, ())),
+    };
+    assert_eq!(
+        known.of(" ANN@x.io "),
+        on_file(Some(Role::Learner), Some(Role::Learner))
+    );
+    assert_eq!(known.of("ada@X.IO"), on_file(Some(Role::Owner), None));
+    assert_eq!(known.of("bo@x.io"), on_file(None, Some(Role::LearnerAdmin)));
+    assert_eq!(known.of("grace@X.io"), on_file(None, Some(Role::Admin)));
+    assert_eq!(known.of("cy@x.io"), OnFile::default());
+    assert_eq!(Known::default().of("ann@x.io"), OnFile::default());
 }
 
 #[test]

@@ -299,20 +299,21 @@ pub async fn finish<'c>(
     Ok(())
 }
 
-/// Which of `emails` the academy knows: its users `(id, email)` and pending invitations
-/// `(id, email, role)`.
-#[allow(clippy::type_complexity)]
+/// Rows of one kind that hold an address: `(id, email, role)`.
+pub type Holders = Vec<(i64, String, Role)>;
+
+/// Which of `emails` the academy knows: its users and its pending invitations.
 pub async fn known_emails(
     tx: &mut AnyConnection,
     academy_id: i64,
     emails: &[String],
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String, Role)>), sqlx::Error> {
+) -> Result<(Holders, Holders), sqlx::Error> {
     let mut users = Vec::new();
     let mut invites = Vec::new();
     for chunk in emails.chunks(rows_per_statement(1)) {
         let (first, list) = one_then_list(tx, chunk.len());
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email FROM users WHERE academy_id = {first} AND email IN {list}"
+            "SELECT id, email, role FROM users WHERE academy_id = {first} AND email IN {list}"
         )))
         .persistent(false)
         .bind(academy_id);

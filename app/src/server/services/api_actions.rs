@@ -482,7 +482,7 @@ async fn add_to_teams(
     let learner_ids: HashSet<i64> = repo::teams::learners_among(
         &mut *tx,
         caller.academy_id,
-        &users.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        &users.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
     )
     .await?
     .into_iter()
@@ -490,8 +490,8 @@ async fn add_to_teams(
     .collect();
     let users: HashMap<String, i64> = users
         .into_iter()
-        .filter(|(id, _)| learner_ids.contains(id))
-        .map(|(id, e)| (e, id))
+        .filter(|(id, _, _)| learner_ids.contains(id))
+        .map(|(id, e, _)| (e, id))
         .collect();
     // Learners' invitations only: an administrator's is managed in Settings → Admins.
     let pending: HashMap<String, i64> = pending

@@ -98,7 +98,7 @@ async fn known(
     let (users, invites) =
         repo::imports::known_emails(&mut conn, caller.academy_id, &addresses.valid()).await?;
     Ok(Known {
-        users: users.into_iter().map(|(id, e)| (e, id)).collect(),
+        users: users.into_iter().map(|(id, e, _)| (e, id)).collect(),
         // An administrator's invitation is among them, for `bulk` to refuse with its reason.
         invites: invites.into_iter().map(|(id, e, _)| (e, id)).collect(),
     })

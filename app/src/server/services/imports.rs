@@ -9,7 +9,8 @@ use crate::{
     domain::{
         csv_import::{self, RowStatus, write::to_csv},
         email::Email,
-        invite::{self, InviteSource, Invitee, InviteeInput, LineOutcome},
+        invite::{InviteSource, Invitee, InviteeInput, LineOutcome},
+        invite_decision::{Decision, OnFile, decide},
         invite_message::PersonalMessage,
         role::Role,
     },
@@ -21,7 +22,7 @@ use crate::{
         repo::{
             self,
             academies::AcademyRow,
-            imports::{ImportRow, LineRow, NewImport, NewInviteRow, NewToken},
+            imports::{Holders, ImportRow, LineRow, NewImport, NewInviteRow, NewToken},
         },
         services::invites::{
             NewLink, check_role_and_teams, expiry_from, invite_message_id, renew_link,
@@ -64,13 +65,10 @@ pub async fn lookup(
     let mut conn = state.db.pool.acquire().await?;
     let (users, invites) =
         repo::imports::known_emails(&mut conn, actor.academy_id, &wanted).await?;
-    let (staff, learners): (Vec<_>, Vec<_>) = invites
-        .into_iter()
-        .partition(|(_, _, role)| role.is_staff());
+    let emails = |rows: Holders| rows.into_iter().map(|(_, e, role)| (e, role)).collect();
     Ok(KnownEmails {
-        learners: users.into_iter().map(|(_, e)| e).collect(),
-        invited: learners.into_iter().map(|(_, e, _)| e).collect(),
-        administrators_invited: staff.into_iter().map(|(_, e, _)| e).collect(),
+        accounts: emails(users),
+        pending: emails(invites),
     })
 }
 
@@ -469,12 +467,12 @@ async fn handle_lines(
             .collect()
     };
     let (users, pending) = repo::imports::known_emails(tx, by.academy_id, &emails).await?;
-    let users: HashMap<String, i64> = users.into_iter().map(|(id, e)| (e, id)).collect();
-    // A learner upload never turns an administrator's invitation into a learner's.
-    let pending: HashMap<String, (i64, bool)> = pending
-        .into_iter()
-        .map(|(id, e, role)| (e, (id, role.is_staff())))
-        .collect();
+    let holder = |rows: Holders| -> HashMap<String, (Role, i64)> {
+        rows.into_iter()
+            .map(|(id, e, role)| (e, (role, id)))
+            .collect()
+    };
+    let (users, pending) = (holder(users), holder(pending));
 
     let mut existing = Vec::new();
     let mut renew = Vec::new();
@@ -487,20 +485,17 @@ async fn handle_lines(
                 person,
                 format!("The same address is on line {first}"),
             ));
-        } else if let Some(user_id) = users.get(email) {
-            existing.push((line, p, *user_id));
-        } else if let Some((invite_id, staff)) = pending.get(email) {
-            if *staff {
-                results.push(invalid_line(
-                    line,
-                    person,
-                    invite::pending_administrator_invitation(email),
-                ));
-            } else {
-                renew.push((line, p, *invite_id));
-            }
-        } else {
-            fresh.push((line, p));
+            continue;
+        }
+        let on_file = OnFile {
+            account: users.get(email).copied(),
+            pending: pending.get(email).copied(),
+        };
+        match decide(role, on_file) {
+            Decision::JoinTeams(user_id) => existing.push((line, p, user_id)),
+            Decision::Renew(invite_id) => renew.push((line, p, invite_id)),
+            Decision::Invite => fresh.push((line, p)),
+            Decision::Refuse(why) => results.push(invalid_line(line, person, why.message(email))),
         }
     }
 

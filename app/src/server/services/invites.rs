@@ -3,7 +3,8 @@
 
 use crate::{
     domain::{
-        invite::{self, EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
+        invite::{EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
+        invite_decision::{Decision, OnFile, decide},
         invite_message::PersonalMessage,
         role::{LEARNER_ROLES, Role},
     },
@@ -185,53 +186,47 @@ async fn invite_one(
         let now = now_ms();
         let mut tx = state.db.write().await?;
         let expires_at = expiry_from(&mut *tx, academy_id, now).await?;
-        if let Some(user) = repo::users::by_email(&mut *tx, academy_id, email).await? {
-            if req.role.is_staff() {
-                return Err(AppError::conflict(
-                    "email",
-                    format!(
-                        "{email} already has an account in this academy as {}. Invite a new address as an administrator.",
-                        user.role.label()
-                    ),
-                ));
+        let account = repo::users::by_email(&mut *tx, academy_id, email).await?;
+        // An account outweighs an invitation: no need to look for one.
+        let pending = match account {
+            Some(_) => None,
+            None => repo::invites::pending_by_email(&mut *tx, academy_id, email).await?,
+        };
+        let on_file = OnFile {
+            account: account.map(|u| (u.role, u)),
+            pending: pending.map(|i| (i.role, i)),
+        };
+        let existing = match decide(req.role, on_file) {
+            Decision::Refuse(why) => {
+                return Err(AppError::conflict("email", why.message(email)));
             }
-            let mut added = 0;
-            for team in team_ids {
-                if repo::teams::add_member(&mut *tx, academy_id, *team, user.id, now).await? {
-                    added += 1;
+            Decision::JoinTeams(user) => {
+                let mut added = 0;
+                for team in team_ids {
+                    if repo::teams::add_member(&mut *tx, academy_id, *team, user.id, now).await? {
+                        added += 1;
+                    }
                 }
-            }
-            if added > 0 {
-                repo::audit::record(
-                    &mut *tx,
-                    academy_id,
-                    Some(actor_id),
-                    "learner.added_to_teams",
-                    email,
-                    now,
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            return Ok(InviteOutcome::AlreadyLearner {
-                added_to_teams: added,
-            });
-        }
-        if let Some(existing) = repo::invites::pending_by_email(&mut *tx, academy_id, email).await?
-        {
-            // A learner path never turns an administrator's invitation into a learner's (nor the
-            // other way round): each is managed where it was made.
-            let existing_staff = existing.role.is_staff();
-            if existing_staff != req.role.is_staff() {
-                let message = if existing_staff {
-                    invite::pending_administrator_invitation(email)
-                } else {
-                    format!(
-                        "{email} has a pending learner invitation. Revoke it in Learners → Invites first, then invite them as an administrator."
+                if added > 0 {
+                    repo::audit::record(
+                        &mut *tx,
+                        academy_id,
+                        Some(actor_id),
+                        "learner.added_to_teams",
+                        email,
+                        now,
                     )
-                };
-                return Err(AppError::conflict("email", message));
+                    .await?;
+                }
+                tx.commit().await?;
+                return Ok(InviteOutcome::AlreadyLearner {
+                    added_to_teams: added,
+                });
             }
+            Decision::Renew(existing) => Some(existing),
+            Decision::Invite => None,
+        };
+        if let Some(existing) = existing {
             let renewal = repo::invites::Renewal {
                 first_name: p.first_name.as_str(),
                 last_name: &p.last_name,

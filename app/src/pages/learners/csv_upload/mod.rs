@@ -278,11 +278,7 @@ impl Upload {
         match answer {
             Ok(known) => {
                 self.known
-                    .set_value(Known::new(
-                        known.learners,
-                        known.invited,
-                        known.administrators_invited,
-                    ));
+                    .set_value(Known::new(known.accounts, known.pending));
                 self.changed();
             }
             Err(e) => self.lookup_error.set(Some(format!(

@@ -8,8 +8,10 @@ use leptos::{ev, html, prelude::*};
 use super::{Upload, send::Sending};
 use crate::{
     domain::{
-        csv_import::{self, ColumnMap, HeaderGuess, ImportRow, KnownAs, RowStatus, thousands},
-        invite::{self, InviteeInput},
+        csv_import::{self, ColumnMap, HeaderGuess, ImportRow, RowStatus, thousands},
+        invite::InviteeInput,
+        invite_decision::{Decision, Refusal, decide},
+        role::Role,
     },
     format,
     pages::learners::invite_options::{InviteOptions, InviteOptionsFields},
@@ -40,8 +42,9 @@ enum Kind {
     Ready,
     Learner,
     Invited,
-    /// Ready, but the address has a pending administrator invitation: refused by the server.
-    AdministratorInvited,
+    /// Ready, but the academy's rule leaves the address alone (a staff address, an
+    /// administrator's pending invitation): the server refuses it too.
+    Refused(Refusal),
     Problem,
     Duplicate,
     Empty,
@@ -49,11 +52,12 @@ enum Kind {
 
 fn kind(row: &ImportRow, known: &csv_import::Known) -> Kind {
     match row.status {
-        RowStatus::Ready => match known.of(&row.person.email) {
-            Some(KnownAs::Learner) => Kind::Learner,
-            Some(KnownAs::Invited) => Kind::Invited,
-            Some(KnownAs::AdministratorInvited) => Kind::AdministratorInvited,
-            None => Kind::Ready,
+        // An upload invites learners; every learner role is decided alike.
+        RowStatus::Ready => match decide(Role::Learner, known.of(&row.person.email)) {
+            Decision::Invite => Kind::Ready,
+            Decision::JoinTeams(()) => Kind::Learner,
+            Decision::Renew(()) => Kind::Invited,
+            Decision::Refuse(why) => Kind::Refused(why),
         },
         RowStatus::Problem(_) => Kind::Problem,
         RowStatus::Duplicate { .. } => Kind::Duplicate,
@@ -68,7 +72,7 @@ impl Show {
             Show::Ready => k == Kind::Ready,
             Show::Learners => k == Kind::Learner,
             Show::Invited => k == Kind::Invited,
-            Show::Problems => matches!(k, Kind::Problem | Kind::AdministratorInvited),
+            Show::Problems => matches!(k, Kind::Problem | Kind::Refused(_)),
             Show::Duplicates => k == Kind::Duplicate,
             Show::Empty => k == Kind::Empty,
         }
@@ -91,9 +95,9 @@ fn status_text(row: &ImportRow, k: Kind) -> String {
         Kind::Ready => "Ready".into(),
         Kind::Learner => "Already a learner: joins the chosen teams, no email".into(),
         Kind::Invited => "Already invited: the invitation is renewed".into(),
-        Kind::AdministratorInvited => format!(
+        Kind::Refused(why) => format!(
             "{} This row is skipped.",
-            invite::pending_administrator_invitation(row.person.email.trim())
+            why.message(row.person.email.trim())
         ),
         _ => row.status.describe(),
     }
@@ -132,7 +136,7 @@ pub(super) fn PreviewPanel(
                         Kind::Ready => t.ready += 1,
                         Kind::Learner => t.learners += 1,
                         Kind::Invited => t.invited += 1,
-                        Kind::Problem | Kind::AdministratorInvited => t.problems += 1,
+                        Kind::Problem | Kind::Refused(_) => t.problems += 1,
                         Kind::Duplicate => t.duplicates += 1,
                         Kind::Empty => t.empty += 1,
                     }
@@ -376,7 +380,7 @@ fn PreviewRow(
     let class = match k {
         Kind::Ready => "row-status row-status-ok",
         Kind::Learner | Kind::Invited => "row-status row-status-info",
-        Kind::Problem | Kind::AdministratorInvited => "row-status row-status-bad",
+        Kind::Problem | Kind::Refused(_) => "row-status row-status-bad",
         Kind::Duplicate => "row-status row-status-warn",
         Kind::Empty => "row-status row-status-muted",
     };
