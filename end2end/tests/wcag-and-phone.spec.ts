@@ -182,6 +182,10 @@ test.describe('on a phone', () => {
     for (const [path, name] of [
       [`${a}/admin/learners`, 'phone-admin-learners'],
       [`${a}/admin/learners?tab=invites`, 'phone-admin-invites'],
+      [`${a}/admin/teams`, 'phone-admin-teams'],
+      [`${a}/admin/statistics`, 'phone-admin-statistics'],
+      [`${a}/admin/audit`, 'phone-admin-audit'],
+      [`${a}/admin/settings`, 'phone-admin-settings'],
     ]) {
       await gotoHydrated(page, path);
       await look(page, path, name);
