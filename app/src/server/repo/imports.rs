@@ -32,6 +32,16 @@ pub struct ImportRow {
     pub message: String,
 }
 
+impl ImportRow {
+    /// The teams chosen when the import started (`team_ids` holds them as "3,7").
+    pub fn wanted_teams(&self) -> Vec<i64> {
+        self.team_ids
+            .split(',')
+            .filter_map(|t| t.parse().ok())
+            .collect()
+    }
+}
+
 const COLUMNS: &str = "id, file_name, role, send_email, team_ids, total_rows, invited, updated, existing, \
      added_to_teams, skipped, created_at, finished_at, source, request_hash, message";
 

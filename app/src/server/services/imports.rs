@@ -3,34 +3,34 @@
 //! same code and committed in one transaction with batched statements. A chunk sent twice (a
 //! network retry, a double click) is answered from what was recorded, never done twice.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::{
     domain::{
-        csv_import::{self, RowStatus, write::to_csv},
+        csv_import::{self, write::to_csv},
         email::Email,
-        invite::{InviteSource, Invitee, InviteeInput, LineOutcome},
-        invite_decision::{Decision, OnFile, decide},
+        invite::{InviteSource, LineOutcome},
         invite_message::PersonalMessage,
         role::Role,
     },
     error::AppError,
-    model::{ImportLine, ImportLineResult, ImportSummary, InviteOutcome, KnownEmails, LeftOutLine},
+    model::{ImportLine, ImportLineResult, ImportSummary, KnownEmails, LeftOutLine},
     server::{
         auth::SessionUser,
         db::{Tx, now_ms},
         repo::{
             self,
             academies::AcademyRow,
-            imports::{Holders, ImportRow, LineRow, NewImport, NewInviteRow, NewToken},
+            imports::{Holders, ImportRow, LineRow, NewImport},
         },
-        services::invites::{
-            NewLink, check_role_and_teams, expiry_from, invite_message_id, renew_link,
-        },
+        services::invites::check_role_and_teams,
         state::AppState,
-        tokens,
     },
 };
+
+mod lines;
+
+use lines::{handle_lines, in_order};
 
 /// The most rows one chunk may carry.
 pub const MAX_CHUNK: usize = 5_000;
@@ -288,69 +288,6 @@ pub(crate) async fn run_whole(
     Ok((results, queued))
 }
 
-/// The recorded result of each of `lines`, in their order.
-fn in_order(lines: &[ImportLine], recorded: &HashMap<i64, LineRow>) -> Vec<ImportLineResult> {
-    lines
-        .iter()
-        .filter_map(|l| recorded.get(&i64::from(l.line)))
-        .map(|r| ImportLineResult {
-            line: r.line as u32,
-            email: r.email.clone(),
-            outcome: outcome_of(r),
-        })
-        .collect()
-}
-
-fn outcome_of(row: &LineRow) -> InviteOutcome {
-    match row.outcome {
-        LineOutcome::Invited => InviteOutcome::Invited {
-            invite_id: row.invite_id.unwrap_or_default(),
-        },
-        LineOutcome::AlreadyInvited => InviteOutcome::AlreadyInvited {
-            invite_id: row.invite_id.unwrap_or_default(),
-        },
-        LineOutcome::AlreadyLearner => InviteOutcome::AlreadyLearner {
-            added_to_teams: u32::try_from(row.added_to_teams).unwrap_or(0),
-        },
-        LineOutcome::Invalid => InviteOutcome::Invalid {
-            message: row.message.clone().unwrap_or_default(),
-        },
-    }
-}
-
-fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
-    LineRow {
-        line,
-        email: person.email.trim().to_string(),
-        first_name: person.first_name.trim().to_string(),
-        last_name: person.last_name.trim().to_string(),
-        outcome: LineOutcome::Invalid,
-        invite_id: None,
-        added_to_teams: 0,
-        message: Some(message),
-    }
-}
-
-/// A line that was handled: `outcome` is invited, already_invited or already_learner.
-fn handled(
-    line: i64,
-    p: &Invitee,
-    outcome: LineOutcome,
-    invite_id: Option<i64>,
-    added_to_teams: i64,
-) -> LineRow {
-    LineRow {
-        line,
-        email: p.email.as_str().to_string(),
-        first_name: p.first_name.as_str().to_string(),
-        last_name: p.last_name.clone(),
-        outcome,
-        invite_id,
-        added_to_teams,
-        message: None,
-    }
-}
-
 /// Handles one chunk of ready rows in one transaction; returns a result per line, in the order sent.
 pub async fn chunk(
     state: &AppState,
@@ -385,255 +322,6 @@ pub(crate) async fn chunk_in(
         .await?
         .ok_or_else(not_found)?;
     handle_lines(state, tx, by, import, lines).await
-}
-
-/// Handles `lines` of `import`, locked by the caller's transaction.
-async fn handle_lines(
-    state: &AppState,
-    tx: &mut Tx,
-    by: Importer,
-    import: ImportRow,
-    lines: &[ImportLine],
-) -> Result<(Vec<ImportLineResult>, bool), AppError> {
-    let caps = state.settings.import_caps;
-    let now = now_ms();
-    let expires_at = expiry_from(&mut **tx, by.academy_id, now).await?;
-    if import.finished_at.is_some() {
-        return Err(AppError::Conflict {
-            message: "This import is finished. Upload the file again to import more.".into(),
-            field: None,
-        });
-    }
-    let role: Role = import.role;
-    let send_email = import.send_email != 0;
-    let wanted_teams: Vec<i64> = import
-        .team_ids
-        .split(',')
-        .filter_map(|t| t.parse().ok())
-        .collect();
-    // Teams deleted since the upload started are left out, not failed on.
-    let team_ids = repo::teams::existing_ids(&mut **tx, by.academy_id, &wanted_teams).await?;
-
-    // Nothing recorded yet (a new import, an API call): no earlier line to find.
-    let fresh_import = import.invited + import.updated + import.existing + import.skipped == 0;
-    let line_numbers: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
-    let done: HashMap<i64, LineRow> = if fresh_import {
-        HashMap::new()
-    } else {
-        repo::imports::lines_done(tx, import.id, &line_numbers)
-            .await?
-            .into_iter()
-            .map(|r| (r.line, r))
-            .collect()
-    };
-    let mut seen_lines = HashSet::new();
-    let todo: Vec<(usize, InviteeInput)> = lines
-        .iter()
-        .filter(|l| !done.contains_key(&i64::from(l.line)) && seen_lines.insert(l.line))
-        .map(|l| (l.line as usize, l.person.clone()))
-        .collect();
-    let statuses = csv_import::check_rows(&todo, &caps);
-
-    let mut results: Vec<LineRow> = Vec::with_capacity(todo.len());
-    // Each ready row is parsed once; everything below uses the parsed person.
-    let mut valid: Vec<(i64, Invitee, &InviteeInput)> = Vec::new();
-    for ((line, person), status) in todo.iter().zip(statuses) {
-        let line = *line as i64;
-        match status {
-            RowStatus::Ready => match person.parse() {
-                Ok(p) => valid.push((line, p, person)),
-                Err(reason) => results.push(invalid_line(line, person, reason)),
-            },
-            RowStatus::Problem(reason) => results.push(invalid_line(line, person, reason)),
-            RowStatus::Duplicate { first_line } => results.push(invalid_line(
-                line,
-                person,
-                format!("The same address is on line {first_line}"),
-            )),
-            RowStatus::Empty => results.push(invalid_line(line, person, "The row is empty".into())),
-        }
-    }
-    // The same address in an earlier chunk of this upload.
-    let emails: Vec<String> = valid
-        .iter()
-        .map(|(_, p, _)| p.email.as_str().to_string())
-        .collect();
-    let earlier: HashMap<String, i64> = if fresh_import {
-        HashMap::new()
-    } else {
-        repo::imports::emails_seen(tx, import.id, &emails)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let (users, pending) = repo::imports::known_emails(tx, by.academy_id, &emails).await?;
-    let holder = |rows: Holders| -> HashMap<String, (Role, i64)> {
-        rows.into_iter()
-            .map(|(id, e, role)| (e, (role, id)))
-            .collect()
-    };
-    let (users, pending) = (holder(users), holder(pending));
-
-    let mut existing = Vec::new();
-    let mut renew = Vec::new();
-    let mut fresh = Vec::new();
-    for (line, p, person) in valid {
-        let email = p.email.as_str();
-        if let Some(first) = earlier.get(email) {
-            results.push(invalid_line(
-                line,
-                person,
-                format!("The same address is on line {first}"),
-            ));
-            continue;
-        }
-        let on_file = OnFile {
-            account: users.get(email).copied(),
-            pending: pending.get(email).copied(),
-        };
-        match decide(role, on_file) {
-            Decision::JoinTeams(user_id) => existing.push((line, p, user_id)),
-            Decision::Renew(invite_id) => renew.push((line, p, invite_id)),
-            Decision::Invite => fresh.push((line, p)),
-            Decision::Refuse(why) => results.push(invalid_line(line, person, why.message(email))),
-        }
-    }
-
-    // Already learners: into the chosen teams, nothing sent.
-    let user_ids: Vec<i64> = existing.iter().map(|e| e.2).collect();
-    let added = repo::imports::add_members(tx, by.academy_id, &user_ids, &team_ids, now).await?;
-    let mut added_per_user: HashMap<i64, i64> = HashMap::new();
-    for u in added {
-        *added_per_user.entry(u).or_default() += 1;
-    }
-    for (line, p, user_id) in &existing {
-        let added = added_per_user.get(user_id).copied().unwrap_or(0);
-        results.push(handled(*line, p, LineOutcome::AlreadyLearner, None, added));
-    }
-
-    // Pending invitations: renewed with the file's names and the upload's role, given the teams,
-    // and their link (a new one unless the latest is minutes old: `renew_link`), one at a time.
-    let message = PersonalMessage::from_stored(import.message.clone());
-    for (line, p, invite_id) in &renew {
-        let renewal = repo::invites::Renewal {
-            first_name: p.first_name.as_str(),
-            last_name: &p.last_name,
-            role,
-            message: &message,
-            expires_at,
-        };
-        repo::invites::update_pending(&mut **tx, *invite_id, &renewal, now).await?;
-        repo::invites::add_teams(tx, *invite_id, &team_ids).await?;
-        let link = NewLink {
-            academy_id: by.academy_id,
-            invite_id: *invite_id,
-            email: p.email.as_str(),
-            expires_at,
-            now,
-        };
-        renew_link(state, tx, &link, send_email).await?;
-        results.push(handled(
-            *line,
-            p,
-            LineOutcome::AlreadyInvited,
-            Some(*invite_id),
-            0,
-        ));
-    }
-
-    // New invitations: a few statements for the whole chunk.
-    let new_rows: Vec<NewInviteRow> = fresh
-        .iter()
-        .map(|(_, p)| NewInviteRow {
-            email: p.email.as_str(),
-            first_name: p.first_name.as_str(),
-            last_name: &p.last_name,
-        })
-        .collect();
-    let batch = repo::imports::InviteBatch {
-        academy_id: by.academy_id,
-        role: role.as_str(),
-        source: import.source,
-        send_email,
-        invited_by: by.user_id,
-        message: message.as_str(),
-        expires_at,
-    };
-    let inserted = repo::imports::insert_invites(tx, &batch, &new_rows, now).await?;
-    let invite_of: HashMap<String, i64> = inserted.into_iter().map(|(id, e)| (e, id)).collect();
-    let invite_ids: Vec<i64> = invite_of.values().copied().collect();
-    repo::imports::add_invite_teams(tx, &invite_ids, &team_ids).await?;
-    let new_tokens: Vec<NewToken> = invite_ids
-        .iter()
-        .map(|id| {
-            let salt = tokens::new_salt();
-            let token = tokens::derive_token(&state.settings.secret, &salt);
-            NewToken {
-                invite_id: *id,
-                token_hash: tokens::token_hash(&state.settings.secret, &token),
-                salt,
-            }
-        })
-        .collect();
-    let token_ids =
-        repo::imports::insert_tokens(tx, by.academy_id, &new_tokens, now, expires_at).await?;
-    if send_email {
-        let email_of: HashMap<i64, &str> =
-            invite_of.iter().map(|(e, id)| (*id, e.as_str())).collect();
-        let mails: Vec<(i64, String, String)> = token_ids
-            .iter()
-            .map(|(token_id, invite_id)| {
-                (
-                    *token_id,
-                    email_of
-                        .get(invite_id)
-                        .copied()
-                        .unwrap_or_default()
-                        .to_string(),
-                    invite_message_id(state, *invite_id, *token_id),
-                )
-            })
-            .collect();
-        repo::imports::enqueue_invite_emails(tx, by.academy_id, &mails, now).await?;
-    }
-    for (line, p) in &fresh {
-        let invite_id = invite_of.get(p.email.as_str()).copied();
-        results.push(handled(*line, p, LineOutcome::Invited, invite_id, 0));
-    }
-
-    repo::imports::record_lines(tx, import.id, &results).await?;
-    let count = |o: LineOutcome| results.iter().filter(|r| r.outcome == o).count() as i64;
-    let counts = [
-        count(LineOutcome::Invited),
-        count(LineOutcome::AlreadyInvited),
-        count(LineOutcome::AlreadyLearner),
-        added_per_user.values().sum(),
-        count(LineOutcome::Invalid),
-    ];
-    repo::imports::add_counts(&mut **tx, import.id, counts).await?;
-    if !results.is_empty() {
-        repo::audit::record_with_detail(
-            &mut **tx,
-            by.academy_id,
-            by.user_id,
-            if by.api_client_id.is_some() {
-                "invite.api"
-            } else {
-                "invite.imported"
-            },
-            &import.file_name,
-            &format!(
-                "{} invited, {} renewed, {} already learners, {} skipped",
-                counts[0], counts[1], counts[2], counts[4]
-            ),
-            now,
-        )
-        .await?;
-    }
-    let queued = send_email && counts[0] + counts[1] > 0;
-    let mut by_line: HashMap<i64, LineRow> = done;
-    by_line.extend(results.into_iter().map(|r| (r.line, r)));
-    Ok((in_order(lines, &by_line), queued))
 }
 
 fn summary(

@@ -1,0 +1,479 @@
+//! One chunk of an import's lines (an upload's chunk, the API's `inviteLearners`), handled in the
+//! caller's transaction in four named phases:
+//!
+//! 1. **check**: lines already recorded are answered from the record; each new line is checked
+//!    with the preview's own rules (`csv_import::check_rows`) and parsed once;
+//! 2. **decide**: what the academy holds for each address (one look-up for the chunk), then
+//!    `invite_decision::decide` per line; an address met in an earlier chunk is refused;
+//! 3. **write**: learners join the teams, pending invitations are renewed, new invitations, their
+//!    teams, links and emails are inserted — a few statements for the whole chunk;
+//! 4. **record**: every line's outcome, the import's counts and one audit entry.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::{
+    domain::{
+        csv_import::{self, RowStatus},
+        invite::{Invitee, InviteeInput, LineOutcome},
+        invite_decision::{Decision, OnFile, decide},
+        invite_message::PersonalMessage,
+        role::Role,
+    },
+    error::AppError,
+    model::{ImportLine, ImportLineResult, InviteOutcome},
+    server::{
+        db::{Tx, now_ms},
+        repo::{
+            self,
+            imports::{Holders, ImportRow, LineRow, NewInviteRow, NewToken},
+        },
+        services::invites::{NewLink, expiry_from, invite_message_id, renew_link},
+        state::AppState,
+        tokens,
+    },
+};
+
+use super::Importer;
+
+/// Handles `lines` of `import`, locked by the caller's transaction: a result per line in the order
+/// sent, and whether emails were queued.
+pub(super) async fn handle_lines(
+    state: &AppState,
+    tx: &mut Tx,
+    by: Importer,
+    import: ImportRow,
+    lines: &[ImportLine],
+) -> Result<(Vec<ImportLineResult>, bool), AppError> {
+    if import.finished_at.is_some() {
+        return Err(AppError::Conflict {
+            message: "This import is finished. Upload the file again to import more.".into(),
+            field: None,
+        });
+    }
+    let now = now_ms();
+    let chunk = Chunk {
+        by,
+        role: import.role,
+        send_email: import.send_email != 0,
+        // Teams deleted since the upload started are left out, not failed on.
+        team_ids: repo::teams::existing_ids(&mut **tx, by.academy_id, &import.wanted_teams())
+            .await?,
+        message: PersonalMessage::from_stored(import.message.clone()),
+        expires_at: expiry_from(&mut **tx, by.academy_id, now).await?,
+        now,
+    };
+    // Nothing recorded yet (a new import, an API call): no earlier line or address to find.
+    let fresh_import = import.invited + import.updated + import.existing + import.skipped == 0;
+
+    let checked = check(state, tx, &import, fresh_import, lines).await?;
+    let Checked {
+        done,
+        mut results,
+        valid,
+    } = checked;
+    let decided = decide_lines(tx, &chunk, &import, fresh_import, valid, &mut results).await?;
+    let added_to_teams = write(state, tx, &chunk, &import, decided, &mut results).await?;
+    let queued = record(tx, &chunk, &import, &results, added_to_teams).await?;
+
+    let mut by_line = done;
+    by_line.extend(results.into_iter().map(|r| (r.line, r)));
+    Ok((in_order(lines, &by_line), queued))
+}
+
+/// What every line of the chunk shares.
+struct Chunk {
+    by: Importer,
+    role: Role,
+    send_email: bool,
+    team_ids: Vec<i64>,
+    message: PersonalMessage,
+    expires_at: i64,
+    now: i64,
+}
+
+/// The check phase's answer.
+struct Checked<'a> {
+    /// Lines this import recorded before (a chunk sent again): answered from the record.
+    done: HashMap<i64, LineRow>,
+    /// Lines refused so far, with their reason.
+    results: Vec<LineRow>,
+    /// Lines that passed, each parsed once.
+    valid: Vec<(i64, Invitee, &'a InviteeInput)>,
+}
+
+/// Phase 1: what was recorded already, and every new line checked and parsed.
+async fn check<'a>(
+    state: &AppState,
+    tx: &mut Tx,
+    import: &ImportRow,
+    fresh_import: bool,
+    lines: &'a [ImportLine],
+) -> Result<Checked<'a>, AppError> {
+    let done: HashMap<i64, LineRow> = if fresh_import {
+        HashMap::new()
+    } else {
+        let numbers: Vec<i64> = lines.iter().map(|l| i64::from(l.line)).collect();
+        repo::imports::lines_done(tx, import.id, &numbers)
+            .await?
+            .into_iter()
+            .map(|r| (r.line, r))
+            .collect()
+    };
+    let mut seen_lines = HashSet::new();
+    let todo: Vec<&ImportLine> = lines
+        .iter()
+        .filter(|l| !done.contains_key(&i64::from(l.line)) && seen_lines.insert(l.line))
+        .collect();
+    let rows: Vec<(usize, InviteeInput)> = todo
+        .iter()
+        .map(|l| (l.line as usize, l.person.clone()))
+        .collect();
+    let statuses = csv_import::check_rows(&rows, &state.settings.import_caps);
+
+    let mut results = Vec::with_capacity(todo.len());
+    let mut valid = Vec::with_capacity(todo.len());
+    for (l, status) in todo.into_iter().zip(statuses) {
+        let (line, person) = (i64::from(l.line), &l.person);
+        let refused = match status {
+            RowStatus::Ready => match person.parse() {
+                Ok(p) => {
+                    valid.push((line, p, person));
+                    continue;
+                }
+                Err(reason) => reason,
+            },
+            RowStatus::Problem(reason) => reason,
+            RowStatus::Duplicate { first_line } => {
+                format!("The same address is on line {first_line}")
+            }
+            RowStatus::Empty => "The row is empty".into(),
+        };
+        results.push(invalid_line(line, person, refused));
+    }
+    Ok(Checked {
+        done,
+        results,
+        valid,
+    })
+}
+
+/// The decide phase's answer: the lines to carry out, by what happens to them.
+#[derive(Default)]
+struct Decided {
+    /// `(line, person, user id)`: learners joining the teams.
+    join: Vec<(i64, Invitee, i64)>,
+    /// `(line, person, invite id)`: pending invitations to renew.
+    renew: Vec<(i64, Invitee, i64)>,
+    /// `(line, person)`: new invitations.
+    invite: Vec<(i64, Invitee)>,
+}
+
+/// Phase 2: one look-up of what the academy holds for the chunk's addresses, then the one rule
+/// (`invite_decision::decide`) per line; refusals go to `results`.
+async fn decide_lines(
+    tx: &mut Tx,
+    chunk: &Chunk,
+    import: &ImportRow,
+    fresh_import: bool,
+    valid: Vec<(i64, Invitee, &InviteeInput)>,
+    results: &mut Vec<LineRow>,
+) -> Result<Decided, AppError> {
+    let emails: Vec<String> = valid
+        .iter()
+        .map(|(_, p, _)| p.email.as_str().to_string())
+        .collect();
+    // The same address in an earlier chunk of this upload.
+    let earlier: HashMap<String, i64> = if fresh_import {
+        HashMap::new()
+    } else {
+        repo::imports::emails_seen(tx, import.id, &emails)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let (users, pending) = repo::imports::known_emails(tx, chunk.by.academy_id, &emails).await?;
+    let by_email = |rows: Holders| -> HashMap<String, (Role, i64)> {
+        rows.into_iter()
+            .map(|(id, e, role)| (e, (role, id)))
+            .collect()
+    };
+    let (users, pending) = (by_email(users), by_email(pending));
+
+    let mut decided = Decided::default();
+    for (line, p, person) in valid {
+        let email = p.email.as_str();
+        if let Some(first) = earlier.get(email) {
+            let why = format!("The same address is on line {first}");
+            results.push(invalid_line(line, person, why));
+            continue;
+        }
+        let on_file = OnFile {
+            account: users.get(email).copied(),
+            pending: pending.get(email).copied(),
+        };
+        match decide(chunk.role, on_file) {
+            Decision::JoinTeams(user_id) => decided.join.push((line, p, user_id)),
+            Decision::Renew(invite_id) => decided.renew.push((line, p, invite_id)),
+            Decision::Invite => decided.invite.push((line, p)),
+            Decision::Refuse(why) => results.push(invalid_line(line, person, why.message(email))),
+        }
+    }
+    Ok(decided)
+}
+
+/// Phase 3: carries the decisions out; each handled line goes to `results`. Answers how many team
+/// places learners were given.
+async fn write(
+    state: &AppState,
+    tx: &mut Tx,
+    chunk: &Chunk,
+    import: &ImportRow,
+    decided: Decided,
+    results: &mut Vec<LineRow>,
+) -> Result<i64, AppError> {
+    let added = join_teams(tx, chunk, &decided.join, results).await?;
+    renew(state, tx, chunk, &decided.renew, results).await?;
+    invite(state, tx, chunk, import, &decided.invite, results).await?;
+    Ok(added)
+}
+
+/// Learners: into the chosen teams, nothing sent.
+async fn join_teams(
+    tx: &mut Tx,
+    chunk: &Chunk,
+    join: &[(i64, Invitee, i64)],
+    results: &mut Vec<LineRow>,
+) -> Result<i64, AppError> {
+    let user_ids: Vec<i64> = join.iter().map(|j| j.2).collect();
+    let added = repo::imports::add_members(
+        tx,
+        chunk.by.academy_id,
+        &user_ids,
+        &chunk.team_ids,
+        chunk.now,
+    )
+    .await?;
+    let mut added_per_user: HashMap<i64, i64> = HashMap::new();
+    for u in added {
+        *added_per_user.entry(u).or_default() += 1;
+    }
+    for (line, p, user_id) in join {
+        let added = added_per_user.get(user_id).copied().unwrap_or(0);
+        results.push(handled(*line, p, LineOutcome::AlreadyLearner, None, added));
+    }
+    Ok(added_per_user.values().sum())
+}
+
+/// Pending invitations: renewed with the file's names and the upload's role, given the teams, and
+/// their link (a new one unless the latest is minutes old: `renew_link`), one at a time.
+async fn renew(
+    state: &AppState,
+    tx: &mut Tx,
+    chunk: &Chunk,
+    renew: &[(i64, Invitee, i64)],
+    results: &mut Vec<LineRow>,
+) -> Result<(), AppError> {
+    for (line, p, invite_id) in renew {
+        let renewal = repo::invites::Renewal {
+            first_name: p.first_name.as_str(),
+            last_name: &p.last_name,
+            role: chunk.role,
+            message: &chunk.message,
+            expires_at: chunk.expires_at,
+        };
+        repo::invites::update_pending(&mut **tx, *invite_id, &renewal, chunk.now).await?;
+        repo::invites::add_teams(tx, *invite_id, &chunk.team_ids).await?;
+        let link = NewLink {
+            academy_id: chunk.by.academy_id,
+            invite_id: *invite_id,
+            email: p.email.as_str(),
+            expires_at: chunk.expires_at,
+            now: chunk.now,
+        };
+        renew_link(state, tx, &link, chunk.send_email).await?;
+        let outcome = LineOutcome::AlreadyInvited;
+        results.push(handled(*line, p, outcome, Some(*invite_id), 0));
+    }
+    Ok(())
+}
+
+/// New invitations: a few statements for the whole chunk (invitations, their teams, their links,
+/// their emails).
+async fn invite(
+    state: &AppState,
+    tx: &mut Tx,
+    chunk: &Chunk,
+    import: &ImportRow,
+    invite: &[(i64, Invitee)],
+    results: &mut Vec<LineRow>,
+) -> Result<(), AppError> {
+    let new_rows: Vec<NewInviteRow> = invite
+        .iter()
+        .map(|(_, p)| NewInviteRow {
+            email: p.email.as_str(),
+            first_name: p.first_name.as_str(),
+            last_name: &p.last_name,
+        })
+        .collect();
+    let batch = repo::imports::InviteBatch {
+        academy_id: chunk.by.academy_id,
+        role: chunk.role.as_str(),
+        source: import.source,
+        send_email: chunk.send_email,
+        invited_by: chunk.by.user_id,
+        message: chunk.message.as_str(),
+        expires_at: chunk.expires_at,
+    };
+    let inserted = repo::imports::insert_invites(tx, &batch, &new_rows, chunk.now).await?;
+    let invite_of: HashMap<String, i64> = inserted.into_iter().map(|(id, e)| (e, id)).collect();
+    let invite_ids: Vec<i64> = invite_of.values().copied().collect();
+    repo::imports::add_invite_teams(tx, &invite_ids, &chunk.team_ids).await?;
+    let secret = &state.settings.secret;
+    let new_tokens: Vec<NewToken> = invite_ids
+        .iter()
+        .map(|id| {
+            let salt = tokens::new_salt();
+            let token = tokens::derive_token(secret, &salt);
+            NewToken {
+                invite_id: *id,
+                token_hash: tokens::token_hash(secret, &token),
+                salt,
+            }
+        })
+        .collect();
+    let token_ids = repo::imports::insert_tokens(
+        tx,
+        chunk.by.academy_id,
+        &new_tokens,
+        chunk.now,
+        chunk.expires_at,
+    )
+    .await?;
+    if chunk.send_email {
+        let email_of: HashMap<i64, &str> =
+            invite_of.iter().map(|(e, id)| (*id, e.as_str())).collect();
+        let mails: Vec<(i64, String, String)> = token_ids
+            .iter()
+            .map(|(token_id, invite_id)| {
+                let email = email_of.get(invite_id).copied().unwrap_or_default();
+                let message_id = invite_message_id(state, *invite_id, *token_id);
+                (*token_id, email.to_string(), message_id)
+            })
+            .collect();
+        repo::imports::enqueue_invite_emails(tx, chunk.by.academy_id, &mails, chunk.now).await?;
+    }
+    for (line, p) in invite {
+        let invite_id = invite_of.get(p.email.as_str()).copied();
+        results.push(handled(*line, p, LineOutcome::Invited, invite_id, 0));
+    }
+    Ok(())
+}
+
+/// Phase 4: every line's outcome, the import's counts and one audit entry for the chunk. Answers
+/// whether emails were queued.
+async fn record(
+    tx: &mut Tx,
+    chunk: &Chunk,
+    import: &ImportRow,
+    results: &[LineRow],
+    added_to_teams: i64,
+) -> Result<bool, AppError> {
+    repo::imports::record_lines(tx, import.id, results).await?;
+    let count = |o: LineOutcome| results.iter().filter(|r| r.outcome == o).count() as i64;
+    let (invited, renewed, learners, skipped) = (
+        count(LineOutcome::Invited),
+        count(LineOutcome::AlreadyInvited),
+        count(LineOutcome::AlreadyLearner),
+        count(LineOutcome::Invalid),
+    );
+    let counts = [invited, renewed, learners, added_to_teams, skipped];
+    repo::imports::add_counts(&mut **tx, import.id, counts).await?;
+    if !results.is_empty() {
+        let by = chunk.by;
+        let action = if by.api_client_id.is_some() {
+            "invite.api"
+        } else {
+            "invite.imported"
+        };
+        let detail = format!(
+            "{invited} invited, {renewed} renewed, {learners} already learners, {skipped} skipped"
+        );
+        repo::audit::record_with_detail(
+            &mut **tx,
+            by.academy_id,
+            by.user_id,
+            action,
+            &import.file_name,
+            &detail,
+            chunk.now,
+        )
+        .await?;
+    }
+    Ok(chunk.send_email && invited + renewed > 0)
+}
+
+/// The recorded result of each of `lines`, in their order.
+pub(super) fn in_order(
+    lines: &[ImportLine],
+    recorded: &HashMap<i64, LineRow>,
+) -> Vec<ImportLineResult> {
+    lines
+        .iter()
+        .filter_map(|l| recorded.get(&i64::from(l.line)))
+        .map(|r| ImportLineResult {
+            line: r.line as u32,
+            email: r.email.clone(),
+            outcome: outcome_of(r),
+        })
+        .collect()
+}
+
+fn outcome_of(row: &LineRow) -> InviteOutcome {
+    match row.outcome {
+        LineOutcome::Invited => InviteOutcome::Invited {
+            invite_id: row.invite_id.unwrap_or_default(),
+        },
+        LineOutcome::AlreadyInvited => InviteOutcome::AlreadyInvited {
+            invite_id: row.invite_id.unwrap_or_default(),
+        },
+        LineOutcome::AlreadyLearner => InviteOutcome::AlreadyLearner {
+            added_to_teams: u32::try_from(row.added_to_teams).unwrap_or(0),
+        },
+        LineOutcome::Invalid => InviteOutcome::Invalid {
+            message: row.message.clone().unwrap_or_default(),
+        },
+    }
+}
+
+fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
+    LineRow {
+        line,
+        email: person.email.trim().to_string(),
+        first_name: person.first_name.trim().to_string(),
+        last_name: person.last_name.trim().to_string(),
+        outcome: LineOutcome::Invalid,
+        invite_id: None,
+        added_to_teams: 0,
+        message: Some(message),
+    }
+}
+
+/// A line that was handled: `outcome` is invited, already_invited or already_learner.
+fn handled(
+    line: i64,
+    p: &Invitee,
+    outcome: LineOutcome,
+    invite_id: Option<i64>,
+    added_to_teams: i64,
+) -> LineRow {
+    LineRow {
+        line,
+        email: p.email.as_str().to_string(),
+        first_name: p.first_name.as_str().to_string(),
+        last_name: p.last_name.clone(),
+        outcome,
+        invite_id,
+        added_to_teams,
+        message: None,
+    }
+}
