@@ -1045,6 +1045,44 @@ async fn fifty_invitations_of_one_address_at_once_from_the_form_or_the_api_send_
 }
 
 #[tokio::test]
+async fn fifty_api_calls_inviting_one_new_address_at_once_make_one_invitation_and_all_succeed() {
+    let app = TestApp::spawn().await;
+    let (_owner, token) = crate::api::setup(&app).await;
+    let calls = (0..50).map(|n| {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/", app.base))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", format!("new-burst-{n:03}"))
+            .json(
+                &json!({"action": "inviteLearners", "options": {"learners": [
+                {"email": "new@example.com", "first_name": "Nia"}]}}),
+            )
+            .send()
+    });
+    let mut invite_ids = std::collections::BTreeSet::new();
+    for res in futures::future::join_all(calls).await {
+        let res = res.unwrap();
+        assert_eq!(res.status(), 200);
+        let items: serde_json::Value = res.json().await.unwrap();
+        let status = items[0]["status"].as_str().unwrap_or_default();
+        assert!(["invited", "already_invited"].contains(&status), "{items}");
+        invite_ids.insert(items[0]["invite_id"].as_i64());
+    }
+    assert_eq!(
+        invite_ids.len(),
+        1,
+        "every call names the one invitation: {invite_ids:?}"
+    );
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invites WHERE email = 'new@example.com' AND status = 'pending'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(pending, 1);
+}
+
+#[tokio::test]
 async fn a_renewal_that_asks_for_the_email_sends_it_once_when_the_link_had_none() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;

@@ -362,7 +362,8 @@ pub struct InviteBatch<'a> {
     pub expires_at: i64,
 }
 
-/// Inserts the invitations of one batch; returns `(id, email)` of each.
+/// Inserts the invitations of one batch; returns `(id, email)` of each one made. An address that
+/// has a pending invitation by now (another request's, committed meanwhile) is left out.
 pub async fn insert_invites(
     tx: &mut AnyConnection,
     batch: &InviteBatch<'_>,
@@ -396,7 +397,8 @@ pub async fn insert_invites(
     for chunk in rows.chunks(rows_per_statement(13)) {
         let sql = format!(
             "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
-             email_status, source, invited_by, created_at, updated_at, expires_at, message) VALUES {} RETURNING id, email",
+             email_status, source, invited_by, created_at, updated_at, expires_at, message) VALUES {} \
+             ON CONFLICT (academy_id, email) WHERE status = 'pending' DO NOTHING RETURNING id, email",
             values_with(chunk.len(), &ROW, 1, sign(tx))
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));

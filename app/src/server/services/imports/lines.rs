@@ -71,7 +71,8 @@ pub(super) async fn handle_lines(
         mut results,
         valid,
     } = checked;
-    let decided = decide_lines(tx, &chunk, &import, fresh_import, valid, &mut results).await?;
+    let earlier_chunks = (!fresh_import).then_some(import.id);
+    let decided = decide_lines(tx, &chunk, earlier_chunks, valid, &mut results).await?;
     let added_to_teams = write(state, tx, &chunk, &import, decided, &mut results).await?;
     let queued = record(tx, &chunk, &import, &results, added_to_teams).await?;
 
@@ -91,6 +92,10 @@ struct Chunk {
     now: i64,
 }
 
+/// A line that passed the checks: its number, the person parsed, and the person as sent (for a
+/// refusal, which records what was sent).
+type Line<'a> = (i64, Invitee, &'a InviteeInput);
+
 /// The check phase's answer.
 struct Checked<'a> {
     /// Lines this import recorded before (a chunk sent again): answered from the record.
@@ -98,7 +103,7 @@ struct Checked<'a> {
     /// Lines refused so far, with their reason.
     results: Vec<LineRow>,
     /// Lines that passed, each parsed once.
-    valid: Vec<(i64, Invitee, &'a InviteeInput)>,
+    valid: Vec<Line<'a>>,
 }
 
 /// Phase 1: what was recorded already, and every new line checked and parsed.
@@ -158,38 +163,35 @@ async fn check<'a>(
 }
 
 /// The decide phase's answer: the lines to carry out, by what happens to them.
-#[derive(Default)]
-struct Decided {
-    /// `(line, person, user id)`: learners joining the teams.
-    join: Vec<(i64, Invitee, i64)>,
-    /// `(line, person, invite id)`: pending invitations to renew.
-    renew: Vec<(i64, Invitee, i64)>,
-    /// `(line, person)`: new invitations.
-    invite: Vec<(i64, Invitee)>,
+struct Decided<'a> {
+    /// With the user's id: learners joining the teams.
+    join: Vec<(Line<'a>, i64)>,
+    /// With the invitation's id: pending invitations to renew.
+    renew: Vec<(Line<'a>, i64)>,
+    /// New invitations.
+    invite: Vec<Line<'a>>,
 }
 
 /// Phase 2: one look-up of what the academy holds for the chunk's addresses, then the one rule
-/// (`invite_decision::decide`) per line; refusals go to `results`.
-async fn decide_lines(
+/// (`invite_decision::decide`) per line; refusals go to `results`. With `earlier_chunks` (the
+/// import's id), an address that an earlier chunk of the same import had is refused too.
+async fn decide_lines<'a>(
     tx: &mut Tx,
     chunk: &Chunk,
-    import: &ImportRow,
-    fresh_import: bool,
-    valid: Vec<(i64, Invitee, &InviteeInput)>,
+    earlier_chunks: Option<i64>,
+    valid: Vec<Line<'a>>,
     results: &mut Vec<LineRow>,
-) -> Result<Decided, AppError> {
+) -> Result<Decided<'a>, AppError> {
     let emails: Vec<String> = valid
         .iter()
         .map(|(_, p, _)| p.email.as_str().to_string())
         .collect();
-    // The same address in an earlier chunk of this upload.
-    let earlier: HashMap<String, i64> = if fresh_import {
-        HashMap::new()
-    } else {
-        repo::imports::emails_seen(tx, import.id, &emails)
+    let earlier: HashMap<String, i64> = match earlier_chunks {
+        None => HashMap::new(),
+        Some(import_id) => repo::imports::emails_seen(tx, import_id, &emails)
             .await?
             .into_iter()
-            .collect()
+            .collect(),
     };
     let (users, pending) = repo::imports::known_emails(tx, chunk.by.academy_id, &emails).await?;
     let by_email = |rows: Holders| -> HashMap<String, (Role, i64)> {
@@ -199,12 +201,17 @@ async fn decide_lines(
     };
     let (users, pending) = (by_email(users), by_email(pending));
 
-    let mut decided = Decided::default();
-    for (line, p, person) in valid {
+    let mut decided = Decided {
+        join: vec![],
+        renew: vec![],
+        invite: vec![],
+    };
+    for line in valid {
+        let (number, p, person) = &line;
         let email = p.email.as_str();
         if let Some(first) = earlier.get(email) {
             let why = format!("The same address is on line {first}");
-            results.push(invalid_line(line, person, why));
+            results.push(invalid_line(*number, person, why));
             continue;
         }
         let on_file = OnFile {
@@ -212,10 +219,12 @@ async fn decide_lines(
             pending: pending.get(email).copied(),
         };
         match decide(chunk.role, on_file) {
-            Decision::JoinTeams(user_id) => decided.join.push((line, p, user_id)),
-            Decision::Renew(invite_id) => decided.renew.push((line, p, invite_id)),
-            Decision::Invite => decided.invite.push((line, p)),
-            Decision::Refuse(why) => results.push(invalid_line(line, person, why.message(email))),
+            Decision::JoinTeams(user_id) => decided.join.push((line, user_id)),
+            Decision::Renew(invite_id) => decided.renew.push((line, invite_id)),
+            Decision::Invite => decided.invite.push(line),
+            Decision::Refuse(why) => {
+                results.push(invalid_line(*number, person, why.message(email)));
+            }
         }
     }
     Ok(decided)
@@ -223,28 +232,49 @@ async fn decide_lines(
 
 /// Phase 3: carries the decisions out; each handled line goes to `results`. Answers how many team
 /// places learners were given.
+///
+/// On PostgreSQL another request may invite one of the addresses between the look-up and the
+/// insert (SQLite's writers take turns, so there it cannot happen): the insert leaves such an
+/// address out, and it is decided once more with what is on file now — usually a renewal of the
+/// invitation the other request made.
 async fn write(
     state: &AppState,
     tx: &mut Tx,
     chunk: &Chunk,
     import: &ImportRow,
-    decided: Decided,
+    decided: Decided<'_>,
     results: &mut Vec<LineRow>,
 ) -> Result<i64, AppError> {
-    let added = join_teams(tx, chunk, &decided.join, results).await?;
+    let mut added = join_teams(tx, chunk, &decided.join, results).await?;
     renew(state, tx, chunk, &decided.renew, results).await?;
-    invite(state, tx, chunk, import, &decided.invite, results).await?;
-    Ok(added)
+    let raced = invite(state, tx, chunk, import, decided.invite, results).await?;
+    if raced.is_empty() {
+        return Ok(added);
+    }
+    let again = decide_lines(tx, chunk, None, raced, results).await?;
+    added += join_teams(tx, chunk, &again.join, results).await?;
+    renew(state, tx, chunk, &again.renew, results).await?;
+    let raced = invite(state, tx, chunk, import, again.invite, results).await?;
+    match raced.first() {
+        None => Ok(added),
+        Some((_, p, _)) => Err(AppError::Conflict {
+            message: format!(
+                "{} is being invited by someone else right now; try again.",
+                p.email.as_str()
+            ),
+            field: None,
+        }),
+    }
 }
 
 /// Learners: into the chosen teams, nothing sent.
 async fn join_teams(
     tx: &mut Tx,
     chunk: &Chunk,
-    join: &[(i64, Invitee, i64)],
+    join: &[(Line<'_>, i64)],
     results: &mut Vec<LineRow>,
 ) -> Result<i64, AppError> {
-    let user_ids: Vec<i64> = join.iter().map(|j| j.2).collect();
+    let user_ids: Vec<i64> = join.iter().map(|(_, user_id)| *user_id).collect();
     let added = repo::imports::add_members(
         tx,
         chunk.by.academy_id,
@@ -257,7 +287,7 @@ async fn join_teams(
     for u in added {
         *added_per_user.entry(u).or_default() += 1;
     }
-    for (line, p, user_id) in join {
+    for ((line, p, _), user_id) in join {
         let added = added_per_user.get(user_id).copied().unwrap_or(0);
         results.push(handled(*line, p, LineOutcome::AlreadyLearner, None, added));
     }
@@ -270,10 +300,10 @@ async fn renew(
     state: &AppState,
     tx: &mut Tx,
     chunk: &Chunk,
-    renew: &[(i64, Invitee, i64)],
+    renew: &[(Line<'_>, i64)],
     results: &mut Vec<LineRow>,
 ) -> Result<(), AppError> {
-    for (line, p, invite_id) in renew {
+    for ((line, p, _), invite_id) in renew {
         let renewal = repo::invites::Renewal {
             first_name: p.first_name.as_str(),
             last_name: &p.last_name,
@@ -298,18 +328,21 @@ async fn renew(
 }
 
 /// New invitations: a few statements for the whole chunk (invitations, their teams, their links,
-/// their emails).
-async fn invite(
+/// their emails). Answers the lines whose address another request has just invited (left out).
+async fn invite<'a>(
     state: &AppState,
     tx: &mut Tx,
     chunk: &Chunk,
     import: &ImportRow,
-    invite: &[(i64, Invitee)],
+    invite: Vec<Line<'a>>,
     results: &mut Vec<LineRow>,
-) -> Result<(), AppError> {
+) -> Result<Vec<Line<'a>>, AppError> {
+    if invite.is_empty() {
+        return Ok(invite);
+    }
     let new_rows: Vec<NewInviteRow> = invite
         .iter()
-        .map(|(_, p)| NewInviteRow {
+        .map(|(_, p, _)| NewInviteRow {
             email: p.email.as_str(),
             first_name: p.first_name.as_str(),
             last_name: &p.last_name,
@@ -362,11 +395,14 @@ async fn invite(
             .collect();
         repo::imports::enqueue_invite_emails(tx, chunk.by.academy_id, &mails, chunk.now).await?;
     }
-    for (line, p) in invite {
+    let (made, raced): (Vec<_>, Vec<_>) = invite
+        .into_iter()
+        .partition(|(_, p, _)| invite_of.contains_key(p.email.as_str()));
+    for (line, p, _) in &made {
         let invite_id = invite_of.get(p.email.as_str()).copied();
         results.push(handled(*line, p, LineOutcome::Invited, invite_id, 0));
     }
-    Ok(())
+    Ok(raced)
 }
 
 /// Phase 4: every line's outcome, the import's counts and one audit entry for the chunk. Answers
