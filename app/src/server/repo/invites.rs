@@ -27,19 +27,6 @@ pub struct InviteRow {
 pub const COLUMNS: &str = "id, academy_id, email, first_name, last_name, role, send_email, status, email_status, \
      email_error, source, invited_by, created_at, updated_at, expires_at, accepted_at";
 
-pub struct NewInvite<'a> {
-    pub academy_id: i64,
-    pub email: &'a str,
-    pub first_name: &'a str,
-    pub last_name: &'a str,
-    pub role: Role,
-    pub send_email: bool,
-    pub source: InviteSource,
-    pub invited_by: i64,
-    pub expires_at: i64,
-    pub message: &'a PersonalMessage,
-}
-
 pub async fn pending_by_email<'c>(
     ex: impl Executor<'c, Database = Any>,
     academy_id: i64,
@@ -65,33 +52,6 @@ pub async fn by_id<'c>(
     .bind(academy_id)
     .bind(id)
     .fetch_optional(ex)
-    .await
-}
-
-#[tracing::instrument(skip(ex, invite), fields(academy_id = invite.academy_id))]
-pub async fn insert<'c>(
-    ex: impl Executor<'c, Database = Any>,
-    invite: &NewInvite<'_>,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, email_status, \
-         source, invited_by, created_at, updated_at, expires_at, message) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $10, $11, $12) RETURNING id",
-    )
-    .bind(invite.academy_id)
-    .bind(invite.email)
-    .bind(invite.first_name)
-    .bind(invite.last_name)
-    .bind(invite.role.as_str())
-    .bind(i64::from(invite.send_email))
-    .bind(if invite.send_email { "queued" } else { "not_requested" })
-    .bind(invite.source.as_str())
-    .bind(invite.invited_by)
-    .bind(now)
-    .bind(invite.expires_at)
-    .bind(invite.message.as_str())
-    .fetch_one(ex)
     .await
 }
 

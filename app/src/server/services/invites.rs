@@ -1,10 +1,11 @@
 //! Inviting people and renewing, revoking and resending invitations. The form, CSV imports, teams
 //! and the API all come through `invite`, so one rule holds everywhere.
 
+use std::collections::HashSet;
+
 use crate::{
     domain::{
-        invite::{EmailStatus, InviteSource, Invitee, InviteeInput, MAX_FORM_ROWS},
-        invite_decision::{Decision, OnFile, decide},
+        invite::{EmailStatus, InviteSource, Invitee, InviteeInput, LineOutcome, MAX_FORM_ROWS},
         invite_message::PersonalMessage,
         role::{LEARNER_ROLES, Role},
     },
@@ -12,8 +13,12 @@ use crate::{
     model::{InviteOutcome, InviteResult},
     server::{
         auth::SessionUser,
-        db::{Tx, is_unique_violation, now_ms},
-        repo::{self, academies::AcademyRow},
+        db::{Tx, now_ms},
+        repo::{self, academies::AcademyRow, imports::LineRow},
+        services::{
+            imports::Importer,
+            invite_batch::{Chunk, carry_out, invalid_line, outcome_of},
+        },
         state::AppState,
         tokens,
     },
@@ -113,202 +118,127 @@ pub async fn invite(
     req: &InviteRequest,
 ) -> Result<Vec<InviteResult>, AppError> {
     let team_ids = check_request(state, academy, req, MAX_FORM_ROWS).await?;
-    let message = message_of(academy, req.message.as_deref())?;
-    let mut results = Vec::with_capacity(req.people.len());
-    let mut seen = std::collections::HashSet::new();
-    for person in &req.people {
-        let email = person.email.trim().to_string();
-        let outcome = match person.parse() {
-            Err(message) => InviteOutcome::Invalid { message },
-            Ok(p) if !seen.insert(p.email.as_str().to_string()) => InviteOutcome::Invalid {
-                message: "This address is already in the list above.".into(),
-            },
-            Ok(p) => match invite_one(
-                state,
-                actor.user.id,
-                academy.id,
-                &p,
-                req,
-                &team_ids,
-                &message,
-            )
-            .await
-            {
-                Ok(outcome) => outcome,
-                Err(e) => InviteOutcome::Invalid {
-                    message: e.to_string(),
-                },
-            },
-        };
-        results.push(InviteResult { email, outcome });
-    }
-    state.outbox_wakeup.notify_one();
-    Ok(results)
+    let how = Batch {
+        role: req.role,
+        source: req.source,
+        send_email: req.send_email,
+        team_ids,
+        message: message_of(academy, req.message.as_deref())?,
+    };
+    invite_people(state, actor.user.id, academy.id, &req.people, how).await
 }
 
 /// Invites one person to become an Administrator (Settings → Admins): the same invitation, link and
 /// email as a learner's, with no teams. Learner paths never get here (`check_role_and_teams` refuses
-/// staff roles); nobody is ever invited as Owner.
+/// staff roles); nobody is ever invited as Owner. A refusal is the answer's error, on the email field.
 pub async fn invite_admin(
     state: &AppState,
     actor: &SessionUser,
     academy: &AcademyRow,
     person: &Invitee,
 ) -> Result<InviteOutcome, AppError> {
-    let req = InviteRequest {
-        people: vec![],
-        role: Role::Admin,
-        team_ids: vec![],
-        send_email: true,
-        source: InviteSource::Form,
-        message: None,
+    let input = InviteeInput {
+        email: person.email.as_str().to_string(),
+        first_name: person.first_name.as_str().to_string(),
+        last_name: person.last_name.clone(),
     };
-    // The academy's default message speaks to learners; an administrator's invitation has none.
-    let none = PersonalMessage::default();
-    let outcome = invite_one(state, actor.user.id, academy.id, person, &req, &[], &none).await?;
-    state.outbox_wakeup.notify_one();
-    Ok(outcome)
+    let how = Batch {
+        role: Role::Admin,
+        source: InviteSource::Form,
+        send_email: true,
+        team_ids: vec![],
+        // The academy's default message speaks to learners; an administrator's invitation has none.
+        message: PersonalMessage::default(),
+    };
+    let result = invite_people(state, actor.user.id, academy.id, &[input], how)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::internal("an invitation of one person gave no result"))?;
+    match result.outcome {
+        InviteOutcome::Invalid { message } => Err(AppError::conflict("email", message)),
+        outcome => Ok(outcome),
+    }
 }
 
-async fn invite_one(
+/// How the people of one request are invited.
+struct Batch {
+    role: Role,
+    source: InviteSource,
+    send_email: bool,
+    team_ids: Vec<i64>,
+    message: PersonalMessage,
+}
+
+/// The people of one request, in one transaction through the batched path every way of inviting
+/// shares (`invite_batch`): each person is checked (parsed; not twice in the list), decided and
+/// carried out, and gets an audit entry of their own. Results in the order of `people`.
+async fn invite_people(
     state: &AppState,
     actor_id: i64,
     academy_id: i64,
-    p: &Invitee,
-    req: &InviteRequest,
-    team_ids: &[i64],
-    message: &PersonalMessage,
-) -> Result<InviteOutcome, AppError> {
-    let email = p.email.as_str();
-    // A concurrent request may create the same pending invite between our look and our insert: the
-    // unique index refuses the second, and the retry finds the first and updates it.
-    for _ in 0..3 {
-        let now = now_ms();
-        let mut tx = state.db.write().await?;
-        let expires_at = expiry_from(&mut *tx, academy_id, now).await?;
-        let account = repo::users::by_email(&mut *tx, academy_id, email).await?;
-        // An account outweighs an invitation: no need to look for one.
-        let pending = match account {
-            Some(_) => None,
-            None => repo::invites::pending_by_email(&mut *tx, academy_id, email).await?,
-        };
-        let on_file = OnFile {
-            account: account.map(|u| (u.role, u)),
-            pending: pending.map(|i| (i.role, i)),
-        };
-        let existing = match decide(req.role, on_file) {
-            Decision::Refuse(why) => {
-                return Err(AppError::conflict("email", why.message(email)));
+    people: &[InviteeInput],
+    how: Batch,
+) -> Result<Vec<InviteResult>, AppError> {
+    let now = now_ms();
+    let mut tx = state.db.write().await?;
+    let chunk = Chunk {
+        by: Importer {
+            academy_id,
+            user_id: Some(actor_id),
+            api_client_id: None,
+        },
+        role: how.role,
+        source: how.source,
+        send_email: how.send_email,
+        team_ids: how.team_ids,
+        message: how.message,
+        expires_at: expiry_from(&mut *tx, academy_id, now).await?,
+        now,
+    };
+    let mut results = Vec::with_capacity(people.len());
+    let mut valid = Vec::with_capacity(people.len());
+    let mut seen = HashSet::new();
+    for (i, person) in people.iter().enumerate() {
+        let line = i as i64;
+        match person.parse() {
+            Err(why) => results.push(invalid_line(line, person, why)),
+            Ok(p) if !seen.insert(p.email.as_str().to_string()) => {
+                let why = "This address is already in the list above.".to_string();
+                results.push(invalid_line(line, person, why));
             }
-            Decision::JoinTeams(user) => {
-                let mut added = 0;
-                for team in team_ids {
-                    if repo::teams::add_member(&mut *tx, academy_id, *team, user.id, now).await? {
-                        added += 1;
-                    }
-                }
-                if added > 0 {
-                    repo::audit::record(
-                        &mut *tx,
-                        academy_id,
-                        Some(actor_id),
-                        "learner.added_to_teams",
-                        email,
-                        now,
-                    )
-                    .await?;
-                }
-                tx.commit().await?;
-                return Ok(InviteOutcome::AlreadyLearner {
-                    added_to_teams: added,
-                });
-            }
-            Decision::Renew(existing) => Some(existing),
-            Decision::Invite => None,
-        };
-        if let Some(existing) = existing {
-            let renewal = repo::invites::Renewal {
-                first_name: p.first_name.as_str(),
-                last_name: &p.last_name,
-                role: req.role,
-                message,
-                expires_at,
-            };
-            repo::invites::update_pending(&mut *tx, existing.id, &renewal, now).await?;
-            let link = NewLink {
-                academy_id,
-                invite_id: existing.id,
-                email,
-                expires_at,
-                now,
-            };
-            // `update_pending` locked the invitation's row: on PostgreSQL, renewals of one
-            // invitation take turns from here (SQLite's writers always do), so each sees the link
-            // and email the one before made.
-            finish_invite(
-                state,
-                tx,
-                &link,
-                team_ids,
-                req.send_email,
-                true,
-                actor_id,
-                if req.role.is_staff() {
-                    "admin.invite_renewed"
-                } else {
-                    "invite.renewed"
-                },
-            )
-            .await?;
-            return Ok(InviteOutcome::AlreadyInvited {
-                invite_id: existing.id,
-            });
+            Ok(p) => valid.push((line, p, person)),
         }
-        let new = repo::invites::NewInvite {
-            academy_id,
-            email,
-            first_name: p.first_name.as_str(),
-            last_name: &p.last_name,
-            role: req.role,
-            send_email: req.send_email,
-            source: req.source,
-            invited_by: actor_id,
-            expires_at,
-            message,
-        };
-        let id = match repo::invites::insert(&mut *tx, &new, now).await {
-            Ok(id) => id,
-            Err(e) if is_unique_violation(&e) => continue,
-            Err(e) => return Err(e.into()),
-        };
-        let link = NewLink {
-            academy_id,
-            invite_id: id,
-            email,
-            expires_at,
-            now,
-        };
-        finish_invite(
-            state,
-            tx,
-            &link,
-            team_ids,
-            req.send_email,
-            false,
-            actor_id,
-            if req.role.is_staff() {
-                "admin.invited"
-            } else {
-                "invite.created"
-            },
-        )
-        .await?;
-        return Ok(InviteOutcome::Invited { invite_id: id });
     }
-    Err(AppError::Conflict {
-        message: "This address is being invited by someone else right now; try again.".into(),
-        field: None,
-    })
+    carry_out(state, &mut tx, &chunk, None, valid, &mut results).await?;
+    results.sort_by_key(|r| r.line);
+    for r in &results {
+        if let Some(action) = audit_action(how.role, r) {
+            repo::audit::record(&mut *tx, academy_id, Some(actor_id), action, &r.email, now)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    state.outbox_wakeup.notify_one();
+    Ok(results
+        .iter()
+        .map(|r| InviteResult {
+            email: people[r.line as usize].email.trim().to_string(),
+            outcome: outcome_of(r),
+        })
+        .collect())
+}
+
+/// The audit entry of one person of the form (an upload's chunk has one entry for all its lines).
+fn audit_action(role: Role, line: &LineRow) -> Option<&'static str> {
+    let staff = role.is_staff();
+    match line.outcome {
+        LineOutcome::Invited if staff => Some("admin.invited"),
+        LineOutcome::Invited => Some("invite.created"),
+        LineOutcome::AlreadyInvited if staff => Some("admin.invite_renewed"),
+        LineOutcome::AlreadyInvited => Some("invite.renewed"),
+        LineOutcome::AlreadyLearner if line.added_to_teams > 0 => Some("learner.added_to_teams"),
+        LineOutcome::AlreadyLearner | LineOutcome::Invalid => None,
+    }
 }
 
 /// The invite a link is issued for.
@@ -324,38 +254,6 @@ pub(crate) struct NewLink<'a> {
 /// The Message-ID of an invitation email: stable for one link, across retries.
 pub(crate) fn invite_message_id(state: &AppState, invite_id: i64, token_id: i64) -> String {
     format!("invite-{invite_id}-{token_id}@{}", state.settings.host())
-}
-
-/// Adds the chosen teams to a new or renewed invite, gives it its link (`issue_link` or
-/// `renew_link`, queuing the email), audits and commits.
-#[allow(clippy::too_many_arguments)]
-async fn finish_invite(
-    state: &AppState,
-    mut tx: Tx,
-    link: &NewLink<'_>,
-    team_ids: &[i64],
-    send_email: bool,
-    renewal: bool,
-    actor_id: i64,
-    action: &str,
-) -> Result<(), AppError> {
-    repo::invites::add_teams(&mut tx, link.invite_id, team_ids).await?;
-    if renewal {
-        renew_link(state, &mut tx, link, send_email).await?;
-    } else {
-        issue_link(state, &mut tx, link, send_email).await?;
-    }
-    repo::audit::record(
-        &mut *tx,
-        link.academy_id,
-        Some(actor_id),
-        action,
-        link.email,
-        link.now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// A new link for the invite (older links keep working until their own expiry; only a salt and a

@@ -13,6 +13,7 @@ pub mod courses;
 pub mod email_changed;
 pub mod exports;
 pub mod imports;
+pub mod invite_batch;
 pub mod invite_email;
 pub mod invites;
 pub mod join;
