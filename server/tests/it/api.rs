@@ -5,18 +5,10 @@
 
 use crate::common;
 
-use app::{domain::role::Role, model::TeamView};
+use app::domain::role::Role;
 use common::{TestApp, error_of};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-async fn team(app: &TestApp, owner: &Client, name: &str) -> i64 {
-    let res = app
-        .call(owner, "create_team", &[("name", name), ("color", "Blue")])
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    res.json::<TeamView>().await.unwrap().id
-}
 
 /// Registers an application as `admin`; returns its client id and secret.
 pub(crate) async fn register(app: &TestApp, admin: &Client, name: &str) -> (String, String) {
@@ -91,13 +83,6 @@ async fn call_form(app: &TestApp, token: &str, form: &str) -> (StatusCode, Value
         .unwrap();
     let status = res.status();
     (status, res.json().await.unwrap_or(Value::Null))
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
 }
 
 fn message(v: &Value) -> &str {
@@ -356,7 +341,7 @@ async fn renaming_and_registering_check_their_input_and_need_staff() {
 async fn every_action_answers_in_json_and_in_form_encoding_with_bearer_or_bare_tokens() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
-    let sales = team(&app, &owner, "Sales").await;
+    let sales = app.team(&owner, "Sales").await;
 
     // Bare token and a trailing space in the action name.
     let res = Client::new()
@@ -386,15 +371,12 @@ async fn every_action_answers_in_json_and_in_form_encoding_with_bearer_or_bare_t
     assert_eq!(v[0]["status"], "invited");
     assert_eq!(v[1]["status"], "invited", "{v}");
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM invites WHERE source = 'api' AND send_email = 0"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invites WHERE source = 'api' AND send_email = 0")
+            .await,
         2
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM email_outbox").await,
+        app.count("SELECT COUNT(*) FROM email_outbox").await,
         0,
         "send_email=0"
     );
@@ -460,7 +442,7 @@ async fn every_action_answers_in_json_and_in_form_encoding_with_bearer_or_bare_t
 async fn invite_learners_answers_every_learner_in_order_and_one_bad_learner_fails_nothing() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
-    let sales = team(&app, &owner, "Sales").await;
+    let sales = app.team(&owner, "Sales").await;
     app.registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[])
         .await;
     let res = app
@@ -538,11 +520,8 @@ async fn invite_learners_answers_every_learner_in_order_and_one_bad_learner_fail
     assert!(v[6]["message"].as_str().unwrap().contains("object"), "{v}");
     // The new and the renewed invitation each have one email queued.
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM email_outbox WHERE kind = 'invite'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM email_outbox WHERE kind = 'invite'")
+            .await,
         2
     );
     let source: String =
@@ -566,9 +545,9 @@ async fn repeating_the_same_invite_call_creates_no_second_invite_and_no_second_e
     assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
     assert_eq!(first, again, "the repeat answers what the first call did");
     assert_eq!(first[0]["status"], "invited");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM email_outbox").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM invite_tokens").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invite_tokens").await, 2);
 
     // An Idempotency-Key makes two calls one even when they are sent at the same time.
     let send = |key: &'static str| {
@@ -591,14 +570,11 @@ async fn repeating_the_same_invite_call_creates_no_second_invite_and_no_second_e
     let (a, b) = tokio::join!(send("order-4711-x"), send("order-4711-x"));
     assert_eq!(a, b);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM invites WHERE email = 'cy@example.com'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invites WHERE email = 'cy@example.com'")
+            .await,
         1
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM email_outbox").await, 3);
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 3);
 
     // The same key with other options is refused, not answered with the first call's results.
     let res = Client::new()
@@ -616,17 +592,15 @@ async fn repeating_the_same_invite_call_creates_no_second_invite_and_no_second_e
         "{v}"
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM invites WHERE email = 'dee@example.com'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invites WHERE email = 'dee@example.com'")
+            .await,
         0
     );
 
     // API calls are not CSV uploads: the upload history does not list them.
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM imports WHERE source = 'api'").await,
+        app.count("SELECT COUNT(*) FROM imports WHERE source = 'api'")
+            .await,
         3
     );
 }
@@ -635,8 +609,8 @@ async fn repeating_the_same_invite_call_creates_no_second_invite_and_no_second_e
 async fn unknown_teams_are_named_and_add_learners_to_teams_answers_per_email() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
-    let sales = team(&app, &owner, "Sales").await;
-    let ops = team(&app, &owner, "Ops").await;
+    let sales = app.team(&owner, "Sales").await;
+    let ops = app.team(&owner, "Ops").await;
     app.registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[sales])
         .await;
     call(&app, &token, json!({"action": "inviteLearners", "options": {"send_email": false, "learners": [{"email": "pat@example.com", "first_name": "Pat"}]}})).await;
@@ -645,11 +619,8 @@ async fn unknown_teams_are_named_and_add_learners_to_teams_answers_per_email() {
     assert_eq!(status, 422);
     assert!(message(&v).contains("987654"), "{v}");
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM invites WHERE email = 'x@example.com'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invites WHERE email = 'x@example.com'")
+            .await,
         0
     );
 
@@ -832,9 +803,9 @@ async fn each_application_has_a_token_bucket_and_an_empty_one_answers_429_with_r
 async fn a_token_of_one_academy_can_neither_read_nor_change_another() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
-    team(&app, &owner, "Acme team").await;
+    app.team(&owner, "Acme team").await;
     let olga = app.other_academy("beta").await;
-    let beta_team = team(&app, &olga, "Beta team").await;
+    let beta_team = app.team(&olga, "Beta team").await;
     app.registered_learner(&olga, "beta", "bea@example.com", Role::Learner, &[])
         .await;
     let res = app
@@ -846,8 +817,8 @@ async fn a_token_of_one_academy_can_neither_read_nor_change_another() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let beta_before = count(&app, "SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id WHERE t.name = 'Beta team'").await
-        + count(&app, "SELECT COUNT(*) FROM invite_teams").await;
+    let beta_before = app.count("SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id WHERE t.name = 'Beta team'").await
+        + app.count("SELECT COUNT(*) FROM invite_teams").await;
 
     let (_, teams) = call(&app, &token, json!({"action": "getTeams"})).await;
     assert_eq!(teams.as_array().unwrap().len(), 1);
@@ -870,8 +841,8 @@ async fn a_token_of_one_academy_can_neither_read_nor_change_another() {
         v.as_array().unwrap().iter().all(|i| i["status"] == "error"),
         "{v}"
     );
-    let beta_after = count(&app, "SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id WHERE t.name = 'Beta team'").await
-        + count(&app, "SELECT COUNT(*) FROM invite_teams").await;
+    let beta_after = app.count("SELECT COUNT(*) FROM team_members m JOIN teams t ON t.id = m.team_id WHERE t.name = 'Beta team'").await
+        + app.count("SELECT COUNT(*) FROM invite_teams").await;
     assert_eq!(beta_before, beta_after);
     // And inviting Beta's learner's address makes an Acme invitation, not a Beta one.
     let (_, v) = call(&app, &token, json!({"action": "inviteLearners", "options": {"send_email": false, "learners": [{"email": "bea@example.com", "first_name": "Bea"}]}})).await;
@@ -1005,7 +976,7 @@ async fn learners_and_invites_filter_by_dates_status_and_window() {
 async fn the_api_and_the_invite_form_refuse_an_owners_address_as_a_learner_and_put_it_in_no_team() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
-    let sales = team(&app, &owner, "Sales").await;
+    let sales = app.team(&owner, "Sales").await;
     let refused = format!(
         "{} is this academy's Owner: staff are not invited as learners (Settings → Admins).",
         common::OWNER_EMAIL
@@ -1039,10 +1010,7 @@ async fn the_api_and_the_invite_form_refuse_an_owners_address_as_a_learner_and_p
         results[0].outcome,
         app::model::InviteOutcome::Invalid { message: refused }
     );
-    let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM team_members")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let places = app.count("SELECT COUNT(*) FROM team_members").await;
     assert_eq!(
         places, 0,
         "was: the owner added to Sales as \"already a learner\""
@@ -1053,7 +1021,7 @@ async fn the_api_and_the_invite_form_refuse_an_owners_address_as_a_learner_and_p
 async fn the_api_leaves_a_pending_administrators_invitation_alone() {
     let app = TestApp::spawn().await;
     let (owner, token) = setup(&app).await;
-    let sales = team(&app, &owner, "Sales").await;
+    let sales = app.team(&owner, "Sales").await;
     let res = app.invite_admin(&owner, "grace@example.com", "Grace").await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let grace = "SELECT role || ' ' || first_name || ' ' || \

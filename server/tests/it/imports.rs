@@ -5,7 +5,7 @@ use crate::common;
 
 use app::{
     domain::role::Role,
-    model::{ImportLineResult, ImportSummary, InviteOutcome, KnownEmails, TeamView},
+    model::{ImportLineResult, ImportSummary, InviteOutcome, KnownEmails},
 };
 use common::{TestApp, error_of};
 use reqwest::Client;
@@ -82,13 +82,6 @@ async fn finish(app: &TestApp, client: &Client, import: i64) -> ImportSummary {
     res.json().await.unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_upload_in_chunks_invites_every_ready_row_and_reports_each_line() {
     let app = TestApp::spawn().await;
@@ -152,17 +145,17 @@ async fn an_upload_in_chunks_invites_every_ready_row_and_reports_each_line() {
     assert_eq!(summary.created_by, "Ada Lovelace");
     assert!(summary.finished_at.is_some());
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM invites WHERE source = 'csv'").await,
+        app.count("SELECT COUNT(*) FROM invites WHERE source = 'csv'")
+            .await,
         3
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM email_outbox").await,
+        app.count("SELECT COUNT(*) FROM email_outbox").await,
         3,
         "one email each"
     );
     assert_eq!(
-        count(
-            &app,
+        app.count(
             "SELECT COUNT(*) FROM invites WHERE email_status = 'queued' OR email_status = 'sent'"
         )
         .await,
@@ -290,9 +283,9 @@ async fn a_retried_chunk_or_a_second_start_creates_no_duplicates() {
         chunk(&app, &owner, import, rows())
     );
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM email_outbox").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM import_rows").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 2);
+    assert_eq!(app.count("SELECT COUNT(*) FROM import_rows").await, 2);
     assert_eq!(finish(&app, &owner, import).await.invited, 2);
 }
 
@@ -300,14 +293,7 @@ async fn a_retried_chunk_or_a_second_start_creates_no_duplicates() {
 async fn existing_learners_join_the_chosen_teams_and_pending_invitations_are_renewed() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
-    let res = app
-        .call(
-            &owner,
-            "create_team",
-            &[("name", "Sales"), ("color", "Blue")],
-        )
-        .await;
-    let sales: TeamView = res.json().await.unwrap();
+    let sales = app.team(&owner, "Sales").await;
     let (_, _lea) = app
         .registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[])
         .await;
@@ -331,7 +317,7 @@ async fn existing_learners_join_the_chosen_teams_and_pending_invitations_are_ren
         [("pat@example.com".to_string(), Role::Learner)]
     );
 
-    let import = started(&app, &owner, "upload-teams-1", 3, &[sales.id], false).await;
+    let import = started(&app, &owner, "upload-teams-1", 3, &[sales], false).await;
     let results = chunk_ok(
         &app,
         &owner,
@@ -352,23 +338,19 @@ async fn existing_learners_join_the_chosen_teams_and_pending_invitations_are_ren
         InviteOutcome::AlreadyInvited { .. }
     ));
     assert!(matches!(results[2].outcome, InviteOutcome::Invited { .. }));
-    let members = count(
-        &app,
-        &format!(
+    let members = app
+        .count(&format!(
             "SELECT COUNT(*) FROM team_members WHERE team_id = {}",
-            sales.id
-        ),
-    )
-    .await;
+            sales
+        ))
+        .await;
     assert_eq!(members, 1);
-    let places = count(
-        &app,
-        &format!(
+    let places = app
+        .count(&format!(
             "SELECT COUNT(*) FROM invite_teams WHERE team_id = {}",
-            sales.id
-        ),
-    )
-    .await;
+            sales
+        ))
+        .await;
     assert_eq!(places, 2, "Pat's renewed invitation and Nia's new one");
     let pat: String =
         sqlx::query_scalar("SELECT last_name FROM invites WHERE email = 'pat@example.com'")
@@ -431,7 +413,7 @@ async fn the_server_enforces_the_caps_with_clear_errors() {
         .await
         .unwrap();
     assert_eq!(caps.max_rows, 5, "the browser learns the server's caps");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 0);
 }
 
 #[tokio::test]
@@ -462,11 +444,8 @@ async fn an_import_of_another_academy_is_not_found_and_learners_cannot_import() 
     let res = start(&app, &learner, "upload-learner", 1, &[], false).await;
     assert_eq!(res.status(), 403);
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM invites WHERE academy_id <> 0 AND email = 'x@example.com'"
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invites WHERE academy_id <> 0 AND email = 'x@example.com'")
+            .await,
         0
     );
 }
@@ -502,15 +481,12 @@ async fn ten_thousand_rows_are_imported_end_to_end() {
         common::backend_name()
     );
     assert_eq!(finish(&app, &owner, import).await.invited, 10_000);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM invites").await, 10_000);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invites").await, 10_000);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM invite_tokens").await,
+        app.count("SELECT COUNT(*) FROM invite_tokens").await,
         10_000
     );
-    assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM email_outbox").await,
-        10_000
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 10_000);
 }
 
 #[tokio::test]
@@ -612,14 +588,7 @@ async fn an_upload_refuses_the_row_of_a_pending_administrator_and_leaves_the_inv
 async fn an_upload_refuses_the_row_of_an_owner_or_administrator_and_puts_them_in_no_team() {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
-    let res = app
-        .call(
-            &owner,
-            "create_team",
-            &[("name", "Sales"), ("color", "Blue")],
-        )
-        .await;
-    let sales: TeamView = res.json().await.unwrap();
+    let sales = app.team(&owner, "Sales").await;
     // The owner's own address (`common::OWNER_EMAIL`), typed in another case.
     let ada = common::OWNER_EMAIL;
 
@@ -634,7 +603,7 @@ async fn an_upload_refuses_the_row_of_an_owner_or_administrator_and_puts_them_in
     let known: KnownEmails = res.json().await.unwrap();
     assert_eq!(known.accounts, [(ada.to_string(), Role::Owner)]);
 
-    let import = started(&app, &owner, "upload-staff-1", 1, &[sales.id], false).await;
+    let import = started(&app, &owner, "upload-staff-1", 1, &[sales], false).await;
     let results = chunk_ok(&app, &owner, import, vec![line(2, ada, "Ada", "Lovelace")]).await;
     assert_eq!(
         results[0].outcome,
@@ -644,10 +613,7 @@ async fn an_upload_refuses_the_row_of_an_owner_or_administrator_and_puts_them_in
             )
         }
     );
-    let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM team_members")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let places = app.count("SELECT COUNT(*) FROM team_members").await;
     assert_eq!(
         places, 0,
         "was: added to Sales and reported as Already a learner"

@@ -108,15 +108,6 @@ async fn user(
     id
 }
 
-async fn create_team(app: &TestApp, client: &Client, name: &str) -> i64 {
-    let res = app
-        .call(client, "create_team", &[("name", name), ("color", "Blue")])
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let team: app::model::TeamView = res.json().await.unwrap();
-    team.id
-}
-
 const EVIL: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
 
 struct Seeded {
@@ -149,8 +140,8 @@ async fn seeded() -> Seeded {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
     let acme = app.academy_id("acme").await;
-    let sales = create_team(&app, &owner, "Sales").await;
-    let evil = create_team(&app, &owner, EVIL).await;
+    let sales = app.team(&owner, "Sales").await;
+    let evil = app.team(&owner, EVIL).await;
 
     invite(
         &app,
@@ -311,7 +302,7 @@ async fn seeded() -> Seeded {
 
     let olga = app.other_academy("beta").await;
     let beta = app.academy_id("beta").await;
-    let beta_team = create_team(&app, &olga, "Beta Sales").await;
+    let beta_team = app.team(&olga, "Beta Sales").await;
     for n in 0..5 {
         let email = format!("b{n}@example.com");
         invite(

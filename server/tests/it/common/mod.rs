@@ -225,6 +225,23 @@ impl TestApp {
     }
 
     /// A page load as a browser makes it (`Accept: text/html`, so redirects are real 302s).
+    /// A team named `name` (colour Blue) made by `admin` through the server function: its id.
+    pub async fn team(&self, admin: &Client, name: &str) -> i64 {
+        let res = self
+            .call(admin, "create_team", &[("name", name), ("color", "Blue")])
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        res.json::<app::model::TeamView>().await.unwrap().id
+    }
+
+    /// The one number `sql` answers (a `SELECT COUNT(*) …`), read from the database directly.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, client: &Client, path: &str) -> Response {
         client
             .get(format!("{}{path}", self.base))
