@@ -212,7 +212,7 @@ async fn invite_people(
     carry_out(state, &mut tx, &chunk, None, valid, &mut results).await?;
     results.sort_by_key(|r| r.line);
     for r in &results {
-        if let Some(action) = audit_action(how.role, r) {
+        if let Some(action) = audit_action(chunk.role, r) {
             repo::audit::record(&mut *tx, academy_id, Some(actor_id), action, &r.email, now)
                 .await?;
         }
