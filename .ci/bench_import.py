@@ -128,6 +128,11 @@ def invites_ddl():
         with open(path, encoding="utf-8") as f:
             text = re.sub(r"--[^\n]*", "", f.read())
         for s in (s.strip() for s in text.split(";")):
+            # A migration that rebuilds the table (SQLite's 0013: CREATE TABLE new_invites, copy,
+            # drop, rename, indexes made again) replaces everything before it.
+            if re.match(r"CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?new_invites\b", s, re.I):
+                out = [re.sub(r"\bnew_invites\b", "invites", s, count=1) + ";"]
+                continue
             if re.match(r"(CREATE\s+TABLE|ALTER\s+TABLE)\s+(IF\s+NOT\s+EXISTS\s+)?invites\b", s, re.I) or \
                     re.match(r"CREATE\s+(UNIQUE\s+)?INDEX\s+.*?\bON\s+invites\s*\(", s, re.I | re.S):
                 out.append(s + ";")
