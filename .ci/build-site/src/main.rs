@@ -1,0 +1,123 @@
+//! Builds the release site and server that `make test` checks and users get, without
+//! cargo-leptos or wasm-bindgen-cli (each ~20 and ~5 minutes to install on 2 cores): the WASM
+//! compiled for size, split at the lazy routes, bound, optimised by wasm-opt, every file of the
+//! site named after its contents with a brotli and a gzip copy beside it, the hash file beside
+//! the server binary. `make run` still uses `cargo leptos watch` (rebuild and reload on save).
+//!
+//! Usage: build-site [front | server]   (no argument: both, the WASM first)
+
+mod cargo_build;
+mod compress;
+mod project;
+mod site;
+#[cfg(test)]
+mod testdir;
+mod wasm;
+mod web_assets;
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use project::Project;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("build-site: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (front, server) = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => (true, true),
+        ["front"] => (true, false),
+        ["server"] => (false, true),
+        _ => bail!(
+            "usage: build-site [front | server]   (got: {})",
+            args.join(" ")
+        ),
+    };
+    let project = Project::load()?;
+    if front {
+        build_front(&project)?;
+    }
+    if server {
+        let binary = step("compiling the release server", || {
+            cargo_build::server(&project)
+        })?;
+        println!("    {}", binary.display());
+    }
+    Ok(())
+}
+
+fn build_front(project: &Project) -> Result<()> {
+    let pkg = project.pkg();
+    let name = &project.output_name;
+    let module = step("compiling the WASM", || cargo_build::wasm(project))?;
+    // Last build's hashed files would pile up (and be served) otherwise.
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg)?;
+    }
+    std::fs::create_dir_all(&pkg)?;
+    let modules = step(
+        "splitting at the lazy routes and binding (wasm-split, wasm-bindgen)",
+        || wasm::split_and_bind(&module, &pkg, name),
+    )?;
+    step(
+        &format!(
+            "optimising {} modules (wasm-opt -Oz)",
+            1 + modules.lazy.len()
+        ),
+        || wasm::optimize(&modules),
+    )?;
+    step(
+        "minifying the JS and the stylesheet (esbuild, lightningcss)",
+        || {
+            web_assets::minify_js(&pkg.join(format!("{name}.js")))?;
+            web_assets::stylesheet(&project.style_file, &pkg.join(format!("{name}.css")))?;
+            match &project.assets_dir {
+                Some(assets) if assets.is_dir() => web_assets::copy_dir(assets, &project.site_root),
+                _ => Ok(()),
+            }
+        },
+    )?;
+    let hashes = step("naming the files after their contents", || {
+        site::hash_names(&pkg, name, &modules.lazy)
+    })?;
+    let hash_file = project.hash_file();
+    std::fs::create_dir_all(hash_file.parent().expect("the hash file has a folder"))?;
+    std::fs::write(&hash_file, hashes.file_text())?;
+    let files = step("compressing (brotli, gzip)", || {
+        compress::precompress(&project.site_root)
+    })?;
+
+    let main = pkg.join(format!("{name}.{}.wasm", hashes.wasm));
+    let size = |ext: &str| std::fs::metadata(format!("{}{ext}", main.display())).map(|m| m.len());
+    println!(
+        "    {} files in {}; first module {} ({} bytes raw, {} brotli); hashes in {}",
+        files.len(),
+        project.site_root.display(),
+        main.file_name().unwrap_or_default().to_string_lossy(),
+        size("")?,
+        size(".br")?,
+        hash_file.display()
+    );
+    Ok(())
+}
+
+/// Runs one step of the build, saying what it does and how long it took.
+fn step<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    println!("build-site: {what}");
+    let started = Instant::now();
+    let result = work();
+    if result.is_ok() {
+        println!("    done in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    result
+}
