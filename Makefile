@@ -19,10 +19,13 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # The commands `make lint` and `make test` run; override on the command line, e.g.
 #   make test CARGO_TEST='cargo test --release -p server'
 FMT_CHECK     ?= cargo fmt --all -- --check
-CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings \
+  && cargo clippy -p build-site --all-targets --target-dir "$(CARGO_TARGET_DIR)/build-site" -- -D warnings
 CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
-# --release reuses what `cargo leptos build --release` compiled.
-CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p server --tests
+# --release reuses what the release build compiled (and the other way round). build-site, the
+# release site's builder, has a target directory of its own (see build_site_tool in .ci/lib.sh).
+CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p server --tests \
+  && cargo test --release -p build-site --target-dir "$(CARGO_TARGET_DIR)/build-site"
 # On PostgreSQL: the integration tests only (nothing else opens a database).
 CARGO_TEST_PG ?= cargo test --release --no-fail-fast -p server --test it
 export FMT_CHECK CLIPPY_SERVER CLIPPY_WASM CARGO_TEST CARGO_TEST_PG
@@ -34,14 +37,15 @@ export RUN_STARTED
 # Debian packages `make test` needs: the browser, PostgreSQL, Postfix (for smtp-sink), curl.
 TEST_PACKAGES := chromium postgresql postfix curl
 
-.PHONY: help run test bench tools install system-deps fmt lint clean-data
+.PHONY: help run test bench tools build-tools install system-deps fmt lint clean-data
 
 help:
 	@echo 'make run          build (debug) and serve Shoal at http://127.0.0.1:3000 (SQLite in ./data), rebuilt on every change'
 	@echo 'make test         everything CI runs: fmt, clippy, Rust tests on SQLite and PostgreSQL,'
 	@echo '                  release build, Playwright in Chromium; ends with a summary'
 	@echo 'make bench        release server under wrk on loopback; prints a table'
-	@echo 'make tools        install cargo-leptos, wasm-bindgen-cli, the wasm32 target, npm packages'
+	@echo 'make tools        install what make run needs: the wasm32 target, npm packages, cargo-leptos'
+	@echo '                  and wasm-bindgen-cli (make test and make bench need only the first two)'
 	@echo 'make system-deps  install the Debian packages the tests need ($(TEST_PACKAGES))'
 	@echo 'make fmt          format the Rust code'
 	@echo 'make lint         cargo fmt --check and clippy (server and wasm), warnings are errors'
@@ -49,6 +53,11 @@ help:
 
 tools:
 	@.ci/tools.sh
+
+# The release build (.ci/build-site) needs no cargo-installed tool: make test on a new machine
+# does not wait ~25 minutes for cargo-leptos and wasm-bindgen-cli to compile.
+build-tools:
+	@.ci/tools.sh rust npm
 
 install: tools
 
@@ -61,10 +70,10 @@ system-deps:
 run: tools
 	SHOAL_MODE=dev cargo leptos watch --split
 
-test: tools system-deps
+test: build-tools system-deps
 	@.ci/test.sh
 
-bench: tools
+bench: build-tools
 	@.ci/bench.sh
 
 fmt:

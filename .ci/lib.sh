@@ -61,7 +61,7 @@ default_target_dir() {
 }
 
 # Put the tools we depend on first on PATH: npm's wasm-opt (binaryen 132, never Debian's 108)
-# and cargo-installed binaries (cargo-leptos, wasm-bindgen).
+# and esbuild and lightningcss; then cargo-installed binaries (cargo-leptos, wasm-bindgen, for make run).
 setup_env() {
   CARGO_TARGET_DIR="$(default_target_dir)"
   export CARGO_TARGET_DIR
@@ -81,7 +81,7 @@ claim_target_dir() {
   last="$(cat "$stamp" 2>/dev/null || true)"
   [[ "$last" == "$REPO_ROOT" ]] && return 0
   log "build cache $CARGO_TARGET_DIR last used by ${last:-an unknown clone}: this clone's crates will be rebuilt"
-  find "$REPO_ROOT/app" "$REPO_ROOT/frontend" "$REPO_ROOT/server" -type f \
+  find "$REPO_ROOT/app" "$REPO_ROOT/frontend" "$REPO_ROOT/server" "$REPO_ROOT/.ci/build-site" -type f \
     \( -name '*.rs' -o -name 'Cargo.toml' \) -exec touch {} +
   printf '%s\n' "$REPO_ROOT" >"$stamp"
 }
@@ -110,49 +110,25 @@ print(td + "\t" + os.path.normpath(site))
 '
 }
 
-# Absolute path of the directory cargo-leptos writes the site (pkg/*.wasm, *.js, *.css) to.
+# Absolute path of the directory the site (pkg/*.wasm, *.js, *.css) is written to.
 site_root() { _cargo_paths | cut -f2; }
 
-# Absolute path of the release server binary built by `cargo leptos build --release`.
+# Absolute path of the release server binary (build_release).
 server_bin() { printf '%s/release/shoal\n' "$(_cargo_paths | cut -f1)"; }
 
-# Refuses to build a release site with anything but binaryen 132's wasm-opt: Debian's binaryen
-# 108 produces a WASM that builds fine and then dies in the browser during hydration.
-check_wasm_opt() {
-  local wo
-  wo="$(command -v wasm-opt || true)"
-  [[ -n "$wo" ]] || die "wasm-opt not on PATH; run 'make tools' (it comes from end2end/node_modules)"
-  case "$("$wo" --version 2>&1)" in
-    *"version 132"*) ;;
-    *) die "wasm-opt at $wo is '$("$wo" --version 2>&1)', need binaryen 132 from end2end/node_modules" ;;
-  esac
+# The release build users get, by `build-site` (.ci/build-site, a crate of the workspace): the WASM
+# compiled for size and split by area (admin pages in modules of their own), bound and optimised by
+# binaryen 132's wasm-opt, every /pkg file named after its contents with brotli and gzip copies,
+# hash.txt beside the server binary; then the release server. Neither cargo-leptos nor
+# wasm-bindgen-cli is needed (20 and 5 minutes to install on 2 cores). The tool has a target
+# directory of its own: built with the server or the tests, its dependencies would change the
+# features (and so the hashes) of crates they share, and every build would recompile the server.
+build_site_tool() {
+  cargo build --release --quiet -p build-site --target-dir "$CARGO_TARGET_DIR/build-site"
 }
 
-# The release build users get: the server with the release profile; the WASM with wasm-release,
-# split by area (--split: admin pages in chunks of their own) and wasm-opt; every /pkg file with a
-# hashed name and brotli and gzip copies (--precompress). RELEASE_BUILD overrides the command.
-# Two invocations: the WASM half alone first (it writes the hashed names the server half reads),
-# then the server half, so the WASM half's settings below never reach the server's build.
 build_release() {
-  check_wasm_opt
-  (cd "$REPO_ROOT" && eval "${RELEASE_BUILD:-build_release_front && build_release_server}")
-}
-
-# The WASM half has its standard library compiled with it (cargo's build-std), optimised for
-# size like the rest, with panic locations left out (-Zlocation-detail=none; panic messages stay):
-# measured on the learner's first module, 1.24 MB -> 1.12 MB raw, 329 -> 299 KB brotli. build-std
-# is not stabilised: RUSTC_BOOTSTRAP=1 lets the stable toolchain (the same compiler; its rust-src
-# component, installed by tools.sh) accept it for this one command. No other build sees it.
-build_release_front() {
-  RUSTC_BOOTSTRAP=1 \
-    CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-    CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zlocation-detail=none" \
-    cargo leptos build --release --split --precompress --frontend-only
-}
-
-build_release_server() {
-  cargo leptos build --release --split --precompress --server-only
+  (cd "$REPO_ROOT" && build_site_tool && "$CARGO_TARGET_DIR/build-site/release/build-site")
 }
 
 # release_build_start PREFIX: `build_release` in the background, in a session of its own (so
@@ -387,11 +363,11 @@ server_prepare() {
   SERVER_BIN="${CI_SERVER_BIN:-$(server_bin)}" || return 1
   SERVER_SITE_ROOT="${CI_SITE_ROOT:-$(site_root)}" || return 1
   [[ -x "$SERVER_BIN" ]] || {
-    warn "server binary $SERVER_BIN not found; build it with 'cargo leptos build --release'"
+    warn "server binary $SERVER_BIN not found; build it with 'source .ci/lib.sh; setup_env; build_release'"
     return 1
   }
   [[ -d "$SERVER_SITE_ROOT/pkg" ]] || {
-    warn "no site at $SERVER_SITE_ROOT (cargo leptos build --release puts pkg/ there)"
+    warn "no site at $SERVER_SITE_ROOT (build_release puts pkg/ there)"
     return 1
   }
   SERVER_ENV=(

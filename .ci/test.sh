@@ -11,9 +11,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 FMT_CHECK="${FMT_CHECK:-cargo fmt --all -- --check}"
-CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings}"
+CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings \
+  && cargo clippy -p build-site --all-targets --target-dir \"\$CARGO_TARGET_DIR/build-site\" -- -D warnings}"
 CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings}"
-CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p server --tests}"
+CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p server --tests \
+  && cargo test --release -p build-site --target-dir \"\$CARGO_TARGET_DIR/build-site\"}"
 # On PostgreSQL only the integration tests (`tests/it`): the unit tests never open a database and
 # `ssr_under_load` runs its server on SQLite whatever the URL says, so a second run of them would
 # repeat the first to the letter (and load both cores for ~15 s beside the release build).
@@ -151,9 +153,8 @@ SHOAL_CLI_SCRIPT=''
 log "Toolchain"
 {
   rustc --version
-  echo "cargo-leptos $(cargo leptos --version 2>/dev/null | awk '{print $NF}')," \
-    "wasm-bindgen $(wasm-bindgen --version 2>/dev/null | awk '{print $2}')," \
-    "wasm-opt $(wasm-opt --version 2>/dev/null | awk '{print $3}') ($(command -v wasm-opt))"
+  echo "wasm-opt $(wasm-opt --version 2>/dev/null | awk '{print $3}') ($(command -v wasm-opt))," \
+    "esbuild $(esbuild --version 2>/dev/null), $(lightningcss --version 2>/dev/null)"
   echo "node $(node --version), Playwright $(cd end2end && npx --no-install playwright --version 2>/dev/null | awk '{print $2}'), $(chromium --version 2>/dev/null)"
   echo "CARGO_TARGET_DIR=$CARGO_TARGET_DIR"
 } | sed 's/^/  /'

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the build tools Shoal needs, each only when missing or at the wrong version:
-# the wasm32 target, rustfmt, clippy and rust-src, cargo-leptos, wasm-bindgen-cli (matching Cargo.lock) and end2end's npm
-# packages (Playwright, and binaryen 132 whose wasm-opt the release build uses).
+# the wasm32 target, rustfmt, clippy and rust-src, end2end's npm packages (Playwright; binaryen
+# 132's wasm-opt, esbuild and lightningcss, which the release build uses), and for `make run`
+# (`cargo leptos watch`) cargo-leptos and wasm-bindgen-cli (matching Cargo.lock). `make test` and
+# `make bench` ask for `rust npm` only: their release build is .ci/build-site.
 # Quick (well under a second) when everything is in place.
 #
 # Usage: tools.sh [rust] [cargo-leptos] [wasm-bindgen] [npm]   (no argument: all)
@@ -25,7 +27,7 @@ if want_tool rust; then
     rustup target add wasm32-unknown-unknown
   fi
   installed="$(rustup component list --installed)"
-  # rust-src: the release WASM build compiles the standard library (lib.sh build_release_front).
+  # rust-src: the release WASM build compiles the standard library (build-site's cargo_build.rs).
   for c in rustfmt clippy rust-src; do
     if ! grep -q "^$c" <<<"$installed"; then
       log "Adding the $c component"
