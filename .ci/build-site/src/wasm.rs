@@ -91,8 +91,10 @@ pub fn optimize(modules: &Modules) -> Result<()> {
     })
 }
 
+/// Its output is kept for a failure: on success it is only "unknown name subsection" warnings
+/// (binaryen does not read every part of the name section rustc writes, and drops it anyway).
 fn wasm_opt(file: &Path) -> Result<()> {
-    let status = Command::new("wasm-opt")
+    let out = Command::new("wasm-opt")
         .args([
             "-Oz",
             "--enable-bulk-memory",
@@ -101,10 +103,15 @@ fn wasm_opt(file: &Path) -> Result<()> {
         .arg(file)
         .arg("-o")
         .arg(file)
-        .status()
+        .output()
         .context("starting wasm-opt")?;
-    if !status.success() {
-        bail!("wasm-opt failed on {} ({status})", file.display());
+    if !out.status.success() {
+        bail!(
+            "wasm-opt failed on {} ({}): {}",
+            file.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(())
 }

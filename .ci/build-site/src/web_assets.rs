@@ -17,6 +17,8 @@ pub fn stylesheet(style_file: &Path, to: &Path) -> Result<()> {
 }
 
 /// Minifies a JS module in place with esbuild (names of exports and of the WASM's imports stay).
+/// wasm-bindgen lists the split loader once per group of imports from it, under the same key and
+/// with the same module object each time: esbuild would warn about that on every build.
 pub fn minify_js(file: &Path) -> Result<()> {
     run(Command::new("esbuild")
         .arg(file)
@@ -25,6 +27,7 @@ pub fn minify_js(file: &Path) -> Result<()> {
             "--format=esm",
             "--allow-overwrite",
             "--log-level=warning",
+            "--log-override:duplicate-object-key=silent",
         ])
         .arg(format!("--outfile={}", file.display())))
 }
