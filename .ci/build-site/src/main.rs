@@ -2,10 +2,13 @@
 //! cargo-leptos or wasm-bindgen-cli (each ~20 and ~5 minutes to install on 2 cores): the WASM
 //! compiled for size, split at the lazy routes, bound, optimised by wasm-opt, every file of the
 //! site named after its contents with a brotli and a gzip copy beside it, the hash file beside
-//! the server binary. `make run` still uses `cargo leptos watch` (rebuild and reload on save).
+//! the server binary. The optimised modules are kept in the build cache (cache.rs): a build whose
+//! WASM did not change skips wasm-opt's minutes. `make run` still uses `cargo leptos watch`
+//! (rebuild and reload on save).
 //!
 //! Usage: build-site [front | server]   (no argument: both, the WASM first)
 
+mod cache;
 mod cargo_build;
 mod compress;
 mod project;
@@ -20,6 +23,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
+use cache::Cache;
 use project::Project;
 
 fn main() -> ExitCode {
@@ -65,30 +69,40 @@ fn build_front(project: &Project) -> Result<()> {
         std::fs::remove_dir_all(&pkg)?;
     }
     std::fs::create_dir_all(&pkg)?;
-    let modules = step(
-        "splitting at the lazy routes and binding (wasm-split, wasm-bindgen)",
-        || wasm::split_and_bind(&module, &pkg, name),
-    )?;
-    step(
-        &format!(
-            "optimising {} modules (wasm-opt -Oz)",
-            1 + modules.lazy.len()
-        ),
-        || wasm::optimize(&modules),
-    )?;
-    step(
-        "minifying the JS and the stylesheet (esbuild, lightningcss)",
-        || {
-            web_assets::minify_js(&pkg.join(format!("{name}.js")))?;
-            web_assets::stylesheet(&project.style_file, &pkg.join(format!("{name}.css")))?;
-            match &project.assets_dir {
-                Some(assets) if assets.is_dir() => web_assets::copy_dir(assets, &project.site_root),
-                _ => Ok(()),
-            }
-        },
-    )?;
+    let cache = Cache::for_module(&project.front_target_dir().join("site-cache"), &module)?;
+    let lazy = match cache.restore(&pkg)? {
+        Some(lazy) => {
+            println!("build-site: the WASM is as last built: its optimised modules are reused");
+            lazy
+        }
+        None => {
+            let modules = step(
+                "splitting at the lazy routes and binding (wasm-split, wasm-bindgen)",
+                || wasm::split_and_bind(&module, &pkg, name),
+            )?;
+            step(
+                &format!(
+                    "optimising {} modules (wasm-opt -Oz)",
+                    1 + modules.lazy.len()
+                ),
+                || wasm::optimize(&modules),
+            )?;
+            step("minifying the JS (esbuild)", || {
+                web_assets::minify_js(&pkg.join(format!("{name}.js")))
+            })?;
+            cache.store(&pkg, &modules.lazy)?;
+            modules.lazy
+        }
+    };
+    step("the stylesheet (lightningcss)", || {
+        web_assets::stylesheet(&project.style_file, &pkg.join(format!("{name}.css")))?;
+        match &project.assets_dir {
+            Some(assets) if assets.is_dir() => web_assets::copy_dir(assets, &project.site_root),
+            _ => Ok(()),
+        }
+    })?;
     let hashes = step("naming the files after their contents", || {
-        site::hash_names(&pkg, name, &modules.lazy)
+        site::hash_names(&pkg, name, &lazy)
     })?;
     let hash_file = project.hash_file();
     std::fs::create_dir_all(hash_file.parent().expect("the hash file has a folder"))?;
