@@ -2,16 +2,7 @@
 //! moment to paint, tell the time. Called from event handlers and effects, never while rendering on
 //! the server.
 
-use wasm_bindgen::{JsCast, JsValue};
-
-fn message(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            e.dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| "the browser could not read it".into())
-}
+use wasm_bindgen::JsCast;
 
 /// Marks the page as interactive (`<body data-hydrated="true">`): the whole page, lazily loaded
 /// parts included, has been hydrated.
@@ -37,10 +28,23 @@ pub fn mark_broken() {
 
 /// The bytes of a file the person chose or dropped.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+    use gloo_file::FileReadError;
+    gloo_file::futures::read_as_bytes(&gloo_file::Blob::from(file.clone()))
         .await
-        .map_err(|e| format!("The file could not be read: {}.", message(e)))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+        .map_err(|e| {
+            let why = match e {
+                FileReadError::NotFound(_) => {
+                    "it is no longer where it was chosen from (moved or deleted?)"
+                }
+                FileReadError::NotReadable(_) => {
+                    "the browser may not read it (is it open in another program?)"
+                }
+                FileReadError::Security(_) | FileReadError::AbortedEarly => {
+                    "the browser stopped reading it"
+                }
+            };
+            format!("The file could not be read: {why}. Choose it again.")
+        })
 }
 
 /// Offers `text` as a file download named `file_name` (a CSV unless `mime` says otherwise).
@@ -48,15 +52,8 @@ pub fn download(file_name: &str, text: &str, mime: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
+    // The object URL is revoked when `url` is dropped, after the click has started the download.
+    let url = gloo_file::ObjectUrl::from(gloo_file::Blob::new_with_options(text, Some(mime)));
     if let Ok(a) = document
         .create_element("a")
         .map(|a| a.unchecked_into::<web_sys::HtmlAnchorElement>())
@@ -65,7 +62,6 @@ pub fn download(file_name: &str, text: &str, mime: &str) {
         a.set_download(file_name);
         a.click();
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// Lets the browser paint and handle input before the next slice of work.
@@ -74,13 +70,8 @@ pub async fn yield_to_browser() {
 }
 
 /// Waits `ms` milliseconds without holding the page.
-pub async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+pub async fn sleep_ms(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
 /// Milliseconds on the page's clock (`performance.now()`).

@@ -480,6 +480,9 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
                 "Line {line} has {columns} columns; a learners file has at most {}. Is this the right file?",
                 caps.max_columns
             ),
+            ParseStop::Unreadable { line } => format!(
+                "Line {line} could not be read as CSV. Save the file again as CSV (comma or semicolon separated) and choose it again."
+            ),
             ParseStop::TooManyRows => format!(
                 "The file has more than {} rows; split it into files of at most {} learners.",
                 thousands(caps.max_rows),

@@ -1,6 +1,9 @@
-//! Text → records: the delimiter (`,` `;` TAB `|`), RFC 4180 quoting (quoted fields, doubled
-//! quotes, line breaks inside quotes), and CRLF, LF or CR line ends. Lenient where people's files
-//! are: spaces around a quoted field, a quote in the middle of an unquoted one.
+//! Text → records: which delimiter the file uses (`,` `;` TAB `|`), then the `csv` crate's reader
+//! (RFC 4180) with what people's files need around it: CR, LF or CRLF line ends, blank lines kept
+//! with their line numbers, spaces around a quoted value, a quote in the middle of an unquoted one
+//! kept as typed, and a quote that never closes named by its line.
+
+use std::borrow::Cow;
 
 pub const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 
@@ -83,6 +86,10 @@ pub enum ParseStop {
     UnclosedQuote {
         line: usize,
     },
+    /// The CSV reader gave up at `line` (reading text in memory, it has no reason to).
+    Unreadable {
+        line: usize,
+    },
 }
 
 /// How much `records` reads before it stops.
@@ -91,25 +98,68 @@ pub struct Limits {
     pub columns: usize,
     /// Non-blank records.
     pub rows: usize,
-    /// A value longer than this many characters is cut just past it while reading (it is refused
-    /// anyway), so a huge value does not fill the memory first.
+    /// A value longer than this many characters is cut just past it (it is refused anyway), so
+    /// the rows kept in memory stay small whatever the file holds.
     pub field_chars: usize,
 }
 
-/// Appends `run` to `field`, keeping only enough of it to still be longer than `cap` bytes.
-fn push_bounded(field: &mut String, run: &str, cap: usize) {
-    if field.len() > cap {
-        return;
+/// `field` as text, cut to just over `cap` bytes (on a character boundary) when longer.
+fn bounded(field: &[u8], cap: usize) -> String {
+    let text = String::from_utf8_lossy(field);
+    if text.len() <= cap {
+        return text.into_owned();
     }
-    let mut end = (cap + 1 - field.len()).min(run.len());
-    while !run.is_char_boundary(end) {
+    let mut end = cap + 1;
+    while !text.is_char_boundary(end) {
         end += 1;
     }
-    field.push_str(&run[..end]);
+    text[..end].to_string()
 }
 
-/// Splits `text` into records. Too many columns or rows stop early, so a wrong file fails fast
-/// instead of filling the memory.
+/// A value typed as `  "Pat"  `: the csv crate quotes only a value that starts with the quote, so
+/// the spaces make it literal text; people mean the name inside.
+fn unpadded(field: String) -> String {
+    let padding = |c: char| c == ' ' || c == '\t';
+    let inner = field.trim_matches(padding);
+    if field.starts_with(padding)
+        && inner.len() >= 2
+        && inner.starts_with('"')
+        && inner.ends_with('"')
+    {
+        inner[1..inner.len() - 1].replace("\"\"", "\"")
+    } else {
+        field
+    }
+}
+
+/// True when the file ends inside a quoted `last` value: what is left of the file after the
+/// opening quote is that value, its quotes doubled, and the quote opens a field (it follows the
+/// start of the file, a line break or a delimiter).
+fn ends_in_open_quote(text: &[u8], last: &[u8], delimiter: u8) -> bool {
+    let mut open = Vec::with_capacity(last.len() + 1);
+    open.push(b'"');
+    for &b in last {
+        open.push(b);
+        if b == b'"' {
+            open.push(b'"');
+        }
+    }
+    text.ends_with(&open)
+        && (text.len() == open.len()
+            || matches!(text[text.len() - open.len() - 1], b'\n' | b'\r')
+            || text[text.len() - open.len() - 1] == delimiter)
+}
+
+fn count_lines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Splits `text` into records with the `csv` crate (RFC 4180: quoted fields, doubled quotes, line
+/// breaks inside quotes). Around it, what people's files need: a lone CR (old Mac) ends a line like
+/// LF and CRLF do, and a line break inside quotes is read as one `\n`; blank lines stay as blank
+/// records, each with its line number; spaces around a quoted value are padding; a quote that
+/// never closes stops reading at the line it opened (it would swallow the rest of the file). Too
+/// many columns or rows stop early, so a wrong file fails fast.
 pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Vec<Record>, ParseStop> {
     let Limits {
         columns: max_columns,
@@ -118,34 +168,73 @@ pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Vec<Record
     } = limits;
     // A character is at most 4 bytes: a value cut past this is still over `field_chars` characters.
     let field_cap = field_chars.saturating_mul(4).saturating_add(4);
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let bytes = text.as_bytes();
+    let delimiter = u8::try_from(delimiter)
+        .ok()
+        .filter(u8::is_ascii)
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
     let mut out = Vec::new();
     let mut rows = 0usize;
-    let mut width = 4;
-    let mut fields: Vec<String> = Vec::with_capacity(width);
-    let mut field = String::new();
-    let mut quoted = false;
-    // The current field began with a quote (after optional spaces) and it has closed.
-    let mut was_quoted = false;
+    // The line the reader's next byte is on.
     let mut line = 1usize;
-    let mut record_line = 1usize;
-    // Where the open quote began.
-    let mut quote_line = 1usize;
-    let mut finish_record = |fields: &mut Vec<String>,
-                             field: &mut String,
-                             record_line: usize|
-     -> Result<(), ParseStop> {
-        fields.push(std::mem::take(field));
-        width = width.max(fields.len());
-        let record = Record {
-            line: record_line,
-            fields: std::mem::replace(fields, Vec::with_capacity(width)),
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let from = reader.position().byte() as usize;
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|_| ParseStop::Unreadable { line })?;
+        let to = (reader.position().byte() as usize).min(bytes.len());
+        let consumed = &bytes[from.min(to)..to];
+        // The reader skips blank lines before a record (and after the last one): they stay, as
+        // empty records, so every line keeps its number.
+        let blank = if more {
+            consumed.iter().take_while(|&&b| b == b'\n').count()
+        } else {
+            count_lines(consumed)
         };
-        if record.fields.len() > max_columns {
-            return Err(ParseStop::TooManyColumns {
-                line: record_line,
-                columns: record.fields.len(),
+        for i in 0..blank {
+            out.push(Record {
+                line: line + i,
+                fields: vec![String::new()],
             });
         }
+        if !more {
+            break;
+        }
+        let record_line = line + blank;
+        line += count_lines(consumed);
+        if record.len() > max_columns {
+            return Err(ParseStop::TooManyColumns {
+                line: record_line,
+                columns: record.len(),
+            });
+        }
+        if to == bytes.len()
+            && let Some(last) = record.iter().next_back()
+            && ends_in_open_quote(bytes, last, delimiter)
+        {
+            let before: usize = record.iter().take(record.len() - 1).map(count_lines).sum();
+            return Err(ParseStop::UnclosedQuote {
+                line: record_line + before,
+            });
+        }
+        let record = Record {
+            line: record_line,
+            fields: record
+                .iter()
+                .map(|f| unpadded(bounded(f, field_cap)))
+                .collect(),
+        };
         if !record.is_blank() {
             rows += 1;
             if rows > max_rows {
@@ -153,90 +242,6 @@ pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Vec<Record
             }
         }
         out.push(record);
-        Ok(())
-    };
-    // Every character that means something here is ASCII, so a byte position found by looking for
-    // one is always a character boundary: the plain runs in between are copied whole.
-    let bytes = text.as_bytes();
-    let delimiter_byte = u8::try_from(delimiter).ok().filter(u8::is_ascii);
-    let next_special = |from: usize, in_quotes: bool| {
-        bytes[from..]
-            .iter()
-            .position(|&b| {
-                b == b'"' || b == b'\r' || b == b'\n' || (!in_quotes && Some(b) == delimiter_byte)
-            })
-            .map_or(bytes.len(), |p| from + p)
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        if quoted || !was_quoted {
-            let j = next_special(i, quoted);
-            if j > i {
-                push_bounded(&mut field, &text[i..j], field_cap);
-                i = j;
-                continue;
-            }
-        }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        let peek = bytes.get(i).copied();
-        if quoted {
-            match c {
-                '"' if peek == Some(b'"') => {
-                    i += 1;
-                    field.push('"');
-                }
-                '"' => {
-                    quoted = false;
-                    was_quoted = true;
-                }
-                '\r' => {
-                    // A line break inside quotes is part of the value, as one '\n'.
-                    if peek == Some(b'\n') {
-                        i += 1;
-                    }
-                    line += 1;
-                    field.push('\n');
-                }
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if !was_quoted && field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-                quote_line = line;
-            }
-            c if c == delimiter => {
-                fields.push(std::mem::take(&mut field));
-                was_quoted = false;
-            }
-            '\r' | '\n' => {
-                if c == '\r' && peek == Some(b'\n') {
-                    i += 1;
-                }
-                finish_record(&mut fields, &mut field, record_line)?;
-                was_quoted = false;
-                line += 1;
-                record_line = line;
-            }
-            // Spaces after a closing quote are padding; anything else is kept as typed.
-            c if was_quoted && c.is_whitespace() => {}
-            c => field.push(c),
-        }
-    }
-    if quoted {
-        return Err(ParseStop::UnclosedQuote { line: quote_line });
-    }
-    if !field.is_empty() || !fields.is_empty() {
-        finish_record(&mut fields, &mut field, record_line)?;
     }
     Ok(out)
 }
@@ -269,7 +274,7 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_value_is_cut_while_reading_yet_stays_longer_than_the_cap() {
+    fn a_huge_value_is_cut_yet_stays_longer_than_the_cap() {
         let huge = "é".repeat(3_000_000);
         let text = format!("Ann,{huge},ann@x.io\nBob,Ray,bob@x.io\n");
         let limits = Limits {
@@ -343,6 +348,48 @@ mod tests {
         // An unclosed quote stops reading (it would swallow the rest of the file).
         assert_eq!(
             records("\"open,x\ny", ',', limits(64, 1000)),
+            Err(ParseStop::UnclosedQuote { line: 1 })
+        );
+    }
+
+    #[test]
+    fn blank_lines_stay_as_empty_records_with_their_line_numbers() {
+        assert_eq!(
+            fields("a\n\n\nb,c\n\n", ','),
+            [
+                (1, vec!["a".to_string()]),
+                (2, vec!["".into()]),
+                (3, vec!["".into()]),
+                (4, vec!["b".into(), "c".into()]),
+                (5, vec!["".into()]),
+            ]
+        );
+        assert_eq!(fields("\n", ','), [(1, vec!["".to_string()])]);
+        assert_eq!(fields("", ','), []);
+    }
+
+    #[test]
+    fn a_value_that_only_looks_like_an_open_quote_at_the_end_is_read() {
+        // An empty quoted value, a quoted value followed by text, a closed multi-line value.
+        assert_eq!(
+            fields("a,\"\"", ','),
+            [(1, vec!["a".to_string(), "".into()])]
+        );
+        assert_eq!(
+            fields("a,\"\"bc", ','),
+            [(1, vec!["a".to_string(), "bc".into()])]
+        );
+        assert_eq!(
+            fields("a,\"b\nc\"\n", ','),
+            [(1, vec!["a".to_string(), "b\nc".into()])]
+        );
+        // A quote opened in the second value of a record that began two lines earlier.
+        assert_eq!(
+            records("x\n\"a\nb\",\"open\nrest", ',', limits(64, 100)),
+            Err(ParseStop::UnclosedQuote { line: 3 })
+        );
+        assert_eq!(
+            records("a;\"", ';', limits(64, 100)),
             Err(ParseStop::UnclosedQuote { line: 1 })
         );
     }

@@ -1,7 +1,7 @@
-//! Rows → CSV text for the downloadable reports (problems, results): RFC 4180 quoting, CRLF line
-//! ends, a UTF-8 BOM so Excel reads accents right, and every cell that a spreadsheet would run as
-//! a formula (`=`, `+`, `-`, `@`, TAB or CR first) neutralised with a leading `'` (OWASP's advice
-//! against CSV injection).
+//! Rows → CSV text for the downloadable reports (problems, results, lists): the `csv` crate's
+//! writer (RFC 4180 quoting, CRLF line ends), a UTF-8 BOM so Excel reads accents right, and every
+//! cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, TAB or CR first)
+//! neutralised with a leading `'` (OWASP's advice against CSV injection).
 
 /// A cell as a spreadsheet will show it, never as a formula.
 pub fn neutralise(cell: &str) -> String {
@@ -12,33 +12,62 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r', ';', '\t'])
-        || cell.starts_with(' ')
-        || cell.ends_with(' ')
-    {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
-}
-
 /// What a file starts with so that Excel reads it as UTF-8.
 pub const BOM: &str = "\u{feff}";
 
-/// One row, each cell neutralised and quoted when needed, onto `out`, ending in CRLF.
-pub fn push_line<C>(out: &mut String, row: C)
-where
-    C: IntoIterator,
-    C::Item: AsRef<str>,
-{
-    for (i, cell) in row.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&quote(&neutralise(cell.as_ref())));
+/// CSV text being written by the `csv` crate (quotes where a cell needs them, CRLF line ends),
+/// every cell neutralised.
+pub struct CsvText {
+    writer: csv::Writer<Vec<u8>>,
+}
+
+impl CsvText {
+    /// A part of a file that continues another (no BOM).
+    pub fn new() -> Self {
+        Self::after(Vec::new())
     }
-    out.push_str("\r\n");
+
+    /// The start of a file: the BOM.
+    pub fn with_bom() -> Self {
+        Self::after(BOM.as_bytes().to_vec())
+    }
+
+    fn after(start: Vec<u8>) -> Self {
+        Self {
+            writer: csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(start),
+        }
+    }
+
+    /// One row, each cell neutralised.
+    pub fn push<C>(&mut self, row: C)
+    where
+        C: IntoIterator,
+        C::Item: AsRef<str>,
+    {
+        // Writing into memory cannot fail (no I/O), and every row may have its own width.
+        let _ = self
+            .writer
+            .write_record(row.into_iter().map(|cell| neutralise(cell.as_ref())));
+    }
+
+    pub fn finish(self) -> String {
+        // A Vec takes every byte, so flushing into it cannot fail; the cells were text.
+        let bytes = self
+            .writer
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .unwrap_or_default();
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+impl Default for CsvText {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// A whole file: a BOM, then one line per row.
@@ -48,11 +77,11 @@ where
     C: IntoIterator,
     C::Item: AsRef<str>,
 {
-    let mut out = String::from(BOM);
+    let mut out = CsvText::with_bom();
     for row in rows {
-        push_line(&mut out, row);
+        out.push(row);
     }
-    out
+    out.finish()
 }
 
 #[cfg(test)]

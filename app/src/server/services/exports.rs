@@ -6,11 +6,7 @@
 use std::collections::HashMap;
 
 use crate::{
-    domain::{
-        account::StatusFilter,
-        csv_import::write::{BOM, push_line},
-        invite::Progress,
-    },
+    domain::{account::StatusFilter, csv_import::write::CsvText, invite::Progress},
     error::AppError,
     format,
     model::full_name,
@@ -132,9 +128,9 @@ impl ListExport {
     pub async fn next(&mut self, state: &AppState) -> Result<Option<String>, AppError> {
         if !self.started {
             self.started = true;
-            let mut out = String::from(BOM);
-            push_line(&mut out, self.list.columns());
-            return Ok(Some(out));
+            let mut out = CsvText::with_bom();
+            out.push(self.list.columns());
+            return Ok(Some(out.finish()));
         }
         if self.done {
             return Ok(None);
@@ -165,24 +161,21 @@ impl ListExport {
         .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut teams = team_names(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
-        let mut out = String::with_capacity(rows.len() * 120);
+        let mut out = CsvText::new();
         for r in &rows {
-            push_line(
-                &mut out,
-                [
-                    full_name(&r.first_name, &r.last_name),
-                    r.email.clone(),
-                    r.role.label().to_owned(),
-                    teams.remove(&r.id).unwrap_or_default(),
-                    format::spreadsheet_time(r.created_at),
-                    r.last_sign_in_at
-                        .map(format::spreadsheet_time)
-                        .unwrap_or_default(),
-                    r.status.label().to_owned(),
-                ],
-            );
+            out.push([
+                full_name(&r.first_name, &r.last_name),
+                r.email.clone(),
+                r.role.label().to_owned(),
+                teams.remove(&r.id).unwrap_or_default(),
+                format::spreadsheet_time(r.created_at),
+                r.last_sign_in_at
+                    .map(format::spreadsheet_time)
+                    .unwrap_or_default(),
+                r.status.label().to_owned(),
+            ]);
         }
-        Ok((out, rows.len() as i64, rows.last().map(|r| r.id)))
+        Ok((out.finish(), rows.len() as i64, rows.last().map(|r| r.id)))
     }
 
     async fn invites(&self, state: &AppState) -> Result<(String, i64, Option<i64>), AppError> {
@@ -198,7 +191,7 @@ impl ListExport {
         .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut teams = team_names(repo::invites::teams_for(&state.db.pool, &ids).await?);
-        let mut out = String::with_capacity(rows.len() * 160);
+        let mut out = CsvText::new();
         for r in &rows {
             let email_status = r.email_status.label();
             let email_status = match &r.email_error {
@@ -206,29 +199,26 @@ impl ListExport {
                 _ => email_status.to_owned(),
             };
             let progress = Progress::of(r.status, r.expires_at, self.now);
-            push_line(
-                &mut out,
-                [
-                    r.email.clone(),
-                    full_name(&r.first_name, &r.last_name),
-                    r.role.label().to_owned(),
-                    teams.remove(&r.id).unwrap_or_default(),
-                    format::spreadsheet_time(r.created_at),
-                    full_name(
-                        r.inviter_first.as_deref().unwrap_or_default(),
-                        r.inviter_last.as_deref().unwrap_or_default(),
-                    ),
-                    if r.expires_at >= crate::domain::invite::NEVER_EXPIRES {
-                        "Never".to_owned()
-                    } else {
-                        format::spreadsheet_time(r.expires_at)
-                    },
-                    email_status,
-                    progress.label().to_owned(),
-                ],
-            );
+            out.push([
+                r.email.clone(),
+                full_name(&r.first_name, &r.last_name),
+                r.role.label().to_owned(),
+                teams.remove(&r.id).unwrap_or_default(),
+                format::spreadsheet_time(r.created_at),
+                full_name(
+                    r.inviter_first.as_deref().unwrap_or_default(),
+                    r.inviter_last.as_deref().unwrap_or_default(),
+                ),
+                if r.expires_at >= crate::domain::invite::NEVER_EXPIRES {
+                    "Never".to_owned()
+                } else {
+                    format::spreadsheet_time(r.expires_at)
+                },
+                email_status,
+                progress.label().to_owned(),
+            ]);
         }
-        Ok((out, rows.len() as i64, rows.last().map(|r| r.id)))
+        Ok((out.finish(), rows.len() as i64, rows.last().map(|r| r.id)))
     }
 }
 

@@ -47,12 +47,12 @@ struct Plan {
 }
 
 /// Worth another attempt: the network or the server hiccuped; anything else will not change.
-fn transient(e: &AppError) -> Option<i32> {
+fn transient(e: &AppError) -> Option<u32> {
     match e {
         AppError::Network(_) | AppError::Internal { .. } => Some(1_000),
         AppError::RateLimited {
             retry_after_secs, ..
-        } => Some((*retry_after_secs).clamp(1, 30) as i32 * 1_000),
+        } => Some((*retry_after_secs).clamp(1, 30) as u32 * 1_000),
         _ => None,
     }
 }
@@ -147,7 +147,7 @@ impl Sending {
                 Ok(v) => return Ok(v),
                 Err(e) => match transient(&e) {
                     Some(wait) if attempt < ATTEMPTS => {
-                        browser::sleep_ms(wait * attempt as i32).await;
+                        browser::sleep_ms(wait * attempt).await;
                         attempt += 1;
                     }
                     _ => return Err(e),
