@@ -356,11 +356,15 @@ impl Worker {
     /// Writes outcomes to their outbox rows, the invites' "Email Status" and the webhooks' delivery
     /// log, in one transaction. An outcome whose lease ran out meanwhile is skipped: the worker that
     /// took it over decides. A given-up invitation email is announced (`invite.email_failed`) in the
-    /// same transaction.
+    /// same transaction. The invitations are written in id order, as bulk actions write them
+    /// (`services::bulk`): sent in the order they finished, a bulk revoke holding some of them
+    /// could wait for this transaction while it waits for the revoke (PostgreSQL's deadlock).
     async fn record(&self, outcomes: &[Outcome]) -> Result<(), AppError> {
+        let mut ordered: Vec<&Outcome> = outcomes.iter().collect();
+        ordered.sort_by_key(|o| (o.invite_id, o.outbox_id));
         let mut tx = self.state.db.write().await?;
         let mut announced = 0;
-        for o in outcomes {
+        for o in ordered {
             let held = repo::outbox::finish(
                 &mut *tx,
                 o.outbox_id,

@@ -292,14 +292,19 @@ pub async fn invites(
     Ok(out)
 }
 
-/// The ids of `chunk` whose outcome is not decided yet (not refused up front).
+/// The ids of `chunk` whose outcome is not decided yet (not refused up front), smallest first:
+/// a transaction that changes several rows locks them in id order, as the outbox worker does, so
+/// two never wait for each other in a circle (on PostgreSQL one would fail with a deadlock; seen
+/// as a 500 from a bulk revoke while the worker recorded the emails a bulk resend had queued).
 fn undecided(chunk: &[i64], outcomes: &[Option<Outcome>]) -> Vec<i64> {
-    chunk
+    let mut open: Vec<i64> = chunk
         .iter()
         .zip(outcomes)
         .filter(|(_, o)| o.is_none())
         .map(|(id, _)| *id)
-        .collect()
+        .collect();
+    open.sort_unstable();
+    open
 }
 
 /// `(owner, team)` pairs as each owner's teams.
