@@ -34,7 +34,9 @@ impl CsvText {
 
     fn after(start: Vec<u8>) -> Self {
         Self {
+            // Flexible: a report's sections have rows of different widths (Statistics).
             writer: csv::WriterBuilder::new()
+                .flexible(true)
                 .terminator(csv::Terminator::CRLF)
                 .from_writer(start),
         }
@@ -46,7 +48,7 @@ impl CsvText {
         C: IntoIterator,
         C::Item: AsRef<str>,
     {
-        // Writing into memory cannot fail (no I/O), and every row may have its own width.
+        // Writing into memory cannot fail: no I/O, and any width is accepted (`flexible`).
         let _ = self
             .writer
             .write_record(row.into_iter().map(|cell| neutralise(cell.as_ref())));
@@ -87,6 +89,22 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_of_different_widths_each_end_their_line_and_an_empty_row_is_one_empty_value() {
+        assert_eq!(
+            to_csv([
+                vec!["Statistics", "acme"],
+                vec!["Team", "Learners", "Pending"],
+                vec![]
+            ]),
+            "\u{feff}Statistics,acme\r\nTeam,Learners,Pending\r\n\"\"\r\n"
+        );
+        let mut part = CsvText::new();
+        part.push(["a"]);
+        part.push(["b", "c"]);
+        assert_eq!(part.finish(), "a\r\nb,c\r\n");
+    }
 
     #[test]
     fn formulas_are_neutralised_and_awkward_cells_quoted() {
