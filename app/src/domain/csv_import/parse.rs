@@ -168,11 +168,15 @@ pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Vec<Record
     } = limits;
     // A character is at most 4 bytes: a value cut past this is still over `field_chars` characters.
     let field_cap = field_chars.saturating_mul(4).saturating_add(4);
-    let text: Cow<'_, str> = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Cow::Borrowed(text)
-    };
+    // CRLF (what Excel writes) costs one copy of the text; only a file that still has a lone CR
+    // after that costs a second.
+    let mut text = Cow::Borrowed(text);
+    if text.contains('\r') {
+        text = Cow::Owned(text.replace("\r\n", "\n"));
+        if text.contains('\r') {
+            text = Cow::Owned(text.replace('\r', "\n"));
+        }
+    }
     let bytes = text.as_bytes();
     let delimiter = u8::try_from(delimiter)
         .ok()
@@ -338,6 +342,15 @@ mod tests {
                 (2, vec!["b".into()]),
                 (3, vec!["".into()]),
                 (4, vec!["c".into()]),
+            ]
+        );
+        // CRLF and a lone CR in one file.
+        assert_eq!(
+            fields("a\r\nb\rc\r\n", ','),
+            [
+                (1, vec!["a".to_string()]),
+                (2, vec!["b".into()]),
+                (3, vec!["c".into()]),
             ]
         );
         // Spaces around a quoted field; a stray quote inside an unquoted one is kept.

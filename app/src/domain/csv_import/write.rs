@@ -13,7 +13,7 @@ pub fn neutralise(cell: &str) -> String {
 }
 
 /// What a file starts with so that Excel reads it as UTF-8.
-pub const BOM: &str = "\u{feff}";
+const BOM: &str = "\u{feff}";
 
 /// CSV text being written by the `csv` crate (quotes where a cell needs them, CRLF line ends),
 /// every cell neutralised.
