@@ -1,5 +1,7 @@
 //! Wire types shared by the browser and the server. Row types and secrets live in `server`.
 
+use crate::domain::{ApiClientId, ImportId, InviteId};
+use crate::domain::{TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
 pub mod access_requests;
@@ -48,7 +50,7 @@ pub fn query_value(text: &str) -> String {
 /// The academy link's code step: "We sent a 6-digit code to …" for `email` (kept in the URL, so
 /// the step survives a reload and works without JavaScript).
 /// A learner's page.
-pub fn learner_path(slug: &str, user_id: i64) -> String {
+pub fn learner_path(slug: &str, user_id: UserId) -> String {
     format!("/a/{slug}/admin/learners/{user_id}")
 }
 
@@ -71,7 +73,7 @@ impl AcademyView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -183,10 +185,10 @@ pub enum StartInfo {
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum InviteOutcome {
     /// A new invitation.
-    Invited { invite_id: i64 },
+    Invited { invite_id: InviteId },
     /// They already had a pending invitation: it was updated (names, role, expiry) and renewed, and
     /// the chosen teams were added to the ones it had.
-    AlreadyInvited { invite_id: i64 },
+    AlreadyInvited { invite_id: InviteId },
     /// They are already a learner: nothing sent; added to the chosen teams they were not in.
     AlreadyLearner { added_to_teams: u32 },
     /// The row cannot be invited; `message` says why.
@@ -262,7 +264,7 @@ impl JoinProblem {
 /// One row of the Invites tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteView {
-    pub id: i64,
+    pub id: InviteId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -287,7 +289,7 @@ pub struct ListQuery {
     /// Only this team's rows: the team page's "Invites in team" (pending invites that include the
     /// team) and "Learners in team".
     #[serde(default)]
-    pub team_id: Option<i64>,
+    pub team_id: Option<TeamId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -308,7 +310,7 @@ impl<T> Page<T> {
 /// One row of the All Learners tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnerView {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -323,7 +325,7 @@ pub struct LearnerView {
 /// A team as badges and pickers show it. `id` is the team's API ID.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamView {
-    pub id: i64,
+    pub id: TeamId,
     pub name: String,
     pub color: String,
 }
@@ -341,7 +343,7 @@ pub struct TeamSummary {
 /// One row of "Learners in team".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMemberView {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -405,7 +407,7 @@ pub struct ImportLineResult {
 /// One upload in the import history, and the summary at its end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
-    pub id: i64,
+    pub id: ImportId,
     pub file_name: String,
     pub created_by: String,
     pub created_at: i64,
@@ -437,7 +439,7 @@ pub struct KnownEmails {
 /// registration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiClientView {
-    pub id: i64,
+    pub id: ApiClientId,
     pub name: String,
     pub client_id: String,
     pub callback_uri: Option<String>,

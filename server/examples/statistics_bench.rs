@@ -11,6 +11,7 @@
 //! cargo run --release -p server --example statistics_bench -- --database-url postgres://…/empty_db
 //! ```
 
+use app::domain::AcademyId;
 use std::time::{Duration, Instant};
 
 use app::{
@@ -74,11 +75,11 @@ fn numbers(n: i64, body: &str) -> String {
     )
 }
 
-async fn seed(db: &Db, args: &Args, slug: &str, scale: i64) -> Result<i64, sqlx::Error> {
+async fn seed(db: &Db, args: &Args, slug: &str, scale: i64) -> Result<AcademyId, sqlx::Error> {
     let pool = &db.pool;
     let now = now_ms();
     let year_ago = now - 365 * DAY_MS;
-    let academy: i64 = sqlx::query_scalar(
+    let academy: AcademyId = sqlx::query_scalar(
         "INSERT INTO academies (slug, name, plan, visibility, created_at) \
          VALUES ($1, $1, 'business', 'private', $2) RETURNING id",
     )

@@ -4,6 +4,7 @@
 //! Safe with several server processes on one database: a claimed row is leased to one worker, and a
 //! worker that dies leaves its rows to be taken over when the lease runs out.
 
+use app::domain::{AcademyId, DeliveryId, InviteId, OutboxId};
 use std::{sync::Arc, time::Duration};
 
 use app::{
@@ -172,14 +173,14 @@ impl Worker {
 
     fn collect(
         &self,
-        joined: Result<(i64, Result<Outcome, AppError>), tokio::task::JoinError>,
+        joined: Result<(OutboxId, Result<Outcome, AppError>), tokio::task::JoinError>,
         done: &mut Vec<Outcome>,
     ) {
         match joined {
             Ok((_, Ok(outcome))) => done.push(outcome),
             // The lease runs out and the message is tried again.
             Ok((id, Err(e))) => {
-                tracing::warn!(outbox_id = id, error = %e, "email outbox: could not prepare a message")
+                tracing::warn!(outbox_id = %id, error = %e, "email outbox: could not prepare a message")
             }
             Err(e) => tracing::error!(error = %e, "email outbox: a send task failed"),
         }
@@ -220,14 +221,14 @@ impl Worker {
             "signup_code" => signup_email::render(&self.state, row.ref_id, &row.message_id)
                 .await?
                 .map(|email| invite_email::RenderedInvite {
-                    invite_id: 0,
+                    invite_id: None,
                     email,
                 }),
             password_reset::KIND => {
                 password_reset::render(&self.state, row.ref_id, &row.message_id)
                     .await?
                     .map(|email| invite_email::RenderedInvite {
-                        invite_id: 0,
+                        invite_id: None,
                         email,
                     })
             }
@@ -235,7 +236,7 @@ impl Worker {
                 email_changed::render(&self.state, &row)
                     .await?
                     .map(|email| invite_email::RenderedInvite {
-                        invite_id: 0,
+                        invite_id: None,
                         email,
                     })
             }
@@ -243,7 +244,7 @@ impl Worker {
                 access_requests::email::render(&self.state, &row)
                     .await?
                     .map(|email| invite_email::RenderedInvite {
-                        invite_id: 0,
+                        invite_id: None,
                         email,
                     })
             }
@@ -257,20 +258,19 @@ impl Worker {
             return Ok(outcome(None, "cancelled", 0, None, None));
         };
         // Only invitations have an "Email Status" to keep up to date.
-        let invite =
-            (row.kind == "invite" || row.kind == reminders::KIND).then_some(rendered.invite_id);
+        let invite = rendered.invite_id;
         Ok(match self.mailer.send(&rendered.email).await {
             Ok(()) => {
                 tracing::debug!(
-                    outbox_id = row.id,
-                    invite_id = rendered.invite_id,
+                    outbox_id = %row.id,
+                    invite_id = ?rendered.invite_id,
                     "email sent"
                 );
                 let now = now_ms();
                 outcome(invite, "sent", now, None, Some(now))
             }
             Err(failure) if !failure.permanent && row.attempts < self.config.max_attempts => {
-                tracing::warn!(outbox_id = row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
+                tracing::warn!(outbox_id = %row.id, attempts = row.attempts, error = %failure.message, "email will be retried");
                 let next = now_ms() + self.config.backoff_ms(row.attempts);
                 let message = format!(
                     "{} (attempt {} of {})",
@@ -279,7 +279,7 @@ impl Worker {
                 outcome(invite, "retrying", next, Some(message), None)
             }
             Err(failure) => {
-                tracing::warn!(outbox_id = row.id, error = %failure.message, "email failed");
+                tracing::warn!(outbox_id = %row.id, error = %failure.message, "email failed");
                 let message = if failure.permanent {
                     failure.message.clone()
                 } else {
@@ -307,7 +307,8 @@ impl Worker {
             sent_at: None,
             webhook: None,
         };
-        let ready = match webhooks::prepare(&self.state, row.academy_id, row.ref_id).await? {
+        let delivery = DeliveryId::new(row.ref_id);
+        let ready = match webhooks::prepare(&self.state, row.academy_id, delivery).await? {
             webhooks::Prepared::Ready(ready) => ready,
             // Deleted with its webhook: nothing to send, nothing to log.
             webhooks::Prepared::Gone => return Ok(outcome),
@@ -336,7 +337,7 @@ impl Worker {
                 outcome.sent_at = Some(now);
             }
             Some(why) if row.attempts < self.config.max_attempts => {
-                tracing::info!(outbox_id = row.id, delivery_id = ready.delivery_id, attempts = row.attempts, error = %why, "webhook will be retried");
+                tracing::info!(outbox_id = %row.id, delivery_id = %ready.delivery_id, attempts = row.attempts, error = %why, "webhook will be retried");
                 outcome.status = "retrying";
                 outcome.next_attempt_at = now + self.config.backoff_ms(row.attempts);
                 outcome.error = Some(format!(
@@ -345,7 +346,7 @@ impl Worker {
                 ));
             }
             Some(why) => {
-                tracing::warn!(outbox_id = row.id, delivery_id = ready.delivery_id, error = %why, "webhook failed");
+                tracing::warn!(outbox_id = %row.id, delivery_id = %ready.delivery_id, error = %why, "webhook failed");
                 outcome.status = "failed";
                 outcome.error = Some(format!("{why} (gave up after {} attempts)", row.attempts));
             }
@@ -429,12 +430,12 @@ impl Worker {
 
 /// What happened to one message, waiting to be written.
 struct Outcome {
-    outbox_id: i64,
-    academy_id: i64,
+    outbox_id: OutboxId,
+    academy_id: AcademyId,
     /// Attempts so far, this one included.
     attempts: i64,
     /// Only invitations have an "Email Status" to keep up to date.
-    invite_id: Option<i64>,
+    invite_id: Option<InviteId>,
     /// A reminder: once sent, the status reads "Reminder sent".
     reminder: bool,
     status: &'static str,
@@ -446,7 +447,7 @@ struct Outcome {
 }
 
 struct WebhookAttempt {
-    delivery_id: i64,
+    delivery_id: DeliveryId,
     response_status: Option<i64>,
     at: i64,
 }

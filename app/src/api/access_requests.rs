@@ -3,6 +3,7 @@
 //! academy's visibility and whether administrators are emailed. The academy of every staff call is
 //! the caller's own (from the session); another academy's requests are "not found".
 
+use crate::domain::{AccessRequestId, TeamId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -56,9 +57,9 @@ pub async fn list_access_requests(
 /// "Invite Learners": learner roles the plan offers, this academy's teams).
 #[server(prefix = "/api", endpoint = "approve_access_request", input = Json)]
 pub async fn approve_access_request(
-    request_id: i64,
+    request_id: AccessRequestId,
     role: Role,
-    #[server(default)] team_ids: Vec<i64>,
+    #[server(default)] team_ids: Vec<TeamId>,
 ) -> Result<Approved, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
@@ -68,7 +69,7 @@ pub async fn approve_access_request(
 /// Declines a pending request; with `send_email` the person is told (with `reason`, if given).
 #[server(prefix = "/api", endpoint = "decline_access_request")]
 pub async fn decline_access_request(
-    request_id: i64,
+    request_id: AccessRequestId,
     #[server(default)] send_email: bool,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {

@@ -1,6 +1,7 @@
 //! Settings → API: the academy's OAuth applications. Owner and Administrators only; the academy is
 //! always the caller's own (from the session).
 
+use crate::domain::ApiClientId;
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -31,7 +32,7 @@ pub async fn register_api_client(
 }
 
 #[server(prefix = "/api", endpoint = "rename_api_client")]
-pub async fn rename_api_client(id: i64, name: String) -> Result<ApiClientView, AppError> {
+pub async fn rename_api_client(id: ApiClientId, name: String) -> Result<ApiClientView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::api_clients::rename(&state, &actor, id, &name).await
@@ -39,7 +40,7 @@ pub async fn rename_api_client(id: i64, name: String) -> Result<ApiClientView, A
 
 /// Revokes an application and every token it holds.
 #[server(prefix = "/api", endpoint = "revoke_api_client")]
-pub async fn revoke_api_client(id: i64) -> Result<(), AppError> {
+pub async fn revoke_api_client(id: ApiClientId) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageIntegrations).await?;
     services::api_clients::revoke(&state, &actor, id).await

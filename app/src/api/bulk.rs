@@ -7,6 +7,7 @@ use crate::domain::Permission;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{
+    domain::{InviteId, UserId},
     error::AppError,
     model::bulk::{BulkCount, BulkSummary, InviteBulk, LearnerBulk, Selection},
 };
@@ -15,7 +16,7 @@ use crate::{
 /// learners of `selection`. Staff and the caller's own account are skipped, with the reason.
 #[server(prefix = "/api", endpoint = "bulk_learners", input = Json)]
 pub async fn bulk_learners(
-    selection: Selection,
+    selection: Selection<UserId>,
     action: LearnerBulk,
     /// Names the action for `bulk_progress` (8–64 letters, digits or dashes).
     #[server(default)]
@@ -29,7 +30,7 @@ pub async fn bulk_learners(
 /// Resend or revoke the invitations of `selection`; those no longer pending are skipped.
 #[server(prefix = "/api", endpoint = "bulk_invites", input = Json)]
 pub async fn bulk_invites(
-    selection: Selection,
+    selection: Selection<InviteId>,
     action: InviteBulk,
     /// Names the action for `bulk_progress` (8–64 letters, digits or dashes).
     #[server(default)]

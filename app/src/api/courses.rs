@@ -2,6 +2,7 @@
 //! `Permission::ManageCourses`) and the learner home's list (`Permission::Learn`). The academy is
 //! always the caller's own; a course or team of another academy is "not found".
 
+use crate::domain::CourseId;
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -25,7 +26,7 @@ pub async fn list_courses(query: ListQuery) -> Result<Page<CourseView>, AppError
 }
 
 #[server(prefix = "/api", endpoint = "get_course")]
-pub async fn get_course(course_id: i64) -> Result<CourseView, AppError> {
+pub async fn get_course(course_id: CourseId) -> Result<CourseView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageCourses).await?;
     services::courses::get(&state, &actor, course_id).await
@@ -49,7 +50,10 @@ pub async fn create_course(course: CourseInput) -> Result<CourseView, AppError> 
 /// Changes everything about a course at once (title, description, published, who it is for);
 /// returns it as it is now.
 #[server(prefix = "/api", endpoint = "update_course", input = Json)]
-pub async fn update_course(course_id: i64, course: CourseInput) -> Result<CourseView, AppError> {
+pub async fn update_course(
+    course_id: CourseId,
+    course: CourseInput,
+) -> Result<CourseView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageCourses).await?;
     services::courses::update(&state, &actor, course_id, &course).await
@@ -57,14 +61,14 @@ pub async fn update_course(course_id: i64, course: CourseInput) -> Result<Course
 
 /// "Publish" / "Unpublish" from the list.
 #[server(prefix = "/api", endpoint = "publish_course")]
-pub async fn publish_course(course_id: i64, published: bool) -> Result<CourseView, AppError> {
+pub async fn publish_course(course_id: CourseId, published: bool) -> Result<CourseView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageCourses).await?;
     services::courses::set_published(&state, &actor, course_id, published).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_course")]
-pub async fn delete_course(course_id: i64) -> Result<DeletedCourse, AppError> {
+pub async fn delete_course(course_id: CourseId) -> Result<DeletedCourse, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageCourses).await?;
     services::courses::delete(&state, &actor, course_id).await

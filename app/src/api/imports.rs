@@ -4,6 +4,7 @@
 // named on the wire); the client half the macro generates takes them all.
 #![allow(clippy::too_many_arguments)]
 
+use crate::domain::{ImportId, TeamId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -40,7 +41,7 @@ pub async fn start_import(
     file_name: String,
     total_rows: usize,
     role: Role,
-    team_ids: Vec<i64>,
+    team_ids: Vec<TeamId>,
     send_email: bool,
     /// The rows the preview left out, with why.
     #[server(default)]
@@ -48,7 +49,7 @@ pub async fn start_import(
     /// The upload's personal message; absent: the academy's default (Settings → Invitations).
     #[server(default)]
     message: Option<String>,
-) -> Result<i64, AppError> {
+) -> Result<ImportId, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
@@ -71,7 +72,7 @@ pub async fn start_import(
 /// One chunk of ready rows (at most 5,000); sending a chunk again changes nothing.
 #[server(prefix = "/api", endpoint = "import_chunk", input = Json)]
 pub async fn import_chunk(
-    import_id: i64,
+    import_id: ImportId,
     lines: Vec<ImportLine>,
 ) -> Result<Vec<ImportLineResult>, AppError> {
     let state = app_state()?;
@@ -80,7 +81,7 @@ pub async fn import_chunk(
 }
 
 #[server(prefix = "/api", endpoint = "finish_import")]
-pub async fn finish_import(import_id: i64) -> Result<ImportSummary, AppError> {
+pub async fn finish_import(import_id: ImportId) -> Result<ImportSummary, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::finish(&state, &actor, import_id).await
@@ -96,7 +97,7 @@ pub async fn list_imports() -> Result<Vec<ImportSummary>, AppError> {
 
 /// An upload's per-row result report, as CSV text.
 #[server(prefix = "/api", endpoint = "import_report")]
-pub async fn import_report(import_id: i64) -> Result<String, AppError> {
+pub async fn import_report(import_id: ImportId) -> Result<String, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::imports::report(&state, &actor, import_id).await

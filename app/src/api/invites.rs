@@ -1,6 +1,7 @@
 //! Inviting learners and following the invitations. The academy is always the caller's own (from the
 //! session), never a parameter.
 
+use crate::domain::{InviteId, TeamId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -17,7 +18,7 @@ use crate::{
 pub async fn invite_learners(
     people: Vec<InviteeInput>,
     role: Role,
-    team_ids: Vec<i64>,
+    team_ids: Vec<TeamId>,
     send_email: bool,
     /// Sent from a team page's "Invite to team" (recorded as the invitation's source).
     #[server(default)]
@@ -54,14 +55,14 @@ pub async fn list_invites(query: ListQuery) -> Result<Page<InviteView>, AppError
 }
 
 #[server(prefix = "/api", endpoint = "resend_invite")]
-pub async fn resend_invite(invite_id: i64) -> Result<(), AppError> {
+pub async fn resend_invite(invite_id: InviteId) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::invites::resend(&state, &actor, invite_id).await
 }
 
 #[server(prefix = "/api", endpoint = "revoke_invite")]
-pub async fn revoke_invite(invite_id: i64) -> Result<(), AppError> {
+pub async fn revoke_invite(invite_id: InviteId) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::invites::revoke(&state, &actor, invite_id).await
@@ -69,7 +70,7 @@ pub async fn revoke_invite(invite_id: i64) -> Result<(), AppError> {
 
 /// The newest working link of a pending invitation ("Copy invite link").
 #[server(prefix = "/api", endpoint = "invite_link")]
-pub async fn invite_link(invite_id: i64) -> Result<String, AppError> {
+pub async fn invite_link(invite_id: InviteId) -> Result<String, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)

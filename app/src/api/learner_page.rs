@@ -2,6 +2,7 @@
 //! email status, what the audit log says about them, and correcting their name and email. The
 //! academy is always the caller's own; staff are managed in Settings → Admins.
 
+use crate::domain::UserId;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -14,7 +15,7 @@ use crate::{
 };
 
 #[server(prefix = "/api", endpoint = "learner_details")]
-pub async fn learner_details(user_id: i64) -> Result<LearnerInfo, AppError> {
+pub async fn learner_details(user_id: UserId) -> Result<LearnerInfo, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learner_page::details(&state, &actor, user_id).await
@@ -23,7 +24,7 @@ pub async fn learner_details(user_id: i64) -> Result<LearnerInfo, AppError> {
 /// Corrects a learner's name and email. A new email is told to both addresses.
 #[server(prefix = "/api", endpoint = "update_learner")]
 pub async fn update_learner(
-    user_id: i64,
+    user_id: UserId,
     first_name: String,
     last_name: String,
     email: String,

@@ -1,6 +1,7 @@
 //! The All Learners tab's actions on one learner. The academy is always the caller's own (from the
 //! session); a learner of another academy is "not found".
 
+use crate::domain::UserId;
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -24,7 +25,7 @@ pub async fn list_learners(query: ListQuery) -> Result<Page<LearnerView>, AppErr
 /// Gives a learner another learner role; returns the learner as they are now. Owners, Administrators
 /// and Learner-Admins may; nobody changes their own role, and staff roles are managed in Settings.
 #[server(prefix = "/api", endpoint = "change_learner_role")]
-pub async fn change_learner_role(user_id: i64, role: Role) -> Result<UserView, AppError> {
+pub async fn change_learner_role(user_id: UserId, role: Role) -> Result<UserView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::change_role(&state, &actor, user_id, role).await
@@ -32,7 +33,7 @@ pub async fn change_learner_role(user_id: i64, role: Role) -> Result<UserView, A
 
 /// Removes a learner from the academy (account, sessions, team memberships); returns who was removed.
 #[server(prefix = "/api", endpoint = "remove_learner")]
-pub async fn remove_learner(user_id: i64) -> Result<UserView, AppError> {
+pub async fn remove_learner(user_id: UserId) -> Result<UserView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::remove(&state, &actor, user_id).await
@@ -42,7 +43,7 @@ pub async fn remove_learner(user_id: i64) -> Result<UserView, AppError> {
 /// or use an invitation link until access is given back; their account, teams and history stay.
 /// Returns the learner.
 #[server(prefix = "/api", endpoint = "deactivate_learner")]
-pub async fn deactivate_learner(user_id: i64) -> Result<UserView, AppError> {
+pub async fn deactivate_learner(user_id: UserId) -> Result<UserView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::set_access(&state, &actor, user_id, AccountStatus::Deactivated).await
@@ -50,7 +51,7 @@ pub async fn deactivate_learner(user_id: i64) -> Result<UserView, AppError> {
 
 /// Gives a deactivated learner their access back. Returns the learner.
 #[server(prefix = "/api", endpoint = "reactivate_learner")]
-pub async fn reactivate_learner(user_id: i64) -> Result<UserView, AppError> {
+pub async fn reactivate_learner(user_id: UserId) -> Result<UserView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::learners::set_access(&state, &actor, user_id, AccountStatus::Active).await

@@ -2,6 +2,7 @@
 //! "Sign out everywhere" (the signed-in person), and an administrator sending a learner the reset
 //! email. Plain form posts (before the WASM, or without JavaScript) are sent on with a redirect.
 
+use crate::domain::UserId;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -67,7 +68,7 @@ pub async fn sign_out_everywhere(slug: String) -> Result<String, AppError> {
 
 /// From a learner's row: emails them a reset link. Returns their address for the notice.
 #[server(prefix = "/api", endpoint = "send_password_reset")]
-pub async fn send_password_reset(user_id: i64) -> Result<String, AppError> {
+pub async fn send_password_reset(user_id: UserId) -> Result<String, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     password_reset::send_by_admin(&state, &actor, user_id).await

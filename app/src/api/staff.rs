@@ -2,6 +2,7 @@
 //! and removing one. The academy is always the caller's own (from the session); people and
 //! invitations of another academy are "not found".
 
+use crate::domain::{InviteId, UserId};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -42,14 +43,14 @@ pub async fn invite_admin(
 }
 
 #[server(prefix = "/api", endpoint = "resend_admin_invite")]
-pub async fn resend_admin_invite(invite_id: i64) -> Result<(), AppError> {
+pub async fn resend_admin_invite(invite_id: InviteId) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageStaff).await?;
     services::invites::resend_admin(&state, &actor, invite_id).await
 }
 
 #[server(prefix = "/api", endpoint = "revoke_admin_invite")]
-pub async fn revoke_admin_invite(invite_id: i64) -> Result<(), AppError> {
+pub async fn revoke_admin_invite(invite_id: InviteId) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageStaff).await?;
     services::invites::revoke_admin(&state, &actor, invite_id).await
@@ -60,7 +61,7 @@ pub async fn revoke_admin_invite(invite_id: i64) -> Result<(), AppError> {
 /// Only the Owner may; the Owner is never removed. Returns who was removed.
 #[server(prefix = "/api", endpoint = "remove_admin")]
 pub async fn remove_admin(
-    user_id: i64,
+    user_id: UserId,
     #[server(default)] revoke_integrations: bool,
 ) -> Result<UserView, AppError> {
     let state = app_state()?;

@@ -1,6 +1,7 @@
 //! The Teams section and a team's learners. The academy is always the caller's own (from the
 //! session); a team or learner of another academy is "not found".
 
+use crate::domain::{TeamId, UserId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
@@ -29,7 +30,7 @@ pub async fn list_team_summaries(query: ListQuery) -> Result<Page<TeamSummary>, 
 }
 
 #[server(prefix = "/api", endpoint = "get_team")]
-pub async fn get_team(team_id: i64) -> Result<TeamSummary, AppError> {
+pub async fn get_team(team_id: TeamId) -> Result<TeamSummary, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::get(&state, &actor, team_id).await
@@ -44,14 +45,18 @@ pub async fn create_team(name: String, color: String) -> Result<TeamView, AppErr
 
 /// Renames and recolours a team; returns it as it is now.
 #[server(prefix = "/api", endpoint = "update_team")]
-pub async fn update_team(team_id: i64, name: String, color: String) -> Result<TeamView, AppError> {
+pub async fn update_team(
+    team_id: TeamId,
+    name: String,
+    color: String,
+) -> Result<TeamView, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::update(&state, &actor, team_id, &name, &color).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_team")]
-pub async fn delete_team(team_id: i64) -> Result<DeletedTeam, AppError> {
+pub async fn delete_team(team_id: TeamId) -> Result<DeletedTeam, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::delete(&state, &actor, team_id).await
@@ -60,7 +65,7 @@ pub async fn delete_team(team_id: i64) -> Result<DeletedTeam, AppError> {
 /// "Learners in team".
 #[server(prefix = "/api", endpoint = "list_team_members", input = Json)]
 pub async fn list_team_members(
-    team_id: i64,
+    team_id: TeamId,
     query: ListQuery,
 ) -> Result<Page<TeamMemberView>, AppError> {
     let state = app_state()?;
@@ -71,7 +76,7 @@ pub async fn list_team_members(
 /// "Add learners": registered learners not yet in the team, matching `search`.
 #[server(prefix = "/api", endpoint = "team_candidates")]
 pub async fn team_candidates(
-    team_id: i64,
+    team_id: TeamId,
     search: String,
 ) -> Result<Vec<TeamMemberView>, AppError> {
     let state = app_state()?;
@@ -80,14 +85,17 @@ pub async fn team_candidates(
 }
 
 #[server(prefix = "/api", endpoint = "add_team_members", input = Json)]
-pub async fn add_team_members(team_id: i64, user_ids: Vec<i64>) -> Result<TeamAdded, AppError> {
+pub async fn add_team_members(
+    team_id: TeamId,
+    user_ids: Vec<UserId>,
+) -> Result<TeamAdded, AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::add_members(&state, &actor, team_id, &user_ids).await
 }
 
 #[server(prefix = "/api", endpoint = "remove_team_member")]
-pub async fn remove_team_member(team_id: i64, user_id: i64) -> Result<(), AppError> {
+pub async fn remove_team_member(team_id: TeamId, user_id: UserId) -> Result<(), AppError> {
     let state = app_state()?;
     let actor = auth::require(&state, Permission::ManageLearners).await?;
     services::teams::remove_member(&state, &actor, team_id, user_id).await

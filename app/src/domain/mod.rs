@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod course;
 pub mod csv_import;
 pub mod email;
+pub mod id;
 pub mod invite;
 pub mod invite_decision;
 pub mod invite_message;
@@ -28,6 +29,10 @@ pub mod text;
 pub mod webhook;
 
 pub use email::Email;
+pub use id::{
+    AcademyId, AccessRequestId, ApiClientId, AuditEntryId, CourseId, DeliveryId, ImportId,
+    InviteId, OutboxId, TeamId, UserId, WebhookId,
+};
 pub use names::{AcademyName, PersonName};
 pub use password::Password;
 pub use permission::Permission;

@@ -1,5 +1,6 @@
 //! Access requests on the wire: a request, a page of a tab, what approving did, the settings.
 
+use crate::domain::AccessRequestId;
 use serde::{Deserialize, Serialize};
 
 use super::Page;
@@ -8,7 +9,7 @@ use crate::domain::access_request::{RequestStatus, Visibility};
 /// One row of the Pending or Declined tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessRequestView {
-    pub id: i64,
+    pub id: AccessRequestId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,

@@ -1,5 +1,6 @@
 //! The Audit log page on the wire: its rows in words, the "Who" filter's people, the CSV export.
 
+use crate::domain::{AuditEntryId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::role::Role;
@@ -37,7 +38,7 @@ impl AuditActor {
 /// One row of the log, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
-    pub id: i64,
+    pub id: AuditEntryId,
     pub at: i64,
     pub actor: AuditActor,
     /// The stored action name, e.g. `invite.created`.
@@ -51,7 +52,7 @@ pub struct AuditEntry {
 /// A person of the "Who" filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPerson {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,

@@ -1,6 +1,7 @@
 //! A list's bulk action on the wire: which rows, what to do, and what came of it. The words of the
 //! confirmation live here too, so the question and the summary say the same thing.
 
+use crate::domain::TeamId;
 use serde::{Deserialize, Serialize};
 
 use super::ListQuery;
@@ -19,11 +20,12 @@ pub struct BulkCount {
     pub total: usize,
 }
 
-/// Which rows an action is for.
+/// Which rows an action is for: learners (`Selection<UserId>`) or invitations
+/// (`Selection<InviteId>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Selection {
+pub enum Selection<Id> {
     /// The rows ticked, by id.
-    Rows(Vec<i64>),
+    Rows(Vec<Id>),
     /// Every row that matches the list's search and filters, on every page (the query's page is
     /// ignored).
     Matching(ListQuery),
@@ -35,8 +37,8 @@ pub enum LearnerBulk {
     RevokeAccess,
     GiveAccess,
     SetRole(Role),
-    AddToTeam(i64),
-    RemoveFromTeam(i64),
+    AddToTeam(TeamId),
+    RemoveFromTeam(TeamId),
     Remove,
 }
 
@@ -223,7 +225,7 @@ mod tests {
             "Make 10,000 learners Learner-Analyst?"
         );
         assert_eq!(
-            LearnerBulk::AddToTeam(4).question(1, "Sales"),
+            LearnerBulk::AddToTeam(TeamId::new(4)).question(1, "Sales"),
             "Add 1 learner to Sales?"
         );
         assert_eq!(InviteBulk::Revoke.question(2), "Revoke 2 invitations?");

@@ -1,5 +1,6 @@
 //! Courses on the wire: a course as the admin edits it, the form's input, the learner home's cards.
 
+use crate::domain::{CourseId, TeamId};
 use serde::{Deserialize, Serialize};
 
 use super::TeamView;
@@ -7,7 +8,7 @@ use super::TeamView;
 /// A course as the Courses section shows and edits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseView {
-    pub id: i64,
+    pub id: CourseId,
     pub title: String,
     pub description: String,
     /// Published courses are shown to the learners they are for; drafts to nobody.
@@ -33,13 +34,13 @@ pub struct CourseInput {
     pub for_everyone: bool,
     /// Teams of the academy; ignored (and cleared) when `for_everyone` is set.
     #[serde(default)]
-    pub team_ids: Vec<i64>,
+    pub team_ids: Vec<TeamId>,
 }
 
 /// A course on the learner home.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseCard {
-    pub id: i64,
+    pub id: CourseId,
     pub title: String,
     pub description: String,
     pub updated_at: i64,

@@ -1,5 +1,6 @@
 //! Settings → Admins on the wire: the Owner and Administrators, what they made, their invitations.
 
+use crate::domain::{InviteId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
@@ -10,7 +11,7 @@ use crate::domain::{
 /// The Owner or an Administrator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMember {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -27,7 +28,6 @@ pub struct StaffMember {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Integration {
     pub kind: IntegrationKind,
-    pub id: i64,
     /// The application's name or the webhook's URL.
     pub label: String,
 }
@@ -50,7 +50,7 @@ impl IntegrationKind {
 /// A pending invitation to become an Administrator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffInvite {
-    pub id: i64,
+    pub id: InviteId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,

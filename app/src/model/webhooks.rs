@@ -1,10 +1,11 @@
 //! Settings → Webhooks on the wire: a webhook, a new one with its secret, and its delivery log.
 
+use crate::domain::{DeliveryId, WebhookId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookView {
-    pub id: i64,
+    pub id: WebhookId,
     pub url: String,
     /// Event names, in the order of `domain::webhook::EVENTS`.
     pub events: Vec<String>,
@@ -22,7 +23,7 @@ pub struct WebhookCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryView {
     /// Also the `Shoal-Delivery` header and the payload's `id`.
-    pub id: i64,
+    pub id: DeliveryId,
     pub event: String,
     /// queued | retrying | delivered | failed
     pub status: String,

@@ -1,6 +1,7 @@
 //! Settings → Admins: the Owner and Administrators, the pending invitations to become one, "Invite an
 //! administrator", and — for the Owner — "Remove administrator". Arrives with the page (see `pages`).
 
+use crate::domain::UserId;
 use leptos::{ev, prelude::*};
 
 use crate::{
@@ -67,7 +68,7 @@ pub fn AdminsTab() -> impl IntoView {
     let resend = ServerAction::<ResendAdminInvite>::new();
     let revoke = ServerAction::<RevokeAdminInvite>::new();
     let remove = ServerAction::<RemoveAdmin>::new();
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(None::<UserId>);
     // How many integrations the last removal revoked, for its notice.
     let revoked = RwSignal::new(0usize);
     let tick = RwSignal::new(0u32);
@@ -190,7 +191,7 @@ fn MemberRow(
     own: bool,
     removable: bool,
     remove: ServerAction<RemoveAdmin>,
-    confirming: RwSignal<Option<i64>>,
+    confirming: RwSignal<Option<UserId>>,
     revoked: RwSignal<usize>,
 ) -> impl IntoView {
     let id = member.id;

@@ -2,6 +2,7 @@
 //! webhook's delivery log. The list arrives with the page; a delivery log loads when opened (see
 //! `pages`).
 
+use crate::domain::WebhookId;
 use leptos::{ev, prelude::*};
 
 use crate::{
@@ -295,7 +296,7 @@ fn status_label(status: &str) -> &'static str {
 }
 
 #[component]
-fn DeliveryLog(webhook_id: i64, sent: RwSignal<usize>) -> impl IntoView {
+fn DeliveryLog(webhook_id: WebhookId, sent: RwSignal<usize>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     // Only ever shown after a click: loaded in the browser.
     let data = LocalResource::new(move || {

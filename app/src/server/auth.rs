@@ -1,5 +1,6 @@
 //! Who is asking: the session cookie, looked up in the database; and the cookie itself.
 
+use crate::domain::AcademyId;
 use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
@@ -28,7 +29,7 @@ pub const SESSION_TTL_MS: i64 = 14 * crate::domain::DAY_MS;
 
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub user: UserRow,
 }
 

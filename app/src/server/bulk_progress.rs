@@ -2,6 +2,7 @@
 //! and asks, while the action runs, how many of its items are done ("2,500 of 10,000"). Kept in
 //! memory: a count matters only while its request runs, and goes with it.
 
+use crate::domain::AcademyId;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -11,11 +12,11 @@ use crate::model::bulk::BulkCount;
 
 /// The counts of the bulk actions running now, by academy and key.
 #[derive(Clone, Default)]
-pub struct BulkProgress(Arc<Mutex<HashMap<(i64, String), BulkCount>>>);
+pub struct BulkProgress(Arc<Mutex<HashMap<(AcademyId, String), BulkCount>>>);
 
 impl BulkProgress {
     /// Starts counting `total` items of the action `key`; the count goes when the ticket does.
-    pub fn start(&self, academy_id: i64, key: &str, total: usize) -> Ticket {
+    pub fn start(&self, academy_id: AcademyId, key: &str, total: usize) -> Ticket {
         let key = (academy_id, key.to_string());
         self.counts()
             .insert(key.clone(), BulkCount { done: 0, total });
@@ -26,11 +27,11 @@ impl BulkProgress {
     }
 
     /// How far the action `key` of the academy has got; `None` before it starts and after it ends.
-    pub fn of(&self, academy_id: i64, key: &str) -> Option<BulkCount> {
+    pub fn of(&self, academy_id: AcademyId, key: &str) -> Option<BulkCount> {
         self.counts().get(&(academy_id, key.to_string())).copied()
     }
 
-    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, String), BulkCount>> {
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<(AcademyId, String), BulkCount>> {
         // A panic while holding the lock leaves only counts behind: keep using them.
         self.0
             .lock()
@@ -41,7 +42,7 @@ impl BulkProgress {
 /// One running action's count.
 pub struct Ticket {
     registry: BulkProgress,
-    key: (i64, String),
+    key: (AcademyId, String),
 }
 
 impl Ticket {
@@ -66,29 +67,29 @@ mod tests {
     #[test]
     fn a_count_lives_as_long_as_its_ticket_and_only_for_its_academy() {
         let progress = BulkProgress::default();
-        assert_eq!(progress.of(1, "k"), None);
-        let ticket = progress.start(1, "k", 1_200);
+        assert_eq!(progress.of(AcademyId::new(1), "k"), None);
+        let ticket = progress.start(AcademyId::new(1), "k", 1_200);
         ticket.advance(500);
         ticket.advance(500);
         assert_eq!(
-            progress.of(1, "k"),
+            progress.of(AcademyId::new(1), "k"),
             Some(BulkCount {
                 done: 1_000,
                 total: 1_200
             })
         );
         assert_eq!(
-            progress.of(2, "k"),
+            progress.of(AcademyId::new(2), "k"),
             None,
             "another academy's key is not seen"
         );
         ticket.advance(500);
         assert_eq!(
-            progress.of(1, "k").unwrap().done,
+            progress.of(AcademyId::new(1), "k").unwrap().done,
             1_200,
             "never past the total"
         );
         drop(ticket);
-        assert_eq!(progress.of(1, "k"), None);
+        assert_eq!(progress.of(AcademyId::new(1), "k"), None);
     }
 }

@@ -55,6 +55,89 @@ stored_column!(
     crate::domain::access_request::Visibility,
 );
 
+/// An id type as a column: what a repository function generic over the kind of id binds and reads.
+pub trait IdColumn:
+    Copy
+    + Eq
+    + std::hash::Hash
+    + Send
+    + Sync
+    + Unpin
+    + 'static
+    + sqlx::Type<sqlx::Any>
+    + for<'q> sqlx::Encode<'q, sqlx::Any>
+    + for<'r> sqlx::Decode<'r, sqlx::Any>
+{
+}
+
+/// What can have places in teams — a learner (`team_members`) or an invitation (`invite_teams`) —
+/// and where those places are kept.
+pub trait TeamPlace: IdColumn {
+    /// The table of the places.
+    const TABLE: &'static str;
+    /// Its column naming the owner of a place.
+    const OWNER: &'static str;
+}
+
+impl TeamPlace for crate::domain::UserId {
+    const TABLE: &'static str = "team_members";
+    const OWNER: &'static str = "user_id";
+}
+
+impl TeamPlace for crate::domain::InviteId {
+    const TABLE: &'static str = "invite_teams";
+    const OWNER: &'static str = "invite_id";
+}
+
+/// Gives the id types (`domain::id`) their column type: a BIGINT, read and written as the `i64`
+/// it wraps.
+macro_rules! id_column {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl IdColumn for $ty {}
+
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <i64 as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(
+                value: <sqlx::Any as sqlx::Database>::ValueRef<'r>,
+            ) -> Result<Self, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value).map(<$ty>::new)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <i64 as sqlx::Encode<'_, sqlx::Any>>::encode(self.get(), buf)
+            }
+        }
+    )+};
+}
+
+id_column!(
+    crate::domain::AcademyId,
+    crate::domain::UserId,
+    crate::domain::InviteId,
+    crate::domain::TeamId,
+    crate::domain::ImportId,
+    crate::domain::CourseId,
+    crate::domain::WebhookId,
+    crate::domain::DeliveryId,
+    crate::domain::AccessRequestId,
+    crate::domain::ApiClientId,
+    crate::domain::OutboxId,
+    crate::domain::AuditEntryId,
+);
+
 /// A write transaction. On SQLite it also holds this process's write turn (see `Db::write`).
 pub struct Tx {
     tx: sqlx::Transaction<'static, sqlx::Any>,

@@ -2,6 +2,7 @@
 //! server on loopback, the outbox worker and a webhook receiver — on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::{AccessRequestId, TeamId};
 
 use std::{
     sync::{Arc, Mutex},
@@ -67,7 +68,7 @@ async fn list(app: &TestApp, client: &Client, status: &str) -> AccessRequestList
 }
 
 /// The id of the pending request of `email`.
-async fn pending_id(app: &TestApp, client: &Client, email: &str) -> i64 {
+async fn pending_id(app: &TestApp, client: &Client, email: &str) -> AccessRequestId {
     list(app, client, "pending")
         .await
         .page
@@ -81,9 +82,9 @@ async fn pending_id(app: &TestApp, client: &Client, email: &str) -> i64 {
 async fn approve_res(
     app: &TestApp,
     client: &Client,
-    id: i64,
+    id: AccessRequestId,
     role: &str,
-    teams: &[i64],
+    teams: &[TeamId],
 ) -> reqwest::Response {
     app.call_json(
         client,
@@ -93,7 +94,13 @@ async fn approve_res(
     .await
 }
 
-async fn approve(app: &TestApp, client: &Client, id: i64, role: &str, teams: &[i64]) -> Approved {
+async fn approve(
+    app: &TestApp,
+    client: &Client,
+    id: AccessRequestId,
+    role: &str,
+    teams: &[TeamId],
+) -> Approved {
     let res = approve_res(app, client, id, role, teams).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     res.json().await.unwrap()
@@ -102,7 +109,7 @@ async fn approve(app: &TestApp, client: &Client, id: i64, role: &str, teams: &[i
 async fn decline_res(
     app: &TestApp,
     client: &Client,
-    id: i64,
+    id: AccessRequestId,
     send_email: bool,
     reason: &str,
 ) -> reqwest::Response {

@@ -1,6 +1,7 @@
 //! The API's `learners` as the reference product's published clients call it: the date format of
 //! its own example, and every learner in one answer when the call names no `limit`.
 
+use app::domain::UserId;
 use serde_json::{Value, json};
 
 use crate::{
@@ -13,7 +14,7 @@ const JULY_25_2017: i64 = 1_500_940_800_000;
 const DAY: i64 = 86_400_000;
 
 /// Learners of academy "acme" registered at `times`: `learner{n}@example.com`, last name `n`.
-async fn learners_registered_at(app: &TestApp, times: &[i64]) -> Vec<i64> {
+async fn learners_registered_at(app: &TestApp, times: &[i64]) -> Vec<UserId> {
     let people: Vec<_> = times
         .iter()
         .enumerate()
@@ -29,11 +30,11 @@ async fn learners_registered_at(app: &TestApp, times: &[i64]) -> Vec<i64> {
     app.insert_learners("acme", &people).await
 }
 
-fn ids(v: &Value) -> Vec<i64> {
+fn ids(v: &Value) -> Vec<UserId> {
     v.as_array()
         .unwrap_or_else(|| panic!("a list, not {v}"))
         .iter()
-        .map(|l| l["id"].as_i64().unwrap())
+        .map(|l| UserId::new(l["id"].as_i64().unwrap()))
         .collect()
 }
 

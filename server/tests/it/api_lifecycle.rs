@@ -3,6 +3,7 @@
 //! request order, the same rules as the buttons in the browser, one audit entry per call — and
 //! thousands of learners in one bulk change.
 
+use app::domain::TeamId;
 use app::domain::role::Role;
 use serde_json::{Value, json};
 
@@ -18,7 +19,7 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-async fn team(app: &TestApp, name: &str) -> i64 {
+async fn team(app: &TestApp, name: &str) -> TeamId {
     app::server::repo::teams::insert(
         &app.state.db.pool,
         app.academy_id("acme").await,
@@ -49,7 +50,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn invite(app: &TestApp, token: &str, emails: &[&str], teams: &[i64]) {
+async fn invite(app: &TestApp, token: &str, emails: &[&str], teams: &[TeamId]) {
     let learners: Vec<Value> = emails
         .iter()
         .map(|e| json!({"email": e, "first_name": "Pat"}))

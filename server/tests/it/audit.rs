@@ -3,6 +3,7 @@
 //! and the wall between academies.
 
 use crate::common;
+use app::domain::UserId;
 
 use std::time::Instant;
 
@@ -41,7 +42,7 @@ async fn export(app: &TestApp, client: &Client, query: Value) -> AuditExport {
 async fn record(
     app: &TestApp,
     slug: &str,
-    actor: Option<i64>,
+    actor: Option<UserId>,
     action: &str,
     target: &str,
     detail: &str,
@@ -115,7 +116,7 @@ async fn the_log_says_who_did_what_newest_first_in_words() {
     record(
         &app,
         "acme",
-        Some(999_999),
+        Some(UserId::new(999_999)),
         "team.deleted",
         "Old team",
         "",

@@ -2,6 +2,8 @@
 //! the search and filter across pages; staff and the admin's own account skipped with the reason;
 //! one audit entry per action with the count.
 
+use app::domain::InviteId;
+use app::domain::UserId;
 use app::{
     domain::role::Role,
     model::ListQuery,
@@ -15,7 +17,7 @@ use crate::common::{self, TestApp};
 async fn bulk(
     app: &TestApp,
     admin: &Client,
-    selection: Selection,
+    selection: Selection<UserId>,
     action: LearnerBulk,
 ) -> Response {
     app.call_json(
@@ -38,7 +40,7 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-fn matching(search: &str, filter: &str) -> Selection {
+fn matching<Id>(search: &str, filter: &str) -> Selection<Id> {
     Selection::Matching(ListQuery {
         search: search.into(),
         filter: filter.into(),
@@ -48,7 +50,7 @@ fn matching(search: &str, filter: &str) -> Selection {
 }
 
 /// `n` learners `{prefix}{i}@example.com` in academy "acme".
-async fn learners(app: &TestApp, prefix: &str, n: usize) -> Vec<i64> {
+async fn learners(app: &TestApp, prefix: &str, n: usize) -> Vec<UserId> {
     let people: Vec<_> = (0..n)
         .map(|i| {
             (
@@ -221,7 +223,7 @@ async fn ticked_rows_lose_their_access_at_once_and_the_admins_own_row_is_skipped
     let res = bulk(
         &app,
         &owner,
-        Selection::Rows((1..=1001).collect()),
+        Selection::Rows((1..=1001).map(UserId::new).collect()),
         LearnerBulk::GiveAccess,
     )
     .await;
@@ -334,7 +336,7 @@ async fn team_changes_and_removal_apply_to_the_selection_and_a_team_of_another_a
     let res = bulk(
         &app,
         &beta,
-        Selection::Rows(vec![1]),
+        Selection::Rows(vec![UserId::new(1)]),
         LearnerBulk::AddToTeam(sales),
     )
     .await;
@@ -385,7 +387,7 @@ async fn invites_matching_a_filter_are_resent_or_revoked_and_those_no_longer_pen
         .call_json(
             &owner,
             "bulk_invites",
-            json!({"selection": matching("p", "invited"), "action": InviteBulk::Resend}),
+            json!({"selection": matching::<InviteId>("p", "invited"), "action": InviteBulk::Resend}),
         )
         .await;
     let resent = summary(res).await;
@@ -472,7 +474,7 @@ async fn a_bulk_action_counts_its_items_batch_by_batch_under_the_key_the_browser
         .call_json(
             &owner,
             "bulk_learners",
-            json!({"selection": matching("many", "deactivated"), "action": "GiveAccess", "key": "browser-key-1"}),
+            json!({"selection": matching::<UserId>("many", "deactivated"), "action": "GiveAccess", "key": "browser-key-1"}),
         )
         .await;
     assert_eq!(summary(res).await.done, 1_200);
@@ -481,7 +483,7 @@ async fn a_bulk_action_counts_its_items_batch_by_batch_under_the_key_the_browser
         .call_json(
             &owner,
             "bulk_learners",
-            json!({"selection": matching("many", ""), "action": "RevokeAccess", "key": "no spaces!"}),
+            json!({"selection": matching::<UserId>("many", ""), "action": "RevokeAccess", "key": "no spaces!"}),
         )
         .await;
     assert_eq!(res.status(), 400);

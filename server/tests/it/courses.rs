@@ -2,6 +2,7 @@
 //! server, on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::{CourseId, UserId};
 
 use app::{
     domain::{Plan, role::Role},
@@ -37,7 +38,7 @@ async fn create(app: &TestApp, client: &Client, body: Value) -> CourseView {
     res.json().await.unwrap()
 }
 
-async fn try_update(app: &TestApp, client: &Client, id: i64, body: Value) -> Response {
+async fn try_update(app: &TestApp, client: &Client, id: CourseId, body: Value) -> Response {
     app.call_json(
         client,
         "update_course",
@@ -46,7 +47,7 @@ async fn try_update(app: &TestApp, client: &Client, id: i64, body: Value) -> Res
     .await
 }
 
-async fn publish(app: &TestApp, client: &Client, id: i64, on: bool) -> Response {
+async fn publish(app: &TestApp, client: &Client, id: CourseId, on: bool) -> Response {
     app.call(
         client,
         "publish_course",
@@ -58,12 +59,12 @@ async fn publish(app: &TestApp, client: &Client, id: i64, on: bool) -> Response 
     .await
 }
 
-async fn get(app: &TestApp, client: &Client, id: i64) -> Response {
+async fn get(app: &TestApp, client: &Client, id: CourseId) -> Response {
     app.call(client, "get_course", &[("course_id", &id.to_string())])
         .await
 }
 
-async fn delete(app: &TestApp, client: &Client, id: i64) -> Response {
+async fn delete(app: &TestApp, client: &Client, id: CourseId) -> Response {
     app.call(client, "delete_course", &[("course_id", &id.to_string())])
         .await
 }
@@ -332,7 +333,7 @@ struct Academy {
     owner: Client,
     sales: TeamView,
     in_sales: Client,
-    in_sales_id: i64,
+    in_sales_id: UserId,
     in_both: Client,
     in_none: Client,
 }

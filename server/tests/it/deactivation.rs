@@ -2,6 +2,7 @@
 //! once, and cannot sign in or get a password reset until an admin gives access back.
 
 use crate::common::{self, TestApp};
+use app::domain::UserId;
 
 use app::{
     domain::{account::AccountStatus, role::Role},
@@ -10,7 +11,7 @@ use app::{
 use reqwest::{Client, Response};
 use serde_json::json;
 
-async fn set_access(app: &TestApp, admin: &Client, endpoint: &str, user_id: i64) -> Response {
+async fn set_access(app: &TestApp, admin: &Client, endpoint: &str, user_id: UserId) -> Response {
     app.call(admin, endpoint, &[("user_id", &user_id.to_string())])
         .await
 }
@@ -30,7 +31,7 @@ async fn listed(app: &TestApp, admin: &Client, filter: &str) -> Result<Page<Lear
     }
 }
 
-async fn count(app: &TestApp, sql: &str, id: i64) -> i64 {
+async fn count(app: &TestApp, sql: &str, id: UserId) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
         .bind(id)
         .fetch_one(&app.state.db.pool)

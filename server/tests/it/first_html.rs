@@ -3,6 +3,7 @@
 //! "Loading…" left in the page.
 
 use crate::common::TestApp;
+use app::domain::TeamId;
 
 use app::domain::role::Role;
 use reqwest::Client;
@@ -37,7 +38,7 @@ async fn the_admin_pages_arrive_with_their_lists() {
         )
         .await)
     .await;
-    let team_id = team["id"].as_i64().unwrap();
+    let team_id = TeamId::new(team["id"].as_i64().unwrap());
     let (_lea, _) = app
         .registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[team_id])
         .await;
@@ -138,7 +139,7 @@ async fn the_learner_home_arrives_with_the_learners_teams_and_courses() {
             "acme",
             "lea@example.com",
             Role::Learner,
-            &[team["id"].as_i64().unwrap()],
+            &[TeamId::new(team["id"].as_i64().unwrap())],
         )
         .await;
     let page = html(&app, &lea, "/a/acme").await;

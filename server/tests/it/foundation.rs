@@ -2,6 +2,7 @@
 //! the real server on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::AcademyId;
 
 use app::error::AppError;
 use common::{OWNER_EMAIL, OWNER_PASSWORD, TestApp, error_of, session_set_cookie};
@@ -478,7 +479,7 @@ async fn a_session_of_one_academy_is_signed_out_in_another() {
 async fn a_learner_is_sent_from_the_admin_pages_to_the_learner_home() {
     let app = TestApp::spawn().await;
     app.create_first_academy("acme").await;
-    let academy_id: i64 = sqlx::query_scalar("SELECT id FROM academies")
+    let academy_id: AcademyId = sqlx::query_scalar("SELECT id FROM academies")
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();

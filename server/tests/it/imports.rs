@@ -2,6 +2,8 @@
 //! browser's preview, committed in batches, idempotent when retried — on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::ImportId;
+use app::domain::TeamId;
 
 use app::{
     domain::role::Role,
@@ -20,7 +22,7 @@ async fn start(
     client: &Client,
     key: &str,
     total: usize,
-    teams: &[i64],
+    teams: &[TeamId],
     send: bool,
 ) -> reqwest::Response {
     app.call_json(
@@ -37,9 +39,9 @@ async fn started(
     client: &Client,
     key: &str,
     total: usize,
-    teams: &[i64],
+    teams: &[TeamId],
     send: bool,
-) -> i64 {
+) -> ImportId {
     let res = start(app, client, key, total, teams, send).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     res.json().await.unwrap()
@@ -48,7 +50,7 @@ async fn started(
 async fn chunk(
     app: &TestApp,
     client: &Client,
-    import: i64,
+    import: ImportId,
     lines: Vec<Value>,
 ) -> reqwest::Response {
     app.call_json(
@@ -62,7 +64,7 @@ async fn chunk(
 async fn chunk_ok(
     app: &TestApp,
     client: &Client,
-    import: i64,
+    import: ImportId,
     lines: Vec<Value>,
 ) -> Vec<ImportLineResult> {
     let res = chunk(app, client, import, lines).await;
@@ -70,7 +72,7 @@ async fn chunk_ok(
     res.json().await.unwrap()
 }
 
-async fn finish(app: &TestApp, client: &Client, import: i64) -> ImportSummary {
+async fn finish(app: &TestApp, client: &Client, import: ImportId) -> ImportSummary {
     let res = app
         .call(
             client,
@@ -210,10 +212,10 @@ async fn the_rows_the_preview_left_out_count_in_the_history_and_the_report_says_
                       "team_ids": [], "send_email": false, "left_out": left_out});
     let res = app.call_json(&owner, "start_import", body.clone()).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let import: i64 = res.json().await.unwrap();
+    let import: ImportId = res.json().await.unwrap();
     // Started again (a retry): the left-out rows are not counted twice.
     let res = app.call_json(&owner, "start_import", body).await;
-    assert_eq!(res.json::<i64>().await.unwrap(), import);
+    assert_eq!(res.json::<ImportId>().await.unwrap(), import);
     chunk_ok(
         &app,
         &owner,

@@ -2,6 +2,8 @@
 //! loopback and the outbox worker — on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::AcademyId;
+use app::domain::TeamId;
 
 use std::time::Duration;
 
@@ -17,7 +19,7 @@ async fn invite(
     client: &reqwest::Client,
     people: &[(&str, &str, &str)],
     role: &str,
-    team_ids: &[i64],
+    team_ids: &[TeamId],
     send_email: bool,
 ) -> reqwest::Response {
     let people: Vec<_> = people
@@ -36,7 +38,7 @@ async fn invite_ok(
     app: &TestApp,
     client: &reqwest::Client,
     people: &[(&str, &str, &str)],
-    teams: &[i64],
+    teams: &[TeamId],
     send: bool,
 ) -> Vec<InviteResult> {
     let res = invite(app, client, people, "learner", teams, send).await;
@@ -73,7 +75,7 @@ async fn invites_page(app: &TestApp, client: &reqwest::Client, filter: &str) -> 
     res.json().await.unwrap()
 }
 
-async fn academy_id(app: &TestApp, slug: &str) -> i64 {
+async fn academy_id(app: &TestApp, slug: &str) -> AcademyId {
     sqlx::query_scalar("SELECT id FROM academies WHERE slug = $1")
         .bind(slug)
         .fetch_one(&app.state.db.pool)
@@ -81,7 +83,7 @@ async fn academy_id(app: &TestApp, slug: &str) -> i64 {
         .unwrap()
 }
 
-async fn new_team(app: &TestApp, slug: &str, name: &str) -> i64 {
+async fn new_team(app: &TestApp, slug: &str, name: &str) -> TeamId {
     app::server::repo::teams::insert(
         &app.state.db.pool,
         academy_id(app, slug).await,

@@ -2,6 +2,7 @@
 //! a new address is told to both the old and the new one, and is the one they sign in with.
 
 use crate::common::{self, LEARNER_PASSWORD, TestApp, error_of};
+use app::domain::UserId;
 
 use app::{
     domain::role::Role,
@@ -10,7 +11,7 @@ use app::{
 };
 use reqwest::{Client, Response};
 
-async fn details(app: &TestApp, client: &Client, user_id: i64) -> Response {
+async fn details(app: &TestApp, client: &Client, user_id: UserId) -> Response {
     app.call(
         client,
         "learner_details",
@@ -22,7 +23,7 @@ async fn details(app: &TestApp, client: &Client, user_id: i64) -> Response {
 async fn update(
     app: &TestApp,
     client: &Client,
-    user_id: i64,
+    user_id: UserId,
     names: (&str, &str),
     email: &str,
 ) -> Response {
@@ -98,7 +99,10 @@ async fn a_learner_admin_sees_the_page_without_the_audit_log_and_staff_or_strang
     );
     let owner_id = app.user_id("acme", common::OWNER_EMAIL).await.unwrap();
     assert_eq!(details(&app, &la_browser, owner_id).await.status(), 403);
-    assert_eq!(details(&app, &owner, 999_999).await.status(), 404);
+    assert_eq!(
+        details(&app, &owner, UserId::new(999_999)).await.status(),
+        404
+    );
     let other = app.other_academy("zeta").await;
     assert_eq!(details(&app, &other, lea).await.status(), 404);
 }

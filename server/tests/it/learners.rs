@@ -2,6 +2,8 @@
 //! end to end through the real server, on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::AcademyId;
+use app::domain::{InviteId, TeamId, UserId};
 
 use app::{
     domain::role::{Plan, Role},
@@ -18,7 +20,7 @@ async fn invite(
     client: &Client,
     email: &str,
     role: Role,
-    team_ids: &[i64],
+    team_ids: &[TeamId],
 ) -> Vec<InviteResult> {
     let res = app
         .call_json(
@@ -42,8 +44,8 @@ async fn learner_with_teams(
     slug: &str,
     email: &str,
     role: Role,
-    team_ids: &[i64],
-) -> (Client, i64) {
+    team_ids: &[TeamId],
+) -> (Client, UserId) {
     app.registered_learner(admin, slug, email, role, team_ids)
         .await
 }
@@ -54,7 +56,7 @@ async fn learner(
     slug: &str,
     email: &str,
     role: Role,
-) -> (Client, i64) {
+) -> (Client, UserId) {
     learner_with_teams(app, admin, slug, email, role, &[]).await
 }
 
@@ -82,15 +84,15 @@ async fn administrator(app: &TestApp, slug: &str, email: &str) -> Client {
     browser
 }
 
-async fn academy_id(app: &TestApp, slug: &str) -> i64 {
+async fn academy_id(app: &TestApp, slug: &str) -> AcademyId {
     app.academy_id(slug).await
 }
 
-async fn user_id(app: &TestApp, slug: &str, email: &str) -> Option<i64> {
+async fn user_id(app: &TestApp, slug: &str, email: &str) -> Option<UserId> {
     app.user_id(slug, email).await
 }
 
-async fn role_of(app: &TestApp, id: i64) -> String {
+async fn role_of(app: &TestApp, id: UserId) -> String {
     sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
         .bind(id)
         .fetch_one(&app.state.db.pool)
@@ -115,7 +117,7 @@ async fn audit(app: &TestApp, action: &str) -> Vec<(String, String)> {
         .unwrap()
 }
 
-async fn change_role(app: &TestApp, client: &Client, user_id: i64, role: Role) -> Response {
+async fn change_role(app: &TestApp, client: &Client, user_id: UserId, role: Role) -> Response {
     app.call(
         client,
         "change_learner_role",
@@ -124,7 +126,7 @@ async fn change_role(app: &TestApp, client: &Client, user_id: i64, role: Role) -
     .await
 }
 
-async fn remove(app: &TestApp, client: &Client, user_id: i64) -> Response {
+async fn remove(app: &TestApp, client: &Client, user_id: UserId) -> Response {
     app.call(
         client,
         "remove_learner",
@@ -334,7 +336,7 @@ async fn downgrading_to_starter_is_refused_while_a_learner_admin_exists() {
         message.contains("1 pending invitation as Learner-Admin"),
         "{message}"
     );
-    let invite_id: i64 = sqlx::query_scalar("SELECT id FROM invites WHERE email = $1")
+    let invite_id: InviteId = sqlx::query_scalar("SELECT id FROM invites WHERE email = $1")
         .bind("leo@example.com")
         .fetch_one(&app.state.db.pool)
         .await
@@ -496,7 +498,7 @@ async fn another_academys_user_is_not_found_and_nothing_changes() {
     let res = change_role(&app, &owner_a, bob, Role::LearnerAnalyst).await;
     assert_eq!(res.status(), 404);
     let foreign = error_of(res).await;
-    let res = change_role(&app, &owner_a, 987_654, Role::LearnerAnalyst).await;
+    let res = change_role(&app, &owner_a, UserId::new(987_654), Role::LearnerAnalyst).await;
     assert_eq!(res.status(), 404);
     assert_eq!(
         error_of(res).await,

@@ -12,6 +12,7 @@
 //! no answer may be a 5xx.
 
 use crate::common;
+use app::domain::TeamId;
 
 use std::collections::BTreeSet;
 
@@ -539,7 +540,7 @@ async fn alpha(app: &TestApp) -> Alpha {
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let team: serde_json::Value = res.json().await.unwrap();
-    let team = team["id"].as_i64().expect("team id");
+    let team = TeamId::new(team["id"].as_i64().expect("team id"));
     let mut members = Vec::new();
     for (role, email) in [
         (Role::LearnerAdmin, "zebra.learner.admin@example.com"),
@@ -656,9 +657,9 @@ async fn alpha(app: &TestApp) -> Alpha {
         owner,
         members,
         ids: Ids {
-            team,
+            team: team.get(),
             invite,
-            user,
+            user: user.get(),
             import,
             client,
             webhook,

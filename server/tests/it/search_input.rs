@@ -3,11 +3,12 @@
 //! are taken literally.
 
 use crate::common::TestApp;
+use app::domain::TeamId;
 
 use serde_json::{Value, json};
 
 /// `(endpoint, body)` of every search with `text` as the search.
-fn searches(text: &str, team: i64) -> Vec<(&'static str, Value)> {
+fn searches(text: &str, team: TeamId) -> Vec<(&'static str, Value)> {
     let query = json!({"search": text, "filter": "", "page": 1});
     vec![
         ("list_invites", json!({ "query": query })),
@@ -40,7 +41,7 @@ async fn pasting_a_document_percent_runs_or_emoji_into_any_search_never_answers_
             &[("name", "Sales"), ("color", "Blue")],
         )
         .await;
-    let team = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let team = TeamId::new(res.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
     // Rows for every search to look at: a learner in the team (an invitation, an account, audit
     // entries) and a course.
     app.registered_learner(

@@ -3,6 +3,7 @@
 //! learners' Invites tab, removing an Administrator (the Owner only), and who may call what.
 
 use crate::common;
+use app::domain::{InviteId, UserId};
 
 use std::time::Duration;
 
@@ -49,7 +50,7 @@ async fn learners_invites(app: &TestApp, client: &Client) -> Page<InviteView> {
 }
 
 /// The id of the pending invitation of `email` in the academy `slug`.
-async fn invite_id(app: &TestApp, slug: &str, email: &str) -> i64 {
+async fn invite_id(app: &TestApp, slug: &str, email: &str) -> InviteId {
     sqlx::query_scalar(
         "SELECT i.id FROM invites i JOIN academies a ON a.id = i.academy_id \
          WHERE a.slug = $1 AND i.email = $2 AND i.status = 'pending'",
@@ -61,7 +62,7 @@ async fn invite_id(app: &TestApp, slug: &str, email: &str) -> i64 {
     .unwrap()
 }
 
-async fn invite_role(app: &TestApp, id: i64) -> String {
+async fn invite_role(app: &TestApp, id: InviteId) -> String {
     sqlx::query_scalar("SELECT role FROM invites WHERE id = $1")
         .bind(id)
         .fetch_one(&app.state.db.pool)
@@ -90,7 +91,7 @@ async fn audit(app: &TestApp, action: &str) -> Vec<(String, String)> {
 }
 
 /// An Administrator of `slug`, made directly in the database and signed in.
-async fn administrator(app: &TestApp, slug: &str, email: &str, first: &str) -> (Client, i64) {
+async fn administrator(app: &TestApp, slug: &str, email: &str, first: &str) -> (Client, UserId) {
     let pw = app::domain::password::Password::parse(PASSWORD).unwrap();
     let hash = app.state.hasher.hash(&pw).await.unwrap();
     let id = app::server::repo::users::insert(
@@ -250,7 +251,7 @@ async fn an_administrator_can_invite_administrators_too() {
     );
     let id = invite_id(&app, "acme", "bea@example.com").await;
     assert_eq!(invite_role(&app, id).await, "admin");
-    let by: Option<i64> = sqlx::query_scalar("SELECT invited_by FROM invites WHERE id = $1")
+    let by: Option<UserId> = sqlx::query_scalar("SELECT invited_by FROM invites WHERE id = $1")
         .bind(id)
         .fetch_one(&app.state.db.pool)
         .await
@@ -263,8 +264,8 @@ async fn an_administrator_can_invite_administrators_too() {
 async fn staff_and_audit_calls(
     app: &TestApp,
     client: &Client,
-    invite: i64,
-    admin: i64,
+    invite: InviteId,
+    admin: UserId,
 ) -> Vec<(&'static str, Response)> {
     let invite = invite.to_string();
     let admin = admin.to_string();
@@ -358,7 +359,7 @@ async fn signed_out_callers_get_401_from_staff_functions_and_the_audit_log() {
     invited(&app, &owner, "grace@example.com", "Grace").await;
     let invite = invite_id(&app, "acme", "grace@example.com").await;
     let stranger = app.browser();
-    for (name, res) in staff_and_audit_calls(&app, &stranger, invite, 1).await {
+    for (name, res) in staff_and_audit_calls(&app, &stranger, invite, UserId::new(1)).await {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{name}");
         assert_eq!(error_of(res).await, AppError::Unauthorized, "{name}");
     }
@@ -478,7 +479,7 @@ async fn only_the_owner_removes_administrators_and_never_the_owner_or_themselves
     let _olga = app.other_academy("beta").await;
     let (_oscar, oscar_id) = administrator(&app, "beta", "oscar@example.com", "Oscar").await;
 
-    let remove = |client: &Client, id: i64| {
+    let remove = |client: &Client, id: UserId| {
         let (app, client) = (&app, client.clone());
         async move {
             app.call(&client, "remove_admin", &[("user_id", &id.to_string())])
@@ -780,7 +781,7 @@ async fn removing_an_administrator_offers_what_they_made_and_revoking_it_stops_t
 
     // The confirmation lists what each made.
     let overview = staff(&app, &owner).await;
-    let made = |id: i64| -> Vec<(IntegrationKind, String)> {
+    let made = |id: UserId| -> Vec<(IntegrationKind, String)> {
         overview
             .members
             .iter()

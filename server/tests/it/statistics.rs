@@ -4,6 +4,8 @@
 //! export, who may see it, and another academy's data that must never show.
 
 use crate::common;
+use app::domain::AcademyId;
+use app::domain::TeamId;
 
 use app::{
     domain::{
@@ -38,14 +40,14 @@ fn date(n: i64) -> String {
 #[allow(clippy::too_many_arguments)]
 async fn invite(
     app: &TestApp,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
     source: &str,
     status: &str,
     email_status: &str,
     created_at: i64,
     accepted_after: Option<i64>,
-    teams: &[i64],
+    teams: &[TeamId],
 ) -> i64 {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
@@ -76,11 +78,11 @@ async fn invite(
 
 async fn user(
     app: &TestApp,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
     role: &str,
     created_at: i64,
-    teams: &[i64],
+    teams: &[TeamId],
 ) -> i64 {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (academy_id, email, first_name, last_name, role, status, created_at) \
@@ -113,9 +115,9 @@ const EVIL: &str = "=HYPERLINK(\"http://evil.example\",\"x\")";
 struct Seeded {
     app: TestApp,
     owner: Client,
-    sales: i64,
-    evil: i64,
-    beta_team: i64,
+    sales: TeamId,
+    evil: TeamId,
+    beta_team: TeamId,
 }
 
 /// Acme (the caller's academy), from 3 to 7 March 2025 (days 0–4), with Sales and a team whose name
@@ -549,7 +551,7 @@ async fn another_academys_data_never_appears_and_its_team_is_not_found() {
     let s = seeded().await;
     // Beta's five invitations and learners fall on the same days: none is counted above. Here, its
     // team as a filter is "not found", exactly like a team that never existed.
-    for team in [s.beta_team, 999_999] {
+    for team in [s.beta_team, TeamId::new(999_999)] {
         let res = call_stats(&s.app, &s.owner, &team.to_string(), &date(0), &date(4)).await;
         assert_eq!(res.status(), 404, "team {team}");
         assert!(matches!(error_of(res).await, AppError::NotFound(_)));

@@ -30,7 +30,7 @@ async fn a_user_whose_stored_role_is_unknown_gets_an_error_not_a_learners_pages(
     set_text(
         &app,
         "UPDATE users SET role = 'superuser' WHERE id = $1",
-        id,
+        id.get(),
     )
     .await;
     let res = app
@@ -109,7 +109,7 @@ async fn a_user_whose_stored_account_status_is_unknown_gets_an_error_at_sign_in_
     set_text(
         &app,
         "UPDATE users SET status = 'suspended' WHERE id = $1",
-        id,
+        id.get(),
     )
     .await;
     let res = app
@@ -127,7 +127,7 @@ async fn an_academy_whose_stored_plan_is_unknown_gets_an_error_not_the_starter_p
     set_text(
         &app,
         "UPDATE academies SET plan = 'platinum' WHERE id = $1",
-        id,
+        id.get(),
     )
     .await;
     let res = app.call(&owner, "load_academy", &[("slug", "acme")]).await;

@@ -3,6 +3,7 @@
 //! PostgreSQL.
 
 use crate::common;
+use app::domain::{TeamId, UserId};
 
 use std::time::Duration;
 
@@ -40,7 +41,7 @@ async fn summaries(app: &TestApp, client: &Client, search: &str) -> Page<TeamSum
     res.json().await.unwrap()
 }
 
-async fn summary(app: &TestApp, client: &Client, team_id: i64) -> TeamSummary {
+async fn summary(app: &TestApp, client: &Client, team_id: TeamId) -> TeamSummary {
     let res = app
         .call(client, "get_team", &[("team_id", &team_id.to_string())])
         .await;
@@ -48,7 +49,7 @@ async fn summary(app: &TestApp, client: &Client, team_id: i64) -> TeamSummary {
     res.json().await.unwrap()
 }
 
-async fn members(app: &TestApp, client: &Client, team_id: i64) -> Vec<String> {
+async fn members(app: &TestApp, client: &Client, team_id: TeamId) -> Vec<String> {
     let res = app
         .call_json(
             client,
@@ -61,7 +62,7 @@ async fn members(app: &TestApp, client: &Client, team_id: i64) -> Vec<String> {
     page.rows.into_iter().map(|m| m.email).collect()
 }
 
-async fn team_invites(app: &TestApp, client: &Client, team_id: i64) -> Vec<InviteView> {
+async fn team_invites(app: &TestApp, client: &Client, team_id: TeamId) -> Vec<InviteView> {
     let res = app
         .call_json(
             client,
@@ -78,7 +79,7 @@ async fn invite_to(
     app: &TestApp,
     client: &Client,
     email: &str,
-    team_ids: &[i64],
+    team_ids: &[TeamId],
     send_email: bool,
     from_team: bool,
 ) -> Vec<InviteResult> {
@@ -102,8 +103,8 @@ async fn invite_to(
 async fn add_members(
     app: &TestApp,
     client: &Client,
-    team_id: i64,
-    user_ids: &[i64],
+    team_id: TeamId,
+    user_ids: &[UserId],
 ) -> reqwest::Response {
     app.call_json(
         client,
@@ -454,7 +455,7 @@ async fn registered_learners_are_added_to_a_team_and_no_longer_offered_for_it() 
     assert_eq!(res.status(), 404);
     let res = add_members(&app, &owner, sales.id, &[]).await;
     assert_eq!(res.status(), 422);
-    let too_many: Vec<i64> = (1..=501).collect();
+    let too_many: Vec<UserId> = (1..=501).map(UserId::new).collect();
     let res = add_members(&app, &owner, sales.id, &too_many).await;
     assert_eq!(res.status(), 413);
 }

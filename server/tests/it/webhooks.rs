@@ -4,6 +4,9 @@
 //! — on SQLite or PostgreSQL.
 
 use crate::common;
+use app::domain::InviteId;
+use app::domain::TeamId;
+use app::domain::{DeliveryId, WebhookId};
 
 use std::{
     sync::{
@@ -167,19 +170,29 @@ async fn webhooks(app: &TestApp, client: &Client) -> Vec<WebhookView> {
     res.json().await.unwrap()
 }
 
-async fn on_webhook(app: &TestApp, client: &Client, endpoint: &str, id: i64) -> reqwest::Response {
+async fn on_webhook(
+    app: &TestApp,
+    client: &Client,
+    endpoint: &str,
+    id: WebhookId,
+) -> reqwest::Response {
     app.call(client, endpoint, &[("webhook_id", &id.to_string())])
         .await
 }
 
-async fn log(app: &TestApp, client: &Client, id: i64) -> Vec<DeliveryView> {
+async fn log(app: &TestApp, client: &Client, id: WebhookId) -> Vec<DeliveryView> {
     let res = on_webhook(app, client, "list_webhook_deliveries", id).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     res.json().await.unwrap()
 }
 
 /// Waits until the delivery log's newest row has `status`.
-async fn wait_log(app: &TestApp, client: &Client, id: i64, status: &str) -> Vec<DeliveryView> {
+async fn wait_log(
+    app: &TestApp,
+    client: &Client,
+    id: WebhookId,
+    status: &str,
+) -> Vec<DeliveryView> {
     for _ in 0..150 {
         let rows = log(app, client, id).await;
         if rows.first().is_some_and(|d| d.status == status) {
@@ -193,13 +206,19 @@ async fn wait_log(app: &TestApp, client: &Client, id: i64, status: &str) -> Vec<
     );
 }
 
-async fn send_test(app: &TestApp, client: &Client, id: i64) -> i64 {
+async fn send_test(app: &TestApp, client: &Client, id: WebhookId) -> DeliveryId {
     let res = on_webhook(app, client, "send_test_webhook", id).await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     res.json().await.unwrap()
 }
 
-async fn invite(app: &TestApp, owner: &Client, email: &str, team_ids: &[i64], send: bool) -> i64 {
+async fn invite(
+    app: &TestApp,
+    owner: &Client,
+    email: &str,
+    team_ids: &[TeamId],
+    send: bool,
+) -> InviteId {
     let res = app
         .call_json(
             owner,
@@ -251,7 +270,7 @@ async fn joining_through_the_invite_link_delivers_invite_accepted_and_learner_re
     let (quiet, quiet_url) = Receiver::start(0).await;
     let quiet_hook = add_webhook(&app, &owner, &quiet_url, &["invite.email_failed"]).await;
 
-    let team: i64 = {
+    let team = TeamId::new({
         let res = app
             .call(
                 &owner,
@@ -261,7 +280,7 @@ async fn joining_through_the_invite_link_delivers_invite_accepted_and_learner_re
             .await;
         assert_eq!(res.status(), 200);
         res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-    };
+    });
     let invite_id = invite(&app, &owner, "lea@example.com", &[team], false).await;
     let res = app
         .call(
@@ -315,16 +334,16 @@ async fn joining_through_the_invite_link_delivers_invite_accepted_and_learner_re
         );
     }
     let accepted: Value = serde_json::from_str(&by_event(&got, "invite.accepted").body).unwrap();
-    assert_eq!(accepted["data"]["invite_id"], invite_id);
-    assert_eq!(accepted["data"]["user_id"], user_id);
+    assert_eq!(accepted["data"]["invite_id"], invite_id.get());
+    assert_eq!(accepted["data"]["user_id"], user_id.get());
     assert_eq!(accepted["data"]["email"], "lea@example.com");
     assert_eq!(accepted["data"]["role"], "learner_analyst");
     assert_eq!(accepted["data"]["teams"], json!([team]));
     let registered: Value =
         serde_json::from_str(&by_event(&got, "learner.registered").body).unwrap();
-    assert_eq!(registered["data"]["user_id"], user_id);
+    assert_eq!(registered["data"]["user_id"], user_id.get());
     assert_eq!(registered["data"]["first_name"], "Lea");
-    assert_eq!(registered["data"]["invite_id"], invite_id);
+    assert_eq!(registered["data"]["invite_id"], invite_id.get());
 
     let rows = wait_log(&app, &owner, hook.webhook.id, "delivered").await;
     assert_eq!(rows.len(), 2);
@@ -527,7 +546,7 @@ async fn a_given_up_invitation_email_is_announced_as_invite_email_failed() {
     let r = by_event(&got, "invite.email_failed");
     assert!(verify(&hook.secret, header(r, "Shoal-Signature"), &r.body));
     let body: Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(body["data"]["invite_id"], invite_id);
+    assert_eq!(body["data"]["invite_id"], invite_id.get());
     assert_eq!(body["data"]["email"], "nobody@example.com");
     assert!(
         body["data"]["error"].as_str().unwrap().contains("550"),
@@ -553,8 +572,8 @@ async fn send_test_event_is_delivered_and_logged() {
     let got = receiver.wait_for(1).await;
     let body: Value = serde_json::from_str(&got[0].body).unwrap();
     assert_eq!(body["event"], "test");
-    assert_eq!(body["id"], delivery);
-    assert_eq!(body["data"]["webhook_id"], hook.webhook.id);
+    assert_eq!(body["id"], delivery.get());
+    assert_eq!(body["data"]["webhook_id"], hook.webhook.id.get());
     let rows = wait_log(&app, &owner, hook.webhook.id, "delivered").await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].event, "test");

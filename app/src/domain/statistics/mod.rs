@@ -3,6 +3,7 @@
 //! labels (`chart`). Days are whole UTC days counted from 1970-01-01 (`domain::calendar`), so the
 //! server's SQL buckets and the browser's chart agree.
 
+use crate::domain::TeamId;
 use serde::{Deserialize, Serialize};
 
 pub use super::DAY_MS;
@@ -96,7 +97,7 @@ impl DateRange {
 /// The filter, checked: a team (or all) and a date range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParsedFilter {
-    pub team_id: Option<i64>,
+    pub team_id: Option<TeamId>,
     pub range: DateRange,
 }
 
@@ -124,13 +125,13 @@ pub fn parse_filter(
 }
 
 /// `""` → all teams; a team id → that team.
-pub fn parse_team(text: &str) -> Result<Option<i64>, String> {
+pub fn parse_team(text: &str) -> Result<Option<TeamId>, String> {
     let text = text.trim();
     if text.is_empty() || text == "all" {
         return Ok(None);
     }
-    match text.parse::<i64>() {
-        Ok(id) if id > 0 => Ok(Some(id)),
+    match text.parse::<TeamId>() {
+        Ok(id) if id.get() > 0 => Ok(Some(id)),
         _ => Err(format!(
             "Team: {} is not a team. Choose a team from the list, or \"All teams\".",
             super::quoted(text)
@@ -274,11 +275,11 @@ mod tests {
 
     #[test]
     fn the_team_filter_is_all_teams_or_one_team_id() {
-        let cases: &[(&str, Result<Option<i64>, ()>)] = &[
+        let cases: &[(&str, Result<Option<TeamId>, ()>)] = &[
             ("", Ok(None)),
             ("all", Ok(None)),
-            ("7", Ok(Some(7))),
-            (" 12 ", Ok(Some(12))),
+            ("7", Ok(Some(TeamId::new(7)))),
+            (" 12 ", Ok(Some(TeamId::new(12)))),
             ("0", Err(())),
             ("-3", Err(())),
             ("sales", Err(())),

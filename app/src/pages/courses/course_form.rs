@@ -1,6 +1,7 @@
 //! The course form: "Create course" and a course's page. Title, description, who sees it (everyone or
 //! some teams) and whether it is published; every error under its own field.
 
+use crate::domain::TeamId;
 use leptos::{ev, html, prelude::*};
 
 use crate::{
@@ -18,7 +19,7 @@ pub struct CourseFormState {
     pub description: RwSignal<String>,
     pub published: RwSignal<bool>,
     pub for_everyone: RwSignal<bool>,
-    pub team_ids: RwSignal<Vec<i64>>,
+    pub team_ids: RwSignal<Vec<TeamId>>,
 }
 
 impl CourseFormState {

@@ -1,6 +1,7 @@
 //! One course (`/a/:slug/admin/courses/:course_id`): the course form, a preview of the learner's card,
 //! and deleting the course.
 
+use crate::domain::CourseId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -34,7 +35,7 @@ enum Shown {
     Loading,
     Deleted,
     Failed(String),
-    Course(i64),
+    Course(CourseId),
 }
 
 #[component]
@@ -45,7 +46,7 @@ fn Course() -> impl IntoView {
         params
             .read()
             .get("course_id")
-            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| id.parse::<CourseId>().ok())
     };
     let data = Resource::new(course_id, |id| async move {
         match id {

@@ -5,6 +5,7 @@ mod course_form;
 mod course_page;
 mod my_courses;
 
+use crate::domain::CourseId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -80,7 +81,7 @@ fn Courses() -> impl IntoView {
     let create = ServerAction::<CreateCourse>::new();
     let publish = ServerAction::<PublishCourse>::new();
     let delete = ServerAction::<DeleteCourse>::new();
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(None::<CourseId>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after each change.
     let data = Resource::new(
@@ -136,7 +137,7 @@ fn Courses() -> impl IntoView {
         create.value().set(None);
         creating.set(true);
     };
-    let course_path = move |id: i64| format!("/a/{slug}/admin/courses/{id}");
+    let course_path = move |id: CourseId| format!("/a/{slug}/admin/courses/{id}");
     view! {
         <Title text="Courses"/>
         <div class="page-head">
@@ -200,7 +201,7 @@ fn CourseRow(
     href: String,
     publish: ServerAction<PublishCourse>,
     delete: ServerAction<DeleteCourse>,
-    confirming: RwSignal<Option<i64>>,
+    confirming: RwSignal<Option<CourseId>>,
 ) -> impl IntoView {
     let id = course.id;
     let published = course.published;

@@ -2,6 +2,7 @@
 //! ("Declined", where a request can still be approved). Approving picks a role and teams with the
 //! same rules as "Invite Learners"; declining may email the person, with a reason.
 
+use crate::domain::TeamId;
 use leptos::{ev, prelude::*};
 
 use super::Pager;
@@ -240,7 +241,7 @@ fn ApproveDialog(
     approve.value().set(None);
     let plan = use_academy().academy.plan;
     let role = RwSignal::new(Role::Learner);
-    let team_ids = RwSignal::new(Vec::<i64>::new());
+    let team_ids = RwSignal::new(Vec::<TeamId>::new());
     // The dialog opens on a click: loaded in the browser.
     let teams = LocalResource::new(list_teams);
     let id = request.id;

@@ -2,6 +2,7 @@
 //! pages (the list's search and filter), and a bar that applies one action to the selection after
 //! one confirmation naming the count, then says what came of it.
 
+use crate::domain::{InviteId, TeamId, UserId};
 use leptos::prelude::*;
 
 use super::bulk_progress::{BulkProgressLine, new_key};
@@ -18,18 +19,22 @@ use crate::{
     },
 };
 
+/// What a row of a list with bulk actions is known by: a learner's or an invitation's id.
+pub trait RowId: Copy + PartialEq + Send + Sync + 'static {}
+impl<Id: Copy + PartialEq + Send + Sync + 'static> RowId for Id {}
+
 /// The rows ticked on a list, or every row that matches it.
 #[derive(Clone, Copy)]
-pub struct Picked {
-    ids: RwSignal<Vec<i64>>,
+pub struct Picked<Id: RowId> {
+    ids: RwSignal<Vec<Id>>,
     /// "Select all N matching": every row on every page.
     every: RwSignal<bool>,
     /// The rows on screen, for the page's checkbox.
-    page: RwSignal<Vec<i64>>,
+    page: RwSignal<Vec<Id>>,
 }
 
-impl Picked {
-    pub fn new() -> Picked {
+impl<Id: RowId> Picked<Id> {
+    pub fn new() -> Picked<Id> {
         Picked {
             ids: RwSignal::new(vec![]),
             every: RwSignal::new(false),
@@ -38,7 +43,7 @@ impl Picked {
     }
 
     /// The rows now on screen (called when the page loads).
-    pub fn show(self, ids: Vec<i64>) {
+    pub fn show(self, ids: Vec<Id>) {
         self.page.set(ids);
     }
 
@@ -47,11 +52,11 @@ impl Picked {
         self.every.set(false);
     }
 
-    fn has(self, id: i64) -> bool {
+    fn has(self, id: Id) -> bool {
         self.every.get() || self.ids.with(|ids| ids.contains(&id))
     }
 
-    fn toggle(self, id: i64, on: bool) {
+    fn toggle(self, id: Id, on: bool) {
         if self.every.get_untracked() {
             // Unticking one row of "every row": the rows on screen stay ticked but that one.
             self.every.set(false);
@@ -90,7 +95,7 @@ impl Picked {
         }
     }
 
-    fn selection(self, query: ListQuery) -> Selection {
+    fn selection(self, query: ListQuery) -> Selection<Id> {
         if self.every.get_untracked() {
             Selection::Matching(query)
         } else {
@@ -101,7 +106,11 @@ impl Picked {
 
 /// A row's checkbox.
 #[component]
-pub fn PickCell(picked: Picked, id: i64, #[prop(into)] label: String) -> impl IntoView {
+pub fn PickCell<Id: RowId>(
+    picked: Picked<Id>,
+    id: Id,
+    #[prop(into)] label: String,
+) -> impl IntoView {
     view! {
         <td class="pick">
             <input type="checkbox" aria-label=label data-testid="pick-row"
@@ -113,7 +122,7 @@ pub fn PickCell(picked: Picked, id: i64, #[prop(into)] label: String) -> impl In
 
 /// The header's checkbox: every row on this page.
 #[component]
-pub fn PickPageCell(picked: Picked) -> impl IntoView {
+pub fn PickPageCell<Id: RowId>(picked: Picked<Id>) -> impl IntoView {
     view! {
         <th class="pick">
             <input type="checkbox" aria-label="Select every row on this page" data-testid="pick-page"
@@ -135,8 +144,8 @@ struct Asking {
 /// confirmation. `choices` are `(value, label, group)`; `ask` turns the chosen value into its
 /// confirmation; `run` does it.
 #[component]
-fn BulkBar(
-    picked: Picked,
+fn BulkBar<Id: RowId>(
+    picked: Picked<Id>,
     total: Signal<i64>,
     /// "learners", "invitations".
     many: &'static str,
@@ -230,7 +239,7 @@ fn learner_choice(value: &str) -> Option<LearnerBulk> {
 /// All Learners' bar: access, role, teams, removal.
 #[component]
 pub fn LearnerBulkBar(
-    picked: Picked,
+    picked: Picked<UserId>,
     total: Signal<i64>,
     query: Signal<ListQuery>,
     teams: Signal<Vec<TeamView>>,
@@ -268,7 +277,7 @@ pub fn LearnerBulkBar(
         out.push(("remove".into(), "Remove from the academy…".into(), "Remove"));
         out
     };
-    let team_name = move |id: i64| {
+    let team_name = move |id: TeamId| {
         teams
             .get_untracked()
             .into_iter()
@@ -314,7 +323,7 @@ pub fn LearnerBulkBar(
 /// The Invites tab's bar: resend, revoke.
 #[component]
 pub fn InviteBulkBar(
-    picked: Picked,
+    picked: Picked<InviteId>,
     total: Signal<i64>,
     query: Signal<ListQuery>,
     action: ServerAction<BulkInvites>,

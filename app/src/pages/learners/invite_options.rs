@@ -1,6 +1,7 @@
 //! What applies to everyone invited at once, by the form or by a file: their role, their teams,
 //! whether they get an email and the personal message in it.
 
+use crate::domain::TeamId;
 use leptos::prelude::*;
 
 use crate::{
@@ -20,7 +21,7 @@ const TEAM_FILTER_FROM: usize = 8;
 #[derive(Clone, Copy)]
 pub struct InviteOptions {
     pub role: RwSignal<Role>,
-    pub team_ids: RwSignal<Vec<i64>>,
+    pub team_ids: RwSignal<Vec<TeamId>>,
     pub send_email: RwSignal<bool>,
     /// The batch's personal message as typed; `None` until the admin edits it (the server then
     /// uses the academy's default, which the field shows).
@@ -30,7 +31,7 @@ pub struct InviteOptions {
 }
 
 impl InviteOptions {
-    pub fn new(team: Option<i64>) -> InviteOptions {
+    pub fn new(team: Option<TeamId>) -> InviteOptions {
         InviteOptions {
             role: RwSignal::new(Role::Learner),
             team_ids: RwSignal::new(team.into_iter().collect()),

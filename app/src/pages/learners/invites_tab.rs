@@ -1,3 +1,5 @@
+use crate::domain::InviteId;
+use crate::domain::TeamId;
 use leptos::prelude::*;
 
 use super::{
@@ -49,7 +51,7 @@ fn poll_while_sending(data: Resource<Result<Page<InviteView>, AppError>>, tick: 
 #[component]
 pub fn InvitesTab(
     version: RwSignal<u32>,
-    #[prop(optional)] team: Option<i64>,
+    #[prop(optional)] team: Option<TeamId>,
     /// Told after a resend or revoke succeeded (the team page's counts follow).
     #[prop(optional)]
     on_change: Option<Callback<()>>,
@@ -80,7 +82,7 @@ pub fn InvitesTab(
         filter.track();
         picked.clear();
     });
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(None::<InviteId>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after invitations were sent, while emails are
     // on their way, and after actions.
@@ -227,13 +229,13 @@ pub fn InvitesTab(
 #[component]
 fn InviteRow(
     invite: InviteView,
-    picked: Picked,
+    picked: Picked<InviteId>,
     resend: ServerAction<ResendInvite>,
     revoke: ServerAction<RevokeInvite>,
     copy: ServerAction<InviteLink>,
     again: ServerAction<InviteLearners>,
     /// The row whose "Revoke" waits for confirmation.
-    confirming: RwSignal<Option<i64>>,
+    confirming: RwSignal<Option<InviteId>>,
 ) -> impl IntoView {
     let id = invite.id;
     let open = matches!(invite.progress, Progress::Invited | Progress::Expired);

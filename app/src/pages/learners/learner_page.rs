@@ -2,6 +2,7 @@
 //! access, the invitations sent to them and what the audit log says about them, and the actions on
 //! them. Opened from every list where the person appears.
 
+use crate::domain::UserId;
 use leptos::{ev, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -41,7 +42,7 @@ fn Learner() -> impl IntoView {
         params
             .read()
             .get("user_id")
-            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| id.parse::<UserId>().ok())
     };
     let version = RwSignal::new(0u32);
     // What the last save did: kept here, above the parts that are made again when the page reloads.

@@ -1,3 +1,5 @@
+use crate::domain::TeamId;
+use crate::domain::UserId;
 use leptos::prelude::*;
 
 use super::{
@@ -53,7 +55,7 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let all_teams =
         Signal::derive(move || all_teams.get().and_then(|r| r.ok()).unwrap_or_default());
     // The row whose "Remove" or "Revoke access" waits for confirmation.
-    let confirming = RwSignal::new(None::<(i64, Confirm)>);
+    let confirming = RwSignal::new(None::<(UserId, Confirm)>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after invitations were sent and after role,
     // removal and team changes.
@@ -212,14 +214,14 @@ struct TeamActions {
 /// The learner's teams as badges, each with a remove button, and a picker to add one more.
 #[component]
 fn LearnerTeams(
-    user_id: i64,
+    user_id: UserId,
     name: String,
     teams: Vec<TeamView>,
     actions: TeamActions,
 ) -> impl IntoView {
     let TeamActions { all, join, leave } = actions;
     let busy = move || join.pending().get() || leave.pending().get();
-    let member_of: Vec<i64> = teams.iter().map(|t| t.id).collect();
+    let member_of: Vec<TeamId> = teams.iter().map(|t| t.id).collect();
     let add_label = format!("Add {name} to a team");
     view! {
         <div class="learner-teams">
@@ -239,7 +241,7 @@ fn LearnerTeams(
                 (!options.is_empty()).then(|| view! {
                     <select class="add-team" aria-label=add_label.clone() data-testid="add-to-team" disabled=busy
                         on:change=move |ev| {
-                            if let Ok(team_id) = event_target_value(&ev).parse::<i64>() {
+                            if let Ok(team_id) = event_target_value(&ev).parse::<TeamId>() {
                                 join.dispatch(AddTeamMembers { team_id, user_ids: vec![user_id] });
                             }
                         }>
@@ -255,14 +257,14 @@ fn LearnerTeams(
 #[component]
 fn LearnerRow(
     learner: LearnerView,
-    picked: Picked,
+    picked: Picked<UserId>,
     plan: Signal<Option<Plan>>,
-    me: Signal<Option<i64>>,
+    me: Signal<Option<UserId>>,
     change: ServerAction<ChangeLearnerRole>,
     remove: ServerAction<RemoveLearner>,
     reset: ServerAction<SendPasswordReset>,
     access: AccessActions,
-    confirming: RwSignal<Option<(i64, Confirm)>>,
+    confirming: RwSignal<Option<(UserId, Confirm)>>,
     teams: TeamActions,
 ) -> impl IntoView {
     let AccessActions {

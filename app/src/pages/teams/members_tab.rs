@@ -1,6 +1,7 @@
 //! "Learners in team": the members, taking one out, and "Add learners" (registered learners of the
 //! academy, searched and picked several at once).
 
+use crate::domain::{TeamId, UserId};
 use leptos::prelude::*;
 
 use crate::{
@@ -22,7 +23,11 @@ use crate::{
 };
 
 #[component]
-pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>) -> impl IntoView {
+pub fn MembersTab(
+    team_id: TeamId,
+    version: RwSignal<u32>,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1u32);
     let adding = RwSignal::new(false);
@@ -130,9 +135,9 @@ pub fn MembersTab(team_id: i64, version: RwSignal<u32>, on_change: Callback<()>)
 #[component]
 fn MemberRow(
     member: TeamMemberView,
-    team_id: i64,
+    team_id: TeamId,
     remove: ServerAction<RemoveTeamMember>,
-    picked: Picked,
+    picked: Picked<UserId>,
 ) -> impl IntoView {
     let user_id = member.user_id;
     let name = display_name(&member.first_name, &member.last_name, &member.email);
@@ -155,16 +160,16 @@ fn MemberRow(
 /// Search registered learners who are not in the team, tick several, add them in one go.
 #[component]
 fn AddLearners(
-    team_id: i64,
+    team_id: TeamId,
     add: ServerAction<AddTeamMembers>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let search = RwSignal::new(String::new());
     // Picked learners, kept while the search changes: (id, label).
-    let picked = RwSignal::new(Vec::<(i64, String)>::new());
+    let picked = RwSignal::new(Vec::<(UserId, String)>::new());
     // Only ever shown after a click: loaded in the browser.
     let found = LocalResource::new(move || team_candidates(team_id, search.get()));
-    let toggle = move |id: i64, label: String, on: bool| {
+    let toggle = move |id: UserId, label: String, on: bool| {
         picked.update(|p| {
             p.retain(|(x, _)| *x != id);
             if on {

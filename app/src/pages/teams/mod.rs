@@ -6,6 +6,7 @@ mod team_form;
 mod team_page;
 mod team_settings;
 
+use crate::domain::TeamId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -72,7 +73,7 @@ fn Teams() -> impl IntoView {
     let color = RwSignal::new(DEFAULT_TEAM_COLOR.to_string());
     let create = ServerAction::<CreateTeam>::new();
     let delete = ServerAction::<DeleteTeam>::new();
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(None::<TeamId>);
     let notice = Notice::default();
     // In the page's HTML from the server; reloaded after a team was created or deleted.
     let data = Resource::new(
@@ -88,7 +89,7 @@ fn Teams() -> impl IntoView {
     );
     let team_path = {
         let slug = slug.clone();
-        move |id: i64| format!("/a/{slug}/admin/teams/{id}")
+        move |id: TeamId| format!("/a/{slug}/admin/teams/{id}")
     };
     Effect::new(move |_| {
         if let Some(Ok(team)) = create.value().get() {
@@ -159,9 +160,9 @@ fn Teams() -> impl IntoView {
 #[component]
 fn TeamRow(
     summary: TeamSummary,
-    path: impl Fn(i64) -> String + 'static,
+    path: impl Fn(TeamId) -> String + 'static,
     delete: ServerAction<DeleteTeam>,
-    confirming: RwSignal<Option<i64>>,
+    confirming: RwSignal<Option<TeamId>>,
 ) -> impl IntoView {
     let id = summary.team.id;
     let href = path(id);

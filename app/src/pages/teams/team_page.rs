@@ -1,6 +1,7 @@
 //! One team (`/a/:slug/admin/teams/:team_id`): its learners ("Learners in team", "Invites in team"),
 //! "Invite to team", and its settings.
 
+use crate::domain::TeamId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -31,7 +32,7 @@ fn Team() -> impl IntoView {
         params
             .read()
             .get("team_id")
-            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| id.parse::<TeamId>().ok())
     };
     // Bumped by every change on the page, so the counts and both lists reload.
     let version = RwSignal::new(0u32);
@@ -114,7 +115,7 @@ enum Shown {
     Loading,
     Deleted,
     Failed(String),
-    Team(i64),
+    Team(TeamId),
 }
 
 /// "12 learners · 3 pending invites".
@@ -131,7 +132,7 @@ fn counts_text(s: &TeamSummary) -> String {
 
 #[component]
 fn TeamBody(
-    team_id: i64,
+    team_id: TeamId,
     summary: Signal<Option<TeamSummary>>,
     version: RwSignal<u32>,
     teams_path: String,
@@ -171,7 +172,7 @@ fn TeamBody(
 /// The team's "Learners" area: "Learners in team" and "Invites in team" (`?tab=invites`).
 #[component]
 fn TeamLearners(
-    team_id: i64,
+    team_id: TeamId,
     summary: Signal<Option<TeamSummary>>,
     version: RwSignal<u32>,
     /// The team page's path.

@@ -1,3 +1,4 @@
+use crate::domain::AcademyId;
 use sqlx::{Any, Executor, FromRow};
 
 use crate::{
@@ -10,7 +11,7 @@ use crate::{
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AcademyRow {
-    pub id: i64,
+    pub id: AcademyId,
     pub slug: String,
     pub name: String,
     pub plan: Plan,
@@ -65,7 +66,7 @@ pub async fn by_slug<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
 ) -> Result<Option<AcademyRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM academies WHERE id = $1"
@@ -113,7 +114,7 @@ pub async fn insert<'c>(
     name: &str,
     plan: Plan,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<AcademyId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO academies (slug, name, plan, visibility, created_at) \
          VALUES ($1, $2, $3, 'private', $4) RETURNING id",
@@ -132,7 +133,7 @@ pub async fn insert<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn lock_plan<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
 ) -> Result<Option<Plan>, sqlx::Error> {
     sqlx::query_scalar("UPDATE academies SET plan = plan WHERE id = $1 RETURNING plan")
         .bind(id)
@@ -143,7 +144,7 @@ pub async fn lock_plan<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn set_plan<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
     plan: Plan,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE academies SET plan = $1 WHERE id = $2")
@@ -159,7 +160,7 @@ pub async fn set_plan<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn pending_invites_with_role<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
     role: crate::domain::role::Role,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -177,7 +178,7 @@ pub async fn pending_invites_with_role<'c>(
 /// The academy's invitation lifecycle (Settings → Invitations).
 pub async fn lifecycle<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
 ) -> Result<InviteLifecycle, sqlx::Error> {
     let (expiry, reminder): (i64, i64) = sqlx::query_as(
         "SELECT invite_expiry_days, invite_reminder_days FROM academies WHERE id = $1",
@@ -190,7 +191,7 @@ pub async fn lifecycle<'c>(
 
 pub async fn set_lifecycle<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
     lifecycle: InviteLifecycle,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -207,7 +208,7 @@ pub async fn set_lifecycle<'c>(
 /// The default personal message of invitation emails (Settings → Invitations).
 pub async fn set_invite_message<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
     message: &PersonalMessage,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE academies SET invite_message = $1 WHERE id = $2")
@@ -220,7 +221,7 @@ pub async fn set_invite_message<'c>(
 
 pub async fn set_signup_confirmation<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AcademyId,
     on: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE academies SET require_signup_confirmation = $1 WHERE id = $2")

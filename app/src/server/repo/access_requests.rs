@@ -2,14 +2,15 @@
 //! "Email administrators when someone requests access". Requests carry no password (the column
 //! `password_hash` of migration 0009 stays empty: an approval sends an invitation instead).
 
+use crate::domain::{AcademyId, AccessRequestId, InviteId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::access_request::{RequestStatus, Visibility};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RequestRow {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: AccessRequestId,
+    pub academy_id: AcademyId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -30,7 +31,7 @@ const COLUMNS: &str = "r.id, r.academy_id, r.email, r.first_name, r.last_name, r
 const FROM: &str = "access_requests r LEFT JOIN users d ON d.id = r.decided_by";
 
 pub struct NewRequest<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub email: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -38,12 +39,12 @@ pub struct NewRequest<'a> {
     pub ip: &'a str,
 }
 
-#[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id))]
+#[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id.get()))]
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     r: &NewRequest<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<AccessRequestId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO access_requests (academy_id, email, first_name, last_name, message, \
          status, created_at, updated_at, ip) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6, $7) RETURNING id",
@@ -60,10 +61,10 @@ pub async fn insert<'c>(
 }
 
 /// A repeat of a pending request: its names and message become the new ones.
-#[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id))]
+#[tracing::instrument(skip(ex, r), fields(academy_id = r.academy_id.get()))]
 pub async fn update_pending<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: AccessRequestId,
     r: &NewRequest<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -87,8 +88,8 @@ pub async fn update_pending<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: AccessRequestId,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE r.academy_id = $1 AND r.id = $2"
@@ -102,7 +103,7 @@ pub async fn by_id<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn pending_by_email<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -118,9 +119,9 @@ pub async fn pending_by_email<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn last_declined<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
+) -> Result<Option<(AccessRequestId, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, decided_at FROM access_requests \
          WHERE academy_id = $1 AND email = $2 AND status = 'declined' AND decided_at IS NOT NULL \
@@ -136,7 +137,7 @@ pub async fn last_declined<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn page<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     status: RequestStatus,
     limit: i64,
     offset: i64,
@@ -161,7 +162,7 @@ pub async fn page<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn counts<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<(i64, i64), sqlx::Error> {
     let (pending, declined): (Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT CAST(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS BIGINT), \
@@ -176,17 +177,17 @@ pub async fn counts<'c>(
 
 /// What an approval led to: the invitation sent, or the account that existed already.
 pub struct Approval {
-    pub decided_by: i64,
-    pub invite_id: Option<i64>,
-    pub user_id: Option<i64>,
+    pub decided_by: UserId,
+    pub invite_id: Option<InviteId>,
+    pub user_id: Option<UserId>,
 }
 
 /// Pending or declined → approved. False when the request was approved meanwhile.
 #[tracing::instrument(skip(ex, a))]
 pub async fn approve<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: AccessRequestId,
     a: &Approval,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -211,9 +212,9 @@ pub async fn approve<'c>(
 #[tracing::instrument(skip(ex, reason))]
 pub async fn decline<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
-    decided_by: i64,
+    academy_id: AcademyId,
+    id: AccessRequestId,
+    decided_by: UserId,
     reason: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -236,8 +237,8 @@ pub async fn decline<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn admins<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    academy_id: AcademyId,
+) -> Result<Vec<(UserId, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, email FROM users WHERE academy_id = $1 AND role IN ('owner', 'admin') \
          AND status = 'active' ORDER BY id",
@@ -252,7 +253,7 @@ pub async fn admins<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn notify_admins<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<bool, sqlx::Error> {
     let on: Option<i64> =
         sqlx::query_scalar("SELECT notify_access_requests FROM academies WHERE id = $1")
@@ -265,7 +266,7 @@ pub async fn notify_admins<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn set_notify_admins<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     on: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE academies SET notify_access_requests = $1 WHERE id = $2")
@@ -280,7 +281,7 @@ pub async fn set_notify_admins<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn set_visibility<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     visibility: Visibility,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE academies SET visibility = $1 WHERE id = $2")

@@ -1,12 +1,14 @@
 //! API clients (OAuth applications), their bearer tokens and their token buckets.
 
+use crate::domain::UserId;
 use crate::domain::role::Plan;
+use crate::domain::{AcademyId, ApiClientId};
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ClientRow {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: ApiClientId,
+    pub academy_id: AcademyId,
     pub name: String,
     pub client_id: String,
     pub secret_hash: String,
@@ -23,19 +25,19 @@ const SELECT: &str = "SELECT c.id, c.academy_id, c.name, c.client_id, c.secret_h
      FROM api_clients c LEFT JOIN users u ON u.id = c.created_by";
 
 pub struct NewClient<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub name: &'a str,
     pub client_id: &'a str,
     pub secret_hash: &'a str,
     pub callback_uri: Option<&'a str>,
-    pub created_by: i64,
+    pub created_by: UserId,
 }
 
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     c: &NewClient<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<ApiClientId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO api_clients (academy_id, name, client_id, secret_hash, callback_uri, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -54,7 +56,7 @@ pub async fn insert<'c>(
 /// The academy's clients, newest first (revoked ones too: the list says when).
 pub async fn list<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<ClientRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE c.academy_id = $1 ORDER BY c.id DESC LIMIT 200"
@@ -66,8 +68,8 @@ pub async fn list<'c>(
 
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: ApiClientId,
 ) -> Result<Option<ClientRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE c.academy_id = $1 AND c.id = $2"
@@ -94,8 +96,8 @@ pub async fn by_client_id<'c>(
 
 pub async fn rename<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: ApiClientId,
     name: &str,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE api_clients SET name = $1 WHERE academy_id = $2 AND id = $3")
@@ -110,8 +112,8 @@ pub async fn rename<'c>(
 /// Marks the client revoked; true when it was active.
 pub async fn revoke<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: ApiClientId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -127,7 +129,7 @@ pub async fn revoke<'c>(
 
 pub async fn delete_tokens<'c>(
     ex: impl Executor<'c, Database = Any>,
-    client: i64,
+    client: ApiClientId,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM api_tokens WHERE client_id = $1")
         .bind(client)
@@ -138,8 +140,8 @@ pub async fn delete_tokens<'c>(
 
 pub async fn insert_token<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    client: i64,
+    academy_id: AcademyId,
+    client: ApiClientId,
     token_hash: &str,
     scope: &str,
     now: i64,
@@ -163,8 +165,8 @@ pub async fn insert_token<'c>(
 /// The bearer behind a token, only for a client that is not revoked.
 #[derive(Debug, Clone, FromRow)]
 pub struct TokenOwner {
-    pub academy_id: i64,
-    pub client_id: i64,
+    pub academy_id: AcademyId,
+    pub client_id: ApiClientId,
     pub name: String,
     pub expires_at: i64,
     /// The academy's plan (which learner roles it offers).
@@ -193,7 +195,7 @@ pub async fn token_owner<'c>(
 /// one refills nothing (never a negative refill).
 pub async fn take_from_bucket<'c>(
     ex: impl Executor<'c, Database = Any>,
-    client: i64,
+    client: ApiClientId,
     per_second: i64,
     burst: i64,
     now: i64,
@@ -219,7 +221,7 @@ const LEVEL: &str = "CASE WHEN bucket_milli + (CASE WHEN $1 > bucket_at THEN $1 
 /// The bucket's level now, in thousandths (for `Retry-After`).
 pub async fn bucket_level<'c>(
     ex: impl Executor<'c, Database = Any>,
-    client: i64,
+    client: ApiClientId,
     per_second: i64,
     burst: i64,
     now: i64,

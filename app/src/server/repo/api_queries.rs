@@ -1,9 +1,13 @@
 //! Read queries of the external API's list actions and the team places of `addLearnersToTeams`.
 
+use crate::domain::TeamId;
+use crate::domain::UserId;
+use crate::domain::{AcademyId, InviteId};
 use crate::domain::{
     invite::{EmailStatus, InviteSource, InviteState},
     role::Role,
 };
+use crate::server::db::TeamPlace;
 use sqlx::{Any, AnyConnection, Executor, FromRow};
 
 use crate::domain::account::StatusFilter;
@@ -16,7 +20,7 @@ use super::{
 /// Every team of the academy with its counts, by name.
 pub async fn teams<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<TeamSummaryRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SUMMARY_SELECT} WHERE t.academy_id = $1 ORDER BY lower(t.name), t.id"
@@ -29,10 +33,10 @@ pub async fn teams<'c>(
 /// Learners registered in `[from, to)` (ms) whose id is above `after`, in id order (oldest first).
 pub async fn learners<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     filter: StatusFilter,
     (from, to): (i64, i64),
-    after: i64,
+    after: UserId,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<LearnerListRow>, sqlx::Error> {
@@ -54,7 +58,7 @@ pub async fn learners<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ApiInviteRow {
-    pub id: i64,
+    pub id: InviteId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -72,7 +76,7 @@ pub struct ApiInviteRow {
 /// ("expired" is a pending invite past its expiry, and "pending" excludes those).
 pub async fn invites<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     status: &str,
     now: i64,
     offset: i64,
@@ -98,62 +102,38 @@ pub async fn invites<'c>(
     .await
 }
 
-/// Which `(owner, team)` pairs already exist among `owners` × `teams` in `table`
-/// (`team_members` by user, `invite_teams` by invite).
-async fn pairs(
+/// Which `(owner, team)` places already exist among `owners` × `teams`: memberships of users,
+/// places of invitations.
+pub async fn team_places<Owner: TeamPlace>(
     tx: &mut AnyConnection,
-    sql: &str,
-    owners: &[i64],
-    teams: &[i64],
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    owners: &[Owner],
+    teams: &[TeamId],
+) -> Result<Vec<(Owner, TeamId)>, sqlx::Error> {
     if owners.is_empty() || teams.is_empty() {
         return Ok(vec![]);
     }
-    let sql = sql
-        .replace("{owners}", &placeholders(1, owners.len()))
-        .replace("{teams}", &placeholders(owners.len() + 1, teams.len()));
+    let sql = format!(
+        "SELECT {owner}, team_id FROM {table} WHERE {owner} IN ({}) AND team_id IN ({})",
+        placeholders(1, owners.len()),
+        placeholders(owners.len() + 1, teams.len()),
+        owner = Owner::OWNER,
+        table = Owner::TABLE,
+    );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for id in owners.iter().chain(teams) {
+    for id in owners {
+        q = q.bind(*id);
+    }
+    for id in teams {
         q = q.bind(*id);
     }
     q.fetch_all(&mut *tx).await
-}
-
-/// `(user, team)` memberships that exist among `users` × `teams`.
-pub async fn memberships(
-    tx: &mut AnyConnection,
-    users: &[i64],
-    teams: &[i64],
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    pairs(
-        tx,
-        "SELECT user_id, team_id FROM team_members WHERE user_id IN ({owners}) AND team_id IN ({teams})",
-        users,
-        teams,
-    )
-    .await
-}
-
-/// `(invite, team)` places that exist among `invites` × `teams`.
-pub async fn invite_places(
-    tx: &mut AnyConnection,
-    invites: &[i64],
-    teams: &[i64],
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    pairs(
-        tx,
-        "SELECT invite_id, team_id FROM invite_teams WHERE invite_id IN ({owners}) AND team_id IN ({teams})",
-        invites,
-        teams,
-    )
-    .await
 }
 
 /// Frees an idempotency key used longer ago than `before`, so the same call made again later is
 /// a new call.
 pub async fn retire_import_key<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     key: &str,
     before: i64,
 ) -> Result<(), sqlx::Error> {

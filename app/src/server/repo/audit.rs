@@ -1,7 +1,9 @@
 //! The audit log: rows written in the same transaction as the change they record, and the filtered,
 //! paged reading of them for the Audit log page and its export.
 
+use crate::domain::AcademyId;
 use crate::domain::role::Role;
+use crate::domain::{AuditEntryId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::{PER_PAGE, like_pattern, offset};
@@ -10,8 +12,8 @@ use crate::domain::audit::Who;
 /// One audit row: who (`actor`, none for the system or a stranger) did `action` to `target` in an academy.
 pub async fn record<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    actor: Option<i64>,
+    academy_id: AcademyId,
+    actor: Option<UserId>,
     action: &str,
     target: &str,
     now: i64,
@@ -33,8 +35,8 @@ pub async fn record<'c>(
 /// An audit row with a `detail` too, e.g. "learner → learner_analyst" for a role change.
 pub async fn record_with_detail<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    actor: Option<i64>,
+    academy_id: AcademyId,
+    actor: Option<UserId>,
     action: &str,
     target: &str,
     detail: &str,
@@ -73,8 +75,8 @@ pub struct AuditFilter {
 /// One row with its actor's names, when the actor still has an account here.
 #[derive(Debug, Clone, FromRow)]
 pub struct AuditRow {
-    pub id: i64,
-    pub actor_user_id: Option<i64>,
+    pub id: AuditEntryId,
+    pub actor_user_id: Option<UserId>,
     pub action: String,
     pub target: String,
     pub detail: String,
@@ -99,8 +101,8 @@ fn prefix_pattern(prefix: &str) -> String {
 }
 
 /// The WHERE clause of a filter (always scoped to the academy) and its arguments, `$1`…
-fn condition(academy_id: i64, f: &AuditFilter) -> (String, Vec<Arg>) {
-    let mut args = vec![Arg::Int(academy_id)];
+fn condition(academy_id: AcademyId, f: &AuditFilter) -> (String, Vec<Arg>) {
+    let mut args = vec![Arg::Int(academy_id.get())];
     let mut sql = String::from("a.academy_id = $1");
     let push = |args: &mut Vec<Arg>, a: Arg| {
         args.push(a);
@@ -163,7 +165,7 @@ const ROW_SQL: &str = "SELECT a.id, a.actor_user_id, a.action, a.target, a.detai
 #[tracing::instrument(skip(ex, f))]
 pub async fn page<'c, E>(
     ex: E,
-    academy_id: i64,
+    academy_id: AcademyId,
     f: &AuditFilter,
     page: u32,
 ) -> Result<(Vec<AuditRow>, i64), sqlx::Error>
@@ -199,9 +201,9 @@ where
 /// learner's page.
 pub async fn about_person<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
-    user_id: i64,
+    user_id: UserId,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -220,7 +222,7 @@ pub async fn about_person<'c>(
 #[tracing::instrument(skip(ex, f))]
 pub async fn newest<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     f: &AuditFilter,
     limit: usize,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
@@ -241,7 +243,7 @@ pub async fn newest<'c>(
 /// A person who appears in the academy's log as the actor of some row.
 #[derive(Debug, Clone, FromRow)]
 pub struct ActorRow {
-    pub id: i64,
+    pub id: UserId,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
@@ -253,7 +255,7 @@ pub struct ActorRow {
 #[tracing::instrument(skip(ex))]
 pub async fn actors<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     limit: i64,
 ) -> Result<Vec<ActorRow>, sqlx::Error> {
     sqlx::query_as(

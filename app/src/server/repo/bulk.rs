@@ -1,6 +1,9 @@
 //! Statements over a batch of learners or invitations at once (at most a few hundred ids, so one
 //! statement binds them all): what a bulk action reads and writes.
 
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, InviteId, UserId};
+use crate::server::db::TeamPlace;
 use sqlx::AnyConnection;
 
 use super::{
@@ -13,8 +16,8 @@ use crate::domain::{account::AccountStatus, role::Role};
 /// The users among `ids` in the academy (others are left out).
 pub async fn users(
     conn: &mut AnyConnection,
-    academy_id: i64,
-    ids: &[i64],
+    academy_id: AcademyId,
+    ids: &[UserId],
 ) -> Result<Vec<UserRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(vec![]);
@@ -41,8 +44,8 @@ pub enum UserChange {
 /// Sets one column of the users `ids` of the academy.
 pub async fn update_users(
     conn: &mut AnyConnection,
-    academy_id: i64,
-    ids: &[i64],
+    academy_id: AcademyId,
+    ids: &[UserId],
     change: UserChange,
 ) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
@@ -68,7 +71,7 @@ pub async fn update_users(
 }
 
 /// Ends every session of the users `ids`: they are signed out at once.
-pub async fn end_sessions(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), sqlx::Error> {
+pub async fn end_sessions(conn: &mut AnyConnection, ids: &[UserId]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -84,29 +87,28 @@ pub async fn end_sessions(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), s
     Ok(())
 }
 
-/// Takes `owners` (users, or invitations when `invites`) out of `teams`; returns the `(owner, team)`
-/// places that existed and are gone.
-pub async fn leave_teams(
+/// Takes `owners` (users or invitations) out of `teams`; returns the `(owner, team)` places that
+/// existed and are gone.
+pub async fn leave_teams<Owner: TeamPlace>(
     conn: &mut AnyConnection,
-    owners: &[i64],
-    teams: &[i64],
-    invites: bool,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    owners: &[Owner],
+    teams: &[TeamId],
+) -> Result<Vec<(Owner, TeamId)>, sqlx::Error> {
     if owners.is_empty() || teams.is_empty() {
         return Ok(vec![]);
     }
-    let (table, owner) = if invites {
-        ("invite_teams", "invite_id")
-    } else {
-        ("team_members", "user_id")
-    };
     let sql = format!(
         "DELETE FROM {table} WHERE {owner} IN ({}) AND team_id IN ({}) RETURNING {owner}, team_id",
         placeholders(1, owners.len()),
-        placeholders(owners.len() + 1, teams.len())
+        placeholders(owners.len() + 1, teams.len()),
+        owner = Owner::OWNER,
+        table = Owner::TABLE,
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).persistent(false);
-    for id in owners.iter().chain(teams) {
+    for id in owners {
+        q = q.bind(*id);
+    }
+    for id in teams {
         q = q.bind(*id);
     }
     q.fetch_all(conn).await
@@ -115,8 +117,8 @@ pub async fn leave_teams(
 /// The invitations among `ids` in the academy, whatever their state.
 pub async fn invites(
     conn: &mut AnyConnection,
-    academy_id: i64,
-    ids: &[i64],
+    academy_id: AcademyId,
+    ids: &[InviteId],
 ) -> Result<Vec<InviteRow>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(vec![]);

@@ -1,5 +1,6 @@
 //! Courses and the teams they are assigned to; the courses a learner sees.
 
+use crate::domain::{AcademyId, CourseId, TeamId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::{
@@ -9,7 +10,7 @@ use super::{
 
 #[derive(Debug, Clone, FromRow)]
 pub struct CourseRow {
-    pub id: i64,
+    pub id: CourseId,
     pub title: String,
     pub description: String,
     /// 0 or 1 (portable booleans, see migrations/README.md).
@@ -24,8 +25,8 @@ const COLUMNS: &str = "id, title, description, published, for_everyone, created_
 /// One team a course is assigned to.
 #[derive(Debug, Clone, FromRow)]
 pub struct CourseTeamRow {
-    pub course_id: i64,
-    pub id: i64,
+    pub course_id: CourseId,
+    pub id: TeamId,
     pub name: String,
     pub color: String,
 }
@@ -43,7 +44,7 @@ pub struct CourseFields<'a> {
 #[tracing::instrument(skip(ex))]
 pub async fn page<'c, E>(
     ex: E,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     page: u32,
 ) -> Result<(Vec<CourseRow>, i64), sqlx::Error>
@@ -75,8 +76,8 @@ where
 #[tracing::instrument(skip(ex))]
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    course_id: i64,
+    academy_id: AcademyId,
+    course_id: CourseId,
 ) -> Result<Option<CourseRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM courses WHERE academy_id = $1 AND id = $2"
@@ -91,8 +92,8 @@ pub async fn by_id<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn lock<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    course_id: i64,
+    academy_id: AcademyId,
+    course_id: CourseId,
 ) -> Result<Option<CourseRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE courses SET title = title WHERE academy_id = $1 AND id = $2 RETURNING {COLUMNS}"
@@ -106,11 +107,11 @@ pub async fn lock<'c>(
 #[tracing::instrument(skip(ex, fields))]
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     fields: &CourseFields<'_>,
-    created_by: i64,
+    created_by: UserId,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<CourseId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO courses (academy_id, title, title_key, description, published, for_everyone, \
          created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -130,8 +131,8 @@ pub async fn insert<'c>(
 #[tracing::instrument(skip(ex, fields))]
 pub async fn update<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    course_id: i64,
+    academy_id: AcademyId,
+    course_id: CourseId,
     fields: &CourseFields<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -155,8 +156,8 @@ pub async fn update<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn set_published<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    course_id: i64,
+    academy_id: AcademyId,
+    course_id: CourseId,
     published: bool,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -176,8 +177,8 @@ pub async fn set_published<'c>(
 #[tracing::instrument(skip(tx))]
 pub async fn delete(
     tx: &mut sqlx::AnyConnection,
-    academy_id: i64,
-    course_id: i64,
+    academy_id: AcademyId,
+    course_id: CourseId,
 ) -> Result<bool, sqlx::Error> {
     // Spelled out as well as cascaded, so it holds whatever the connection's foreign-key setting.
     sqlx::query("DELETE FROM course_teams WHERE academy_id = $1 AND course_id = $2")
@@ -197,9 +198,9 @@ pub async fn delete(
 #[tracing::instrument(skip(tx))]
 pub async fn set_teams(
     tx: &mut sqlx::AnyConnection,
-    academy_id: i64,
-    course_id: i64,
-    team_ids: &[i64],
+    academy_id: AcademyId,
+    course_id: CourseId,
+    team_ids: &[TeamId],
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM course_teams WHERE academy_id = $1 AND course_id = $2")
         .bind(academy_id)
@@ -230,8 +231,8 @@ pub async fn set_teams(
 #[tracing::instrument(skip(ex))]
 pub async fn teams_of<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    course_ids: &[i64],
+    academy_id: AcademyId,
+    course_ids: &[CourseId],
 ) -> Result<Vec<CourseTeamRow>, sqlx::Error> {
     if course_ids.is_empty() {
         return Ok(vec![]);
@@ -251,7 +252,7 @@ pub async fn teams_of<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct LearnerCourseRow {
-    pub id: i64,
+    pub id: CourseId,
     pub title: String,
     pub description: String,
     pub updated_at: i64,
@@ -262,8 +263,8 @@ pub struct LearnerCourseRow {
 #[tracing::instrument(skip(ex))]
 pub async fn for_learner<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
 ) -> Result<Vec<LearnerCourseRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.id, c.title, c.description, c.updated_at FROM courses c \

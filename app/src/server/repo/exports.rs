@@ -2,6 +2,7 @@
 //! Learners tabs (`lists`), newest first like the tabs, read a page at a time by id (keyset) so a
 //! file of 100,000 rows never holds more than one page in memory.
 
+use crate::domain::AcademyId;
 use sqlx::{Any, Executor};
 
 use super::lists::{
@@ -13,7 +14,7 @@ use crate::domain::account::StatusFilter;
 /// The learners matching `search` and `filter` whose id is below `before`, newest first.
 pub async fn learners_before<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     filter: StatusFilter,
     before: i64,
@@ -37,7 +38,7 @@ pub async fn learners_before<'c>(
 /// first.
 pub async fn invites_before<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     filter: &str,
     now: i64,

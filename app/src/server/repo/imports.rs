@@ -1,6 +1,7 @@
 //! CSV imports and what happened to each line, plus the multi-row statements a chunk of an import
 //! needs (invitations, their links, their emails, team places, memberships).
 
+use crate::domain::{AcademyId, ApiClientId, ImportId, InviteId, TeamId, UserId};
 use crate::domain::{
     invite::{InviteSource, LineOutcome},
     role::Role,
@@ -11,7 +12,7 @@ use super::batch::{rows_per_statement, sign, values, values_with};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ImportRow {
-    pub id: i64,
+    pub id: ImportId,
     pub file_name: String,
     pub role: Role,
     pub send_email: i64,
@@ -34,7 +35,7 @@ pub struct ImportRow {
 
 impl ImportRow {
     /// The teams chosen when the import started (`team_ids` holds them as "3,7").
-    pub fn wanted_teams(&self) -> Vec<i64> {
+    pub fn wanted_teams(&self) -> Vec<TeamId> {
         self.team_ids
             .split(',')
             .filter_map(|t| t.parse().ok())
@@ -46,14 +47,14 @@ const COLUMNS: &str = "id, file_name, role, send_email, team_ids, total_rows, in
      added_to_teams, skipped, created_at, finished_at, source, request_hash, message";
 
 pub struct NewImport<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub key: &'a str,
     pub file_name: &'a str,
     /// The admin who uploaded the file; none for an API call.
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     /// Csv or Api.
     pub source: InviteSource,
-    pub api_client_id: Option<i64>,
+    pub api_client_id: Option<ApiClientId>,
     pub request_hash: Option<&'a str>,
     pub role: &'a str,
     pub send_email: bool,
@@ -98,8 +99,8 @@ pub async fn start(
 /// import never run at once. `None` for an import of another academy.
 pub async fn lock<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    import_id: i64,
+    academy_id: AcademyId,
+    import_id: ImportId,
 ) -> Result<Option<ImportRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE imports SET total_rows = total_rows WHERE academy_id = $1 AND id = $2 RETURNING {COLUMNS}"
@@ -112,8 +113,8 @@ pub async fn lock<'c>(
 
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    import_id: i64,
+    academy_id: AcademyId,
+    import_id: ImportId,
 ) -> Result<Option<ImportRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM imports WHERE academy_id = $1 AND id = $2"
@@ -128,9 +129,9 @@ pub async fn by_id<'c>(
 /// its source).
 pub async fn recent<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     limit: i64,
-    only: Option<i64>,
+    only: Option<ImportId>,
 ) -> Result<Vec<(ImportRow, Option<String>, Option<String>)>, sqlx::Error> {
     #[derive(FromRow)]
     struct Joined {
@@ -151,7 +152,7 @@ pub async fn recent<'c>(
     )))
     .bind(academy_id)
     .bind(limit)
-    .bind(only.unwrap_or(0))
+    .bind(only.map_or(0, ImportId::get))
     .fetch_all(ex)
     .await?;
     Ok(rows
@@ -168,7 +169,7 @@ pub struct LineRow {
     pub first_name: String,
     pub last_name: String,
     pub outcome: LineOutcome,
-    pub invite_id: Option<i64>,
+    pub invite_id: Option<InviteId>,
     pub added_to_teams: i64,
     pub message: Option<String>,
 }
@@ -176,7 +177,7 @@ pub struct LineRow {
 /// Of `lines`, those this import has handled already.
 pub async fn lines_done(
     conn: &mut AnyConnection,
-    import_id: i64,
+    import_id: ImportId,
     lines: &[i64],
 ) -> Result<Vec<LineRow>, sqlx::Error> {
     if lines.is_empty() {
@@ -211,7 +212,7 @@ fn one_then_list(conn: &AnyConnection, n: usize) -> (&'static str, String) {
 /// Of `emails`, those on an earlier line of this import: `(email, line)`.
 pub async fn emails_seen(
     conn: &mut AnyConnection,
-    import_id: i64,
+    import_id: ImportId,
     emails: &[String],
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     if emails.is_empty() {
@@ -234,7 +235,7 @@ pub async fn emails_seen(
 /// Every line of an import, in file order (the result report).
 pub async fn all_lines<'c>(
     ex: impl Executor<'c, Database = Any>,
-    import_id: i64,
+    import_id: ImportId,
 ) -> Result<Vec<LineRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT line, email, first_name, last_name, outcome, invite_id, added_to_teams, message \
@@ -247,7 +248,7 @@ pub async fn all_lines<'c>(
 
 pub async fn record_lines(
     tx: &mut AnyConnection,
-    import_id: i64,
+    import_id: ImportId,
     rows: &[LineRow],
 ) -> Result<(), sqlx::Error> {
     const COLS: usize = 9;
@@ -278,7 +279,7 @@ pub async fn record_lines(
 /// Adds a chunk's counts to the import's.
 pub async fn add_counts<'c>(
     ex: impl Executor<'c, Database = Any>,
-    import_id: i64,
+    import_id: ImportId,
     c: [i64; 5],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -298,7 +299,7 @@ pub async fn add_counts<'c>(
 
 pub async fn finish<'c>(
     ex: impl Executor<'c, Database = Any>,
-    import_id: i64,
+    import_id: ImportId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE imports SET finished_at = COALESCE(finished_at, $1) WHERE id = $2")
@@ -310,14 +311,14 @@ pub async fn finish<'c>(
 }
 
 /// Rows of one kind that hold an address: `(id, email, role)`.
-pub type Holders = Vec<(i64, String, Role)>;
+pub type Holders<Id> = Vec<(Id, String, Role)>;
 
 /// Which of `emails` the academy knows: its users and its pending invitations.
 pub async fn known_emails(
     tx: &mut AnyConnection,
-    academy_id: i64,
+    academy_id: AcademyId,
     emails: &[String],
-) -> Result<(Holders, Holders), sqlx::Error> {
+) -> Result<(Holders<UserId>, Holders<InviteId>), sqlx::Error> {
     let mut users = Vec::new();
     let mut invites = Vec::new();
     for chunk in emails.chunks(rows_per_statement(1)) {
@@ -353,11 +354,11 @@ pub struct NewInviteRow<'a> {
 
 /// What the invitations of one chunk share.
 pub struct InviteBatch<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub role: &'a str,
     pub source: InviteSource,
     pub send_email: bool,
-    pub invited_by: Option<i64>,
+    pub invited_by: Option<UserId>,
     pub message: &'a str,
     pub expires_at: i64,
 }
@@ -369,7 +370,7 @@ pub async fn insert_invites(
     batch: &InviteBatch<'_>,
     rows: &[NewInviteRow<'_>],
     now: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+) -> Result<Vec<(InviteId, String)>, sqlx::Error> {
     // Per row: academy, email, first, last name, role, send_email, email status, source, inviter,
     // created, updated, expires, message; status is a literal.
     const ROW: [&str; 14] = [
@@ -401,7 +402,7 @@ pub async fn insert_invites(
              ON CONFLICT (academy_id, email) WHERE status = 'pending' DO NOTHING RETURNING id, email",
             values_with(chunk.len(), &ROW, 1, sign(tx))
         );
-        let mut q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query_as::<_, (InviteId, String)>(sqlx::AssertSqlSafe(sql));
         for r in chunk {
             q = q
                 .bind(batch.academy_id)
@@ -425,7 +426,7 @@ pub async fn insert_invites(
 
 /// One new invitation link.
 pub struct NewToken {
-    pub invite_id: i64,
+    pub invite_id: InviteId,
     pub salt: String,
     pub token_hash: String,
 }
@@ -433,11 +434,11 @@ pub struct NewToken {
 /// Inserts links (all with the same expiry); returns `(token id, invite id)` of each.
 pub async fn insert_tokens(
     tx: &mut AnyConnection,
-    academy_id: i64,
+    academy_id: AcademyId,
     rows: &[NewToken],
     now: i64,
     expires_at: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+) -> Result<Vec<(i64, InviteId)>, sqlx::Error> {
     const COLS: usize = 6;
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(rows_per_statement(COLS)) {
@@ -446,7 +447,7 @@ pub async fn insert_tokens(
              VALUES {} RETURNING id, invite_id",
             values(chunk.len(), COLS, 1, sign(tx))
         );
-        let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query_as::<_, (i64, InviteId)>(sqlx::AssertSqlSafe(sql));
         for r in chunk {
             q = q
                 .bind(academy_id)
@@ -464,7 +465,7 @@ pub async fn insert_tokens(
 /// Queues invitation emails: `(token id, to, message id)`.
 pub async fn enqueue_invite_emails(
     tx: &mut AnyConnection,
-    academy_id: i64,
+    academy_id: AcademyId,
     rows: &[(i64, String, String)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -494,11 +495,11 @@ pub async fn enqueue_invite_emails(
 /// Puts every invitation in `invite_ids` in every team of `team_ids` (places they have stay).
 pub async fn add_invite_teams(
     tx: &mut AnyConnection,
-    invite_ids: &[i64],
-    team_ids: &[i64],
+    invite_ids: &[InviteId],
+    team_ids: &[TeamId],
 ) -> Result<(), sqlx::Error> {
     const COLS: usize = 2;
-    let pairs: Vec<(i64, i64)> = invite_ids
+    let pairs: Vec<(InviteId, TeamId)> = invite_ids
         .iter()
         .flat_map(|i| team_ids.iter().map(move |t| (*i, *t)))
         .collect();
@@ -520,13 +521,13 @@ pub async fn add_invite_teams(
 /// membership (one per team a user was not in yet).
 pub async fn add_members(
     tx: &mut AnyConnection,
-    academy_id: i64,
-    user_ids: &[i64],
-    team_ids: &[i64],
+    academy_id: AcademyId,
+    user_ids: &[UserId],
+    team_ids: &[TeamId],
     now: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<UserId>, sqlx::Error> {
     const COLS: usize = 4;
-    let pairs: Vec<(i64, i64)> = user_ids
+    let pairs: Vec<(TeamId, UserId)> = user_ids
         .iter()
         .flat_map(|u| team_ids.iter().map(move |t| (*t, *u)))
         .collect();
@@ -537,7 +538,7 @@ pub async fn add_members(
              ON CONFLICT (team_id, user_id) DO NOTHING RETURNING user_id",
             values(chunk.len(), COLS, 1, sign(tx))
         );
-        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query_scalar::<_, UserId>(sqlx::AssertSqlSafe(sql));
         for (t, u) in chunk {
             q = q.bind(*t).bind(*u).bind(academy_id).bind(now);
         }

@@ -1,4 +1,5 @@
 use crate::domain::invite::{EmailStatus, InviteState};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::teams::placeholders;
@@ -6,8 +7,8 @@ use crate::domain::{invite::InviteSource, invite_message::PersonalMessage, role:
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InviteRow {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: InviteId,
+    pub academy_id: AcademyId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -17,7 +18,7 @@ pub struct InviteRow {
     pub email_status: EmailStatus,
     pub email_error: Option<String>,
     pub source: InviteSource,
-    pub invited_by: Option<i64>,
+    pub invited_by: Option<UserId>,
     pub created_at: i64,
     pub updated_at: i64,
     pub expires_at: i64,
@@ -29,7 +30,7 @@ pub const COLUMNS: &str = "id, academy_id, email, first_name, last_name, role, s
 
 pub async fn pending_by_email<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
 ) -> Result<Option<InviteRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -43,8 +44,8 @@ pub async fn pending_by_email<'c>(
 
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: InviteId,
 ) -> Result<Option<InviteRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM invites WHERE academy_id = $1 AND id = $2"
@@ -67,7 +68,7 @@ pub struct Renewal<'a> {
 /// Renews a pending invite with what the admin typed this time.
 pub async fn update_pending<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: InviteId,
     renewal: &Renewal<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -89,7 +90,7 @@ pub async fn update_pending<'c>(
 
 pub async fn set_email_status<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: InviteId,
     status: &str,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
@@ -104,7 +105,7 @@ pub async fn set_email_status<'c>(
 
 pub async fn extend<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: InviteId,
     expires_at: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -122,8 +123,8 @@ pub async fn extend<'c>(
 /// Pending → revoked. False when it was no longer pending.
 pub async fn revoke<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: InviteId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -140,8 +141,8 @@ pub async fn revoke<'c>(
 /// Pending → accepted by `user_id`. False when it was no longer pending.
 pub async fn accept<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
-    user_id: i64,
+    id: InviteId,
+    user_id: UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -160,8 +161,8 @@ pub async fn accept<'c>(
 /// the API, never takes a team away).
 pub async fn add_teams(
     tx: &mut sqlx::AnyConnection,
-    invite_id: i64,
-    team_ids: &[i64],
+    invite_id: InviteId,
+    team_ids: &[TeamId],
 ) -> Result<(), sqlx::Error> {
     if team_ids.is_empty() {
         return Ok(());
@@ -184,8 +185,8 @@ pub async fn add_teams(
 
 pub async fn team_ids<'c>(
     ex: impl Executor<'c, Database = Any>,
-    invite_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+    invite_id: InviteId,
+) -> Result<Vec<TeamId>, sqlx::Error> {
     sqlx::query_scalar("SELECT team_id FROM invite_teams WHERE invite_id = $1")
         .bind(invite_id)
         .fetch_all(ex)
@@ -195,8 +196,8 @@ pub async fn team_ids<'c>(
 /// The teams of a page of invites: `(invite_id, team_id, name, colour)`.
 pub async fn teams_for<'c>(
     ex: impl Executor<'c, Database = Any>,
-    invite_ids: &[i64],
-) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
+    invite_ids: &[InviteId],
+) -> Result<Vec<(InviteId, TeamId, String, String)>, sqlx::Error> {
     if invite_ids.is_empty() {
         return Ok(vec![]);
     }
@@ -217,8 +218,8 @@ pub async fn teams_for<'c>(
 #[derive(Debug, Clone, FromRow)]
 pub struct TokenRow {
     pub id: i64,
-    pub academy_id: i64,
-    pub invite_id: i64,
+    pub academy_id: AcademyId,
+    pub invite_id: InviteId,
     pub salt: String,
     pub created_at: i64,
     pub expires_at: i64,
@@ -226,8 +227,8 @@ pub struct TokenRow {
 
 pub async fn insert_token<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    invite_id: i64,
+    academy_id: AcademyId,
+    invite_id: InviteId,
     salt: &str,
     token_hash: &str,
     now: i64,
@@ -274,7 +275,7 @@ pub async fn token_by_hash<'c>(
 /// The newest link of an invite (the one "Copy invite link" gives).
 pub async fn latest_token<'c>(
     ex: impl Executor<'c, Database = Any>,
-    invite_id: i64,
+    invite_id: InviteId,
 ) -> Result<Option<TokenRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, academy_id, invite_id, salt, created_at, expires_at FROM invite_tokens WHERE invite_id = $1 \
@@ -288,7 +289,7 @@ pub async fn latest_token<'c>(
 /// What the invitation email says, read in one query at send time.
 #[derive(Debug, Clone, FromRow)]
 pub struct InviteEmailFacts {
-    pub invite_id: i64,
+    pub invite_id: InviteId,
     pub salt: String,
     pub expires_at: i64,
     pub email: String,

@@ -1,6 +1,7 @@
 //! The admin's paged lists (Invites, All Learners): one query for the page, one for the total, and one
 //! for the page's team names — never a query per row.
 
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::domain::{
     account::AccountStatus,
     invite::{EmailStatus, InviteState},
@@ -32,7 +33,7 @@ pub fn like_pattern(text: &str) -> String {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InviteListRow {
-    pub id: i64,
+    pub id: InviteId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -72,7 +73,7 @@ pub(super) const SEARCH_SQL: &str = " AND ($2 = '%%' OR lower(i.email) LIKE $2 E
 
 /// The invitations the Invites tab lists for `filter` (and a team's tab for `team_id` `$4`), with
 /// the search pattern `$2` and the time `$3`.
-fn invites_condition(filter: &str, team_id: Option<i64>) -> String {
+fn invites_condition(filter: &str, team_id: Option<TeamId>) -> String {
     // A team's invites are the pending ones that include it (accepted ones became members).
     let team_sql = if team_id.is_some() {
         " AND i.status = 'pending' AND EXISTS \
@@ -91,12 +92,12 @@ fn invites_condition(filter: &str, team_id: Option<i64>) -> String {
 /// newest first: "select all matching".
 pub async fn invite_ids<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     filter: &str,
-    team_id: Option<i64>,
+    team_id: Option<TeamId>,
     now: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<InviteId>, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT i.id FROM invites i WHERE {} ORDER BY i.id DESC",
         invites_condition(filter, team_id)
@@ -104,17 +105,17 @@ pub async fn invite_ids<'c>(
     .bind(academy_id)
     .bind(like_pattern(search))
     .bind(now)
-    .bind(team_id.unwrap_or(0))
+    .bind(team_id.map_or(0, TeamId::get))
     .fetch_all(ex)
     .await
 }
 
 pub async fn invites_page<'c, E>(
     ex: E,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     filter: &str,
-    team_id: Option<i64>,
+    team_id: Option<TeamId>,
     now: i64,
     page: u32,
 ) -> Result<(Vec<InviteListRow>, i64), sqlx::Error>
@@ -129,7 +130,7 @@ where
     .bind(academy_id)
     .bind(&pattern)
     .bind(now)
-    .bind(team_id.unwrap_or(0))
+    .bind(team_id.map_or(0, TeamId::get))
     .fetch_one(ex)
     .await?;
     let offset = offset(page);
@@ -142,7 +143,7 @@ where
     .bind(academy_id)
     .bind(&pattern)
     .bind(now)
-    .bind(team_id.unwrap_or(0))
+    .bind(team_id.map_or(0, TeamId::get))
     .bind(i64::from(PER_PAGE))
     .bind(offset)
     .fetch_all(ex)
@@ -154,9 +155,9 @@ where
 /// corrected), newest first: a learner's page.
 pub async fn invites_of_person<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
-    user_id: i64,
+    user_id: UserId,
     limit: i64,
 ) -> Result<Vec<InviteListRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -176,7 +177,7 @@ pub async fn invites_of_person<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct LearnerListRow {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -210,10 +211,10 @@ fn learners_condition(filter: StatusFilter) -> String {
 /// all matching".
 pub async fn learner_ids<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     filter: StatusFilter,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT i.id FROM users i WHERE {} ORDER BY i.id DESC",
         learners_condition(filter)
@@ -226,7 +227,7 @@ pub async fn learner_ids<'c>(
 
 pub async fn learners_page<'c, E>(
     ex: E,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     filter: StatusFilter,
     page: u32,
@@ -260,8 +261,8 @@ where
 /// The teams of a page of users: `(user_id, team_id, name, colour)`.
 pub async fn teams_for_users<'c>(
     ex: impl Executor<'c, Database = Any>,
-    user_ids: &[i64],
-) -> Result<Vec<(i64, i64, String, String)>, sqlx::Error> {
+    user_ids: &[UserId],
+) -> Result<Vec<(UserId, TeamId, String, String)>, sqlx::Error> {
     if user_ids.is_empty() {
         return Ok(vec![]);
     }

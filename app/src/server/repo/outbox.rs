@@ -1,12 +1,13 @@
 //! The email outbox: rows are written in the same transaction as what they announce, and claimed by
 //! workers with a lease, so a crashed worker's mail is taken over once the lease runs out.
 
+use crate::domain::{AcademyId, OutboxId};
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct OutboxRow {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: OutboxId,
+    pub academy_id: AcademyId,
     pub kind: String,
     pub ref_id: i64,
     pub to_email: String,
@@ -16,13 +17,13 @@ pub struct OutboxRow {
 
 pub async fn enqueue<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     kind: &str,
     ref_id: i64,
     to_email: &str,
     message_id: &str,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<OutboxId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO email_outbox (academy_id, kind, ref_id, to_email, message_id, status, attempts, next_attempt_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6) RETURNING id",
@@ -81,7 +82,7 @@ pub async fn claim<'c>(
 /// (the lease ran out and another worker took the message over).
 pub async fn finish<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: OutboxId,
     owner: &str,
     status: &str,
     next_attempt_at: i64,

@@ -1,5 +1,7 @@
 //! Password reset links ("Forgot your password?", or sent by an administrator).
 
+use crate::domain::AcademyId;
+use crate::domain::UserId;
 use crate::domain::account::AccountStatus;
 use sqlx::{Any, Executor, FromRow};
 
@@ -7,8 +9,8 @@ use sqlx::{Any, Executor, FromRow};
 #[derive(Debug, Clone, FromRow)]
 pub struct ResetRow {
     pub id: i64,
-    pub academy_id: i64,
-    pub user_id: i64,
+    pub academy_id: AcademyId,
+    pub user_id: UserId,
     pub salt: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
@@ -23,11 +25,11 @@ const SELECT: &str = "SELECT r.id, r.academy_id, r.user_id, r.salt, r.expires_at
      FROM password_resets r JOIN users u ON u.id = r.user_id";
 
 pub struct NewReset<'a> {
-    pub academy_id: i64,
-    pub user_id: i64,
+    pub academy_id: AcademyId,
+    pub user_id: UserId,
     pub salt: &'a str,
     pub token_hash: &'a str,
-    pub sent_by: Option<i64>,
+    pub sent_by: Option<UserId>,
     pub expires_at: i64,
 }
 
@@ -64,7 +66,7 @@ pub async fn by_id<'c>(
 /// The link of `token_hash` in this academy, used or not.
 pub async fn by_token_hash<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     token_hash: &str,
 ) -> Result<Option<ResetRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -97,7 +99,7 @@ pub async fn use_once<'c>(
 /// Every other link of the person stops working once a password was set.
 pub async fn retire_for_user<'c>(
     ex: impl Executor<'c, Database = Any>,
-    user_id: i64,
+    user_id: UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")

@@ -1,13 +1,14 @@
 //! Invitation reminders: which pending invitations are due one.
 
+use crate::domain::{AcademyId, InviteId};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::invite::{DAY_MS, NEVER_EXPIRES};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct DueReminder {
-    pub invite_id: i64,
-    pub academy_id: i64,
+    pub invite_id: InviteId,
+    pub academy_id: AcademyId,
     pub email: String,
     /// The invitation's newest link that still works, if any.
     pub token_id: Option<i64>,
@@ -40,7 +41,7 @@ pub async fn due<'c>(
 /// Marks the reminder of `invite_id` as queued at `now`; false when another worker did first.
 pub async fn mark<'c>(
     ex: impl Executor<'c, Database = Any>,
-    invite_id: i64,
+    invite_id: InviteId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(

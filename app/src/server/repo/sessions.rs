@@ -1,18 +1,19 @@
+use crate::domain::{AcademyId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 /// A live session joined with its user: everything a request needs to know who is asking.
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
-    pub academy_id: i64,
-    pub user_id: i64,
+    pub academy_id: AcademyId,
+    pub user_id: UserId,
     pub expires_at: i64,
 }
 
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     token_hash: &str,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -54,7 +55,7 @@ pub async fn delete<'c>(
 /// Ends the person's sessions but the one of `keep` (a session token hash), if given.
 pub async fn end_sessions<'c>(
     ex: impl Executor<'c, Database = Any>,
-    user_id: i64,
+    user_id: UserId,
     keep: Option<&str>,
 ) -> Result<u64, sqlx::Error> {
     Ok(

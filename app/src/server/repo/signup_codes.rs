@@ -1,9 +1,10 @@
+use crate::domain::AcademyId;
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SignupCodeRow {
     pub id: i64,
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -17,7 +18,7 @@ const COLUMNS: &str =
     "id, academy_id, email, first_name, last_name, password_hash, salt, attempts, expires_at";
 
 pub struct NewSignupCode<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub email: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -53,7 +54,7 @@ pub async fn insert<'c>(
 /// The newest pending sign-up of this email.
 pub async fn latest<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
 ) -> Result<Option<SignupCodeRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -94,7 +95,7 @@ pub async fn count_attempt<'c>(
 /// The most codes tried against any sign-up of this address that has not expired yet.
 pub async fn attempts_so_far<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -110,7 +111,7 @@ pub async fn attempts_so_far<'c>(
 
 pub async fn delete_for<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM signup_codes WHERE academy_id = $1 AND email = $2")

@@ -1,6 +1,8 @@
 //! The academy's staff (Owner and Administrators) and the pending invitations to become one.
 
+use crate::domain::UserId;
 use crate::domain::invite::EmailStatus;
+use crate::domain::{AcademyId, InviteId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::users::UserRow;
@@ -11,7 +13,7 @@ pub const STAFF_ROLES_SQL: &str = "('owner', 'admin')";
 #[tracing::instrument(skip(ex))]
 pub async fn members<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<UserRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT id, academy_id, email, first_name, last_name, role, status, created_at, last_sign_in_at \
@@ -25,7 +27,7 @@ pub async fn members<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct StaffInviteRow {
-    pub id: i64,
+    pub id: InviteId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -41,7 +43,7 @@ pub struct StaffInviteRow {
 #[tracing::instrument(skip(ex))]
 pub async fn pending_invites<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<StaffInviteRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT i.id, i.email, i.first_name, i.last_name, i.email_status, i.email_error, i.created_at, \
@@ -58,9 +60,10 @@ pub async fn pending_invites<'c>(
 /// An API application still working, or a webhook, and who made it.
 #[derive(Debug, Clone, FromRow)]
 pub struct IntegrationRow {
-    pub created_by: i64,
+    pub created_by: UserId,
     /// `api_client` or `webhook`.
     pub kind: String,
+    /// The `api_clients` or `webhooks` row, as `kind` says.
     pub id: i64,
     /// The application's name or the webhook's URL.
     pub label: String,
@@ -71,7 +74,7 @@ pub struct IntegrationRow {
 #[tracing::instrument(skip(ex))]
 pub async fn integrations<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<IntegrationRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT created_by, 'api_client' AS kind, id, name AS label FROM api_clients \

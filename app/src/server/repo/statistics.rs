@@ -2,6 +2,7 @@
 //! teams (COUNT/GROUP BY on the indexes of migration 0010), never a row per person.
 
 use crate::domain::invite::{EmailStatus, InviteSource, InviteState};
+use crate::domain::{AcademyId, TeamId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::LEARNER_ROLES_SQL;
@@ -9,7 +10,7 @@ use super::lists::LEARNER_ROLES_SQL;
 /// The median's invitations: made in `[start, end)` (compared as `+i.created_at`, a no-op in both
 /// databases that keeps SQLite from choosing a range index and a sort), accepted at a known time,
 /// optionally only those that include `team` (bound as `$4`).
-fn accepted_where(team: Option<i64>) -> String {
+fn accepted_where(team: Option<TeamId>) -> String {
     let team = match team {
         Some(_) => " AND i.id IN (SELECT it.invite_id FROM invite_teams it WHERE it.team_id = $4)",
         None => "",
@@ -38,10 +39,10 @@ pub struct InviteGroupRow {
 #[tracing::instrument(skip(ex))]
 pub async fn invite_counts<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     start_ms: i64,
     end_ms: i64,
-    team: Option<i64>,
+    team: Option<TeamId>,
 ) -> Result<Vec<InviteGroupRow>, sqlx::Error> {
     let from = match team {
         Some(_) => {
@@ -73,10 +74,10 @@ pub async fn invite_counts<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn accept_durations<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     start_ms: i64,
     end_ms: i64,
-    team: Option<i64>,
+    team: Option<TeamId>,
     skip: i64,
     take: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
@@ -115,10 +116,10 @@ pub struct DayRow {
 #[tracing::instrument(skip(ex))]
 pub async fn signups_per_day<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     from_day: i64,
     to_day: i64,
-    team: Option<i64>,
+    team: Option<TeamId>,
 ) -> Result<Vec<DayRow>, sqlx::Error> {
     let q = match team {
         Some(_) => format!(
@@ -150,7 +151,7 @@ pub async fn signups_per_day<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TeamCountRow {
-    pub id: i64,
+    pub id: TeamId,
     pub name: String,
     pub color: String,
     pub learners: i64,
@@ -166,8 +167,8 @@ pub struct TeamCountRow {
 #[tracing::instrument(skip(ex))]
 pub async fn team_counts<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team: Option<i64>,
+    academy_id: AcademyId,
+    team: Option<TeamId>,
 ) -> Result<Vec<TeamCountRow>, sqlx::Error> {
     let (teams, members, invites) = if team.is_some() {
         (" AND t.id = $2", " AND id = $2", " AND it.team_id = $2")
@@ -197,7 +198,7 @@ pub async fn team_counts<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TeamNameRow {
-    pub id: i64,
+    pub id: TeamId,
     pub name: String,
     pub color: String,
 }
@@ -206,7 +207,7 @@ pub struct TeamNameRow {
 #[tracing::instrument(skip(ex))]
 pub async fn teams<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<TeamNameRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, color FROM teams WHERE academy_id = $1 ORDER BY lower(name), id",

@@ -1,13 +1,14 @@
 //! Teams, their members, and the counts the Teams section shows.
 
 use crate::domain::role::Role;
+use crate::domain::{AcademyId, TeamId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::{LEARNER_ROLES_SQL, PER_PAGE, like_pattern, offset};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TeamRow {
-    pub id: i64,
+    pub id: TeamId,
     pub name: String,
     pub color: String,
 }
@@ -22,7 +23,7 @@ pub fn placeholders(first: usize, n: usize) -> String {
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TeamSummaryRow {
-    pub id: i64,
+    pub id: TeamId,
     pub name: String,
     pub color: String,
     pub created_at: i64,
@@ -41,7 +42,7 @@ pub(crate) const SUMMARY_SELECT: &str = "SELECT t.id, t.name, t.color, t.created
 /// A page of the Teams section, by name; `search` matches the name.
 pub async fn summaries_page<'c, E>(
     ex: E,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: &str,
     page: u32,
 ) -> Result<(Vec<TeamSummaryRow>, i64), sqlx::Error>
@@ -73,8 +74,8 @@ where
 /// One team of the academy with its counts; `None` for a team of another academy.
 pub async fn summary<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
 ) -> Result<Option<TeamSummaryRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SUMMARY_SELECT} WHERE t.academy_id = $1 AND t.id = $2"
@@ -90,8 +91,8 @@ pub async fn summary<'c>(
 /// change and the team's deletion never interleave. `None` for a team of another academy.
 pub async fn lock<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
 ) -> Result<Option<TeamRow>, sqlx::Error> {
     sqlx::query_as(
         "UPDATE teams SET name = name WHERE academy_id = $1 AND id = $2 RETURNING id, name, color",
@@ -105,8 +106,8 @@ pub async fn lock<'c>(
 /// Renames and recolours a team of the academy; false when there is no such team.
 pub async fn update<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
     name: &str,
     color: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -125,8 +126,8 @@ pub async fn update<'c>(
 /// and the invitations themselves stay); false when there is no such team.
 pub async fn delete(
     tx: &mut sqlx::AnyConnection,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
 ) -> Result<bool, sqlx::Error> {
     // Spelled out rather than left to ON DELETE CASCADE, so it holds whatever the connection's
     // foreign-key setting.
@@ -154,9 +155,9 @@ pub async fn delete(
 /// Removes a member; false when they were not one.
 pub async fn remove_member<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
+    user_id: UserId,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "DELETE FROM team_members WHERE academy_id = $1 AND team_id = $2 AND user_id = $3",
@@ -171,7 +172,7 @@ pub async fn remove_member<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct MemberRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -185,8 +186,8 @@ const MEMBER_SEARCH_SQL: &str = "($3 = '%%' OR lower(u.email) LIKE $3 ESCAPE '\\
 /// A page of "Learners in team", newest members first.
 pub async fn members_page<'c, E>(
     ex: E,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
     search: &str,
     page: u32,
 ) -> Result<(Vec<MemberRow>, i64), sqlx::Error>
@@ -223,10 +224,10 @@ where
 /// "Learners in team".
 pub async fn member_ids<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
     search: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<UserId>, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT u.id FROM team_members m JOIN users u ON u.id = m.user_id \
          WHERE m.academy_id = $1 AND m.team_id = $2 AND {MEMBER_SEARCH_SQL} \
@@ -242,8 +243,8 @@ pub async fn member_ids<'c>(
 /// Registered learners of the academy who are not in the team, matching `search`: "Add learners".
 pub async fn candidates<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
     search: &str,
     limit: i64,
 ) -> Result<Vec<MemberRow>, sqlx::Error> {
@@ -265,9 +266,9 @@ pub async fn candidates<'c>(
 /// Of `user_ids`, the active learners of this academy: `(id, email)`.
 pub async fn learners_among<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    user_ids: &[i64],
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    academy_id: AcademyId,
+    user_ids: &[UserId],
+) -> Result<Vec<(UserId, String)>, sqlx::Error> {
     if user_ids.is_empty() {
         return Ok(vec![]);
     }
@@ -285,7 +286,7 @@ pub async fn learners_among<'c>(
 
 pub async fn list<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<TeamRow>, sqlx::Error> {
     sqlx::query_as("SELECT id, name, color FROM teams WHERE academy_id = $1 ORDER BY lower(name)")
         .bind(academy_id)
@@ -296,9 +297,9 @@ pub async fn list<'c>(
 /// Of `ids`, those that are teams of this academy.
 pub async fn existing_ids<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    ids: &[i64],
-) -> Result<Vec<i64>, sqlx::Error> {
+    academy_id: AcademyId,
+    ids: &[TeamId],
+) -> Result<Vec<TeamId>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(vec![]);
     }
@@ -315,11 +316,11 @@ pub async fn existing_ids<'c>(
 
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     name: &str,
     color: &str,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<TeamId, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO teams (academy_id, name, color, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(academy_id)
         .bind(name)
@@ -332,9 +333,9 @@ pub async fn insert<'c>(
 /// Adds a member; returns false when they already were one.
 pub async fn add_member<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    team_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    team_id: TeamId,
+    user_id: UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -352,8 +353,8 @@ pub async fn add_member<'c>(
 
 pub async fn of_user<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
 ) -> Result<Vec<TeamRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.id, t.name, t.color FROM team_members m JOIN teams t ON t.id = m.team_id \

@@ -1,3 +1,4 @@
+use crate::domain::{AcademyId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::{
@@ -8,8 +9,8 @@ use crate::{
 
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRow {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: UserId,
+    pub academy_id: AcademyId,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
@@ -34,7 +35,7 @@ impl UserRow {
 /// The stored password hash, kept apart from `UserRow` so it is never serialised by accident.
 #[derive(FromRow)]
 pub struct Credentials {
-    pub id: i64,
+    pub id: UserId,
     pub password_hash: Option<String>,
     pub status: AccountStatus,
 }
@@ -43,7 +44,7 @@ pub(crate) const COLUMNS: &str =
     "id, academy_id, email, first_name, last_name, role, status, created_at, last_sign_in_at";
 
 pub struct NewUser<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub email: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -51,12 +52,12 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-#[tracing::instrument(skip(ex, user), fields(academy_id = user.academy_id))]
+#[tracing::instrument(skip(ex, user), fields(academy_id = user.academy_id.get()))]
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     user: &NewUser<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<UserId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO users (academy_id, email, first_name, last_name, role, password_hash, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'active', $7) RETURNING id",
@@ -75,7 +76,7 @@ pub async fn insert<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn credentials<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as(
@@ -90,8 +91,8 @@ pub async fn credentials<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: UserId,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM users WHERE academy_id = $1 AND id = $2"
@@ -104,8 +105,8 @@ pub async fn by_id<'c>(
 
 pub async fn touch_sign_in<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: UserId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE academy_id = $2 AND id = $3")
@@ -119,7 +120,7 @@ pub async fn touch_sign_in<'c>(
 
 pub async fn by_email<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -134,8 +135,8 @@ pub async fn by_email<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn set_role<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: UserId,
     role: Role,
 ) -> Result<bool, sqlx::Error> {
     Ok(
@@ -154,8 +155,8 @@ pub async fn set_role<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn set_status<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: UserId,
     status: AccountStatus,
 ) -> Result<bool, sqlx::Error> {
     Ok(
@@ -173,8 +174,8 @@ pub async fn set_status<'c>(
 /// A learner's corrected name and email.
 pub async fn set_details<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: UserId,
     first_name: &str,
     last_name: &str,
     email: &str,
@@ -196,7 +197,7 @@ pub async fn set_details<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn count_with_role<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     role: Role,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE academy_id = $1 AND role = $2")
@@ -210,7 +211,7 @@ pub async fn count_with_role<'c>(
 /// that name them (as inviter or as the accepted account) keep their history: the foreign keys set
 /// those columns to NULL. Returns false when there was no such user.
 #[tracing::instrument(skip(tx))]
-pub async fn delete(tx: &mut Tx, academy_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(tx: &mut Tx, academy_id: AcademyId, id: UserId) -> Result<bool, sqlx::Error> {
     // Sessions and memberships would also go by cascade; deleting them here does not depend on
     // SQLite's per-connection `foreign_keys` pragma being on.
     sqlx::query("DELETE FROM sessions WHERE academy_id = $1 AND user_id = $2")
@@ -239,7 +240,7 @@ pub async fn delete(tx: &mut Tx, academy_id: i64, id: i64) -> Result<bool, sqlx:
 /// name (an invitation loses its personal message too: it may greet them by name); audit entries about them name `label`. A pending invitation for the address is revoked.
 pub async fn erase_person(
     tx: &mut Tx,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
     label: &str,
 ) -> Result<(), sqlx::Error> {
@@ -273,8 +274,8 @@ pub async fn erase_person(
 /// A new password (reset or changed); the caller ends the sessions that must end.
 pub async fn set_password<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
     password_hash: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE academy_id = $2 AND id = $3")

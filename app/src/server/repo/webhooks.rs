@@ -1,11 +1,13 @@
 //! Webhooks and their delivery log.
 
+use crate::domain::UserId;
+use crate::domain::{AcademyId, DeliveryId, WebhookId};
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct WebhookRow {
-    pub id: i64,
-    pub academy_id: i64,
+    pub id: WebhookId,
+    pub academy_id: AcademyId,
     pub url: String,
     /// Comma-separated event names.
     pub events: String,
@@ -28,7 +30,7 @@ const COLUMNS: &str = "id, academy_id, url, events, secret_salt, created_at";
 #[tracing::instrument(skip(ex))]
 pub async fn list<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<Vec<WebhookRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM webhooks WHERE academy_id = $1 ORDER BY id"
@@ -41,8 +43,8 @@ pub async fn list<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: WebhookId,
 ) -> Result<Option<WebhookRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM webhooks WHERE academy_id = $1 AND id = $2"
@@ -56,7 +58,7 @@ pub async fn by_id<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn count<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE academy_id = $1")
         .bind(academy_id)
@@ -65,19 +67,19 @@ pub async fn count<'c>(
 }
 
 pub struct NewWebhook<'a> {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     pub url: &'a str,
     pub events: &'a str,
     pub secret_salt: &'a str,
-    pub created_by: i64,
+    pub created_by: UserId,
 }
 
-#[tracing::instrument(skip(ex, w), fields(academy_id = w.academy_id))]
+#[tracing::instrument(skip(ex, w), fields(academy_id = w.academy_id.get()))]
 pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     w: &NewWebhook<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<WebhookId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO webhooks (academy_id, url, events, secret_salt, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -96,8 +98,8 @@ pub async fn insert<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn delete<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    id: i64,
+    academy_id: AcademyId,
+    id: WebhookId,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM webhooks WHERE academy_id = $1 AND id = $2")
         .bind(academy_id)
@@ -111,8 +113,8 @@ pub async fn delete<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct DeliveryRow {
-    pub id: i64,
-    pub webhook_id: i64,
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
     pub event: String,
     pub status: String,
     pub attempts: i64,
@@ -128,11 +130,11 @@ pub struct DeliveryRow {
 #[tracing::instrument(skip(ex))]
 pub async fn insert_delivery<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    webhook_id: i64,
+    academy_id: AcademyId,
+    webhook_id: WebhookId,
     event: &str,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<DeliveryId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO webhook_deliveries (academy_id, webhook_id, event, payload, status, attempts, created_at) \
          VALUES ($1, $2, $3, '', 'queued', 0, $4) RETURNING id",
@@ -148,7 +150,7 @@ pub async fn insert_delivery<'c>(
 #[tracing::instrument(skip(ex, payload))]
 pub async fn set_payload<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: DeliveryId,
     payload: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE webhook_deliveries SET payload = $1 WHERE id = $2")
@@ -163,8 +165,8 @@ pub async fn set_payload<'c>(
 #[tracing::instrument(skip(ex))]
 pub async fn recent_deliveries<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    webhook_id: i64,
+    academy_id: AcademyId,
+    webhook_id: WebhookId,
     limit: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     sqlx::query_as(
@@ -182,7 +184,7 @@ pub async fn recent_deliveries<'c>(
 /// What the outbox worker needs to send one delivery.
 #[derive(Debug, Clone, FromRow)]
 pub struct SendRow {
-    pub id: i64,
+    pub id: DeliveryId,
     pub event: String,
     pub payload: String,
     pub url: String,
@@ -192,8 +194,8 @@ pub struct SendRow {
 #[tracing::instrument(skip(ex))]
 pub async fn for_sending<'c>(
     ex: impl Executor<'c, Database = Any>,
-    academy_id: i64,
-    delivery_id: i64,
+    academy_id: AcademyId,
+    delivery_id: DeliveryId,
 ) -> Result<Option<SendRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT d.id, d.event, d.payload, w.url, w.secret_salt FROM webhook_deliveries d \
@@ -211,7 +213,7 @@ pub async fn for_sending<'c>(
 #[tracing::instrument(skip(ex, last_error))]
 pub async fn record_attempt<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: DeliveryId,
     status: &str,
     attempts: i64,
     response_status: Option<i64>,

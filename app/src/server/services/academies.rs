@@ -1,5 +1,6 @@
 //! Creating academies (first-run setup and the CLI) and describing one to its visitors.
 
+use crate::domain::{AcademyId, UserId};
 use crate::{
     domain::role::{Plan, Role},
     error::AppError,
@@ -14,8 +15,8 @@ use crate::{
 };
 
 pub struct Created {
-    pub academy_id: i64,
-    pub owner_id: i64,
+    pub academy_id: AcademyId,
+    pub owner_id: UserId,
     pub slug: String,
 }
 
@@ -110,7 +111,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(academy_id, slug, "academy created");
+    tracing::info!(academy_id = academy_id.get(), slug, "academy created");
     Ok(Created {
         academy_id,
         owner_id,

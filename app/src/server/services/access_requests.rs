@@ -8,6 +8,8 @@
 
 pub mod email;
 
+use crate::domain::{AcademyId, AccessRequestId, TeamId};
+use crate::domain::{InviteId, UserId};
 use crate::error::AppResult;
 use serde_json::json;
 
@@ -98,9 +100,9 @@ fn parse(input: &RequestInput<'_>) -> Result<ValidRequest, AppError> {
 /// An address that needs no request (or sign-up), or may not ask yet: its owner is told by email
 /// instead, and the stranger who asked gets the answer anyone would.
 pub enum Known {
-    Account(i64),
-    Invitation(i64),
-    DeclinedRecently(i64),
+    Account(UserId),
+    Invitation(InviteId),
+    DeclinedRecently(AccessRequestId),
 }
 
 impl Known {
@@ -112,16 +114,19 @@ impl Known {
         }
     }
 
+    /// The outbox's reference: the row of `kind`'s table.
     fn ref_id(&self) -> i64 {
         match *self {
-            Known::Account(id) | Known::Invitation(id) | Known::DeclinedRecently(id) => id,
+            Known::Account(id) => id.get(),
+            Known::Invitation(id) => id.get(),
+            Known::DeclinedRecently(id) => id.get(),
         }
     }
 }
 
 async fn known(
     tx: &mut Tx,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
     now: i64,
 ) -> Result<Option<Known>, AppError> {
@@ -238,7 +243,7 @@ pub async fn request(
                     &mut *tx,
                     academy.id,
                     email::NOTIFY_KIND,
-                    id,
+                    id.get(),
                     &admin_email,
                     &format!("access-request-{id}-{admin_id}@{}", state.settings.host()),
                     now,
@@ -277,7 +282,7 @@ pub async fn request(
 /// `EMAILS_PER_ADDRESS` an hour; past that, nothing is sent and nothing is said).
 pub async fn tell_the_address(
     state: &AppState,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
     known: &Known,
     now: i64,
@@ -380,7 +385,11 @@ fn request_gone() -> AppError {
 }
 
 /// The request, if it can still be approved.
-async fn open_request(state: &AppState, academy_id: i64, id: i64) -> Result<RequestRow, AppError> {
+async fn open_request(
+    state: &AppState,
+    academy_id: AcademyId,
+    id: AccessRequestId,
+) -> Result<RequestRow, AppError> {
     let r = repo::access_requests::by_id(&state.db.pool, academy_id, id)
         .await?
         .ok_or_else(request_gone)?;
@@ -398,9 +407,9 @@ async fn open_request(state: &AppState, academy_id: i64, id: i64) -> Result<Requ
 pub async fn approve(
     state: &AppState,
     actor: &SessionUser,
-    request_id: i64,
+    request_id: AccessRequestId,
     role: Role,
-    team_ids: &[i64],
+    team_ids: &[TeamId],
 ) -> Result<Approved, AppError> {
     let academy = repo::academies::by_id(&state.db.pool, actor.academy_id)
         .await?
@@ -447,7 +456,7 @@ async fn send_invitation(
     academy: &AcademyRow,
     r: &RequestRow,
     role: Role,
-    team_ids: &[i64],
+    team_ids: &[TeamId],
 ) -> Result<Approved, AppError> {
     let req = invites::InviteRequest {
         people: vec![InviteeInput {
@@ -509,7 +518,7 @@ async fn send_invitation(
 pub async fn decline(
     state: &AppState,
     actor: &SessionUser,
-    request_id: i64,
+    request_id: AccessRequestId,
     send_email: bool,
     reason: &str,
 ) -> Result<(), AppError> {
@@ -558,7 +567,7 @@ pub async fn decline(
             &mut *tx,
             actor.academy_id,
             email::DECLINED_KIND,
-            r.id,
+            r.id.get(),
             &r.email,
             &format!("access-declined-{}@{}", r.id, state.settings.host()),
             now,

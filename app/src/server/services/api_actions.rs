@@ -5,7 +5,12 @@
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
-use std::collections::{HashMap, HashSet};
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, InviteId, UserId};
+use std::{
+    collections::{HashMap, HashSet},
+    hash::Hash,
+};
 
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -208,7 +213,7 @@ pub(super) async fn teams_of(
     caller: &ApiCaller,
     options: &Map<String, Value>,
     required: bool,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<TeamId>, AppError> {
     let items = list(options, "teams")?.unwrap_or_default();
     if items.is_empty() && required {
         return Err(invalid(
@@ -225,7 +230,7 @@ pub(super) async fn teams_of(
     let mut ids = Vec::with_capacity(items.len());
     for (i, v) in items.iter().enumerate() {
         match whole(v) {
-            Some(id) => ids.push(id),
+            Some(id) => ids.push(TeamId::new(id)),
             None => {
                 return Err(invalid(
                     "teams",
@@ -236,14 +241,14 @@ pub(super) async fn teams_of(
     }
     ids.sort_unstable();
     ids.dedup();
-    let found: HashSet<i64> = repo::teams::existing_ids(&state.db.pool, caller.academy_id, &ids)
+    let found: HashSet<TeamId> = repo::teams::existing_ids(&state.db.pool, caller.academy_id, &ids)
         .await?
         .into_iter()
         .collect();
     let unknown: Vec<String> = ids
         .iter()
         .filter(|id| !found.contains(id))
-        .map(i64::to_string)
+        .map(TeamId::to_string)
         .collect();
     if !unknown.is_empty() {
         return Err(AppError::invalid(
@@ -303,7 +308,7 @@ pub(super) fn error_item(email: &str, message: &str) -> Value {
 /// client, so two applications never share answers.
 fn call_key(caller: &ApiCaller, options: &Map<String, Value>, header: Option<&str>) -> String {
     let mut h = Sha256::new();
-    h.update(caller.client.to_le_bytes());
+    h.update(caller.client.get().to_le_bytes());
     match header {
         Some(key) => {
             h.update(b"header\0");
@@ -479,7 +484,7 @@ async fn add_to_teams(
     let now = now_ms();
     let mut tx = state.db.write().await?;
     let (users, pending) = repo::imports::known_emails(&mut tx, caller.academy_id, &emails).await?;
-    let learner_ids: HashSet<i64> = repo::teams::learners_among(
+    let learner_ids: HashSet<UserId> = repo::teams::learners_among(
         &mut *tx,
         caller.academy_id,
         &users.iter().map(|(id, _, _)| *id).collect::<Vec<_>>(),
@@ -488,27 +493,28 @@ async fn add_to_teams(
     .into_iter()
     .map(|(id, _)| id)
     .collect();
-    let users: HashMap<String, i64> = users
+    let users: HashMap<String, UserId> = users
         .into_iter()
         .filter(|(id, _, _)| learner_ids.contains(id))
         .map(|(id, e, _)| (e, id))
         .collect();
     // Learners' invitations only: an administrator's is managed in Settings → Admins.
-    let pending: HashMap<String, i64> = pending
+    let pending: HashMap<String, InviteId> = pending
         .into_iter()
         .filter(|(_, _, role)| !role.is_staff())
         .map(|(id, e, _)| (e, id))
         .collect();
-    let user_ids: Vec<i64> = users.values().copied().collect();
-    let invite_ids: Vec<i64> = pending.values().copied().collect();
-    let had_user: HashSet<(i64, i64)> = api_queries::memberships(&mut tx, &user_ids, &teams)
+    let user_ids: Vec<UserId> = users.values().copied().collect();
+    let invite_ids: Vec<InviteId> = pending.values().copied().collect();
+    let had_user: HashSet<(UserId, TeamId)> = api_queries::team_places(&mut tx, &user_ids, &teams)
         .await?
         .into_iter()
         .collect();
-    let had_invite: HashSet<(i64, i64)> = api_queries::invite_places(&mut tx, &invite_ids, &teams)
-        .await?
-        .into_iter()
-        .collect();
+    let had_invite: HashSet<(InviteId, TeamId)> =
+        api_queries::team_places(&mut tx, &invite_ids, &teams)
+            .await?
+            .into_iter()
+            .collect();
     repo::imports::add_members(&mut tx, caller.academy_id, &user_ids, &teams, now).await?;
     for invite in &invite_ids {
         repo::invites::add_teams(&mut tx, *invite, &teams).await?;
@@ -523,10 +529,15 @@ async fn add_to_teams(
                 continue;
             }
         };
-        let (owner, had, status_new, status_none) = if let Some(u) = users.get(email) {
-            (*u, &had_user, "added", "already_in_team")
+        let (new, status_new, status_none) = if let Some(u) = users.get(email) {
+            (
+                new_places(*u, &had_user, &teams),
+                "added",
+                "already_in_team",
+            )
         } else if let Some(i) = pending.get(email) {
-            (*i, &had_invite, "invite_updated", "invite_updated")
+            let new = new_places(*i, &had_invite, &teams);
+            (new, "invite_updated", "invite_updated")
         } else {
             out.push(error_item(
                 typed,
@@ -534,11 +545,6 @@ async fn add_to_teams(
             ));
             continue;
         };
-        let new: Vec<i64> = teams
-            .iter()
-            .copied()
-            .filter(|t| !had.contains(&(owner, *t)))
-            .collect();
         if !new.is_empty() {
             changed += 1;
         }
@@ -562,6 +568,19 @@ async fn add_to_teams(
     }
     tx.commit().await?;
     Ok(Value::Array(out))
+}
+
+/// The teams of `teams` that `owner` had no place in (`had`: the places it had).
+fn new_places<Owner: Copy + Eq + Hash>(
+    owner: Owner,
+    had: &HashSet<(Owner, TeamId)>,
+    teams: &[TeamId],
+) -> Vec<TeamId> {
+    teams
+        .iter()
+        .copied()
+        .filter(|t| !had.contains(&(owner, *t)))
+        .collect()
 }
 
 async fn get_teams(state: &AppState, caller: &ApiCaller) -> Result<Value, AppError> {
@@ -603,8 +622,10 @@ fn window(options: &Map<String, Value>) -> Result<(i64, Option<i64>), AppError> 
 }
 
 /// `{id, name}` per owner from `(owner, team id, name, colour)` rows.
-fn teams_by_owner(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, Vec<Value>> {
-    let mut map: HashMap<i64, Vec<Value>> = HashMap::new();
+fn teams_by_owner<Owner: Eq + Hash>(
+    rows: Vec<(Owner, TeamId, String, String)>,
+) -> HashMap<Owner, Vec<Value>> {
+    let mut map: HashMap<Owner, Vec<Value>> = HashMap::new();
     for (owner, id, name, _) in rows {
         map.entry(owner)
             .or_default()
@@ -661,7 +682,7 @@ async fn learners(
         status,
         range,
         offset,
-        after: 0,
+        after: UserId::new(0),
         done: false,
     };
     let Some(limit) = limit else {
@@ -674,13 +695,13 @@ async fn learners(
 /// The learners of a `learners` call without `limit`, read in id order a page at a time, so an
 /// academy of 100,000 learners is written out without being held in memory at once.
 pub struct LearnerPages {
-    academy_id: i64,
+    academy_id: AcademyId,
     status: StatusFilter,
     range: (i64, i64),
     /// Learners skipped before the first page (`options.offset`).
     offset: i64,
     /// The last id read: the next page starts after it.
-    after: i64,
+    after: UserId,
     done: bool,
 }
 
@@ -712,7 +733,7 @@ impl LearnerPages {
         if let Some(last) = rows.last() {
             self.after = last.id;
         }
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<UserId> = rows.iter().map(|r| r.id).collect();
         let mut teams = teams_by_owner(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
         Ok(rows
             .into_iter()
@@ -757,7 +778,7 @@ async fn invites(
         limit,
     )
     .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<InviteId> = rows.iter().map(|r| r.id).collect();
     let mut teams = teams_by_owner(repo::invites::teams_for(&state.db.pool, &ids).await?);
     Ok(Value::Array(
         rows.into_iter()

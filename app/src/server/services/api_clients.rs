@@ -2,6 +2,7 @@
 //! of `/oauth/token`, and who a bearer token speaks for. Secrets and tokens are 256-bit random
 //! strings stored as keyed hashes only, so a database dump yields neither.
 
+use crate::domain::{AcademyId, ApiClientId};
 use crate::{
     domain::api_client::{TOKEN_TTL_SECS, parse_callback_uri, parse_name},
     error::AppError,
@@ -22,9 +23,9 @@ use crate::{
 /// The academy and client a valid bearer token speaks for.
 #[derive(Debug, Clone)]
 pub struct ApiCaller {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     /// The client's row id (not its public client id).
-    pub client: i64,
+    pub client: ApiClientId,
     pub name: String,
     /// The academy's plan (which learner roles it offers).
     pub plan: crate::domain::role::Plan,
@@ -131,7 +132,7 @@ pub async fn register(
 pub async fn rename(
     state: &AppState,
     actor: &SessionUser,
-    id: i64,
+    id: ApiClientId,
     name: &str,
 ) -> Result<ApiClientView, AppError> {
     require_manager(actor)?;
@@ -159,7 +160,11 @@ pub async fn rename(
 }
 
 /// Revokes the client and every token it holds: the next call with one of them is 401.
-pub async fn revoke(state: &AppState, actor: &SessionUser, id: i64) -> Result<(), AppError> {
+pub async fn revoke(
+    state: &AppState,
+    actor: &SessionUser,
+    id: ApiClientId,
+) -> Result<(), AppError> {
     require_manager(actor)?;
     let now = now_ms();
     let mut tx = state.db.write().await?;
@@ -177,7 +182,7 @@ pub async fn revoke(state: &AppState, actor: &SessionUser, id: i64) -> Result<()
 pub(crate) async fn revoke_in(
     tx: &mut Tx,
     actor: &SessionUser,
-    id: i64,
+    id: ApiClientId,
     name: &str,
     why: &str,
     now: i64,

@@ -3,7 +3,8 @@
 //! one result per address, in request order; the work itself is `bulk`'s, the same rules as the
 //! buttons on a learner's page and the Invites tab.
 
-use std::collections::HashMap;
+use crate::domain::{InviteId, TeamId, UserId};
+use std::{collections::HashMap, hash::Hash};
 
 use serde_json::{Map, Value, json};
 
@@ -67,7 +68,7 @@ pub(super) async fn teams_or_refusal(
     caller: &ApiCaller,
     options: &Map<String, Value>,
     addresses: &Addresses,
-) -> Result<Result<Vec<i64>, Value>, AppError> {
+) -> Result<Result<Vec<TeamId>, Value>, AppError> {
     match teams_of(state, caller, options, true).await {
         Ok(teams) => Ok(Ok(teams)),
         Err(AppError::Validation { message, .. }) if message.starts_with("Unknown team") => {
@@ -85,8 +86,8 @@ pub(super) async fn teams_or_refusal(
 
 /// Who the academy knows among the addresses: its users' and its pending invitations' ids by email.
 struct Known {
-    users: HashMap<String, i64>,
-    invites: HashMap<String, i64>,
+    users: HashMap<String, UserId>,
+    invites: HashMap<String, InviteId>,
 }
 
 async fn known(
@@ -114,12 +115,12 @@ fn actor(caller: &ApiCaller) -> Actor<'_> {
 }
 
 /// Runs `bulk` once over the distinct ids, then gives each address its id's outcome.
-fn by_id(ids: &[i64], outcomes: Vec<Outcome>) -> HashMap<i64, Outcome> {
+fn by_id<Id: Copy + Eq + Hash>(ids: &[Id], outcomes: Vec<Outcome>) -> HashMap<Id, Outcome> {
     ids.iter().copied().zip(outcomes).collect()
 }
 
-fn distinct(ids: impl Iterator<Item = i64>) -> Vec<i64> {
-    let mut ids: Vec<i64> = ids.collect();
+fn distinct<Id: Ord>(ids: impl Iterator<Item = Id>) -> Vec<Id> {
+    let mut ids: Vec<Id> = ids.collect();
     ids.sort_unstable();
     ids.dedup();
     ids

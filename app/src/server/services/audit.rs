@@ -1,6 +1,7 @@
 //! Reading the audit log: the page's filters checked once, rows put into words
 //! (`domain::audit`), and the CSV export.
 
+use crate::domain::{AcademyId, UserId};
 use crate::{
     domain::{
         audit::{
@@ -109,9 +110,9 @@ pub async fn page(
 /// The newest `limit` entries about a person (by their email) or by them.
 pub async fn about_person(
     state: &AppState,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
-    user_id: i64,
+    user_id: UserId,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, AppError> {
     Ok(

@@ -9,7 +9,9 @@
 //! are out of reach (Settings → Admins manages them), nobody changes their own access, an invitation
 //! that is no longer pending is neither resent nor revoked.
 
-use std::collections::HashMap;
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, InviteId, UserId};
+use std::{collections::HashMap, hash::Hash};
 
 use super::{
     invites,
@@ -26,8 +28,8 @@ pub const BATCH: usize = 500;
 
 /// Who asks: a person of the academy, or an API application (no person).
 pub struct Actor<'a> {
-    pub academy_id: i64,
-    pub user_id: Option<i64>,
+    pub academy_id: AcademyId,
+    pub user_id: Option<UserId>,
     /// The API application's name, for calls through the API.
     pub api: Option<&'a str>,
     /// Where the browser follows the count of items done, batch by batch.
@@ -50,9 +52,9 @@ pub enum LearnerChange<'a> {
     /// Access given back.
     Reactivate,
     /// Out of these teams (the academy's, checked by the caller).
-    LeaveTeams(&'a [i64]),
+    LeaveTeams(&'a [TeamId]),
     /// Into these teams (the academy's, checked by the caller).
-    JoinTeams(&'a [i64]),
+    JoinTeams(&'a [TeamId]),
     /// Another learner role (checked against the plan by the caller).
     SetRole(Role),
     /// Removed for erasure, as `learners::remove` does one.
@@ -67,14 +69,14 @@ pub enum InviteChange<'a> {
     /// The links stop working.
     Revoke,
     /// Out of these teams: the person will not join them on accepting.
-    LeaveTeams(&'a [i64]),
+    LeaveTeams(&'a [TeamId]),
 }
 
 /// What happened to one item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Changed; for team changes, the teams it left.
-    Done(Vec<i64>),
+    Done(Vec<TeamId>),
     /// It was so already (already deactivated, in none of the teams, …).
     Unchanged,
     /// Not changed, and why, in words meant for a person.
@@ -91,13 +93,13 @@ impl Outcome {
 pub async fn learners(
     state: &AppState,
     actor: &Actor<'_>,
-    ids: &[i64],
+    ids: &[UserId],
     change: LearnerChange<'_>,
 ) -> Result<Vec<Outcome>, AppError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(BATCH) {
         let mut tx = state.db.write().await?;
-        let rows: HashMap<i64, repo::users::UserRow> =
+        let rows: HashMap<UserId, repo::users::UserRow> =
             repo::bulk::users(&mut tx, actor.academy_id, chunk)
                 .await?
                 .into_iter()
@@ -119,14 +121,14 @@ pub async fn learners(
             })
             .collect::<Result<_, AppError>>()?;
         let open = undecided(chunk, &outcomes);
-        let done: Vec<(i64, Vec<i64>)> = match change {
+        let done: Vec<(UserId, Vec<TeamId>)> = match change {
             LearnerChange::Deactivate | LearnerChange::Reactivate => {
                 let status = if change == LearnerChange::Deactivate {
                     AccountStatus::Deactivated
                 } else {
                     AccountStatus::Active
                 };
-                let targets: Vec<i64> = open
+                let targets: Vec<UserId> = open
                     .iter()
                     .copied()
                     .filter(|id| rows[id].status != status)
@@ -144,7 +146,7 @@ pub async fn learners(
                 targets.into_iter().map(|id| (id, vec![])).collect()
             }
             LearnerChange::LeaveTeams(teams) => {
-                grouped(repo::bulk::leave_teams(&mut tx, &open, teams, false).await?)
+                grouped(repo::bulk::leave_teams(&mut tx, &open, teams).await?)
             }
             LearnerChange::JoinTeams(teams) => {
                 let joined =
@@ -156,7 +158,7 @@ pub async fn learners(
                     .collect()
             }
             LearnerChange::SetRole(role) => {
-                let mut targets: Vec<i64> = Vec::with_capacity(open.len());
+                let mut targets: Vec<UserId> = Vec::with_capacity(open.len());
                 for &id in &open {
                     if rows[&id].role != role {
                         targets.push(id);
@@ -219,14 +221,14 @@ pub async fn learners(
 pub async fn invites(
     state: &AppState,
     actor: &Actor<'_>,
-    ids: &[i64],
+    ids: &[InviteId],
     change: InviteChange<'_>,
 ) -> Result<Vec<Outcome>, AppError> {
     let mut out = Vec::with_capacity(ids.len());
     let now = now_ms();
     for chunk in ids.chunks(BATCH) {
         let mut tx = state.db.write().await?;
-        let rows: HashMap<i64, repo::invites::InviteRow> =
+        let rows: HashMap<InviteId, repo::invites::InviteRow> =
             repo::bulk::invites(&mut tx, actor.academy_id, chunk)
                 .await?
                 .into_iter()
@@ -246,7 +248,7 @@ pub async fn invites(
             })
             .collect();
         let open = undecided(chunk, &outcomes);
-        let done: Vec<(i64, Vec<i64>)> = match change {
+        let done: Vec<(InviteId, Vec<TeamId>)> = match change {
             InviteChange::Resend => {
                 for id in &open {
                     invites::send_again(state, &mut tx, &rows[id], now).await?;
@@ -263,7 +265,7 @@ pub async fn invites(
                 revoked
             }
             InviteChange::LeaveTeams(teams) => {
-                grouped(repo::bulk::leave_teams(&mut tx, &open, teams, true).await?)
+                grouped(repo::bulk::leave_teams(&mut tx, &open, teams).await?)
             }
         };
         tx.commit().await?;
@@ -296,8 +298,8 @@ pub async fn invites(
 /// a transaction that changes several rows locks them in id order, as the outbox worker does, so
 /// two never wait for each other in a circle (on PostgreSQL one would fail with a deadlock; seen
 /// as a 500 from a bulk revoke while the worker recorded the emails a bulk resend had queued).
-fn undecided(chunk: &[i64], outcomes: &[Option<Outcome>]) -> Vec<i64> {
-    let mut open: Vec<i64> = chunk
+fn undecided<Id: Copy + Ord>(chunk: &[Id], outcomes: &[Option<Outcome>]) -> Vec<Id> {
+    let mut open: Vec<Id> = chunk
         .iter()
         .zip(outcomes)
         .filter(|(_, o)| o.is_none())
@@ -308,8 +310,8 @@ fn undecided(chunk: &[i64], outcomes: &[Option<Outcome>]) -> Vec<i64> {
 }
 
 /// `(owner, team)` pairs as each owner's teams.
-fn grouped(pairs: Vec<(i64, i64)>) -> Vec<(i64, Vec<i64>)> {
-    let mut by_owner: HashMap<i64, Vec<i64>> = HashMap::new();
+fn grouped<Owner: Eq + Hash>(pairs: Vec<(Owner, TeamId)>) -> Vec<(Owner, Vec<TeamId>)> {
+    let mut by_owner: HashMap<Owner, Vec<TeamId>> = HashMap::new();
     for (owner, team) in pairs {
         by_owner.entry(owner).or_default().push(team);
     }
@@ -323,8 +325,12 @@ fn grouped(pairs: Vec<(i64, i64)>) -> Vec<(i64, Vec<i64>)> {
 }
 
 /// Marks the items of `chunk` that `done` changed.
-fn settle(chunk: &[i64], outcomes: &mut [Option<Outcome>], done: Vec<(i64, Vec<i64>)>) {
-    let done: HashMap<i64, Vec<i64>> = done.into_iter().collect();
+fn settle<Id: Eq + Hash>(
+    chunk: &[Id],
+    outcomes: &mut [Option<Outcome>],
+    done: Vec<(Id, Vec<TeamId>)>,
+) {
+    let done: HashMap<Id, Vec<TeamId>> = done.into_iter().collect();
     for (id, outcome) in chunk.iter().zip(outcomes.iter_mut()) {
         if outcome.is_none()
             && let Some(teams) = done.get(id)
@@ -334,7 +340,7 @@ fn settle(chunk: &[i64], outcomes: &mut [Option<Outcome>], done: Vec<(i64, Vec<i
     }
 }
 
-fn distinct(mut ids: Vec<i64>) -> Vec<i64> {
+fn distinct<Id: Ord>(mut ids: Vec<Id>) -> Vec<Id> {
     ids.sort_unstable();
     ids.dedup();
     ids

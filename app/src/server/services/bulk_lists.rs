@@ -2,6 +2,7 @@
 //! every row matching the search and filters, on every page) resolved to ids and handed to `bulk`,
 //! and what came of it summed up for the admin.
 
+use crate::domain::{InviteId, UserId};
 use std::collections::HashMap;
 
 use super::{
@@ -35,7 +36,7 @@ fn follow(
     state: &AppState,
     who: &SessionUser,
     key: Option<&str>,
-    ids: &[i64],
+    ids: &[impl Copy],
 ) -> Result<Option<Ticket>, AppError> {
     let Some(key) = key else {
         return Ok(None);
@@ -49,7 +50,7 @@ fn follow(
 }
 
 /// The ticked ids, without repeats; at least one, at most `MAX_TICKED`.
-fn ticked(ids: &[i64], what: &str) -> Result<Vec<i64>, AppError> {
+fn ticked<Id: Copy + Ord>(ids: &[Id], what: &str) -> Result<Vec<Id>, AppError> {
     if ids.is_empty() {
         return Err(AppError::invalid(
             "selection",
@@ -81,7 +82,7 @@ fn nothing_matches(what: &str) -> AppError {
 pub async fn learners(
     state: &AppState,
     who: &SessionUser,
-    selection: &Selection,
+    selection: &Selection<UserId>,
     action: LearnerBulk,
     key: Option<&str>,
 ) -> Result<BulkSummary, AppError> {
@@ -143,7 +144,7 @@ pub async fn learners(
 pub async fn invites(
     state: &AppState,
     who: &SessionUser,
-    selection: &Selection,
+    selection: &Selection<InviteId>,
     action: InviteBulk,
     key: Option<&str>,
 ) -> Result<BulkSummary, AppError> {

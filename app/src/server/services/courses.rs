@@ -3,6 +3,7 @@
 //! on the caller's academy only: a course or team of another academy is "not found", exactly like
 //! one that does not exist.
 
+use crate::domain::{AcademyId, CourseId, TeamId};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -46,7 +47,7 @@ struct Checked {
     published: bool,
     for_everyone: bool,
     /// Sorted, without repeats; empty when the course is for everyone.
-    team_ids: Vec<i64>,
+    team_ids: Vec<TeamId>,
 }
 
 impl Checked {
@@ -127,8 +128,8 @@ fn team_view(t: CourseTeamRow) -> TeamView {
 /// The course as it is in this transaction, with its teams.
 async fn current(
     conn: &mut AnyConnection,
-    academy_id: i64,
-    course_id: i64,
+    academy_id: AcademyId,
+    course_id: CourseId,
 ) -> Result<CourseView, AppError> {
     let row = repo::courses::by_id(&mut *conn, academy_id, course_id)
         .await?
@@ -178,9 +179,9 @@ async fn audit(
 /// The chosen teams, all of them teams of this academy (else the field error), by id.
 async fn chosen_teams(
     tx: &mut Tx,
-    academy_id: i64,
-    team_ids: &[i64],
-) -> Result<Vec<i64>, AppError> {
+    academy_id: AcademyId,
+    team_ids: &[TeamId],
+) -> Result<Vec<TeamId>, AppError> {
     let found = repo::teams::existing_ids(&mut **tx, academy_id, team_ids).await?;
     if found.len() != team_ids.len() {
         return Err(teams_gone());
@@ -196,7 +197,7 @@ pub async fn list(
     let search = super::search(&q.search)?;
     let page = q.page.max(1);
     let (rows, total) = repo::courses::page(&state.db.pool, actor.academy_id, search, page).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<CourseId> = rows.iter().map(|r| r.id).collect();
     let teams = repo::courses::teams_of(&state.db.pool, actor.academy_id, &ids).await?;
     let rows = rows
         .into_iter()
@@ -221,7 +222,7 @@ pub async fn list(
 pub async fn get(
     state: &AppState,
     actor: &SessionUser,
-    course_id: i64,
+    course_id: CourseId,
 ) -> Result<CourseView, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     current(&mut conn, actor.academy_id, course_id).await
@@ -292,7 +293,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     actor: &SessionUser,
-    course_id: i64,
+    course_id: CourseId,
     input: &CourseInput,
 ) -> Result<CourseView, AppError> {
     let c = check(input)?;
@@ -318,7 +319,7 @@ pub async fn update(
             state_word(c.published)
         ));
     }
-    let mut before_ids: Vec<i64> = before.teams.iter().map(|t| t.id).collect();
+    let mut before_ids: Vec<TeamId> = before.teams.iter().map(|t| t.id).collect();
     before_ids.sort_unstable();
     let reassigned = before.for_everyone != c.for_everyone || before_ids != team_ids;
     if changes.is_empty() && !reassigned {
@@ -364,7 +365,7 @@ pub async fn update(
 pub async fn set_published(
     state: &AppState,
     actor: &SessionUser,
-    course_id: i64,
+    course_id: CourseId,
     published: bool,
 ) -> Result<CourseView, AppError> {
     let now = now_ms();
@@ -389,7 +390,7 @@ pub async fn set_published(
 pub async fn delete(
     state: &AppState,
     actor: &SessionUser,
-    course_id: i64,
+    course_id: CourseId,
 ) -> Result<DeletedCourse, AppError> {
     let now = now_ms();
     let mut tx = state.db.write().await?;

@@ -1,6 +1,7 @@
 //! "The email address of your account changed": sent to the old and the new address when an admin
 //! corrects a learner's email on their page (`learner_page::update`), rendered at send time.
 
+use crate::domain::UserId;
 use crate::{
     error::AppError,
     server::{
@@ -16,7 +17,9 @@ const MUTED: &str = "font-size:14px;color:#4a5a6d";
 
 /// `None` when the account is gone.
 pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<OutgoingEmail>, AppError> {
-    let Some(user) = repo::users::by_id(&state.db.pool, row.academy_id, row.ref_id).await? else {
+    let Some(user) =
+        repo::users::by_id(&state.db.pool, row.academy_id, UserId::new(row.ref_id)).await?
+    else {
         return Ok(None);
     };
     let Some(academy) = repo::academies::by_id(&state.db.pool, row.academy_id).await? else {

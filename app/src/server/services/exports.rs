@@ -3,7 +3,9 @@
 //! page at a time as the rows are read, so 100,000 rows never sit in memory at once: UTF-8 with a
 //! BOM so Excel reads accents right, and every cell formula-neutralised (`domain::csv_import::write`).
 
-use std::collections::HashMap;
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, InviteId, UserId};
+use std::{collections::HashMap, hash::Hash};
 
 use crate::{
     domain::{account::StatusFilter, csv_import::write::CsvText, invite::Progress},
@@ -66,7 +68,7 @@ impl ExportList {
 /// One export being written.
 pub struct ListExport {
     list: ExportList,
-    academy_id: i64,
+    academy_id: AcademyId,
     search: String,
     /// The Invites tab's filter (`INVITE_FILTERS`).
     filter: String,
@@ -159,7 +161,7 @@ impl ListExport {
             Self::PAGE,
         )
         .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<UserId> = rows.iter().map(|r| r.id).collect();
         let mut teams = team_names(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
         let mut out = CsvText::new();
         for r in &rows {
@@ -175,7 +177,11 @@ impl ListExport {
                 r.status.label().to_owned(),
             ]);
         }
-        Ok((out.finish(), rows.len() as i64, rows.last().map(|r| r.id)))
+        Ok((
+            out.finish(),
+            rows.len() as i64,
+            rows.last().map(|r| r.id.get()),
+        ))
     }
 
     async fn invites(&self, state: &AppState) -> Result<(String, i64, Option<i64>), AppError> {
@@ -189,7 +195,7 @@ impl ListExport {
             Self::PAGE,
         )
         .await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<InviteId> = rows.iter().map(|r| r.id).collect();
         let mut teams = team_names(repo::invites::teams_for(&state.db.pool, &ids).await?);
         let mut out = CsvText::new();
         for r in &rows {
@@ -218,13 +224,19 @@ impl ListExport {
                 progress.label().to_owned(),
             ]);
         }
-        Ok((out.finish(), rows.len() as i64, rows.last().map(|r| r.id)))
+        Ok((
+            out.finish(),
+            rows.len() as i64,
+            rows.last().map(|r| r.id.get()),
+        ))
     }
 }
 
 /// `(owner id, team id, name, colour)` rows as each owner's team names, "A; B".
-fn team_names(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, String> {
-    let mut map: HashMap<i64, String> = HashMap::new();
+fn team_names<Owner: Eq + Hash>(
+    rows: Vec<(Owner, TeamId, String, String)>,
+) -> HashMap<Owner, String> {
+    let mut map: HashMap<Owner, String> = HashMap::new();
     for (owner, _, name, _) in rows {
         let names = map.entry(owner).or_default();
         if !names.is_empty() {

@@ -3,6 +3,8 @@
 //! same code and committed in one transaction with batched statements. A chunk sent twice (a
 //! network retry, a double click) is answered from what was recorded, never done twice.
 
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, ApiClientId, ImportId, UserId};
 use std::collections::HashMap;
 
 use crate::{
@@ -65,11 +67,15 @@ pub async fn lookup(
     let mut conn = state.db.pool.acquire().await?;
     let (users, invites) =
         repo::imports::known_emails(&mut conn, actor.academy_id, &wanted).await?;
-    let emails = |rows: Holders| rows.into_iter().map(|(_, e, role)| (e, role)).collect();
     Ok(KnownEmails {
-        accounts: emails(users),
-        pending: emails(invites),
+        accounts: with_roles(users),
+        pending: with_roles(invites),
     })
+}
+
+/// Each address of `rows` with its role.
+fn with_roles<Id>(rows: Holders<Id>) -> Vec<(String, Role)> {
+    rows.into_iter().map(|(_, e, role)| (e, role)).collect()
 }
 
 pub struct StartImport<'a> {
@@ -79,7 +85,7 @@ pub struct StartImport<'a> {
     pub file_name: &'a str,
     pub total_rows: usize,
     pub role: Role,
-    pub team_ids: &'a [i64],
+    pub team_ids: &'a [TeamId],
     pub send_email: bool,
     /// The batch's personal message, already resolved (`invites::message_of`).
     pub message: &'a PersonalMessage,
@@ -88,10 +94,10 @@ pub struct StartImport<'a> {
 /// Who runs an import: an admin uploading a file, or an API client's `inviteLearners` call.
 #[derive(Debug, Clone, Copy)]
 pub struct Importer {
-    pub academy_id: i64,
+    pub academy_id: AcademyId,
     /// The admin; none for an API client.
-    pub user_id: Option<i64>,
-    pub api_client_id: Option<i64>,
+    pub user_id: Option<UserId>,
+    pub api_client_id: Option<ApiClientId>,
 }
 
 impl Importer {
@@ -138,7 +144,7 @@ pub async fn start(
     academy: &AcademyRow,
     s: &StartImport<'_>,
     left_out: &[LeftOutLine],
-) -> Result<i64, AppError> {
+) -> Result<ImportId, AppError> {
     check_key(s.key, "The upload's key")?;
     if s.total_rows == 0 {
         return Err(AppError::invalid(
@@ -225,7 +231,7 @@ pub(crate) async fn start_in(
     let teams = s
         .team_ids
         .iter()
-        .map(i64::to_string)
+        .map(TeamId::to_string)
         .collect::<Vec<_>>()
         .join(",");
     Ok(repo::imports::start(
@@ -280,7 +286,7 @@ pub(crate) async fn run_whole(
             .into_iter()
             .map(|r| (r.line, r))
             .collect();
-        return Ok((in_order(lines, &done), false));
+        return Ok((in_order(lines, &done)?, false));
     }
     let id = import.id;
     let (results, queued) = handle_lines(state, tx, by, import, lines).await?;
@@ -292,7 +298,7 @@ pub(crate) async fn run_whole(
 pub async fn chunk(
     state: &AppState,
     actor: &SessionUser,
-    import_id: i64,
+    import_id: ImportId,
     lines: &[ImportLine],
 ) -> Result<Vec<ImportLineResult>, AppError> {
     if lines.len() > MAX_CHUNK {
@@ -315,7 +321,7 @@ pub(crate) async fn chunk_in(
     state: &AppState,
     tx: &mut Tx,
     by: Importer,
-    import_id: i64,
+    import_id: ImportId,
     lines: &[ImportLine],
 ) -> Result<(Vec<ImportLineResult>, bool), AppError> {
     let import = repo::imports::lock(&mut **tx, by.academy_id, import_id)
@@ -352,7 +358,7 @@ fn summary(
 pub async fn finish(
     state: &AppState,
     actor: &SessionUser,
-    import_id: i64,
+    import_id: ImportId,
 ) -> Result<ImportSummary, AppError> {
     let mut tx = state.db.write().await?;
     repo::imports::lock(&mut *tx, actor.academy_id, import_id)
@@ -385,7 +391,7 @@ pub async fn history(
 pub async fn report(
     state: &AppState,
     actor: &SessionUser,
-    import_id: i64,
+    import_id: ImportId,
 ) -> Result<String, AppError> {
     let import = repo::imports::by_id(&state.db.pool, actor.academy_id, import_id)
         .await?

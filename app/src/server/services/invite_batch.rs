@@ -4,6 +4,8 @@
 //! invitation, an approved access request), every chunk of an upload and the API's
 //! `inviteLearners` all come through here; each records the outcome its own way.
 
+use crate::domain::ImportId;
+use crate::domain::{InviteId, TeamId, UserId};
 use std::collections::HashMap;
 
 use crate::{
@@ -36,7 +38,7 @@ pub(crate) struct Chunk {
     pub role: Role,
     pub source: InviteSource,
     pub send_email: bool,
-    pub team_ids: Vec<i64>,
+    pub team_ids: Vec<TeamId>,
     pub message: PersonalMessage,
     pub expires_at: i64,
     pub now: i64,
@@ -52,7 +54,7 @@ pub(crate) async fn carry_out(
     state: &AppState,
     tx: &mut Tx,
     chunk: &Chunk,
-    earlier_chunks: Option<i64>,
+    earlier_chunks: Option<ImportId>,
     valid: Vec<Line<'_>>,
     results: &mut Vec<LineRow>,
 ) -> Result<i64, AppError> {
@@ -63,9 +65,9 @@ pub(crate) async fn carry_out(
 /// The decide phase's answer: the lines to carry out, by what happens to them.
 struct Decided<'a> {
     /// With the user's id: learners joining the teams.
-    join: Vec<(Line<'a>, i64)>,
+    join: Vec<(Line<'a>, UserId)>,
     /// With the invitation's id: pending invitations to renew.
-    renew: Vec<(Line<'a>, i64)>,
+    renew: Vec<(Line<'a>, InviteId)>,
     /// New invitations.
     invite: Vec<Line<'a>>,
 }
@@ -76,7 +78,7 @@ struct Decided<'a> {
 async fn decide_lines<'a>(
     tx: &mut Tx,
     chunk: &Chunk,
-    earlier_chunks: Option<i64>,
+    earlier_chunks: Option<ImportId>,
     valid: Vec<Line<'a>>,
     results: &mut Vec<LineRow>,
 ) -> Result<Decided<'a>, AppError> {
@@ -92,11 +94,6 @@ async fn decide_lines<'a>(
             .collect(),
     };
     let (users, pending) = repo::imports::known_emails(tx, chunk.by.academy_id, &emails).await?;
-    let by_email = |rows: Holders| -> HashMap<String, (Role, i64)> {
-        rows.into_iter()
-            .map(|(id, e, role)| (e, (role, id)))
-            .collect()
-    };
     let (users, pending) = (by_email(users), by_email(pending));
 
     let mut decided = Decided {
@@ -168,10 +165,10 @@ async fn write(
 async fn join_teams(
     tx: &mut Tx,
     chunk: &Chunk,
-    join: &[(Line<'_>, i64)],
+    join: &[(Line<'_>, UserId)],
     results: &mut Vec<LineRow>,
 ) -> Result<i64, AppError> {
-    let user_ids: Vec<i64> = join.iter().map(|(_, user_id)| *user_id).collect();
+    let user_ids: Vec<UserId> = join.iter().map(|(_, user_id)| *user_id).collect();
     let added = repo::imports::add_members(
         tx,
         chunk.by.academy_id,
@@ -180,7 +177,7 @@ async fn join_teams(
         chunk.now,
     )
     .await?;
-    let mut added_per_user: HashMap<i64, i64> = HashMap::new();
+    let mut added_per_user: HashMap<UserId, i64> = HashMap::new();
     for u in added {
         *added_per_user.entry(u).or_default() += 1;
     }
@@ -197,7 +194,7 @@ async fn renew(
     state: &AppState,
     tx: &mut Tx,
     chunk: &Chunk,
-    renew: &[(Line<'_>, i64)],
+    renew: &[(Line<'_>, InviteId)],
     results: &mut Vec<LineRow>,
 ) -> Result<(), AppError> {
     for ((line, p, _), invite_id) in renew {
@@ -254,8 +251,9 @@ async fn invite<'a>(
         expires_at: chunk.expires_at,
     };
     let inserted = repo::imports::insert_invites(tx, &batch, &new_rows, chunk.now).await?;
-    let invite_of: HashMap<String, i64> = inserted.into_iter().map(|(id, e)| (e, id)).collect();
-    let invite_ids: Vec<i64> = invite_of.values().copied().collect();
+    let invite_of: HashMap<String, InviteId> =
+        inserted.into_iter().map(|(id, e)| (e, id)).collect();
+    let invite_ids: Vec<InviteId> = invite_of.values().copied().collect();
     repo::imports::add_invite_teams(tx, &invite_ids, &chunk.team_ids).await?;
     let secret = &state.settings.secret;
     let new_tokens: Vec<NewToken> = invite_ids
@@ -279,7 +277,7 @@ async fn invite<'a>(
     )
     .await?;
     if chunk.send_email {
-        let email_of: HashMap<i64, &str> =
+        let email_of: HashMap<InviteId, &str> =
             invite_of.iter().map(|(e, id)| (*id, e.as_str())).collect();
         let mails: Vec<(i64, String, String)> = token_ids
             .iter()
@@ -301,14 +299,31 @@ async fn invite<'a>(
     Ok(raced)
 }
 
-/// What a recorded line became, as the form and the API answer it.
-pub(crate) fn outcome_of(row: &LineRow) -> InviteOutcome {
-    match row.outcome {
+/// Rows that hold an address, by address: `(role, id)`.
+fn by_email<Id>(rows: Holders<Id>) -> HashMap<String, (Role, Id)> {
+    rows.into_iter()
+        .map(|(id, e, role)| (e, (role, id)))
+        .collect()
+}
+
+/// What a recorded line became, as the form and the API answer it. A line recorded as invited
+/// names its invitation; one that does not is a broken row, an error rather than a made-up id.
+pub(crate) fn outcome_of(row: &LineRow) -> Result<InviteOutcome, AppError> {
+    let invite_id = || {
+        row.invite_id.ok_or_else(|| {
+            AppError::internal(format!(
+                "line {} is recorded as {} without its invitation",
+                row.line,
+                row.outcome.as_str()
+            ))
+        })
+    };
+    Ok(match row.outcome {
         LineOutcome::Invited => InviteOutcome::Invited {
-            invite_id: row.invite_id.unwrap_or_default(),
+            invite_id: invite_id()?,
         },
         LineOutcome::AlreadyInvited => InviteOutcome::AlreadyInvited {
-            invite_id: row.invite_id.unwrap_or_default(),
+            invite_id: invite_id()?,
         },
         LineOutcome::AlreadyLearner => InviteOutcome::AlreadyLearner {
             added_to_teams: u32::try_from(row.added_to_teams).unwrap_or(0),
@@ -316,7 +331,7 @@ pub(crate) fn outcome_of(row: &LineRow) -> InviteOutcome {
         LineOutcome::Invalid => InviteOutcome::Invalid {
             message: row.message.clone().unwrap_or_default(),
         },
-    }
+    })
 }
 
 pub(crate) fn invalid_line(line: i64, person: &InviteeInput, message: String) -> LineRow {
@@ -337,7 +352,7 @@ fn handled(
     line: i64,
     p: &Invitee,
     outcome: LineOutcome,
-    invite_id: Option<i64>,
+    invite_id: Option<InviteId>,
     added_to_teams: i64,
 ) -> LineRow {
     LineRow {

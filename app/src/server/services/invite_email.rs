@@ -1,6 +1,7 @@
 //! The invitation email, rendered at send time from the outbox row (the link is derived from the
 //! server secret then, so the database never holds a working link).
 
+use crate::domain::InviteId;
 use crate::{
     domain::{
         invite::{InviteState, NEVER_EXPIRES},
@@ -23,7 +24,8 @@ use crate::{
 };
 
 pub struct RenderedInvite {
-    pub invite_id: i64,
+    /// The invitation whose "Email Status" follows the sending; `None` for other emails.
+    pub invite_id: Option<InviteId>,
     pub email: OutgoingEmail,
 }
 
@@ -52,7 +54,7 @@ pub async fn render(
     }
     let link = join_link(state, &facts.academy_slug, &facts.salt);
     Ok(Some(RenderedInvite {
-        invite_id: facts.invite_id,
+        invite_id: Some(facts.invite_id),
         email: compose(&facts, &link, message_id, reminder),
     }))
 }
@@ -70,7 +72,8 @@ pub async fn preview(
         .ok_or(AppError::Unauthorized)?;
     let message = invites::message_of(&academy, typed)?;
     let facts = InviteEmailFacts {
-        invite_id: 0,
+        // A preview: no invitation exists, and the email names none.
+        invite_id: InviteId::new(0),
         salt: String::new(),
         expires_at: academy.lifecycle().expires_at(now_ms()),
         email: "alex@example.com".into(),

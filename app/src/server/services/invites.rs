@@ -1,6 +1,7 @@
 //! Inviting people and renewing, revoking and resending invitations. The form, CSV imports, teams
 //! and the API all come through `invite`, so one rule holds everywhere.
 
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::collections::HashSet;
 
 use crate::{
@@ -27,7 +28,7 @@ use crate::{
 pub struct InviteRequest {
     pub people: Vec<InviteeInput>,
     pub role: Role,
-    pub team_ids: Vec<i64>,
+    pub team_ids: Vec<TeamId>,
     pub send_email: bool,
     pub source: InviteSource,
     /// The batch's personal message as typed; `None`: the academy's default.
@@ -49,7 +50,7 @@ pub(crate) fn message_of(
 /// When a link of the academy made at `now` expires (Settings → Invitations).
 pub(crate) async fn expiry_from<'c>(
     ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    academy_id: i64,
+    academy_id: AcademyId,
     now: i64,
 ) -> Result<i64, AppError> {
     Ok(repo::academies::lifecycle(ex, academy_id)
@@ -63,8 +64,8 @@ pub(crate) async fn check_role_and_teams(
     state: &AppState,
     academy: &AcademyRow,
     role: Role,
-    team_ids: &[i64],
-) -> Result<Vec<i64>, AppError> {
+    team_ids: &[TeamId],
+) -> Result<Vec<TeamId>, AppError> {
     if !LEARNER_ROLES.contains(&role) {
         return Err(AppError::invalid(
             "role",
@@ -94,7 +95,7 @@ async fn check_request(
     academy: &AcademyRow,
     req: &InviteRequest,
     max_rows: usize,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<TeamId>, AppError> {
     let team_ids = check_role_and_teams(state, academy, req.role, &req.team_ids).await?;
     if req.people.is_empty() {
         return Err(AppError::invalid(
@@ -165,7 +166,7 @@ struct Batch {
     role: Role,
     source: InviteSource,
     send_email: bool,
-    team_ids: Vec<i64>,
+    team_ids: Vec<TeamId>,
     message: PersonalMessage,
 }
 
@@ -174,8 +175,8 @@ struct Batch {
 /// carried out, and gets an audit entry of their own. Results in the order of `people`.
 async fn invite_people(
     state: &AppState,
-    actor_id: i64,
-    academy_id: i64,
+    actor_id: UserId,
+    academy_id: AcademyId,
     people: &[InviteeInput],
     how: Batch,
 ) -> Result<Vec<InviteResult>, AppError> {
@@ -219,13 +220,15 @@ async fn invite_people(
     }
     tx.commit().await?;
     state.outbox_wakeup.notify_one();
-    Ok(results
+    results
         .iter()
-        .map(|r| InviteResult {
-            email: people[r.line as usize].email.trim().to_string(),
-            outcome: outcome_of(r),
+        .map(|r| {
+            Ok(InviteResult {
+                email: people[r.line as usize].email.trim().to_string(),
+                outcome: outcome_of(r)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The audit entry of one person of the form (an upload's chunk has one entry for all its lines).
@@ -244,15 +247,15 @@ fn audit_action(role: Role, line: &LineRow) -> Option<&'static str> {
 /// The invite a link is issued for.
 #[derive(Clone, Copy)]
 pub(crate) struct NewLink<'a> {
-    pub academy_id: i64,
-    pub invite_id: i64,
+    pub academy_id: AcademyId,
+    pub invite_id: InviteId,
     pub email: &'a str,
     pub expires_at: i64,
     pub now: i64,
 }
 
 /// The Message-ID of an invitation email: stable for one link, across retries.
-pub(crate) fn invite_message_id(state: &AppState, invite_id: i64, token_id: i64) -> String {
+pub(crate) fn invite_message_id(state: &AppState, invite_id: InviteId, token_id: i64) -> String {
     format!("invite-{invite_id}-{token_id}@{}", state.settings.host())
 }
 
@@ -344,8 +347,8 @@ async fn queue_email(
 /// learner's.
 async fn pending_invite(
     state: &AppState,
-    academy_id: i64,
-    invite_id: i64,
+    academy_id: AcademyId,
+    invite_id: InviteId,
     staff: bool,
 ) -> Result<repo::invites::InviteRow, AppError> {
     let invite = repo::invites::by_id(&state.db.pool, academy_id, invite_id)
@@ -375,7 +378,11 @@ pub(crate) fn not_pending(invite: &repo::invites::InviteRow) -> Option<String> {
 
 /// Sends the invitation again with a fresh link and a new expiry; older links keep working until
 /// their own expiry.
-pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {
+pub async fn resend(
+    state: &AppState,
+    actor: &SessionUser,
+    invite_id: InviteId,
+) -> Result<(), AppError> {
     resend_invite(state, actor, invite_id, false).await
 }
 
@@ -383,7 +390,7 @@ pub async fn resend(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
 pub async fn resend_admin(
     state: &AppState,
     actor: &SessionUser,
-    invite_id: i64,
+    invite_id: InviteId,
 ) -> Result<(), AppError> {
     resend_invite(state, actor, invite_id, true).await
 }
@@ -391,7 +398,7 @@ pub async fn resend_admin(
 async fn resend_invite(
     state: &AppState,
     actor: &SessionUser,
-    invite_id: i64,
+    invite_id: InviteId,
     staff: bool,
 ) -> Result<(), AppError> {
     let invite = pending_invite(state, actor.academy_id, invite_id, staff).await?;
@@ -436,7 +443,11 @@ pub(crate) async fn send_again(
     issue_link(state, tx, &link, true).await
 }
 
-pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Result<(), AppError> {
+pub async fn revoke(
+    state: &AppState,
+    actor: &SessionUser,
+    invite_id: InviteId,
+) -> Result<(), AppError> {
     revoke_invite(state, actor, invite_id, false).await
 }
 
@@ -444,7 +455,7 @@ pub async fn revoke(state: &AppState, actor: &SessionUser, invite_id: i64) -> Re
 pub async fn revoke_admin(
     state: &AppState,
     actor: &SessionUser,
-    invite_id: i64,
+    invite_id: InviteId,
 ) -> Result<(), AppError> {
     revoke_invite(state, actor, invite_id, true).await
 }
@@ -452,7 +463,7 @@ pub async fn revoke_admin(
 async fn revoke_invite(
     state: &AppState,
     actor: &SessionUser,
-    invite_id: i64,
+    invite_id: InviteId,
     staff: bool,
 ) -> Result<(), AppError> {
     let invite = pending_invite(state, actor.academy_id, invite_id, staff).await?;
@@ -486,7 +497,7 @@ pub async fn link(
     state: &AppState,
     actor: &SessionUser,
     slug: &str,
-    invite_id: i64,
+    invite_id: InviteId,
 ) -> Result<String, AppError> {
     let invite = pending_invite(state, actor.academy_id, invite_id, false).await?;
     let token = repo::invites::latest_token(&state.db.pool, invite.id)

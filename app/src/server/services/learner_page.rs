@@ -1,6 +1,7 @@
 //! A learner's page: the learner, the invitations sent to their address, what the audit log says
 //! about them; and correcting their name and email (a new address is told to both).
 
+use crate::domain::UserId;
 use crate::{
     domain::{Email, Permission, names::PersonName},
     error::AppError,
@@ -23,7 +24,7 @@ pub const EMAIL_CHANGED: &str = "email_changed";
 pub async fn details(
     state: &AppState,
     actor: &SessionUser,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<LearnerInfo, AppError> {
     let user = super::learners::learner_in(&state.db.pool, actor.academy_id, user_id).await?;
     let learner = view(state, &user).await?;
@@ -80,7 +81,7 @@ pub struct Change<'a> {
 pub async fn update(
     state: &AppState,
     actor: &SessionUser,
-    user_id: i64,
+    user_id: UserId,
     change: &Change<'_>,
 ) -> Result<LearnerView, AppError> {
     let first = PersonName::parse_or(change.first_name, "Enter a first name")
@@ -147,7 +148,7 @@ pub async fn update(
                 &mut *tx,
                 actor.academy_id,
                 EMAIL_CHANGED,
-                user.id,
+                user.id.get(),
                 to,
                 &message_id,
                 now,

@@ -1,6 +1,7 @@
 //! The All Learners tab's actions: changing a learner's role and removing a learner from the academy.
 //! Staff (Owner, Administrator) are out of reach here; they are managed in Settings → Admins.
 
+use crate::domain::{AcademyId, UserId};
 use crate::{
     domain::{account::AccountStatus, role::Role},
     error::AppError,
@@ -16,7 +17,7 @@ use crate::{
 pub const STAFF_ELSEWHERE: &str = "Staff are managed in Settings → Admins.";
 
 /// What a removed learner is called where their name and email were: "removed learner #42".
-pub fn removed_label(user_id: i64) -> String {
+pub fn removed_label(user_id: UserId) -> String {
     format!("removed learner #{user_id}")
 }
 
@@ -24,8 +25,8 @@ pub fn removed_label(user_id: i64) -> String {
 /// like someone who does not exist, so ids reveal nothing about other academies.
 pub(crate) async fn learner_in<'c>(
     ex: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
 ) -> Result<UserRow, AppError> {
     let user = repo::users::by_id(ex, academy_id, user_id)
         .await?
@@ -46,7 +47,7 @@ pub(crate) async fn learner_in<'c>(
 pub async fn change_role(
     state: &AppState,
     actor: &SessionUser,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
 ) -> Result<UserView, AppError> {
     if role.is_staff() {
@@ -94,7 +95,7 @@ pub async fn change_role(
 pub async fn remove(
     state: &AppState,
     actor: &SessionUser,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<UserView, AppError> {
     if user_id == actor.user.id {
         return Err(AppError::Forbidden(
@@ -132,7 +133,7 @@ pub async fn remove(
 pub async fn set_access(
     state: &AppState,
     actor: &SessionUser,
-    user_id: i64,
+    user_id: UserId,
     status: AccountStatus,
 ) -> Result<UserView, AppError> {
     if user_id == actor.user.id {

@@ -1,6 +1,8 @@
 //! The admin's Invites and All Learners tabs.
 
-use std::collections::HashMap;
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, InviteId, UserId};
+use std::{collections::HashMap, hash::Hash};
 
 use crate::{
     domain::{account::StatusFilter, invite::Progress},
@@ -15,8 +17,10 @@ use crate::{
 };
 
 /// `(owner id, team id, name, colour)` rows as each owner's teams.
-pub(crate) fn group(rows: Vec<(i64, i64, String, String)>) -> HashMap<i64, Vec<TeamView>> {
-    let mut map: HashMap<i64, Vec<TeamView>> = HashMap::new();
+pub(crate) fn group<Owner: Eq + Hash>(
+    rows: Vec<(Owner, TeamId, String, String)>,
+) -> HashMap<Owner, Vec<TeamView>> {
+    let mut map: HashMap<Owner, Vec<TeamView>> = HashMap::new();
     for (owner, id, name, color) in rows {
         map.entry(owner)
             .or_default()
@@ -62,7 +66,7 @@ async fn invite_views(
     rows: Vec<repo::lists::InviteListRow>,
     now: i64,
 ) -> Result<Vec<InviteView>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<InviteId> = rows.iter().map(|r| r.id).collect();
     let mut teams = group(repo::invites::teams_for(&state.db.pool, &ids).await?);
     rows.into_iter()
         .map(|r| {
@@ -96,9 +100,9 @@ async fn invite_views(
 /// a learner's page.
 pub async fn invites_of_person(
     state: &AppState,
-    academy_id: i64,
+    academy_id: AcademyId,
     email: &str,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<InviteView>, AppError> {
     let rows =
         repo::lists::invites_of_person(&state.db.pool, academy_id, email, user_id, 50).await?;
@@ -115,7 +119,7 @@ pub async fn learners(
     let filter = StatusFilter::parse(&q.filter).map_err(|m| AppError::invalid("filter", m))?;
     let (rows, total) =
         repo::lists::learners_page(&state.db.pool, actor.academy_id, search, filter, page).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<UserId> = rows.iter().map(|r| r.id).collect();
     let mut teams = group(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
     let rows = rows
         .into_iter()

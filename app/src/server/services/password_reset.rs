@@ -4,6 +4,7 @@
 //! learner's row. Setting a password through a link ends every session of the person; changing it
 //! while signed in ends every other one; "Sign out everywhere" ends them all.
 
+use crate::domain::{AcademyId, UserId};
 use crate::{
     domain::{account::AccountStatus, email::Email, password::Password},
     error::AppError,
@@ -47,10 +48,10 @@ const LINK_GONE: &str =
 async fn create_link(
     state: &AppState,
     tx: &mut Tx,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
     email: &str,
-    sent_by: Option<i64>,
+    sent_by: Option<UserId>,
     now: i64,
 ) -> Result<(), AppError> {
     let salt = tokens::new_salt();
@@ -124,7 +125,7 @@ pub async fn request(state: &AppState, slug: &str, email: &str) -> Result<(), Ap
 pub async fn send_by_admin(
     state: &AppState,
     actor: &auth::SessionUser,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<String, AppError> {
     let Some(user) = repo::users::by_id(&state.db.pool, actor.academy_id, user_id).await? else {
         return Err(AppError::NotFound("There is no such learner here.".into()));

@@ -1,5 +1,6 @@
 //! Signing in and out, with rate limits per address and per account.
 
+use crate::domain::{AcademyId, UserId};
 use crate::{
     domain::{
         account::AccountStatus,
@@ -61,8 +62,8 @@ fn check_bounds(email: &str, password: &str) -> Result<(), AppError> {
 /// Starts a session for the user and sets the cookie; any session the browser held is ended (rotation).
 pub async fn start_session(
     state: &AppState,
-    academy_id: i64,
-    user_id: i64,
+    academy_id: AcademyId,
+    user_id: UserId,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let token = tokens::new_token();
@@ -149,7 +150,7 @@ pub async fn sign_in(
         .verify(password, active.and_then(|c| c.password_hash.as_deref()))
         .await?;
     let Some(user) = active.filter(|_| ok) else {
-        tracing::info!(academy_id = academy.id, "sign-in refused");
+        tracing::info!(academy_id = academy.id.get(), "sign-in refused");
         return Err(invalid_credentials());
     };
     rate_limit::refund(&state.db, &account_bucket, counted).await?;

@@ -1,6 +1,8 @@
 //! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
 //! through the same invitation machinery as learners, and removing an Administrator.
 
+use crate::domain::{AcademyId, UserId};
+use crate::domain::{ApiClientId, WebhookId};
 use std::collections::HashMap;
 
 use crate::{
@@ -28,9 +30,9 @@ use crate::{
 /// The integrations each person made, by user id.
 async fn integrations_by_maker(
     state: &AppState,
-    academy_id: i64,
-) -> Result<HashMap<i64, Vec<Integration>>, AppError> {
-    let mut by_maker: HashMap<i64, Vec<Integration>> = HashMap::new();
+    academy_id: AcademyId,
+) -> Result<HashMap<UserId, Vec<Integration>>, AppError> {
+    let mut by_maker: HashMap<UserId, Vec<Integration>> = HashMap::new();
     for row in repo::staff::integrations(&state.db.pool, academy_id).await? {
         let kind = match row.kind.as_str() {
             "api_client" => IntegrationKind::ApiApplication,
@@ -42,7 +44,6 @@ async fn integrations_by_maker(
             .or_default()
             .push(Integration {
                 kind,
-                id: row.id,
                 label: row.label,
             });
     }
@@ -140,7 +141,7 @@ pub async fn invite(
 pub async fn remove(
     state: &AppState,
     actor: &SessionUser,
-    user_id: i64,
+    user_id: UserId,
     revoke_integrations: bool,
 ) -> Result<UserView, AppError> {
     if user_id == actor.user.id {
@@ -210,10 +211,12 @@ async fn revoke_integrations_of(
         }
         match row.kind.as_str() {
             "api_client" => {
-                services::api_clients::revoke_in(tx, actor, row.id, &row.label, &why, now).await?;
+                let id = ApiClientId::new(row.id);
+                services::api_clients::revoke_in(tx, actor, id, &row.label, &why, now).await?;
             }
             _ => {
-                if let Some(w) = repo::webhooks::by_id(&mut **tx, actor.academy_id, row.id).await? {
+                let id = WebhookId::new(row.id);
+                if let Some(w) = repo::webhooks::by_id(&mut **tx, actor.academy_id, id).await? {
                     services::webhooks::delete_in(tx, actor, &w, Some(why.trim_start()), now)
                         .await?;
                 }

@@ -2,6 +2,7 @@
 //! by `domain::statistics`; a team of another academy is "not found". The independent counts run at
 //! once, each on its own pooled connection.
 
+use crate::domain::AcademyId;
 use crate::{
     domain::{
         calendar::{day_of_ms, iso_date},
@@ -48,7 +49,7 @@ fn no_such_team() -> AppError {
 /// The median of the accepted invitations' times to acceptance (`timed` of them).
 async fn median(
     db: &Db,
-    academy_id: i64,
+    academy_id: AcademyId,
     f: &ParsedFilter,
     timed: i64,
 ) -> Result<Option<i64>, AppError> {
@@ -72,7 +73,7 @@ async fn median(
 /// The invitation counts and, from them, the median (which needs their count first).
 async fn invitations(
     db: &Db,
-    academy_id: i64,
+    academy_id: AcademyId,
     f: &ParsedFilter,
 ) -> Result<(Vec<InviteGroupRow>, Option<i64>), AppError> {
     let rows = repo::statistics::invite_counts(
@@ -99,7 +100,7 @@ pub async fn compute(
 /// The numbers of `academy_id` (from the session: never the client's) for `filter`.
 pub async fn for_academy(
     db: &Db,
-    academy_id: i64,
+    academy_id: AcademyId,
     filter: &StatisticsFilter,
 ) -> Result<Statistics, AppError> {
     let f = parse(filter)?;

@@ -2,6 +2,7 @@
 //! function works on the caller's academy only; a team of another academy is "not found", exactly
 //! like one that does not exist.
 
+use crate::domain::{TeamId, UserId};
 use crate::{
     domain::team::{CANDIDATES_SHOWN, TeamColor, TeamName},
     error::{AppError, FieldError},
@@ -136,7 +137,7 @@ pub async fn summaries(
 pub async fn ensure_exists(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
+    team_id: TeamId,
 ) -> Result<(), AppError> {
     if repo::teams::existing_ids(&state.db.pool, actor.academy_id, &[team_id])
         .await?
@@ -150,7 +151,7 @@ pub async fn ensure_exists(
 pub async fn get(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
+    team_id: TeamId,
 ) -> Result<TeamSummary, AppError> {
     repo::teams::summary(&state.db.pool, actor.academy_id, team_id)
         .await?
@@ -201,7 +202,7 @@ pub async fn create(
 pub async fn update(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
+    team_id: TeamId,
     name: &str,
     color: &str,
 ) -> Result<TeamView, AppError> {
@@ -256,7 +257,7 @@ pub async fn update(
 pub async fn delete(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
+    team_id: TeamId,
 ) -> Result<DeletedTeam, AppError> {
     let now = now_ms();
     let mut tx = state.db.write().await?;
@@ -287,7 +288,7 @@ pub async fn delete(
 pub async fn members(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
+    team_id: TeamId,
     q: &ListQuery,
 ) -> Result<Page<TeamMemberView>, AppError> {
     let search = super::search(&q.search)?;
@@ -310,7 +311,7 @@ pub async fn members(
 pub async fn candidates(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
+    team_id: TeamId,
     search: &str,
 ) -> Result<Vec<TeamMemberView>, AppError> {
     let search = super::search(search)?;
@@ -333,8 +334,8 @@ pub async fn candidates(
 pub async fn add_members(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
-    user_ids: &[i64],
+    team_id: TeamId,
+    user_ids: &[UserId],
 ) -> Result<TeamAdded, AppError> {
     let mut ids = user_ids.to_vec();
     ids.sort_unstable();
@@ -383,8 +384,8 @@ pub async fn add_members(
 pub async fn remove_member(
     state: &AppState,
     actor: &SessionUser,
-    team_id: i64,
-    user_id: i64,
+    team_id: TeamId,
+    user_id: UserId,
 ) -> Result<(), AppError> {
     let now = now_ms();
     let mut tx = state.db.write().await?;

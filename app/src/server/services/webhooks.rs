@@ -7,6 +7,8 @@
 //! it, while a database dump alone cannot forge a delivery. The price: changing `SHOAL_SECRET`
 //! changes every webhook's secret (as it invalidates invitation links), and receivers must be told.
 
+use crate::domain::TeamId;
+use crate::domain::{AcademyId, DeliveryId, InviteId, UserId, WebhookId};
 use std::net::IpAddr;
 
 use hmac::{Hmac, Mac};
@@ -233,13 +235,17 @@ pub async fn create(
     })
 }
 
-async fn own(state: &AppState, actor: &SessionUser, id: i64) -> Result<WebhookRow, AppError> {
+async fn own(state: &AppState, actor: &SessionUser, id: WebhookId) -> Result<WebhookRow, AppError> {
     repo::webhooks::by_id(&state.db.pool, actor.academy_id, id)
         .await?
         .ok_or_else(gone)
 }
 
-pub async fn secret(state: &AppState, actor: &SessionUser, id: i64) -> Result<String, AppError> {
+pub async fn secret(
+    state: &AppState,
+    actor: &SessionUser,
+    id: WebhookId,
+) -> Result<String, AppError> {
     let w = own(state, actor, id).await?;
     Ok(tokens::derive_webhook_secret(
         &state.settings.secret,
@@ -248,7 +254,7 @@ pub async fn secret(state: &AppState, actor: &SessionUser, id: i64) -> Result<St
 }
 
 /// Deletes the webhook with its delivery log; deliveries still waiting are not sent.
-pub async fn delete(state: &AppState, actor: &SessionUser, id: i64) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, actor: &SessionUser, id: WebhookId) -> Result<(), AppError> {
     let mut tx = state.db.write().await?;
     let Some(w) = repo::webhooks::by_id(&mut *tx, actor.academy_id, id).await? else {
         return Err(gone());
@@ -279,7 +285,11 @@ pub(crate) async fn delete_in(
     Ok(())
 }
 
-pub async fn send_test(state: &AppState, actor: &SessionUser, id: i64) -> Result<i64, AppError> {
+pub async fn send_test(
+    state: &AppState,
+    actor: &SessionUser,
+    id: WebhookId,
+) -> Result<DeliveryId, AppError> {
     let mut tx = state.db.write().await?;
     let Some(w) = repo::webhooks::by_id(&mut *tx, actor.academy_id, id).await? else {
         return Err(gone());
@@ -298,7 +308,7 @@ pub async fn send_test(state: &AppState, actor: &SessionUser, id: i64) -> Result
 pub async fn deliveries(
     state: &AppState,
     actor: &SessionUser,
-    id: i64,
+    id: WebhookId,
 ) -> Result<Vec<DeliveryView>, AppError> {
     own(state, actor, id).await?;
     let rows =
@@ -310,7 +320,7 @@ pub async fn deliveries(
 
 #[derive(Serialize)]
 struct Envelope<'a> {
-    id: i64,
+    id: DeliveryId,
     event: &'a str,
     created_at: String,
     academy: AcademyRef<'a>,
@@ -329,7 +339,7 @@ async fn enqueue(
     event: &str,
     data: &Value,
     now: i64,
-) -> Result<i64, AppError> {
+) -> Result<DeliveryId, AppError> {
     let slug = repo::academies::by_id(&mut **tx, w.academy_id)
         .await?
         .map(|a| a.slug)
@@ -348,7 +358,7 @@ async fn enqueue(
         &mut **tx,
         w.academy_id,
         OUTBOX_KIND,
-        id,
+        id.get(),
         "",
         &format!("webhook-{id}"),
         now,
@@ -363,7 +373,7 @@ async fn enqueue(
 /// webhooks this is one indexed read.
 pub async fn emit(
     tx: &mut Tx,
-    academy_id: i64,
+    academy_id: AcademyId,
     event: &str,
     data: Value,
 ) -> Result<usize, AppError> {
@@ -379,20 +389,20 @@ pub async fn emit(
 
 /// A new learner account, for `invite.accepted` and `learner.registered`.
 pub struct Registered<'a> {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub role: &'a str,
-    pub team_ids: &'a [i64],
+    pub team_ids: &'a [TeamId],
     /// The invitation accepted, if the account came from one.
-    pub invite_id: Option<i64>,
+    pub invite_id: Option<InviteId>,
 }
 
 /// `invite.accepted` (when an invitation was accepted) and `learner.registered`.
 pub async fn on_registered(
     tx: &mut Tx,
-    academy_id: i64,
+    academy_id: AcademyId,
     r: &Registered<'_>,
     now: i64,
 ) -> Result<usize, AppError> {
@@ -437,8 +447,8 @@ pub async fn on_registered(
 /// `invite.email_failed`: Shoal gave up on an invitation email.
 pub async fn on_invite_email_failed(
     tx: &mut Tx,
-    academy_id: i64,
-    invite_id: i64,
+    academy_id: AcademyId,
+    invite_id: InviteId,
     error: Option<&str>,
     attempts: i64,
 ) -> Result<usize, AppError> {
@@ -466,7 +476,7 @@ pub async fn on_invite_email_failed(
 
 /// A delivery ready to send.
 pub struct Ready {
-    pub delivery_id: i64,
+    pub delivery_id: DeliveryId,
     pub event: String,
     pub url: String,
     pub body: String,
@@ -479,15 +489,15 @@ pub enum Prepared {
     Gone,
     /// The URL may no longer be called (e.g. a private address after a switch to production).
     Refused {
-        delivery_id: i64,
+        delivery_id: DeliveryId,
         why: String,
     },
 }
 
 pub async fn prepare(
     state: &AppState,
-    academy_id: i64,
-    delivery_id: i64,
+    academy_id: AcademyId,
+    delivery_id: DeliveryId,
 ) -> Result<Prepared, AppError> {
     let Some(SendRow {
         id,

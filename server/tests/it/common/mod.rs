@@ -6,6 +6,8 @@
 pub mod binary;
 pub mod smtp_sink;
 
+use app::domain::UserId;
+use app::domain::{AcademyId, TeamId};
 use std::{net::SocketAddr, path::PathBuf};
 
 use app::server::{
@@ -226,7 +228,7 @@ impl TestApp {
 
     /// A page load as a browser makes it (`Accept: text/html`, so redirects are real 302s).
     /// A team named `name` (colour Blue) made by `admin` through the server function: its id.
-    pub async fn team(&self, admin: &Client, name: &str) -> i64 {
+    pub async fn team(&self, admin: &Client, name: &str) -> TeamId {
         let res = self
             .call(admin, "create_team", &[("name", name), ("color", "Blue")])
             .await;
@@ -322,8 +324,8 @@ impl TestApp {
     /// itself, as an API application would, counting on `progress` when given.
     pub async fn bulk_deactivate(
         &self,
-        academy_id: i64,
-        ids: &[i64],
+        academy_id: AcademyId,
+        ids: &[UserId],
         progress: Option<&app::server::bulk_progress::Ticket>,
     ) -> Vec<app::server::services::bulk::Outcome> {
         let actor = app::server::services::bulk::Actor {
@@ -342,7 +344,7 @@ impl TestApp {
         .unwrap()
     }
 
-    pub async fn academy_id(&self, slug: &str) -> i64 {
+    pub async fn academy_id(&self, slug: &str) -> AcademyId {
         sqlx::query_scalar("SELECT id FROM academies WHERE slug = $1")
             .bind(slug)
             .fetch_one(&self.state.db.pool)
@@ -350,7 +352,7 @@ impl TestApp {
             .unwrap()
     }
 
-    pub async fn user_id(&self, slug: &str, email: &str) -> Option<i64> {
+    pub async fn user_id(&self, slug: &str, email: &str) -> Option<UserId> {
         sqlx::query_scalar(
             "SELECT u.id FROM users u JOIN academies a ON a.id = u.academy_id \
              WHERE a.slug = $1 AND u.email = $2",
@@ -369,12 +371,12 @@ impl TestApp {
         &self,
         slug: &str,
         people: &[(String, String, String, i64)],
-    ) -> Vec<i64> {
+    ) -> Vec<UserId> {
         let academy = self.academy_id(slug).await;
         let mut tx = self.state.db.pool.begin().await.unwrap();
         let mut ids = Vec::with_capacity(people.len());
         for (email, first, last, at) in people {
-            let id: i64 = sqlx::query_scalar(
+            let id: UserId = sqlx::query_scalar(
                 "INSERT INTO users (academy_id, email, first_name, last_name, role, password_hash, status, created_at) \
                  VALUES ($1, $2, $3, $4, 'learner', 'x', 'active', $5) RETURNING id",
             )
@@ -400,8 +402,8 @@ impl TestApp {
         slug: &str,
         email: &str,
         role: app::domain::role::Role,
-        team_ids: &[i64],
-    ) -> (Client, i64) {
+        team_ids: &[TeamId],
+    ) -> (Client, UserId) {
         let res = self
             .call_json(
                 admin,

@@ -1,5 +1,6 @@
 //! "Recent uploads": who uploaded which file when, what became of its rows, and its result report.
 
+use crate::domain::ImportId;
 use leptos::prelude::*;
 
 use crate::{api::imports::list_imports, domain::csv_import::thousands, format};
@@ -10,7 +11,7 @@ pub(super) fn ImportHistory() -> impl IntoView {
     let imports = LocalResource::new(list_imports);
     let error = RwSignal::new(None::<String>);
     let download =
-        move |id: i64, file_name: String| super::download_result_report(id, file_name, error);
+        move |id: ImportId, file_name: String| super::download_result_report(id, file_name, error);
     move || {
         match imports.get() {
         None => ().into_any(),

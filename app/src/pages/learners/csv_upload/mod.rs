@@ -6,6 +6,7 @@ mod history;
 mod preview;
 mod send;
 
+use crate::domain::ImportId;
 use leptos::{ev, prelude::*};
 
 use super::invite_options::InviteOptions;
@@ -34,7 +35,11 @@ fn stem(file_name: &str) -> &str {
 
 /// Fetches an upload's per-row result report and offers it as `<file>-results.csv`; `error` gets
 /// the reason when it cannot be had.
-pub(super) fn download_result_report(id: i64, file_name: String, error: RwSignal<Option<String>>) {
+pub(super) fn download_result_report(
+    id: ImportId,
+    file_name: String,
+    error: RwSignal<Option<String>>,
+) {
     leptos::task::spawn_local(async move {
         match crate::api::imports::import_report(id).await {
             Ok(csv) => browser::download(&format!("{}-results.csv", stem(&file_name)), &csv, CSV),

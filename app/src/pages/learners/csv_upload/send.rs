@@ -3,6 +3,7 @@
 //! is retried (the server answers a repeated chunk from what it recorded, so nothing is done
 //! twice), and a failure that outlasts the retries can be resumed from where it stopped.
 
+use crate::domain::ImportId;
 use leptos::prelude::*;
 
 use super::Upload;
@@ -36,7 +37,7 @@ struct Progress {
 
 struct Plan {
     key: String,
-    import_id: Option<i64>,
+    import_id: Option<ImportId>,
     file_name: String,
     lines: Vec<ImportLine>,
     /// Ends of the chunks in `lines`.

@@ -5,6 +5,7 @@
 //! declined less than a week ago (`access_declined_recently`). Approvals send the ordinary
 //! invitation email.
 
+use crate::domain::{AccessRequestId, InviteId, UserId};
 use crate::{
     domain::{
         access_request::{RequestStatus, ask_again_from},
@@ -54,7 +55,12 @@ pub async fn render(state: &AppState, row: &OutboxRow) -> Result<Option<Outgoing
         KNOWN_ACCOUNT_KIND | KNOWN_INVITATION_KIND => return render_known(state, row).await,
         _ => {}
     }
-    let Some(r) = repo::access_requests::by_id(&state.db.pool, row.academy_id, row.ref_id).await?
+    let Some(r) = repo::access_requests::by_id(
+        &state.db.pool,
+        row.academy_id,
+        AccessRequestId::new(row.ref_id),
+    )
+    .await?
     else {
         return Ok(None);
     };
@@ -196,7 +202,8 @@ async fn render_known(
         slug: &academy.slug,
     };
     let (first_name, lines, button) = if row.kind == KNOWN_ACCOUNT_KIND {
-        let Some(user) = repo::users::by_id(&state.db.pool, row.academy_id, row.ref_id).await?
+        let Some(user) =
+            repo::users::by_id(&state.db.pool, row.academy_id, UserId::new(row.ref_id)).await?
         else {
             return Ok(None);
         };
@@ -211,7 +218,8 @@ async fn render_known(
             (format!("Sign in to {}", academy.name), sign_in),
         )
     } else {
-        let Some(invite) = repo::invites::by_id(&state.db.pool, row.academy_id, row.ref_id).await?
+        let Some(invite) =
+            repo::invites::by_id(&state.db.pool, row.academy_id, InviteId::new(row.ref_id)).await?
         else {
             return Ok(None);
         };
@@ -307,11 +315,12 @@ fn declined(academy: &Academy<'_>, r: &RequestRow, link: &str) -> OutgoingEmail 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::AcademyId;
 
     fn request(message: &str, reason: Option<&str>) -> RequestRow {
         RequestRow {
-            id: 7,
-            academy_id: 1,
+            id: AccessRequestId::new(7),
+            academy_id: AcademyId::new(1),
             email: "jane@example.com".into(),
             first_name: "Jane".into(),
             last_name: "<Doe>".into(),

@@ -79,7 +79,7 @@ pub(super) async fn handle_lines(
 
     let mut by_line = done;
     by_line.extend(results.into_iter().map(|r| (r.line, r)));
-    Ok((in_order(lines, &by_line), queued))
+    Ok((in_order(lines, &by_line)?, queued))
 }
 
 /// The check phase's answer.
@@ -195,14 +195,16 @@ async fn record(
 pub(super) fn in_order(
     lines: &[ImportLine],
     recorded: &HashMap<i64, LineRow>,
-) -> Vec<ImportLineResult> {
+) -> Result<Vec<ImportLineResult>, AppError> {
     lines
         .iter()
         .filter_map(|l| recorded.get(&i64::from(l.line)))
-        .map(|r| ImportLineResult {
-            line: r.line as u32,
-            email: r.email.clone(),
-            outcome: outcome_of(r),
+        .map(|r| {
+            Ok(ImportLineResult {
+                line: r.line as u32,
+                email: r.email.clone(),
+                outcome: outcome_of(r)?,
+            })
         })
         .collect()
 }
