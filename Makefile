@@ -18,7 +18,8 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 # The commands `make lint` and `make test` run; override on the command line, e.g.
 #   make test CARGO_TEST='cargo test --release -p server'
-FMT_CHECK     ?= cargo fmt --all -- --check
+# leptosfmt formats the `view!` markup (settings in leptosfmt.toml), rustfmt everything else.
+FMT_CHECK     ?= leptosfmt --check -q app/src && cargo fmt --all -- --check
 CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir "$(CARGO_TARGET_DIR)/build-site" -- -D warnings
 CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
@@ -44,11 +45,11 @@ help:
 	@echo 'make test         everything CI runs: fmt, clippy, Rust tests on SQLite and PostgreSQL,'
 	@echo '                  release build, Playwright in Chromium; ends with a summary'
 	@echo 'make bench        release server under wrk on loopback; prints a table'
-	@echo 'make tools        install what make run needs: the wasm32 target, npm packages, cargo-leptos'
-	@echo '                  and wasm-bindgen-cli (make test and make bench need only the first two)'
+	@echo 'make tools        install what make run needs: the wasm32 target, leptosfmt, npm packages,'
+	@echo '                  cargo-leptos and wasm-bindgen-cli (make test and make bench need only the first three)'
 	@echo 'make system-deps  install the Debian packages the tests need ($(TEST_PACKAGES))'
-	@echo 'make fmt          format the Rust code'
-	@echo 'make lint         cargo fmt --check and clippy (server and wasm), warnings are errors'
+	@echo 'make fmt          format the code: leptosfmt for the view! markup, then rustfmt'
+	@echo 'make lint         leptosfmt --check, cargo fmt --check and clippy (server and wasm), warnings are errors'
 	@echo 'make clean-data   delete ./data (the local SQLite database, dev mailbox, secret)'
 
 tools:
@@ -57,7 +58,7 @@ tools:
 # The release build (.ci/build-site) needs no cargo-installed tool: make test on a new machine
 # does not wait ~25 minutes for cargo-leptos and wasm-bindgen-cli to compile.
 build-tools:
-	@.ci/tools.sh rust npm
+	@.ci/tools.sh rust leptosfmt npm
 
 install: tools
 
@@ -77,10 +78,12 @@ bench: build-tools
 	@.ci/bench.sh
 
 fmt:
-	cargo fmt --all
+	@.ci/tools.sh rust leptosfmt
+	# Twice: a first pass can leave a line that the second joins (leptosfmt 0.1.33).
+	leptosfmt -q app/src && leptosfmt -q app/src && cargo fmt --all
 
 lint:
-	@.ci/tools.sh rust
+	@.ci/tools.sh rust leptosfmt
 	$(FMT_CHECK)
 	$(CLIPPY_SERVER)
 	$(CLIPPY_WASM)

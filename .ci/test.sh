@@ -10,7 +10,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-FMT_CHECK="${FMT_CHECK:-cargo fmt --all -- --check}"
+FMT_CHECK="${FMT_CHECK:-leptosfmt --check -q app/src && cargo fmt --all -- --check}"
 CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir \"\$CARGO_TARGET_DIR/build-site\" -- -D warnings}"
 CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings}"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the build tools Shoal needs, each only when missing or at the wrong version:
-# the wasm32 target, rustfmt, clippy and rust-src, end2end's npm packages (Playwright; binaryen
-# 132's wasm-opt, esbuild and lightningcss, which the release build uses), and for `make run`
+# the wasm32 target, rustfmt, clippy and rust-src, leptosfmt (the `view!` markup's formatter),
+# end2end's npm packages (Playwright; binaryen 132's wasm-opt, esbuild and lightningcss, which the
+# release build uses), and for `make run`
 # (`cargo leptos watch`) cargo-leptos and wasm-bindgen-cli (matching Cargo.lock). `make test` and
-# `make bench` ask for `rust npm` only: their release build is .ci/build-site.
+# `make bench` ask for `rust leptosfmt npm` only: their release build is .ci/build-site.
 # Quick (well under a second) when everything is in place.
 #
-# Usage: tools.sh [rust] [cargo-leptos] [wasm-bindgen] [npm]   (no argument: all)
+# Usage: tools.sh [rust] [leptosfmt] [cargo-leptos] [wasm-bindgen] [npm]   (no argument: all)
 #   rust = the wasm32 target and the rustfmt, clippy and rust-src components
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,11 +15,13 @@ setup_env
 cd "$REPO_ROOT"
 
 CARGO_LEPTOS_VERSION="${CARGO_LEPTOS_VERSION:-0.3.10}"
+# Pinned: another version may format the same markup differently, and `make lint` would fail.
+LEPTOSFMT_VERSION="${LEPTOSFMT_VERSION:-0.1.33}"
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
 lock_wbg="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock 2>/dev/null || true)"
 WASM_BINDGEN_VERSION="${WASM_BINDGEN_VERSION:-${lock_wbg:-0.2.130}}"
 
-WANTED="${*:-rust cargo-leptos wasm-bindgen npm}"
+WANTED="${*:-rust leptosfmt cargo-leptos wasm-bindgen npm}"
 want_tool() { [[ " $WANTED " == *" $1 "* ]]; }
 
 if want_tool rust; then
@@ -34,6 +37,13 @@ if want_tool rust; then
       rustup component add "$c"
     fi
   done
+fi
+
+if want_tool leptosfmt && [[ "$(leptosfmt --version 2>/dev/null || true)" != *" $LEPTOSFMT_VERSION" ]]; then
+  # --debug: it formats the whole UI in under 2 s either way; the debug build compiles in about
+  # 2 minutes on 2 cores, the release build in 4 1/2.
+  log "Installing leptosfmt $LEPTOSFMT_VERSION (about 2 minutes on 2 cores)"
+  cargo install leptosfmt --locked --version "$LEPTOSFMT_VERSION" --debug
 fi
 
 if want_tool cargo-leptos && [[ "$(cargo leptos --version 2>/dev/null || true)" != *" $CARGO_LEPTOS_VERSION" ]]; then

@@ -41,18 +41,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light"/>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
                 // id="leptos": `cargo leptos watch` swaps this sheet in place when the CSS changes.
-                <link id="leptos" rel="stylesheet" href=stylesheet/>
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
+                <link id="leptos" rel="stylesheet" href=stylesheet />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -62,32 +62,70 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|t: String| if t.is_empty() { "Shoal".to_string() } else { format!("{t} · Shoal") }/>
+        <Title formatter=|t: String| {
+            if t.is_empty() { "Shoal".to_string() } else { format!("{t} · Shoal") }
+        } />
         <Router>
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=StartPage ssr=SsrMode::Async/>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=StartPage ssr=SsrMode::Async />
                 // Not under AcademyLayout: the join page loads its academy itself, so the server renders
                 // one resource in one <Suspense> (see LearnersPage on nested resources).
-                <Route path=path!("/a/:slug/join/:token") view=JoinPage ssr=SsrMode::Async/>
+                <Route path=path!("/a/:slug/join/:token") view=JoinPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/a/:slug") view=AcademyLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=AcademyHome ssr=SsrMode::Async/>
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("forgot") view=ForgotPage ssr=SsrMode::Async/>
-                    <Route path=path!("reset/:token") view=ResetPage ssr=SsrMode::Async/>
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view=AcademyHome ssr=SsrMode::Async />
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("forgot") view=ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("reset/:token") view=ResetPage ssr=SsrMode::Async />
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
                     // Each admin area (a list and its items' pages) is a chunk of its own, loaded the
                     // first time it is opened: learners never download the admin pages' code.
                     <ParentRoute path=path!("admin") view=AdminShell ssr=SsrMode::Async>
-                        <Route path=path!("") view=AdminHome ssr=SsrMode::Async/>
-                        <Route path=path!("learners") view={Lazy::<LearnersArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("learners/:user_id") view={Lazy::<LearnersArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("teams") view={Lazy::<TeamsArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("teams/:team_id") view={Lazy::<TeamsArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("courses") view={Lazy::<CoursesArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("courses/:course_id") view={Lazy::<CoursesArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("statistics") view={Lazy::<StatisticsArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("settings") view={Lazy::<SettingsArea>::new()} ssr=SsrMode::Async/>
-                        <Route path=path!("audit") view={Lazy::<AuditArea>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("") view=AdminHome ssr=SsrMode::Async />
+                        <Route
+                            path=path!("learners")
+                            view={Lazy::<LearnersArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("learners/:user_id")
+                            view={Lazy::<LearnersArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("teams")
+                            view={Lazy::<TeamsArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("teams/:team_id")
+                            view={Lazy::<TeamsArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("courses")
+                            view={Lazy::<CoursesArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("courses/:course_id")
+                            view={Lazy::<CoursesArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("statistics")
+                            view={Lazy::<StatisticsArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("settings")
+                            view={Lazy::<SettingsArea>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("audit")
+                            view={Lazy::<AuditArea>::new()}
+                            ssr=SsrMode::Async
+                        />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

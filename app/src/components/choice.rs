@@ -29,23 +29,34 @@ where
     view! {
         <fieldset class="roles">
             <legend class="sr-only">{legend}</legend>
-            {choices.into_iter().map(|c| {
-                let v = c.value;
-                view! {
-                    <label class="radio">
-                        <input type="radio" name=name value=c.key
-                            data-testid=testid_prefix.map(|p| format!("{p}-{}", c.key))
-                            checked=v == current
-                            prop:checked=move || chosen.get() == v
-                            on:change=move |_| chosen.set(v)/>
-                        <span>
-                            <strong>{c.label}</strong>
-                            {(v == current).then(|| view! { <span class="muted small">" (current)"</span> })}
-                            <br/><span class="muted small">{c.description}</span>
-                        </span>
-                    </label>
-                }
-            }).collect_view()}
+            {choices
+                .into_iter()
+                .map(|c| {
+                    let v = c.value;
+                    view! {
+                        <label class="radio">
+                            <input
+                                type="radio"
+                                name=name
+                                value=c.key
+                                data-testid=testid_prefix.map(|p| format!("{p}-{}", c.key))
+                                checked=v == current
+                                prop:checked=move || chosen.get() == v
+                                on:change=move |_| chosen.set(v)
+                            />
+                            <span>
+                                <strong>{c.label}</strong>
+                                {(v == current)
+                                    .then(|| {
+                                        view! { <span class="muted small">" (current)"</span> }
+                                    })}
+                                <br />
+                                <span class="muted small">{c.description}</span>
+                            </span>
+                        </label>
+                    }
+                })
+                .collect_view()}
         </fieldset>
     }
 }
@@ -57,8 +68,11 @@ pub fn SaveButton(
     #[prop(into)] unchanged: Signal<bool>,
 ) -> impl IntoView {
     view! {
-        <button type="submit" class="button button-primary"
-            disabled=move || pending.get() || unchanged.get()>
+        <button
+            type="submit"
+            class="button button-primary"
+            disabled=move || pending.get() || unchanged.get()
+        >
             {move || if pending.get() { "Saving…" } else { "Save" }}
         </button>
     }

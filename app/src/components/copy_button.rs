@@ -11,13 +11,17 @@ pub fn CopyButton(
 ) -> impl IntoView {
     let copied = RwSignal::new(false);
     view! {
-        <button type="button" class="button button-small" aria-label=what
+        <button
+            type="button"
+            class="button button-small"
+            aria-label=what
             on:click=move |_| {
                 if let Some(w) = web_sys::window() {
                     let _ = w.navigator().clipboard().write_text(&text.get_untracked());
                     copied.set(true);
                 }
-            }>
+            }
+        >
             {move || if copied.get() { "Copied" } else { "Copy" }}
         </button>
     }

@@ -68,8 +68,13 @@ pub fn Modal(
         on_close.run(());
     };
     view! {
-        <dialog node_ref=node class=move || width.get().class() aria-labelledby=labelled_by data-testid=testid
-            on:cancel=on_cancel>
+        <dialog
+            node_ref=node
+            class=move || width.get().class()
+            aria-labelledby=labelled_by
+            data-testid=testid
+            on:cancel=on_cancel
+        >
             {children()}
         </dialog>
     }
@@ -110,15 +115,45 @@ pub fn ConfirmDialog(
     children: Option<Children>,
 ) -> impl IntoView {
     view! {
-        <Modal labelled_by="confirm-title" on_close=on_cancel width=Width::Narrow testid="confirm-dialog">
-            <h2 id="confirm-title" class="confirm-title">{title}</h2>
+        <Modal
+            labelled_by="confirm-title"
+            on_close=on_cancel
+            width=Width::Narrow
+            testid="confirm-dialog"
+        >
+            <h2 id="confirm-title" class="confirm-title">
+                {title}
+            </h2>
             <p>{text}</p>
             {children.map(|c| c())}
-            {move || error.get().map(|e| view! { <p class="alert alert-error" role="alert">{e}</p> })}
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="alert alert-error" role="alert">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             <div class="dialog-actions">
-                <button type="button" class="button" autofocus=true on:click=move |_| on_cancel.run(())>"Cancel"</button>
-                <button type="button" class="button button-danger" disabled=move || busy.get()
-                    on:click=move |_| on_yes.run(())>{yes}</button>
+                <button
+                    type="button"
+                    class="button"
+                    autofocus=true
+                    on:click=move |_| on_cancel.run(())
+                >
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="button button-danger"
+                    disabled=move || busy.get()
+                    on:click=move |_| on_yes.run(())
+                >
+                    {yes}
+                </button>
             </div>
         </Modal>
     }

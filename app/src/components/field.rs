@@ -107,8 +107,25 @@ pub fn Field(
                     }
                 }
             />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            {move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            {hint
+                .map(|h| {
+                    view! {
+                        <p class="hint" id=hint_id>
+                            {h}
+                        </p>
+                    }
+                })}
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="field-error" id=error_id.clone()>
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
         </div>
     }
 }
@@ -117,9 +134,13 @@ pub fn Field(
 #[component]
 pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     move || {
-        message
-            .get()
-            .map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })
+        message.get().map(|m| {
+            view! {
+                <div class="alert alert-error" role="alert">
+                    {m}
+                </div>
+            }
+        })
     }
 }
 

@@ -47,8 +47,13 @@ pub fn NoticeLine(notice: Notice, #[prop(optional)] test_id: &'static str) -> im
     move || {
         notice.0.get().map(|(ok, text)| {
             view! {
-                <div class=if ok { "alert alert-info" } else { "alert alert-error" } role="status"
-                    data-testid=(!test_id.is_empty()).then_some(test_id)>{text}</div>
+                <div
+                    class=if ok { "alert alert-info" } else { "alert alert-error" }
+                    role="status"
+                    data-testid=(!test_id.is_empty()).then_some(test_id)
+                >
+                    {text}
+                </div>
             }
         })
     }

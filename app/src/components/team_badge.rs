@@ -8,7 +8,13 @@ use crate::{domain::team::TEAM_COLORS, model::TeamView};
 #[component]
 pub fn TeamBadge(team: TeamView) -> impl IntoView {
     view! {
-        <span class="team-badge" style=format!("background:{}", team.color) data-testid="team-badge">{team.name}</span>
+        <span
+            class="team-badge"
+            style=format!("background:{}", team.color)
+            data-testid="team-badge"
+        >
+            {team.name}
+        </span>
     }
 }
 
@@ -20,7 +26,7 @@ pub fn TeamBadges(teams: Vec<TeamView>) -> impl IntoView {
     } else {
         view! {
             <span class="team-badges">
-                {teams.into_iter().map(|t| view! { <TeamBadge team=t/> }).collect_view()}
+                {teams.into_iter().map(|t| view! { <TeamBadge team=t /> }).collect_view()}
             </span>
         }
         .into_any()
@@ -32,18 +38,25 @@ pub fn TeamBadges(teams: Vec<TeamView>) -> impl IntoView {
 pub fn ColorPicker(color: RwSignal<String>, #[prop(into)] name: String) -> impl IntoView {
     view! {
         <div class="color-picker" role="radiogroup" aria-label="Colour">
-            {TEAM_COLORS.into_iter().map(|(hex, label)| {
-                let name = name.clone();
-                view! {
-                    <label class="swatch" title=label>
-                        <input type="radio" name=name value=hex
-                            prop:checked=move || color.get().eq_ignore_ascii_case(hex)
-                            on:change=move |_| color.set(hex.to_string())/>
-                        <span class="swatch-color" style=format!("background:{hex}")></span>
-                        <span class="sr-only">{label}</span>
-                    </label>
-                }
-            }).collect_view()}
+            {TEAM_COLORS
+                .into_iter()
+                .map(|(hex, label)| {
+                    let name = name.clone();
+                    view! {
+                        <label class="swatch" title=label>
+                            <input
+                                type="radio"
+                                name=name
+                                value=hex
+                                prop:checked=move || color.get().eq_ignore_ascii_case(hex)
+                                on:change=move |_| color.set(hex.to_string())
+                            />
+                            <span class="swatch-color" style=format!("background:{hex}")></span>
+                            <span class="sr-only">{label}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
         </div>
     }
 }

@@ -17,9 +17,13 @@ pub fn Topbar(
 ) -> impl IntoView {
     view! {
         <header class="topbar">
-            <a class="brand" href=home data-testid="academy-name">{academy_name}</a>
-            <nav class="topnav" aria-label=nav_label>{children()}</nav>
-            <UserMenu user slug/>
+            <a class="brand" href=home data-testid="academy-name">
+                {academy_name}
+            </a>
+            <nav class="topnav" aria-label=nav_label>
+                {children()}
+            </nav>
+            <UserMenu user slug />
         </header>
     }
 }

@@ -35,7 +35,9 @@ pub fn UserMenu(user: UserView, slug: String) -> impl IntoView {
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)
             >
-                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="avatar" aria-hidden="true">
+                    {initials}
+                </span>
                 <span class="user-menu-name">{user.display_name()}</span>
             </button>
             <div class="user-menu-panel" hidden=move || !open.get()>
@@ -44,10 +46,16 @@ pub fn UserMenu(user: UserView, slug: String) -> impl IntoView {
                     <span class="muted">{user.email.clone()}</span>
                     <span class="badge">{user.role.label()}</span>
                 </p>
-                <a class="button button-secondary button-block" href=format!("/a/{slug}/account")>"Your account"</a>
+                <a class="button button-secondary button-block" href=format!("/a/{slug}/account")>
+                    "Your account"
+                </a>
                 <ActionForm action=sign_out>
-                    <input type="hidden" name="slug" value=slug/>
-                    <button type="submit" class="button button-secondary button-block" disabled=move || sign_out.pending().get()>
+                    <input type="hidden" name="slug" value=slug />
+                    <button
+                        type="submit"
+                        class="button button-secondary button-block"
+                        disabled=move || sign_out.pending().get()
+                    >
                         "Sign out"
                     </button>
                 </ActionForm>

@@ -16,12 +16,21 @@ pub fn AcademyLayout() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let ctx = Resource::new(slug, load_academy);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="loading">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match ctx.await {
-                    Ok(c) => view! { <AcademyScope ctx=c><Outlet/></AcademyScope> }.into_any(),
-                    Err(AppError::NotFound(m)) => view! { <NotFound message=m/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    Ok(c) => {
+                        view! {
+                            <AcademyScope ctx=c>
+                                <Outlet />
+                            </AcademyScope>
+                        }
+                            .into_any()
+                    }
+                    Err(AppError::NotFound(m)) => view! { <NotFound message=m /> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                 }
             })}
         </Suspense>

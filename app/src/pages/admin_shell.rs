@@ -20,14 +20,18 @@ pub fn AdminShell() -> impl IntoView {
     let c = use_academy();
     match c.viewer.user().cloned() {
         Some(u) if u.role.can(Permission::ViewStatistics) => {
-            view! { <Shell ctx=c.clone() user=u/> }.into_any()
+            view! { <Shell ctx=c.clone() user=u /> }.into_any()
         }
         // A learner's own home, saying why (the admin pages start with managing learners).
         Some(_) => view! {
-            <Redirect path=format!("{}?denied={}", c.academy.home_path(), Permission::ManageLearners.key())/>
+            <Redirect path=format!(
+                "{}?denied={}",
+                c.academy.home_path(),
+                Permission::ManageLearners.key(),
+            ) />
         }
         .into_any(),
-        None => view! { <Redirect path=c.sign_in_again_path()/> }.into_any(),
+        None => view! { <Redirect path=c.sign_in_again_path() /> }.into_any(),
     }
 }
 
@@ -50,11 +54,11 @@ fn Shell(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 user
                 nav_label="Admin"
             >
-                <SectionLinks ctx=ctx.clone() role in_people/>
+                <SectionLinks ctx=ctx.clone() role in_people />
             </Topbar>
             <main class="content">
-                <DeniedNotice/>
-                <Outlet/>
+                <DeniedNotice />
+                <Outlet />
             </main>
         </div>
     }
@@ -75,13 +79,36 @@ pub fn SectionLinks(
 ) -> impl IntoView {
     let base = format!("/a/{}/admin", ctx.academy.slug);
     view! {
-        {role.can(Permission::ManageLearners).then(|| view! { <a href=format!("{base}/learners") aria-current=in_people>"Learners & Teams"</a> })}
-        {role.can(Permission::ManageCourses).then(|| view! { <A href=format!("{base}/courses")>"Courses"</A> })}
-        {role.can(Permission::ViewStatistics).then(|| view! { <A href=format!("{base}/statistics")>"Statistics"</A> })}
-        {role.can(Permission::ManageSettings).then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
-        {role.can(Permission::ViewAuditLog).then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
-        {role.can(Permission::ManageSettings).then(|| view! { <ViewAsLearnerButton/> })}
-        {(!role.is_staff()).then(|| view! { <a href=ctx.academy.home_path() aria-current=at_home.then_some("page")>"My learning"</a> })}
+        {role
+            .can(Permission::ManageLearners)
+            .then(|| {
+                view! {
+                    <a href=format!("{base}/learners") aria-current=in_people>
+                        "Learners & Teams"
+                    </a>
+                }
+            })}
+        {role
+            .can(Permission::ManageCourses)
+            .then(|| view! { <A href=format!("{base}/courses")>"Courses"</A> })}
+        {role
+            .can(Permission::ViewStatistics)
+            .then(|| view! { <A href=format!("{base}/statistics")>"Statistics"</A> })}
+        {role
+            .can(Permission::ManageSettings)
+            .then(|| view! { <A href=format!("{base}/settings")>"Settings"</A> })}
+        {role
+            .can(Permission::ViewAuditLog)
+            .then(|| view! { <A href=format!("{base}/audit")>"Audit log"</A> })}
+        {role.can(Permission::ManageSettings).then(|| view! { <ViewAsLearnerButton /> })}
+        {(!role.is_staff())
+            .then(|| {
+                view! {
+                    <a href=ctx.academy.home_path() aria-current=at_home.then_some("page")>
+                        "My learning"
+                    </a>
+                }
+            })}
     }
 }
 
@@ -95,8 +122,14 @@ fn ViewAsLearnerButton() -> impl IntoView {
         }
     });
     view! {
-        <button type="button" class="topnav-button" data-testid="view-as-learner"
-            on:click=move |_| { action.dispatch(ViewAsLearner { on: true }); }>
+        <button
+            type="button"
+            class="topnav-button"
+            data-testid="view-as-learner"
+            on:click=move |_| {
+                action.dispatch(ViewAsLearner { on: true });
+            }
+        >
             "View as Learner"
         </button>
     }
@@ -111,10 +144,10 @@ pub fn RequirePermission(needs: Permission, children: Children) -> impl IntoView
         Some(u) if u.role.can(needs) => children().into_any(),
         // Signed-in people are told why they landed elsewhere (`DeniedNotice`).
         Some(_) => {
-            view! { <Redirect path=format!("{}?denied={}", c.landing_path(), needs.key())/> }
+            view! { <Redirect path=format!("{}?denied={}", c.landing_path(), needs.key()) /> }
                 .into_any()
         }
-        None => view! { <Redirect path=c.landing_path()/> }.into_any(),
+        None => view! { <Redirect path=c.landing_path() /> }.into_any(),
     }
 }
 
@@ -131,7 +164,10 @@ pub fn DeniedNotice() -> impl IntoView {
             .map(|p| {
                 view! {
                     <p class="alert alert-info" role="status" data-testid="denied-notice">
-                        {format!("That page is not open to you: {} You are here instead.", p.refusal())}
+                        {format!(
+                            "That page is not open to you: {} You are here instead.",
+                            p.refusal(),
+                        )}
                     </p>
                 }
             })
@@ -140,7 +176,7 @@ pub fn DeniedNotice() -> impl IntoView {
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! { <Redirect path=use_academy().landing_path()/> }
+    view! { <Redirect path=use_academy().landing_path() /> }
 }
 
 /// Settings are for Owners and Administrators only.
@@ -148,7 +184,7 @@ pub fn AdminHome() -> impl IntoView {
 pub fn SettingsRoute() -> impl IntoView {
     view! {
         <RequirePermission needs=Permission::ManageSettings>
-            <crate::pages::settings::SettingsPage/>
+            <crate::pages::settings::SettingsPage />
         </RequirePermission>
     }
 }

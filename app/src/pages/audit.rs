@@ -32,7 +32,7 @@ const CSV: &str = "text/csv;charset=utf-8";
 pub fn AuditPage() -> impl IntoView {
     view! {
         <crate::pages::admin_shell::RequirePermission needs=Permission::ViewAuditLog>
-            <AuditLog/>
+            <AuditLog />
         </crate::pages::admin_shell::RequirePermission>
     }
 }
@@ -189,121 +189,227 @@ fn AuditLog() -> impl IntoView {
     };
 
     view! {
-        <Title text="Audit log"/>
-        <Transition fallback=|| view! { <h1>"Audit log"</h1><p class="loading">"Loading the audit log…"</p> }>
-        <div class="page-head">
-            <div>
+        <Title text="Audit log" />
+        <Transition fallback=|| {
+            view! {
                 <h1>"Audit log"</h1>
-                <p class="muted page-lead">"Who did what in the academy, newest first: invitations, learners, teams, courses, sign-ins, settings and integrations."</p>
-            </div>
-            <div class="page-head-actions">
-                <button type="button" class="button" data-testid="audit-export"
-                    disabled=move || export.pending().get() || total() == 0
-                    on:click=move |_| {
-                        let mut q = query.get_untracked();
-                        q.utc_offset_min = utc_offset_now();
-                        export.dispatch(ExportAudit { query: q });
-                    }>
-                    {move || if export.pending().get() { "Exporting…" } else { "Export CSV" }}
-                </button>
-                <span class="muted small">{format!("The filtered entries, up to {}", thousands(MAX_EXPORT_ROWS as i64))}</span>
-            </div>
-        </div>
-        <form class="audit-filters" role="search" aria-label="Filter the audit log" data-testid="audit-filters"
-            on:submit=move |ev: ev::SubmitEvent| { ev.prevent_default(); commit_search(); }>
-            <label class="filter">
-                <span>"Action"</span>
-                <select data-testid="filter-action" prop:value=move || query.get().action on:change=move |ev| change(|q, v| q.action = v)(event_target_value(&ev))>
-                    <option value="" selected=move || query.get().action.is_empty()>"All actions"</option>
-                    {ACTION_GROUPS.iter().map(|g| {
-                        let key = g.key;
-                        view! { <option value=key selected=move || query.get().action == key>{g.label}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="filter">
-                <span>"Who"</span>
-                <select data-testid="filter-who" prop:value=move || query.get().who on:change=move |ev| change(|q, v| q.who = v)(event_target_value(&ev))>
-                    {move || {
-                        let chosen = query.get().who;
-                        let list = people.get().and_then(|r| r.ok()).unwrap_or_default();
-                        view! { <WhoOptions people=list chosen/> }
-                    }}
-                </select>
-            </label>
-            <label class="filter">
-                <span>"From"</span>
-                <input type="date" data-testid="filter-from" prop:value=move || query.get().from
-                    on:change=move |ev| change(|q, v| q.from = v)(event_target_value(&ev))/>
-            </label>
-            <label class="filter">
-                <span>"To"</span>
-                <input type="date" data-testid="filter-to" prop:value=move || query.get().to
-                    on:change=move |ev| change(|q, v| q.to = v)(event_target_value(&ev))/>
-            </label>
-            <label class="filter filter-grow">
-                <span>"Search"</span>
-                <input type="search" data-testid="filter-search" placeholder="Email, team, application…" maxlength=crate::domain::search::SEARCH_MAX_CHARS
-                    aria-describedby="audit-search-hint"
-                    prop:value=move || search.get()
-                    on:input=move |ev| {
-                        search.set(event_target_value(&ev));
-                        if let Some(h) = pending_search.get_value() {
-                            h.clear();
-                        }
-                        pending_search.set_value(set_timeout_with_handle(commit_search, std::time::Duration::from_millis(350)).ok());
-                    }/>
-                <span class="sr-only" id="audit-search-hint">"Matches the target and the detail of each entry."</span>
-            </label>
-            <Show when=move || query.get().is_filtered()>
-                <button type="button" class="link-button audit-clear" data-testid="filter-clear" on:click=clear>"Clear filters"</button>
-            </Show>
-        </form>
-        <NoticeLine notice test_id="audit-notice"/>
-        {move || match data.get() {
-            None => ().into_any(),
-            Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="audit-error">{e.to_string()}</div> }.into_any(),
-            Some(Ok(p)) if p.rows.is_empty() && !query.get_untracked().is_filtered() => view! {
-                <section class="empty-state" data-testid="audit-empty">
-                    <h2>"Nothing recorded yet"</h2>
-                    <p>"Every invitation, role change, team and course change, sign-in and settings change is recorded here with who made it and when."</p>
-                </section>
-            }.into_any(),
-            Some(Ok(p)) if p.rows.is_empty() => view! {
-                <p class="empty-inline" data-testid="audit-no-match">
-                    "No entry matches these filters. "
-                    <button type="button" class="link-button" on:click=clear>"Clear filters"</button>
-                </p>
-            }.into_any(),
-            Some(Ok(p)) => {
-                let page = p.page;
-                view! {
-                    <div class="audit-meta">
-                        <span class="muted small" data-testid="audit-total">
-                            {if p.total == 1 { "1 entry".to_string() } else { format!("{} entries", thousands(p.total)) }}
-                            {move || if in_browser.get() {
-                                format!(" · times in your time zone ({})", zone_label(utc_offset_now()))
-                            } else {
-                                " · times in UTC".to_string()
-                            }}
-                        </span>
-                        <AuditPager page pages=pages() set_page/>
-                    </div>
-                    <div class="table-wrap">
-                        <table class="table audit-table" data-testid="audit-table">
-                            <thead><tr>
-                                <th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th>
-                                <th scope="col">"Target"</th><th scope="col">"Detail"</th>
-                            </tr></thead>
-                            <tbody>
-                                {p.rows.into_iter().map(|e| view! { <AuditRow entry=e local=in_browser/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <AuditPager page pages=pages() set_page/>
-                }.into_any()
+                <p class="loading">"Loading the audit log…"</p>
             }
-        }}
+        }>
+            <div class="page-head">
+                <div>
+                    <h1>"Audit log"</h1>
+                    <p class="muted page-lead">
+                        "Who did what in the academy, newest first: invitations, learners, teams, courses, sign-ins, settings and integrations."
+                    </p>
+                </div>
+                <div class="page-head-actions">
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="audit-export"
+                        disabled=move || export.pending().get() || total() == 0
+                        on:click=move |_| {
+                            let mut q = query.get_untracked();
+                            q.utc_offset_min = utc_offset_now();
+                            export.dispatch(ExportAudit { query: q });
+                        }
+                    >
+                        {move || if export.pending().get() { "Exporting…" } else { "Export CSV" }}
+                    </button>
+                    <span class="muted small">
+                        {format!(
+                            "The filtered entries, up to {}",
+                            thousands(MAX_EXPORT_ROWS as i64),
+                        )}
+                    </span>
+                </div>
+            </div>
+            <form
+                class="audit-filters"
+                role="search"
+                aria-label="Filter the audit log"
+                data-testid="audit-filters"
+                on:submit=move |ev: ev::SubmitEvent| {
+                    ev.prevent_default();
+                    commit_search();
+                }
+            >
+                <label class="filter">
+                    <span>"Action"</span>
+                    <select
+                        data-testid="filter-action"
+                        prop:value=move || query.get().action
+                        on:change=move |ev| change(|q, v| q.action = v)(event_target_value(&ev))
+                    >
+                        <option value="" selected=move || query.get().action.is_empty()>
+                            "All actions"
+                        </option>
+                        {ACTION_GROUPS
+                            .iter()
+                            .map(|g| {
+                                let key = g.key;
+                                view! {
+                                    <option value=key selected=move || query.get().action == key>
+                                        {g.label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="filter">
+                    <span>"Who"</span>
+                    <select
+                        data-testid="filter-who"
+                        prop:value=move || query.get().who
+                        on:change=move |ev| change(|q, v| q.who = v)(event_target_value(&ev))
+                    >
+                        {move || {
+                            let chosen = query.get().who;
+                            let list = people.get().and_then(|r| r.ok()).unwrap_or_default();
+                            view! { <WhoOptions people=list chosen /> }
+                        }}
+                    </select>
+                </label>
+                <label class="filter">
+                    <span>"From"</span>
+                    <input
+                        type="date"
+                        data-testid="filter-from"
+                        prop:value=move || query.get().from
+                        on:change=move |ev| change(|q, v| q.from = v)(event_target_value(&ev))
+                    />
+                </label>
+                <label class="filter">
+                    <span>"To"</span>
+                    <input
+                        type="date"
+                        data-testid="filter-to"
+                        prop:value=move || query.get().to
+                        on:change=move |ev| change(|q, v| q.to = v)(event_target_value(&ev))
+                    />
+                </label>
+                <label class="filter filter-grow">
+                    <span>"Search"</span>
+                    <input
+                        type="search"
+                        data-testid="filter-search"
+                        placeholder="Email, team, application…"
+                        maxlength=crate::domain::search::SEARCH_MAX_CHARS
+                        aria-describedby="audit-search-hint"
+                        prop:value=move || search.get()
+                        on:input=move |ev| {
+                            search.set(event_target_value(&ev));
+                            if let Some(h) = pending_search.get_value() {
+                                h.clear();
+                            }
+                            pending_search
+                                .set_value(
+                                    set_timeout_with_handle(
+                                            commit_search,
+                                            std::time::Duration::from_millis(350),
+                                        )
+                                        .ok(),
+                                );
+                        }
+                    />
+                    <span class="sr-only" id="audit-search-hint">
+                        "Matches the target and the detail of each entry."
+                    </span>
+                </label>
+                <Show when=move || query.get().is_filtered()>
+                    <button
+                        type="button"
+                        class="link-button audit-clear"
+                        data-testid="filter-clear"
+                        on:click=clear
+                    >
+                        "Clear filters"
+                    </button>
+                </Show>
+            </form>
+            <NoticeLine notice test_id="audit-notice" />
+            {move || match data.get() {
+                None => ().into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <div class="alert alert-error" role="alert" data-testid="audit-error">
+                            {e.to_string()}
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Ok(p)) if p.rows.is_empty() && !query.get_untracked().is_filtered() => {
+                    view! {
+                        <section class="empty-state" data-testid="audit-empty">
+                            <h2>"Nothing recorded yet"</h2>
+                            <p>
+                                "Every invitation, role change, team and course change, sign-in and settings change is recorded here with who made it and when."
+                            </p>
+                        </section>
+                    }
+                        .into_any()
+                }
+                Some(Ok(p)) if p.rows.is_empty() => {
+                    view! {
+                        <p class="empty-inline" data-testid="audit-no-match">
+                            "No entry matches these filters. "
+                            <button type="button" class="link-button" on:click=clear>
+                                "Clear filters"
+                            </button>
+                        </p>
+                    }
+                        .into_any()
+                }
+                Some(Ok(p)) => {
+                    let page = p.page;
+                    view! {
+                        <div class="audit-meta">
+                            <span class="muted small" data-testid="audit-total">
+                                {if p.total == 1 {
+                                    "1 entry".to_string()
+                                } else {
+                                    format!("{} entries", thousands(p.total))
+                                }}
+                                {move || {
+                                    if in_browser.get() {
+                                        format!(
+                                            " · times in your time zone ({})",
+                                            zone_label(utc_offset_now()),
+                                        )
+                                    } else {
+                                        " · times in UTC".to_string()
+                                    }
+                                }}
+                            </span>
+                            <AuditPager page pages=pages() set_page />
+                        </div>
+                        <div class="table-wrap">
+                            <table class="table audit-table" data-testid="audit-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"When"</th>
+                                        <th scope="col">"Who"</th>
+                                        <th scope="col">"What"</th>
+                                        <th scope="col">"Target"</th>
+                                        <th scope="col">"Detail"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {p
+                                        .rows
+                                        .into_iter()
+                                        .map(|e| view! { <AuditRow entry=e local=in_browser /> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <AuditPager page pages=pages() set_page />
+                    }
+                        .into_any()
+                }
+            }}
         </Transition>
     }
 }
@@ -335,7 +441,11 @@ fn WhoOptions(people: AuditPeople, chosen: String) -> impl IntoView {
     let option = |p: AuditPerson, chosen: &str| {
         let value = p.id.to_string();
         let selected = value == chosen;
-        view! { <option value=value selected=selected>{format!("{} — {}", p.name, p.email)}</option> }
+        view! {
+            <option value=value selected=selected>
+                {format!("{} — {}", p.name, p.email)}
+            </option>
+        }
     };
     let c = chosen.clone();
     let managers = people
@@ -349,11 +459,26 @@ fn WhoOptions(people: AuditPeople, chosen: String) -> impl IntoView {
         .map(|p| option(p, &c))
         .collect_view();
     view! {
-        <option value="" selected=chosen.is_empty()>"Anyone"</option>
-        <option value="system" selected=chosen == "system">"System and API applications"</option>
-        {(!known).then(|| view! { <option value=chosen.clone() selected=true>"The chosen person"</option> })}
+        <option value="" selected=chosen.is_empty()>
+            "Anyone"
+        </option>
+        <option value="system" selected=chosen == "system">
+            "System and API applications"
+        </option>
+        {(!known)
+            .then(|| {
+                view! {
+                    <option value=chosen.clone() selected=true>
+                        "The chosen person"
+                    </option>
+                }
+            })}
         <optgroup label="Owner and administrators">{managers}</optgroup>
-        <optgroup label=if people.more { "Learners (the most recently active)" } else { "Learners" }>{others}</optgroup>
+        <optgroup label=if people.more {
+            "Learners (the most recently active)"
+        } else {
+            "Learners"
+        }>{others}</optgroup>
     }
 }
 
@@ -366,11 +491,25 @@ fn AuditPager(
     (pages > 1).then(|| {
         view! {
             <nav class="pager" aria-label="Pages">
-                <button type="button" class="button" data-testid="audit-prev" disabled={page <= 1}
-                    on:click=move |_| set_page(page - 1)>"Previous"</button>
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="audit-prev"
+                    disabled={page <= 1}
+                    on:click=move |_| set_page(page - 1)
+                >
+                    "Previous"
+                </button>
                 <span class="muted">{format!("Page {page} of {pages}")}</span>
-                <button type="button" class="button" data-testid="audit-next" disabled={page >= pages}
-                    on:click=move |_| set_page(page + 1)>"Next"</button>
+                <button
+                    type="button"
+                    class="button"
+                    data-testid="audit-next"
+                    disabled={page >= pages}
+                    on:click=move |_| set_page(page + 1)
+                >
+                    "Next"
+                </button>
             </nav>
         }
     })
@@ -381,18 +520,30 @@ fn AuditPager(
 fn AuditRow(entry: AuditEntry, local: RwSignal<bool>) -> impl IntoView {
     let who = match entry.actor {
         AuditActor::Person { name, email } => view! {
-            <strong>{name}</strong><br/><span class="muted small">{email}</span>
+            <strong>{name}</strong>
+            <br />
+            <span class="muted small">{email}</span>
         }
         .into_any(),
         AuditActor::Api { application } => view! {
-            <strong>{application}</strong><br/><span class="muted small">"API application"</span>
+            <strong>{application}</strong>
+            <br />
+            <span class="muted small">"API application"</span>
         }
         .into_any(),
         other => view! { <span class="muted">{other.name()}</span> }.into_any(),
     };
     view! {
         <tr data-testid="audit-row" data-action=entry.action.clone()>
-            <td class="nowrap"><span title=format::date_time(entry.at)>{move || if local.get() { local_when(entry.at) } else { format::date_time(entry.at) }}</span></td>
+            <td class="nowrap">
+                <span title=format::date_time(
+                    entry.at,
+                )>
+                    {move || {
+                        if local.get() { local_when(entry.at) } else { format::date_time(entry.at) }
+                    }}
+                </span>
+            </td>
             <td>{who}</td>
             <td title=entry.action.clone()>{entry.what}</td>
             <td class="audit-target">{entry.target}</td>

@@ -24,24 +24,30 @@ pub fn AcademyHome() -> impl IntoView {
     let c = use_academy();
     match c.viewer.user().cloned() {
         Some(u) if u.role.is_staff() && !c.viewing_as_learner => {
-            view! { <Redirect path=c.academy.admin_path()/> }.into_any()
+            view! { <Redirect path=c.academy.admin_path() /> }.into_any()
         }
-        Some(u) => view! { <LearnerHome ctx=c.clone() user=u/> }.into_any(),
-        None => view! { <Welcome ctx=c.clone()/> }.into_any(),
+        Some(u) => view! { <LearnerHome ctx=c.clone() user=u /> }.into_any(),
+        None => view! { <Welcome ctx=c.clone() /> }.into_any(),
     }
 }
 
 #[component]
 fn Welcome(ctx: AcademyContext) -> impl IntoView {
     view! {
-        <Title text=ctx.academy.name.clone()/>
+        <Title text=ctx.academy.name.clone() />
         <main class="centered">
             <div class="card card-narrow">
                 <p class="brand-mark">"Academy"</p>
                 <h1>{ctx.academy.name.clone()}</h1>
                 <p>"Welcome. Sign in to continue your training."</p>
-                <a class="button button-primary" href=ctx.academy.login_path()>"Sign in"</a>
-                <SignUp slug=ctx.academy.slug.clone() private=ctx.academy.visibility == crate::domain::access_request::Visibility::Private/>
+                <a class="button button-primary" href=ctx.academy.login_path()>
+                    "Sign in"
+                </a>
+                <SignUp
+                    slug=ctx.academy.slug.clone()
+                    private=ctx.academy.visibility
+                        == crate::domain::access_request::Visibility::Private
+                />
             </div>
         </main>
     }
@@ -72,10 +78,16 @@ fn SignUp(slug: String, private: bool) -> impl IntoView {
     let typed = crate::pages::request_access::Typed::default();
     view! {
         {move || match step() {
-            Step::SignUp => view! { <SignUpForm slug=slug.clone() private typed/> }.into_any(),
-            Step::Code(email) => view! { <CodeForm slug=slug.clone() email/> }.into_any(),
-            Step::Request => view! { <crate::pages::request_access::RequestForm slug=slug.clone() typed/> }.into_any(),
-            Step::RequestSent => view! { <crate::pages::request_access::RequestSentNote slug=slug.clone()/> }.into_any(),
+            Step::SignUp => view! { <SignUpForm slug=slug.clone() private typed /> }.into_any(),
+            Step::Code(email) => view! { <CodeForm slug=slug.clone() email /> }.into_any(),
+            Step::Request => {
+                view! { <crate::pages::request_access::RequestForm slug=slug.clone() typed /> }
+                    .into_any()
+            }
+            Step::RequestSent => {
+                view! { <crate::pages::request_access::RequestSentNote slug=slug.clone() /> }
+                    .into_any()
+            }
         }}
     }
 }
@@ -113,22 +125,64 @@ fn SignUpForm(
     view! {
         <section class="sign-up" aria-labelledby="sign-up-title">
             <h2 id="sign-up-title">"New here? Sign up"</h2>
-            <p class="muted small">{if private { "Use the email address you were invited with and choose any password." } else { "Sign up with your email address and choose any password." }}</p>
-            <FormAlert message=form_error(value)/>
+            <p class="muted small">
+                {if private {
+                    "Use the email address you were invited with and choose any password."
+                } else {
+                    "Sign up with your email address and choose any password."
+                }}
+            </p>
+            <FormAlert message=form_error(value) />
             <ActionForm action=action>
-                <input type="hidden" name="slug" value=slug.clone()/>
-                <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email") value=typed.email/>
-                <Field label="First name" name="first_name" autocomplete="given-name" error=field_error(value, "first_name") value=typed.first_name
-                    hint="Invited? Leave the names empty to keep the ones your admin entered."/>
-                <Field label="Last name" name="last_name" autocomplete="family-name" error=field_error(value, "last_name") value=typed.last_name/>
-                <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
-                    hint="At least 8 characters." error=field_error(value, "password")/>
-                <button type="submit" class="button button-secondary button-block" disabled=move || action.pending().get()>
+                <input type="hidden" name="slug" value=slug.clone() />
+                <Field
+                    label="Email"
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    required=true
+                    error=field_error(value, "email")
+                    value=typed.email
+                />
+                <Field
+                    label="First name"
+                    name="first_name"
+                    autocomplete="given-name"
+                    error=field_error(value, "first_name")
+                    value=typed.first_name
+                    hint="Invited? Leave the names empty to keep the ones your admin entered."
+                />
+                <Field
+                    label="Last name"
+                    name="last_name"
+                    autocomplete="family-name"
+                    error=field_error(value, "last_name")
+                    value=typed.last_name
+                />
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    hint="At least 8 characters."
+                    error=field_error(value, "password")
+                />
+                <button
+                    type="submit"
+                    class="button button-secondary button-block"
+                    disabled=move || action.pending().get()
+                >
                     {move || if action.pending().get() { "Signing up…" } else { "Sign up" }}
                 </button>
             </ActionForm>
         </section>
-        {private.then(move || view! { <crate::pages::request_access::RequestOffer slug=offer_slug offer=invite_only/> })}
+        {private
+            .then(move || {
+                view! {
+                    <crate::pages::request_access::RequestOffer slug=offer_slug offer=invite_only />
+                }
+            })}
     }
 }
 
@@ -146,18 +200,33 @@ fn CodeForm(slug: String, email: String) -> impl IntoView {
     view! {
         <section class="sign-up" aria-labelledby="code-title" data-testid="code-step">
             <h2 id="code-title">"Check your email"</h2>
-            <div class="alert alert-info" role="status">{format!("We sent a 6-digit code to {email}. Enter it to finish signing up.")}</div>
-            <FormAlert message=form_error(value)/>
+            <div class="alert alert-info" role="status">
+                {format!("We sent a 6-digit code to {email}. Enter it to finish signing up.")}
+            </div>
+            <FormAlert message=form_error(value) />
             <ActionForm action=confirm>
-                <input type="hidden" name="slug" value=slug/>
-                <input type="hidden" name="email" value=email/>
-                <Field label="Confirmation code" name="code" autocomplete="one-time-code" required=true autofocus=true
-                    error=field_error(value, "code")/>
-                <button type="submit" class="button button-primary button-block" disabled=move || confirm.pending().get()>
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="email" value=email />
+                <Field
+                    label="Confirmation code"
+                    name="code"
+                    autocomplete="one-time-code"
+                    required=true
+                    autofocus=true
+                    error=field_error(value, "code")
+                />
+                <button
+                    type="submit"
+                    class="button button-primary button-block"
+                    disabled=move || confirm.pending().get()
+                >
                     "Confirm and sign in"
                 </button>
             </ActionForm>
-            <p class="muted small">"No email? Check the spam folder, or "<a href=back>"sign up again"</a>" for a new code."</p>
+            <p class="muted small">
+                "No email? Check the spam folder, or "<a href=back>"sign up again"</a>
+                " for a new code."
+            </p>
         </section>
     }
 }
@@ -168,15 +237,20 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
     let role = user.role;
     let links = if role.is_staff() {
         // Staff viewing as a learner see the learner's bar.
-        view! { <a href=ctx.academy.home_path() aria-current="page">"My learning"</a> }.into_any()
+        view! {
+            <a href=ctx.academy.home_path() aria-current="page">
+                "My learning"
+            </a>
+        }
+        .into_any()
     } else {
-        view! { <SectionLinks ctx=ctx.clone() role in_people=Signal::stored(None) at_home=true/> }
+        view! { <SectionLinks ctx=ctx.clone() role in_people=Signal::stored(None) at_home=true /> }
             .into_any()
     };
     view! {
-        <Title text=ctx.academy.name.clone()/>
+        <Title text=ctx.academy.name.clone() />
         <div class="shell">
-            {ctx.viewing_as_learner.then(|| view! { <ViewingAsLearnerBanner/> })}
+            {ctx.viewing_as_learner.then(|| view! { <ViewingAsLearnerBanner /> })}
             <Topbar
                 academy_name=ctx.academy.name.clone()
                 slug=ctx.academy.slug.clone()
@@ -185,18 +259,23 @@ fn LearnerHome(ctx: AcademyContext, user: UserView) -> impl IntoView {
                 nav_label="Main"
             >
                 {links}
-            </Topbar>
-            <main class="content">
-                <DeniedNotice/>
+            </Topbar> <main class="content">
+                <DeniedNotice />
                 <h1>{format!("Welcome, {}", user.first_name)}</h1>
                 <Transition fallback=|| ()>
-                {move || teams.get().and_then(|t| t.ok()).filter(|t| !t.is_empty()).map(|t| view! {
-                    <p class="my-teams">"Your teams: "
-                        <TeamBadges teams=t/>
-                    </p>
-                })}
+                    {move || {
+                        teams
+                            .get()
+                            .and_then(|t| t.ok())
+                            .filter(|t| !t.is_empty())
+                            .map(|t| {
+                                view! {
+                                    <p class="my-teams">"Your teams: " <TeamBadges teams=t /></p>
+                                }
+                            })
+                    }}
                 </Transition>
-                <crate::pages::courses::MyCourses staff_preview=ctx.viewing_as_learner/>
+                <crate::pages::courses::MyCourses staff_preview=ctx.viewing_as_learner />
             </main>
         </div>
     }
@@ -221,11 +300,20 @@ fn ViewingAsLearnerBanner() -> impl IntoView {
     };
     view! {
         <div class="view-as-banner" role="status" data-testid="view-as-learner-banner">
-            <span><strong>"You are viewing as a learner."</strong>" The address bar holds your academy link: share it with learners who were invited without an email."</span>
+            <span>
+                <strong>"You are viewing as a learner."</strong>
+                " The address bar holds your academy link: share it with learners who were invited without an email."
+            </span>
             <button type="button" class="button button-small" on:click=copy>
                 {move || if copied.get() { "Copied" } else { "Copy academy link" }}
             </button>
-            <button type="button" class="button button-small" on:click=move |_| { exit.dispatch(ViewAsLearner { on: false }); }>
+            <button
+                type="button"
+                class="button button-small"
+                on:click=move |_| {
+                    exit.dispatch(ViewAsLearner { on: false });
+                }
+            >
                 "Exit learner view"
             </button>
         </div>

@@ -9,13 +9,22 @@ pub fn NotFound(#[prop(optional, into)] message: Option<String>) -> impl IntoVie
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Not found"/>
+        <Title text="Not found" />
         <main class="centered">
             <div class="card card-narrow">
                 <h1>"No academy at this address"</h1>
-                <p>{message.unwrap_or_else(|| "Nothing lives at this address. Check the link you were given.".into())}</p>
-                <p class="muted">"If someone shared this link with you, ask them for the academy link again."</p>
-                <a class="button" href="/">"Go to the start page"</a>
+                <p>
+                    {message
+                        .unwrap_or_else(|| {
+                            "Nothing lives at this address. Check the link you were given.".into()
+                        })}
+                </p>
+                <p class="muted">
+                    "If someone shared this link with you, ask them for the academy link again."
+                </p>
+                <a class="button" href="/">
+                    "Go to the start page"
+                </a>
             </div>
         </main>
     }
@@ -29,7 +38,9 @@ pub fn ErrorPanel(error: crate::error::AppError) -> impl IntoView {
             <div class="card card-narrow">
                 <h1>"Something went wrong"</h1>
                 <p role="alert">{error.to_string()}</p>
-                <a class="button" href="/">"Go to the start page"</a>
+                <a class="button" href="/">
+                    "Go to the start page"
+                </a>
             </div>
         </main>
     }

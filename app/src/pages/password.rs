@@ -39,7 +39,7 @@ pub fn ForgotPage() -> impl IntoView {
     follow(value);
     let login = c.academy.login_path();
     view! {
-        <Title text="Forgot your password?"/>
+        <Title text="Forgot your password?" />
         <main class="centered">
             <div class="card card-form">
                 <p class="brand-mark">{c.academy.name.clone()}</p>
@@ -49,21 +49,44 @@ pub fn ForgotPage() -> impl IntoView {
                         <div class="alert alert-info" role="status" data-testid="reset-sent">
                             "If this address has an account here, an email with a link to choose a new password is on its way. The link works for one hour."
                         </div>
-                        <p class="muted small">"Nothing arrived after a few minutes? Look in the spam folder, or ask again below."</p>
-                    }.into_any()
+                        <p class="muted small">
+                            "Nothing arrived after a few minutes? Look in the spam folder, or ask again below."
+                        </p>
+                    }
+                        .into_any()
                 } else {
-                    view! { <p class="muted">"Enter the email address you sign in with. We'll email you a link to choose a new password."</p> }.into_any()
+                    view! {
+                        <p class="muted">
+                            "Enter the email address you sign in with. We'll email you a link to choose a new password."
+                        </p>
+                    }
+                        .into_any()
                 }}
-                <FormAlert message=form_error(value)/>
+                <FormAlert message=form_error(value) />
                 <ActionForm action=action>
-                    <input type="hidden" name="slug" value=c.academy.slug.clone()/>
-                    <Field label="Email" name="email" kind="email" autocomplete="username" required=true autofocus=!sent
-                        error=field_error(value, "email")/>
-                    <button type="submit" class="button button-primary button-block" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Sending…" } else { "Email me a link" }}
+                    <input type="hidden" name="slug" value=c.academy.slug.clone() />
+                    <Field
+                        label="Email"
+                        name="email"
+                        kind="email"
+                        autocomplete="username"
+                        required=true
+                        autofocus=!sent
+                        error=field_error(value, "email")
+                    />
+                    <button
+                        type="submit"
+                        class="button button-primary button-block"
+                        disabled=move || action.pending().get()
+                    >
+                        {move || {
+                            if action.pending().get() { "Sending…" } else { "Email me a link" }
+                        }}
                     </button>
                 </ActionForm>
-                <p class="muted small"><a href=login>"Back to sign in"</a></p>
+                <p class="muted small">
+                    <a href=login>"Back to sign in"</a>
+                </p>
             </div>
         </main>
     }
@@ -80,21 +103,38 @@ pub fn ResetPage() -> impl IntoView {
     let forgot = format!("/a/{}/forgot", c.academy.slug);
     let slug = c.academy.slug.clone();
     view! {
-        <Title text="Choose a new password"/>
+        <Title text="Choose a new password" />
         <main class="centered">
             <div class="card card-form">
                 <p class="brand-mark">{academy_name}</p>
                 <h1>"Choose a new password"</h1>
-                <Transition fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
+                <Transition fallback=|| {
+                    view! { <p class="loading">"Checking the link…"</p> }
+                }>
                     {move || {
                         let (slug, forgot) = (slug.clone(), forgot.clone());
-                        link.get().map(|r| match r {
-                            Ok(info) => view! { <ResetForm slug token=token() email=info.email/> }.into_any(),
-                            Err(e) => view! {
-                                <div class="alert alert-error" role="alert" data-testid="reset-problem">{e.to_string()}</div>
-                                <a class="button button-primary" href=forgot>"Ask for a new link"</a>
-                            }.into_any(),
-                        })
+                        link.get()
+                            .map(|r| match r {
+                                Ok(info) => {
+                                    view! { <ResetForm slug token=token() email=info.email /> }
+                                        .into_any()
+                                }
+                                Err(e) => {
+                                    view! {
+                                        <div
+                                            class="alert alert-error"
+                                            role="alert"
+                                            data-testid="reset-problem"
+                                        >
+                                            {e.to_string()}
+                                        </div>
+                                        <a class="button button-primary" href=forgot>
+                                            "Ask for a new link"
+                                        </a>
+                                    }
+                                        .into_any()
+                                }
+                            })
                     }}
                 </Transition>
             </div>
@@ -109,19 +149,47 @@ fn ResetForm(slug: String, token: String, email: String) -> impl IntoView {
     follow(value);
     view! {
         <p class="muted">"Choosing a new password signs you out on every other device."</p>
-        <FormAlert message=form_error(value)/>
-        {move || field_error(value, "token").get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+        <FormAlert message=form_error(value) />
+        {move || {
+            field_error(value, "token")
+                .get()
+                .map(|m| {
+                    view! {
+                        <div class="alert alert-error" role="alert">
+                            {m}
+                        </div>
+                    }
+                })
+        }}
         <ActionForm action=action>
-            <input type="hidden" name="slug" value=slug/>
-            <input type="hidden" name="token" value=token/>
+            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="token" value=token />
             <div class="field">
                 <label for="reset-email">"Email"</label>
-                <input id="reset-email" type="email" name="username" autocomplete="username" value=email readonly/>
+                <input
+                    id="reset-email"
+                    type="email"
+                    name="username"
+                    autocomplete="username"
+                    value=email
+                    readonly
+                />
             </div>
-            <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true autofocus=true
+            <Field
+                label="New password"
+                name="password"
+                kind="password"
+                autocomplete="new-password"
+                required=true
+                autofocus=true
                 hint="At least 8 characters. Any characters you like; very common passwords are refused."
-                error=field_error(value, "password")/>
-            <button type="submit" class="button button-primary button-block" disabled=move || action.pending().get()>
+                error=field_error(value, "password")
+            />
+            <button
+                type="submit"
+                class="button button-primary button-block"
+                disabled=move || action.pending().get()
+            >
                 {move || if action.pending().get() { "Saving…" } else { "Set the new password" }}
             </button>
         </ActionForm>
@@ -132,7 +200,7 @@ fn ResetForm(slug: String, token: String, email: String) -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let c = use_academy();
     let Some(user) = c.viewer.user().cloned() else {
-        return view! { <Redirect path=c.academy.login_path()/> }.into_any();
+        return view! { <Redirect path=c.academy.login_path() /> }.into_any();
     };
     let changed = use_query_map().read_untracked().get("changed").is_some();
     let change = ServerAction::<ChangePassword>::new();
@@ -143,44 +211,89 @@ pub fn AccountPage() -> impl IntoView {
     let slug = c.academy.slug.clone();
     let slug_everywhere = slug.clone();
     view! {
-        <Title text="Your account"/>
+        <Title text="Your account" />
         <main class="centered">
             <div class="card card-form">
                 <p class="brand-mark">{c.academy.name.clone()}</p>
                 <h1>"Your account"</h1>
-                <p><strong>{user.display_name()}</strong><br/><span class="muted">{user.email.clone()}</span></p>
-                {changed.then(|| view! {
-                    <div class="alert alert-success" role="status" data-testid="password-changed">
-                        "Your password was changed. You stay signed in here; every other device was signed out."
-                    </div>
-                })}
+                <p>
+                    <strong>{user.display_name()}</strong>
+                    <br />
+                    <span class="muted">{user.email.clone()}</span>
+                </p>
+                {changed
+                    .then(|| {
+                        view! {
+                            <div
+                                class="alert alert-success"
+                                role="status"
+                                data-testid="password-changed"
+                            >
+                                "Your password was changed. You stay signed in here; every other device was signed out."
+                            </div>
+                        }
+                    })}
                 <section aria-labelledby="change-title">
                     <h2 id="change-title">"Change password"</h2>
-                    <FormAlert message=form_error(value)/>
+                    <FormAlert message=form_error(value) />
                     <ActionForm action=change>
-                        <input type="hidden" name="slug" value=slug.clone()/>
-                        <input type="email" name="username" autocomplete="username" value=user.email.clone() hidden readonly/>
-                        <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true
-                            error=field_error(value, "current_password")/>
-                        <Field label="New password" name="password" kind="password" autocomplete="new-password" required=true
+                        <input type="hidden" name="slug" value=slug.clone() />
+                        <input
+                            type="email"
+                            name="username"
+                            autocomplete="username"
+                            value=user.email.clone()
+                            hidden
+                            readonly
+                        />
+                        <Field
+                            label="Current password"
+                            name="current_password"
+                            kind="password"
+                            autocomplete="current-password"
+                            required=true
+                            error=field_error(value, "current_password")
+                        />
+                        <Field
+                            label="New password"
+                            name="password"
+                            kind="password"
+                            autocomplete="new-password"
+                            required=true
                             hint="At least 8 characters. Every other device is signed out."
-                            error=field_error(value, "password")/>
-                        <button type="submit" class="button button-primary" disabled=move || change.pending().get()>
-                            {move || if change.pending().get() { "Saving…" } else { "Change password" }}
+                            error=field_error(value, "password")
+                        />
+                        <button
+                            type="submit"
+                            class="button button-primary"
+                            disabled=move || change.pending().get()
+                        >
+                            {move || {
+                                if change.pending().get() { "Saving…" } else { "Change password" }
+                            }}
                         </button>
                     </ActionForm>
                 </section>
                 <section aria-labelledby="everywhere-title">
                     <h2 id="everywhere-title">"Sign out everywhere"</h2>
-                    <p class="muted small">"Lost a phone, or signed in on a shared computer? This ends every session of your account, this one too."</p>
+                    <p class="muted small">
+                        "Lost a phone, or signed in on a shared computer? This ends every session of your account, this one too."
+                    </p>
                     <ActionForm action=everywhere>
-                        <input type="hidden" name="slug" value=slug_everywhere/>
-                        <button type="submit" class="button button-secondary" data-testid="sign-out-everywhere" disabled=move || everywhere.pending().get()>
+                        <input type="hidden" name="slug" value=slug_everywhere />
+                        <button
+                            type="submit"
+                            class="button button-secondary"
+                            data-testid="sign-out-everywhere"
+                            disabled=move || everywhere.pending().get()
+                        >
                             "Sign out everywhere"
                         </button>
                     </ActionForm>
                 </section>
-                <p class="muted small"><a href=c.landing_path()>"Back"</a></p>
+                <p class="muted small">
+                    <a href=c.landing_path()>"Back"</a>
+                </p>
             </div>
         </main>
     }

@@ -57,16 +57,22 @@ pub fn RequestOffer(
         if offer.get() {
             view! {
                 <div class="request-offer" data-testid="request-access-offer">
-                    <p><strong>"Not invited?"</strong>" You can ask the academy's administrators for access. They approve or decline, and you get an email either way."</p>
-                    <a class="button button-primary" href=href.clone()>"Request access"</a>
+                    <p>
+                        <strong>"Not invited?"</strong>
+                        " You can ask the academy's administrators for access. They approve or decline, and you get an email either way."
+                    </p>
+                    <a class="button button-primary" href=href.clone()>
+                        "Request access"
+                    </a>
                 </div>
             }
             .into_any()
         } else {
             view! {
                 <p class="muted small request-access-line">
-                    "Not invited? "
-                    <a href=href.clone() data-testid="request-access-link">"Request access"</a>
+                    "Not invited? " <a href=href.clone() data-testid="request-access-link">
+                        "Request access"
+                    </a>
                 </p>
             }
             .into_any()
@@ -93,35 +99,75 @@ pub fn RequestForm(slug: String, typed: Typed) -> impl IntoView {
     let message_error = field_error(value, "message");
     let back = format!("/a/{slug}");
     view! {
-        <section class="sign-up request-access" aria-labelledby="request-title" data-testid="request-access-form">
+        <section
+            class="sign-up request-access"
+            aria-labelledby="request-title"
+            data-testid="request-access-form"
+        >
             <h2 id="request-title">"Request access"</h2>
-            <p class="muted small">"This academy is invite-only. Tell its administrators who you are; they approve or decline your request, and you get an email either way."</p>
-            <FormAlert message=form_error(value)/>
+            <p class="muted small">
+                "This academy is invite-only. Tell its administrators who you are; they approve or decline your request, and you get an email either way."
+            </p>
+            <FormAlert message=form_error(value) />
             <ActionForm action=action>
-                <input type="hidden" name="slug" value=slug/>
+                <input type="hidden" name="slug" value=slug />
                 <div class="name-pair">
-                    <Field label="First name" name="first_name" autocomplete="given-name" required=true autofocus=true
-                        value=typed.first_name error=field_error(value, "first_name")/>
-                    <Field label="Last name" name="last_name" autocomplete="family-name"
-                        value=typed.last_name error=field_error(value, "last_name")/>
+                    <Field
+                        label="First name"
+                        name="first_name"
+                        autocomplete="given-name"
+                        required=true
+                        autofocus=true
+                        value=typed.first_name
+                        error=field_error(value, "first_name")
+                    />
+                    <Field
+                        label="Last name"
+                        name="last_name"
+                        autocomplete="family-name"
+                        value=typed.last_name
+                        error=field_error(value, "last_name")
+                    />
                 </div>
-                <Field label="Email" name="email" kind="email" autocomplete="email" required=true
-                    value=typed.email error=field_error(value, "email")/>
+                <Field
+                    label="Email"
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    required=true
+                    value=typed.email
+                    error=field_error(value, "email")
+                />
                 <div class="field" class:invalid=move || message_error.get().is_some() || over()>
-                    <label for="request-message">"Message "<span class="muted small">"(optional)"</span></label>
-                    <textarea id="request-message" name="message" rows="4" placeholder="Who you are, and why you would like to join"
+                    <label for="request-message">
+                        "Message "<span class="muted small">"(optional)"</span>
+                    </label>
+                    <textarea
+                        id="request-message"
+                        name="message"
+                        rows="4"
+                        placeholder="Who you are, and why you would like to join"
                         aria-describedby="request-message-count"
-                        prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                        prop:value=move || message.get()
+                        on:input=move |ev| message.set(event_target_value(&ev))
+                    ></textarea>
                     <p class="hint char-count" id="request-message-count" class:over=over>
                         {move || format!("{} / 1,000 characters", count())}
                     </p>
                     {move || message_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
-                <button type="submit" class="button button-primary button-block" data-testid="send-request" disabled=move || action.pending().get()>
+                <button
+                    type="submit"
+                    class="button button-primary button-block"
+                    data-testid="send-request"
+                    disabled=move || action.pending().get()
+                >
                     {move || if action.pending().get() { "Sending…" } else { "Send request" }}
                 </button>
             </ActionForm>
-            <p class="request-back"><a href=back>"Back to sign up"</a></p>
+            <p class="request-back">
+                <a href=back>"Back to sign up"</a>
+            </p>
         </section>
     }
 }
@@ -134,9 +180,12 @@ pub fn RequestSentNote(slug: String) -> impl IntoView {
         <section class="sign-up request-access" aria-labelledby="request-title">
             <h2 id="request-title">"Request access"</h2>
             <div class="alert alert-info request-sent" role="status" data-testid="request-sent">
-                <strong>"Request sent."</strong>" You'll get an email at the address you gave when there is news."
+                <strong>"Request sent."</strong>
+                " You'll get an email at the address you gave when there is news."
             </div>
-            <p class="request-back"><a href=format!("/a/{slug}")>"Back to the academy"</a></p>
+            <p class="request-back">
+                <a href=format!("/a/{slug}")>"Back to the academy"</a>
+            </p>
         </section>
     }
 }

@@ -20,17 +20,19 @@ pub fn SettingsPage() -> impl IntoView {
     let query = use_query_map();
     let tab = move || query.read().get("tab").unwrap_or_default();
     view! {
-        <Title text="Settings"/>
+        <Title text="Settings" />
         <div class="page-head">
             <h1>"Settings"</h1>
         </div>
-        <SettingsTabs current=Signal::derive(tab)/>
+        <SettingsTabs current=Signal::derive(tab) />
         <div role="tabpanel">
             {move || match tab().as_str() {
-                "api" => view! { <crate::pages::settings_api::ApiTab/> }.into_any(),
-                "webhooks" => view! { <crate::pages::settings_webhooks::WebhooksSettings/> }.into_any(),
-                "admins" => view! { <crate::pages::settings_admins::AdminsTab/> }.into_any(),
-                _ => view! { <GeneralSettings/> }.into_any(),
+                "api" => view! { <crate::pages::settings_api::ApiTab /> }.into_any(),
+                "webhooks" => {
+                    view! { <crate::pages::settings_webhooks::WebhooksSettings /> }.into_any()
+                }
+                "admins" => view! { <crate::pages::settings_admins::AdminsTab /> }.into_any(),
+                _ => view! { <GeneralSettings /> }.into_any(),
             }}
         </div>
     }
@@ -49,12 +51,19 @@ fn SettingsTabs(current: Signal<String>) -> impl IntoView {
         let navigate = navigate.clone();
         let slug = slug.clone();
         view! {
-            <button type="button" role="tab" class="tab" data-testid=format!("settings-tab-{}", if key.is_empty() { "general" } else { key })
+            <button
+                type="button"
+                role="tab"
+                class="tab"
+                data-testid=format!("settings-tab-{}", if key.is_empty() { "general" } else { key })
                 aria-selected=move || (current.get() == key).to_string()
                 on:click=move |_| {
                     let q = if key.is_empty() { String::new() } else { format!("?tab={key}") };
                     navigate(&format!("/a/{slug}/admin/settings{q}"), Default::default());
-                }>{label}</button>
+                }
+            >
+                {label}
+            </button>
         }
     };
     view! {
@@ -77,30 +86,47 @@ fn GeneralSettings() -> impl IntoView {
     let is_owner = c.viewer.user().is_some_and(|u| u.role == Role::Owner);
     let plan = c.academy.plan;
     view! {
-        {move || saved_signup().then(|| view! {
-            <div class="alert alert-info" role="status">"Saved. The sign-up setting is updated."</div>
-        })}
-        {move || saved().then(|| view! {
-            <div class="alert alert-info" role="status" data-testid="settings-notice">
-                {format!("Saved. Your academy is on the {} plan.", plan.label())}
-            </div>
-        })}
+        {move || {
+            saved_signup()
+                .then(|| {
+                    view! {
+                        <div class="alert alert-info" role="status">
+                            "Saved. The sign-up setting is updated."
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            saved()
+                .then(|| {
+                    view! {
+                        <div class="alert alert-info" role="status" data-testid="settings-notice">
+                            {format!("Saved. Your academy is on the {} plan.", plan.label())}
+                        </div>
+                    }
+                })
+        }}
         <section class="settings-section">
             <h2>"Your academy"</h2>
             <dl class="facts">
-                <dt>"Name"</dt><dd>{c.academy.name.clone()}</dd>
+                <dt>"Name"</dt>
+                <dd>{c.academy.name.clone()}</dd>
                 <dt>"Academy link"</dt>
                 <dd>
-                    <code data-testid="academy-link">{c.academy_link()}</code>" "
-                    <CopyButton text=c.academy_link() what="Copy the academy link"/>
-                    <br/><span class="muted small">"Learners invited without an email sign up here with the address they were invited with."</span>
+                    <code data-testid="academy-link">{c.academy_link()}</code>
+                    " "
+                    <CopyButton text=c.academy_link() what="Copy the academy link" />
+                    <br />
+                    <span class="muted small">
+                        "Learners invited without an email sign up here with the address they were invited with."
+                    </span>
                 </dd>
             </dl>
         </section>
         <section class="settings-section" aria-labelledby="plan-title">
             <h2 id="plan-title">"Plan"</h2>
             {if is_owner {
-                view! { <PlanForm current=plan slug=c.academy.slug.clone()/> }.into_any()
+                view! { <PlanForm current=plan slug=c.academy.slug.clone() /> }.into_any()
             } else {
                 view! {
                     <p data-testid="plan-read-only">
@@ -108,14 +134,17 @@ fn GeneralSettings() -> impl IntoView {
                         <span class="muted">{plan_roles(plan)}</span>
                     </p>
                     <p class="muted small">"Only the academy's Owner can change the plan."</p>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
-        <crate::pages::settings_invitations::InvitationSettings/>
-        <crate::pages::settings_invitation_email::InvitationEmailSettings/>
-        <crate::pages::settings_signup::SignupConfirmationSetting current=c.academy.require_signup_confirmation/>
-        <crate::pages::settings_access::VisibilitySetting/>
-        <crate::pages::settings_access::NotificationSettings/>
+        <crate::pages::settings_invitations::InvitationSettings />
+        <crate::pages::settings_invitation_email::InvitationEmailSettings />
+        <crate::pages::settings_signup::SignupConfirmationSetting current=c
+            .academy
+            .require_signup_confirmation />
+        <crate::pages::settings_access::VisibilitySetting />
+        <crate::pages::settings_access::NotificationSettings />
     }
 }
 
@@ -153,12 +182,26 @@ fn PlanForm(current: Plan, slug: String) -> impl IntoView {
     });
     view! {
         <form on:submit=submit data-testid="plan-form">
-            <FormAlert message=error/>
-            <RadioChoices name="plan" legend="Plan" current chosen
-                choices=Plan::ALL.into_iter().map(|p| Choice {
-                    value: p, key: p.as_str(), label: p.label(), description: plan_roles(p),
-                }).collect()/>
-            <SaveButton pending=action.pending() unchanged=Signal::derive(move || chosen.get() == current)/>
+            <FormAlert message=error />
+            <RadioChoices
+                name="plan"
+                legend="Plan"
+                current
+                chosen
+                choices=Plan::ALL
+                    .into_iter()
+                    .map(|p| Choice {
+                        value: p,
+                        key: p.as_str(),
+                        label: p.label(),
+                        description: plan_roles(p),
+                    })
+                    .collect()
+            />
+            <SaveButton
+                pending=action.pending()
+                unchanged=Signal::derive(move || chosen.get() == current)
+            />
         </form>
     }
 }

@@ -43,24 +43,55 @@ pub fn VisibilitySetting() -> impl IntoView {
         });
     };
     view! {
-        <section class="settings-section" aria-labelledby="visibility-title" data-testid="visibility-section">
+        <section
+            class="settings-section"
+            aria-labelledby="visibility-title"
+            data-testid="visibility-section"
+        >
             <h2 id="visibility-title">"Visibility"</h2>
-            {move || saved().then(|| view! {
-                <div class="alert alert-info" role="status" data-testid="visibility-notice">
-                    {match current {
-                        Visibility::Public => "Saved. Your academy is public: anyone with the academy link can sign up as a Learner.",
-                        Visibility::Private => "Saved. Your academy is private: only invited people can register, and others can request access.",
-                    }}
-                </div>
-            })}
+            {move || {
+                saved()
+                    .then(|| {
+                        view! {
+                            <div
+                                class="alert alert-info"
+                                role="status"
+                                data-testid="visibility-notice"
+                            >
+                                {match current {
+                                    Visibility::Public => {
+                                        "Saved. Your academy is public: anyone with the academy link can sign up as a Learner."
+                                    }
+                                    Visibility::Private => {
+                                        "Saved. Your academy is private: only invited people can register, and others can request access."
+                                    }
+                                }}
+                            </div>
+                        }
+                    })
+            }}
             <form on:submit=submit class="visibility-form">
-                <FormAlert message=error/>
-                <RadioChoices name="visibility" legend="Who can sign up at the academy link"
-                    current chosen testid_prefix="visibility"
-                    choices=Visibility::ALL.into_iter().map(|v| Choice {
-                        value: v, key: v.as_str(), label: v.label(), description: v.description().to_string(),
-                    }).collect()/>
-                <SaveButton pending=action.pending() unchanged=Signal::derive(move || chosen.get() == current)/>
+                <FormAlert message=error />
+                <RadioChoices
+                    name="visibility"
+                    legend="Who can sign up at the academy link"
+                    current
+                    chosen
+                    testid_prefix="visibility"
+                    choices=Visibility::ALL
+                        .into_iter()
+                        .map(|v| Choice {
+                            value: v,
+                            key: v.as_str(),
+                            label: v.label(),
+                            description: v.description().to_string(),
+                        })
+                        .collect()
+                />
+                <SaveButton
+                    pending=action.pending()
+                    unchanged=Signal::derive(move || chosen.get() == current)
+                />
             </form>
         </section>
     }
@@ -88,33 +119,62 @@ pub fn NotificationSettings() -> impl IntoView {
         })
     });
     view! {
-        <section class="settings-section" aria-labelledby="notifications-title" data-testid="notification-settings">
+        <section
+            class="settings-section"
+            aria-labelledby="notifications-title"
+            data-testid="notification-settings"
+        >
             <h2 id="notifications-title">"Notification settings"</h2>
-            <Transition fallback=|| view! { <p class="muted" aria-busy="true">"Loading notification settings…"</p> }>
-            {move || match settings.get() {
-                None => ().into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Some(Ok(_)) => view! {
-                    <label class="checkbox">
-                        <input type="checkbox" data-testid="notify-access-requests"
-                            prop:checked=move || on().unwrap_or(false)
-                            on:change=move |ev| ticked.set(Some(event_target_checked(&ev)))/>
-                        <span>
-                            "Email administrators when someone requests access"<br/>
-                            <span class="muted small">"Each Owner and Administrator gets an email with the request and a link to Access Requests."</span>
-                        </span>
-                    </label>
-                    <NoticeLine notice test_id="notification-notice"/>
-                    <button type="button" class="button" disabled=move || action.pending().get() || on() == saved()
-                        on:click=move |_| {
-                            if let Some(v) = on() {
-                                action.dispatch(SetAccessRequestEmails { on: v });
-                            }
-                        }>
-                        {move || if action.pending().get() { "Saving…" } else { "Save" }}
-                    </button>
-                }.into_any(),
-            }}
+            <Transition fallback=|| {
+                view! {
+                    <p class="muted" aria-busy="true">
+                        "Loading notification settings…"
+                    </p>
+                }
+            }>
+                {move || match settings.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e.to_string()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(_)) => {
+                        view! {
+                            <label class="checkbox">
+                                <input
+                                    type="checkbox"
+                                    data-testid="notify-access-requests"
+                                    prop:checked=move || on().unwrap_or(false)
+                                    on:change=move |ev| ticked.set(Some(event_target_checked(&ev)))
+                                />
+                                <span>
+                                    "Email administrators when someone requests access"<br />
+                                    <span class="muted small">
+                                        "Each Owner and Administrator gets an email with the request and a link to Access Requests."
+                                    </span>
+                                </span>
+                            </label>
+                            <NoticeLine notice test_id="notification-notice" />
+                            <button
+                                type="button"
+                                class="button"
+                                disabled=move || action.pending().get() || on() == saved()
+                                on:click=move |_| {
+                                    if let Some(v) = on() {
+                                        action.dispatch(SetAccessRequestEmails { on: v });
+                                    }
+                                }
+                            >
+                                {move || if action.pending().get() { "Saving…" } else { "Save" }}
+                            </button>
+                        }
+                            .into_any()
+                    }
+                }}
             </Transition>
         </section>
     }

@@ -114,73 +114,141 @@ pub fn AdminsTab() -> impl IntoView {
     };
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading administrators…"</p> }>
-        <section class="settings-section" aria-labelledby="admins-title">
-            <div class="section-head">
-                <h2 id="admins-title">"Owner and administrators"</h2>
-                <button type="button" class="button button-primary" data-testid="invite-admin"
-                    aria-expanded=move || inviting.get().to_string() on:click=open_form>
-                    "Invite an administrator"
-                </button>
-            </div>
-            <p class="muted">
-                "Administrators can do everything in the academy except change the plan: invite and manage learners and teams, "
-                "manage courses, settings and integrations, and read the audit log. Only the Owner removes administrators."
-            </p>
-            <Show when=move || inviting.get()>
-                <InviteForm invite
-                    on_cancel=Callback::new(move |_| inviting.set(false))
-                    on_sent=Callback::new(move |text: String| { inviting.set(false); notice.info(text); })/>
-            </Show>
-            <NoticeLine notice test_id="admins-notice"/>
-            {move || match data.get() {
-                None => ().into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Some(Ok(o)) => view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="staff-table">
-                            <thead><tr>
-                                <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                <th scope="col">"Since"</th><th scope="col">"Last sign-in"</th>
-                                <th scope="col"><span class="sr-only">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {o.members.into_iter().map(|m| {
-                                    let removable = can_remove && m.role == Role::Admin && Some(m.id) != my_id;
-                                    let own = Some(m.id) == my_id;
-                                    view! { <MemberRow member=m own removable remove confirming revoked/> }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
-        </section>
-        <section class="settings-section" aria-labelledby="admin-invites-title">
-            <h2 id="admin-invites-title">"Pending invitations"</h2>
-            {move || data.get().and_then(|r| r.ok()).map(|o| if o.invites.is_empty() {
-                view! {
-                    <p class="empty-inline staff-empty" data-testid="admin-invites-empty">
-                        "No pending invitations. Use \"Invite an administrator\" to add someone who helps run the academy; they join through the link in their email."
-                    </p>
-                }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="admin-invites-table">
-                            <thead><tr>
-                                <th scope="col">"Email"</th><th scope="col">"Name"</th><th scope="col">"Invited"</th>
-                                <th scope="col">"Expires"</th><th scope="col">"Email Status"</th>
-                                <th scope="col"><span class="sr-only">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {o.invites.into_iter().map(|i| view! { <InviteRow invite=i resend revoke/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <p class="muted small table-note">{format!("Resend sends a new link that {}; earlier links keep working until their own expiry.", lifetime())}</p>
-                }.into_any()
-            })}
-        </section>
+            <section class="settings-section" aria-labelledby="admins-title">
+                <div class="section-head">
+                    <h2 id="admins-title">"Owner and administrators"</h2>
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        data-testid="invite-admin"
+                        aria-expanded=move || inviting.get().to_string()
+                        on:click=open_form
+                    >
+                        "Invite an administrator"
+                    </button>
+                </div>
+                <p class="muted">
+                    "Administrators can do everything in the academy except change the plan: invite and manage learners and teams, "
+                    "manage courses, settings and integrations, and read the audit log. Only the Owner removes administrators."
+                </p>
+                <Show when=move || inviting.get()>
+                    <InviteForm
+                        invite
+                        on_cancel=Callback::new(move |_| inviting.set(false))
+                        on_sent=Callback::new(move |text: String| {
+                            inviting.set(false);
+                            notice.info(text);
+                        })
+                    />
+                </Show>
+                <NoticeLine notice test_id="admins-notice" />
+                {move || match data.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e.to_string()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(o)) => {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table" data-testid="staff-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Email"</th>
+                                            <th scope="col">"Role"</th>
+                                            <th scope="col">"Since"</th>
+                                            <th scope="col">"Last sign-in"</th>
+                                            <th scope="col">
+                                                <span class="sr-only">"Actions"</span>
+                                            </th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {o
+                                            .members
+                                            .into_iter()
+                                            .map(|m| {
+                                                let removable = can_remove && m.role == Role::Admin
+                                                    && Some(m.id) != my_id;
+                                                let own = Some(m.id) == my_id;
+                                                view! {
+                                                    <MemberRow
+                                                        member=m
+                                                        own
+                                                        removable
+                                                        remove
+                                                        confirming
+                                                        revoked
+                                                    />
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }}
+            </section>
+            <section class="settings-section" aria-labelledby="admin-invites-title">
+                <h2 id="admin-invites-title">"Pending invitations"</h2>
+                {move || {
+                    data.get()
+                        .and_then(|r| r.ok())
+                        .map(|o| {
+                            if o.invites.is_empty() {
+                                view! {
+                                    <p
+                                        class="empty-inline staff-empty"
+                                        data-testid="admin-invites-empty"
+                                    >
+                                        "No pending invitations. Use \"Invite an administrator\" to add someone who helps run the academy; they join through the link in their email."
+                                    </p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <div class="table-wrap">
+                                        <table class="table" data-testid="admin-invites-table">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"Email"</th>
+                                                    <th scope="col">"Name"</th>
+                                                    <th scope="col">"Invited"</th>
+                                                    <th scope="col">"Expires"</th>
+                                                    <th scope="col">"Email Status"</th>
+                                                    <th scope="col">
+                                                        <span class="sr-only">"Actions"</span>
+                                                    </th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {o
+                                                    .invites
+                                                    .into_iter()
+                                                    .map(|i| view! { <InviteRow invite=i resend revoke /> })
+                                                    .collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                    <p class="muted small table-note">
+                                        {format!(
+                                            "Resend sends a new link that {}; earlier links keep working until their own expiry.",
+                                            lifetime(),
+                                        )}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </section>
         </Transition>
     }
 }
@@ -211,33 +279,70 @@ fn MemberRow(
         <tr data-testid="staff-row" data-email=member.email.clone()>
             <td>
                 <strong>{name.clone()}</strong>
-                {own.then(|| view! { " "<span class="muted small">"(you)"</span> })}
-            </td>
-            <td>{member.email.clone()}</td>
-            <td><span class=role_class>{member.role.label()}</span></td>
-            <td class="nowrap">{format::date(member.since)}</td>
-            <td class="nowrap">{member.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
-            <td class="row-actions">
-                {removable.then(|| view! {
-                    <button type="button" class="button button-small button-danger-outline" aria-label=remove_label.clone()
-                        on:click=move |_| { remove.value().set(None); confirming.set(Some(id)); }>"Remove…"</button>
-                    {move || (confirming.get() == Some(id)).then(|| {
-                        let integrations = integrations.clone();
+                {own
+                    .then(|| {
                         view! {
-                        <ConfirmDialog title=confirm_text.clone()
-                            text="They are signed out at once and lose access; what they did stays in the audit log." yes="Yes, remove"
-                            busy=remove.pending() error=crate::components::field::failure(remove.value())
-                            on_yes=Callback::new(move |_| {
-                                let revoke_integrations = made > 0 && revoke_too.get_untracked();
-                                revoked.set(if revoke_integrations { made } else { 0 });
-                                remove.dispatch(RemoveAdmin { user_id: id, revoke_integrations });
-                            })
-                            on_cancel=Callback::new(move |_| confirming.set(None))>
-                            {(made > 0).then(|| view! { <MadeIntegrations integrations revoke_too/> })}
-                        </ConfirmDialog>
+                            " "
+                            <span class="muted small">"(you)"</span>
                         }
                     })}
-                })}
+            </td>
+            <td>{member.email.clone()}</td>
+            <td>
+                <span class=role_class>{member.role.label()}</span>
+            </td>
+            <td class="nowrap">{format::date(member.since)}</td>
+            <td class="nowrap">
+                {member.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}
+            </td>
+            <td class="row-actions">
+                {removable
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button-small button-danger-outline"
+                                aria-label=remove_label.clone()
+                                on:click=move |_| {
+                                    remove.value().set(None);
+                                    confirming.set(Some(id));
+                                }
+                            >
+                                "Remove…"
+                            </button>
+                            {move || {
+                                (confirming.get() == Some(id))
+                                    .then(|| {
+                                        let integrations = integrations.clone();
+                                        view! {
+                                            <ConfirmDialog
+                                                title=confirm_text.clone()
+                                                text="They are signed out at once and lose access; what they did stays in the audit log."
+                                                yes="Yes, remove"
+                                                busy=remove.pending()
+                                                error=crate::components::field::failure(remove.value())
+                                                on_yes=Callback::new(move |_| {
+                                                    let revoke_integrations = made > 0
+                                                        && revoke_too.get_untracked();
+                                                    revoked.set(if revoke_integrations { made } else { 0 });
+                                                    remove
+                                                        .dispatch(RemoveAdmin {
+                                                            user_id: id,
+                                                            revoke_integrations,
+                                                        });
+                                                })
+                                                on_cancel=Callback::new(move |_| confirming.set(None))
+                                            >
+                                                {(made > 0)
+                                                    .then(|| {
+                                                        view! { <MadeIntegrations integrations revoke_too /> }
+                                                    })}
+                                            </ConfirmDialog>
+                                        }
+                                    })
+                            }}
+                        }
+                    })}
             </td>
         </tr>
     }
@@ -262,10 +367,14 @@ fn MadeIntegrations(integrations: Vec<Integration>, revoke_too: RwSignal<bool>) 
                     .collect_view()}
             </ul>
             <label class="checkbox">
-                <input type="checkbox" name="revoke_integrations"
+                <input
+                    type="checkbox"
+                    name="revoke_integrations"
                     prop:checked=move || revoke_too.get()
-                    on:change=move |ev| revoke_too.set(event_target_checked(&ev))/>
-                " "{label}
+                    on:change=move |ev| revoke_too.set(event_target_checked(&ev))
+                />
+                " "
+                {label}
             </label>
         </div>
     }
@@ -291,7 +400,11 @@ fn InviteRow(
         <tr data-testid="admin-invite-row" data-email=invite.email.clone()>
             <td>{invite.email.clone()}</td>
             <td>{crate::model::full_name(&invite.first_name, &invite.last_name)}</td>
-            <td><span class="nowrap">{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
+            <td>
+                <span class="nowrap">{format::date(invite.invited_at)}</span>
+                <br />
+                <span class="muted small">{format!("by {}", invite.invited_by)}</span>
+            </td>
             <td class="nowrap">
                 {if expired {
                     view! { <span class="status status-bad">"Expired"</span> }.into_any()
@@ -300,14 +413,41 @@ fn InviteRow(
                 }}
             </td>
             <td>
-                <span class=email_class data-testid="email-status">{invite.email_status.label()}</span>
-                {invite.email_error.map(|e| view! { <br/><span class="muted small">{e}</span> })}
+                <span class=email_class data-testid="email-status">
+                    {invite.email_status.label()}
+                </span>
+                {invite
+                    .email_error
+                    .map(|e| {
+                        view! {
+                            <br />
+                            <span class="muted small">{e}</span>
+                        }
+                    })}
             </td>
             <td class="actions">
-                <button type="button" class="link-button" disabled=busy aria-label=format!("Resend to {email}")
-                    on:click=move |_| { resend.dispatch(ResendAdminInvite { invite_id: id }); }>"Resend"</button>
-                <button type="button" class="link-button danger" disabled=busy aria-label=format!("Revoke the invitation of {email}")
-                    on:click=move |_| { revoke.dispatch(RevokeAdminInvite { invite_id: id }); }>"Revoke"</button>
+                <button
+                    type="button"
+                    class="link-button"
+                    disabled=busy
+                    aria-label=format!("Resend to {email}")
+                    on:click=move |_| {
+                        resend.dispatch(ResendAdminInvite { invite_id: id });
+                    }
+                >
+                    "Resend"
+                </button>
+                <button
+                    type="button"
+                    class="link-button danger"
+                    disabled=busy
+                    aria-label=format!("Revoke the invitation of {email}")
+                    on:click=move |_| {
+                        revoke.dispatch(RevokeAdminInvite { invite_id: id });
+                    }
+                >
+                    "Revoke"
+                </button>
             </td>
         </tr>
     }
@@ -379,38 +519,92 @@ fn InviteForm(
         let error_id = format!("{id}-error");
         let described = error_id.clone();
         let input = view! {
-            <input node_ref=node id=id.clone() type=kind name=name autocomplete="off" required=name != "last_name"
+            <input
+                node_ref=node
+                id=id.clone()
+                type=kind
+                name=name
+                autocomplete="off"
+                required=name != "last_name"
                 maxlength=crate::domain::text::cap_for_field(name)
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || error(name)().is_some().to_string()
-                aria-describedby=move || error(name)().map(|_| described.clone())/>
+                aria-describedby=move || error(name)().map(|_| described.clone())
+            />
         };
         view! {
             <div class="field" class:invalid=move || error(name)().is_some()>
-                <label for=id>{label}{(name == "last_name").then(|| view! { " "<span class="muted small">"(optional)"</span> })}</label>
+                <label for=id>
+                    {label}
+                    {(name == "last_name")
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="muted small">"(optional)"</span>
+                            }
+                        })}
+                </label>
                 {input}
-                {move || error(name)().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+                {move || {
+                    error(name)()
+                        .map(|m| {
+                            view! {
+                                <p class="field-error" id=error_id.clone()>
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
             </div>
         }
     };
     view! {
-        <form class="panel admin-invite" data-testid="invite-admin-form" novalidate on:submit=submit
-            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ev.stop_propagation(); on_cancel.run(()); }>
+        <form
+            class="panel admin-invite"
+            data-testid="invite-admin-form"
+            novalidate
+            on:submit=submit
+            on:keydown=move |ev: ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.stop_propagation();
+                    on_cancel.run(());
+                }
+            }
+        >
             <h3>"Invite an administrator"</h3>
             <p class="muted small">
-                {format!("They get an email with a link to join as an Administrator; the link {}. Learners are invited in Learners & Teams.", lifetime())}
+                {format!(
+                    "They get an email with a link to join as an Administrator; the link {}. Learners are invited in Learners & Teams.",
+                    lifetime(),
+                )}
             </p>
-            {move || form_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            {move || {
+                form_error()
+                    .map(|m| {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {m}
+                            </div>
+                        }
+                    })
+            }}
             {field("Email", "email", "email", email, email_input)}
             <div class="admin-invite-names">
                 {field("First name", "first_name", "text", first, NodeRef::new())}
                 {field("Last name", "last_name", "text", last, NodeRef::new())}
             </div>
             <div class="form-actions">
-                <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    disabled=move || invite.pending().get()
+                >
                     {move || if invite.pending().get() { "Sending…" } else { "Send invitation" }}
                 </button>
-                <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+                <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
             </div>
         </form>
     }

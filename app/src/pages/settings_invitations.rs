@@ -57,47 +57,94 @@ pub fn InvitationSettings() -> impl IntoView {
         });
     };
     view! {
-        <section class="settings-section" aria-labelledby="invitations-title" data-testid="invitations-section">
+        <section
+            class="settings-section"
+            aria-labelledby="invitations-title"
+            data-testid="invitations-section"
+        >
             <h2 id="invitations-title">"Invitations"</h2>
-            {move || saved().then(|| view! {
-                <div class="alert alert-info" role="status" data-testid="invitations-notice">
-                    {format!("Saved. A new invitation link {}{}.", current.link_lifetime(), match current.reminder_days {
-                        Some(d) => format!("; a reminder goes out {d} day{} before a link expires", if d == 1 { "" } else { "s" }),
-                        None => String::new(),
-                    })}
-                </div>
-            })}
+            {move || {
+                saved()
+                    .then(|| {
+                        view! {
+                            <div
+                                class="alert alert-info"
+                                role="status"
+                                data-testid="invitations-notice"
+                            >
+                                {format!(
+                                    "Saved. A new invitation link {}{}.",
+                                    current.link_lifetime(),
+                                    match current.reminder_days {
+                                        Some(d) => {
+                                            format!(
+                                                "; a reminder goes out {d} day{} before a link expires",
+                                                if d == 1 { "" } else { "s" },
+                                            )
+                                        }
+                                        None => String::new(),
+                                    },
+                                )}
+                            </div>
+                        }
+                    })
+            }}
             <form on:submit=submit class="lifecycle-form">
-                <FormAlert message=error/>
+                <FormAlert message=error />
                 <div class="inline-fields">
                     <div class="field">
                         <label for="expiry-days">"Invitation links work for (days)"</label>
-                        <input id="expiry-days" type="number" min="1" max=MAX_EXPIRY_DAYS.to_string() required
-                            prop:value=move || days.get() disabled=move || never.get()
-                            on:input=move |ev| days.set(event_target_value(&ev))/>
+                        <input
+                            id="expiry-days"
+                            type="number"
+                            min="1"
+                            max=MAX_EXPIRY_DAYS.to_string()
+                            required
+                            prop:value=move || days.get()
+                            disabled=move || never.get()
+                            on:input=move |ev| days.set(event_target_value(&ev))
+                        />
                     </div>
                     <label class="checkbox">
-                        <input type="checkbox" data-testid="never-expire" prop:checked=move || never.get()
-                            on:change=move |ev| never.set(event_target_checked(&ev))/>
+                        <input
+                            type="checkbox"
+                            data-testid="never-expire"
+                            prop:checked=move || never.get()
+                            on:change=move |ev| never.set(event_target_checked(&ev))
+                        />
                         <span>"Links never expire"</span>
                     </label>
                 </div>
                 <div class="inline-fields">
                     <label class="checkbox">
-                        <input type="checkbox" data-testid="send-reminder" prop:checked=move || remind.get() && !never.get()
+                        <input
+                            type="checkbox"
+                            data-testid="send-reminder"
+                            prop:checked=move || remind.get() && !never.get()
                             disabled=move || never.get()
-                            on:change=move |ev| remind.set(event_target_checked(&ev))/>
+                            on:change=move |ev| remind.set(event_target_checked(&ev))
+                        />
                         <span>"Email a reminder before a link expires"</span>
                     </label>
                     <div class="field">
                         <label for="reminder-days">"Days before expiry"</label>
-                        <input id="reminder-days" type="number" min="1" max=MAX_EXPIRY_DAYS.to_string()
-                            prop:value=move || before.get() disabled=move || never.get() || !remind.get()
-                            on:input=move |ev| before.set(event_target_value(&ev))/>
+                        <input
+                            id="reminder-days"
+                            type="number"
+                            min="1"
+                            max=MAX_EXPIRY_DAYS.to_string()
+                            prop:value=move || before.get()
+                            disabled=move || never.get() || !remind.get()
+                            on:input=move |ev| before.set(event_target_value(&ev))
+                        />
                     </div>
                 </div>
-                <p class="muted small">"Applies to invitations sent from now on, and to those resent. Each invitation gets at most one reminder per expiry, and only if it was emailed; the Invites tab shows \"Reminder sent\"."</p>
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Save"</button>
+                <p class="muted small">
+                    "Applies to invitations sent from now on, and to those resent. Each invitation gets at most one reminder per expiry, and only if it was emailed; the Invites tab shows \"Reminder sent\"."
+                </p>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Save"
+                </button>
             </form>
         </section>
     }

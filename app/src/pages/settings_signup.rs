@@ -22,16 +22,43 @@ pub fn SignupConfirmationSetting(current: bool) -> impl IntoView {
         <section class="settings-section" aria-labelledby="signup-title">
             <h2 id="signup-title">"Signing up"</h2>
             <label class="checkbox">
-                <input type="checkbox" data-testid="require-signup-confirmation" prop:checked=move || on.get()
-                    on:change=move |ev| on.set(event_target_checked(&ev))/>
+                <input
+                    type="checkbox"
+                    data-testid="require-signup-confirmation"
+                    prop:checked=move || on.get()
+                    on:change=move |ev| on.set(event_target_checked(&ev))
+                />
                 <span>
-                    "Require email confirmation when signing up without an invitation link"<br/>
-                    <span class="muted small">"People invited without an email who sign up at the academy link first get a 6-digit code by email. Strangers signing up to a public academy, people whose invitation was emailed and Learner-Admins always do."</span>
+                    "Require email confirmation when signing up without an invitation link"<br />
+                    <span class="muted small">
+                        "People invited without an email who sign up at the academy link first get a 6-digit code by email. Strangers signing up to a public academy, people whose invitation was emailed and Learner-Admins always do."
+                    </span>
                 </span>
             </label>
-            {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
-            <button type="button" class="button" disabled=move || action.pending().get() || on.get() == current
-                on:click=move |_| { action.dispatch(SetSignupConfirmation { on: on.get_untracked() }); }>
+            {move || {
+                action
+                    .value()
+                    .get()
+                    .and_then(|r| r.err())
+                    .map(|e| {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e.to_string()}
+                            </div>
+                        }
+                    })
+            }}
+            <button
+                type="button"
+                class="button"
+                disabled=move || action.pending().get() || on.get() == current
+                on:click=move |_| {
+                    action
+                        .dispatch(SetSignupConfirmation {
+                            on: on.get_untracked(),
+                        });
+                }
+            >
                 "Save"
             </button>
         </section>

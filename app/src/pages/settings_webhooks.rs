@@ -46,41 +46,86 @@ pub fn WebhooksSettings() -> impl IntoView {
         <section class="settings-section webhooks" aria-labelledby="webhooks-title">
             <div class="section-head">
                 <h2 id="webhooks-title">"Webhooks"</h2>
-                <button type="button" class="button button-primary" data-testid="add-webhook"
+                <button
+                    type="button"
+                    class="button button-primary"
+                    data-testid="add-webhook"
                     aria-expanded=move || adding.get().to_string()
-                    on:click=move |_| { create.value().set(None); adding.update(|a| *a = !*a); }>"Add webhook"</button>
+                    on:click=move |_| {
+                        create.value().set(None);
+                        adding.update(|a| *a = !*a);
+                    }
+                >
+                    "Add webhook"
+                </button>
             </div>
             <p class="muted">
                 "Shoal sends a signed JSON message (an HTTP POST) to your URL when something happens in the academy. "
-                "Each message carries a "<code>"Shoal-Signature"</code>" header: check it with the webhook's signing secret. "
+                "Each message carries a "<code>"Shoal-Signature"</code>
+                " header: check it with the webhook's signing secret. "
                 "A receiver that does not answer with a 2xx status gets the same message again later, with growing pauses, for about an hour."
             </p>
             <Show when=move || adding.get()>
-                <WebhookForm create on_cancel=Callback::new(move |_| adding.set(false))/>
+                <WebhookForm create on_cancel=Callback::new(move |_| adding.set(false)) />
             </Show>
-            {move || created.get().map(|c| view! {
-                <div class="alert alert-info webhook-created" role="status" data-testid="webhook-created">
-                    <p>{format!("Webhook added for {}. Copy its signing secret into your receiver now (you can show it again later):", c.webhook.url)}</p>
-                    <SecretLine secret=c.secret.clone()/>
-                </div>
-            })}
-            <NoticeLine notice test_id="webhooks-notice"/>
-            <Transition fallback=|| view! { <p class="loading">"Loading webhooks…"</p> }>
-            {move || match data.get() {
-                None => ().into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <div class="empty-state" data-testid="webhooks-empty">
-                        <h3>"No webhooks yet"</h3>
-                        <p>"Use \"Add webhook\" to give Shoal a URL of your system (an HRIS, a CRM, a chat bot) and choose the events it should hear about — for example when an invitation is accepted. Then press \"Send test event\" to check that it arrives."</p>
-                    </div>
-                }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="webhook-list" data-testid="webhook-list">
-                        {list.into_iter().map(|w| view! { <WebhookItem webhook=w delete/> }).collect_view()}
-                    </ul>
-                }.into_any(),
+            {move || {
+                created
+                    .get()
+                    .map(|c| {
+                        view! {
+                            <div
+                                class="alert alert-info webhook-created"
+                                role="status"
+                                data-testid="webhook-created"
+                            >
+                                <p>
+                                    {format!(
+                                        "Webhook added for {}. Copy its signing secret into your receiver now (you can show it again later):",
+                                        c.webhook.url,
+                                    )}
+                                </p>
+                                <SecretLine secret=c.secret.clone() />
+                            </div>
+                        }
+                    })
             }}
+            <NoticeLine notice test_id="webhooks-notice" />
+            <Transition fallback=|| {
+                view! { <p class="loading">"Loading webhooks…"</p> }
+            }>
+                {move || match data.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e.to_string()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(list)) if list.is_empty() => {
+                        view! {
+                            <div class="empty-state" data-testid="webhooks-empty">
+                                <h3>"No webhooks yet"</h3>
+                                <p>
+                                    "Use \"Add webhook\" to give Shoal a URL of your system (an HRIS, a CRM, a chat bot) and choose the events it should hear about — for example when an invitation is accepted. Then press \"Send test event\" to check that it arrives."
+                                </p>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(list)) => {
+                        view! {
+                            <ul class="webhook-list" data-testid="webhook-list">
+                                {list
+                                    .into_iter()
+                                    .map(|w| view! { <WebhookItem webhook=w delete /> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                }}
             </Transition>
         </section>
     }
@@ -112,39 +157,94 @@ fn WebhookForm(create: ServerAction<CreateWebhook>, on_cancel: Callback<()>) -> 
         <section class="panel" aria-labelledby="new-webhook-title">
             <h3 id="new-webhook-title">"Add webhook"</h3>
             <form on:submit=submit novalidate data-testid="webhook-form">
-                {move || other_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
-                <Field label="Payload URL" name="webhook-url" kind="url" value=url error=url_error required=true autofocus=true
-                    autocomplete="off" hint="Where Shoal POSTs events, e.g. https://example.com/hooks/shoal. http:// or https://, no user name or password in it."/>
-                <fieldset class="field webhook-events"
-                    aria-describedby=move || events_error.get().map(|_| "webhook-events-error")>
+                {move || {
+                    other_error
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <div class="alert alert-error" role="alert">
+                                    {m}
+                                </div>
+                            }
+                        })
+                }}
+                <Field
+                    label="Payload URL"
+                    name="webhook-url"
+                    kind="url"
+                    value=url
+                    error=url_error
+                    required=true
+                    autofocus=true
+                    autocomplete="off"
+                    hint="Where Shoal POSTs events, e.g. https://example.com/hooks/shoal. http:// or https://, no user name or password in it."
+                />
+                <fieldset
+                    class="field webhook-events"
+                    aria-describedby=move || events_error.get().map(|_| "webhook-events-error")
+                >
                     <legend>"Events"</legend>
-                    {EVENTS.iter().map(|e| {
-                        let name = e.name;
-                        view! {
-                            <label class="checkbox" class:disabled=!e.available>
-                                <input type="checkbox" value=name disabled=!e.available
-                                    data-testid=format!("webhook-event-{name}")
-                                    prop:checked=move || chosen.with(|c| c.iter().any(|n| n == name))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|c| {
-                                            c.retain(|n| n != name);
-                                            if on { c.push(name.to_string()); }
-                                        });
-                                    }/>
-                                <span>
-                                    <strong>{e.label}</strong>" "<code>{name}</code>
-                                    {(!e.available).then(|| view! { <span class="badge badge-muted">"coming"</span> })}
-                                    <br/><span class="muted small">{e.description}</span>
-                                </span>
-                            </label>
-                        }
-                    }).collect_view()}
-                    {move || events_error.get().map(|m| view! { <p class="field-error" id="webhook-events-error">{m}</p> })}
+                    {EVENTS
+                        .iter()
+                        .map(|e| {
+                            let name = e.name;
+                            view! {
+                                <label class="checkbox" class:disabled=!e.available>
+                                    <input
+                                        type="checkbox"
+                                        value=name
+                                        disabled=!e.available
+                                        data-testid=format!("webhook-event-{name}")
+                                        prop:checked=move || {
+                                            chosen.with(|c| c.iter().any(|n| n == name))
+                                        }
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            chosen
+                                                .update(|c| {
+                                                    c.retain(|n| n != name);
+                                                    if on {
+                                                        c.push(name.to_string());
+                                                    }
+                                                });
+                                        }
+                                    />
+                                    <span>
+                                        <strong>{e.label}</strong>
+                                        " "
+                                        <code>{name}</code>
+                                        {(!e.available)
+                                            .then(|| {
+                                                view! { <span class="badge badge-muted">"coming"</span> }
+                                            })}
+                                        <br />
+                                        <span class="muted small">{e.description}</span>
+                                    </span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                    {move || {
+                        events_error
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="field-error" id="webhook-events-error">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                 </fieldset>
                 <div class="form-actions">
-                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        disabled=move || create.pending().get()
+                    >
                         {move || if create.pending().get() { "Adding…" } else { "Add webhook" }}
                     </button>
                 </div>
@@ -159,8 +259,9 @@ fn SecretLine(secret: String) -> impl IntoView {
     let copy = secret.clone();
     view! {
         <p class="webhook-secret">
-            <code data-testid="webhook-secret">{secret}</code>" "
-            <crate::components::copy_button::CopyButton text=copy what="Copy the signing secret"/>
+            <code data-testid="webhook-secret">{secret}</code>
+            " "
+            <crate::components::copy_button::CopyButton text=copy what="Copy the signing secret" />
         </p>
     }
 }
@@ -192,16 +293,30 @@ fn WebhookItem(webhook: WebhookView, delete: ServerAction<DeleteWebhook>) -> imp
         <li class="webhook" data-testid="webhook" data-url=url.clone()>
             <div class="webhook-head">
                 <code class="webhook-url">{url.clone()}</code>
-                <span class="muted small">{format!("Added {}", format::date(webhook.created_at))}</span>
+                <span class="muted small">
+                    {format!("Added {}", format::date(webhook.created_at))}
+                </span>
             </div>
             <p class="webhook-events-list">
                 <span class="sr-only">"Events: "</span>
-                {webhook.events.iter().map(|e| view! {
-                    <span class="badge" title=e.clone()>{webhook::label(e).to_string()}</span>" "
-                }).collect_view()}
+                {webhook
+                    .events
+                    .iter()
+                    .map(|e| {
+                        view! {
+                            <span class="badge" title=e.clone()>
+                                {webhook::label(e).to_string()}
+                            </span>
+                            " "
+                        }
+                    })
+                    .collect_view()}
             </p>
             <div class="webhook-actions">
-                <button type="button" class="button button-small" aria-expanded=move || show_secret.get().to_string()
+                <button
+                    type="button"
+                    class="button button-small"
+                    aria-expanded=move || show_secret.get().to_string()
                     data-testid="webhook-show-secret"
                     on:click=move |_| {
                         let open = !show_secret.get_untracked();
@@ -209,42 +324,91 @@ fn WebhookItem(webhook: WebhookView, delete: ServerAction<DeleteWebhook>) -> imp
                         if open && secret.value().get_untracked().is_none() {
                             secret.dispatch(WebhookSecret { webhook_id: id });
                         }
-                    }>{move || if show_secret.get() { "Hide signing secret" } else { "Show signing secret" }}</button>
-                <button type="button" class="button button-small" data-testid="webhook-send-test"
+                    }
+                >
+                    {move || {
+                        if show_secret.get() {
+                            "Hide signing secret"
+                        } else {
+                            "Show signing secret"
+                        }
+                    }}
+                </button>
+                <button
+                    type="button"
+                    class="button button-small"
+                    data-testid="webhook-send-test"
                     disabled=move || test.pending().get()
-                    on:click=move |_| { test.dispatch(SendTestWebhook { webhook_id: id }); }>
+                    on:click=move |_| {
+                        test.dispatch(SendTestWebhook { webhook_id: id });
+                    }
+                >
                     {move || if test.pending().get() { "Sending…" } else { "Send test event" }}
                 </button>
-                <button type="button" class="button button-small" aria-expanded=move || show_log.get().to_string()
-                    aria-controls=log_id.clone() data-testid="webhook-toggle-log"
-                    on:click=move |_| show_log.update(|s| *s = !*s)>
+                <button
+                    type="button"
+                    class="button button-small"
+                    aria-expanded=move || show_log.get().to_string()
+                    aria-controls=log_id.clone()
+                    data-testid="webhook-toggle-log"
+                    on:click=move |_| show_log.update(|s| *s = !*s)
+                >
                     {move || if show_log.get() { "Hide delivery log" } else { "Delivery log" }}
                 </button>
-                <button type="button" class="button button-small button-danger-outline" data-testid="webhook-delete"
-                    on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete…"</button>
-                {move || confirming.get().then(|| view! {
-                    <ConfirmDialog title=question.clone() text="Its delivery log goes too; the receiver gets no more events." yes="Yes, delete"
-                        busy=delete.pending() error=crate::components::field::failure(delete.value())
-                        on_yes=Callback::new(move |_| { delete.dispatch(DeleteWebhook { webhook_id: id }); })
-                        on_cancel=Callback::new(move |_| confirming.set(false))/>
-                })}
+                <button
+                    type="button"
+                    class="button button-small button-danger-outline"
+                    data-testid="webhook-delete"
+                    on:click=move |_| {
+                        delete.value().set(None);
+                        confirming.set(true);
+                    }
+                >
+                    "Delete…"
+                </button>
+                {move || {
+                    confirming
+                        .get()
+                        .then(|| {
+                            view! {
+                                <ConfirmDialog
+                                    title=question.clone()
+                                    text="Its delivery log goes too; the receiver gets no more events."
+                                    yes="Yes, delete"
+                                    busy=delete.pending()
+                                    error=crate::components::field::failure(delete.value())
+                                    on_yes=Callback::new(move |_| {
+                                        delete.dispatch(DeleteWebhook { webhook_id: id });
+                                    })
+                                    on_cancel=Callback::new(move |_| confirming.set(false))
+                                />
+                            }
+                        })
+                }}
             </div>
-            <Show when=move || show_secret.get()>
+            <Show when=move || {
+                show_secret.get()
+            }>
                 {move || match secret_text() {
                     None => view! { <p class="muted small">"Loading the secret…"</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="field-error">{e}</p> }.into_any(),
-                    Some(Ok(s)) => view! {
-                        <div class="webhook-secret-box">
-                            <SecretLine secret=s/>
-                            <p class="muted small">"Compute HMAC-SHA256 with this secret over the t value of Shoal-Signature, a dot and the raw request body; compare it, in hex, with the v1 value."</p>
-                        </div>
-                    }.into_any(),
+                    Some(Ok(s)) => {
+                        view! {
+                            <div class="webhook-secret-box">
+                                <SecretLine secret=s />
+                                <p class="muted small">
+                                    "Compute HMAC-SHA256 with this secret over the t value of Shoal-Signature, a dot and the raw request body; compare it, in hex, with the v1 value."
+                                </p>
+                            </div>
+                        }
+                            .into_any()
+                    }
                 }}
             </Show>
-            <NoticeLine notice/>
+            <NoticeLine notice />
             <div id=format!("webhook-log-{id}")>
                 <Show when=move || show_log.get()>
-                    <DeliveryLog webhook_id=id sent=test.version()/>
+                    <DeliveryLog webhook_id=id sent=test.version() />
                 </Show>
             </div>
         </li>
@@ -309,40 +473,93 @@ fn DeliveryLog(webhook_id: WebhookId, sent: RwSignal<usize>) -> impl IntoView {
         <div class="webhook-log" data-testid="webhook-log">
             <div class="webhook-log-head">
                 <h4>"Delivery log"</h4>
-                <button type="button" class="link-button" on:click=move |_| tick.update(|t| *t += 1)>"Refresh"</button>
+                <button
+                    type="button"
+                    class="link-button"
+                    on:click=move |_| tick.update(|t| *t += 1)
+                >
+                    "Refresh"
+                </button>
             </div>
             // A boundary of its own: the log must not hold up the webhook list around it.
-            <Transition fallback=|| view! { <p class="loading">"Loading deliveries…"</p> }>
-            {move || match data.get() {
-                None => ().into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Some(Ok(rows)) if rows.is_empty() => view! {
-                    <p class="empty-inline">"Nothing sent yet. Press \"Send test event\" to try the URL."</p>
-                }.into_any(),
-                Some(Ok(rows)) => view! {
-                    <div class="table-wrap">
-                        <table class="table">
-                            <caption class="sr-only">"The newest deliveries to this webhook, newest first"</caption>
-                            <thead><tr>
-                                <th>"Time"</th><th>"Event"</th><th>"Status"</th><th class="num">"HTTP"</th>
-                                <th class="num">"Attempts"</th><th>"Error"</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|d| view! {
-                                    <tr data-testid="delivery-row" data-status=d.status.clone()>
-                                        <td class="nowrap" title=format!("Delivery {}", d.id)>{format::date_time(d.last_attempt_at.unwrap_or(d.created_at))}</td>
-                                        <td><code>{d.event.clone()}</code></td>
-                                        <td><span class=status_class(&d.status)>{status_label(&d.status)}</span></td>
-                                        <td class="num">{d.response_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                        <td class="num">{d.attempts}</td>
-                                        <td class="webhook-error">{d.error.clone().unwrap_or_default()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
+            <Transition fallback=|| {
+                view! { <p class="loading">"Loading deliveries…"</p> }
+            }>
+                {move || match data.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e.to_string()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(rows)) if rows.is_empty() => {
+                        view! {
+                            <p class="empty-inline">
+                                "Nothing sent yet. Press \"Send test event\" to try the URL."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(rows)) => {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <caption class="sr-only">
+                                        "The newest deliveries to this webhook, newest first"
+                                    </caption>
+                                    <thead>
+                                        <tr>
+                                            <th>"Time"</th>
+                                            <th>"Event"</th>
+                                            <th>"Status"</th>
+                                            <th class="num">"HTTP"</th>
+                                            <th class="num">"Attempts"</th>
+                                            <th>"Error"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rows
+                                            .into_iter()
+                                            .map(|d| {
+                                                view! {
+                                                    <tr data-testid="delivery-row" data-status=d.status.clone()>
+                                                        <td class="nowrap" title=format!("Delivery {}", d.id)>
+                                                            {format::date_time(
+                                                                d.last_attempt_at.unwrap_or(d.created_at),
+                                                            )}
+                                                        </td>
+                                                        <td>
+                                                            <code>{d.event.clone()}</code>
+                                                        </td>
+                                                        <td>
+                                                            <span class=status_class(
+                                                                &d.status,
+                                                            )>{status_label(&d.status)}</span>
+                                                        </td>
+                                                        <td class="num">
+                                                            {d
+                                                                .response_status
+                                                                .map(|s| s.to_string())
+                                                                .unwrap_or_else(|| "—".into())}
+                                                        </td>
+                                                        <td class="num">{d.attempts}</td>
+                                                        <td class="webhook-error">
+                                                            {d.error.clone().unwrap_or_default()}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }}
             </Transition>
         </div>
     }

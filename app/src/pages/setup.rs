@@ -29,30 +29,69 @@ pub fn SetupForm(base_url: String) -> impl IntoView {
         }
     });
     view! {
-        <Title text="Create your academy"/>
+        <Title text="Create your academy" />
         <main class="centered">
             <div class="card card-form">
                 <p class="brand-mark">"Shoal"</p>
                 <h1>"Create your academy"</h1>
-                <p class="muted">"Your academy is where you invite learners and they take their courses. You will be its Owner."</p>
-                <FormAlert message=form_error(value)/>
+                <p class="muted">
+                    "Your academy is where you invite learners and they take their courses. You will be its Owner."
+                </p>
+                <FormAlert message=form_error(value) />
                 <ActionForm action=action attr:data-testid="setup-form">
-                    <Field label="Academy name" name="academy_name" autocomplete="organization" required=true autofocus=true
-                        value=name error=field_error(value, "academy_name")/>
-                    <Field label="URL slug" name="slug" required=true value=slug
+                    <Field
+                        label="Academy name"
+                        name="academy_name"
+                        autocomplete="organization"
+                        required=true
+                        autofocus=true
+                        value=name
+                        error=field_error(value, "academy_name")
+                    />
+                    <Field
+                        label="URL slug"
+                        name="slug"
+                        required=true
+                        value=slug
                         on_input=Callback::new(move |_| slug_edited.set(true))
                         hint="Lowercase letters, digits and hyphens. It becomes your academy link."
-                        error=field_error(value, "slug")/>
+                        error=field_error(value, "slug")
+                    />
                     <p class="slug-preview muted">
                         "Academy link: " <code>{base_url} "/a/" {move || slug.get()}</code>
                     </p>
-                    <Field label="Your name" name="owner_name" autocomplete="name" required=true error=field_error(value, "owner_name")/>
-                    <Field label="Email" name="email" kind="email" autocomplete="email" required=true error=field_error(value, "email")/>
-                    <Field label="Password" name="password" kind="password" autocomplete="new-password" required=true
+                    <Field
+                        label="Your name"
+                        name="owner_name"
+                        autocomplete="name"
+                        required=true
+                        error=field_error(value, "owner_name")
+                    />
+                    <Field
+                        label="Email"
+                        name="email"
+                        kind="email"
+                        autocomplete="email"
+                        required=true
+                        error=field_error(value, "email")
+                    />
+                    <Field
+                        label="Password"
+                        name="password"
+                        kind="password"
+                        autocomplete="new-password"
+                        required=true
                         hint="At least 8 characters. Any characters you like; very common passwords are refused."
-                        error=field_error(value, "password")/>
-                    <button type="submit" class="button button-primary button-block" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Creating…" } else { "Create academy" }}
+                        error=field_error(value, "password")
+                    />
+                    <button
+                        type="submit"
+                        class="button button-primary button-block"
+                        disabled=move || action.pending().get()
+                    >
+                        {move || {
+                            if action.pending().get() { "Creating…" } else { "Create academy" }
+                        }}
                     </button>
                 </ActionForm>
             </div>

@@ -12,7 +12,9 @@ pub fn CourseCardView(
 ) -> impl IntoView {
     view! {
         <article class="course-card" data-testid="course-card">
-            <div class="course-card-mark" aria-hidden="true">{move || crate::format::initial(&title.get())}</div>
+            <div class="course-card-mark" aria-hidden="true">
+                {move || crate::format::initial(&title.get())}
+            </div>
             <div class="course-card-body">
                 <h3>{move || title.get()}</h3>
                 {move || {
@@ -32,30 +34,55 @@ pub fn MyCourses(staff_preview: bool) -> impl IntoView {
     view! {
         <section class="my-courses" aria-labelledby="my-courses-title">
             <h2 id="my-courses-title">"Your courses"</h2>
-            {staff_preview.then(|| view! {
-                <p class="alert alert-info" data-testid="learner-view-courses-note">
-                    "You belong to no team, so this is what a learner in no team sees: the published courses for everyone. "
-                    "Learners also see the published courses assigned to their teams."
-                </p>
-            })}
-            <Transition fallback=|| view! { <p class="loading">"Loading courses…"</p> }>
-            {move || match courses.get() {
-                None => ().into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
-                    <div class="empty-state" data-testid="my-courses-empty">
-                        <h3>"No courses yet — your admin will add them here"</h3>
-                        <p class="muted">"Courses for everyone and for your teams appear on this page as soon as they are published."</p>
-                    </div>
-                }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="course-grid" data-testid="my-courses">
-                        {list.into_iter().map(|c| view! {
-                            <CourseCardView title=c.title description=c.description/>
-                        }).collect_view()}
-                    </div>
-                }.into_any(),
-            }}
+            {staff_preview
+                .then(|| {
+                    view! {
+                        <p class="alert alert-info" data-testid="learner-view-courses-note">
+                            "You belong to no team, so this is what a learner in no team sees: the published courses for everyone. "
+                            "Learners also see the published courses assigned to their teams."
+                        </p>
+                    }
+                })}
+            <Transition fallback=|| {
+                view! { <p class="loading">"Loading courses…"</p> }
+            }>
+                {move || match courses.get() {
+                    None => ().into_any(),
+                    Some(Err(e)) => {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e.to_string()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(list)) if list.is_empty() => {
+                        view! {
+                            <div class="empty-state" data-testid="my-courses-empty">
+                                <h3>"No courses yet — your admin will add them here"</h3>
+                                <p class="muted">
+                                    "Courses for everyone and for your teams appear on this page as soon as they are published."
+                                </p>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Some(Ok(list)) => {
+                        view! {
+                            <div class="course-grid" data-testid="my-courses">
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <CourseCardView title=c.title description=c.description />
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                        }
+                            .into_any()
+                    }
+                }}
             </Transition>
         </section>
     }

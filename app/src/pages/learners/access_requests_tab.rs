@@ -83,51 +83,97 @@ pub fn AccessRequestsTab() -> impl IntoView {
     let pages = Signal::derive(move || loaded().map(|l| l.page.pages()).unwrap_or(1));
     let tab = move |s: RequestStatus, label: &'static str| {
         view! {
-            <button type="button" role="tab" class="tab" data-testid=format!("requests-tab-{}", s.as_str())
+            <button
+                type="button"
+                role="tab"
+                class="tab"
+                data-testid=format!("requests-tab-{}", s.as_str())
                 aria-selected=move || (status.get() == s).to_string()
-                on:click=move |_| { status.set(s); page.set(1); }>
-                {label}" "<span class="tab-count">{count(s)}</span>
+                on:click=move |_| {
+                    status.set(s);
+                    page.set(1);
+                }
+            >
+                {label}
+                " "
+                <span class="tab-count">{count(s)}</span>
             </button>
         }
     };
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading access requests…"</p> }>
-        <div class="tabs tabs-small" role="tablist" aria-label="Access requests">
-            {tab(RequestStatus::Pending, "Pending")}
-            {tab(RequestStatus::Declined, "Declined")}
-        </div>
-        <NoticeLine notice test_id="requests-notice"/>
-        <Pager page pages/>
-        {move || match data.get() {
-            None => ().into_any(),
-            Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-            Some(Ok(l)) if l.page.rows.is_empty() => empty_state(status.get_untracked(), private).into_any(),
-            Some(Ok(l)) => {
-                let declined = status.get_untracked() == RequestStatus::Declined;
-                view! {
-                    <div class="table-wrap">
-                        <table class="table requests-table" data-testid="requests-table">
-                            <thead><tr>
-                                <th>"Name"</th><th>"Email"</th><th>"Message"</th><th>"Requested"</th>
-                                {declined.then(|| view! { <th>"Declined"</th> })}
-                                <th><span class="sr-only">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {l.page.rows.into_iter().map(|r| view! { <RequestRow request=r answering/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    {(!declined).then(|| view! {
-                        <p class="muted small">"Approving sends an invitation email — or, when the person set a password with the request, creates their account at once. Declined requests stay under Declined, where they can still be approved."</p>
-                    })}
-                }.into_any()
-            }
-        }}
+            <div class="tabs tabs-small" role="tablist" aria-label="Access requests">
+                {tab(RequestStatus::Pending, "Pending")}
+                {tab(RequestStatus::Declined, "Declined")}
+            </div>
+            <NoticeLine notice test_id="requests-notice" />
+            <Pager page pages />
+            {move || match data.get() {
+                None => ().into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <div class="alert alert-error" role="alert">
+                            {e.to_string()}
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Ok(l)) if l.page.rows.is_empty() => {
+                    empty_state(status.get_untracked(), private).into_any()
+                }
+                Some(Ok(l)) => {
+                    let declined = status.get_untracked() == RequestStatus::Declined;
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table requests-table" data-testid="requests-table">
+                                <thead>
+                                    <tr>
+                                        <th>"Name"</th>
+                                        <th>"Email"</th>
+                                        <th>"Message"</th>
+                                        <th>"Requested"</th>
+                                        {declined.then(|| view! { <th>"Declined"</th> })}
+                                        <th>
+                                            <span class="sr-only">"Actions"</span>
+                                        </th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {l
+                                        .page
+                                        .rows
+                                        .into_iter()
+                                        .map(|r| view! { <RequestRow request=r answering /> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        {(!declined)
+                            .then(|| {
+                                view! {
+                                    <p class="muted small">
+                                        "Approving sends an invitation email — or, when the person set a password with the request, creates their account at once. Declined requests stay under Declined, where they can still be approved."
+                                    </p>
+                                }
+                            })}
+                    }
+                        .into_any()
+                }
+            }}
         </Transition>
-        {move || answering.get().map(|a| match a {
-            Answer::Approve(r) => view! { <ApproveDialog request=r approve answering/> }.into_any(),
-            Answer::Decline(r) => view! { <DeclineDialog request=r decline answering declined_news/> }.into_any(),
-        })}
+        {move || {
+            answering
+                .get()
+                .map(|a| match a {
+                    Answer::Approve(r) => {
+                        view! { <ApproveDialog request=r approve answering /> }.into_any()
+                    }
+                    Answer::Decline(r) => {
+                        view! { <DeclineDialog request=r decline answering declined_news /> }
+                            .into_any()
+                    }
+                })
+        }}
     }
 }
 
@@ -178,33 +224,89 @@ fn RequestRow(request: AccessRequestView, answering: RwSignal<Option<Answer>>) -
                     let head: String = message.chars().take(FOLD_FROM).collect();
                     view! {
                         <details>
-                            <summary>{format!("{}…", head.trim_end())}<span class="link-like small">" Show all"</span></summary>
+                            <summary>
+                                {format!("{}…", head.trim_end())}
+                                <span class="link-like small">" Show all"</span>
+                            </summary>
                             <p class="request-message-full">{message.clone()}</p>
                         </details>
-                    }.into_any()
+                    }
+                        .into_any()
                 } else {
                     view! { <span class="request-message-text">{message.clone()}</span> }.into_any()
                 }}
             </td>
             <td>
                 <span class="nowrap">{format::date(request.requested_at)}</span>
-                {updated.then(|| view! { <br/><span class="muted small nowrap">{format!("asked again {}", format::date(request.updated_at))}</span> })}
+                {updated
+                    .then(|| {
+                        view! {
+                            <br />
+                            <span class="muted small nowrap">
+                                {format!("asked again {}", format::date(request.updated_at))}
+                            </span>
+                        }
+                    })}
             </td>
-            {declined.then(|| view! {
-                <td>
-                    <span class="nowrap">{request.decided_at.map(format::date).unwrap_or_default()}</span>
-                    {request.decided_by.clone().map(|by| view! { <br/><span class="muted small">{format!("by {by}")}</span> })}
-                    {request.decline_reason.clone().map(|why| view! { <br/><span class="small decline-reason">{format!("“{why}”")}</span> })}
-                </td>
-            })}
-            <td class="actions"><div class="row-buttons">
-                <button type="button" class="button button-small button-primary" aria-label=approve_label data-testid="approve-request"
-                    on:click=move |_| answering.set(Some(Answer::Approve(for_approve.clone())))>"Approve"</button>
-                {(!declined).then(|| view! {
-                    <button type="button" class="button button-small button-danger-outline" aria-label=decline_label data-testid="decline-request"
-                        on:click=move |_| answering.set(Some(Answer::Decline(for_decline.clone())))>"Decline"</button>
+            {declined
+                .then(|| {
+                    view! {
+                        <td>
+                            <span class="nowrap">
+                                {request.decided_at.map(format::date).unwrap_or_default()}
+                            </span>
+                            {request
+                                .decided_by
+                                .clone()
+                                .map(|by| {
+                                    view! {
+                                        <br />
+                                        <span class="muted small">{format!("by {by}")}</span>
+                                    }
+                                })}
+                            {request
+                                .decline_reason
+                                .clone()
+                                .map(|why| {
+                                    view! {
+                                        <br />
+                                        <span class="small decline-reason">
+                                            {format!("“{why}”")}
+                                        </span>
+                                    }
+                                })}
+                        </td>
+                    }
                 })}
-            </div></td>
+            <td class="actions">
+                <div class="row-buttons">
+                    <button
+                        type="button"
+                        class="button button-small button-primary"
+                        aria-label=approve_label
+                        data-testid="approve-request"
+                        on:click=move |_| answering.set(Some(Answer::Approve(for_approve.clone())))
+                    >
+                        "Approve"
+                    </button>
+                    {(!declined)
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button-small button-danger-outline"
+                                    aria-label=decline_label
+                                    data-testid="decline-request"
+                                    on:click=move |_| {
+                                        answering.set(Some(Answer::Decline(for_decline.clone())))
+                                    }
+                                >
+                                    "Decline"
+                                </button>
+                            }
+                        })}
+                </div>
+            </td>
         </tr>
     }
 }
@@ -223,9 +325,20 @@ fn Dialog(
         <Modal labelled_by="answer-title" on_close=close width=Width::Narrow testid="answer-dialog">
             <div class="dialog-head">
                 <h2 id="answer-title">{title}</h2>
-                <button type="button" class="icon-button" aria-label="Close" on:click=move |_| answering.set(None)>"×"</button>
+                <button
+                    type="button"
+                    class="icon-button"
+                    aria-label="Close"
+                    on:click=move |_| answering.set(None)
+                >
+                    "×"
+                </button>
             </div>
-            <p class="dialog-sub"><strong>{name}</strong>" · "{request.email.clone()}</p>
+            <p class="dialog-sub">
+                <strong>{name}</strong>
+                " · "
+                {request.email.clone()}
+            </p>
             {children()}
         </Modal>
     }
@@ -265,53 +378,98 @@ fn ApproveDialog(
         <Dialog title="Approve access" request answering>
             <p class="muted small">{what}</p>
             <form on:submit=submit>
-                <FormAlert message=error/>
+                <FormAlert message=error />
                 <fieldset class="roles">
                     <legend>"Role"</legend>
-                    {LEARNER_ROLES.into_iter().enumerate().map(|(i, r)| {
-                        let reason = plan.unavailable_reason(r);
-                        view! {
-                            <label class="radio" class:disabled=reason.is_some()>
-                                <input type="radio" name="approve-role" value=r.as_str() autofocus=i == 0
-                                    prop:checked=move || role.get() == r
-                                    disabled=reason.is_some()
-                                    on:change=move |_| role.set(r)/>
-                                <span><strong>{r.label()}</strong><br/><span class="muted small">{r.description()}</span>
-                                    {reason.map(|why| view! { <br/><span class="small unavailable">{why}</span> })}</span>
-                            </label>
-                        }
-                    }).collect_view()}
+                    {LEARNER_ROLES
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, r)| {
+                            let reason = plan.unavailable_reason(r);
+                            view! {
+                                <label class="radio" class:disabled=reason.is_some()>
+                                    <input
+                                        type="radio"
+                                        name="approve-role"
+                                        value=r.as_str()
+                                        autofocus=i == 0
+                                        prop:checked=move || role.get() == r
+                                        disabled=reason.is_some()
+                                        on:change=move |_| role.set(r)
+                                    />
+                                    <span>
+                                        <strong>{r.label()}</strong>
+                                        <br />
+                                        <span class="muted small">{r.description()}</span>
+                                        {reason
+                                            .map(|why| {
+                                                view! {
+                                                    <br />
+                                                    <span class="small unavailable">{why}</span>
+                                                }
+                                            })}
+                                    </span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
                 </fieldset>
                 <fieldset class="teams">
                     <legend>"Teams"</legend>
                     {move || match teams.get() {
                         None => view! { <p class="muted small">"Loading teams…"</p> }.into_any(),
-                        Some(Err(e)) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
-                        Some(Ok(list)) if list.is_empty() => view! {
-                            <p class="muted small">"No teams yet. Create teams under \"Teams\" and they will be offered here."</p>
-                        }.into_any(),
-                        Some(Ok(list)) => view! {
-                            <div class="team-choices">
-                                {list.into_iter().map(|t| {
-                                    let tid = t.id;
-                                    view! {
-                                        <label class="checkbox">
-                                            <input type="checkbox" prop:checked=move || team_ids.get().contains(&tid)
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    team_ids.update(|c| if on { c.push(tid) } else { c.retain(|x| *x != tid) });
-                                                }/>
-                                            <TeamBadge team=t/>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        }.into_any(),
+                        Some(Err(e)) => {
+                            view! { <p class="field-error">{e.to_string()}</p> }.into_any()
+                        }
+                        Some(Ok(list)) if list.is_empty() => {
+                            view! {
+                                <p class="muted small">
+                                    "No teams yet. Create teams under \"Teams\" and they will be offered here."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Some(Ok(list)) => {
+                            view! {
+                                <div class="team-choices">
+                                    {list
+                                        .into_iter()
+                                        .map(|t| {
+                                            let tid = t.id;
+                                            view! {
+                                                <label class="checkbox">
+                                                    <input
+                                                        type="checkbox"
+                                                        prop:checked=move || team_ids.get().contains(&tid)
+                                                        on:change=move |ev| {
+                                                            let on = event_target_checked(&ev);
+                                                            team_ids
+                                                                .update(|c| {
+                                                                    if on { c.push(tid) } else { c.retain(|x| *x != tid) }
+                                                                });
+                                                        }
+                                                    />
+                                                    <TeamBadge team=t />
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                            }
+                                .into_any()
+                        }
                     }}
                 </fieldset>
                 <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| answering.set(None)>"Cancel"</button>
-                    <button type="submit" class="button button-primary" data-testid="confirm-approve" disabled=move || approve.pending().get()>
+                    <button type="button" class="button" on:click=move |_| answering.set(None)>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        data-testid="confirm-approve"
+                        disabled=move || approve.pending().get()
+                    >
                         {move || if approve.pending().get() { "Approving…" } else { "Approve" }}
                     </button>
                 </div>
@@ -357,27 +515,50 @@ fn DeclineDialog(
     view! {
         <Dialog title="Decline request" request answering>
             <form on:submit=submit>
-                <FormAlert message=error/>
+                <FormAlert message=error />
                 <label class="checkbox">
-                    <input type="checkbox" autofocus=true data-testid="decline-send-email" prop:checked=move || send_email.get()
-                        on:change=move |ev| send_email.set(event_target_checked(&ev))/>
+                    <input
+                        type="checkbox"
+                        autofocus=true
+                        data-testid="decline-send-email"
+                        prop:checked=move || send_email.get()
+                        on:change=move |ev| send_email.set(event_target_checked(&ev))
+                    />
                     "Send an email to let them know"
                 </label>
                 <div class="field" class:invalid=move || reason_error.get().is_some()>
-                    <label for="decline-reason">"Reason "<span class="muted small">"(optional)"</span></label>
-                    <textarea id="decline-reason" rows="3" aria-describedby="decline-reason-hint"
+                    <label for="decline-reason">
+                        "Reason "<span class="muted small">"(optional)"</span>
+                    </label>
+                    <textarea
+                        id="decline-reason"
+                        rows="3"
+                        aria-describedby="decline-reason-hint"
                         placeholder="For example: this academy is for our staff only."
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
-                    <p class="hint" id="decline-reason-hint">{move || if send_email.get() {
-                        "Shown in the Declined tab and included in the email."
-                    } else {
-                        "Shown in the Declined tab only."
-                    }}</p>
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
+                    <p class="hint" id="decline-reason-hint">
+                        {move || {
+                            if send_email.get() {
+                                "Shown in the Declined tab and included in the email."
+                            } else {
+                                "Shown in the Declined tab only."
+                            }
+                        }}
+                    </p>
                     {move || reason_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
                 <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| answering.set(None)>"Cancel"</button>
-                    <button type="submit" class="button button-danger" data-testid="confirm-decline" disabled=move || decline.pending().get()>
+                    <button type="button" class="button" on:click=move |_| answering.set(None)>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="submit"
+                        class="button button-danger"
+                        data-testid="confirm-decline"
+                        disabled=move || decline.pending().get()
+                    >
                         {move || if decline.pending().get() { "Declining…" } else { "Decline" }}
                     </button>
                 </div>

@@ -113,9 +113,13 @@ pub fn PickCell<Id: RowId>(
 ) -> impl IntoView {
     view! {
         <td class="pick">
-            <input type="checkbox" aria-label=label data-testid="pick-row"
+            <input
+                type="checkbox"
+                aria-label=label
+                data-testid="pick-row"
                 prop:checked=move || picked.has(id)
-                on:change=move |ev| picked.toggle(id, event_target_checked(&ev))/>
+                on:change=move |ev| picked.toggle(id, event_target_checked(&ev))
+            />
         </td>
     }
 }
@@ -125,9 +129,13 @@ pub fn PickCell<Id: RowId>(
 pub fn PickPageCell<Id: RowId>(picked: Picked<Id>) -> impl IntoView {
     view! {
         <th class="pick">
-            <input type="checkbox" aria-label="Select every row on this page" data-testid="pick-page"
+            <input
+                type="checkbox"
+                aria-label="Select every row on this page"
+                data-testid="pick-page"
                 prop:checked=move || picked.whole_page()
-                on:change=move |ev| picked.tick_page(event_target_checked(&ev))/>
+                on:change=move |ev| picked.tick_page(event_target_checked(&ev))
+            />
         </th>
     }
 }
@@ -173,53 +181,107 @@ fn BulkBar<Id: RowId>(
     view! {
         <Show when=move || { count() > 0 }>
             <div class="bulk-bar" role="region" aria-label="Selected rows" data-testid="bulk-bar">
-                <span class="bulk-count" data-testid="bulk-count">{move || format!("{} selected", thousands(count()))}</span>
+                <span class="bulk-count" data-testid="bulk-count">
+                    {move || format!("{} selected", thousands(count()))}
+                </span>
                 {move || {
                     let total = total.get();
                     if picked.every.get() {
-                        view! { <span class="muted small">{format!("All {} matching {many} are selected.", thousands(total))}</span> }.into_any()
+                        view! {
+                            <span class="muted small">
+                                {format!("All {} matching {many} are selected.", thousands(total))}
+                            </span>
+                        }
+                            .into_any()
                     } else if picked.whole_page() && total > picked.page.with(|p| p.len() as i64) {
                         view! {
-                            <button type="button" class="link-button" data-testid="select-all-matching"
-                                on:click=move |_| picked.every.set(true)>{format!("Select all {} matching {many}", thousands(total))}</button>
-                        }.into_any()
+                            <button
+                                type="button"
+                                class="link-button"
+                                data-testid="select-all-matching"
+                                on:click=move |_| picked.every.set(true)
+                            >
+                                {format!("Select all {} matching {many}", thousands(total))}
+                            </button>
+                        }
+                            .into_any()
                     } else {
                         ().into_any()
                     }
                 }}
-                <button type="button" class="link-button" on:click=move |_| picked.clear()>"Clear selection"</button>
+                <button type="button" class="link-button" on:click=move |_| picked.clear()>
+                    "Clear selection"
+                </button>
                 <span class="bulk-actions">
-                    <select aria-label="Action for the selected rows" data-testid="bulk-action"
+                    <select
+                        aria-label="Action for the selected rows"
+                        data-testid="bulk-action"
                         prop:value=move || choice.get()
-                        on:change=move |ev| choice.set(event_target_value(&ev))>
+                        on:change=move |ev| choice.set(event_target_value(&ev))
+                    >
                         <option value="">"Choose an action…"</option>
-                        {move || groups().into_iter().map(|(group, items)| view! {
-                            <optgroup label=group>
-                                {items.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
-                            </optgroup>
-                        }).collect_view()}
+                        {move || {
+                            groups()
+                                .into_iter()
+                                .map(|(group, items)| {
+                                    view! {
+                                        <optgroup label=group>
+                                            {items
+                                                .into_iter()
+                                                .map(|(value, label)| {
+                                                    view! { <option value=value>{label}</option> }
+                                                })
+                                                .collect_view()}
+                                        </optgroup>
+                                    }
+                                })
+                                .collect_view()
+                        }}
                     </select>
-                    <button type="button" class="button" data-testid="bulk-apply"
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="bulk-apply"
                         disabled=move || choice.get().is_empty()
                         on:click=move |_| {
                             let value = choice.get_untracked();
                             if let Some(a) = ask.run((value.clone(), count())) {
                                 asking.set(Some((value, a)));
                             }
-                        }>"Apply…"</button>
+                        }
+                    >
+                        "Apply…"
+                    </button>
                 </span>
             </div>
         </Show>
-        {move || asking.get().map(|(value, a)| {
-            let n = count();
-            view! {
-                <ConfirmDialog title=a.title text=a.text yes=a.yes busy error
-                    on_yes=Callback::new(move |_| run.run(value.clone()))
-                    on_cancel=Callback::new(move |_| asking.set(None))>
-                    {move || busy.get().then(|| view! { <BulkProgressLine key=key.get_untracked() n many/> })}
-                </ConfirmDialog>
-            }
-        })}
+        {move || {
+            asking
+                .get()
+                .map(|(value, a)| {
+                    let n = count();
+                    view! {
+                        <ConfirmDialog
+                            title=a.title
+                            text=a.text
+                            yes=a.yes
+                            busy
+                            error
+                            on_yes=Callback::new(move |_| run.run(value.clone()))
+                            on_cancel=Callback::new(move |_| asking.set(None))
+                        >
+                            {move || {
+                                busy.get()
+                                    .then(|| {
+                                        view! {
+                                            <BulkProgressLine key=key.get_untracked() n many />
+                                        }
+                                    })
+                            }}
+                        </ConfirmDialog>
+                    }
+                })
+        }}
     }
 }
 
@@ -315,8 +377,18 @@ pub fn LearnerBulkBar(
             .map(|chosen| summary.sentence(chosen.done(), "learner", "learners"))
     });
     view! {
-        <BulkBar picked total many="learners" choices=Signal::derive(choices) ask run
-            busy=action.pending().into() key=key.into() error=failure(action.value()) asking/>
+        <BulkBar
+            picked
+            total
+            many="learners"
+            choices=Signal::derive(choices)
+            ask
+            run
+            busy=action.pending().into()
+            key=key.into()
+            error=failure(action.value())
+            asking
+        />
     }
 }
 
@@ -367,7 +439,17 @@ pub fn InviteBulkBar(
             .map(|c| summary.sentence(c.done(), "invitation", "invitations"))
     });
     view! {
-        <BulkBar picked total many="invitations" choices=Signal::stored(choices) ask run
-            busy=action.pending().into() key=key.into() error=failure(action.value()) asking/>
+        <BulkBar
+            picked
+            total
+            many="invitations"
+            choices=Signal::stored(choices)
+            ask
+            run
+            busy=action.pending().into()
+            key=key.into()
+            error=failure(action.value())
+            asking
+        />
     }
 }

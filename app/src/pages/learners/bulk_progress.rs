@@ -43,14 +43,24 @@ pub fn BulkProgressLine(
     view! {
         <p class="bulk-progress" role="status" data-testid="bulk-progress">
             {move || match count.get() {
-                Some(c) => view! {
-                    <progress max=c.total value=c.done aria-label="Done so far"></progress>
-                    {format!(" {} of {} {many} done…", thousands(c.done as i64), thousands(c.total as i64))}
-                }.into_any(),
-                None => view! {
-                    <progress aria-label="Working"></progress>
-                    {format!(" Working on {} {many}…", thousands(n))}
-                }.into_any(),
+                Some(c) => {
+                    view! {
+                        <progress max=c.total value=c.done aria-label="Done so far"></progress>
+                        {format!(
+                            " {} of {} {many} done…",
+                            thousands(c.done as i64),
+                            thousands(c.total as i64),
+                        )}
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <progress aria-label="Working"></progress>
+                        {format!(" Working on {} {many}…", thousands(n))}
+                    }
+                        .into_any()
+                }
             }}
             " This page stays usable; the list updates when it is done."
         </p>

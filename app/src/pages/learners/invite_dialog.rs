@@ -111,20 +111,56 @@ pub fn InviteDialog(
         <Modal labelled_by="invite-title" on_close width testid="invite-dialog">
             <div class="dialog-head">
                 <h2 id="invite-title">{title}</h2>
-                <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
+                <button
+                    type="button"
+                    class="icon-button"
+                    aria-label="Close"
+                    on:click=move |_| on_close.run(())
+                >
+                    "×"
+                </button>
             </div>
-            {team.clone().map(|t| view! { <p class="muted small dialog-sub">"Into "<TeamBadge team=t/>" — you can add more teams below."</p> })}
+            {team
+                .clone()
+                .map(|t| {
+                    view! {
+                        <p class="muted small dialog-sub">
+                            "Into "<TeamBadge team=t />" — you can add more teams below."
+                        </p>
+                    }
+                })}
             <div class="tabs tabs-small" role="tablist" aria-label="How to invite">
-                <button type="button" role="tab" class="tab" aria-selected=move || (!by_file.get()).to_string()
-                    on:click=move |_| by_file.set(false)>"Add people"</button>
-                <button type="button" role="tab" class="tab" aria-selected=move || by_file.get().to_string()
-                    on:click=move |_| { by_file.set(true); file_tab_opened.set(true); }>"Upload CSV File"</button>
+                <button
+                    type="button"
+                    role="tab"
+                    class="tab"
+                    aria-selected=move || (!by_file.get()).to_string()
+                    on:click=move |_| by_file.set(false)
+                >
+                    "Add people"
+                </button>
+                <button
+                    type="button"
+                    role="tab"
+                    class="tab"
+                    aria-selected=move || by_file.get().to_string()
+                    on:click=move |_| {
+                        by_file.set(true);
+                        file_tab_opened.set(true);
+                    }
+                >
+                    "Upload CSV File"
+                </button>
             </div>
             // Both stay mounted once shown, so switching tabs loses neither the typed people
             // nor the file's preview.
-            <div hidden=move || by_file.get()><PeopleForm options on_close on_sent/></div>
+            <div hidden=move || by_file.get()>
+                <PeopleForm options on_close on_sent />
+            </div>
             <Show when=move || file_tab_opened.get()>
-                <div hidden=move || !by_file.get()><CsvUpload options on_close on_sent/></div>
+                <div hidden=move || !by_file.get()>
+                    <CsvUpload options on_close on_sent />
+                </div>
             </Show>
         </Modal>
     }
@@ -227,24 +263,60 @@ fn PeopleForm(
             <div class="results" data-testid="invite-results">
                 <p>{format!("{} processed:", results.len())}</p>
                 <ul class="result-list">
-                    {results.iter().map(|r| {
-                        let (kind, text) = outcome_text(r);
-                        view! { <li class=format!("result result-{kind}")><strong>{r.email.clone()}</strong>" — "{text}</li> }
-                    }).collect_view()}
+                    {results
+                        .iter()
+                        .map(|r| {
+                            let (kind, text) = outcome_text(r);
+                            view! {
+                                <li class=format!("result result-{kind}")>
+                                    <strong>{r.email.clone()}</strong>
+                                    " — "
+                                    {text}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
                 <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| { value.set(None); }>"Invite more"</button>
-                    <button type="button" class="button button-primary" on:click=move |_| on_close.run(())>"Done"</button>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click=move |_| {
+                            value.set(None);
+                        }
+                    >
+                        "Invite more"
+                    </button>
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        on:click=move |_| on_close.run(())
+                    >
+                        "Done"
+                    </button>
                 </div>
             </div>
         }.into_any(),
         _ => view! {
             <form on:submit=submit novalidate>
-                {move || value.get().and_then(|r| r.err()).map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+                {move || {
+                    value
+                        .get()
+                        .and_then(|r| r.err())
+                        .map(|e| {
+                            view! {
+                                <div class="alert alert-error" role="alert">
+                                    {e.to_string()}
+                                </div>
+                            }
+                        })
+                }}
                 <fieldset class="people">
                     <legend>"People"</legend>
                     <For each=move || rows.get() key=|r| r.key let:row>
-                        <div class="person-row" class:invalid=move || row.problem().is_some()
+                        <div
+                            class="person-row"
+                            class:invalid=move || row.problem().is_some()
                             on:focusout=move |ev: ev::FocusEvent| {
                                 if !left_the_row(&ev) {
                                     return;
@@ -254,61 +326,141 @@ fn PeopleForm(
                                 if typed {
                                     row.row_left.set(true);
                                 }
-                            }>
-                            <input type="email" placeholder="Email" aria-label="Email" maxlength=email::MAX_LEN autofocus=move || row.key == 0 prop:value=move || row.email.get()
+                            }
+                        >
+                            <input
+                                type="email"
+                                placeholder="Email"
+                                aria-label="Email"
+                                maxlength=email::MAX_LEN
+                                autofocus=move || row.key == 0
+                                prop:value=move || row.email.get()
                                 aria-invalid=move || row.problem().is_some().then_some("true")
-                                aria-describedby=move || row.problem().map(|_| format!("person-{}-problem", row.key))
-                                on:blur=move |ev| if !event_target_value(&ev).trim().is_empty() { row.email_left.set(true) }
+                                aria-describedby=move || {
+                                    row.problem().map(|_| format!("person-{}-problem", row.key))
+                                }
+                                on:blur=move |ev| {
+                                    if !event_target_value(&ev).trim().is_empty() {
+                                        row.email_left.set(true)
+                                    }
+                                }
                                 on:input=move |ev| row.email.set(event_target_value(&ev))
                                 on:paste=move |ev: ev::ClipboardEvent| {
-                                    let text = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
+                                    let text = ev
+                                        .clipboard_data()
+                                        .and_then(|d| d.get_data("text/plain").ok())
+                                        .unwrap_or_default();
                                     if pasted_people::is_list(&text) {
                                         ev.prevent_default();
                                         paste_list(row.key, &text);
                                     }
-                                }/>
-                            <input type="text" placeholder="First name" aria-label="First name" maxlength=PERSON_NAME_MAX_LEN prop:value=move || row.first_name.get()
-                                on:input=move |ev| row.first_name.set(event_target_value(&ev))/>
-                            <input type="text" placeholder="Last name" aria-label="Last name" maxlength=PERSON_NAME_MAX_LEN prop:value=move || row.last_name.get()
-                                on:input=move |ev| row.last_name.set(event_target_value(&ev))/>
-                            <button type="button" class="icon-button" aria-label="Remove this person"
+                                }
+                            />
+                            <input
+                                type="text"
+                                placeholder="First name"
+                                aria-label="First name"
+                                maxlength=PERSON_NAME_MAX_LEN
+                                prop:value=move || row.first_name.get()
+                                on:input=move |ev| row.first_name.set(event_target_value(&ev))
+                            />
+                            <input
+                                type="text"
+                                placeholder="Last name"
+                                aria-label="Last name"
+                                maxlength=PERSON_NAME_MAX_LEN
+                                prop:value=move || row.last_name.get()
+                                on:input=move |ev| row.last_name.set(event_target_value(&ev))
+                            />
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label="Remove this person"
                                 disabled=move || rows.get().len() <= 1
-                                on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>"−"</button>
+                                on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))
+                            >
+                                "−"
+                            </button>
                         </div>
-                        {move || row.problem().map(|why| view! {
-                            <p class="field-error person-problem" id=format!("person-{}-problem", row.key) data-testid="person-problem">{why}</p>
-                        })}
+                        {move || {
+                            row.problem()
+                                .map(|why| {
+                                    view! {
+                                        <p
+                                            class="field-error person-problem"
+                                            id=format!("person-{}-problem", row.key)
+                                            data-testid="person-problem"
+                                        >
+                                            {why}
+                                        </p>
+                                    }
+                                })
+                        }}
                     </For>
-                    <button type="button" class="link-button" on:click=add_row>"+ Add another person"</button>
-                    <p class="muted small">"Have a list? Paste it into an Email field, one person per line: "
-                        <code>"ann@example.com"</code>", "<code>"Ann Lee <ann@example.com>"</code>" or "<code>"ann@example.com, Ann, Lee"</code>"."</p>
-                    {move || pasted.get().map(|(filled, unread)| {
-                        let class = if unread.is_empty() { "small" } else { "small field-error" };
-                        let summary = format!(
-                            "Filled in {} from the pasted list.{}",
-                            crate::format::count(filled as i64, "person", "people"),
-                            if unread.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" {} could not be read:", crate::format::count(unread.len() as i64, "line", "lines"))
-                            }
-                        );
-                        view! {
-                        <div role="status" data-testid="paste-result" class=class>
-                            <p>{summary}</p>
-                            {(!unread.is_empty()).then(|| view! {
-                                <ul>
-                                    {unread.into_iter().map(|u| view! { <li>{format!("Line {} ({:?}): {}", u.line, u.text, u.reason)}</li> }).collect_view()}
-                                </ul>
-                            })}
-                        </div>
-                        }
-                    })}
+                    <button type="button" class="link-button" on:click=add_row>
+                        "+ Add another person"
+                    </button>
+                    <p class="muted small">
+                        "Have a list? Paste it into an Email field, one person per line: "
+                        <code>"ann@example.com"</code>", "<code>"Ann Lee <ann@example.com>"</code>
+                        " or "<code>"ann@example.com, Ann, Lee"</code>"."
+                    </p>
+                    {move || {
+                        pasted
+                            .get()
+                            .map(|(filled, unread)| {
+                                let class = if unread.is_empty() {
+                                    "small"
+                                } else {
+                                    "small field-error"
+                                };
+                                let summary = format!(
+                                    "Filled in {} from the pasted list.{}",
+                                    crate::format::count(filled as i64, "person", "people"),
+                                    if unread.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!(
+                                            " {} could not be read:",
+                                            crate::format::count(unread.len() as i64, "line", "lines"),
+                                        )
+                                    },
+                                );
+                                view! {
+                                    <div role="status" data-testid="paste-result" class=class>
+                                        <p>{summary}</p>
+                                        {(!unread.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <ul>
+                                                        {unread
+                                                            .into_iter()
+                                                            .map(|u| {
+                                                                view! {
+                                                                    <li>
+                                                                        {format!("Line {} ({:?}): {}", u.line, u.text, u.reason)}
+                                                                    </li>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </ul>
+                                                }
+                                            })}
+                                    </div>
+                                }
+                            })
+                    }}
                 </fieldset>
-                <InviteOptionsFields options/>
+                <InviteOptionsFields options />
                 <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    <button type="submit" class="button button-primary" disabled=move || action.pending().get()>
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>
+                        "Cancel"
+                    </button>
+                    <button
+                        type="submit"
+                        class="button button-primary"
+                        disabled=move || action.pending().get()
+                    >
                         {move || if action.pending().get() { "Inviting…" } else { "Invite" }}
                     </button>
                 </div>

@@ -155,73 +155,142 @@ pub fn InvitesTab(
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading invites…"</p> }>
-        <ListControls search page pages total placeholder="Search invites by name or email">
-            <label class="inline-label">
-                "Show "
-                <select aria-label="Filter invites" on:change=move |ev| { filter.set(event_target_value(&ev)); page.set(1); }>
-                    {if team.is_some() {
-                        view! {
-                            <option value="">"All pending invites"</option>
-                            <option value="invited">"Invited (waiting)"</option>
-                            <option value="expired">"Expired"</option>
-                            <option value="email_failed">"Email problems"</option>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <option value="">"All invites"</option>
-                            <option value="invited">"Invited (waiting)"</option>
-                            <option value="accepted">"Has accepted invite"</option>
-                            <option value="expired">"Expired"</option>
-                            <option value="revoked">"Revoked"</option>
-                            <option value="email_failed">"Email problems"</option>
-                        }.into_any()
-                    }}
-                </select>
-            </label>
-            {team.is_none().then(|| view! { <ExportLink list="invites" search filter/> })}
-        </ListControls>
-        <NoticeLine notice test_id="invites-notice"/>
-        <InviteBulkBar picked total query action=bulk notice/>
-        // The table stays while the next page or search loads.
-        {move || match data.get() {
+            <ListControls search page pages total placeholder="Search invites by name or email">
+                <label class="inline-label">
+                    "Show "
+                    <select
+                        aria-label="Filter invites"
+                        on:change=move |ev| {
+                            filter.set(event_target_value(&ev));
+                            page.set(1);
+                        }
+                    >
+                        {if team.is_some() {
+                            view! {
+                                <option value="">"All pending invites"</option>
+                                <option value="invited">"Invited (waiting)"</option>
+                                <option value="expired">"Expired"</option>
+                                <option value="email_failed">"Email problems"</option>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <option value="">"All invites"</option>
+                                <option value="invited">"Invited (waiting)"</option>
+                                <option value="accepted">"Has accepted invite"</option>
+                                <option value="expired">"Expired"</option>
+                                <option value="revoked">"Revoked"</option>
+                                <option value="email_failed">"Email problems"</option>
+                            }
+                                .into_any()
+                        }}
+                    </select>
+                </label>
+                {team.is_none().then(|| view! { <ExportLink list="invites" search filter /> })}
+            </ListControls>
+            <NoticeLine notice test_id="invites-notice" />
+            <InviteBulkBar picked total query action=bulk notice />
+            // The table stays while the next page or search loads.
+            {move || match data.get() {
                 None => ().into_any(),
-                Some(r) => match r {
-                Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() && team.is_some() => view! {
-                    <section class="empty-state">
-                        <h2>"No pending invites in this team"</h2>
-                        <p>"Use \"Invite to team\" to invite people straight into this team. They wait here until they register, then move to \"Learners in team\" by themselves."</p>
-                    </section>
-                }.into_any(),
-                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked().is_empty() => view! {
-                    <section class="empty-state">
-                        <h2>"No invitations yet"</h2>
-                        <p>"Invite learners with \"Invite Learners\". Each invitation shows here with its \"Email Status\" and \"Invitation Progress\" until the learner has joined."</p>
-                    </section>
-                }.into_any(),
-                Ok(p) if p.rows.is_empty() => view! { <p class="empty-inline">"No invitation matches."</p> }.into_any(),
-                Ok(p) => {
-                    // Read here, inside the <Transition>: a read of the list outside it would make
-                    // the layout's <Suspense> swap the whole page (and any open dialog) for its
-                    // fallback on every reload.
-                    picked.show(p.rows.iter().map(|r| r.id).collect());
-                    view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="invites-table">
-                            <thead><tr>
-                                <PickPageCell picked/>
-                                <th>"Email"</th><th>"Name"</th><th>"Role"</th><th>"Teams"</th><th>"Invited"</th>
-                                <th>"Expires"</th><th>"Email Status"</th><th>"Invitation Progress"</th><th><span class="sr-only">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {p.rows.into_iter().map(|i| view! { <InviteRow invite=i picked resend revoke copy again confirming/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <p class="muted small">{format!("Resend sends a new link that {lifetime}; the earlier links keep working until their own expiry (Settings → Invitations).")}</p>
-                }.into_any()
+                Some(r) => {
+                    match r {
+                        Err(e) => {
+                            view! {
+                                <div class="alert alert-error" role="alert">
+                                    {e.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Ok(
+                            p,
+                        ) if p.rows.is_empty() && search.get_untracked().is_empty()
+                            && filter.get_untracked().is_empty() && team.is_some() => {
+                            view! {
+                                <section class="empty-state">
+                                    <h2>"No pending invites in this team"</h2>
+                                    <p>
+                                        "Use \"Invite to team\" to invite people straight into this team. They wait here until they register, then move to \"Learners in team\" by themselves."
+                                    </p>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Ok(
+                            p,
+                        ) if p.rows.is_empty() && search.get_untracked().is_empty()
+                            && filter.get_untracked().is_empty() => {
+                            view! {
+                                <section class="empty-state">
+                                    <h2>"No invitations yet"</h2>
+                                    <p>
+                                        "Invite learners with \"Invite Learners\". Each invitation shows here with its \"Email Status\" and \"Invitation Progress\" until the learner has joined."
+                                    </p>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Ok(p) if p.rows.is_empty() => {
+                            view! { <p class="empty-inline">"No invitation matches."</p> }
+                                .into_any()
+                        }
+                        Ok(p) => {
+                            picked.show(p.rows.iter().map(|r| r.id).collect());
+                            // The rows on screen are noted (above) here, inside the <Transition>: a read
+                            // of the list outside it would make the layout's <Suspense> swap the whole page
+                            // (and any open dialog) for its fallback on every reload.
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="table" data-testid="invites-table">
+                                        <thead>
+                                            <tr>
+                                                <PickPageCell picked />
+                                                <th>"Email"</th>
+                                                <th>"Name"</th>
+                                                <th>"Role"</th>
+                                                <th>"Teams"</th>
+                                                <th>"Invited"</th>
+                                                <th>"Expires"</th>
+                                                <th>"Email Status"</th>
+                                                <th>"Invitation Progress"</th>
+                                                <th>
+                                                    <span class="sr-only">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {p
+                                                .rows
+                                                .into_iter()
+                                                .map(|i| {
+                                                    view! {
+                                                        <InviteRow
+                                                            invite=i
+                                                            picked
+                                                            resend
+                                                            revoke
+                                                            copy
+                                                            again
+                                                            confirming
+                                                        />
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                <p class="muted small">
+                                    {format!(
+                                        "Resend sends a new link that {lifetime}; the earlier links keep working until their own expiry (Settings → Invitations).",
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
                 }
-            }}}
+            }}
         </Transition>
     }
 }
@@ -270,39 +339,109 @@ fn InviteRow(
     };
     view! {
         <tr data-testid="invite-row" data-email=invite.email.clone()>
-            <PickCell picked id label=format!("Select {}", invite.email)/>
+            <PickCell picked id label=format!("Select {}", invite.email) />
             <td>{invite.email.clone()}</td>
             <td>{crate::model::full_name(&invite.first_name, &invite.last_name)}</td>
             <td class="nowrap">{invite.role.label()}</td>
-            <td><TeamBadges teams=invite.teams/></td>
-            <td><span class="nowrap">{format::date(invite.invited_at)}</span><br/><span class="muted small">{format!("by {}", invite.invited_by)}</span></td>
+            <td>
+                <TeamBadges teams=invite.teams />
+            </td>
+            <td>
+                <span class="nowrap">{format::date(invite.invited_at)}</span>
+                <br />
+                <span class="muted small">{format!("by {}", invite.invited_by)}</span>
+            </td>
             <td class="nowrap">{format::expiry(invite.expires_at)}</td>
             <td>
-                <span class=email_class data-testid="email-status">{invite.email_status.label()}</span>
-                {invite.email_error.map(|e| view! { <br/><span class="muted small">{e}</span> })}
+                <span class=email_class data-testid="email-status">
+                    {invite.email_status.label()}
+                </span>
+                {invite
+                    .email_error
+                    .map(|e| {
+                        view! {
+                            <br />
+                            <span class="muted small">{e}</span>
+                        }
+                    })}
             </td>
-            <td><span class=progress_class data-testid="progress">{invite.progress.label()}</span></td>
+            <td>
+                <span class=progress_class data-testid="progress">
+                    {invite.progress.label()}
+                </span>
+            </td>
             <td class="actions">
-                {open.then(|| view! {
-                    <button type="button" class="link-button" on:click=move |_| { resend.dispatch(ResendInvite { invite_id: id }); }
-                        aria-label=format!("Resend to {email}")>"Resend"</button>
-                    <button type="button" class="link-button" on:click=move |_| { copy.dispatch(InviteLink { invite_id: id }); }
-                        aria-label=format!("Copy invite link of {email}")>"Copy invite link"</button>
-                    <button type="button" class="link-button danger" aria-label=format!("Revoke the invitation of {email}")
-                        on:click=move |_| { revoke.value().set(None); confirming.set(Some(id)); }>"Revoke"</button>
-                })}
-                {revoked.then(|| view! {
-                    <button type="button" class="link-button" aria-label=format!("Invite again: {again_email}") data-testid="invite-again"
-                        disabled=move || again.pending().get()
-                        on:click=move |_| { again.dispatch(again_request.clone()); }>"Invite again"</button>
-                })}
-                {move || (confirming.get() == Some(id)).then(|| view! {
-                    <ConfirmDialog title=format!("Revoke the invitation of {revoke_email}?")
-                        text="Its links stop working at once. You can invite them again later." yes="Yes, revoke"
-                        busy=revoke.pending() error=crate::components::field::failure(revoke.value())
-                        on_yes=Callback::new(move |_| { revoke.dispatch(RevokeInvite { invite_id: id }); })
-                        on_cancel=Callback::new(move |_| confirming.set(None))/>
-                })}
+                {open
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="link-button"
+                                on:click=move |_| {
+                                    resend.dispatch(ResendInvite { invite_id: id });
+                                }
+                                aria-label=format!("Resend to {email}")
+                            >
+                                "Resend"
+                            </button>
+                            <button
+                                type="button"
+                                class="link-button"
+                                on:click=move |_| {
+                                    copy.dispatch(InviteLink { invite_id: id });
+                                }
+                                aria-label=format!("Copy invite link of {email}")
+                            >
+                                "Copy invite link"
+                            </button>
+                            <button
+                                type="button"
+                                class="link-button danger"
+                                aria-label=format!("Revoke the invitation of {email}")
+                                on:click=move |_| {
+                                    revoke.value().set(None);
+                                    confirming.set(Some(id));
+                                }
+                            >
+                                "Revoke"
+                            </button>
+                        }
+                    })}
+                {revoked
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="link-button"
+                                aria-label=format!("Invite again: {again_email}")
+                                data-testid="invite-again"
+                                disabled=move || again.pending().get()
+                                on:click=move |_| {
+                                    again.dispatch(again_request.clone());
+                                }
+                            >
+                                "Invite again"
+                            </button>
+                        }
+                    })}
+                {move || {
+                    (confirming.get() == Some(id))
+                        .then(|| {
+                            view! {
+                                <ConfirmDialog
+                                    title=format!("Revoke the invitation of {revoke_email}?")
+                                    text="Its links stop working at once. You can invite them again later."
+                                    yes="Yes, revoke"
+                                    busy=revoke.pending()
+                                    error=crate::components::field::failure(revoke.value())
+                                    on_yes=Callback::new(move |_| {
+                                        revoke.dispatch(RevokeInvite { invite_id: id });
+                                    })
+                                    on_cancel=Callback::new(move |_| confirming.set(None))
+                                />
+                            }
+                        })
+                }}
             </td>
         </tr>
     }

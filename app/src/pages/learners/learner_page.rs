@@ -30,7 +30,7 @@ use crate::{
 pub fn LearnerPage() -> impl IntoView {
     view! {
         <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
-            <Learner/>
+            <Learner />
         </crate::pages::admin_shell::RequirePermission>
     }
 }
@@ -59,15 +59,30 @@ fn Learner() -> impl IntoView {
     );
     let back = format!("/a/{}/admin/learners", use_academy().academy.slug);
     view! {
-        <p class="back-link"><a href=back.clone()>"← All Learners"</a></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || data.get().map(|r| match r {
-                Ok(d) => view! { <Details details=d version saved back=back.clone()/> }.into_any(),
-                Err(e) => view! {
-                    <Title text="Learner not found"/>
-                    <div class="alert alert-error" role="alert">{e.to_string()}</div>
-                }.into_any(),
-            })}
+        <p class="back-link">
+            <a href=back.clone()>"← All Learners"</a>
+        </p>
+        <Transition fallback=|| {
+            view! { <p class="loading">"Loading…"</p> }
+        }>
+            {move || {
+                data.get()
+                    .map(|r| match r {
+                        Ok(d) => {
+                            view! { <Details details=d version saved back=back.clone() /> }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <Title text="Learner not found" />
+                                <div class="alert alert-error" role="alert">
+                                    {e.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
         </Transition>
     }
 }
@@ -91,40 +106,58 @@ fn Details(
         .user()
         .is_some_and(|u| u.id == learner.id);
     view! {
-        <Title text=name.clone()/>
+        <Title text=name.clone() />
         <div class="page-head">
             <div>
                 <h1 data-testid="learner-name">{name.clone()}</h1>
                 <p class="muted">
                     {learner.role.label()}
-                    {revoked.then(|| view! { " · " <span class="status status-bad" data-testid="access-revoked">{AccountStatus::Deactivated.label()}</span> })}
+                    {revoked
+                        .then(|| {
+                            view! {
+                                " · "
+                                <span class="status status-bad" data-testid="access-revoked">
+                                    {AccountStatus::Deactivated.label()}
+                                </span>
+                            }
+                        })}
                 </p>
             </div>
         </div>
         <div class="learner-layout">
             <div>
-                <EditForm learner=learner.clone() version saved/>
-                <Invitations invitations/>
-                {activity.map(|entries| view! { <Activity entries/> })}
+                <EditForm learner=learner.clone() version saved />
+                <Invitations invitations />
+                {activity.map(|entries| view! { <Activity entries /> })}
             </div>
             <aside>
                 <section class="panel" aria-labelledby="learner-facts-title">
                     <h2 id="learner-facts-title">"Account"</h2>
                     <dl class="facts facts-left">
-                        <dt>"Role"</dt><dd>{learner.role.label()}</dd>
+                        <dt>"Role"</dt>
+                        <dd>{learner.role.label()}</dd>
                         <dt>"Teams"</dt>
-                        <dd>{if learner.teams.is_empty() {
-                            view! { <span class="muted">"None"</span> }.into_any()
-                        } else {
-                            view! { <TeamBadges teams=learner.teams.clone()/> }.into_any()
-                        }}</dd>
-                        <dt>"Access"</dt><dd>{learner.status.label()}</dd>
-                        <dt>"Registered"</dt><dd>{format::date(learner.registered_at)}</dd>
+                        <dd>
+                            {if learner.teams.is_empty() {
+                                view! { <span class="muted">"None"</span> }.into_any()
+                            } else {
+                                view! { <TeamBadges teams=learner.teams.clone() /> }.into_any()
+                            }}
+                        </dd>
+                        <dt>"Access"</dt>
+                        <dd>{learner.status.label()}</dd>
+                        <dt>"Registered"</dt>
+                        <dd>{format::date(learner.registered_at)}</dd>
                         <dt>"Last sign-in"</dt>
-                        <dd>{learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</dd>
+                        <dd>
+                            {learner
+                                .last_sign_in_at
+                                .map(format::date_time)
+                                .unwrap_or_else(|| "Never".into())}
+                        </dd>
                     </dl>
                 </section>
-                {(!own).then(|| view! { <Actions learner=learner.clone() version back/> })}
+                {(!own).then(|| view! { <Actions learner=learner.clone() version back /> })}
             </aside>
         </div>
     }
@@ -173,15 +206,54 @@ fn EditForm(
         <section class="panel" aria-labelledby="learner-edit-title">
             <h2 id="learner-edit-title">"Name and email"</h2>
             <form on:submit=submit novalidate data-testid="learner-edit">
-                <FormAlert message=form_error(value)/>
+                <FormAlert message=form_error(value) />
                 <div class="name-pair">
-                    <Field label="First name" name="first_name" autocomplete="off" required=true value=first error=field_error(value, "first_name")/>
-                    <Field label="Last name" name="last_name" autocomplete="off" value=last error=field_error(value, "last_name")/>
+                    <Field
+                        label="First name"
+                        name="first_name"
+                        autocomplete="off"
+                        required=true
+                        value=first
+                        error=field_error(value, "first_name")
+                    />
+                    <Field
+                        label="Last name"
+                        name="last_name"
+                        autocomplete="off"
+                        value=last
+                        error=field_error(value, "last_name")
+                    />
                 </div>
-                <Field label="Email" name="email" kind="email" autocomplete="off" required=true value=email error=field_error(value, "email")
-                    hint="A new address is told to both the old and the new one; the learner signs in with the new one."/>
-                {move || saved.get().map(|m| view! { <p class="alert alert-info" role="status" data-testid="learner-saved">{m}</p> })}
-                <button type="submit" class="button button-primary" disabled=move || save.pending().get()>
+                <Field
+                    label="Email"
+                    name="email"
+                    kind="email"
+                    autocomplete="off"
+                    required=true
+                    value=email
+                    error=field_error(value, "email")
+                    hint="A new address is told to both the old and the new one; the learner signs in with the new one."
+                />
+                {move || {
+                    saved
+                        .get()
+                        .map(|m| {
+                            view! {
+                                <p
+                                    class="alert alert-info"
+                                    role="status"
+                                    data-testid="learner-saved"
+                                >
+                                    {m}
+                                </p>
+                            }
+                        })
+                }}
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    disabled=move || save.pending().get()
+                >
                     {move || if save.pending().get() { "Saving…" } else { "Save changes" }}
                 </button>
             </form>
@@ -228,41 +300,99 @@ fn Actions(learner: LearnerView, version: RwSignal<u32>, back: String) -> impl I
     view! {
         <section class="panel" aria-labelledby="learner-actions-title">
             <h2 id="learner-actions-title">"Actions"</h2>
-            <NoticeLine notice test_id="learner-notice"/>
+            <NoticeLine notice test_id="learner-notice" />
             <div class="stacked-actions">
                 {if revoked {
                     view! {
-                        <button type="button" class="button" data-testid="give-access" disabled=move || reactivate.pending().get()
-                            on:click=move |_| { reactivate.dispatch(ReactivateLearner { user_id: id }); }>"Give access again"</button>
-                    }.into_any()
+                        <button
+                            type="button"
+                            class="button"
+                            data-testid="give-access"
+                            disabled=move || reactivate.pending().get()
+                            on:click=move |_| {
+                                reactivate.dispatch(ReactivateLearner { user_id: id });
+                            }
+                        >
+                            "Give access again"
+                        </button>
+                    }
+                        .into_any()
                 } else {
                     view! {
-                        <button type="button" class="button" data-testid="send-reset" disabled=move || reset.pending().get()
-                            on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send password reset"</button>
-                        <button type="button" class="button button-danger-outline" data-testid="revoke-access"
-                            on:click=move |_| { deactivate.value().set(None); confirming.set(Some("revoke")); }>"Revoke access…"</button>
-                    }.into_any()
+                        <button
+                            type="button"
+                            class="button"
+                            data-testid="send-reset"
+                            disabled=move || reset.pending().get()
+                            on:click=move |_| {
+                                reset.dispatch(SendPasswordReset { user_id: id });
+                            }
+                        >
+                            "Send password reset"
+                        </button>
+                        <button
+                            type="button"
+                            class="button button-danger-outline"
+                            data-testid="revoke-access"
+                            on:click=move |_| {
+                                deactivate.value().set(None);
+                                confirming.set(Some("revoke"));
+                            }
+                        >
+                            "Revoke access…"
+                        </button>
+                    }
+                        .into_any()
                 }}
-                <button type="button" class="button button-danger-outline" data-testid="remove-learner"
-                    on:click=move |_| { remove.value().set(None); confirming.set(Some("remove")); }>"Remove from the academy…"</button>
+                <button
+                    type="button"
+                    class="button button-danger-outline"
+                    data-testid="remove-learner"
+                    on:click=move |_| {
+                        remove.value().set(None);
+                        confirming.set(Some("remove"));
+                    }
+                >
+                    "Remove from the academy…"
+                </button>
             </div>
             {move || match confirming.get() {
-                Some("revoke") => Some(view! {
-                    <ConfirmDialog title=revoke_title.clone()
-                        text="They are signed out at once and cannot sign in or use an invitation link until you give access back. Their teams and history stay."
-                        yes="Yes, revoke access" busy=deactivate.pending()
-                        error=failure(deactivate.value())
-                        on_yes=Callback::new(move |_| { deactivate.dispatch(DeactivateLearner { user_id: id }); })
-                        on_cancel=Callback::new(move |_| confirming.set(None))/>
-                }.into_any()),
-                Some(_) => Some(view! {
-                    <ConfirmDialog title=remove_title.clone()
-                        text="Their account is deleted and their name and email are erased from invitations, uploads and the audit log. This cannot be undone."
-                        yes="Yes, remove" busy=remove.pending()
-                        error=failure(remove.value())
-                        on_yes=Callback::new(move |_| { remove.dispatch(RemoveLearner { user_id: id }); })
-                        on_cancel=Callback::new(move |_| confirming.set(None))/>
-                }.into_any()),
+                Some("revoke") => {
+                    Some(
+                        view! {
+                            <ConfirmDialog
+                                title=revoke_title.clone()
+                                text="They are signed out at once and cannot sign in or use an invitation link until you give access back. Their teams and history stay."
+                                yes="Yes, revoke access"
+                                busy=deactivate.pending()
+                                error=failure(deactivate.value())
+                                on_yes=Callback::new(move |_| {
+                                    deactivate.dispatch(DeactivateLearner { user_id: id });
+                                })
+                                on_cancel=Callback::new(move |_| confirming.set(None))
+                            />
+                        }
+                            .into_any(),
+                    )
+                }
+                Some(_) => {
+                    Some(
+                        view! {
+                            <ConfirmDialog
+                                title=remove_title.clone()
+                                text="Their account is deleted and their name and email are erased from invitations, uploads and the audit log. This cannot be undone."
+                                yes="Yes, remove"
+                                busy=remove.pending()
+                                error=failure(remove.value())
+                                on_yes=Callback::new(move |_| {
+                                    remove.dispatch(RemoveLearner { user_id: id });
+                                })
+                                on_cancel=Callback::new(move |_| confirming.set(None))
+                            />
+                        }
+                            .into_any(),
+                    )
+                }
                 None => None,
             }}
         </section>
@@ -276,29 +406,56 @@ fn Invitations(invitations: Vec<InviteView>) -> impl IntoView {
         <section class="panel" aria-labelledby="learner-invites-title">
             <h2 id="learner-invites-title">"Invitations"</h2>
             {if invitations.is_empty() {
-                view! { <p class="muted">"No invitation was sent to this address: they joined without one."</p> }.into_any()
+                view! {
+                    <p class="muted">
+                        "No invitation was sent to this address: they joined without one."
+                    </p>
+                }
+                    .into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="table table-compact" data-testid="learner-invitations">
-                            <thead><tr>
-                                <th>"Invited"</th><th>"By"</th><th>"Expires"</th><th>"Email Status"</th><th>"Invitation Progress"</th>
-                            </tr></thead>
+                            <thead>
+                                <tr>
+                                    <th>"Invited"</th>
+                                    <th>"By"</th>
+                                    <th>"Expires"</th>
+                                    <th>"Email Status"</th>
+                                    <th>"Invitation Progress"</th>
+                                </tr>
+                            </thead>
                             <tbody>
-                                {invitations.into_iter().map(|i| view! {
-                                    <tr>
-                                        <td class="nowrap">{format::date_time(i.invited_at)}</td>
-                                        <td>{i.invited_by.clone()}</td>
-                                        <td class="nowrap">{format::expiry(i.expires_at)}</td>
-                                        <td>{i.email_status.label()}
-                                            {i.email_error.clone().map(|e| view! { <br/><span class="muted small">{e}</span> })}</td>
-                                        <td>{i.progress.label()}</td>
-                                    </tr>
-                                }).collect_view()}
+                                {invitations
+                                    .into_iter()
+                                    .map(|i| {
+                                        view! {
+                                            <tr>
+                                                <td class="nowrap">{format::date_time(i.invited_at)}</td>
+                                                <td>{i.invited_by.clone()}</td>
+                                                <td class="nowrap">{format::expiry(i.expires_at)}</td>
+                                                <td>
+                                                    {i.email_status.label()}
+                                                    {i
+                                                        .email_error
+                                                        .clone()
+                                                        .map(|e| {
+                                                            view! {
+                                                                <br />
+                                                                <span class="muted small">{e}</span>
+                                                            }
+                                                        })}
+                                                </td>
+                                                <td>{i.progress.label()}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
                             </tbody>
                         </table>
                     </div>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }
@@ -315,15 +472,31 @@ fn Activity(entries: Vec<AuditEntry>) -> impl IntoView {
             } else {
                 view! {
                     <ul class="activity" data-testid="learner-activity">
-                        {entries.into_iter().map(|e| view! {
-                            <li>
-                                <span class="muted small nowrap">{format::date_time(e.at)}</span>" "
-                                <strong>{e.actor.name()}</strong>" "{e.what.clone()}
-                                {(!e.detail.is_empty()).then(|| view! { <span class="muted">{format!(" ({})", e.detail)}</span> })}
-                            </li>
-                        }).collect_view()}
+                        {entries
+                            .into_iter()
+                            .map(|e| {
+                                view! {
+                                    <li>
+                                        <span class="muted small nowrap">
+                                            {format::date_time(e.at)}
+                                        </span>
+                                        " "
+                                        <strong>{e.actor.name()}</strong>
+                                        " "
+                                        {e.what.clone()}
+                                        {(!e.detail.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    <span class="muted">{format!(" ({})", e.detail)}</span>
+                                                }
+                                            })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
                     </ul>
-                }.into_any()
+                }
+                    .into_any()
             }}
         </section>
     }

@@ -129,59 +129,135 @@ pub fn LearnersTab(version: RwSignal<u32>) -> impl IntoView {
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading learners…"</p> }>
-        <ListControls search page pages total placeholder="Search learners by name or email">
-            <label class="inline-label">
-                "Show "
-                <select aria-label="Which learners" data-testid="learners-filter"
-                    on:change=move |ev| { filter.set(event_target_value(&ev)); page.set(1); }>
-                    <option value="">"Active learners"</option>
-                    <option value="deactivated">"Access revoked"</option>
-                    <option value="all">"All learners"</option>
-                </select>
-            </label>
-            <ExportLink list="learners" search filter/>
-        </ListControls>
-        <NoticeLine notice test_id="learners-notice"/>
-        <LearnerBulkBar picked total query teams=all_teams plan action=bulk notice/>
-        // The table stays while the next page or search loads.
-        {move || match data.get() {
+            <ListControls search page pages total placeholder="Search learners by name or email">
+                <label class="inline-label">
+                    "Show "
+                    <select
+                        aria-label="Which learners"
+                        data-testid="learners-filter"
+                        on:change=move |ev| {
+                            filter.set(event_target_value(&ev));
+                            page.set(1);
+                        }
+                    >
+                        <option value="">"Active learners"</option>
+                        <option value="deactivated">"Access revoked"</option>
+                        <option value="all">"All learners"</option>
+                    </select>
+                </label>
+                <ExportLink list="learners" search filter />
+            </ListControls>
+            <NoticeLine notice test_id="learners-notice" />
+            <LearnerBulkBar picked total query teams=all_teams plan action=bulk notice />
+            // The table stays while the next page or search loads.
+            {move || match data.get() {
                 None => ().into_any(),
-                Some(r) => match r {
-                Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() && filter.get_untracked() == "deactivated" => view! {
-                    <p class="empty-inline">"Nobody's access is revoked. \"Revoke access\" on a learner's row signs them out and keeps them out, without removing them."</p>
-                }.into_any(),
-                Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() => view! {
-                    <section class="empty-state">
-                        <h2>"No learners yet"</h2>
-                        <p>"Learners appear here once they accept their invitation. Use \"Invite Learners\" to invite the first ones."</p>
-                    </section>
-                }.into_any(),
-                Ok(p) if p.rows.is_empty() => view! { <p class="empty-inline">"No learner matches your search."</p> }.into_any(),
-                Ok(p) => {
-                    // Read here, inside the <Transition>: a read of the list outside it would make
-                    // the layout's <Suspense> swap the whole page (and any open dialog) for its
-                    // fallback on every reload.
-                    picked.show(p.rows.iter().map(|r| r.id).collect());
-                    view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="learners-table">
-                            <thead><tr>
-                                <PickPageCell picked/>
-                                <th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Teams"</th><th>"Registered"</th><th>"Last sign-in"</th>
-                                <th><span class="sr-only">"Actions"</span></th>
-                            </tr></thead>
-                            <tbody>
-                                {p.rows.into_iter().map(|l| view! { <LearnerRow learner=l picked plan me change remove reset access=AccessActions { deactivate, reactivate } confirming teams=TeamActions { all: all_teams, join: join_team, leave: leave_team }/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    {move || plan.get().and_then(|p| p.unavailable_reason(Role::LearnerAdmin)).map(|why| view! {
-                        <p class="muted small">{why}" The Owner changes the plan in Settings."</p>
-                    })}
-                }.into_any()
+                Some(r) => {
+                    match r {
+                        Err(e) => {
+                            view! {
+                                <div class="alert alert-error" role="alert">
+                                    {e.to_string()}
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Ok(
+                            p,
+                        ) if p.rows.is_empty() && search.get_untracked().is_empty()
+                            && filter.get_untracked() == "deactivated" => {
+                            view! {
+                                <p class="empty-inline">
+                                    "Nobody's access is revoked. \"Revoke access\" on a learner's row signs them out and keeps them out, without removing them."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(p) if p.rows.is_empty() && search.get_untracked().is_empty() => {
+                            view! {
+                                <section class="empty-state">
+                                    <h2>"No learners yet"</h2>
+                                    <p>
+                                        "Learners appear here once they accept their invitation. Use \"Invite Learners\" to invite the first ones."
+                                    </p>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Ok(p) if p.rows.is_empty() => {
+                            view! { <p class="empty-inline">"No learner matches your search."</p> }
+                                .into_any()
+                        }
+                        Ok(p) => {
+                            picked.show(p.rows.iter().map(|r| r.id).collect());
+                            // The rows on screen are noted (above) here, inside the <Transition>: a read
+                            // of the list outside it would make the layout's <Suspense> swap the whole page
+                            // (and any open dialog) for its fallback on every reload.
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="table" data-testid="learners-table">
+                                        <thead>
+                                            <tr>
+                                                <PickPageCell picked />
+                                                <th>"Name"</th>
+                                                <th>"Email"</th>
+                                                <th>"Role"</th>
+                                                <th>"Teams"</th>
+                                                <th>"Registered"</th>
+                                                <th>"Last sign-in"</th>
+                                                <th>
+                                                    <span class="sr-only">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {p
+                                                .rows
+                                                .into_iter()
+                                                .map(|l| {
+                                                    view! {
+                                                        <LearnerRow
+                                                            learner=l
+                                                            picked
+                                                            plan
+                                                            me
+                                                            change
+                                                            remove
+                                                            reset
+                                                            access=AccessActions {
+                                                                deactivate,
+                                                                reactivate,
+                                                            }
+                                                            confirming
+                                                            teams=TeamActions {
+                                                                all: all_teams,
+                                                                join: join_team,
+                                                                leave: leave_team,
+                                                            }
+                                                        />
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                {move || {
+                                    plan.get()
+                                        .and_then(|p| p.unavailable_reason(Role::LearnerAdmin))
+                                        .map(|why| {
+                                            view! {
+                                                <p class="muted small">
+                                                    {why}" The Owner changes the plan in Settings."
+                                                </p>
+                                            }
+                                        })
+                                }}
+                            }
+                                .into_any()
+                        }
+                    }
                 }
-            }}}
+            }}
         </Transition>
     }
 }
@@ -225,30 +301,69 @@ fn LearnerTeams(
     let add_label = format!("Add {name} to a team");
     view! {
         <div class="learner-teams">
-            {teams.into_iter().map(|t| {
-                let team_id = t.id;
-                let label = format!("Remove {name} from {}", t.name);
-                view! {
-                    <span class="team-chip">
-                        <TeamBadge team=t/>
-                        <button type="button" class="chip-remove" aria-label=label.clone() title=label disabled=busy
-                            on:click=move |_| { leave.dispatch(RemoveTeamMember { team_id, user_id }); }>"×"</button>
-                    </span>
-                }
-            }).collect_view()}
-            {move || {
-                let options: Vec<TeamView> = all.get().into_iter().filter(|t| !member_of.contains(&t.id)).collect();
-                (!options.is_empty()).then(|| view! {
-                    <select class="add-team" aria-label=add_label.clone() data-testid="add-to-team" disabled=busy
-                        on:change=move |ev| {
-                            if let Ok(team_id) = event_target_value(&ev).parse::<TeamId>() {
-                                join.dispatch(AddTeamMembers { team_id, user_ids: vec![user_id] });
-                            }
-                        }>
-                        <option value="" selected>"+ Team"</option>
-                        {options.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
-                    </select>
+            {teams
+                .into_iter()
+                .map(|t| {
+                    let team_id = t.id;
+                    let label = format!("Remove {name} from {}", t.name);
+                    view! {
+                        <span class="team-chip">
+                            <TeamBadge team=t />
+                            <button
+                                type="button"
+                                class="chip-remove"
+                                aria-label=label.clone()
+                                title=label
+                                disabled=busy
+                                on:click=move |_| {
+                                    leave
+                                        .dispatch(RemoveTeamMember {
+                                            team_id,
+                                            user_id,
+                                        });
+                                }
+                            >
+                                "×"
+                            </button>
+                        </span>
+                    }
                 })
+                .collect_view()}
+            {move || {
+                let options: Vec<TeamView> = all
+                    .get()
+                    .into_iter()
+                    .filter(|t| !member_of.contains(&t.id))
+                    .collect();
+                (!options.is_empty())
+                    .then(|| {
+                        view! {
+                            <select
+                                class="add-team"
+                                aria-label=add_label.clone()
+                                data-testid="add-to-team"
+                                disabled=busy
+                                on:change=move |ev| {
+                                    if let Ok(team_id) = event_target_value(&ev).parse::<TeamId>() {
+                                        join.dispatch(AddTeamMembers {
+                                            team_id,
+                                            user_ids: vec![user_id],
+                                        });
+                                    }
+                                }
+                            >
+                                <option value="" selected>
+                                    "+ Team"
+                                </option>
+                                {options
+                                    .into_iter()
+                                    .map(|t| {
+                                        view! { <option value=t.id.to_string()>{t.name}</option> }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        }
+                    })
             }}
         </div>
     }
@@ -291,71 +406,159 @@ fn LearnerRow(
     let reset_label = format!("Send password reset to {name}");
     view! {
         <tr data-testid="learner-row" data-email=learner.email.clone()>
-            <PickCell picked id label=format!("Select {name}")/>
+            <PickCell picked id label=format!("Select {name}") />
             <td>
-                <a class="person-link" href=crate::model::learner_path(&use_academy().academy.slug, id)>{name.clone()}</a>
-                {revoked.then(|| view! { " " <span class="status status-bad" data-testid="access-revoked">{AccountStatus::Deactivated.label()}</span> })}
+                <a
+                    class="person-link"
+                    href=crate::model::learner_path(&use_academy().academy.slug, id)
+                >
+                    {name.clone()}
+                </a>
+                {revoked
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="status status-bad" data-testid="access-revoked">
+                                {AccountStatus::Deactivated.label()}
+                            </span>
+                        }
+                    })}
             </td>
             <td>{learner.email.clone()}</td>
             <td>
-                <select aria-label=role_label data-testid="role-select" disabled=move || own() || busy()
+                <select
+                    aria-label=role_label
+                    data-testid="role-select"
+                    disabled=move || own() || busy()
                     on:change=move |ev| {
                         if let Ok(role) = Role::parse(&event_target_value(&ev)) {
-                            change.dispatch(ChangeLearnerRole { user_id: id, role });
+                            change
+                                .dispatch(ChangeLearnerRole {
+                                    user_id: id,
+                                    role,
+                                });
                         }
-                    }>
-                    {LEARNER_ROLES.into_iter().map(|r| {
-                        let reason = move || plan.get().and_then(|p| p.unavailable_reason(r));
-                        view! {
-                            <option value=r.as_str() selected=r == current
-                                disabled=move || r != current && reason().is_some()
-                                title=reason>{r.label()}</option>
-                        }
-                    }).collect_view()}
+                    }
+                >
+                    {LEARNER_ROLES
+                        .into_iter()
+                        .map(|r| {
+                            let reason = move || plan.get().and_then(|p| p.unavailable_reason(r));
+                            view! {
+                                <option
+                                    value=r.as_str()
+                                    selected=r == current
+                                    disabled=move || r != current && reason().is_some()
+                                    title=reason
+                                >
+                                    {r.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </td>
-            <td><LearnerTeams user_id=id name=name.clone() teams=learner.teams actions=teams/></td>
+            <td>
+                <LearnerTeams user_id=id name=name.clone() teams=learner.teams actions=teams />
+            </td>
             <td>{format::date(learner.registered_at)}</td>
-            <td>{learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}</td>
+            <td>
+                {learner.last_sign_in_at.map(format::date_time).unwrap_or_else(|| "Never".into())}
+            </td>
             <td class="actions">
-                {move || if own() {
-                    ().into_any()
-                } else if revoked {
-                    view! {
-                        <button type="button" class="link-button" aria-label=restore_label.clone() data-testid="give-access"
-                            disabled=busy
-                            on:click=move |_| { reactivate.dispatch(ReactivateLearner { user_id: id }); }>"Give access again"</button>
-                        " "
-                        <button type="button" class="link-button danger" aria-label=remove_label.clone()
-                            on:click=move |_| confirming.set(Some((id, Confirm::Remove)))>"Remove"</button>
-                    }.into_any()
-                } else {
-                    view! {
-                        <button type="button" class="link-button" aria-label=reset_label.clone() data-testid="send-reset"
-                            disabled=move || reset.pending().get()
-                            on:click=move |_| { reset.dispatch(SendPasswordReset { user_id: id }); }>"Send password reset"</button>
-                        " "
-                        <button type="button" class="link-button danger" aria-label=revoke_label.clone() data-testid="revoke-access"
-                            on:click=move |_| confirming.set(Some((id, Confirm::Revoke)))>"Revoke access"</button>
-                        " "
-                        <button type="button" class="link-button danger" aria-label=remove_label.clone()
-                            on:click=move |_| confirming.set(Some((id, Confirm::Remove)))>"Remove"</button>
-                    }.into_any()
+                {move || {
+                    if own() {
+                        ().into_any()
+                    } else if revoked {
+                        view! {
+                            <button
+                                type="button"
+                                class="link-button"
+                                aria-label=restore_label.clone()
+                                data-testid="give-access"
+                                disabled=busy
+                                on:click=move |_| {
+                                    reactivate.dispatch(ReactivateLearner { user_id: id });
+                                }
+                            >
+                                "Give access again"
+                            </button>
+                            " "
+                            <button
+                                type="button"
+                                class="link-button danger"
+                                aria-label=remove_label.clone()
+                                on:click=move |_| confirming.set(Some((id, Confirm::Remove)))
+                            >
+                                "Remove"
+                            </button>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <button
+                                type="button"
+                                class="link-button"
+                                aria-label=reset_label.clone()
+                                data-testid="send-reset"
+                                disabled=move || reset.pending().get()
+                                on:click=move |_| {
+                                    reset.dispatch(SendPasswordReset { user_id: id });
+                                }
+                            >
+                                "Send password reset"
+                            </button>
+                            " "
+                            <button
+                                type="button"
+                                class="link-button danger"
+                                aria-label=revoke_label.clone()
+                                data-testid="revoke-access"
+                                on:click=move |_| confirming.set(Some((id, Confirm::Revoke)))
+                            >
+                                "Revoke access"
+                            </button>
+                            " "
+                            <button
+                                type="button"
+                                class="link-button danger"
+                                aria-label=remove_label.clone()
+                                on:click=move |_| confirming.set(Some((id, Confirm::Remove)))
+                            >
+                                "Remove"
+                            </button>
+                        }
+                            .into_any()
+                    }
                 }}
                 {move || match confirming.get() {
                     Some((row, what)) if row == id => {
                         let (title, text, yes) = match what {
                             Confirm::Remove => (remove_title.clone(), REMOVE_TEXT, "Yes, remove"),
-                            Confirm::Revoke => (revoke_title.clone(), REVOKE_TEXT, "Yes, revoke access"),
+                            Confirm::Revoke => {
+                                (revoke_title.clone(), REVOKE_TEXT, "Yes, revoke access")
+                            }
                         };
                         let on_yes = Callback::new(move |_| match what {
-                            Confirm::Remove => { remove.dispatch(RemoveLearner { user_id: id }); }
-                            Confirm::Revoke => { deactivate.dispatch(DeactivateLearner { user_id: id }); }
+                            Confirm::Remove => {
+                                remove.dispatch(RemoveLearner { user_id: id });
+                            }
+                            Confirm::Revoke => {
+                                deactivate.dispatch(DeactivateLearner { user_id: id });
+                            }
                         });
-                        Some(view! {
-                            <ConfirmDialog title text yes busy=Signal::derive(busy) on_yes
-                                on_cancel=Callback::new(move |_| confirming.set(None))/>
-                        })
+                        Some(
+                            view! {
+                                <ConfirmDialog
+                                    title
+                                    text
+                                    yes
+                                    busy=Signal::derive(busy)
+                                    on_yes
+                                    on_cancel=Callback::new(move |_| confirming.set(None))
+                                />
+                            },
+                        )
                     }
                     _ => None,
                 }}

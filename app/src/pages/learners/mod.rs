@@ -25,7 +25,7 @@ use learners_tab::LearnersTab;
 pub fn LearnersPage() -> impl IntoView {
     view! {
         <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
-            <Learners/>
+            <Learners />
         </crate::pages::admin_shell::RequirePermission>
     }
 }
@@ -38,23 +38,34 @@ fn Learners() -> impl IntoView {
     // Bumped after invitations are sent, so both tabs reload.
     let version = RwSignal::new(0u32);
     view! {
-        <Title text="Manage Learners and Teams"/>
+        <Title text="Manage Learners and Teams" />
         <div class="page-head">
             <h1>"Manage Learners and Teams"</h1>
-            <button type="button" class="button button-primary" on:click=move |_| dialog_open.set(true)>
+            <button
+                type="button"
+                class="button button-primary"
+                on:click=move |_| dialog_open.set(true)
+            >
                 "Invite Learners"
             </button>
         </div>
-        <SectionTabs current=Signal::derive(move || match tab().as_str() { "invites" => Section::Invites, "requests" => Section::Requests, _ => Section::Learners })/>
+        <SectionTabs current=Signal::derive(move || match tab().as_str() {
+            "invites" => Section::Invites,
+            "requests" => Section::Requests,
+            _ => Section::Learners,
+        }) />
         <div role="tabpanel">
             {move || match tab().as_str() {
-                "invites" => view! { <InvitesTab version/> }.into_any(),
-                "requests" => view! { <access_requests_tab::AccessRequestsTab/> }.into_any(),
-                _ => view! { <LearnersTab version/> }.into_any(),
+                "invites" => view! { <InvitesTab version /> }.into_any(),
+                "requests" => view! { <access_requests_tab::AccessRequestsTab /> }.into_any(),
+                _ => view! { <LearnersTab version /> }.into_any(),
             }}
         </div>
         <Show when=move || dialog_open.get()>
-            <InviteDialog on_close=Callback::new(move |_| dialog_open.set(false)) on_sent=Callback::new(move |_| version.update(|v| *v += 1))/>
+            <InviteDialog
+                on_close=Callback::new(move |_| dialog_open.set(false))
+                on_sent=Callback::new(move |_| version.update(|v| *v += 1))
+            />
         </Show>
     }
 }
@@ -85,8 +96,15 @@ pub fn SectionTabs(#[prop(into)] current: Signal<Section>) -> impl IntoView {
     let tab = move |s: Section, label: &'static str| {
         let go = go.clone();
         view! {
-            <button type="button" role="tab" class="tab" aria-selected=move || (current.get() == s).to_string()
-                on:click=move |_| go(s)>{label}</button>
+            <button
+                type="button"
+                role="tab"
+                class="tab"
+                aria-selected=move || (current.get() == s).to_string()
+                on:click=move |_| go(s)
+            >
+                {label}
+            </button>
         }
     };
     view! {
@@ -113,13 +131,22 @@ pub(crate) fn ListControls(
 ) -> impl IntoView {
     view! {
         <div class="list-controls">
-            <input type="search" class="search" placeholder=placeholder aria-label=placeholder maxlength=crate::domain::search::SEARCH_MAX_CHARS
+            <input
+                type="search"
+                class="search"
+                placeholder=placeholder
+                aria-label=placeholder
+                maxlength=crate::domain::search::SEARCH_MAX_CHARS
                 prop:value=move || search.get()
-                on:input=move |ev| { search.set(event_target_value(&ev)); page.set(1); }/>
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    page.set(1);
+                }
+            />
             {children.map(|c| c())}
             <span class="muted small list-total">{move || format!("{} in all", total.get())}</span>
         </div>
-        <Pager page pages/>
+        <Pager page pages />
     }
 }
 
@@ -149,8 +176,15 @@ pub(crate) fn ExportLink(
         format!("/api/export/{list}.csv{query}")
     };
     view! {
-        <a class="button button-secondary" href=href download data-testid="export-csv"
-            title="Every row that matches the search and filter, as a CSV file">"Export CSV"</a>
+        <a
+            class="button button-secondary"
+            href=href
+            download
+            data-testid="export-csv"
+            title="Every row that matches the search and filter, as a CSV file"
+        >
+            "Export CSV"
+        </a>
     }
 }
 
@@ -159,9 +193,25 @@ pub(crate) fn Pager(page: RwSignal<u32>, #[prop(into)] pages: Signal<u32>) -> im
     view! {
         <Show when=move || { pages.get() > 1 }>
             <nav class="pager" aria-label="Pages">
-                <button type="button" class="button" disabled=move || { page.get() <= 1 } on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
-                <span class="muted">{move || format!("Page {} of {}", page.get(), pages.get())}</span>
-                <button type="button" class="button" disabled=move || { page.get() >= pages.get() } on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || { page.get() <= 1 }
+                    on:click=move |_| page.update(|p| *p -= 1)
+                >
+                    "Previous"
+                </button>
+                <span class="muted">
+                    {move || format!("Page {} of {}", page.get(), pages.get())}
+                </span>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || { page.get() >= pages.get() }
+                    on:click=move |_| page.update(|p| *p += 1)
+                >
+                    "Next"
+                </button>
             </nav>
         </Show>
     }

@@ -17,8 +17,18 @@ pub fn SignupsChart(range: DateRange, series: Vec<DayCount>) -> impl IntoView {
     if total == 0 {
         return view! {
             <div class="chart-empty" data-testid="signups-empty">
-                <p><strong>{format!("No sign-ups between {} and {}.", long_date(range.from_day), long_date(range.to_day))}</strong></p>
-                <p class="muted small">"Learners appear here on the day they register. Choose a wider date range, or another team."</p>
+                <p>
+                    <strong>
+                        {format!(
+                            "No sign-ups between {} and {}.",
+                            long_date(range.from_day),
+                            long_date(range.to_day),
+                        )}
+                    </strong>
+                </p>
+                <p class="muted small">
+                    "Learners appear here on the day they register. Choose a wider date range, or another team."
+                </p>
             </div>
         }
         .into_any();
@@ -34,8 +44,10 @@ pub fn SignupsChart(range: DateRange, series: Vec<DayCount>) -> impl IntoView {
             let y = frame.y(t, &scale);
             let class = if t == 0 { "chart-axis" } else { "chart-grid" };
             view! {
-                <line class=class x1=frame.left x2=right y1=y y2=y/>
-                <text class="chart-label" x=frame.left - 8.0 y=y dy="0.32em" text-anchor="end">{thousands(t)}</text>
+                <line class=class x1=frame.left x2=right y1=y y2=y />
+                <text class="chart-label" x=frame.left - 8.0 y=y dy="0.32em" text-anchor="end">
+                    {thousands(t)}
+                </text>
             }
         })
         .collect_view();
@@ -49,12 +61,25 @@ pub fn SignupsChart(range: DateRange, series: Vec<DayCount>) -> impl IntoView {
                 if b.count == 1 { "" } else { "s" }
             );
             let (y, height, class) = if b.count == 0 {
-                (frame.baseline() - ZERO_MARK, ZERO_MARK, "chart-bar chart-bar-zero")
+                (
+                    frame.baseline() - ZERO_MARK,
+                    ZERO_MARK,
+                    "chart-bar chart-bar-zero",
+                )
             } else {
                 (b.y, b.height, "chart-bar")
             };
             view! {
-                <rect class=class x=b.x y=y width=b.width height=height rx="2" data-day=iso_date(b.day) data-count=b.count>
+                <rect
+                    class=class
+                    x=b.x
+                    y=y
+                    width=b.width
+                    height=height
+                    rx="2"
+                    data-day=iso_date(b.day)
+                    data-count=b.count
+                >
                     <title>{tip}</title>
                 </rect>
             }
@@ -64,7 +89,14 @@ pub fn SignupsChart(range: DateRange, series: Vec<DayCount>) -> impl IntoView {
         .into_iter()
         .map(|(x, label)| {
             view! {
-                <text class="chart-label chart-date" x=x y=frame.baseline() + 20.0 text-anchor="middle">{label}</text>
+                <text
+                    class="chart-label chart-date"
+                    x=x
+                    y=frame.baseline() + 20.0
+                    text-anchor="middle"
+                >
+                    {label}
+                </text>
             }
         })
         .collect_view();
@@ -72,14 +104,23 @@ pub fn SignupsChart(range: DateRange, series: Vec<DayCount>) -> impl IntoView {
         .iter()
         .map(|d| {
             view! {
-                <tr><td>{long_date(d.day)}</td><td class="num">{thousands(d.count)}</td></tr>
+                <tr>
+                    <td>{long_date(d.day)}</td>
+                    <td class="num">{thousands(d.count)}</td>
+                </tr>
             }
         })
         .collect_view();
     view! {
         <figure class="chart">
-            <svg class="chart-svg" data-testid="signups-chart" role="img" aria-label=summary.clone()
-                viewBox=format!("0 0 {} {}", frame.width, frame.height) preserveAspectRatio="xMidYMid meet">
+            <svg
+                class="chart-svg"
+                data-testid="signups-chart"
+                role="img"
+                aria-label=summary.clone()
+                viewBox=format!("0 0 {} {}", frame.width, frame.height)
+                preserveAspectRatio="xMidYMid meet"
+            >
                 <title>"Sign-ups per day"</title>
                 <g class="chart-ticks">{ticks}</g>
                 <g class="chart-bars">{columns}</g>
@@ -91,7 +132,12 @@ pub fn SignupsChart(range: DateRange, series: Vec<DayCount>) -> impl IntoView {
             <summary>"Show the numbers"</summary>
             <div class="table-scroll">
                 <table class="table table-compact">
-                    <thead><tr><th>"Day (UTC)"</th><th class="num">"Sign-ups"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th>"Day (UTC)"</th>
+                            <th class="num">"Sign-ups"</th>
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

@@ -30,7 +30,7 @@ pub use team_page::TeamPage;
 pub fn TeamsPage() -> impl IntoView {
     view! {
         <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
-            <Teams/>
+            <Teams />
         </crate::pages::admin_shell::RequirePermission>
     }
 }
@@ -108,51 +108,108 @@ fn Teams() -> impl IntoView {
     let pages = Signal::derive(move || loaded().map(|p| p.pages()).unwrap_or(1));
     let total = Signal::derive(move || loaded().map(|p| p.total).unwrap_or(0));
     view! {
-        <Title text="Teams"/>
+        <Title text="Teams" />
         <div class="page-head">
             <h1>"Manage Learners and Teams"</h1>
-            <button type="button" class="button button-primary" aria-expanded=move || creating.get().to_string()
-                on:click=move |_| { create.value().set(None); creating.update(|c| *c = !*c); }>"Create team"</button>
+            <button
+                type="button"
+                class="button button-primary"
+                aria-expanded=move || creating.get().to_string()
+                on:click=move |_| {
+                    create.value().set(None);
+                    creating.update(|c| *c = !*c);
+                }
+            >
+                "Create team"
+            </button>
         </div>
-        <SectionTabs current=Section::Teams/>
+        <SectionTabs current=Section::Teams />
         <Show when=move || creating.get()>
             <section class="panel" aria-labelledby="create-team-title">
                 <h2 id="create-team-title">"Create team"</h2>
-                <TeamForm form_id="new-team" name color submit_label="Create team" pending_label="Creating…"
-                    pending=create.pending() error=create_error
-                    on_submit=Callback::new(move |_| { create.dispatch(CreateTeam { name: name.get_untracked(), color: color.get_untracked() }); })
-                    on_cancel=Callback::new(move |_| creating.set(false))/>
+                <TeamForm
+                    form_id="new-team"
+                    name
+                    color
+                    submit_label="Create team"
+                    pending_label="Creating…"
+                    pending=create.pending()
+                    error=create_error
+                    on_submit=Callback::new(move |_| {
+                        create
+                            .dispatch(CreateTeam {
+                                name: name.get_untracked(),
+                                color: color.get_untracked(),
+                            });
+                    })
+                    on_cancel=Callback::new(move |_| creating.set(false))
+                />
             </section>
         </Show>
         <Transition fallback=|| view! { <p class="loading">"Loading teams…"</p> }>
-        <ListControls search page pages total placeholder="Search teams by name"/>
-        <NoticeLine notice test_id="teams-notice"/>
-        {move || match data.get() {
-            None => ().into_any(),
-            Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
-            Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => view! {
-                <section class="empty-state">
-                    <h2>"No teams yet"</h2>
-                    <p>"Teams group learners — by department, location or start date. Use \"Create team\", then invite people straight into it with \"Invite to team\" or add learners who already registered."</p>
-                </section>
-            }.into_any(),
-            Some(Ok(p)) if p.rows.is_empty() => view! { <p class="empty-inline">"No team matches your search."</p> }.into_any(),
-            Some(Ok(p)) => view! {
-                <div class="table-wrap">
-                    <table class="table" data-testid="teams-table">
-                        <thead><tr>
-                            <th>"Team"</th><th class="num">"Learners"</th><th class="num">"Pending invites"</th><th>"Created"</th>
-                            <th><span class="sr-only">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {p.rows.into_iter().map(|t| view! {
-                                <TeamRow summary=t path=team_path.clone() delete confirming/>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            }.into_any(),
-        }}
+            <ListControls search page pages total placeholder="Search teams by name" />
+            <NoticeLine notice test_id="teams-notice" />
+            {move || match data.get() {
+                None => ().into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <div class="alert alert-error" role="alert">
+                            {e.to_string()}
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Ok(p)) if p.rows.is_empty() && search.get_untracked().trim().is_empty() => {
+                    view! {
+                        <section class="empty-state">
+                            <h2>"No teams yet"</h2>
+                            <p>
+                                "Teams group learners — by department, location or start date. Use \"Create team\", then invite people straight into it with \"Invite to team\" or add learners who already registered."
+                            </p>
+                        </section>
+                    }
+                        .into_any()
+                }
+                Some(Ok(p)) if p.rows.is_empty() => {
+                    view! { <p class="empty-inline">"No team matches your search."</p> }.into_any()
+                }
+                Some(Ok(p)) => {
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="teams-table">
+                                <thead>
+                                    <tr>
+                                        <th>"Team"</th>
+                                        <th class="num">"Learners"</th>
+                                        <th class="num">"Pending invites"</th>
+                                        <th>"Created"</th>
+                                        <th>
+                                            <span class="sr-only">"Actions"</span>
+                                        </th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {p
+                                        .rows
+                                        .into_iter()
+                                        .map(|t| {
+                                            view! {
+                                                <TeamRow
+                                                    summary=t
+                                                    path=team_path.clone()
+                                                    delete
+                                                    confirming
+                                                />
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
         </Transition>
     }
 }
@@ -172,20 +229,51 @@ fn TeamRow(
     let open_label = format!("Open team {}", summary.team.name);
     view! {
         <tr data-testid="team-row" data-name=summary.team.name.clone()>
-            <td><a class="team-link" href=href.clone() aria-label=open_label><TeamBadge team=summary.team.clone()/></a></td>
-            <td class="num" data-testid="learners-count">{summary.learners_count}</td>
-            <td class="num" data-testid="invites-count">{summary.invites_count}</td>
+            <td>
+                <a class="team-link" href=href.clone() aria-label=open_label>
+                    <TeamBadge team=summary.team.clone() />
+                </a>
+            </td>
+            <td class="num" data-testid="learners-count">
+                {summary.learners_count}
+            </td>
+            <td class="num" data-testid="invites-count">
+                {summary.invites_count}
+            </td>
             <td class="nowrap">{format::date(summary.created_at)}</td>
             <td class="actions">
-                <a class="link-button" href=href.clone()>"Open"</a>
-                <button type="button" class="link-button danger" aria-label=delete_label.clone()
-                    on:click=move |_| { delete.value().set(None); confirming.set(Some(id)); }>"Delete"</button>
-                {move || (confirming.get() == Some(id)).then(|| view! {
-                    <ConfirmDialog title=question.clone() text=consequence.clone() yes="Yes, delete team"
-                        busy=delete.pending() error=crate::components::field::failure(delete.value())
-                        on_yes=Callback::new(move |_| { delete.dispatch(DeleteTeam { team_id: id }); })
-                        on_cancel=Callback::new(move |_| confirming.set(None))/>
-                })}
+                <a class="link-button" href=href.clone()>
+                    "Open"
+                </a>
+                <button
+                    type="button"
+                    class="link-button danger"
+                    aria-label=delete_label.clone()
+                    on:click=move |_| {
+                        delete.value().set(None);
+                        confirming.set(Some(id));
+                    }
+                >
+                    "Delete"
+                </button>
+                {move || {
+                    (confirming.get() == Some(id))
+                        .then(|| {
+                            view! {
+                                <ConfirmDialog
+                                    title=question.clone()
+                                    text=consequence.clone()
+                                    yes="Yes, delete team"
+                                    busy=delete.pending()
+                                    error=crate::components::field::failure(delete.value())
+                                    on_yes=Callback::new(move |_| {
+                                        delete.dispatch(DeleteTeam { team_id: id });
+                                    })
+                                    on_cancel=Callback::new(move |_| confirming.set(None))
+                                />
+                            }
+                        })
+                }}
             </td>
         </tr>
     }

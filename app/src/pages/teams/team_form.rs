@@ -36,16 +36,40 @@ pub fn TeamForm(
     };
     view! {
         <form class="team-form" on:submit=submit novalidate data-testid=form_id>
-            {move || form_error.get().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
-            <Field label="Team name" name=form_id value=name error=name_error required=true autocomplete="off"
-                maxlength=crate::domain::team::TEAM_NAME_MAX_LEN/>
+            {move || {
+                form_error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {m}
+                            </div>
+                        }
+                    })
+            }}
+            <Field
+                label="Team name"
+                name=form_id
+                value=name
+                error=name_error
+                required=true
+                autocomplete="off"
+                maxlength=crate::domain::team::TEAM_NAME_MAX_LEN
+            />
             <fieldset class="field">
                 <legend>"Colour"</legend>
-                <ColorPicker color name=format!("{form_id}-color")/>
+                <ColorPicker color name=format!("{form_id}-color") />
                 {move || color_error.get().map(|m| view! { <p class="field-error">{m}</p> })}
             </fieldset>
             <div class="form-actions">
-                {on_cancel.map(|c| view! { <button type="button" class="button" on:click=move |_| c.run(())>"Cancel"</button> })}
+                {on_cancel
+                    .map(|c| {
+                        view! {
+                            <button type="button" class="button" on:click=move |_| c.run(())>
+                                "Cancel"
+                            </button>
+                        }
+                    })}
                 <button type="submit" class="button button-primary" disabled=move || pending.get()>
                     {move || if pending.get() { pending_label } else { submit_label }}
                 </button>

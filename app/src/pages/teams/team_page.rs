@@ -19,7 +19,7 @@ use crate::{
 pub fn TeamPage() -> impl IntoView {
     view! {
         <crate::pages::admin_shell::RequirePermission needs=crate::domain::Permission::ManageLearners>
-            <Team/>
+            <Team />
         </crate::pages::admin_shell::RequirePermission>
     }
 }
@@ -78,34 +78,68 @@ fn Team() -> impl IntoView {
     let back = teams_path.clone();
     view! {
         // The server renders <title> after the page's own signals are gone: `try_get`, never `get`.
-        <Title text=move || summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())/>
-        <nav class="breadcrumb" aria-label="Breadcrumb"><a href=back>"Teams"</a>" /"</nav>
-        <Transition fallback=|| view! { <h1>"Team"</h1><p class="loading">"Loading team…"</p> }>
-        {move || {
-            // Read here, inside the <Transition>, so the server renders the team into the page; untracked,
-            // so a reload (new counts) does not rebuild the page (an open dialog or a half-typed
-            // name would be lost).
-            data.with_untracked(|_| ());
-            match state.get() {
-            Shown::Loading => ().into_any(),
-            Shown::Failed(message) => view! {
+        <Title text=move || {
+            summary.try_get().flatten().map(|t| t.team.name).unwrap_or_else(|| "Team".into())
+        } />
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <a href=back>"Teams"</a>
+            " /"
+        </nav>
+        <Transition fallback=|| {
+            view! {
                 <h1>"Team"</h1>
-                <section class="empty-state">
-                    <h2>{message}</h2>
-                    <p><a href=teams_path.clone()>"Back to all teams"</a></p>
-                </section>
-            }.into_any(),
-            Shown::Deleted => view! {
-                <h1>"Team deleted"</h1>
-                <section class="empty-state">
-                    <p role="status">{deleted.get_untracked().map(|d| deleted_notice(&d))}</p>
-                    <p><a class="button button-primary" href=teams_path.clone()>"Back to all teams"</a></p>
-                </section>
-            }.into_any(),
-            Shown::Team(team_id) => view! {
-                <TeamBody team_id summary version teams_path=teams_path.clone() on_deleted=Callback::new(move |d| deleted.set(Some(d)))/>
-            }.into_any(),
-        }}}
+                <p class="loading">"Loading team…"</p>
+            }
+        }>
+            // Read here, inside the <Transition>, so the server renders the team into the
+            // page; untracked, so a reload (new counts) does not rebuild the page (an open
+            // dialog or a half-typed name would be lost).
+            {move || {
+                data.with_untracked(|_| ());
+                match state.get() {
+                    Shown::Loading => ().into_any(),
+                    Shown::Failed(message) => {
+                        view! {
+                            <h1>"Team"</h1>
+                            <section class="empty-state">
+                                <h2>{message}</h2>
+                                <p>
+                                    <a href=teams_path.clone()>"Back to all teams"</a>
+                                </p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Shown::Deleted => {
+                        view! {
+                            <h1>"Team deleted"</h1>
+                            <section class="empty-state">
+                                <p role="status">
+                                    {deleted.get_untracked().map(|d| deleted_notice(&d))}
+                                </p>
+                                <p>
+                                    <a class="button button-primary" href=teams_path.clone()>
+                                        "Back to all teams"
+                                    </a>
+                                </p>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Shown::Team(team_id) => {
+                        view! {
+                            <TeamBody
+                                team_id
+                                summary
+                                version
+                                teams_path=teams_path.clone()
+                                on_deleted=Callback::new(move |d| deleted.set(Some(d)))
+                            />
+                        }
+                            .into_any()
+                    }
+                }
+            }}
         </Transition>
     }
 }
@@ -147,24 +181,53 @@ fn TeamBody(
     view! {
         <div class="page-head">
             <div>
-                <h1 class="team-title">{move || summary.get().map(|s| view! { <TeamBadge team=s.team/> })}</h1>
-                <p class="muted" data-testid="team-counts">{move || summary.get().map(|s| counts_text(&s))}</p>
+                <h1 class="team-title">
+                    {move || summary.get().map(|s| view! { <TeamBadge team=s.team /> })}
+                </h1>
+                <p class="muted" data-testid="team-counts">
+                    {move || summary.get().map(|s| counts_text(&s))}
+                </p>
             </div>
-            <button type="button" class="button button-primary" on:click=move |_| dialog_open.set(true)>"Invite to team"</button>
+            <button
+                type="button"
+                class="button button-primary"
+                on:click=move |_| dialog_open.set(true)
+            >
+                "Invite to team"
+            </button>
         </div>
         // The lists load once the page has hydrated: made by the server inside the team's
         // <Transition> (they exist only once the team has loaded) they did not hydrate.
-        {move || if in_browser.get() {
-            view! { <TeamLearners team_id summary version path=path.clone() on_change=bump/> }.into_any()
-        } else {
-            // Not the "loading" of a <Suspense> fallback: this one is what the server means to send.
-            view! { <p class="muted" data-testid="team-lists-pending">"Loading the team's learners…"</p> }.into_any()
+        {move || {
+            if in_browser.get() {
+                view! { <TeamLearners team_id summary version path=path.clone() on_change=bump /> }
+                    .into_any()
+            } else {
+                // Not the "loading" of a <Suspense> fallback: this one is what the server means to send.
+                view! {
+                    <p class="muted" data-testid="team-lists-pending">
+                        "Loading the team's learners…"
+                    </p>
+                }
+                    .into_any()
+            }
         }}
-        {move || team().map(|t| view! { <TeamSettings team=t summary on_saved=bump on_deleted/> })}
-        <Show when=move || dialog_open.get()>
-            {move || team().map(|t| view! {
-                <InviteDialog team=t on_close=Callback::new(move |_| dialog_open.set(false)) on_sent=bump/>
-            })}
+        {move || team().map(|t| view! { <TeamSettings team=t summary on_saved=bump on_deleted /> })}
+        <Show when=move || {
+            dialog_open.get()
+        }>
+            {move || {
+                team()
+                    .map(|t| {
+                        view! {
+                            <InviteDialog
+                                team=t
+                                on_close=Callback::new(move |_| dialog_open.set(false))
+                                on_sent=bump
+                            />
+                        }
+                    })
+            }}
         </Show>
     }
 }
@@ -196,16 +259,34 @@ fn TeamLearners(
         <section class="team-section" aria-labelledby="team-learners-title">
             <h2 id="team-learners-title">"Learners"</h2>
             <div class="tabs" role="tablist" aria-label="Learners of the team">
-                <button type="button" role="tab" class="tab" aria-selected=move || (tab() != "invites").to_string()
-                    on:click=move |_| go(false)>"Learners in team "<span class="tab-count">{move || count(|s| s.learners_count)}</span></button>
-                <button type="button" role="tab" class="tab" aria-selected=move || (tab() == "invites").to_string()
-                    on:click=move |_| go2(true)>"Invites in team "<span class="tab-count">{move || count(|s| s.invites_count)}</span></button>
+                <button
+                    type="button"
+                    role="tab"
+                    class="tab"
+                    aria-selected=move || (tab() != "invites").to_string()
+                    on:click=move |_| go(false)
+                >
+                    "Learners in team "
+                    <span class="tab-count">{move || count(|s| s.learners_count)}</span>
+                </button>
+                <button
+                    type="button"
+                    role="tab"
+                    class="tab"
+                    aria-selected=move || (tab() == "invites").to_string()
+                    on:click=move |_| go2(true)
+                >
+                    "Invites in team "
+                    <span class="tab-count">{move || count(|s| s.invites_count)}</span>
+                </button>
             </div>
             <div role="tabpanel">
-                {move || if tab() == "invites" {
-                    view! { <InvitesTab version team=team_id on_change/> }.into_any()
-                } else {
-                    view! { <MembersTab team_id version on_change/> }.into_any()
+                {move || {
+                    if tab() == "invites" {
+                        view! { <InvitesTab version team=team_id on_change /> }.into_any()
+                    } else {
+                        view! { <MembersTab team_id version on_change /> }.into_any()
+                    }
                 }}
             </div>
         </section>

@@ -49,31 +49,78 @@ pub fn TeamSettings(
             <h2 id="team-settings-title">"Team settings"</h2>
             <div class="settings-grid">
                 <div>
-                    <TeamForm form_id="team-settings" name color submit_label="Save changes" pending_label="Saving…"
-                        pending=save.pending() error=save_error
+                    <TeamForm
+                        form_id="team-settings"
+                        name
+                        color
+                        submit_label="Save changes"
+                        pending_label="Saving…"
+                        pending=save.pending()
+                        error=save_error
                         on_submit=Callback::new(move |_| {
                             saved.set(None);
-                            save.dispatch(UpdateTeam { team_id, name: name.get_untracked(), color: color.get_untracked() });
-                        })/>
-                    {move || saved.get().map(|m| view! { <p class="alert alert-info" role="status">{m}</p> })}
+                            save.dispatch(UpdateTeam {
+                                team_id,
+                                name: name.get_untracked(),
+                                color: color.get_untracked(),
+                            });
+                        })
+                    />
+                    {move || {
+                        saved
+                            .get()
+                            .map(|m| {
+                                view! {
+                                    <p class="alert alert-info" role="status">
+                                        {m}
+                                    </p>
+                                }
+                            })
+                    }}
                 </div>
                 <div>
                     <h3>"API ID"</h3>
-                    <p class="muted small">"The id the API uses for this team (\"teams\" in inviteLearners and addLearnersToTeams)."</p>
+                    <p class="muted small">
+                        "The id the API uses for this team (\"teams\" in inviteLearners and addLearnersToTeams)."
+                    </p>
                     <p class="api-id">
-                        <code data-testid="team-api-id">{api_id}</code>" "
-                        <CopyButton text=copy_id what="Copy the team's API ID"/>
+                        <code data-testid="team-api-id">{api_id}</code>
+                        " "
+                        <CopyButton text=copy_id what="Copy the team's API ID" />
                     </p>
                     <h3>"Delete team"</h3>
-                    <p class="muted small">"Learners stay in the academy; pending invitations lose only this team."</p>
-                    <button type="button" class="button button-danger-outline"
-                        on:click=move |_| { delete.value().set(None); confirming.set(true); }>"Delete team…"</button>
-                    {move || confirming.get().then(|| view! {
-                        <ConfirmDialog title=question() text=consequence() yes="Yes, delete team"
-                            busy=delete.pending() error=crate::components::field::failure(delete.value())
-                            on_yes=Callback::new(move |_| { delete.dispatch(DeleteTeam { team_id }); })
-                            on_cancel=Callback::new(move |_| confirming.set(false))/>
-                    })}
+                    <p class="muted small">
+                        "Learners stay in the academy; pending invitations lose only this team."
+                    </p>
+                    <button
+                        type="button"
+                        class="button button-danger-outline"
+                        on:click=move |_| {
+                            delete.value().set(None);
+                            confirming.set(true);
+                        }
+                    >
+                        "Delete team…"
+                    </button>
+                    {move || {
+                        confirming
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <ConfirmDialog
+                                        title=question()
+                                        text=consequence()
+                                        yes="Yes, delete team"
+                                        busy=delete.pending()
+                                        error=crate::components::field::failure(delete.value())
+                                        on_yes=Callback::new(move |_| {
+                                            delete.dispatch(DeleteTeam { team_id });
+                                        })
+                                        on_cancel=Callback::new(move |_| confirming.set(false))
+                                    />
+                                }
+                            })
+                    }}
                 </div>
             </div>
         </section>

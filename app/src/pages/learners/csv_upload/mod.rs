@@ -345,33 +345,79 @@ pub fn CsvUpload(
     };
     view! {
         <div class="csv-upload">
-            {move || caps_error.get().map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
-            {move || if sending.started() {
-                view! { <SendPanel up sending options on_close on_sent/> }.into_any()
-            } else if has_preview() {
-                view! { <PreviewPanel up sending options on_close/> }.into_any()
-            } else {
-                view! {
-                    <label class="dropzone" class:dropzone-active=move || dragging.get()
-                        on:dragover=on_drag_over on:dragleave=move |_| dragging.set(false) on:drop=on_drop>
-                        <input type="file" class="sr-only" accept=".csv,.txt,.tsv,text/csv,text/plain"
-                            data-testid="csv-file" on:change=on_pick/>
-                        <span class="dropzone-title">"Drop a CSV file here, or "<span class="link-like">"choose a file"</span></span>
-                        <span class="muted small">"Columns: First name, Last name, Email address — in any order, with or without a header row."</span>
-                        <span class="muted small">{limits}</span>
-                    </label>
-                    {move || up.error.get().map(|e| view! {
-                        <div class="alert alert-error" role="alert" data-testid="csv-error">
-                            <strong>{up.file_name.get()}</strong>": "{e}
+            {move || {
+                caps_error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <div class="alert alert-error" role="alert">
+                                {e}
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                if sending.started() {
+                    view! { <SendPanel up sending options on_close on_sent /> }.into_any()
+                } else if has_preview() {
+                    view! { <PreviewPanel up sending options on_close /> }.into_any()
+                } else {
+                    view! {
+                        <label
+                            class="dropzone"
+                            class:dropzone-active=move || dragging.get()
+                            on:dragover=on_drag_over
+                            on:dragleave=move |_| dragging.set(false)
+                            on:drop=on_drop
+                        >
+                            <input
+                                type="file"
+                                class="sr-only"
+                                accept=".csv,.txt,.tsv,text/csv,text/plain"
+                                data-testid="csv-file"
+                                on:change=on_pick
+                            />
+                            <span class="dropzone-title">
+                                "Drop a CSV file here, or "
+                                <span class="link-like">"choose a file"</span>
+                            </span>
+                            <span class="muted small">
+                                "Columns: First name, Last name, Email address — in any order, with or without a header row."
+                            </span>
+                            <span class="muted small">{limits}</span>
+                        </label>
+                        {move || {
+                            up.error
+                                .get()
+                                .map(|e| {
+                                    view! {
+                                        <div
+                                            class="alert alert-error"
+                                            role="alert"
+                                            data-testid="csv-error"
+                                        >
+                                            <strong>{up.file_name.get()}</strong>
+                                            ": "
+                                            {e}
+                                        </div>
+                                    }
+                                })
+                        }}
+                        <p class="small">
+                            <a href=TEMPLATE download="learners-template.csv">
+                                "Download the template"
+                            </a>
+                            <span class="muted">" (First name, Last name, Email address)"</span>
+                        </p>
+                        <ImportHistory />
+                        <div class="dialog-actions">
+                            <button type="button" class="button" on:click=move |_| on_close.run(())>
+                                "Cancel"
+                            </button>
                         </div>
-                    })}
-                    <p class="small"><a href=TEMPLATE download="learners-template.csv">"Download the template"</a>
-                        <span class="muted">" (First name, Last name, Email address)"</span></p>
-                    <ImportHistory/>
-                    <div class="dialog-actions">
-                        <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                    </div>
-                }.into_any()
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }

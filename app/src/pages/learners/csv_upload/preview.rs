@@ -193,10 +193,15 @@ pub(super) fn PreviewPanel(
                      count: fn(&Tally) -> usize,
                      class: &'static str| {
         view! {
-            <button type="button" class=format!("count-chip {class}") aria-pressed=move || (show.get() == s).to_string()
+            <button
+                type="button"
+                class=format!("count-chip {class}")
+                aria-pressed=move || (show.get() == s).to_string()
                 class:hidden=move || s != Show::All && count(&tally.get()) == 0
-                on:click=move |_| choose(s)>
-                <strong>{move || thousands(count(&tally.get()))}</strong>" "
+                on:click=move |_| choose(s)
+            >
+                <strong>{move || thousands(count(&tally.get()))}</strong>
+                " "
                 {move || format::noun(count(&tally.get()) as i64, one, many)}
             </button>
         }
@@ -224,90 +229,212 @@ pub(super) fn PreviewPanel(
     let timings = move || up.timings.get();
     let download_problems = move |_| up.download_problems();
     view! {
-        <div class="csv-preview" data-testid="csv-preview"
+        <div
+            class="csv-preview"
+            data-testid="csv-preview"
             data-read-ms=move || format!("{:.1}", timings().read_ms)
             data-open-ms=move || format!("{:.1}", timings().open_ms)
             data-first-rows-ms=move || format!("{:.1}", timings().first_rows_ms)
             data-work-ms=move || format!("{:.1}", timings().work_ms)
             data-checked-ms=move || format!("{:.1}", timings().checked_ms)
-            data-checked=move || (!busy()).to_string()>
+            data-checked=move || (!busy()).to_string()
+        >
             <div class="csv-file-line">
                 <span class="csv-file-name">{summary}</span>
-                <button type="button" class="link-button" on:click=move |_| { up.clear(); }>"Choose another file"</button>
+                <button
+                    type="button"
+                    class="link-button"
+                    on:click=move |_| {
+                        up.clear();
+                    }
+                >
+                    "Choose another file"
+                </button>
             </div>
             {move || {
                 let notes = notes();
-                (!notes.is_empty()).then(|| view! {
-                    <ul class="csv-notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                })
+                (!notes.is_empty())
+                    .then(|| {
+                        view! {
+                            <ul class="csv-notes">
+                                {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                            </ul>
+                        }
+                    })
             }}
-            <ColumnPickers up/>
-            {move || missing().map(|what| view! {
-                <div class="alert alert-info" role="status" data-testid="csv-map-columns">
-                    {what}
-                </div>
-            })}
-            {move || up.checking.get().map(|(checked, total)| view! {
-                <div class="csv-progress" role="status">
-                    <progress max=total value=checked></progress>
-                    <span class="small muted">{format!("Checking rows… {} of {}", thousands(checked), thousands(total))}</span>
-                </div>
-            })}
-            {move || up.looking_up.get().then(|| view! {
-                <p class="small muted" role="status">"Checking which addresses are learners or invited already…"</p>
-            })}
+            <ColumnPickers up />
+            {move || {
+                missing()
+                    .map(|what| {
+                        view! {
+                            <div
+                                class="alert alert-info"
+                                role="status"
+                                data-testid="csv-map-columns"
+                            >
+                                {what}
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                up.checking
+                    .get()
+                    .map(|(checked, total)| {
+                        view! {
+                            <div class="csv-progress" role="status">
+                                <progress max=total value=checked></progress>
+                                <span class="small muted">
+                                    {format!(
+                                        "Checking rows… {} of {}",
+                                        thousands(checked),
+                                        thousands(total),
+                                    )}
+                                </span>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                up.looking_up
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="small muted" role="status">
+                                "Checking which addresses are learners or invited already…"
+                            </p>
+                        }
+                    })
+            }}
             {move || up.lookup_error.get().map(|e| view! { <p class="small field-error">{e}</p> })}
             <Show when=move || missing().is_none()>
-                <div class="count-chips" role="group" aria-label="Show rows" data-testid="csv-counts">
+                <div
+                    class="count-chips"
+                    role="group"
+                    aria-label="Show rows"
+                    data-testid="csv-counts"
+                >
                     {chip(Show::All, ("row", "rows"), |t| t.all, "")}
-                    {chip(Show::Ready, ("ready to invite", "ready to invite"), |t| t.ready, "chip-ok")}
-                    {chip(Show::Learners, ("already a learner", "already learners"), |t| t.learners, "chip-info")}
-                    {chip(Show::Invited, ("already invited", "already invited"), |t| t.invited, "chip-info")}
+                    {chip(
+                        Show::Ready,
+                        ("ready to invite", "ready to invite"),
+                        |t| t.ready,
+                        "chip-ok",
+                    )}
+                    {chip(
+                        Show::Learners,
+                        ("already a learner", "already learners"),
+                        |t| t.learners,
+                        "chip-info",
+                    )}
+                    {chip(
+                        Show::Invited,
+                        ("already invited", "already invited"),
+                        |t| t.invited,
+                        "chip-info",
+                    )}
                     {chip(Show::Problems, ("problem", "problems"), |t| t.problems, "chip-bad")}
-                    {chip(Show::Duplicates, ("duplicate", "duplicates"), |t| t.duplicates, "chip-warn")}
+                    {chip(
+                        Show::Duplicates,
+                        ("duplicate", "duplicates"),
+                        |t| t.duplicates,
+                        "chip-warn",
+                    )}
                     {chip(Show::Empty, ("empty", "empty"), |t| t.empty, "")}
-                    {move || (tally.get().problems + tally.get().duplicates > 0).then(|| view! {
-                        <button type="button" class="link-button small" on:click=download_problems>"Download problems report"</button>
-                    })}
+                    {move || {
+                        (tally.get().problems + tally.get().duplicates > 0)
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="link-button small"
+                                        on:click=download_problems
+                                    >
+                                        "Download problems report"
+                                    </button>
+                                }
+                            })
+                    }}
                 </div>
-                <div class="preview-table" role="table" aria-label="Rows of the file"
-                    aria-rowcount=move || shown.get().len() + 1>
+                <div
+                    class="preview-table"
+                    role="table"
+                    aria-label="Rows of the file"
+                    aria-rowcount=move || shown.get().len() + 1
+                >
                     <div class="preview-row preview-head" role="row">
                         <span role="columnheader">"Line"</span>
                         <span role="columnheader">"First name"</span>
                         <span role="columnheader">"Last name"</span>
                         <span role="columnheader">"Email address"</span>
                         <span role="columnheader">"Status"</span>
-                        <span role="columnheader" class="sr-only">"Fix"</span>
+                        <span role="columnheader" class="sr-only">
+                            "Fix"
+                        </span>
                     </div>
-                    <div class="preview-scroll" node_ref=scroller tabindex="0"
-                        style:height=move || format!("{}px", ROW_H * shown.get().len().clamp(2, VIEW_ROWS) as f64)
-                        on:scroll=move |ev| scroll_top.set(event_target::<web_sys::Element>(&ev).scroll_top() as f64)>
-                        <div class="preview-spacer" style:height=move || format!("{}px", shown.get().len() as f64 * ROW_H)>
-                            <For each=window key=|row| *row
-                                children=move |(pos, index, _)| view! { <PreviewRow up index pos editing/> }/>
+                    <div
+                        class="preview-scroll"
+                        node_ref=scroller
+                        tabindex="0"
+                        style:height=move || {
+                            format!("{}px", ROW_H * shown.get().len().clamp(2, VIEW_ROWS) as f64)
+                        }
+                        on:scroll=move |ev| {
+                            scroll_top
+                                .set(event_target::<web_sys::Element>(&ev).scroll_top() as f64)
+                        }
+                    >
+                        <div
+                            class="preview-spacer"
+                            style:height=move || format!("{}px", shown.get().len() as f64 * ROW_H)
+                        >
+                            <For
+                                each=window
+                                key=|row| *row
+                                children=move |(pos, index, _)| {
+                                    view! { <PreviewRow up index pos editing /> }
+                                }
+                            />
                         </div>
-                        {move || (shown.get().is_empty() && up.checking.get().is_none()).then(|| view! {
-                            <p class="empty-inline">"No rows of this kind."</p>
-                        })}
+                        {move || {
+                            (shown.get().is_empty() && up.checking.get().is_none())
+                                .then(|| {
+                                    view! { <p class="empty-inline">"No rows of this kind."</p> }
+                                })
+                        }}
                     </div>
                 </div>
             </Show>
-            <InviteOptionsFields options/>
+            <InviteOptionsFields options />
             <div class="dialog-actions">
-                <span class="muted small dialog-actions-note">{move || {
-                    let t = tally.get();
-                    let skipped = t.problems + t.duplicates;
-                    (skipped > 0).then(|| format!(
-                        "{} left out; fix {} above or download the report.",
-                        format::count(skipped as i64, "row with a problem is", "rows with problems are"),
-                        format::noun(skipped as i64, "it", "them")
-                    ))
-                }}</span>
-                <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="button button-primary" data-testid="csv-submit"
+                <span class="muted small dialog-actions-note">
+                    {move || {
+                        let t = tally.get();
+                        let skipped = t.problems + t.duplicates;
+                        (skipped > 0)
+                            .then(|| {
+                                format!(
+                                    "{} left out; fix {} above or download the report.",
+                                    format::count(
+                                        skipped as i64,
+                                        "row with a problem is",
+                                        "rows with problems are",
+                                    ),
+                                    format::noun(skipped as i64, "it", "them"),
+                                )
+                            })
+                    }}
+                </span>
+                <button type="button" class="button" on:click=move |_| on_close.run(())>
+                    "Cancel"
+                </button>
+                <button
+                    type="button"
+                    class="button button-primary"
+                    data-testid="csv-submit"
                     disabled=move || busy() || ready_total() == 0
-                    on:click=move |_| sending.start(up, options)>
+                    on:click=move |_| sending.start(up, options)
+                >
                     {move || match ready_total() {
                         0 => "Nothing to invite".to_string(),
                         1 => "Invite 1 learner".to_string(),
@@ -343,11 +470,27 @@ fn ColumnPickers(up: Upload) -> impl IntoView {
         view! {
             <label class="column-picker">
                 <span class="small">{label}</span>
-                <select on:change=on_change prop:value=move || get(&map()).map(|c| c.to_string()).unwrap_or_default()>
+                <select
+                    on:change=on_change
+                    prop:value=move || get(&map()).map(|c| c.to_string()).unwrap_or_default()
+                >
                     <option value="">"— not in the file —"</option>
-                    {move || columns().into_iter().enumerate().map(|(i, name)| view! {
-                        <option value=i.to_string() selected=move || get(&map()) == Some(i)>{name}</option>
-                    }).collect_view()}
+                    {move || {
+                        columns()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, name)| {
+                                view! {
+                                    <option
+                                        value=i.to_string()
+                                        selected=move || get(&map()) == Some(i)
+                                    >
+                                        {name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </select>
             </label>
         }
@@ -400,12 +543,11 @@ fn PreviewRow(
                     first_name: first.get_untracked(),
                     last_name: last.get_untracked(),
                 };
-                up.preview
-                    .update_value(|p| {
-                        if let Some(p) = p {
-                            p.edit(index, fixed)
-                        }
-                    });
+                up.preview.update_value(|p| {
+                    if let Some(p) = p {
+                        p.edit(index, fixed)
+                    }
+                });
                 editing.set(None);
                 up.changed();
             };
@@ -416,36 +558,94 @@ fn PreviewRow(
                 }
             };
             view! {
-                <form class="preview-row preview-edit" role="row" style:top=top.clone() on:submit=save on:keydown=on_key>
-                    <span role="cell" class="cell-line">{line}</span>
-                    <span role="cell"><input type="text" aria-label=format!("First name, line {line}") autofocus
-                        prop:value=move || first.get() on:input=move |ev| first.set(event_target_value(&ev))/></span>
-                    <span role="cell"><input type="text" aria-label=format!("Last name, line {line}")
-                        prop:value=move || last.get() on:input=move |ev| last.set(event_target_value(&ev))/></span>
-                    <span role="cell"><input type="email" aria-label=format!("Email address, line {line}")
-                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/></span>
+                <form
+                    class="preview-row preview-edit"
+                    role="row"
+                    style:top=top.clone()
+                    on:submit=save
+                    on:keydown=on_key
+                >
+                    <span role="cell" class="cell-line">
+                        {line}
+                    </span>
+                    <span role="cell">
+                        <input
+                            type="text"
+                            aria-label=format!("First name, line {line}")
+                            autofocus
+                            prop:value=move || first.get()
+                            on:input=move |ev| first.set(event_target_value(&ev))
+                        />
+                    </span>
+                    <span role="cell">
+                        <input
+                            type="text"
+                            aria-label=format!("Last name, line {line}")
+                            prop:value=move || last.get()
+                            on:input=move |ev| last.set(event_target_value(&ev))
+                        />
+                    </span>
+                    <span role="cell">
+                        <input
+                            type="email"
+                            aria-label=format!("Email address, line {line}")
+                            prop:value=move || email.get()
+                            on:input=move |ev| email.set(event_target_value(&ev))
+                        />
+                    </span>
                     <span role="cell" class="cell-actions">
-                        <button type="submit" class="button button-primary button-small">"Save"</button>
-                        <button type="button" class="button button-small" on:click=move |_| editing.set(None)>"Cancel"</button>
+                        <button type="submit" class="button button-primary button-small">
+                            "Save"
+                        </button>
+                        <button
+                            type="button"
+                            class="button button-small"
+                            on:click=move |_| editing.set(None)
+                        >
+                            "Cancel"
+                        </button>
                     </span>
                     // The whole reason, which the row can only show in part.
-                    <p class="edit-reason" data-testid="edit-reason">{text.clone()}</p>
+                    <p class="edit-reason" data-testid="edit-reason">
+                        {text.clone()}
+                    </p>
                 </form>
             }
             .into_any()
         } else {
             view! {
                 <div class="preview-row" role="row" style:top=top.clone() data-line=line>
-                    <span role="cell" class="cell-line">{line}</span>
-                    <span role="cell" class="cell-text">{person.first_name.clone()}</span>
-                    <span role="cell" class="cell-text">{person.last_name.clone()}</span>
-                    <span role="cell" class="cell-text">{person.email.clone()}</span>
-                    <span role="cell"><span class=class title=text.clone()>{text.clone()}</span></span>
+                    <span role="cell" class="cell-line">
+                        {line}
+                    </span>
+                    <span role="cell" class="cell-text">
+                        {person.first_name.clone()}
+                    </span>
+                    <span role="cell" class="cell-text">
+                        {person.last_name.clone()}
+                    </span>
+                    <span role="cell" class="cell-text">
+                        {person.email.clone()}
+                    </span>
+                    <span role="cell">
+                        <span class=class title=text.clone()>
+                            {text.clone()}
+                        </span>
+                    </span>
                     <span role="cell" class="cell-actions">
-                        {fixable.then(|| view! {
-                            <button type="button" class="button button-small" aria-label=format!("Fix line {line}")
-                                on:click=move |_| editing.set(Some(index))>"Fix"</button>
-                        })}
+                        {fixable
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button button-small"
+                                        aria-label=format!("Fix line {line}")
+                                        on:click=move |_| editing.set(Some(index))
+                                    >
+                                        "Fix"
+                                    </button>
+                                }
+                            })}
                     </span>
                 </div>
             }

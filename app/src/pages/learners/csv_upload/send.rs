@@ -270,8 +270,10 @@ pub(super) fn SendPanel(
         view! {
             <div class="csv-progress" role="status" data-testid="csv-send-progress">
                 <progress max=p.total.max(1) value=p.committed></progress>
-                <span class="small">{format!("{} of {} rows committed", thousands(p.committed), thousands(p.total))}
-                    {(p.queued > 0).then(|| format!(" · {} emails queued", thousands(p.queued)))}</span>
+                <span class="small">
+                    {format!("{} of {} rows committed", thousands(p.committed), thousands(p.total))}
+                    {(p.queued > 0).then(|| format!(" · {} emails queued", thousands(p.queued)))}
+                </span>
             </div>
         }
     };
@@ -286,17 +288,27 @@ pub(super) fn SendPanel(
             <div class="csv-sending">
                 <h3>{move || format!("Inviting from {}…", up.file_name.get())}</h3>
                 {bar}
-                <p class="muted small">"You can keep this dialog open; closing it stops the upload after the current chunk. What is committed stays."</p>
+                <p class="muted small">
+                    "You can keep this dialog open; closing it stops the upload after the current chunk. What is committed stays."
+                </p>
             </div>
         }
         .into_any(),
         State::Failed(message) => view! {
             <div class="csv-sending">
-                {bar}
-                <div class="alert alert-error" role="alert">{message}</div>
-                <div class="dialog-actions">
-                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Close"</button>
-                    <button type="button" class="button button-primary" on:click=move |_| sending.run(options)>"Try again"</button>
+                {bar} <div class="alert alert-error" role="alert">
+                    {message}
+                </div> <div class="dialog-actions">
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>
+                        "Close"
+                    </button>
+                    <button
+                        type="button"
+                        class="button button-primary"
+                        on:click=move |_| sending.run(options)
+                    >
+                        "Try again"
+                    </button>
                 </div>
             </div>
         }
@@ -314,24 +326,91 @@ pub(super) fn SendPanel(
                 <div class="csv-summary" data-testid="csv-summary">
                     <h3>"Upload finished"</h3>
                     <ul class="result-list">
-                        <li class="result result-ok"><strong>{thousands(summary.invited as usize)}</strong>" invited"
-                            {(summary.invited > 0 && options.send_email.get_untracked()).then_some(" — invitation emails are on their way")}</li>
-                        {(summary.updated > 0).then(|| view! { <li class="result result-ok"><strong>{thousands(summary.updated as usize)}</strong>" already invited — invitations updated and renewed"</li> })}
-                        {(summary.existing > 0).then(|| view! { <li class="result result-info"><strong>{thousands(summary.existing as usize)}</strong>
-                            {format!(
-                                " {} — added to {}, nothing sent",
-                                crate::format::noun(summary.existing, "already a learner", "already learners"),
-                                crate::format::count(summary.added_to_teams, "team place", "team places")
-                            )}</li> })}
-                        {(by_server > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(by_server as usize)}</strong>" skipped by the server — the result report says why"</li> })}
-                        {(left_out > 0).then(|| view! { <li class="result result-bad"><strong>{thousands(left_out)}</strong>{format!(" {} left out", crate::format::noun(left_out as i64, "row with a problem was", "rows with problems were"))}
-                            " "<button type="button" class="link-button" on:click=download_problems>"Download problems report"</button></li> })}
+                        <li class="result result-ok">
+                            <strong>{thousands(summary.invited as usize)}</strong>
+                            " invited"
+                            {(summary.invited > 0 && options.send_email.get_untracked())
+                                .then_some(" — invitation emails are on their way")}
+                        </li>
+                        {(summary.updated > 0)
+                            .then(|| {
+                                view! {
+                                    <li class="result result-ok">
+                                        <strong>{thousands(summary.updated as usize)}</strong>
+                                        " already invited — invitations updated and renewed"
+                                    </li>
+                                }
+                            })}
+                        {(summary.existing > 0)
+                            .then(|| {
+                                view! {
+                                    <li class="result result-info">
+                                        <strong>{thousands(summary.existing as usize)}</strong>
+                                        {format!(
+                                            " {} — added to {}, nothing sent",
+                                            crate::format::noun(
+                                                summary.existing,
+                                                "already a learner",
+                                                "already learners",
+                                            ),
+                                            crate::format::count(
+                                                summary.added_to_teams,
+                                                "team place",
+                                                "team places",
+                                            ),
+                                        )}
+                                    </li>
+                                }
+                            })}
+                        {(by_server > 0)
+                            .then(|| {
+                                view! {
+                                    <li class="result result-bad">
+                                        <strong>{thousands(by_server as usize)}</strong>
+                                        " skipped by the server — the result report says why"
+                                    </li>
+                                }
+                            })}
+                        {(left_out > 0)
+                            .then(|| {
+                                view! {
+                                    <li class="result result-bad">
+                                        <strong>{thousands(left_out)}</strong>
+                                        {format!(
+                                            " {} left out",
+                                            crate::format::noun(
+                                                left_out as i64,
+                                                "row with a problem was",
+                                                "rows with problems were",
+                                            ),
+                                        )}
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="link-button"
+                                            on:click=download_problems
+                                        >
+                                            "Download problems report"
+                                        </button>
+                                    </li>
+                                }
+                            })}
                     </ul>
                     {move || report_error.get().map(|e| view! { <p class="field-error">{e}</p> })}
                     <div class="dialog-actions">
-                        <button type="button" class="button" on:click=download_report>"Download result report"</button>
-                        <button type="button" class="button" on:click=move |_| again()>"Upload another file"</button>
-                        <button type="button" class="button button-primary" on:click=move |_| on_close.run(())>"Done"</button>
+                        <button type="button" class="button" on:click=download_report>
+                            "Download result report"
+                        </button>
+                        <button type="button" class="button" on:click=move |_| again()>
+                            "Upload another file"
+                        </button>
+                        <button
+                            type="button"
+                            class="button button-primary"
+                            on:click=move |_| on_close.run(())
+                        >
+                            "Done"
+                        </button>
                     </div>
                 </div>
             }
