@@ -11,7 +11,7 @@ pub const MAX_MESSAGE_CHARS: usize = 1000;
 pub const MAX_REASON_CHARS: usize = 1000;
 /// A declined address may ask again after this many days.
 pub const ASK_AGAIN_AFTER_DAYS: i64 = 7;
-const DAY_MS: i64 = 24 * 3600 * 1000;
+use super::DAY_MS;
 
 /// Who may sign up at the academy link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

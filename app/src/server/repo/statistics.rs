@@ -2,7 +2,7 @@
 //! teams (COUNT/GROUP BY on the indexes of migration 0010), never a row per person.
 
 use crate::domain::invite::{EmailStatus, InviteSource, InviteState};
-use crate::domain::{AcademyId, TeamId};
+use crate::domain::{AcademyId, DAY_MS, TeamId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::LEARNER_ROLES_SQL;
@@ -123,10 +123,10 @@ pub async fn signups_per_day<'c>(
 ) -> Result<Vec<DayRow>, sqlx::Error> {
     let q = match team {
         Some(_) => format!(
-            "SELECT u.created_at / 86400000 AS day, COUNT(*) AS n \
+            "SELECT u.created_at / {DAY_MS} AS day, COUNT(*) AS n \
              FROM team_members m CROSS JOIN users u \
              WHERE m.team_id = $4 AND u.id = m.user_id AND u.academy_id = $1 \
-             AND u.created_at >= $2 * 86400000 AND u.created_at < ($3 + 1) * 86400000 \
+             AND u.created_at >= $2 * {DAY_MS} AND u.created_at < ($3 + 1) * {DAY_MS} \
              AND u.role IN {LEARNER_ROLES_SQL} GROUP BY 1 ORDER BY 1"
         ),
         None => format!(
@@ -134,7 +134,7 @@ pub async fn signups_per_day<'c>(
                SELECT CAST($2 AS BIGINT) UNION ALL SELECT day + 1 FROM d WHERE day < $3\
              ) \
              SELECT d.day, (SELECT COUNT(*) FROM users u WHERE u.academy_id = $1 \
-               AND u.created_at >= d.day * 86400000 AND u.created_at < (d.day + 1) * 86400000 \
+               AND u.created_at >= d.day * {DAY_MS} AND u.created_at < (d.day + 1) * {DAY_MS} \
                AND u.role IN {LEARNER_ROLES_SQL}) AS n \
              FROM d ORDER BY d.day"
         ),
