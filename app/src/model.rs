@@ -1,7 +1,6 @@
 //! Wire types shared by the browser and the server. Row types and secrets live in `server`.
 
-use crate::domain::{ApiClientId, ImportId, InviteId};
-use crate::domain::{TeamId, UserId};
+use crate::domain::{ApiClientId, ImportId, InviteId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
 
 pub mod access_requests;

@@ -4,7 +4,9 @@
 //! Safe with several server processes on one database: a claimed row is leased to one worker, and a
 //! worker that dies leaves its rows to be taken over when the lease runs out.
 
-use app::domain::{AcademyId, DeliveryId, InviteId, OutboxId};
+use app::domain::{
+    AcademyId, DeliveryId, InviteId, InviteTokenId, OutboxId, PasswordResetId, SignupCodeId,
+};
 use std::{sync::Arc, time::Duration};
 
 use app::{
@@ -216,22 +218,32 @@ impl Worker {
         let rendered = match row.kind.as_str() {
             "invite" | reminders::KIND => {
                 let reminder = row.kind == reminders::KIND;
-                invite_email::render(&self.state, row.ref_id, &row.message_id, reminder).await?
-            }
-            "signup_code" => signup_email::render(&self.state, row.ref_id, &row.message_id)
+                invite_email::render(
+                    &self.state,
+                    InviteTokenId::new(row.ref_id),
+                    &row.message_id,
+                    reminder,
+                )
                 .await?
-                .map(|email| invite_email::RenderedInvite {
-                    invite_id: None,
-                    email,
-                }),
-            password_reset::KIND => {
-                password_reset::render(&self.state, row.ref_id, &row.message_id)
+            }
+            "signup_code" => {
+                signup_email::render(&self.state, SignupCodeId::new(row.ref_id), &row.message_id)
                     .await?
                     .map(|email| invite_email::RenderedInvite {
                         invite_id: None,
                         email,
                     })
             }
+            password_reset::KIND => password_reset::render(
+                &self.state,
+                PasswordResetId::new(row.ref_id),
+                &row.message_id,
+            )
+            .await?
+            .map(|email| invite_email::RenderedInvite {
+                invite_id: None,
+                email,
+            }),
             learner_page::EMAIL_CHANGED => {
                 email_changed::render(&self.state, &row)
                     .await?

@@ -1,8 +1,7 @@
 //! Settings → Webhooks. Only the Owner and Administrators manage webhooks; the academy is always the
 //! caller's own (from the session), and a webhook of another academy is "not found".
 
-use crate::domain::DeliveryId;
-use crate::domain::WebhookId;
+use crate::domain::{DeliveryId, WebhookId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]

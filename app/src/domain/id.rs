@@ -75,6 +75,12 @@ ids!(
     OutboxId,
     /// An entry of the audit log.
     AuditEntryId,
+    /// One link of an invitation (a renewal or a reminder makes a new one).
+    InviteTokenId,
+    /// A sign-up at the academy link waiting for its confirmation code.
+    SignupCodeId,
+    /// A password reset link.
+    PasswordResetId,
 );
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ pub mod webhook;
 pub use email::Email;
 pub use id::{
     AcademyId, AccessRequestId, ApiClientId, AuditEntryId, CourseId, DeliveryId, ImportId,
-    InviteId, OutboxId, TeamId, UserId, WebhookId,
+    InviteId, InviteTokenId, OutboxId, PasswordResetId, SignupCodeId, TeamId, UserId, WebhookId,
 };
 pub use names::{AcademyName, PersonName};
 pub use password::Password;

@@ -136,6 +136,9 @@ id_column!(
     crate::domain::ApiClientId,
     crate::domain::OutboxId,
     crate::domain::AuditEntryId,
+    crate::domain::InviteTokenId,
+    crate::domain::SignupCodeId,
+    crate::domain::PasswordResetId,
 );
 
 /// A write transaction. On SQLite it also holds this process's write turn (see `Db::write`).

@@ -2,8 +2,7 @@
 //! the search and filter across pages; staff and the admin's own account skipped with the reason;
 //! one audit entry per action with the count.
 
-use app::domain::InviteId;
-use app::domain::UserId;
+use app::domain::{InviteId, UserId};
 use app::{
     domain::role::Role,
     model::ListQuery,

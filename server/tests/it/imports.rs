@@ -2,8 +2,7 @@
 //! browser's preview, committed in batches, idempotent when retried — on SQLite or PostgreSQL.
 
 use crate::common;
-use app::domain::ImportId;
-use app::domain::TeamId;
+use app::domain::{ImportId, TeamId};
 
 use app::{
     domain::role::Role,

@@ -2,8 +2,7 @@
 //! loopback and the outbox worker — on SQLite or PostgreSQL.
 
 use crate::common;
-use app::domain::AcademyId;
-use app::domain::TeamId;
+use app::domain::{AcademyId, TeamId};
 
 use std::time::Duration;
 

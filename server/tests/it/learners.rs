@@ -2,8 +2,7 @@
 //! end to end through the real server, on SQLite or PostgreSQL.
 
 use crate::common;
-use app::domain::AcademyId;
-use app::domain::{InviteId, TeamId, UserId};
+use app::domain::{AcademyId, InviteId, TeamId, UserId};
 
 use app::{
     domain::role::{Plan, Role},

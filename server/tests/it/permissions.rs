@@ -12,11 +12,10 @@
 //! no answer may be a 5xx.
 
 use crate::common;
-use app::domain::TeamId;
+use app::domain::{Permission, Role, TeamId};
 
 use std::collections::BTreeSet;
 
-use app::domain::{Permission, Role};
 use common::{OWNER_EMAIL, TestApp};
 use reqwest::Client;
 use serde_json::json;

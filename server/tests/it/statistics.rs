@@ -4,8 +4,7 @@
 //! export, who may see it, and another academy's data that must never show.
 
 use crate::common;
-use app::domain::AcademyId;
-use app::domain::TeamId;
+use app::domain::{AcademyId, TeamId};
 
 use app::{
     domain::{

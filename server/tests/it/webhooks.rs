@@ -4,9 +4,7 @@
 //! — on SQLite or PostgreSQL.
 
 use crate::common;
-use app::domain::InviteId;
-use app::domain::TeamId;
-use app::domain::{DeliveryId, WebhookId};
+use app::domain::{DeliveryId, InviteId, TeamId, WebhookId};
 
 use std::{
     sync::{

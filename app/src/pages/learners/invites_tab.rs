@@ -1,5 +1,4 @@
-use crate::domain::InviteId;
-use crate::domain::TeamId;
+use crate::domain::{InviteId, TeamId};
 use leptos::prelude::*;
 
 use super::{

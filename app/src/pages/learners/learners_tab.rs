@@ -1,5 +1,4 @@
-use crate::domain::TeamId;
-use crate::domain::UserId;
+use crate::domain::{TeamId, UserId};
 use leptos::prelude::*;
 
 use super::{

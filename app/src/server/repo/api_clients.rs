@@ -1,8 +1,7 @@
 //! API clients (OAuth applications), their bearer tokens and their token buckets.
 
-use crate::domain::UserId;
 use crate::domain::role::Plan;
-use crate::domain::{AcademyId, ApiClientId};
+use crate::domain::{AcademyId, ApiClientId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]

@@ -1,8 +1,6 @@
 //! Read queries of the external API's list actions and the team places of `addLearnersToTeams`.
 
-use crate::domain::TeamId;
-use crate::domain::UserId;
-use crate::domain::{AcademyId, InviteId};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::domain::{
     invite::{EmailStatus, InviteSource, InviteState},
     role::Role,

@@ -1,9 +1,8 @@
 //! The audit log: rows written in the same transaction as the change they record, and the filtered,
 //! paged reading of them for the Audit log page and its export.
 
-use crate::domain::AcademyId;
 use crate::domain::role::Role;
-use crate::domain::{AuditEntryId, UserId};
+use crate::domain::{AcademyId, AuditEntryId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::lists::{PER_PAGE, like_pattern, offset};

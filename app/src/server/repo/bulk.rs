@@ -1,8 +1,7 @@
 //! Statements over a batch of learners or invitations at once (at most a few hundred ids, so one
 //! statement binds them all): what a bulk action reads and writes.
 
-use crate::domain::TeamId;
-use crate::domain::{AcademyId, InviteId, UserId};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::server::db::TeamPlace;
 use sqlx::AnyConnection;
 

@@ -1,7 +1,7 @@
 //! CSV imports and what happened to each line, plus the multi-row statements a chunk of an import
 //! needs (invitations, their links, their emails, team places, memberships).
 
-use crate::domain::{AcademyId, ApiClientId, ImportId, InviteId, TeamId, UserId};
+use crate::domain::{AcademyId, ApiClientId, ImportId, InviteId, InviteTokenId, TeamId, UserId};
 use crate::domain::{
     invite::{InviteSource, LineOutcome},
     role::Role,
@@ -438,7 +438,7 @@ pub async fn insert_tokens(
     rows: &[NewToken],
     now: i64,
     expires_at: i64,
-) -> Result<Vec<(i64, InviteId)>, sqlx::Error> {
+) -> Result<Vec<(InviteTokenId, InviteId)>, sqlx::Error> {
     const COLS: usize = 6;
     let mut out = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(rows_per_statement(COLS)) {
@@ -447,7 +447,7 @@ pub async fn insert_tokens(
              VALUES {} RETURNING id, invite_id",
             values(chunk.len(), COLS, 1, sign(tx))
         );
-        let mut q = sqlx::query_as::<_, (i64, InviteId)>(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query_as::<_, (InviteTokenId, InviteId)>(sqlx::AssertSqlSafe(sql));
         for r in chunk {
             q = q
                 .bind(academy_id)
@@ -466,7 +466,7 @@ pub async fn insert_tokens(
 pub async fn enqueue_invite_emails(
     tx: &mut AnyConnection,
     academy_id: AcademyId,
-    rows: &[(i64, String, String)],
+    rows: &[(InviteTokenId, String, String)],
     now: i64,
 ) -> Result<(), sqlx::Error> {
     // Per row: academy, token, to, message id, due, created; kind, status, attempts are literals.

@@ -1,5 +1,5 @@
 use crate::domain::invite::{EmailStatus, InviteState};
-use crate::domain::{AcademyId, InviteId, TeamId, UserId};
+use crate::domain::{AcademyId, InviteId, InviteTokenId, TeamId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::teams::placeholders;
@@ -217,7 +217,7 @@ pub async fn teams_for<'c>(
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TokenRow {
-    pub id: i64,
+    pub id: InviteTokenId,
     pub academy_id: AcademyId,
     pub invite_id: InviteId,
     pub salt: String,
@@ -233,7 +233,7 @@ pub async fn insert_token<'c>(
     token_hash: &str,
     now: i64,
     expires_at: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<InviteTokenId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO invite_tokens (academy_id, invite_id, salt, token_hash, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -251,7 +251,7 @@ pub async fn insert_token<'c>(
 /// Moves a link's expiry later (never earlier), with its renewed invitation's.
 pub async fn extend_token<'c>(
     ex: impl Executor<'c, Database = Any>,
-    token_id: i64,
+    token_id: InviteTokenId,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE invite_tokens SET expires_at = $1 WHERE id = $2 AND expires_at < $1")
@@ -309,7 +309,7 @@ pub struct InviteEmailFacts {
 
 pub async fn email_facts<'c>(
     ex: impl Executor<'c, Database = Any>,
-    token_id: i64,
+    token_id: InviteTokenId,
 ) -> Result<Option<InviteEmailFacts>, sqlx::Error> {
     sqlx::query_as(
         "SELECT i.id AS invite_id, t.salt, t.expires_at, i.email, i.first_name, i.last_name, i.role, i.status, \

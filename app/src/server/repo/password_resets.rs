@@ -1,14 +1,13 @@
 //! Password reset links ("Forgot your password?", or sent by an administrator).
 
-use crate::domain::AcademyId;
-use crate::domain::UserId;
 use crate::domain::account::AccountStatus;
+use crate::domain::{AcademyId, PasswordResetId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 /// One reset link with what its email and page need.
 #[derive(Debug, Clone, FromRow)]
 pub struct ResetRow {
-    pub id: i64,
+    pub id: PasswordResetId,
     pub academy_id: AcademyId,
     pub user_id: UserId,
     pub salt: String,
@@ -37,7 +36,7 @@ pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     r: &NewReset<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<PasswordResetId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO password_resets (academy_id, user_id, salt, token_hash, sent_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -55,7 +54,7 @@ pub async fn insert<'c>(
 
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: PasswordResetId,
 ) -> Result<Option<ResetRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
         .bind(id)
@@ -82,7 +81,7 @@ pub async fn by_token_hash<'c>(
 /// here, by the one `UPDATE` that wins.
 pub async fn use_once<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: PasswordResetId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(

@@ -1,6 +1,6 @@
 //! Invitation reminders: which pending invitations are due one.
 
-use crate::domain::{AcademyId, InviteId};
+use crate::domain::{AcademyId, InviteId, InviteTokenId};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::invite::{DAY_MS, NEVER_EXPIRES};
@@ -11,7 +11,7 @@ pub struct DueReminder {
     pub academy_id: AcademyId,
     pub email: String,
     /// The invitation's newest link that still works, if any.
-    pub token_id: Option<i64>,
+    pub token_id: Option<InviteTokenId>,
 }
 
 /// Pending, emailed invitations whose reminder is due at `now` and not yet queued: their academy

@@ -1,9 +1,9 @@
-use crate::domain::AcademyId;
+use crate::domain::{AcademyId, SignupCodeId};
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SignupCodeRow {
-    pub id: i64,
+    pub id: SignupCodeId,
     pub academy_id: AcademyId,
     pub email: String,
     pub first_name: String,
@@ -33,7 +33,7 @@ pub async fn insert<'c>(
     ex: impl Executor<'c, Database = Any>,
     c: &NewSignupCode<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<SignupCodeId, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO signup_codes (academy_id, email, first_name, last_name, password_hash, salt, attempts, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -68,7 +68,7 @@ pub async fn latest<'c>(
 
 pub async fn by_id<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: SignupCodeId,
 ) -> Result<Option<SignupCodeRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM signup_codes WHERE id = $1"
@@ -82,7 +82,7 @@ pub async fn by_id<'c>(
 /// statement, so of any number of parallel tries each gets its own number.
 pub async fn count_attempt<'c>(
     ex: impl Executor<'c, Database = Any>,
-    id: i64,
+    id: SignupCodeId,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE signup_codes SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts",

@@ -1,8 +1,7 @@
 //! The academy's staff (Owner and Administrators) and the pending invitations to become one.
 
-use crate::domain::UserId;
 use crate::domain::invite::EmailStatus;
-use crate::domain::{AcademyId, InviteId};
+use crate::domain::{AcademyId, InviteId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::users::UserRow;

@@ -1,7 +1,6 @@
 //! Webhooks and their delivery log.
 
-use crate::domain::UserId;
-use crate::domain::{AcademyId, DeliveryId, WebhookId};
+use crate::domain::{AcademyId, DeliveryId, UserId, WebhookId};
 use sqlx::{Any, Executor, FromRow};
 
 #[derive(Debug, Clone, FromRow)]

@@ -8,8 +8,7 @@
 
 pub mod email;
 
-use crate::domain::{AcademyId, AccessRequestId, TeamId};
-use crate::domain::{InviteId, UserId};
+use crate::domain::{AcademyId, AccessRequestId, InviteId, TeamId, UserId};
 use crate::error::AppResult;
 use serde_json::json;
 

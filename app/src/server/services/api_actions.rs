@@ -5,8 +5,7 @@
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
-use crate::domain::TeamId;
-use crate::domain::{AcademyId, InviteId, UserId};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{
     collections::{HashMap, HashSet},
     hash::Hash,

@@ -9,8 +9,7 @@
 //! are out of reach (Settings → Admins manages them), nobody changes their own access, an invitation
 //! that is no longer pending is neither resent nor revoked.
 
-use crate::domain::TeamId;
-use crate::domain::{AcademyId, InviteId, UserId};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
 use super::{

@@ -3,8 +3,7 @@
 //! page at a time as the rows are read, so 100,000 rows never sit in memory at once: UTF-8 with a
 //! BOM so Excel reads accents right, and every cell formula-neutralised (`domain::csv_import::write`).
 
-use crate::domain::TeamId;
-use crate::domain::{AcademyId, InviteId, UserId};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
 use crate::{

@@ -4,8 +4,7 @@
 //! invitation, an approved access request), every chunk of an upload and the API's
 //! `inviteLearners` all come through here; each records the outcome its own way.
 
-use crate::domain::ImportId;
-use crate::domain::{InviteId, TeamId, UserId};
+use crate::domain::{ImportId, InviteId, InviteTokenId, TeamId, UserId};
 use std::collections::HashMap;
 
 use crate::{
@@ -279,7 +278,7 @@ async fn invite<'a>(
     if chunk.send_email {
         let email_of: HashMap<InviteId, &str> =
             invite_of.iter().map(|(e, id)| (*id, e.as_str())).collect();
-        let mails: Vec<(i64, String, String)> = token_ids
+        let mails: Vec<(InviteTokenId, String, String)> = token_ids
             .iter()
             .map(|(token_id, invite_id)| {
                 let email = email_of.get(invite_id).copied().unwrap_or_default();

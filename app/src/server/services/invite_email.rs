@@ -1,7 +1,7 @@
 //! The invitation email, rendered at send time from the outbox row (the link is derived from the
 //! server secret then, so the database never holds a working link).
 
-use crate::domain::InviteId;
+use crate::domain::{InviteId, InviteTokenId};
 use crate::{
     domain::{
         invite::{InviteState, NEVER_EXPIRES},
@@ -42,7 +42,7 @@ pub fn human_date(ms: i64) -> String {
 /// A `reminder` says so in its subject and first line.
 pub async fn render(
     state: &AppState,
-    token_id: i64,
+    token_id: InviteTokenId,
     message_id: &str,
     reminder: bool,
 ) -> Result<Option<RenderedInvite>, AppError> {

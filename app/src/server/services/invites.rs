@@ -1,7 +1,7 @@
 //! Inviting people and renewing, revoking and resending invitations. The form, CSV imports, teams
 //! and the API all come through `invite`, so one rule holds everywhere.
 
-use crate::domain::{AcademyId, InviteId, TeamId, UserId};
+use crate::domain::{AcademyId, InviteId, InviteTokenId, TeamId, UserId};
 use std::collections::HashSet;
 
 use crate::{
@@ -255,7 +255,11 @@ pub(crate) struct NewLink<'a> {
 }
 
 /// The Message-ID of an invitation email: stable for one link, across retries.
-pub(crate) fn invite_message_id(state: &AppState, invite_id: InviteId, token_id: i64) -> String {
+pub(crate) fn invite_message_id(
+    state: &AppState,
+    invite_id: InviteId,
+    token_id: InviteTokenId,
+) -> String {
     format!("invite-{invite_id}-{token_id}@{}", state.settings.host())
 }
 
@@ -308,7 +312,7 @@ pub(crate) async fn renew_link(
         return issue_link(state, tx, link, send_email).await;
     };
     repo::invites::extend_token(&mut **tx, latest.id, link.expires_at).await?;
-    if send_email && !repo::outbox::exists(&mut **tx, "invite", latest.id).await? {
+    if send_email && !repo::outbox::exists(&mut **tx, "invite", latest.id.get()).await? {
         queue_email(state, tx, link, latest.id).await?;
     }
     Ok(())
@@ -319,14 +323,14 @@ async fn queue_email(
     state: &AppState,
     tx: &mut Tx,
     link: &NewLink<'_>,
-    token_id: i64,
+    token_id: InviteTokenId,
 ) -> Result<(), AppError> {
     let message_id = invite_message_id(state, link.invite_id, token_id);
     repo::outbox::enqueue(
         &mut **tx,
         link.academy_id,
         "invite",
-        token_id,
+        token_id.get(),
         link.email,
         &message_id,
         link.now,

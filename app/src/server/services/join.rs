@@ -415,7 +415,7 @@ pub async fn sign_up(
         &mut *tx,
         academy.id,
         "signup_code",
-        id,
+        id.get(),
         &who.email,
         &message_id,
         now,

@@ -1,7 +1,6 @@
 //! The admin's Invites and All Learners tabs.
 
-use crate::domain::TeamId;
-use crate::domain::{AcademyId, InviteId, UserId};
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
 use crate::{

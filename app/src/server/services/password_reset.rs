@@ -4,7 +4,7 @@
 //! learner's row. Setting a password through a link ends every session of the person; changing it
 //! while signed in ends every other one; "Sign out everywhere" ends them all.
 
-use crate::domain::{AcademyId, UserId};
+use crate::domain::{AcademyId, PasswordResetId, UserId};
 use crate::{
     domain::{account::AccountStatus, email::Email, password::Password},
     error::AppError,
@@ -70,7 +70,16 @@ async fn create_link(
     )
     .await?;
     let message_id = format!("reset-{id}@{}", state.settings.host());
-    repo::outbox::enqueue(&mut **tx, academy_id, KIND, id, email, &message_id, now).await?;
+    repo::outbox::enqueue(
+        &mut **tx,
+        academy_id,
+        KIND,
+        id.get(),
+        email,
+        &message_id,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -312,7 +321,7 @@ pub async fn sign_out_everywhere(state: &AppState) -> Result<(), AppError> {
 /// password, expired, or the person can no longer sign in.
 pub async fn render(
     state: &AppState,
-    reset_id: i64,
+    reset_id: PasswordResetId,
     message_id: &str,
 ) -> Result<Option<OutgoingEmail>, AppError> {
     let Some(r) = repo::password_resets::by_id(&state.db.pool, reset_id).await? else {

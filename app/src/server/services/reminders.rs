@@ -40,7 +40,7 @@ pub async fn queue_due(state: &AppState, now: i64) -> Result<usize, AppError> {
                     &mut *tx,
                     r.academy_id,
                     KIND,
-                    token_id,
+                    token_id.get(),
                     &r.email,
                     &message_id,
                     now_ms(),

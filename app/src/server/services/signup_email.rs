@@ -1,5 +1,6 @@
 //! The confirmation-code email of a sign-up without an invitation link.
 
+use crate::domain::SignupCodeId;
 use crate::{
     error::AppError,
     server::{db::now_ms, mail::message::OutgoingEmail, repo, state::AppState, tokens},
@@ -8,7 +9,7 @@ use crate::{
 /// `None` when the sign-up is gone (finished, replaced or expired): nothing to send.
 pub async fn render(
     state: &AppState,
-    code_id: i64,
+    code_id: SignupCodeId,
     message_id: &str,
 ) -> Result<Option<OutgoingEmail>, AppError> {
     let Some(pending) = repo::signup_codes::by_id(&state.db.pool, code_id).await? else {

@@ -1,8 +1,7 @@
 //! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
 //! through the same invitation machinery as learners, and removing an Administrator.
 
-use crate::domain::{AcademyId, UserId};
-use crate::domain::{ApiClientId, WebhookId};
+use crate::domain::{AcademyId, ApiClientId, UserId, WebhookId};
 use std::collections::HashMap;
 
 use crate::{

@@ -7,8 +7,7 @@
 //! it, while a database dump alone cannot forge a delivery. The price: changing `SHOAL_SECRET`
 //! changes every webhook's secret (as it invalidates invitation links), and receivers must be told.
 
-use crate::domain::TeamId;
-use crate::domain::{AcademyId, DeliveryId, InviteId, UserId, WebhookId};
+use crate::domain::{AcademyId, DeliveryId, InviteId, TeamId, UserId, WebhookId};
 use std::net::IpAddr;
 
 use hmac::{Hmac, Mac};

@@ -6,8 +6,7 @@
 pub mod binary;
 pub mod smtp_sink;
 
-use app::domain::UserId;
-use app::domain::{AcademyId, TeamId};
+use app::domain::{AcademyId, TeamId, UserId};
 use std::{net::SocketAddr, path::PathBuf};
 
 use app::server::{
