@@ -1,7 +1,8 @@
 //! Wire types shared by the browser and the server. Row types and secrets live in `server`.
 
-use crate::domain::{ApiClientId, ImportId, InviteId, TeamId, UserId};
 use serde::{Deserialize, Serialize};
+
+use crate::domain::{ApiClientId, ImportId, InviteId, TeamId, UserId};
 
 pub mod access_requests;
 pub mod audit;

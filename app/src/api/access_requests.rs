@@ -3,11 +3,11 @@
 //! academy's visibility and whether administrators are emailed. The academy of every staff call is
 //! the caller's own (from the session); another academy's requests are "not found".
 
-use crate::domain::{AccessRequestId, TeamId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::{AccessRequestId, TeamId};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{

@@ -1,9 +1,9 @@
 //! Settings → API: the academy's OAuth applications. Owner and Administrators only; the academy is
 //! always the caller's own (from the session).
 
-use crate::domain::ApiClientId;
 use leptos::{prelude::*, server_fn::codec::Json};
 
+use crate::domain::ApiClientId;
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
 #[cfg(feature = "ssr")]

@@ -2,9 +2,9 @@
 //! `Permission::ManageCourses`) and the learner home's list (`Permission::Learn`). The academy is
 //! always the caller's own; a course or team of another academy is "not found".
 
-use crate::domain::CourseId;
 use leptos::{prelude::*, server_fn::codec::Json};
 
+use crate::domain::CourseId;
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
 #[cfg(feature = "ssr")]

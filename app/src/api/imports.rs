@@ -4,11 +4,11 @@
 // named on the wire); the client half the macro generates takes them all.
 #![allow(clippy::too_many_arguments)]
 
-use crate::domain::{ImportId, TeamId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::{ImportId, TeamId};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, repo, services, state::app_state};
 use crate::{

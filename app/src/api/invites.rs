@@ -1,11 +1,11 @@
 //! Inviting learners and following the invitations. The academy is always the caller's own (from the
 //! session), never a parameter.
 
-use crate::domain::{InviteId, TeamId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::{InviteId, TeamId};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, repo, services, state::app_state};
 use crate::{

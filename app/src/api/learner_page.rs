@@ -2,11 +2,11 @@
 //! email status, what the audit log says about them, and correcting their name and email. The
 //! academy is always the caller's own; staff are managed in Settings → Admins.
 
-use crate::domain::UserId;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::UserId;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{

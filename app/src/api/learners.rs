@@ -1,9 +1,9 @@
 //! The All Learners tab's actions on one learner. The academy is always the caller's own (from the
 //! session); a learner of another academy is "not found".
 
-use crate::domain::UserId;
 use leptos::{prelude::*, server_fn::codec::Json};
 
+use crate::domain::UserId;
 #[cfg(feature = "ssr")]
 use crate::domain::{Permission, account::AccountStatus};
 #[cfg(feature = "ssr")]

@@ -2,11 +2,11 @@
 //! "Sign out everywhere" (the signed-in person), and an administrator sending a learner the reset
 //! email. Plain form posts (before the WASM, or without JavaScript) are sent on with a redirect.
 
-use crate::domain::UserId;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::UserId;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, nav, services::password_reset, state::app_state};
 use crate::{error::AppError, model::ResetInfo};

@@ -2,11 +2,11 @@
 //! and removing one. The academy is always the caller's own (from the session); people and
 //! invitations of another academy are "not found".
 
-use crate::domain::{InviteId, UserId};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::{InviteId, UserId};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, repo, services, state::app_state};
 use crate::{

@@ -1,11 +1,11 @@
 //! The Teams section and a team's learners. The academy is always the caller's own (from the
 //! session); a team or learner of another academy is "not found".
 
-use crate::domain::{TeamId, UserId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::{TeamId, UserId};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{

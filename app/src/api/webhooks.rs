@@ -1,11 +1,11 @@
 //! Settings → Webhooks. Only the Owner and Administrators manage webhooks; the academy is always the
 //! caller's own (from the session), and a webhook of another academy is "not found".
 
-use crate::domain::{DeliveryId, WebhookId};
 use leptos::{prelude::*, server_fn::codec::Json};
 
 #[cfg(feature = "ssr")]
 use crate::domain::Permission;
+use crate::domain::{DeliveryId, WebhookId};
 #[cfg(feature = "ssr")]
 use crate::server::{auth, services, state::app_state};
 use crate::{

@@ -1,9 +1,9 @@
 //! Access requests on the wire: a request, a page of a tab, what approving did, the settings.
 
-use crate::domain::AccessRequestId;
 use serde::{Deserialize, Serialize};
 
 use super::Page;
+use crate::domain::AccessRequestId;
 use crate::domain::access_request::{RequestStatus, Visibility};
 
 /// One row of the Pending or Declined tab.

@@ -1,9 +1,9 @@
 //! The Audit log page on the wire: its rows in words, the "Who" filter's people, the CSV export.
 
-use crate::domain::{AuditEntryId, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::role::Role;
+use crate::domain::{AuditEntryId, UserId};
 
 /// Who wrote a row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

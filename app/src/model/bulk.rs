@@ -1,10 +1,10 @@
 //! A list's bulk action on the wire: which rows, what to do, and what came of it. The words of the
 //! confirmation live here too, so the question and the summary say the same thing.
 
-use crate::domain::TeamId;
 use serde::{Deserialize, Serialize};
 
 use super::ListQuery;
+use crate::domain::TeamId;
 use crate::{
     domain::{role::Role, statistics::thousands},
     format,

@@ -1,9 +1,9 @@
 //! Courses on the wire: a course as the admin edits it, the form's input, the learner home's cards.
 
-use crate::domain::{CourseId, TeamId};
 use serde::{Deserialize, Serialize};
 
 use super::TeamView;
+use crate::domain::{CourseId, TeamId};
 
 /// A course as the Courses section shows and edits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,8 @@
 //! Settings → Admins on the wire: the Owner and Administrators, what they made, their invitations.
 
-use crate::domain::{InviteId, UserId};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::{InviteId, UserId};
 use crate::domain::{
     invite::{EmailStatus, Progress},
     role::Role,

@@ -1,7 +1,8 @@
 //! Settings → Webhooks on the wire: a webhook, a new one with its secret, and its delivery log.
 
-use crate::domain::{DeliveryId, WebhookId};
 use serde::{Deserialize, Serialize};
+
+use crate::domain::{DeliveryId, WebhookId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookView {

@@ -1,9 +1,9 @@
 //! Settings → Admins: the Owner and Administrators, the pending invitations to become one, "Invite an
 //! administrator", and — for the Owner — "Remove administrator". Arrives with the page (see `pages`).
 
-use crate::domain::UserId;
 use leptos::{ev, prelude::*};
 
+use crate::domain::UserId;
 use crate::{
     api::staff::{InviteAdmin, RemoveAdmin, ResendAdminInvite, RevokeAdminInvite, list_staff},
     components::{

@@ -2,9 +2,9 @@
 //! webhook's delivery log. The list arrives with the page; a delivery log loads when opened (see
 //! `pages`).
 
-use crate::domain::WebhookId;
 use leptos::{ev, prelude::*};
 
+use crate::domain::WebhookId;
 use crate::{
     api::webhooks::{
         CreateWebhook, DeleteWebhook, SendTestWebhook, WebhookSecret, list_webhook_deliveries,

@@ -1,6 +1,5 @@
 //! Who is asking: the session cookie, looked up in the database; and the cookie itself.
 
-use crate::domain::AcademyId;
 use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
@@ -16,6 +15,7 @@ use super::{
     state::AppState,
     tokens,
 };
+use crate::domain::AcademyId;
 use crate::{
     domain::{account::AccountStatus, permission::Permission},
     error::AppError,

@@ -2,12 +2,12 @@
 //! and asks, while the action runs, how many of its items are done ("2,500 of 10,000"). Kept in
 //! memory: a count matters only while its request runs, and goes with it.
 
-use crate::domain::AcademyId;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
 };
 
+use crate::domain::AcademyId;
 use crate::model::bulk::BulkCount;
 
 /// The counts of the bulk actions running now, by academy and key.

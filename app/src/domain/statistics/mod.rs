@@ -3,11 +3,11 @@
 //! labels (`chart`). Days are whole UTC days counted from 1970-01-01 (`domain::calendar`), so the
 //! server's SQL buckets and the browser's chart agree.
 
-use crate::domain::TeamId;
 use serde::{Deserialize, Serialize};
 
 pub use super::DAY_MS;
 use super::calendar::{self, iso_date, long_date};
+use crate::domain::TeamId;
 
 pub mod chart;
 pub mod funnel;

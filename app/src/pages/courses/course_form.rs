@@ -1,9 +1,9 @@
 //! The course form: "Create course" and a course's page. Title, description, who sees it (everyone or
 //! some teams) and whether it is published; every error under its own field.
 
-use crate::domain::TeamId;
 use leptos::{ev, html, prelude::*};
 
+use crate::domain::TeamId;
 use crate::{
     api::courses::course_team_choices,
     components::team_badge::TeamBadge,

@@ -1,7 +1,6 @@
 //! One course (`/a/:slug/admin/courses/:course_id`): the course form, a preview of the learner's card,
 //! and deleting the course.
 
-use crate::domain::CourseId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -12,6 +11,7 @@ use super::{
     delete_question,
     my_courses::CourseCardView,
 };
+use crate::domain::CourseId;
 use crate::{
     api::courses::{DeleteCourse, UpdateCourse, get_course},
     components::{dialog::ConfirmDialog, nav::use_academy},

@@ -5,10 +5,10 @@ mod course_form;
 mod course_page;
 mod my_courses;
 
-use crate::domain::CourseId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::CourseId;
 use crate::{
     api::courses::{CreateCourse, DeleteCourse, PublishCourse, list_courses},
     components::{

@@ -2,10 +2,10 @@
 //! ("Declined", where a request can still be approved). Approving picks a role and teams with the
 //! same rules as "Invite Learners"; declining may email the person, with a reason.
 
-use crate::domain::TeamId;
 use leptos::{ev, prelude::*};
 
 use super::Pager;
+use crate::domain::TeamId;
 use crate::{
     api::{
         access_requests::{ApproveAccessRequest, DeclineAccessRequest, list_access_requests},

@@ -2,10 +2,10 @@
 //! pages (the list's search and filter), and a bar that applies one action to the selection after
 //! one confirmation naming the count, then says what came of it.
 
-use crate::domain::{InviteId, TeamId, UserId};
 use leptos::prelude::*;
 
 use super::bulk_progress::{BulkProgressLine, new_key};
+use crate::domain::{InviteId, TeamId, UserId};
 use crate::{
     api::bulk::{BulkInvites, BulkLearners},
     components::{dialog::ConfirmDialog, field::failure, notice::Notice},

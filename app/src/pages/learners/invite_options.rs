@@ -1,9 +1,9 @@
 //! What applies to everyone invited at once, by the form or by a file: their role, their teams,
 //! whether they get an email and the personal message in it.
 
-use crate::domain::TeamId;
 use leptos::prelude::*;
 
+use crate::domain::TeamId;
 use crate::{
     api::{settings::invite_message_default, teams::list_teams},
     components::{nav::use_academy, team_badge::TeamBadge},

@@ -1,4 +1,3 @@
-use crate::domain::{InviteId, TeamId};
 use leptos::prelude::*;
 
 use super::{
@@ -10,6 +9,7 @@ use crate::components::{
     notice::{Notice, NoticeLine},
     team_badge::TeamBadges,
 };
+use crate::domain::{InviteId, TeamId};
 use crate::{
     api::{
         bulk::BulkInvites,

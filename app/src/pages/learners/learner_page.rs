@@ -2,11 +2,11 @@
 //! access, the invitations sent to them and what the audit log says about them, and the actions on
 //! them. Opened from every list where the person appears.
 
-use crate::domain::UserId;
 use leptos::{ev, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use crate::domain::UserId;
 use crate::{
     api::{
         learner_page::{UpdateLearner, learner_details},

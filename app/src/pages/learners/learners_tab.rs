@@ -1,10 +1,10 @@
-use crate::domain::{TeamId, UserId};
 use leptos::prelude::*;
 
 use super::{
     ExportLink, ListControls,
     bulk_bar::{LearnerBulkBar, PickCell, PickPageCell, Picked},
 };
+use crate::domain::{TeamId, UserId};
 use crate::{
     api::{
         bulk::BulkLearners,

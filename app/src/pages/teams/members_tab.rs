@@ -1,9 +1,9 @@
 //! "Learners in team": the members, taking one out, and "Add learners" (registered learners of the
 //! academy, searched and picked several at once).
 
-use crate::domain::{TeamId, UserId};
 use leptos::prelude::*;
 
+use crate::domain::{TeamId, UserId};
 use crate::{
     api::{
         bulk::BulkLearners,

@@ -6,10 +6,10 @@ mod team_form;
 mod team_page;
 mod team_settings;
 
-use crate::domain::TeamId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::domain::TeamId;
 use crate::{
     api::teams::{CreateTeam, DeleteTeam, list_team_summaries},
     components::{

@@ -1,12 +1,12 @@
 //! One team (`/a/:slug/admin/teams/:team_id`): its learners ("Learners in team", "Invites in team"),
 //! "Invite to team", and its settings.
 
-use crate::domain::TeamId;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{deleted_notice, members_tab::MembersTab, team_settings::TeamSettings};
+use crate::domain::TeamId;
 use crate::{
     api::teams::get_team,
     components::{nav::use_academy, team_badge::TeamBadge},

@@ -1,6 +1,6 @@
-use crate::domain::AcademyId;
 use sqlx::{Any, Executor, FromRow};
 
+use crate::domain::AcademyId;
 use crate::{
     domain::{
         access_request::Visibility, invite::InviteLifecycle, invite_message::PersonalMessage,

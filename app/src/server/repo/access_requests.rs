@@ -2,10 +2,10 @@
 //! "Email administrators when someone requests access". Requests carry no password (the column
 //! `password_hash` of migration 0009 stays empty: an approval sends an invitation instead).
 
-use crate::domain::{AcademyId, AccessRequestId, InviteId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::access_request::{RequestStatus, Visibility};
+use crate::domain::{AcademyId, AccessRequestId, InviteId, UserId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RequestRow {

@@ -1,12 +1,12 @@
 //! Courses and the teams they are assigned to; the courses a learner sees.
 
-use crate::domain::{AcademyId, CourseId, TeamId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
 use super::{
     lists::{PER_PAGE, like_pattern, offset},
     teams::placeholders,
 };
+use crate::domain::{AcademyId, CourseId, TeamId, UserId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct CourseRow {

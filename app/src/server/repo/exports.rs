@@ -2,13 +2,13 @@
 //! Learners tabs (`lists`), newest first like the tabs, read a page at a time by id (keyset) so a
 //! file of 100,000 rows never holds more than one page in memory.
 
-use crate::domain::AcademyId;
 use sqlx::{Any, Executor};
 
 use super::lists::{
     InviteListRow, LEARNER_ROLES_SQL, LearnerListRow, SEARCH_SQL, invite_filter_sql, like_pattern,
     status_sql,
 };
+use crate::domain::AcademyId;
 use crate::domain::account::StatusFilter;
 
 /// The learners matching `search` and `filter` whose id is below `before`, newest first.

@@ -1,8 +1,9 @@
 //! The email outbox: rows are written in the same transaction as what they announce, and claimed by
 //! workers with a lease, so a crashed worker's mail is taken over once the lease runs out.
 
-use crate::domain::{AcademyId, OutboxId};
 use sqlx::{Any, Executor, FromRow};
+
+use crate::domain::{AcademyId, OutboxId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct OutboxRow {

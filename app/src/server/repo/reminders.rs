@@ -1,9 +1,9 @@
 //! Invitation reminders: which pending invitations are due one.
 
-use crate::domain::{AcademyId, InviteId, InviteTokenId};
 use sqlx::{Any, Executor, FromRow};
 
 use crate::domain::invite::{DAY_MS, NEVER_EXPIRES};
+use crate::domain::{AcademyId, InviteId, InviteTokenId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct DueReminder {

@@ -1,5 +1,6 @@
-use crate::domain::{AcademyId, UserId};
 use sqlx::{Any, Executor, FromRow};
+
+use crate::domain::{AcademyId, UserId};
 
 /// A live session joined with its user: everything a request needs to know who is asking.
 #[derive(Debug, Clone, FromRow)]

@@ -1,5 +1,6 @@
-use crate::domain::{AcademyId, SignupCodeId};
 use sqlx::{Any, Executor, FromRow};
+
+use crate::domain::{AcademyId, SignupCodeId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct SignupCodeRow {

@@ -1,6 +1,6 @@
-use crate::domain::{AcademyId, UserId};
 use sqlx::{Any, Executor, FromRow};
 
+use crate::domain::{AcademyId, UserId};
 use crate::{
     domain::{account::AccountStatus, role::Role},
     model::UserView,

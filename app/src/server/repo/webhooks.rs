@@ -1,7 +1,8 @@
 //! Webhooks and their delivery log.
 
-use crate::domain::{AcademyId, DeliveryId, UserId, WebhookId};
 use sqlx::{Any, Executor, FromRow};
+
+use crate::domain::{AcademyId, DeliveryId, UserId, WebhookId};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct WebhookRow {

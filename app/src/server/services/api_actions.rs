@@ -5,7 +5,6 @@
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
-use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{
     collections::{HashMap, HashSet},
     hash::Hash,
@@ -20,6 +19,7 @@ use super::{
     bulk::{InviteChange, LearnerChange},
     imports::{Importer, StartImport, run_whole},
 };
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::{
     domain::{
         account::StatusFilter,

@@ -3,7 +3,6 @@
 //! one result per address, in request order; the work itself is `bulk`'s, the same rules as the
 //! buttons on a learner's page and the Invites tab.
 
-use crate::domain::{InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
 use serde_json::{Map, Value, json};
@@ -13,6 +12,7 @@ use super::{
     api_clients::ApiCaller,
     bulk::{self, Actor, InviteChange, LearnerChange, Outcome},
 };
+use crate::domain::{InviteId, TeamId, UserId};
 use crate::{
     domain::email::Email,
     error::AppError,

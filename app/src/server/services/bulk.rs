@@ -9,13 +9,13 @@
 //! are out of reach (Settings → Admins manages them), nobody changes their own access, an invitation
 //! that is no longer pending is neither resent nor revoked.
 
-use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
 use super::{
     invites,
     learners::{STAFF_ELSEWHERE, removed_label},
 };
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::{
     domain::{account::AccountStatus, invite::InviteState, role::Role},
     error::AppError,

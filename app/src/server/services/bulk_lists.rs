@@ -2,13 +2,13 @@
 //! every row matching the search and filters, on every page) resolved to ids and handed to `bulk`,
 //! and what came of it summed up for the admin.
 
-use crate::domain::{InviteId, UserId};
 use std::collections::HashMap;
 
 use super::{
     bulk::{self, Actor, InviteChange, LearnerChange, Outcome},
     learners::STAFF_ELSEWHERE,
 };
+use crate::domain::{InviteId, UserId};
 use crate::{
     domain::account::StatusFilter,
     error::AppError,

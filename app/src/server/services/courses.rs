@@ -3,9 +3,9 @@
 //! on the caller's academy only: a course or team of another academy is "not found", exactly like
 //! one that does not exist.
 
-use crate::domain::{AcademyId, CourseId, TeamId};
 use sqlx::AnyConnection;
 
+use crate::domain::{AcademyId, CourseId, TeamId};
 use crate::{
     domain::course::{
         CourseDescription, CourseTitle, MAX_TEAMS_PER_COURSE, parse_course, title_taken_message,

@@ -3,9 +3,9 @@
 //! page at a time as the rows are read, so 100,000 rows never sit in memory at once: UTF-8 with a
 //! BOM so Excel reads accents right, and every cell formula-neutralised (`domain::csv_import::write`).
 
-use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::{
     domain::{account::StatusFilter, csv_import::write::CsvText, invite::Progress},
     error::AppError,

@@ -3,9 +3,9 @@
 //! same code and committed in one transaction with batched statements. A chunk sent twice (a
 //! network retry, a double click) is answered from what was recorded, never done twice.
 
-use crate::domain::{AcademyId, ApiClientId, ImportId, TeamId, UserId};
 use std::collections::HashMap;
 
+use crate::domain::{AcademyId, ApiClientId, ImportId, TeamId, UserId};
 use crate::{
     domain::{
         csv_import::{self, write::to_csv},

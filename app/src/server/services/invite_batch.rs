@@ -4,9 +4,9 @@
 //! invitation, an approved access request), every chunk of an upload and the API's
 //! `inviteLearners` all come through here; each records the outcome its own way.
 
-use crate::domain::{ImportId, InviteId, InviteTokenId, TeamId, UserId};
 use std::collections::HashMap;
 
+use crate::domain::{ImportId, InviteId, InviteTokenId, TeamId, UserId};
 use crate::{
     domain::{
         invite::{InviteSource, Invitee, InviteeInput, LineOutcome},

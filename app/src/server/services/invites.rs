@@ -1,9 +1,9 @@
 //! Inviting people and renewing, revoking and resending invitations. The form, CSV imports, teams
 //! and the API all come through `invite`, so one rule holds everywhere.
 
-use crate::domain::{AcademyId, InviteId, InviteTokenId, TeamId, UserId};
 use std::collections::HashSet;
 
+use crate::domain::{AcademyId, InviteId, InviteTokenId, TeamId, UserId};
 use crate::{
     domain::{
         invite::{EmailStatus, InviteSource, Invitee, InviteeInput, LineOutcome, MAX_FORM_ROWS},

@@ -1,8 +1,8 @@
 //! The admin's Invites and All Learners tabs.
 
-use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use std::{collections::HashMap, hash::Hash};
 
+use crate::domain::{AcademyId, InviteId, TeamId, UserId};
 use crate::{
     domain::{account::StatusFilter, invite::Progress},
     error::AppError,

@@ -1,9 +1,9 @@
 //! Settings → Admins: who runs the academy (the Owner and Administrators), inviting Administrators
 //! through the same invitation machinery as learners, and removing an Administrator.
 
-use crate::domain::{AcademyId, ApiClientId, UserId, WebhookId};
 use std::collections::HashMap;
 
+use crate::domain::{AcademyId, ApiClientId, UserId, WebhookId};
 use crate::{
     domain::{
         email::Email,

@@ -7,7 +7,6 @@
 //! it, while a database dump alone cannot forge a delivery. The price: changing `SHOAL_SECRET`
 //! changes every webhook's secret (as it invalidates invitation links), and receivers must be told.
 
-use crate::domain::{AcademyId, DeliveryId, InviteId, TeamId, UserId, WebhookId};
 use std::net::IpAddr;
 
 use hmac::{Hmac, Mac};
@@ -15,6 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
+use crate::domain::{AcademyId, DeliveryId, InviteId, TeamId, UserId, WebhookId};
 use crate::{
     domain::webhook::{
         self, INVITE_ACCEPTED, INVITE_EMAIL_FAILED, LEARNER_REGISTERED, MAX_URL_CHARS,

@@ -1,8 +1,8 @@
 //! "Recent uploads": who uploaded which file when, what became of its rows, and its result report.
 
-use crate::domain::ImportId;
 use leptos::prelude::*;
 
+use crate::domain::ImportId;
 use crate::{api::imports::list_imports, domain::csv_import::thousands, format};
 
 #[component]

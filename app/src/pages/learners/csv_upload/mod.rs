@@ -6,10 +6,10 @@ mod history;
 mod preview;
 mod send;
 
-use crate::domain::ImportId;
 use leptos::{ev, prelude::*};
 
 use super::invite_options::InviteOptions;
+use crate::domain::ImportId;
 use crate::{
     api::imports::{import_caps, lookup_emails},
     components::browser,

@@ -3,10 +3,10 @@
 //! is retried (the server answers a repeated chunk from what it recorded, so nothing is done
 //! twice), and a failure that outlasts the retries can be resumed from where it stopped.
 
-use crate::domain::ImportId;
 use leptos::prelude::*;
 
 use super::Upload;
+use crate::domain::ImportId;
 use crate::{
     api::imports::{finish_import, import_chunk, start_import},
     components::browser,
