@@ -3,9 +3,13 @@
 //! (JSON, server functions, URLs) it is the bare number, so nothing outside Shoal sees the types.
 //! `server::db` makes each of them a column type.
 
-use std::{fmt, num::ParseIntError, str::FromStr};
+use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
+
+/// A text that is not an id: anything but decimal digits, or a number too large for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAnId;
 
 /// Declares the id types: a `Copy` wrapper over `i64`, written and parsed as the bare number.
 macro_rules! ids {
@@ -40,11 +44,14 @@ macro_rules! ids {
             }
         }
 
-        /// From a URL's path segment or query: the decimal number, nothing else.
+        /// From a URL's path segment or query: decimal digits, nothing else (no sign, no spaces).
         impl FromStr for $name {
-            type Err = ParseIntError;
+            type Err = NotAnId;
             fn from_str(text: &str) -> Result<Self, Self::Err> {
-                text.parse().map(Self)
+                if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(NotAnId);
+                }
+                text.parse().map(Self).map_err(|_| NotAnId)
             }
         }
     )+};
@@ -102,6 +109,9 @@ mod tests {
         for bad in [
             "",
             "4 2",
+            " 42",
+            "+42",
+            "-42",
             "forty-two",
             "42.0",
             "0x2a",

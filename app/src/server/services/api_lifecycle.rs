@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::{
     api_actions::{MAX_ITEMS, error_item, invalid, list, teams_of, text},
     api_clients::ApiCaller,
-    bulk::{self, Actor, InviteChange, LearnerChange, Outcome},
+    bulk::{self, Actor, InviteChange, LearnerChange, Outcome, distinct},
 };
 use crate::domain::{InviteId, TeamId, UserId};
 use crate::{
@@ -117,13 +117,6 @@ fn actor(caller: &ApiCaller) -> Actor<'_> {
 /// Runs `bulk` once over the distinct ids, then gives each address its id's outcome.
 fn by_id<Id: Copy + Eq + Hash>(ids: &[Id], outcomes: Vec<Outcome>) -> HashMap<Id, Outcome> {
     ids.iter().copied().zip(outcomes).collect()
-}
-
-fn distinct<Id: Ord>(ids: impl Iterator<Item = Id>) -> Vec<Id> {
-    let mut ids: Vec<Id> = ids.collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
 }
 
 const NO_LEARNER: &str = "No learner with this email address in this academy";

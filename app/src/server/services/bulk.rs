@@ -339,7 +339,9 @@ fn settle<Id: Eq + Hash>(
     }
 }
 
-fn distinct<Id: Ord>(mut ids: Vec<Id>) -> Vec<Id> {
+/// The ids without repeats, in order (the order rows are locked in: see `undecided`).
+pub(super) fn distinct<Id: Ord>(ids: impl IntoIterator<Item = Id>) -> Vec<Id> {
+    let mut ids: Vec<Id> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
     ids

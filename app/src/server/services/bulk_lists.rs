@@ -65,10 +65,7 @@ fn ticked<Id: Copy + Ord>(ids: &[Id], what: &str) -> Result<Vec<Id>, AppError> {
             ),
         ));
     }
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+    Ok(super::bulk::distinct(ids.iter().copied()))
 }
 
 fn nothing_matches(what: &str) -> AppError {
