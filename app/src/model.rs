@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{ApiClientId, ImportId, InviteId, TeamId, UserId};
 
 pub mod access_requests;
+#[cfg(feature = "ssr")]
+pub mod api_v1;
 pub mod audit;
 pub mod bulk;
 pub mod courses;

@@ -17,6 +17,7 @@ macro_rules! ids {
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(value_type = i64))]
         pub struct $name(i64);
 
         impl $name {
@@ -64,7 +65,7 @@ ids!(
     UserId,
     /// An invitation.
     InviteId,
-    /// A team.
+    /// A team (`getTeams` lists them; a numeric string in a form-encoded call).
     TeamId,
     /// A CSV upload or an API call's batch of invitations.
     ImportId,

@@ -262,7 +262,11 @@ impl Progress {
 }
 
 /// "Email Status": what happened to the invitation email, independent of the progress.
+/// `not_requested`: sending was turned off. `queued`: waiting to be sent. `sent`: accepted by the
+/// mail server. `retrying`: a send failed and will be retried. `failed`: every retry failed.
+/// `reminder_sent`: the reminder before the link expires went out too (Settings → Invitations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EmailStatus {
     NotRequested,
@@ -310,8 +314,10 @@ impl EmailStatus {
     }
 }
 
-/// Where an invitation came from (shown in statistics later).
+/// Where an invitation came from: the invite form, a CSV upload, a team's "Invite to team", the
+/// API, or an approved access request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InviteSource {
     Form,

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::quoted;
 
+/// A person's role in the academy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Owner,

@@ -5,7 +5,6 @@
 
 pub mod form;
 pub mod openapi;
-pub mod openapi_lifecycle;
 pub mod token;
 pub mod v1;
 

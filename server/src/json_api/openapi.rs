@@ -1,19 +1,31 @@
 //! The OpenAPI 3.1 description of the external API (`GET /api/v1/openapi.json`): the token endpoint,
 //! the one action endpoint as a union discriminated on `action`, and the signed webhooks.
 //!
-//! Written by hand with `json!` rather than derived: the API's wire types are few, and its conventions
-//! (bracket-notation forms, the bare token, the envelope) are what integrators need spelled out.
+//! The schemas of every action's options and answers are derived from the types the server reads
+//! and answers with (`app::model::api_v1`), and the list of actions is theirs, so the document
+//! cannot describe an option or a field the server does not have. What is written here is what no
+//! type carries: the envelope and its conventions (bracket-notation forms, the bare token, the
+//! error shape, rate limits), the token endpoint and the webhooks, in words integrators need.
 
+use app::model::api_v1::{
+    self, Action, AddLearnersToTeamsResult, DeactivateLearnersResult, Invite,
+    InviteLearnersResult, InviteStatus, InvitationProgress, Learner, MAX_ITEMS, MAX_TEAMS,
+    ReactivateLearnersResult, RemoveLearnersFromTeamsResult, ResendInvitesResult,
+    RevokeInvitesResult, Team, TeamRef,
+};
 use app::{
     domain::{
-        LEARNER_ROLES, Role, email,
-        invite_message::{MESSAGE_MAX_CHARS, MESSAGE_MAX_LINES},
-        names::PERSON_NAME_MAX_LEN,
+        InviteId, TeamId, UserId,
+        account::AccountStatus,
+        invite::{EmailStatus, InviteSource},
+        role::Role,
     },
-    server::{services::api_actions, state::AppState},
+    server::state::AppState,
 };
 use axum::{Json, extract::State};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
 
 /// The schema names of an action: `inviteLearners` → `InviteLearners` (`…Request`, `…Response`).
 fn schema_name(action: &str) -> String {
@@ -48,10 +60,6 @@ const EVENTS: [(&str, &str); 5] = [
     ),
 ];
 
-const MAX_LEARNERS: usize = api_actions::MAX_ITEMS;
-const MAX_EMAILS: usize = api_actions::MAX_ITEMS;
-const MAX_TEAMS_PER_CALL: usize = api_actions::MAX_TEAMS;
-const MAX_PAGE: i64 = api_actions::MAX_LIMIT;
 
 /// `GET /api/v1/openapi.json`. The server URL is the configured base URL, never the Host header.
 pub async fn handle(State(state): State<AppState>) -> Json<Value> {
@@ -259,15 +267,16 @@ fn token_operation() -> Value {
 fn action_operation() -> Value {
     let mut request_examples = Map::new();
     let mut response_examples = Map::new();
-    for action in api_actions::ACTIONS {
-        let (request, response) = examples(action);
-        request_examples.insert(action.to_owned(), json!({ "value": request }));
-        response_examples.insert(action.to_owned(), json!({ "value": response }));
+    for action in Action::ALL {
+        let (options, answer) = examples(action);
+        let request = json!({ "action": action.name(), "options": options });
+        request_examples.insert(action.name().to_owned(), json!({ "value": request }));
+        response_examples.insert(action.name().to_owned(), json!({ "value": answer }));
     }
-    let responses: Vec<Value> = api_actions::ACTIONS
+    let responses: Vec<Value> = Action::ALL
         .iter()
         .map(|action| {
-            json!({ "$ref": format!("#/components/schemas/{}Response", schema_name(action)) })
+            json!({ "$ref": format!("#/components/schemas/{}Response", schema_name(action.name())) })
         })
         .collect();
     json!({
@@ -353,88 +362,156 @@ fn openapi_operation() -> Value {
     })
 }
 
-/// A request and a 200 answer for each action, shown beside the schemas.
-fn examples(action: &str) -> (Value, Value) {
+/// An example call's options and its 200 answer for `action`, shown beside the schemas. The
+/// answers are built from the answer types, so they have the shape the server answers with.
+pub fn examples(action: Action) -> (Value, Value) {
+    let team = |id: i64| TeamId::new(id);
+    let sales = || TeamRef {
+        id: team(12),
+        name: "Sales".into(),
+    };
+    let email = |e: &str| e.to_string();
     match action {
-        "inviteLearners" => (
+        Action::InviteLearners => (
             json!({
-                "action": "inviteLearners",
-                "options": {
-                    "learners": [
-                        { "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace" },
-                        { "email": "alan@example.com", "role": "learner_analyst" },
-                        { "email": "grace@example.com" }
-                    ],
-                    "teams": [12],
-                    "send_email": true,
-                    "message": "Welcome to Acme! Start with the course \"First week\"."
-                }
+                "learners": [
+                    { "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace" },
+                    { "email": "alan@example.com", "first_name": "Alan", "role": "learner_analyst" },
+                    { "email": "grace@example.com", "first_name": "Grace" }
+                ],
+                "teams": [12],
+                "send_email": true,
+                "message": "Welcome to Acme! Start with the course \"First week\"."
             }),
-            json!([
-                { "email": "ada@example.com", "status": "invited", "invite_id": 501 },
-                { "email": "alan@example.com", "status": "already_invited", "invite_id": 377 },
-                { "email": "grace@example.com", "status": "already_learner", "added_to_teams": 1 }
+            answer(vec![
+                InviteLearnersResult::Invited {
+                    email: email("ada@example.com"),
+                    invite_id: InviteId::new(501),
+                },
+                InviteLearnersResult::AlreadyInvited {
+                    email: email("alan@example.com"),
+                    invite_id: InviteId::new(377),
+                },
+                InviteLearnersResult::AlreadyLearner {
+                    email: email("grace@example.com"),
+                    added_to_teams: 1,
+                },
             ]),
         ),
-        "addLearnersToTeams" => (
-            json!({
-                "action": "addLearnersToTeams",
-                "options": { "emails": ["grace@example.com", "ada@example.com", "nobody@example.com"], "teams": [12, 14] }
-            }),
-            json!([
-                { "email": "grace@example.com", "status": "added", "teams": [14] },
-                { "email": "ada@example.com", "status": "invite_updated", "teams": [12, 14] },
-                {
-                    "email": "nobody@example.com",
-                    "status": "error",
-                    "message": "No learner or pending invitation with this email address in this academy"
-                }
+        Action::AddLearnersToTeams => (
+            json!({ "emails": ["grace@example.com", "ada@example.com", "nobody@example.com"], "teams": [12, 14] }),
+            answer(vec![
+                AddLearnersToTeamsResult::Added {
+                    email: email("grace@example.com"),
+                    teams: vec![team(14)],
+                },
+                AddLearnersToTeamsResult::InviteUpdated {
+                    email: email("ada@example.com"),
+                    teams: vec![team(12), team(14)],
+                },
+                AddLearnersToTeamsResult::Error {
+                    email: email("nobody@example.com"),
+                    message: "No learner or pending invitation with this email address in this academy".into(),
+                },
             ]),
         ),
-        "getTeams" => (
-            json!({ "action": "getTeams", "options": {} }),
-            json!([
-                { "id": 12, "name": "Sales", "color": "#0b6e99", "learners_count": 18, "invites_count": 3 }
-            ]),
-        ),
-        "learners" => (
-            json!({
-                "action": "learners",
-                "options": { "dates": ["2025-01-01", "2025-01-31"], "offset": 0, "limit": 100 }
-            }),
-            json!([{
-                "id": 41,
-                "email": "grace@example.com",
-                "first_name": "Grace",
-                "last_name": "Hopper",
-                "role": "learner",
-                "registered_at": "2025-01-14T09:30:00Z",
-                "last_sign_in_at": null,
-                "teams": [{ "id": 12, "name": "Sales" }]
+        Action::GetTeams => (
+            json!({}),
+            answer(vec![Team {
+                id: team(12),
+                name: "Sales".into(),
+                color: "#0b6e99".into(),
+                learners_count: 18,
+                invites_count: 3,
             }]),
         ),
-        "invites" => (
-            json!({ "action": "invites", "options": { "status": "pending", "limit": 100 } }),
-            json!([{
-                "id": 501,
-                "email": "ada@example.com",
-                "first_name": "Ada",
-                "last_name": "Lovelace",
-                "role": "learner",
-                "status": "pending",
-                "email_status": "sent",
-                "email_error": null,
-                "invitation_progress": "Has not accepted invite",
-                "source": "api",
-                "created_at": "2025-01-20T10:00:00Z",
-                "expires_at": "2025-02-03T10:00:00Z",
-                "accepted_at": null,
-                "teams": [{ "id": 12, "name": "Sales" }]
+        Action::Learners => (
+            json!({ "dates": ["2025-01-01", "2025-01-31"], "offset": 0, "limit": 100 }),
+            answer(vec![Learner {
+                id: UserId::new(41),
+                email: email("grace@example.com"),
+                first_name: "Grace".into(),
+                last_name: "Hopper".into(),
+                role: Role::Learner,
+                status: AccountStatus::Active,
+                registered_at: "2025-01-14T09:30:00Z".into(),
+                last_sign_in_at: None,
+                teams: vec![sales()],
             }]),
         ),
-        other => super::openapi_lifecycle::examples(other)
-            .unwrap_or_else(|| (json!({ "action": other, "options": {} }), json!([]))),
+        Action::Invites => (
+            json!({ "status": "pending", "limit": 100 }),
+            answer(vec![Invite {
+                id: InviteId::new(501),
+                email: email("ada@example.com"),
+                first_name: "Ada".into(),
+                last_name: "Lovelace".into(),
+                role: Role::Learner,
+                status: InviteStatus::Pending,
+                email_status: EmailStatus::Sent,
+                email_error: None,
+                invitation_progress: InvitationProgress::NotAccepted,
+                source: InviteSource::Api,
+                created_at: "2025-01-20T10:00:00Z".into(),
+                expires_at: "2025-02-03T10:00:00Z".into(),
+                accepted_at: None,
+                teams: vec![sales()],
+            }]),
+        ),
+        Action::DeactivateLearners => (
+            json!({ "emails": ["grace@example.com", "ada@example.com", "owner@example.com"] }),
+            answer(vec![
+                DeactivateLearnersResult::Deactivated { email: email("grace@example.com") },
+                DeactivateLearnersResult::AlreadyDeactivated { email: email("ada@example.com") },
+                DeactivateLearnersResult::Error {
+                    email: email("owner@example.com"),
+                    message: "Staff are managed in Settings → Admins.".into(),
+                },
+            ]),
+        ),
+        Action::ReactivateLearners => (
+            json!({ "emails": ["grace@example.com", "nobody@example.com"] }),
+            answer(vec![
+                ReactivateLearnersResult::Reactivated { email: email("grace@example.com") },
+                ReactivateLearnersResult::Error {
+                    email: email("nobody@example.com"),
+                    message: "No learner with this email address in this academy".into(),
+                },
+            ]),
+        ),
+        Action::RemoveLearnersFromTeams => (
+            json!({ "emails": ["grace@example.com", "ada@example.com"], "teams": [12] }),
+            answer(vec![
+                RemoveLearnersFromTeamsResult::Removed {
+                    email: email("grace@example.com"),
+                    teams: vec![team(12)],
+                },
+                RemoveLearnersFromTeamsResult::InviteUpdated {
+                    email: email("ada@example.com"),
+                    teams: vec![team(12)],
+                },
+            ]),
+        ),
+        Action::ResendInvites => (
+            json!({ "emails": ["ada@example.com", "grace@example.com"] }),
+            answer(vec![
+                ResendInvitesResult::Resent { email: email("ada@example.com") },
+                ResendInvitesResult::Error {
+                    email: email("grace@example.com"),
+                    message: "No pending invitation with this email address in this academy: the person is a member already".into(),
+                },
+            ]),
+        ),
+        Action::RevokeInvites => (
+            json!({ "emails": ["ada@example.com"] }),
+            answer(vec![RevokeInvitesResult::Revoked { email: email("ada@example.com") }]),
+        ),
     }
+}
+
+/// An example answer as JSON.
+fn answer<T: Serialize>(items: Vec<T>) -> Value {
+    serde_json::to_value(items).unwrap_or_default()
 }
 
 fn parameters() -> Value {
@@ -541,7 +618,8 @@ fn error_response(description: &str, message: &str, rate_limited: bool) -> Value
 }
 
 fn responses() -> Value {
-    let supported = api_actions::ACTIONS.join(", ");
+    let supported: Vec<&str> = Action::ALL.map(Action::name).to_vec();
+    let supported = supported.join(", ");
     let mut too_many = error_response(
         "The client's rate limit is used up; try again after `Retry-After` seconds.",
         "Too many requests: try again in 1 second",
@@ -578,11 +656,11 @@ fn responses() -> Value {
         ),
         "PayloadTooLarge": error_response(
             &format!(
-                "Too many items in one call: more than {MAX_LEARNERS} learners, more than {MAX_EMAILS} \
-                 emails or more than {MAX_TEAMS_PER_CALL} teams."
+                "Too many items in one call: more than {MAX_ITEMS} learners, more than {MAX_ITEMS} \
+                 emails or more than {MAX_TEAMS} teams."
             ),
             &format!(
-                "At most {MAX_LEARNERS} learners per call; this one has 1200. Split them into several calls."
+                "At most {MAX_ITEMS} learners per call; this one has 1200. Split them into several calls."
             ),
             true,
         ),
@@ -597,8 +675,18 @@ fn responses() -> Value {
     })
 }
 
+/// The generated schemas of the actions' options and answers, and beside them the envelope: the
+/// body of each action (`…Request`), its answer (`…Response`), the union of the bodies, the
+/// errors, the token endpoint's and the webhooks' bodies.
 fn schemas() -> Value {
-    let mut schemas = Map::new();
+    let generated = api_v1::Schemas::openapi()
+        .components
+        .map(|c| c.schemas)
+        .unwrap_or_default();
+    let mut schemas = match serde_json::to_value(generated) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
     let mut put = |name: &str, schema: Value| {
         schemas.insert(name.to_owned(), schema);
     };
@@ -607,60 +695,64 @@ fn schemas() -> Value {
     put("TokenRequest", token_request_schema());
     put("TokenResponse", token_response_schema());
     put("ActionRequest", action_request_schema());
-    put("TeamId", team_id_schema());
-    put("TeamRef", team_ref_schema());
-    put("LearnerRole", learner_role_schema());
-    put("Role", role_schema());
-    put("InviteStatus", invite_status_schema());
-    put("EmailStatus", email_status_schema());
-    put("Offset", offset_schema());
-    put("Limit", limit_schema());
-
-    put("InviteLearnersRequest", invite_learners_request());
-    put("LearnerToInvite", learner_to_invite_schema());
-    put("InviteLearnersResponse", invite_learners_response());
-    put("InviteLearnersResult", invite_learners_result());
-
-    put("AddLearnersToTeamsRequest", add_learners_to_teams_request());
-    put(
-        "AddLearnersToTeamsResponse",
-        add_learners_to_teams_response(),
-    );
-    put("AddLearnersToTeamsResult", add_learners_to_teams_result());
-
-    put("GetTeamsRequest", get_teams_request());
-    put(
-        "GetTeamsResponse",
-        list_response("Team", "The academy's teams."),
-    );
-    put("Team", team_schema());
-
-    put("LearnersRequest", learners_request());
-    let mut every_learner = list_response(
-        "Learner",
-        "The academy's active learners (roles `learner`, `learner_analyst` and `learner_admin`), \
-         oldest account first: every one that matches when the call gives no `limit` (written out as \
-         it is read, so the list has no upper size), else one page.",
-    );
-    every_learner
-        .as_object_mut()
-        .map(|schema| schema.remove("maxItems"));
-    put("LearnersResponse", every_learner);
-    put("Learner", learner_schema());
-
-    put("InvitesRequest", invites_request());
-    put(
-        "InvitesResponse",
-        list_response(
-            "Invite",
-            "One page of the academy's invitations, oldest first.",
-        ),
-    );
-    put("Invite", invite_schema());
-
     put("WebhookEvent", webhook_event_schema());
-    super::openapi_lifecycle::schemas(schema_name, &mut schemas);
+    for action in Action::ALL {
+        let name = schema_name(action.name());
+        put(&format!("{name}Request"), request(action));
+        put(&format!("{name}Response"), response(action));
+    }
     Value::Object(schemas)
+}
+
+/// `{action, options}` for one action; `options` may be left out when none of its fields is required.
+fn request(action: Action) -> Value {
+    let (options, options_required) = action.options();
+    let required = if options_required {
+        json!(["action", "options"])
+    } else {
+        json!(["action"])
+    };
+    json!({
+        "type": "object",
+        "description": format!(
+            "{} Answers `{}Response`.",
+            action.description(),
+            schema_name(action.name())
+        ),
+        "required": required,
+        "properties": {
+            "action": {
+                "type": "string",
+                "const": action.name(),
+                "description": "The action's name; surrounding spaces are ignored."
+            },
+            "options": { "$ref": format!("#/components/schemas/{options}") }
+        }
+    })
+}
+
+/// The answer of one action: an array of its items.
+fn response(action: Action) -> Value {
+    let (item, most) = action.answer();
+    let description = match action {
+        Action::Learners => {
+            "The academy's active learners (roles `learner`, `learner_analyst` and `learner_admin`), \
+             oldest account first: every one that matches when the call gives no `limit` (written out as \
+             it is read, so the list has no upper size), else one page."
+        }
+        Action::GetTeams => "Every team of the academy, by name.",
+        Action::Invites => "One page of the academy's invitations, oldest first.",
+        _ => "One result per item of the request, in the same order.",
+    };
+    let mut schema = json!({
+        "type": "array",
+        "description": description,
+        "items": { "$ref": format!("#/components/schemas/{item}") }
+    });
+    if let Some(most) = most {
+        schema["maxItems"] = json!(most);
+    }
+    schema
 }
 
 fn error_schema() -> Value {
@@ -754,509 +846,15 @@ fn token_response_schema() -> Value {
 fn action_request_schema() -> Value {
     let mut mapping = Map::new();
     let mut one_of = Vec::new();
-    for action in api_actions::ACTIONS {
-        let reference = format!("#/components/schemas/{}Request", schema_name(action));
-        mapping.insert(action.to_owned(), Value::String(reference.clone()));
+    for action in Action::ALL {
+        let reference = format!("#/components/schemas/{}Request", schema_name(action.name()));
+        mapping.insert(action.name().to_owned(), Value::String(reference.clone()));
         one_of.push(json!({ "$ref": reference }));
     }
     json!({
         "description": "The body of every call: the `action` to run and its `options`.",
         "oneOf": one_of,
         "discriminator": { "propertyName": "action", "mapping": mapping }
-    })
-}
-
-/// `{action, options}` for one action; `options` may be left out when none of its fields is required.
-fn request(action: &str, description: &str, options: Value, options_required: bool) -> Value {
-    let required = if options_required {
-        json!(["action", "options"])
-    } else {
-        json!(["action"])
-    };
-    json!({
-        "type": "object",
-        "description": description,
-        "required": required,
-        "properties": {
-            "action": {
-                "type": "string",
-                "const": action,
-                "description": "The action's name; surrounding spaces are ignored."
-            },
-            "options": options
-        }
-    })
-}
-
-fn list_response(item: &str, description: &str) -> Value {
-    json!({
-        "type": "array",
-        "description": description,
-        "maxItems": MAX_PAGE,
-        "items": { "$ref": format!("#/components/schemas/{item}") }
-    })
-}
-
-fn team_id_schema() -> Value {
-    json!({
-        "type": "integer",
-        "format": "int64",
-        "minimum": 1,
-        "description": "A team's API id (`getTeams` lists them). A numeric string in form-encoded bodies."
-    })
-}
-
-fn team_ref_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["id", "name"],
-        "properties": {
-            "id": { "$ref": "#/components/schemas/TeamId" },
-            "name": { "type": "string" }
-        }
-    })
-}
-
-fn learner_role_schema() -> Value {
-    json!({
-        "type": "string",
-        "enum": LEARNER_ROLES.map(Role::as_str),
-        "description": concat!(
-            "`learner`: takes courses. `learner_analyst`: also sees statistics. `learner_admin`: also ",
-            "invites learners and manages teams and courses (on plans that include it)."
-        )
-    })
-}
-
-fn role_schema() -> Value {
-    json!({
-        "type": "string",
-        "enum": Role::ALL.map(Role::as_str),
-        "description": "A person's role in the academy."
-    })
-}
-
-fn invite_status_schema() -> Value {
-    json!({
-        "type": "string",
-        "enum": ["pending", "accepted", "revoked", "expired"],
-        "description": concat!(
-            "`pending`: not yet accepted and still valid. `accepted`: the person registered. `revoked`: ",
-            "withdrawn by an admin. `expired`: pending past its expiry time."
-        )
-    })
-}
-
-fn email_status_schema() -> Value {
-    json!({
-        "type": "string",
-        "enum": ["not_requested", "queued", "sent", "retrying", "failed", "reminder_sent"],
-        "description": concat!(
-            "What happened to the invitation email. `not_requested`: sending was turned off. `queued`: ",
-            "waiting to be sent. `sent`: accepted by the mail server. `retrying`: a send failed and will be ",
-            "retried (see `email_error`). `failed`: every retry failed. `reminder_sent`: the reminder the ",
-            "academy sends before a link expires went out too (Settings → Invitations)."
-        )
-    })
-}
-
-fn offset_schema() -> Value {
-    json!({
-        "type": "integer",
-        "format": "int64",
-        "minimum": 0,
-        "default": 0,
-        "description": "How many items of the list to skip."
-    })
-}
-
-fn limit_schema() -> Value {
-    json!({
-        "type": "integer",
-        "format": "int64",
-        "minimum": 0,
-        "maximum": MAX_PAGE,
-        "default": MAX_PAGE,
-        "description": format!("How many items to return, at most {MAX_PAGE}.")
-    })
-}
-
-fn invite_learners_request() -> Value {
-    request(
-        "inviteLearners",
-        concat!(
-            "Invite people to the academy, or update their pending invitation, or add existing learners to ",
-            "the given teams. Answers `InviteLearnersResponse`."
-        ),
-        json!({
-            "type": "object",
-            "required": ["learners"],
-            "properties": {
-                "learners": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": MAX_LEARNERS,
-                    "description": format!(
-                        "The people to invite, 1 to {MAX_LEARNERS} (more answers 413, none answers 422). \
-                         A learner that cannot be invited (an address that is not one, the same address twice \
-                         in the call, a role the academy's plan does not offer) gets an `error` result; the \
-                         others are still invited."
-                    ),
-                    "items": { "$ref": "#/components/schemas/LearnerToInvite" }
-                },
-                "teams": {
-                    "type": "array",
-                    "maxItems": MAX_TEAMS_PER_CALL,
-                    "description": format!(
-                        "Teams every learner of the call joins (on acceptance for invitations, at once for \
-                         existing learners), at most {MAX_TEAMS_PER_CALL}. An id that is not a team of the \
-                         academy answers 422."
-                    ),
-                    "items": { "$ref": "#/components/schemas/TeamId" }
-                },
-                "send_email": {
-                    "type": "boolean",
-                    "default": true,
-                    "description": "Send the invitation email. Off: the invites are created without an email."
-                },
-                "message": {
-                    "type": "string",
-                    "maxLength": MESSAGE_MAX_CHARS,
-                    "description": format!(
-                        "A personal message shown above the link in the invitation emails of this call \
-                         (and in their reminders), at most {MESSAGE_MAX_CHARS} characters and \
-                         {MESSAGE_MAX_LINES} lines; \"\" sends none. Left out: the academy's default message \
-                         (Settings → Invitations). A message with a control character answers 422."
-                    )
-                }
-            }
-        }),
-        true,
-    )
-}
-
-fn learner_to_invite_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["email", "first_name"],
-        "properties": {
-            "email": {
-                "type": "string",
-                "format": "email",
-                "description": format!(
-                    "The person's email address (at most {} characters), matched case-insensitively.",
-                    email::MAX_LEN
-                )
-            },
-            "first_name": {
-                "type": "string",
-                "description": format!("Required, as in the invite form and the CSV upload; 1–{PERSON_NAME_MAX_LEN} characters. Missing → an `error` item for this learner.")
-            },
-            "last_name": {
-                "type": "string",
-                "description": format!("Optional; at most {PERSON_NAME_MAX_LEN} characters.")
-            },
-            "role": {
-                "$ref": "#/components/schemas/LearnerRole",
-                "default": "learner",
-                "description": "The role the person gets on registering; `learner` when left out."
-            }
-        }
-    })
-}
-
-fn invite_learners_response() -> Value {
-    json!({
-        "type": "array",
-        "description": "One result per learner of the request, in the same order.",
-        "maxItems": MAX_LEARNERS,
-        "items": { "$ref": "#/components/schemas/InviteLearnersResult" }
-    })
-}
-
-fn invite_learners_result() -> Value {
-    json!({
-        "type": "object",
-        "required": ["email", "status"],
-        "properties": {
-            "email": { "type": "string", "description": "The address as given in the request." },
-            "status": {
-                "type": "string",
-                "enum": ["invited", "already_invited", "already_learner", "error"],
-                "description": concat!(
-                    "`invited`: a new invitation. `already_invited`: the person's pending invitation was ",
-                    "updated with this call's details. `already_learner`: the person is a ",
-                    "learner already and was added to the given teams. `error`: nothing was done; see `message`."
-                )
-            },
-            "invite_id": {
-                "type": "integer",
-                "format": "int64",
-                "description": "The invitation's id; with `invited` and `already_invited`."
-            },
-            "added_to_teams": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "With `already_learner`: how many of the given teams the learner newly joined."
-            },
-            "message": {
-                "type": "string",
-                "description": "With `error`: why, in words meant for a person.",
-                "examples": ["\"bob@@example.com\" has more than one @"]
-            }
-        }
-    })
-}
-
-fn add_learners_to_teams_request() -> Value {
-    request(
-        "addLearnersToTeams",
-        concat!(
-            "Add learners to teams by email; a pending invitation gets the teams too and they apply when ",
-            "it is accepted. Answers `AddLearnersToTeamsResponse`."
-        ),
-        json!({
-            "type": "object",
-            "required": ["emails", "teams"],
-            "properties": {
-                "emails": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": MAX_EMAILS,
-                    "description": format!("The learners' email addresses, 1 to {MAX_EMAILS}."),
-                    "items": { "type": "string", "format": "email" }
-                },
-                "teams": {
-                    "type": "array",
-                    "minItems": 1,
-                    "maxItems": MAX_TEAMS_PER_CALL,
-                    "description": format!(
-                        "The teams to add them to, 1 to {MAX_TEAMS_PER_CALL}. Unknown ids are reported as an \
-                         `error` on every result."
-                    ),
-                    "items": { "$ref": "#/components/schemas/TeamId" }
-                }
-            }
-        }),
-        true,
-    )
-}
-
-fn add_learners_to_teams_response() -> Value {
-    json!({
-        "type": "array",
-        "description": "One result per email of the request, in the same order.",
-        "maxItems": MAX_EMAILS,
-        "items": { "$ref": "#/components/schemas/AddLearnersToTeamsResult" }
-    })
-}
-
-fn add_learners_to_teams_result() -> Value {
-    json!({
-        "type": "object",
-        "required": ["email", "status"],
-        "properties": {
-            "email": { "type": "string", "description": "The address as given in the request." },
-            "status": {
-                "type": "string",
-                "enum": ["added", "already_in_team", "invite_updated", "error"],
-                "description": concat!(
-                    "`added`: the learner joined at least one of the teams. `already_in_team`: the learner ",
-                    "was in every team already. `invite_updated`: the address has a pending invitation, which ",
-                    "now includes the teams. `error`: see `message` (not an address, no learner or pending ",
-                    "invitation with this address, unknown team ids — those are reported on every result)."
-                )
-            },
-            "teams": {
-                "type": "array",
-                "description": "With every status but `error`: the teams newly added (empty when none was).",
-                "items": { "$ref": "#/components/schemas/TeamId" }
-            },
-            "message": {
-                "type": "string",
-                "description": "With `error`: why, in words meant for a person.",
-                "examples": [
-                    "No learner or pending invitation with this email address in this academy",
-                    "Unknown team id 123: getTeams lists this academy's teams."
-                ]
-            }
-        }
-    })
-}
-
-fn get_teams_request() -> Value {
-    request(
-        "getTeams",
-        "List the academy's teams. Takes no options. Answers `GetTeamsResponse`.",
-        json!({ "type": "object", "description": "No options; `{}` or left out." }),
-        false,
-    )
-}
-
-fn team_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": ["id", "name", "color", "learners_count", "invites_count"],
-        "properties": {
-            "id": { "$ref": "#/components/schemas/TeamId" },
-            "name": { "type": "string" },
-            "color": {
-                "type": "string",
-                "pattern": "^#[0-9a-fA-F]{6}$",
-                "description": "The team's colour as `#rrggbb`."
-            },
-            "learners_count": { "type": "integer", "minimum": 0, "description": "Learners in the team." },
-            "invites_count": {
-                "type": "integer",
-                "minimum": 0,
-                "description": "Pending invitations that will join the team on acceptance."
-            }
-        }
-    })
-}
-
-fn learners_request() -> Value {
-    request(
-        "learners",
-        "List the academy's learners: all of them, or a page at a time with `limit`. Answers `LearnersResponse`.",
-        json!({
-            "type": "object",
-            "properties": {
-                "dates": {
-                    "type": "array",
-                    "minItems": 2,
-                    "maxItems": 2,
-                    "description": concat!(
-                        "`[from, to]` on registration time, as dates (`YYYY-MM-DD`), times in UTC as in the ",
-                        "reference product's example (`YYYY-MM-DD HH:MM:SS`) or RFC 3339 date-times. `to` is ",
-                        "inclusive to its last unit: `2017-07-25` or `2017-07-25 23:59:59` take in that whole ",
-                        "day or second. Left out: every learner."
-                    ),
-                    "items": {
-                        "type": "string",
-                        "anyOf": [
-                            { "format": "date" },
-                            { "pattern": "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$" },
-                            { "format": "date-time" }
-                        ]
-                    },
-                    "example": ["2017-07-25 00:00:00", "2017-07-25 23:59:59"]
-                },
-                "status": {
-                    "type": "string",
-                    "enum": ["active", "deactivated", "all"],
-                    "default": "active",
-                    "description": "Which learners: those who can sign in (default), those whose access was revoked, or all."
-                },
-                "offset": { "$ref": "#/components/schemas/Offset" },
-                "limit": {
-                    "type": "integer",
-                    "format": "int64",
-                    "minimum": 0,
-                    "maximum": MAX_PAGE,
-                    "description": format!(
-                        "How many learners to return, at most {MAX_PAGE}. Left out: every learner that matches (after `offset`)."
-                    )
-                }
-            }
-        }),
-        false,
-    )
-}
-
-fn nullable_time(description: &str) -> Value {
-    json!({ "type": ["string", "null"], "format": "date-time", "description": description })
-}
-
-fn learner_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": [
-            "id", "email", "first_name", "last_name", "role", "status", "registered_at", "last_sign_in_at", "teams"
-        ],
-        "properties": {
-            "id": { "type": "integer", "format": "int64" },
-            "email": { "type": "string", "format": "email" },
-            "first_name": { "type": "string" },
-            "last_name": { "type": "string" },
-            "role": { "$ref": "#/components/schemas/LearnerRole" },
-            "status": {
-                "type": "string",
-                "enum": ["active", "deactivated"],
-                "description": "`deactivated`: an admin revoked the learner's access (they cannot sign in until it is given back)."
-            },
-            "registered_at": {
-                "type": "string",
-                "format": "date-time",
-                "description": "When the learner registered (RFC 3339, UTC)."
-            },
-            "last_sign_in_at": nullable_time("The learner's last sign-in (RFC 3339, UTC); null if never."),
-            "teams": {
-                "type": "array",
-                "description": "The teams the learner is in.",
-                "items": { "$ref": "#/components/schemas/TeamRef" }
-            }
-        }
-    })
-}
-
-fn invites_request() -> Value {
-    request(
-        "invites",
-        "List the academy's invitations, a page at a time. Answers `InvitesResponse`.",
-        json!({
-            "type": "object",
-            "properties": {
-                "status": {
-                    "$ref": "#/components/schemas/InviteStatus",
-                    "description": "Only invitations with this status; left out: all of them."
-                },
-                "offset": { "$ref": "#/components/schemas/Offset" },
-                "limit": { "$ref": "#/components/schemas/Limit" }
-            }
-        }),
-        false,
-    )
-}
-
-fn invite_schema() -> Value {
-    json!({
-        "type": "object",
-        "required": [
-            "id", "email", "first_name", "last_name", "role", "status", "email_status", "email_error",
-            "invitation_progress", "source", "created_at", "expires_at", "accepted_at", "teams"
-        ],
-        "properties": {
-            "id": { "type": "integer", "format": "int64" },
-            "email": { "type": "string", "format": "email" },
-            "first_name": { "type": "string" },
-            "last_name": { "type": "string" },
-            "role": { "$ref": "#/components/schemas/Role" },
-            "status": { "$ref": "#/components/schemas/InviteStatus" },
-            "email_status": { "$ref": "#/components/schemas/EmailStatus" },
-            "email_error": {
-                "type": ["string", "null"],
-                "description": "The last sending error with `retrying` and `failed`; otherwise null."
-            },
-            "invitation_progress": {
-                "type": "string",
-                "enum": ["Has accepted invite", "Has not accepted invite", "Expired", "Revoked"],
-                "description": "The \"Invitation Progress\" column of the admin's Invites tab."
-            },
-            "source": {
-                "type": "string",
-                "enum": ["form", "csv", "team", "api"],
-                "description": "Where the invitation came from."
-            },
-            "created_at": { "type": "string", "format": "date-time", "description": "RFC 3339, UTC." },
-            "expires_at": { "type": "string", "format": "date-time", "description": "RFC 3339, UTC." },
-            "accepted_at": nullable_time("When the invitation was accepted (RFC 3339, UTC); null if not."),
-            "teams": {
-                "type": "array",
-                "description": "The teams the person joins on acceptance.",
-                "items": { "$ref": "#/components/schemas/TeamRef" }
-            }
-        }
     })
 }
 

@@ -140,7 +140,7 @@ fn every_learner(state: AppState, pages: LearnerPages) -> Response {
                         if !(first && i == 0) {
                             chunk.push(b',');
                         }
-                        // A `Value` always serialises.
+                        // A learner (strings, numbers, lists) always serialises.
                         let _ = serde_json::to_writer(&mut chunk, row);
                     }
                     let next = (Step::Rows { first: false }, state, pages);

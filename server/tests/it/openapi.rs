@@ -1,6 +1,6 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`: well-formed, complete for every action, and small.
 
-use app::server::services::api_actions::ACTIONS;
+use app::model::api_v1::Action;
 use serde_json::Value;
 use server::json_api::openapi::document;
 
@@ -70,9 +70,9 @@ fn every_action_has_a_request_schema_in_the_discriminator_mapping_and_the_one_of
         .as_object()
         .expect("a mapping");
     let one_of = request["oneOf"].as_array().expect("a oneOf");
-    assert_eq!(mapping.len(), ACTIONS.len(), "{mapping:?}");
-    assert_eq!(one_of.len(), ACTIONS.len(), "{one_of:?}");
-    for action in ACTIONS {
+    assert_eq!(mapping.len(), Action::ALL.len(), "{mapping:?}");
+    assert_eq!(one_of.len(), Action::ALL.len(), "{one_of:?}");
+    for action in Action::ALL.map(Action::name) {
         let reference = mapping[action].as_str().expect("a reference");
         assert!(
             one_of.iter().any(|s| s["$ref"] == reference),
@@ -98,7 +98,7 @@ fn every_action_has_an_answer_in_the_200_response() {
         ["application/json"]["schema"]["anyOf"]
         .as_array()
         .expect("the answers");
-    assert_eq!(answers.len(), ACTIONS.len());
+    assert_eq!(answers.len(), Action::ALL.len());
     for answer in answers {
         assert_eq!(resolve(&doc, answer)["type"], "array");
     }

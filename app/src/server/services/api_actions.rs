@@ -1,7 +1,8 @@
 //! The actions of `POST /api/v1/`: `inviteLearners`, `addLearnersToTeams`, `getTeams`, `learners`
 //! and `invites` here, the lifecycle actions (`deactivateLearners`, …) in `api_lifecycle`. Options
 //! arrive as JSON (form-encoded calls are turned into the same JSON first, so numbers and booleans
-//! may come as strings). Invitations go through the same import code as
+//! may come as strings) and are read into the types of `model::api_v1`, which are also what the
+//! actions answer with. Invitations go through the same import code as
 //! "Upload CSV File": the same checks, the same batched statements, and a key that makes a
 //! repeated call answer what the first did.
 
@@ -10,7 +11,8 @@ use std::{
     hash::Hash,
 };
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::{
@@ -29,7 +31,16 @@ use crate::{
         role::{LEARNER_ROLES, Role},
     },
     error::AppError,
-    model::{ImportLine, InviteOutcome},
+    model::{
+        ImportLine, InviteOutcome,
+        api_v1::{
+            Action, AddLearnersToTeamsResult, DeactivateLearnersResult, EmailsAndTeams,
+            InvitationProgress, Invite, InviteLearnersOptions, InviteLearnersResult,
+            InviteStatus, InvitesOptions, Items, Learner, LearnersOptions, MAX_ITEMS, MAX_LIMIT,
+            MAX_TEAMS, ReactivateLearnersResult, Refusal, ResendInvitesResult,
+            RevokeInvitesResult, Team, TeamRef, Text, Wanted, Whole, decode,
+        },
+    },
     server::{
         db::{Precision, now_ms, parse_time, rfc3339},
         repo::{self, api_queries},
@@ -37,25 +48,6 @@ use crate::{
     },
 };
 
-/// Every action, in the order the documentation lists them.
-pub const ACTIONS: [&str; 10] = [
-    "inviteLearners",
-    "addLearnersToTeams",
-    "getTeams",
-    "learners",
-    "invites",
-    "deactivateLearners",
-    "reactivateLearners",
-    "removeLearnersFromTeams",
-    "resendInvites",
-    "revokeInvites",
-];
-/// Most learners or emails in one call.
-pub const MAX_ITEMS: usize = 1_000;
-/// Most teams in one call.
-pub const MAX_TEAMS: usize = 100;
-/// Most rows a list action returns at once (`limit`).
-pub const MAX_LIMIT: i64 = 1_000;
 /// How long a repeated `inviteLearners` call is answered from the first one.
 pub const IDEMPOTENCY_WINDOW_MS: i64 = crate::domain::DAY_MS;
 
@@ -68,6 +60,13 @@ pub enum Answer {
     EveryLearner(LearnerPages),
 }
 
+/// The whole answer: one JSON array of `items`.
+fn whole<T: Serialize>(items: Vec<T>) -> Result<Answer, AppError> {
+    serde_json::to_value(items)
+        .map(Answer::Whole)
+        .map_err(AppError::internal)
+}
+
 /// Runs `action` for `caller`. `idempotency_key` is the request's `Idempotency-Key` header.
 pub async fn run(
     state: &AppState,
@@ -77,9 +76,9 @@ pub async fn run(
     idempotency_key: Option<&str>,
 ) -> Result<Answer, AppError> {
     let options = match options {
-        Value::Object(map) => map.clone(),
-        Value::Null => Map::new(),
-        Value::Array(a) if a.is_empty() => Map::new(),
+        Value::Object(_) => options.clone(),
+        Value::Null => Value::Object(Map::new()),
+        Value::Array(a) if a.is_empty() => Value::Object(Map::new()),
         _ => {
             return Err(AppError::BadRequest(
                 "\"options\" must be an object, e.g. {\"action\": \"getTeams\", \"options\": {}}"
@@ -87,90 +86,69 @@ pub async fn run(
             ));
         }
     };
-    let whole = match action.trim() {
-        "inviteLearners" => invite_learners(state, caller, &options, idempotency_key).await,
-        "addLearnersToTeams" => add_to_teams(state, caller, &options).await,
-        "getTeams" => get_teams(state, caller).await,
-        "learners" => return learners(state, caller, &options).await,
-        "invites" => invites(state, caller, &options).await,
-        "deactivateLearners" => {
-            api_lifecycle::set_access(state, caller, &options, LearnerChange::Deactivate).await
-        }
-        "reactivateLearners" => {
-            api_lifecycle::set_access(state, caller, &options, LearnerChange::Reactivate).await
-        }
-        "removeLearnersFromTeams" => api_lifecycle::leave_teams(state, caller, &options).await,
-        "resendInvites" => {
-            api_lifecycle::change_invites(state, caller, &options, InviteChange::Resend).await
-        }
-        "revokeInvites" => {
-            api_lifecycle::change_invites(state, caller, &options, InviteChange::Revoke).await
-        }
-        "" => Err(AppError::BadRequest(format!(
-            "\"action\" is missing. Supported actions: {}.",
-            ACTIONS.join(", ")
-        ))),
-        other => Err(AppError::BadRequest(format!(
-            "Unknown action {other:?}. Supported actions: {}.",
-            ACTIONS.join(", ")
-        ))),
+    let Some(parsed) = Action::parse(action) else {
+        let supported: Vec<&str> = Action::ALL.map(Action::name).to_vec();
+        return Err(AppError::BadRequest(if action.trim().is_empty() {
+            format!(
+                "\"action\" is missing. Supported actions: {}.",
+                supported.join(", ")
+            )
+        } else {
+            format!(
+                "Unknown action {:?}. Supported actions: {}.",
+                action.trim(),
+                supported.join(", ")
+            )
+        }));
     };
-    whole.map(Answer::Whole)
-}
-
-pub(super) fn invalid(field: &str, message: String) -> AppError {
-    AppError::invalid(field, message)
-}
-
-/// A list option: a JSON array, or (from a form) an object keyed "0", "1", … or one value.
-pub(super) fn list<'a>(
-    options: &'a Map<String, Value>,
-    name: &str,
-) -> Result<Option<Vec<&'a Value>>, AppError> {
-    match options.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(items)) => Ok(Some(items.iter().collect())),
-        Some(Value::Object(map)) if map.keys().all(|k| k.parse::<usize>().is_ok()) => {
-            let mut items: Vec<(usize, &Value)> = map
-                .iter()
-                .map(|(k, v)| (k.parse().unwrap_or(0), v))
-                .collect();
-            items.sort_by_key(|(k, _)| *k);
-            Ok(Some(items.into_iter().map(|(_, v)| v).collect()))
+    match parsed {
+        Action::InviteLearners => {
+            let typed = decode(options.clone())?;
+            whole(invite_learners(state, caller, &options, typed, idempotency_key).await?)
         }
-        Some(Value::String(s)) if s.is_empty() => Ok(Some(vec![])),
-        Some(v @ (Value::String(_) | Value::Number(_))) => Ok(Some(vec![v])),
-        Some(_) => Err(invalid(name, format!("options.{name} must be an array"))),
-    }
-}
-
-/// A whole number given as a number or a numeric string.
-fn whole(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn boolean(options: &Map<String, Value>, name: &str, default: bool) -> Result<bool, AppError> {
-    match options.get(name) {
-        None | Some(Value::Null) => Ok(default),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(false),
-        Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(true),
-        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "on" => Ok(true),
-            "0" | "false" | "no" | "off" | "" => Ok(false),
-            _ => Err(invalid(
-                name,
-                format!("options.{name} must be true or false, not {s:?}"),
-            )),
-        },
-        Some(other) => Err(invalid(
-            name,
-            format!("options.{name} must be true or false, not {other}"),
-        )),
+        Action::AddLearnersToTeams => whole(add_to_teams(state, caller, decode(options)?).await?),
+        Action::GetTeams => whole(get_teams(state, caller).await?),
+        Action::Learners => learners(state, caller, decode(options)?).await,
+        Action::Invites => whole(invites(state, caller, decode(options)?).await?),
+        Action::DeactivateLearners => whole(
+            api_lifecycle::set_access::<DeactivateLearnersResult>(
+                state,
+                caller,
+                decode(options)?,
+                LearnerChange::Deactivate,
+            )
+            .await?,
+        ),
+        Action::ReactivateLearners => whole(
+            api_lifecycle::set_access::<ReactivateLearnersResult>(
+                state,
+                caller,
+                decode(options)?,
+                LearnerChange::Reactivate,
+            )
+            .await?,
+        ),
+        Action::RemoveLearnersFromTeams => {
+            whole(api_lifecycle::leave_teams(state, caller, decode(options)?).await?)
+        }
+        Action::ResendInvites => whole(
+            api_lifecycle::change_invites::<ResendInvitesResult>(
+                state,
+                caller,
+                decode(options)?,
+                InviteChange::Resend,
+            )
+            .await?,
+        ),
+        Action::RevokeInvites => whole(
+            api_lifecycle::change_invites::<RevokeInvitesResult>(
+                state,
+                caller,
+                decode(options)?,
+                InviteChange::Revoke,
+            )
+            .await?,
+        ),
     }
 }
 
@@ -178,66 +156,38 @@ fn boolean(options: &Map<String, Value>, name: &str, default: bool) -> Result<bo
 async fn message_of(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    typed: Option<&str>,
 ) -> Result<PersonalMessage, AppError> {
-    let typed = match options.get("message") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.as_str()),
-        Some(other) => {
-            return Err(invalid(
-                "message",
-                format!(
-                    "options.message must be text (or left out for the academy's default message), not {other}"
-                ),
-            ));
-        }
-    };
     let academy = repo::academies::by_id(&state.db.pool, caller.academy_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     super::invites::message_of(&academy, typed)
 }
 
-pub(super) fn text(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
+/// At most `max` items of `noun` in one call: 413 beyond.
+pub(super) fn at_most(noun: &str, count: usize, max: usize) -> Result<(), AppError> {
+    if count > max {
+        return Err(AppError::PayloadTooLarge(format!(
+            "At most {max} {noun} per call; this one has {count}. Split them into several calls."
+        )));
     }
+    Ok(())
 }
 
 /// The team ids of `options.teams`, checked against the academy: unknown ids are named.
 pub(super) async fn teams_of(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    Items(mut ids): Items<TeamId>,
     required: bool,
 ) -> Result<Vec<TeamId>, AppError> {
-    let items = list(options, "teams")?.unwrap_or_default();
-    if items.is_empty() && required {
-        return Err(invalid(
+    if ids.is_empty() && required {
+        return Err(AppError::invalid(
             "teams",
-            "options.teams is missing: give the team ids (getTeams lists them)".into(),
+            "options.teams is missing: give the team ids (getTeams lists them)",
         ));
     }
-    if items.len() > MAX_TEAMS {
-        return Err(AppError::PayloadTooLarge(format!(
-            "At most {MAX_TEAMS} teams per call; this one has {}.",
-            items.len()
-        )));
-    }
-    let mut ids = Vec::with_capacity(items.len());
-    for (i, v) in items.iter().enumerate() {
-        match whole(v) {
-            Some(id) => ids.push(TeamId::new(id)),
-            None => {
-                return Err(invalid(
-                    "teams",
-                    format!("options.teams[{i}] must be a team id (a number), not {v}"),
-                ));
-            }
-        }
-    }
+    at_most("teams", ids.len(), MAX_TEAMS)?;
     ids.sort_unstable();
     ids.dedup();
     let found: HashSet<TeamId> = repo::teams::existing_ids(&state.db.pool, caller.academy_id, &ids)
@@ -262,50 +212,44 @@ pub(super) async fn teams_of(
     Ok(ids)
 }
 
-/// One learner of `options.learners`, or why it cannot be invited.
-struct Wanted {
-    person: InviteeInput,
-    role: Result<Role, String>,
-}
-
-fn learner_of(v: &Value) -> Wanted {
-    let Value::Object(o) = v else {
-        return Wanted {
-            person: InviteeInput {
-                email: text(Some(v)),
+/// The person of one item of `options.learners`, and the role they are invited with (or why
+/// they cannot be).
+fn person_of(wanted: &Wanted) -> (InviteeInput, Result<Role, String>) {
+    let learner = match wanted {
+        Wanted::Learner(learner) => learner,
+        Wanted::NotAnObject(text) => {
+            let person = InviteeInput {
+                email: text.clone(),
                 first_name: String::new(),
                 last_name: String::new(),
-            },
-            role: Err("Each learner must be an object like {\"email\": \"ann@example.com\", \"first_name\": \"Ann\"}".into()),
-        };
+            };
+            return (
+                person,
+                Err("Each learner must be an object like {\"email\": \"ann@example.com\", \"first_name\": \"Ann\"}".into()),
+            );
+        }
     };
-    let role = match o.get("role").map(|r| text(Some(r))) {
-        None => Ok(Role::Learner),
-        Some(r) if r.trim().is_empty() => Ok(Role::Learner),
-        Some(r) => match LEARNER_ROLES.iter().find(|x| x.as_str() == r.trim()) {
-            Some(role) => Ok(*role),
-            None => Err(format!(
-                "role must be learner, learner_analyst or learner_admin, not {r:?}"
-            )),
-        },
+    let role = match learner.role.as_ref().map(|r| r.0.trim()) {
+        None | Some("") => Ok(Role::Learner),
+        Some(r) => LEARNER_ROLES
+            .iter()
+            .find(|x| x.as_str() == r)
+            .copied()
+            .ok_or_else(|| {
+                format!("role must be learner, learner_analyst or learner_admin, not {r:?}")
+            }),
     };
-    Wanted {
-        person: InviteeInput {
-            email: text(o.get("email")),
-            first_name: text(o.get("first_name")),
-            last_name: text(o.get("last_name")),
-        },
-        role,
-    }
-}
-
-pub(super) fn error_item(email: &str, message: &str) -> Value {
-    json!({"email": email.trim(), "status": "error", "message": message})
+    let person = InviteeInput {
+        email: learner.email.0.clone(),
+        first_name: learner.first_name.0.clone(),
+        last_name: learner.last_name.0.clone(),
+    };
+    (person, role)
 }
 
 /// The key of one call: from the `Idempotency-Key` header, or from the options themselves; per
 /// client, so two applications never share answers.
-fn call_key(caller: &ApiCaller, options: &Map<String, Value>, header: Option<&str>) -> String {
+fn call_key(caller: &ApiCaller, options: &Value, header: Option<&str>) -> String {
     let mut h = Sha256::new();
     h.update(caller.client.get().to_le_bytes());
     match header {
@@ -316,67 +260,62 @@ fn call_key(caller: &ApiCaller, options: &Map<String, Value>, header: Option<&st
         None => {
             h.update(b"options\0");
             // serde_json keeps object keys sorted, so equal options give equal text.
-            h.update(Value::Object(options.clone()).to_string().as_bytes());
+            h.update(options.to_string().as_bytes());
         }
     }
     hex::encode(&h.finalize()[..20])
 }
 
+/// `inviteLearners`; `raw` is the options as sent, for the call's key.
 async fn invite_learners(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    raw: &Value,
+    options: InviteLearnersOptions,
     idempotency_key: Option<&str>,
-) -> Result<Value, AppError> {
-    let Some(items) = list(options, "learners")? else {
-        return Err(invalid(
+) -> Result<Vec<InviteLearnersResult>, AppError> {
+    let Some(Items(items)) = options.learners else {
+        return Err(AppError::invalid(
             "learners",
-            "options.learners is missing: give an array like [{\"email\": \"ann@example.com\", \"first_name\": \"Ann\", \"last_name\": \"Lee\"}]".into(),
+            "options.learners is missing: give an array like [{\"email\": \"ann@example.com\", \"first_name\": \"Ann\", \"last_name\": \"Lee\"}]",
         ));
     };
     if items.is_empty() {
-        return Err(invalid(
+        return Err(AppError::invalid(
             "learners",
-            "options.learners is empty: give at least one learner".into(),
+            "options.learners is empty: give at least one learner",
         ));
     }
-    if items.len() > MAX_ITEMS {
-        return Err(AppError::PayloadTooLarge(format!(
-            "At most {MAX_ITEMS} learners per call; this one has {}. Split them into several calls.",
-            items.len()
-        )));
-    }
-    let send_email = boolean(options, "send_email", true)?;
-    let message = message_of(state, caller, options).await?;
-    let team_ids = teams_of(state, caller, options, false).await?;
+    at_most("learners", items.len(), MAX_ITEMS)?;
+    let send_email = options.send_email.0;
+    let typed_message = options.message.as_ref().map(|m| m.0.as_str());
+    let message = message_of(state, caller, typed_message).await?;
+    let team_ids = teams_of(state, caller, options.teams, false).await?;
     let plan = caller.plan;
 
-    let mut answers: Vec<Option<Value>> = vec![None; items.len()];
+    let mut answers: Vec<Option<InviteLearnersResult>> = vec![None; items.len()];
     // One import per role, in the order the roles first appear (so ids follow the request).
     let mut by_role: Vec<(Role, Vec<ImportLine>)> = Vec::new();
     let mut first_of: HashMap<String, usize> = HashMap::new();
-    for (i, v) in items.iter().enumerate() {
-        let w = learner_of(v);
-        let role = match w.role {
-            Ok(role) => match plan.unavailable_reason(role) {
-                Some(reason) => Err(reason.to_string()),
-                None => Ok(role),
-            },
-            Err(m) => Err(m),
-        };
+    for (i, wanted) in items.iter().enumerate() {
+        let (person, role) = person_of(wanted);
+        let role = role.and_then(|role| match plan.unavailable_reason(role) {
+            Some(reason) => Err(reason.to_string()),
+            None => Ok(role),
+        });
         let role = match role {
             Ok(role) => role,
             Err(message) => {
-                answers[i] = Some(error_item(&w.person.email, &message));
+                answers[i] = Some(InviteLearnersResult::refused(&person.email, message));
                 continue;
             }
         };
         // The same address twice in one call: the first counts.
-        if let Ok(email) = Email::parse(&w.person.email) {
+        if let Ok(email) = Email::parse(&person.email) {
             if let Some(first) = first_of.get(email.as_str()) {
-                answers[i] = Some(error_item(
-                    &w.person.email,
-                    &format!("The same address is learners[{first}]"),
+                answers[i] = Some(InviteLearnersResult::refused(
+                    &person.email,
+                    format!("The same address is learners[{first}]"),
                 ));
                 continue;
             }
@@ -384,7 +323,7 @@ async fn invite_learners(
         }
         let line = ImportLine {
             line: (i + 1) as u32,
-            person: w.person,
+            person,
         };
         match by_role.iter_mut().find(|(r, _)| *r == role) {
             Some((_, lines)) => lines.push(line),
@@ -392,9 +331,9 @@ async fn invite_learners(
         }
     }
 
-    let key = call_key(caller, options, idempotency_key);
+    let key = call_key(caller, raw, idempotency_key);
     // With a client's key, the options are remembered too: the same key with other options is refused.
-    let request_hash = idempotency_key.map(|_| call_key(caller, options, None));
+    let request_hash = idempotency_key.map(|_| call_key(caller, raw, None));
     let now = now_ms();
     let by = Importer {
         academy_id: caller.academy_id,
@@ -428,17 +367,23 @@ async fn invite_learners(
         queued |= q;
         for r in results {
             let i = r.line as usize - 1;
+            let email = r.email;
             answers[i] = Some(match r.outcome {
                 InviteOutcome::Invited { invite_id } => {
-                    json!({"email": r.email, "status": "invited", "invite_id": invite_id})
+                    InviteLearnersResult::Invited { email, invite_id }
                 }
                 InviteOutcome::AlreadyInvited { invite_id } => {
-                    json!({"email": r.email, "status": "already_invited", "invite_id": invite_id})
+                    InviteLearnersResult::AlreadyInvited { email, invite_id }
                 }
                 InviteOutcome::AlreadyLearner { added_to_teams } => {
-                    json!({"email": r.email, "status": "already_learner", "added_to_teams": added_to_teams})
+                    InviteLearnersResult::AlreadyLearner {
+                        email,
+                        added_to_teams,
+                    }
                 }
-                InviteOutcome::Invalid { message } => error_item(&r.email, &message),
+                InviteOutcome::Invalid { message } => {
+                    InviteLearnersResult::refused(&email, message)
+                }
             });
         }
     }
@@ -446,17 +391,18 @@ async fn invite_learners(
     if queued {
         state.outbox_wakeup.notify_one();
     }
-    Ok(Value::Array(
-        answers
-            .into_iter()
-            .zip(items)
-            .map(|(a, v)| {
-                a.unwrap_or_else(|| {
-                    error_item(&learner_of(v).person.email, "This learner was not handled.")
-                })
+    Ok(answers
+        .into_iter()
+        .zip(&items)
+        .map(|(answer, wanted)| {
+            answer.unwrap_or_else(|| {
+                InviteLearnersResult::refused(
+                    &person_of(wanted).0.email,
+                    "This learner was not handled.",
+                )
             })
-            .collect(),
-    ))
+        })
+        .collect())
 }
 
 /// A short code per role for the import key (keys are letters, digits and dashes).
@@ -471,10 +417,12 @@ fn role_code(role: Role) -> &'static str {
 async fn add_to_teams(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
-) -> Result<Value, AppError> {
-    let addresses = api_lifecycle::addresses(options)?;
-    let teams = match api_lifecycle::teams_or_refusal(state, caller, options, &addresses).await? {
+    options: EmailsAndTeams,
+) -> Result<Vec<AddLearnersToTeamsResult>, AppError> {
+    let addresses = api_lifecycle::addresses(options.emails)?;
+    let teams = match api_lifecycle::teams_or_refusal(state, caller, options.teams, &addresses)
+        .await?
+    {
         Ok(teams) => teams,
         Err(answer) => return Ok(answer),
     };
@@ -524,34 +472,44 @@ async fn add_to_teams(
         let email = match parsed {
             Ok(e) => e.as_str(),
             Err(m) => {
-                out.push(error_item(typed, m));
+                out.push(AddLearnersToTeamsResult::refused(typed, m.as_str()));
                 continue;
             }
         };
-        let (new, status_new, status_none) = if let Some(u) = users.get(email) {
-            (
-                new_places(*u, &had_user, &teams),
-                "added",
-                "already_in_team",
-            )
+        let shown = typed.trim().to_string();
+        let result = if let Some(u) = users.get(email) {
+            let teams = new_places(*u, &had_user, &teams);
+            if teams.is_empty() {
+                AddLearnersToTeamsResult::AlreadyInTeam {
+                    email: shown,
+                    teams,
+                }
+            } else {
+                AddLearnersToTeamsResult::Added {
+                    email: shown,
+                    teams,
+                }
+            }
         } else if let Some(i) = pending.get(email) {
-            let new = new_places(*i, &had_invite, &teams);
-            (new, "invite_updated", "invite_updated")
+            let teams = new_places(*i, &had_invite, &teams);
+            AddLearnersToTeamsResult::InviteUpdated {
+                email: shown,
+                teams,
+            }
         } else {
-            out.push(error_item(
+            out.push(AddLearnersToTeamsResult::refused(
                 typed,
                 "No learner or pending invitation with this email address in this academy",
             ));
             continue;
         };
-        if !new.is_empty() {
+        if let AddLearnersToTeamsResult::Added { teams, .. }
+        | AddLearnersToTeamsResult::InviteUpdated { teams, .. } = &result
+            && !teams.is_empty()
+        {
             changed += 1;
         }
-        out.push(json!({
-            "email": typed.trim(),
-            "status": if new.is_empty() { status_none } else { status_new },
-            "teams": new,
-        }));
+        out.push(result);
     }
     if changed > 0 {
         repo::audit::record_with_detail(
@@ -566,7 +524,7 @@ async fn add_to_teams(
         .await?;
     }
     tx.commit().await?;
-    Ok(Value::Array(out))
+    Ok(out)
 }
 
 /// The teams of `teams` that `owner` had no place in (`had`: the places it had).
@@ -582,85 +540,72 @@ fn new_places<Owner: Copy + Eq + Hash>(
         .collect()
 }
 
-async fn get_teams(state: &AppState, caller: &ApiCaller) -> Result<Value, AppError> {
+async fn get_teams(state: &AppState, caller: &ApiCaller) -> Result<Vec<Team>, AppError> {
     let rows = api_queries::teams(&state.db.pool, caller.academy_id).await?;
-    Ok(Value::Array(
-        rows.into_iter()
-            .map(|t| {
-                json!({
-                    "id": t.id,
-                    "name": t.name,
-                    "color": t.color,
-                    "learners_count": t.learners_count,
-                    "invites_count": t.invites_count,
-                })
-            })
-            .collect(),
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|t| Team {
+            id: t.id,
+            name: t.name,
+            color: t.color,
+            learners_count: t.learners_count,
+            invites_count: t.invites_count,
+        })
+        .collect())
 }
 
-/// `offset` and `limit` of a list action; `limit` is `None` when the call gives none.
-fn window(options: &Map<String, Value>) -> Result<(i64, Option<i64>), AppError> {
-    let read = |name: &str, default: i64, max: i64| -> Result<i64, AppError> {
-        match options.get(name) {
-            None | Some(Value::Null) => Ok(default),
-            Some(v) => whole(v).filter(|n| (0..=max).contains(n)).ok_or_else(|| {
-                invalid(
-                    name,
-                    format!("options.{name} must be a whole number from 0 to {max}, not {v}"),
-                )
-            }),
-        }
+/// `offset` and `limit` of a list action, checked; `limit` is `None` when the call gives none.
+fn window(offset: Option<Whole>, limit: Option<Whole>) -> Result<(i64, Option<i64>), AppError> {
+    let check = |name: &str, value: Option<Whole>, max: i64| match value {
+        None => Ok(None),
+        Some(Whole(n)) if (0..=max).contains(&n) => Ok(Some(n)),
+        Some(Whole(n)) => Err(AppError::invalid(
+            name,
+            format!("options.{name} must be a whole number from 0 to {max}, not {n}"),
+        )),
     };
-    let offset = read("offset", 0, i64::MAX / 2)?;
-    let limit = match options.get("limit") {
-        None | Some(Value::Null) => None,
-        Some(_) => Some(read("limit", MAX_LIMIT, MAX_LIMIT)?),
-    };
-    Ok((offset, limit))
+    let offset = check("offset", offset, i64::MAX / 2)?.unwrap_or(0);
+    Ok((offset, check("limit", limit, MAX_LIMIT)?))
 }
 
-/// `{id, name}` per owner from `(owner, team id, name, colour)` rows.
+/// The teams of each owner, from `(owner, team id, name, colour)` rows.
 fn teams_by_owner<Owner: Eq + Hash>(
     rows: Vec<(Owner, TeamId, String, String)>,
-) -> HashMap<Owner, Vec<Value>> {
-    let mut map: HashMap<Owner, Vec<Value>> = HashMap::new();
+) -> HashMap<Owner, Vec<TeamRef>> {
+    let mut map: HashMap<Owner, Vec<TeamRef>> = HashMap::new();
     for (owner, id, name, _) in rows {
-        map.entry(owner)
-            .or_default()
-            .push(json!({"id": id, "name": name}));
+        map.entry(owner).or_default().push(TeamRef { id, name });
     }
     map
 }
 
 /// `options.dates`: `[from, to]` on registration time; `to` includes its whole day or second.
-fn date_range(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
-    let Some(items) = list(options, "dates")? else {
+fn date_range(dates: Option<Items<Text>>) -> Result<(i64, i64), AppError> {
+    let Some(Items(items)) = dates else {
         return Ok((i64::MIN / 2, i64::MAX / 2));
     };
-    if items.len() != 2 {
-        return Err(invalid(
+    let [from, to] = items.as_slice() else {
+        return Err(AppError::invalid(
             "dates",
-            "options.dates must be [from, to], e.g. [\"2026-01-01\", \"2026-01-31\"]".into(),
+            "options.dates must be [from, to], e.g. [\"2026-01-01\", \"2026-01-31\"]",
         ));
-    }
-    let read = |i: usize| -> Result<(i64, Precision), AppError> {
-        let t = text(Some(items[i]));
-        parse_time(&t).ok_or_else(|| {
-            invalid(
+    };
+    let read = |i: usize, Text(t): &Text| -> Result<(i64, Precision), AppError> {
+        parse_time(t).ok_or_else(|| {
+            AppError::invalid(
                 "dates",
                 format!("options.dates[{i}] must be a date like 2026-01-31, a time like 2026-01-31 23:59:59 (UTC) or 2026-01-31T12:00:00Z, not {t:?}"),
             )
         })
     };
-    let (from, _) = read(0)?;
+    let (from, _) = read(0, from)?;
     // The second bound is inclusive to its last unit: a day, a second or a millisecond.
-    let (to, precision) = read(1)?;
+    let (to, precision) = read(1, to)?;
     let to = to + precision.unit_ms();
     if to <= from {
-        return Err(invalid(
+        return Err(AppError::invalid(
             "dates",
-            "options.dates: the first date must not be after the second".into(),
+            "options.dates: the first date must not be after the second",
         ));
     }
     Ok((from, to))
@@ -670,12 +615,12 @@ fn date_range(options: &Map<String, Value>) -> Result<(i64, i64), AppError> {
 async fn learners(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    options: LearnersOptions,
 ) -> Result<Answer, AppError> {
-    let range = date_range(options)?;
-    let (offset, limit) = window(options)?;
-    let status = StatusFilter::parse(&text(options.get("status")).to_ascii_lowercase())
-        .map_err(|m| invalid("status", m))?;
+    let range = date_range(options.dates)?;
+    let (offset, limit) = window(options.offset, options.limit)?;
+    let status = StatusFilter::parse(&options.status.0.to_ascii_lowercase())
+        .map_err(|m| AppError::invalid("status", m))?;
     let mut pages = LearnerPages {
         academy_id: caller.academy_id,
         status,
@@ -687,8 +632,7 @@ async fn learners(
     let Some(limit) = limit else {
         return Ok(Answer::EveryLearner(pages));
     };
-    let rows = pages.page(state, limit).await?;
-    Ok(Answer::Whole(Value::Array(rows)))
+    whole(pages.page(state, limit).await?)
 }
 
 /// The learners of a `learners` call without `limit`, read in id order a page at a time, so an
@@ -708,8 +652,8 @@ impl LearnerPages {
     /// Learners read per query.
     pub const PAGE: i64 = 1_000;
 
-    /// The next learners as the API shows them; empty once every learner has been read.
-    pub async fn next(&mut self, state: &AppState) -> Result<Vec<Value>, AppError> {
+    /// The next learners; empty once every learner has been read.
+    pub async fn next(&mut self, state: &AppState) -> Result<Vec<Learner>, AppError> {
         if self.done {
             return Ok(Vec::new());
         }
@@ -718,7 +662,7 @@ impl LearnerPages {
         Ok(rows)
     }
 
-    async fn page(&mut self, state: &AppState, limit: i64) -> Result<Vec<Value>, AppError> {
+    async fn page(&mut self, state: &AppState, limit: i64) -> Result<Vec<Learner>, AppError> {
         let rows = api_queries::learners(
             &state.db.pool,
             self.academy_id,
@@ -736,18 +680,16 @@ impl LearnerPages {
         let mut teams = teams_by_owner(repo::lists::teams_for_users(&state.db.pool, &ids).await?);
         Ok(rows
             .into_iter()
-            .map(|r| {
-                json!({
-                    "id": r.id,
-                    "email": r.email,
-                    "first_name": r.first_name,
-                    "last_name": r.last_name,
-                    "role": r.role,
-                    "status": r.status,
-                    "registered_at": rfc3339(r.created_at),
-                    "last_sign_in_at": r.last_sign_in_at.map(rfc3339),
-                    "teams": teams.remove(&r.id).unwrap_or_default(),
-                })
+            .map(|r| Learner {
+                teams: teams.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                email: r.email,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                role: r.role,
+                status: r.status,
+                registered_at: rfc3339(r.created_at),
+                last_sign_in_at: r.last_sign_in_at.map(rfc3339),
             })
             .collect())
     }
@@ -756,22 +698,32 @@ impl LearnerPages {
 async fn invites(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
-) -> Result<Value, AppError> {
-    let status = text(options.get("status")).trim().to_ascii_lowercase();
-    if !["", "pending", "accepted", "revoked", "expired"].contains(&status.as_str()) {
-        return Err(invalid(
-            "status",
-            format!("options.status must be pending, accepted, revoked or expired, not {status:?}"),
-        ));
-    }
-    let (offset, limit) = window(options)?;
+    options: InvitesOptions,
+) -> Result<Vec<Invite>, AppError> {
+    let wanted = options.status.0.trim().to_ascii_lowercase();
+    let status = match wanted.as_str() {
+        "" => None,
+        name => Some(
+            InviteStatus::ALL
+                .into_iter()
+                .find(|s| s.as_str() == name)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "status",
+                        format!(
+                            "options.status must be pending, accepted, revoked or expired, not {name:?}"
+                        ),
+                    )
+                })?,
+        ),
+    };
+    let (offset, limit) = window(options.offset, options.limit)?;
     let limit = limit.unwrap_or(MAX_LIMIT);
     let now = now_ms();
     let rows = api_queries::invites(
         &state.db.pool,
         caller.academy_id,
-        &status,
+        status.map(InviteStatus::as_str).unwrap_or_default(),
         now,
         offset,
         limit,
@@ -779,31 +731,26 @@ async fn invites(
     .await?;
     let ids: Vec<InviteId> = rows.iter().map(|r| r.id).collect();
     let mut teams = teams_by_owner(repo::invites::teams_for(&state.db.pool, &ids).await?);
-    Ok(Value::Array(
-        rows.into_iter()
-            .map(|r| {
-                let progress = Progress::of(r.status, r.expires_at, now);
-                let status = match progress {
-                    Progress::Expired => "expired".to_string(),
-                    _ => r.status.as_str().to_string(),
-                };
-                Ok(json!({
-                    "id": r.id,
-                    "email": r.email,
-                    "first_name": r.first_name,
-                    "last_name": r.last_name,
-                    "role": r.role,
-                    "status": status,
-                    "email_status": r.email_status,
-                    "email_error": r.email_error,
-                    "invitation_progress": if progress == Progress::Accepted { "Has accepted invite".to_string() } else if progress == Progress::Invited { "Has not accepted invite".to_string() } else { progress.label().to_string() },
-                    "source": r.source,
-                    "created_at": rfc3339(r.created_at),
-                    "expires_at": rfc3339(r.expires_at),
-                    "accepted_at": r.accepted_at.map(rfc3339),
-                    "teams": teams.remove(&r.id).unwrap_or_default(),
-                }))
-            })
-            .collect::<Result<_, AppError>>()?,
-    ))
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let progress = Progress::of(r.status, r.expires_at, now);
+            Invite {
+                teams: teams.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                email: r.email,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                role: r.role,
+                status: InviteStatus::of(progress),
+                email_status: r.email_status,
+                email_error: r.email_error,
+                invitation_progress: InvitationProgress::of(progress),
+                source: r.source,
+                created_at: rfc3339(r.created_at),
+                expires_at: rfc3339(r.expires_at),
+                accepted_at: r.accepted_at.map(rfc3339),
+            }
+        })
+        .collect())
 }

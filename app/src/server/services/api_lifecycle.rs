@@ -5,10 +5,8 @@
 
 use std::{collections::HashMap, hash::Hash};
 
-use serde_json::{Map, Value, json};
-
 use super::{
-    api_actions::{MAX_ITEMS, error_item, invalid, list, teams_of, text},
+    api_actions::{at_most, teams_of},
     api_clients::ApiCaller,
     bulk::{self, Actor, InviteChange, LearnerChange, Outcome, distinct},
 };
@@ -16,6 +14,11 @@ use crate::domain::{InviteId, TeamId, UserId};
 use crate::{
     domain::email::Email,
     error::AppError,
+    model::api_v1::{
+        DeactivateLearnersResult, Emails, EmailsAndTeams, Items, MAX_ITEMS,
+        ReactivateLearnersResult, Refusal, RemoveLearnersFromTeamsResult, ResendInvitesResult,
+        RevokeInvitesResult, Text,
+    },
     server::{repo, state::AppState},
 };
 
@@ -40,45 +43,38 @@ impl Addresses {
 }
 
 /// `options.emails`: 1 to `MAX_ITEMS` addresses.
-pub(super) fn addresses(options: &Map<String, Value>) -> Result<Addresses, AppError> {
-    let Some(items) = list(options, "emails")? else {
-        return Err(invalid(
+pub(super) fn addresses(emails: Option<Items<Text>>) -> Result<Addresses, AppError> {
+    let Some(Items(items)) = emails else {
+        return Err(AppError::invalid(
             "emails",
-            "options.emails is missing: give an array of email addresses".into(),
+            "options.emails is missing: give an array of email addresses",
         ));
     };
     if items.is_empty() {
-        return Err(invalid("emails", "options.emails is empty".into()));
+        return Err(AppError::invalid("emails", "options.emails is empty"));
     }
-    if items.len() > MAX_ITEMS {
-        return Err(AppError::PayloadTooLarge(format!(
-            "At most {MAX_ITEMS} emails per call; this one has {}.",
-            items.len()
-        )));
-    }
-    let typed: Vec<String> = items.iter().map(|v| text(Some(v))).collect();
+    at_most("emails", items.len(), MAX_ITEMS)?;
+    let typed: Vec<String> = items.into_iter().map(|Text(t)| t).collect();
     let parsed = typed.iter().map(|e| Email::parse(e)).collect();
     Ok(Addresses { typed, parsed })
 }
 
 /// The teams of `options.teams` (required), or — when some id is not a team of the academy — the
 /// answer that says so on every item, as each one is refused for it.
-pub(super) async fn teams_or_refusal(
+pub(super) async fn teams_or_refusal<R: Refusal>(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    teams: Items<TeamId>,
     addresses: &Addresses,
-) -> Result<Result<Vec<TeamId>, Value>, AppError> {
-    match teams_of(state, caller, options, true).await {
+) -> Result<Result<Vec<TeamId>, Vec<R>>, AppError> {
+    match teams_of(state, caller, teams, true).await {
         Ok(teams) => Ok(Ok(teams)),
         Err(AppError::Validation { message, .. }) if message.starts_with("Unknown team") => {
-            Ok(Err(Value::Array(
-                addresses
-                    .typed
-                    .iter()
-                    .map(|e| error_item(e, &message))
-                    .collect(),
-            )))
+            Ok(Err(addresses
+                .typed
+                .iter()
+                .map(|e| R::refused(e, message.as_str()))
+                .collect()))
         }
         Err(e) => Err(e),
     }
@@ -122,45 +118,92 @@ fn by_id<Id: Copy + Eq + Hash>(ids: &[Id], outcomes: Vec<Outcome>) -> HashMap<Id
 const NO_LEARNER: &str = "No learner with this email address in this academy";
 const NO_INVITATION: &str = "No pending invitation with this email address in this academy";
 
+/// The result for one address of an action that changes a learner or an invitation as a whole.
+pub(super) trait ChangeResult: Refusal {
+    /// Changed by this call.
+    fn done(email: String) -> Self;
+    /// It was so already.
+    fn unchanged(email: String) -> Self;
+
+    fn of(email: &str, outcome: &Outcome) -> Self
+    where
+        Self: Sized,
+    {
+        let email = email.trim().to_string();
+        match outcome {
+            Outcome::Done(_) => Self::done(email),
+            Outcome::Unchanged => Self::unchanged(email),
+            Outcome::Refused(why) => Self::refused(&email, why.as_str()),
+        }
+    }
+}
+
+impl ChangeResult for DeactivateLearnersResult {
+    fn done(email: String) -> Self {
+        Self::Deactivated { email }
+    }
+    fn unchanged(email: String) -> Self {
+        Self::AlreadyDeactivated { email }
+    }
+}
+
+impl ChangeResult for ReactivateLearnersResult {
+    fn done(email: String) -> Self {
+        Self::Reactivated { email }
+    }
+    fn unchanged(email: String) -> Self {
+        Self::AlreadyActive { email }
+    }
+}
+
+impl ChangeResult for ResendInvitesResult {
+    fn done(email: String) -> Self {
+        Self::Resent { email }
+    }
+    /// `bulk` resends every pending invitation it is given; nothing is left as it was.
+    fn unchanged(email: String) -> Self {
+        Self::refused(&email, "This invitation was not sent again.")
+    }
+}
+
+impl ChangeResult for RevokeInvitesResult {
+    fn done(email: String) -> Self {
+        Self::Revoked { email }
+    }
+    /// Only a revoked invitation revoked again; pending ones are looked up by address.
+    fn unchanged(email: String) -> Self {
+        Self::AlreadyRevoked { email }
+    }
+}
+
 /// `deactivateLearners` and `reactivateLearners`.
-pub(super) async fn set_access(
+pub(super) async fn set_access<R: ChangeResult>(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    options: Emails,
     change: LearnerChange<'_>,
-) -> Result<Value, AppError> {
-    let addresses = addresses(options)?;
+) -> Result<Vec<R>, AppError> {
+    let addresses = addresses(options.emails)?;
     let known = known(state, caller, &addresses).await?;
     let ids = distinct(known.users.values().copied());
     let outcomes = by_id(
         &ids,
         bulk::learners(state, &actor(caller), &ids, change).await?,
     );
-    let (done, unchanged) = match change {
-        LearnerChange::Deactivate => ("deactivated", "already_deactivated"),
-        _ => ("reactivated", "already_active"),
-    };
-    let items = each(&addresses, |email| {
-        let Some(id) = known.users.get(email) else {
-            return Err(NO_LEARNER.to_string());
-        };
-        match &outcomes[id] {
-            Outcome::Done(_) => Ok(json!({"status": done})),
-            Outcome::Unchanged => Ok(json!({"status": unchanged})),
-            Outcome::Refused(m) => Err(m.clone()),
-        }
-    });
-    Ok(items)
+    Ok(each(&addresses, |typed, email| match known.users.get(email) {
+        Some(id) => R::of(typed, &outcomes[id]),
+        None => R::refused(typed, NO_LEARNER),
+    }))
 }
 
 /// `removeLearnersFromTeams`: learners leave the teams; a pending invitation loses them too.
 pub(super) async fn leave_teams(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
-) -> Result<Value, AppError> {
-    let addresses = addresses(options)?;
-    let teams = match teams_or_refusal(state, caller, options, &addresses).await? {
+    options: EmailsAndTeams,
+) -> Result<Vec<RemoveLearnersFromTeamsResult>, AppError> {
+    let addresses = addresses(options.emails)?;
+    let teams = match teams_or_refusal(state, caller, options.teams, &addresses).await? {
         Ok(teams) => teams,
         Err(answer) => return Ok(answer),
     };
@@ -193,82 +236,76 @@ pub(super) async fn leave_teams(
         )
         .await?,
     );
-    let items = each(&addresses, |email| {
-        let (outcome, left, stayed) = if let Some(id) = known.users.get(email) {
-            (&learners[id], "removed", "not_in_team")
+    Ok(each(&addresses, |typed, email| {
+        let (outcome, learner) = if let Some(id) = known.users.get(email) {
+            (&learners[id], true)
         } else if let Some(id) = known.invites.get(email) {
-            (&invites[id], "invite_updated", "invite_updated")
+            (&invites[id], false)
         } else {
-            return Err(
-                "No learner or pending invitation with this email address in this academy".into(),
+            return RemoveLearnersFromTeamsResult::refused(
+                typed,
+                "No learner or pending invitation with this email address in this academy",
             );
         };
-        match outcome {
-            Outcome::Done(teams) => Ok(json!({"status": left, "teams": teams})),
-            Outcome::Unchanged => Ok(json!({"status": stayed, "teams": []})),
-            Outcome::Refused(m) => Err(m.clone()),
+        let email = typed.trim().to_string();
+        match (outcome, learner) {
+            (Outcome::Done(teams), true) => RemoveLearnersFromTeamsResult::Removed {
+                email,
+                teams: teams.clone(),
+            },
+            (Outcome::Unchanged, true) => RemoveLearnersFromTeamsResult::NotInTeam {
+                email,
+                teams: Vec::new(),
+            },
+            (Outcome::Done(teams), false) => RemoveLearnersFromTeamsResult::InviteUpdated {
+                email,
+                teams: teams.clone(),
+            },
+            (Outcome::Unchanged, false) => RemoveLearnersFromTeamsResult::InviteUpdated {
+                email,
+                teams: Vec::new(),
+            },
+            (Outcome::Refused(why), _) => {
+                RemoveLearnersFromTeamsResult::refused(typed, why.as_str())
+            }
         }
-    });
-    Ok(items)
+    }))
 }
 
 /// `resendInvites` and `revokeInvites`: the pending invitation of each address.
-pub(super) async fn change_invites(
+pub(super) async fn change_invites<R: ChangeResult>(
     state: &AppState,
     caller: &ApiCaller,
-    options: &Map<String, Value>,
+    options: Emails,
     change: InviteChange<'_>,
-) -> Result<Value, AppError> {
-    let addresses = addresses(options)?;
+) -> Result<Vec<R>, AppError> {
+    let addresses = addresses(options.emails)?;
     let known = known(state, caller, &addresses).await?;
     let ids = distinct(known.invites.values().copied());
     let outcomes = by_id(
         &ids,
         bulk::invites(state, &actor(caller), &ids, change).await?,
     );
-    let done = match change {
-        InviteChange::Resend => "resent",
-        _ => "revoked",
-    };
-    let items = each(&addresses, |email| {
-        let Some(id) = known.invites.get(email) else {
-            return Err(if known.users.contains_key(email) {
-                format!("{NO_INVITATION}: the person is a member already")
-            } else {
-                NO_INVITATION.to_string()
-            });
-        };
-        match &outcomes[id] {
-            Outcome::Done(_) => Ok(json!({"status": done})),
-            // Only a revoked invitation revoked again; pending ones are looked up by address.
-            Outcome::Unchanged => Ok(json!({"status": "already_revoked"})),
-            Outcome::Refused(m) => Err(m.clone()),
-        }
-    });
-    Ok(items)
+    Ok(each(&addresses, |typed, email| match known.invites.get(email) {
+        Some(id) => R::of(typed, &outcomes[id]),
+        None if known.users.contains_key(email) => R::refused(
+            typed,
+            format!("{NO_INVITATION}: the person is a member already"),
+        ),
+        None => R::refused(typed, NO_INVITATION),
+    }))
 }
 
-/// One result per address in request order: `{email, …result}` or `{email, status: "error", message}`.
-fn each(addresses: &Addresses, result: impl Fn(&str) -> Result<Value, String>) -> Value {
-    Value::Array(
-        addresses
-            .typed
-            .iter()
-            .zip(&addresses.parsed)
-            .map(|(typed, parsed)| {
-                let answer = match parsed {
-                    Ok(email) => result(email.as_str()),
-                    Err(m) => Err(m.clone()),
-                };
-                match answer {
-                    Ok(Value::Object(mut fields)) => {
-                        fields.insert("email".into(), json!(typed.trim()));
-                        Value::Object(fields)
-                    }
-                    Ok(other) => other,
-                    Err(m) => error_item(typed, &m),
-                }
-            })
-            .collect(),
-    )
+/// One result per address, in request order: `result(as typed, parsed address)`, or the reason
+/// the address is not one.
+fn each<R: Refusal>(addresses: &Addresses, result: impl Fn(&str, &str) -> R) -> Vec<R> {
+    addresses
+        .typed
+        .iter()
+        .zip(&addresses.parsed)
+        .map(|(typed, parsed)| match parsed {
+            Ok(email) => result(typed, email.as_str()),
+            Err(why) => R::refused(typed, why.as_str()),
+        })
+        .collect()
 }
