@@ -8,7 +8,7 @@ pub mod openapi;
 pub mod token;
 pub mod v1;
 
-use app::{error::AppError, server::state::AppState};
+use app::{error::AppError, model::api_v1::ErrorAnswer, server::state::AppState};
 use axum::{
     Json, Router,
     http::{HeaderValue, StatusCode, header},
@@ -46,11 +46,7 @@ pub fn error(e: &AppError) -> Response {
         }
         other => other.to_string(),
     };
-    let mut res = (
-        status,
-        Json(serde_json::json!({"error": {"message": message}})),
-    )
-        .into_response();
+    let mut res = (status, Json(ErrorAnswer::new(message))).into_response();
     if let AppError::RateLimited {
         retry_after_secs, ..
     } = e

@@ -8,8 +8,8 @@
 //! error shape, rate limits), the token endpoint and the webhooks, in words integrators need.
 
 use app::model::api_v1::{
-    self, Action, AddLearnersToTeamsResult, DeactivateLearnersResult, Invite,
-    InviteLearnersResult, InviteStatus, InvitationProgress, Learner, MAX_ITEMS, MAX_TEAMS,
+    self, Action, AddLearnersToTeamsResult, DeactivateLearnersResult, ErrorAnswer,
+    InvitationProgress, Invite, InviteLearnersResult, InviteStatus, Learner, MAX_ITEMS, MAX_TEAMS,
     ReactivateLearnersResult, RemoveLearnersFromTeamsResult, ResendInvitesResult,
     RevokeInvitesResult, Team, TeamRef,
 };
@@ -59,7 +59,6 @@ const EVENTS: [(&str, &str); 5] = [
         "Sent by the \"Send test event\" button in Settings → Webhooks, to check the receiver.",
     ),
 ];
-
 
 /// `GET /api/v1/openapi.json`. The server URL is the configured base URL, never the Host header.
 pub async fn handle(State(state): State<AppState>) -> Json<Value> {
@@ -607,7 +606,7 @@ fn error_response(description: &str, message: &str, rate_limited: bool) -> Value
         "content": {
             "application/json": {
                 "schema": { "$ref": "#/components/schemas/Error" },
-                "example": { "error": { "message": message } }
+                "example": serde_json::to_value(ErrorAnswer::new(message)).unwrap_or_default()
             }
         }
     });
@@ -690,7 +689,6 @@ fn schemas() -> Value {
     let mut put = |name: &str, schema: Value| {
         schemas.insert(name.to_owned(), schema);
     };
-    put("Error", error_schema());
     put("OAuthError", oauth_error_schema());
     put("TokenRequest", token_request_schema());
     put("TokenResponse", token_response_schema());
@@ -753,26 +751,6 @@ fn response(action: Action) -> Value {
         schema["maxItems"] = json!(most);
     }
     schema
-}
-
-fn error_schema() -> Value {
-    json!({
-        "type": "object",
-        "description": "Every error of `/api/v1/`.",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["message"],
-                "properties": {
-                    "message": {
-                        "type": "string",
-                        "description": "What is wrong with the request, in words meant for a person."
-                    }
-                }
-            }
-        }
-    })
 }
 
 fn oauth_error_schema() -> Value {

@@ -1,8 +1,8 @@
 //! The OpenAPI document served at `/api/v1/openapi.json`: well-formed, complete for every action, and small.
 
-use app::model::api_v1::Action;
+use app::model::api_v1::{Action, Call};
 use serde_json::Value;
-use server::json_api::openapi::document;
+use server::json_api::openapi::{document, examples};
 
 const BASE: &str = "http://127.0.0.1:3000";
 
@@ -204,4 +204,83 @@ fn the_webhooks_cover_every_event_and_are_signed() {
 fn the_document_serialises_to_less_than_100_kb() {
     let bytes = serde_json::to_vec(&doc()).unwrap();
     assert!(bytes.len() < 100 * 1024, "{} bytes", bytes.len());
+}
+
+#[test]
+fn every_example_call_reads_as_its_action_s_options() {
+    for action in Action::ALL {
+        let (options, _) = examples(action);
+        if let Err(e) = Call::read(action, options.clone()) {
+            panic!("{}: {options} does not read: {e}", action.name());
+        }
+    }
+}
+
+#[test]
+fn every_example_answer_is_an_array_of_its_action_s_items() {
+    let doc = doc();
+    for action in Action::ALL {
+        let (_, answer) = examples(action);
+        let items = answer.as_array().expect("an array");
+        assert!(!items.is_empty(), "{}", action.name());
+        let (item, _) = action.answer();
+        let schema = &doc["components"]["schemas"][item.as_ref()];
+        // A result's `status` is one its schema lists; a list's item has every required field.
+        for value in items {
+            match schema["oneOf"].as_array() {
+                Some(variants) => assert!(
+                    variants
+                        .iter()
+                        .any(|v| v["properties"]["status"]["enum"][0] == value["status"]),
+                    "{}: {value}",
+                    action.name()
+                ),
+                None => {
+                    for field in schema["required"].as_array().expect("required fields") {
+                        let field = field.as_str().unwrap();
+                        assert!(value.get(field).is_some(), "{}: {field}", action.name());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_options_of_every_action_are_derived_from_the_types_the_server_reads() {
+    let doc = doc();
+    let schemas = &doc["components"]["schemas"];
+    for action in Action::ALL {
+        let request = &schemas[format!("{}Request", upper_first(action.name()))];
+        let (options, required) = action.options();
+        assert_eq!(
+            request["properties"]["options"]["$ref"],
+            format!("#/components/schemas/{options}"),
+            "{}",
+            action.name()
+        );
+        assert!(schemas.get(options.as_ref()).is_some(), "{options}");
+        let listed = request["required"].as_array().unwrap();
+        assert_eq!(
+            listed.contains(&Value::from("options")),
+            required,
+            "{}",
+            action.name()
+        );
+    }
+    // The lenient readers' types never show: a caller sees arrays, strings and numbers.
+    let learners = &schemas["InviteLearnersOptions"]["properties"]["learners"];
+    assert_eq!(learners["type"], "array");
+    assert_eq!(
+        learners["items"]["$ref"],
+        "#/components/schemas/LearnerToInvite"
+    );
+}
+
+fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }

@@ -265,3 +265,28 @@ impl InvitationProgress {
         }
     }
 }
+
+/// Every error of `/api/v1/`: `{"error": {"message": "…"}}` with the error's status.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorAnswer {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// What is wrong with the request, in words meant for a person.
+    #[schema(examples("\"bob@@example.com\" has more than one @"))]
+    pub message: String,
+}
+
+impl ErrorAnswer {
+    pub fn new(message: impl Into<String>) -> ErrorAnswer {
+        ErrorAnswer {
+            error: ErrorDetail {
+                message: message.into(),
+            },
+        }
+    }
+}

@@ -16,7 +16,11 @@ pub trait Lenient: Sized {
 pub fn decode<T: DeserializeOwned>(options: Value) -> Result<T, AppError> {
     serde_path_to_error::deserialize(options).map_err(|e| {
         let path = e.path().to_string();
-        let field = path.split(['.', '[']).next().unwrap_or_default().to_string();
+        let field = path
+            .split(['.', '['])
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let why = e.into_inner().to_string();
         // A list names the item itself: "[2] must be …".
         let space = if why.starts_with('[') { "" } else { " " };
@@ -179,11 +183,15 @@ mod tests {
 
     #[test]
     fn a_form_s_strings_read_as_numbers_and_booleans() {
-        let o: Options = decode(json!({"teams": {"1": "14", "0": "12"}, "send_email": "0"})).unwrap();
+        let o: Options =
+            decode(json!({"teams": {"1": "14", "0": "12"}, "send_email": "0"})).unwrap();
         assert_eq!(o.teams.0, [TeamId::new(12), TeamId::new(14)]);
         assert_eq!(o.send_email, Flag(false));
         let o: Options = decode(json!({"teams": 12})).unwrap();
-        assert_eq!((o.teams.0, o.send_email), (vec![TeamId::new(12)], Flag(true)));
+        assert_eq!(
+            (o.teams.0, o.send_email),
+            (vec![TeamId::new(12)], Flag(true))
+        );
     }
 
     #[test]
@@ -191,15 +199,24 @@ mod tests {
         let e = decode::<Options>(json!({"teams": [12, "x"]})).unwrap_err();
         assert_eq!(
             e,
-            AppError::invalid("teams", "options.teams[1] must be a team id (a number), not \"x\"")
+            AppError::invalid(
+                "teams",
+                "options.teams[1] must be a team id (a number), not \"x\""
+            )
         );
         let e = decode::<Options>(json!({"send_email": "maybe"})).unwrap_err();
         assert_eq!(
             e,
-            AppError::invalid("send_email", "options.send_email must be true or false, not \"maybe\"")
+            AppError::invalid(
+                "send_email",
+                "options.send_email must be true or false, not \"maybe\""
+            )
         );
         let e = decode::<Options>(json!({"teams": true})).unwrap_err();
-        assert_eq!(e, AppError::invalid("teams", "options.teams must be an array"));
+        assert_eq!(
+            e,
+            AppError::invalid("teams", "options.teams must be an array")
+        );
     }
 
     #[test]

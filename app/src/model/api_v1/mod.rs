@@ -10,13 +10,14 @@ mod options;
 
 use std::borrow::Cow;
 
+use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
 pub use answers::*;
 pub use lenient::{Flag, Items, Lenient, StrictText, Text, Whole, decode};
 pub use options::*;
 
-use crate::domain::TeamId;
+use crate::{domain::TeamId, error::AppError};
 
 /// Most learners or emails in one call.
 pub const MAX_ITEMS: usize = 1_000;
@@ -143,9 +144,46 @@ impl Action {
     }
 }
 
+/// A call of the API: its action, with the options read into that action's type.
+#[derive(Debug)]
+pub enum Call {
+    InviteLearners(InviteLearnersOptions),
+    AddLearnersToTeams(EmailsAndTeams),
+    GetTeams,
+    Learners(LearnersOptions),
+    Invites(InvitesOptions),
+    DeactivateLearners(Emails),
+    ReactivateLearners(Emails),
+    RemoveLearnersFromTeams(EmailsAndTeams),
+    ResendInvites(Emails),
+    RevokeInvites(Emails),
+}
+
+impl Call {
+    /// `options` (a JSON object) read as `action`'s, or a 422 naming the option that cannot be.
+    pub fn read(action: Action, options: Value) -> Result<Call, AppError> {
+        Ok(match action {
+            Action::InviteLearners => Call::InviteLearners(decode(options)?),
+            Action::AddLearnersToTeams => Call::AddLearnersToTeams(decode(options)?),
+            Action::GetTeams => {
+                let NoOptions {} = decode(options)?;
+                Call::GetTeams
+            }
+            Action::Learners => Call::Learners(decode(options)?),
+            Action::Invites => Call::Invites(decode(options)?),
+            Action::DeactivateLearners => Call::DeactivateLearners(decode(options)?),
+            Action::ReactivateLearners => Call::ReactivateLearners(decode(options)?),
+            Action::RemoveLearnersFromTeams => Call::RemoveLearnersFromTeams(decode(options)?),
+            Action::ResendInvites => Call::ResendInvites(decode(options)?),
+            Action::RevokeInvites => Call::RevokeInvites(decode(options)?),
+        })
+    }
+}
+
 /// Every schema of the actions' options and answers (and what they refer to).
 #[derive(OpenApi)]
 #[openapi(components(schemas(
+    ErrorAnswer,
     TeamId,
     InviteLearnersOptions,
     EmailsAndTeams,

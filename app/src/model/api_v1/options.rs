@@ -37,15 +37,18 @@ pub struct InviteLearnersOptions {
     pub message: Option<StrictText>,
 }
 
-/// One person of `inviteLearners`' `learners`.
+/// One person of `inviteLearners`' `learners`. Every field is read even when missing (as empty),
+/// so a learner without a first name is refused alone, with its address, not the whole call.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct LearnerToInvite {
     /// The person's email address (at most 254 characters), matched case-insensitively.
-    #[schema(value_type = String, format = Email)]
+    #[schema(value_type = String, format = Email, required = true)]
+    #[serde(default)]
     pub email: Text,
     /// Required, as in the invite form and the CSV upload; 1–100 characters. Missing → an
     /// `error` item for this learner.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, required = true)]
+    #[serde(default)]
     pub first_name: Text,
     /// Optional; at most 100 characters.
     #[schema(value_type = String)]

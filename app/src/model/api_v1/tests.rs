@@ -20,7 +20,7 @@ fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -32,7 +32,10 @@ fn grouped(n: usize) -> String {
 fn every_action_is_found_by_its_name_and_no_other() {
     for action in Action::ALL {
         assert_eq!(Action::parse(action.name()), Some(action));
-        assert_eq!(Action::parse(&format!("  {} ", action.name())), Some(action));
+        assert_eq!(
+            Action::parse(&format!("  {} ", action.name())),
+            Some(action)
+        );
     }
     assert_eq!(Action::parse("InviteLearners"), None);
     assert_eq!(Action::parse(""), None);
@@ -44,8 +47,14 @@ fn every_action_s_options_and_answer_are_among_the_schemas() {
     for action in Action::ALL {
         let (options, _) = action.options();
         let (answer, _) = action.answer();
-        assert!(schemas.get(options.as_ref()).is_some(), "{action:?}: {options}");
-        assert!(schemas.get(answer.as_ref()).is_some(), "{action:?}: {answer}");
+        assert!(
+            schemas.get(options.as_ref()).is_some(),
+            "{action:?}: {options}"
+        );
+        assert!(
+            schemas.get(answer.as_ref()).is_some(),
+            "{action:?}: {answer}"
+        );
     }
 }
 
@@ -57,11 +66,17 @@ fn the_limits_in_the_schemas_are_the_limits_the_server_applies() {
     for (pointer, expected) in [
         ("/InviteLearnersOptions/properties/learners/maxItems", items),
         ("/InviteLearnersOptions/properties/teams/maxItems", teams),
-        ("/InviteLearnersOptions/properties/message/maxLength", MESSAGE_MAX_CHARS as u64),
+        (
+            "/InviteLearnersOptions/properties/message/maxLength",
+            MESSAGE_MAX_CHARS as u64,
+        ),
         ("/EmailsAndTeams/properties/emails/maxItems", items),
         ("/EmailsAndTeams/properties/teams/maxItems", teams),
         ("/Emails/properties/emails/maxItems", items),
-        ("/LearnersOptions/properties/limit/maximum", MAX_LIMIT as u64),
+        (
+            "/LearnersOptions/properties/limit/maximum",
+            MAX_LIMIT as u64,
+        ),
         ("/InvitesOptions/properties/limit/maximum", MAX_LIMIT as u64),
         ("/InvitesOptions/properties/limit/default", MAX_LIMIT as u64),
     ] {
@@ -69,21 +84,60 @@ fn the_limits_in_the_schemas_are_the_limits_the_server_applies() {
         assert_eq!(found, Some(expected), "{pointer}");
     }
     for (pointer, says) in [
-        ("/InviteLearnersOptions/properties/learners/description", grouped(MAX_ITEMS)),
-        ("/InviteLearnersOptions/properties/teams/description", grouped(MAX_TEAMS)),
-        ("/InviteLearnersOptions/properties/message/description", grouped(MESSAGE_MAX_CHARS)),
-        ("/InviteLearnersOptions/properties/message/description", format!("{MESSAGE_MAX_LINES} lines")),
-        ("/LearnerToInvite/properties/email/description", grouped(email::MAX_LEN)),
-        ("/LearnerToInvite/properties/first_name/description", format!("1–{PERSON_NAME_MAX_LEN}")),
-        ("/LearnerToInvite/properties/last_name/description", grouped(PERSON_NAME_MAX_LEN)),
-        ("/EmailsAndTeams/properties/emails/description", grouped(MAX_ITEMS)),
-        ("/EmailsAndTeams/properties/teams/description", grouped(MAX_TEAMS)),
+        (
+            "/InviteLearnersOptions/properties/learners/description",
+            grouped(MAX_ITEMS),
+        ),
+        (
+            "/InviteLearnersOptions/properties/teams/description",
+            grouped(MAX_TEAMS),
+        ),
+        (
+            "/InviteLearnersOptions/properties/message/description",
+            grouped(MESSAGE_MAX_CHARS),
+        ),
+        (
+            "/InviteLearnersOptions/properties/message/description",
+            format!("{MESSAGE_MAX_LINES} lines"),
+        ),
+        (
+            "/LearnerToInvite/properties/email/description",
+            grouped(email::MAX_LEN),
+        ),
+        (
+            "/LearnerToInvite/properties/first_name/description",
+            format!("1–{PERSON_NAME_MAX_LEN}"),
+        ),
+        (
+            "/LearnerToInvite/properties/last_name/description",
+            grouped(PERSON_NAME_MAX_LEN),
+        ),
+        (
+            "/EmailsAndTeams/properties/emails/description",
+            grouped(MAX_ITEMS),
+        ),
+        (
+            "/EmailsAndTeams/properties/teams/description",
+            grouped(MAX_TEAMS),
+        ),
         ("/Emails/properties/emails/description", grouped(MAX_ITEMS)),
-        ("/LearnersOptions/properties/limit/description", grouped(MAX_LIMIT as usize)),
-        ("/InvitesOptions/properties/limit/description", grouped(MAX_LIMIT as usize)),
+        (
+            "/LearnersOptions/properties/limit/description",
+            grouped(MAX_LIMIT as usize),
+        ),
+        (
+            "/InvitesOptions/properties/limit/description",
+            grouped(MAX_LIMIT as usize),
+        ),
     ] {
-        let text = s.pointer(pointer).and_then(Value::as_str).unwrap_or_default();
-        assert!(text.contains(&says), "{pointer} should say {says}: {text:?}");
+        let text = s
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        assert!(
+            text.contains(&says),
+            "{pointer} should say {says}: {text:?}"
+        );
     }
 }
 
@@ -113,4 +167,24 @@ fn a_result_carries_its_status_and_only_its_own_fields() {
         serde_json::to_value(refused).unwrap(),
         json!({"status": "error", "email": "ada@example.com", "message": "No pending invitation"})
     );
+}
+
+#[test]
+fn a_learner_missing_a_field_still_reads_so_it_is_refused_alone() {
+    let call = Call::read(
+        Action::InviteLearners,
+        json!({"learners": [{"email": "a@b.co"}, {}, "ann@example.com"]}),
+    )
+    .unwrap();
+    let Call::InviteLearners(options) = call else {
+        panic!("{call:?}")
+    };
+    let items = options.learners.unwrap().0;
+    assert!(
+        matches!(&items[0], Wanted::Learner(l) if l.email.0 == "a@b.co" && l.first_name.0.is_empty())
+    );
+    assert!(matches!(&items[1], Wanted::Learner(l) if l.email.0.is_empty()));
+    assert!(matches!(&items[2], Wanted::NotAnObject(text) if text == "ann@example.com"));
+    let s = schemas();
+    assert_eq!(s["LearnerToInvite"]["required"], json!(["email", "first_name"]));
 }

@@ -34,11 +34,11 @@ use crate::{
     model::{
         ImportLine, InviteOutcome,
         api_v1::{
-            Action, AddLearnersToTeamsResult, DeactivateLearnersResult, EmailsAndTeams,
-            InvitationProgress, Invite, InviteLearnersOptions, InviteLearnersResult,
-            InviteStatus, InvitesOptions, Items, Learner, LearnersOptions, MAX_ITEMS, MAX_LIMIT,
-            MAX_TEAMS, ReactivateLearnersResult, Refusal, ResendInvitesResult,
-            RevokeInvitesResult, Team, TeamRef, Text, Wanted, Whole, decode,
+            Action, AddLearnersToTeamsResult, Call, DeactivateLearnersResult, EmailsAndTeams,
+            InvitationProgress, Invite, InviteLearnersOptions, InviteLearnersResult, InviteStatus,
+            InvitesOptions, Items, Learner, LearnersOptions, MAX_ITEMS, MAX_LIMIT, MAX_TEAMS,
+            ReactivateLearnersResult, Refusal, ResendInvitesResult, RevokeInvitesResult, Team,
+            TeamRef, Text, Wanted, Whole,
         },
     },
     server::{
@@ -101,50 +101,49 @@ pub async fn run(
             )
         }));
     };
-    match parsed {
-        Action::InviteLearners => {
-            let typed = decode(options.clone())?;
+    match Call::read(parsed, options.clone())? {
+        Call::InviteLearners(typed) => {
             whole(invite_learners(state, caller, &options, typed, idempotency_key).await?)
         }
-        Action::AddLearnersToTeams => whole(add_to_teams(state, caller, decode(options)?).await?),
-        Action::GetTeams => whole(get_teams(state, caller).await?),
-        Action::Learners => learners(state, caller, decode(options)?).await,
-        Action::Invites => whole(invites(state, caller, decode(options)?).await?),
-        Action::DeactivateLearners => whole(
+        Call::AddLearnersToTeams(typed) => whole(add_to_teams(state, caller, typed).await?),
+        Call::GetTeams => whole(get_teams(state, caller).await?),
+        Call::Learners(typed) => learners(state, caller, typed).await,
+        Call::Invites(typed) => whole(invites(state, caller, typed).await?),
+        Call::DeactivateLearners(typed) => whole(
             api_lifecycle::set_access::<DeactivateLearnersResult>(
                 state,
                 caller,
-                decode(options)?,
+                typed,
                 LearnerChange::Deactivate,
             )
             .await?,
         ),
-        Action::ReactivateLearners => whole(
+        Call::ReactivateLearners(typed) => whole(
             api_lifecycle::set_access::<ReactivateLearnersResult>(
                 state,
                 caller,
-                decode(options)?,
+                typed,
                 LearnerChange::Reactivate,
             )
             .await?,
         ),
-        Action::RemoveLearnersFromTeams => {
-            whole(api_lifecycle::leave_teams(state, caller, decode(options)?).await?)
+        Call::RemoveLearnersFromTeams(typed) => {
+            whole(api_lifecycle::leave_teams(state, caller, typed).await?)
         }
-        Action::ResendInvites => whole(
+        Call::ResendInvites(typed) => whole(
             api_lifecycle::change_invites::<ResendInvitesResult>(
                 state,
                 caller,
-                decode(options)?,
+                typed,
                 InviteChange::Resend,
             )
             .await?,
         ),
-        Action::RevokeInvites => whole(
+        Call::RevokeInvites(typed) => whole(
             api_lifecycle::change_invites::<RevokeInvitesResult>(
                 state,
                 caller,
-                decode(options)?,
+                typed,
                 InviteChange::Revoke,
             )
             .await?,
@@ -420,12 +419,11 @@ async fn add_to_teams(
     options: EmailsAndTeams,
 ) -> Result<Vec<AddLearnersToTeamsResult>, AppError> {
     let addresses = api_lifecycle::addresses(options.emails)?;
-    let teams = match api_lifecycle::teams_or_refusal(state, caller, options.teams, &addresses)
-        .await?
-    {
-        Ok(teams) => teams,
-        Err(answer) => return Ok(answer),
-    };
+    let teams =
+        match api_lifecycle::teams_or_refusal(state, caller, options.teams, &addresses).await? {
+            Ok(teams) => teams,
+            Err(answer) => return Ok(answer),
+        };
     let emails = addresses.valid();
     let (typed, parsed) = (&addresses.typed, &addresses.parsed);
     let now = now_ms();

@@ -190,9 +190,11 @@ pub(super) async fn set_access<R: ChangeResult>(
         &ids,
         bulk::learners(state, &actor(caller), &ids, change).await?,
     );
-    Ok(each(&addresses, |typed, email| match known.users.get(email) {
-        Some(id) => R::of(typed, &outcomes[id]),
-        None => R::refused(typed, NO_LEARNER),
+    Ok(each(&addresses, |typed, email| {
+        match known.users.get(email) {
+            Some(id) => R::of(typed, &outcomes[id]),
+            None => R::refused(typed, NO_LEARNER),
+        }
     }))
 }
 
@@ -286,13 +288,15 @@ pub(super) async fn change_invites<R: ChangeResult>(
         &ids,
         bulk::invites(state, &actor(caller), &ids, change).await?,
     );
-    Ok(each(&addresses, |typed, email| match known.invites.get(email) {
-        Some(id) => R::of(typed, &outcomes[id]),
-        None if known.users.contains_key(email) => R::refused(
-            typed,
-            format!("{NO_INVITATION}: the person is a member already"),
-        ),
-        None => R::refused(typed, NO_INVITATION),
+    Ok(each(&addresses, |typed, email| {
+        match known.invites.get(email) {
+            Some(id) => R::of(typed, &outcomes[id]),
+            None if known.users.contains_key(email) => R::refused(
+                typed,
+                format!("{NO_INVITATION}: the person is a member already"),
+            ),
+            None => R::refused(typed, NO_INVITATION),
+        }
     }))
 }
 
