@@ -186,5 +186,8 @@ fn a_learner_missing_a_field_still_reads_so_it_is_refused_alone() {
     assert!(matches!(&items[1], Wanted::Learner(l) if l.email.0.is_empty()));
     assert!(matches!(&items[2], Wanted::NotAnObject(text) if text == "ann@example.com"));
     let s = schemas();
-    assert_eq!(s["LearnerToInvite"]["required"], json!(["email", "first_name"]));
+    assert_eq!(
+        s["LearnerToInvite"]["required"],
+        json!(["email", "first_name"])
+    );
 }
