@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
 
 /// The schema names of an action: `inviteLearners` → `InviteLearners` (`…Request`, `…Response`).
-fn schema_name(action: &str) -> String {
+pub fn schema_name(action: &str) -> String {
     let mut chars = action.chars();
     chars
         .next()

@@ -2,7 +2,7 @@
 
 use app::model::api_v1::{Action, Call};
 use serde_json::Value;
-use server::json_api::openapi::{document, examples};
+use server::json_api::openapi::{document, examples, schema_name};
 
 const BASE: &str = "http://127.0.0.1:3000";
 
@@ -251,7 +251,7 @@ fn the_options_of_every_action_are_derived_from_the_types_the_server_reads() {
     let doc = doc();
     let schemas = &doc["components"]["schemas"];
     for action in Action::ALL {
-        let request = &schemas[format!("{}Request", upper_first(action.name()))];
+        let request = &schemas[format!("{}Request", schema_name(action.name()))];
         let (options, required) = action.options();
         assert_eq!(
             request["properties"]["options"]["$ref"],
@@ -275,12 +275,4 @@ fn the_options_of_every_action_are_derived_from_the_types_the_server_reads() {
         learners["items"]["$ref"],
         "#/components/schemas/LearnerToInvite"
     );
-}
-
-fn upper_first(name: &str) -> String {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
 }

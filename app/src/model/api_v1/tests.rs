@@ -6,26 +6,15 @@ use utoipa::OpenApi;
 
 use super::*;
 use crate::domain::{
-    InviteId, LEARNER_ROLES, Role, email,
+    InviteId, LEARNER_ROLES, Role,
+    csv_import::thousands as grouped,
+    email,
     invite_message::{MESSAGE_MAX_CHARS, MESSAGE_MAX_LINES},
     names::PERSON_NAME_MAX_LEN,
 };
 
 fn schemas() -> Value {
     serde_json::to_value(Schemas::openapi().components.expect("components").schemas).unwrap()
-}
-
-/// 1000 → "1,000", as the descriptions write numbers.
-fn grouped(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]

@@ -570,11 +570,19 @@ fn window(offset: Option<Whole>, limit: Option<Whole>) -> Result<(i64, Option<i6
 fn teams_by_owner<Owner: Eq + Hash>(
     rows: Vec<(Owner, TeamId, String, String)>,
 ) -> HashMap<Owner, Vec<TeamRef>> {
-    let mut map: HashMap<Owner, Vec<TeamRef>> = HashMap::new();
-    for (owner, id, name, _) in rows {
-        map.entry(owner).or_default().push(TeamRef { id, name });
-    }
-    map
+    super::lists::group(rows)
+        .into_iter()
+        .map(|(owner, teams)| {
+            let refs = teams
+                .into_iter()
+                .map(|t| TeamRef {
+                    id: t.id,
+                    name: t.name,
+                })
+                .collect();
+            (owner, refs)
+        })
+        .collect()
 }
 
 /// `options.dates`: `[from, to]` on registration time; `to` includes its whole day or second.

@@ -235,13 +235,11 @@ impl ListExport {
 fn team_names<Owner: Eq + Hash>(
     rows: Vec<(Owner, TeamId, String, String)>,
 ) -> HashMap<Owner, String> {
-    let mut map: HashMap<Owner, String> = HashMap::new();
-    for (owner, _, name, _) in rows {
-        let names = map.entry(owner).or_default();
-        if !names.is_empty() {
-            names.push_str("; ");
-        }
-        names.push_str(&name);
-    }
-    map
+    super::lists::group(rows)
+        .into_iter()
+        .map(|(owner, teams)| {
+            let names: Vec<&str> = teams.iter().map(|t| t.name.as_str()).collect();
+            (owner, names.join("; "))
+        })
+        .collect()
 }
