@@ -210,7 +210,7 @@ fn the_document_serialises_to_less_than_100_kb() {
 fn every_example_call_reads_as_its_action_s_options() {
     for action in Action::ALL {
         let (options, _) = examples(action);
-        if let Err(e) = Call::read(action, options.clone()) {
+        if let Err(e) = Call::read(action, &options) {
             panic!("{}: {options} does not read: {e}", action.name());
         }
     }

@@ -13,7 +13,7 @@ pub trait Lenient: Sized {
 }
 
 /// An action's options as `T`, or a 422 naming the option: `options.teams[1] must be a team id …`.
-pub fn decode<T: DeserializeOwned>(options: Value) -> Result<T, AppError> {
+pub fn decode<T: DeserializeOwned>(options: &Value) -> Result<T, AppError> {
     serde_path_to_error::deserialize(options).map_err(|e| {
         let path = e.path().to_string();
         let field = path
@@ -44,12 +44,6 @@ through_lenient!(Flag, Text, StrictText, Whole);
 /// A yes or no: `true`/`false`, `1`/`0`, or (from a form) "1", "true", "yes", "on" and their opposites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flag(pub bool);
-
-impl Flag {
-    pub fn on() -> Flag {
-        Flag(true)
-    }
-}
 
 impl Lenient for Flag {
     fn read(value: &Value) -> Result<Self, String> {
@@ -177,26 +171,24 @@ mod tests {
     struct Options {
         #[serde(default)]
         teams: Items<TeamId>,
-        #[serde(default = "Flag::on")]
-        send_email: Flag,
+        #[serde(default)]
+        send_email: Option<Flag>,
     }
 
     #[test]
     fn a_form_s_strings_read_as_numbers_and_booleans() {
         let o: Options =
-            decode(json!({"teams": {"1": "14", "0": "12"}, "send_email": "0"})).unwrap();
+            decode(&json!({"teams": {"1": "14", "0": "12"}, "send_email": "0"})).unwrap();
         assert_eq!(o.teams.0, [TeamId::new(12), TeamId::new(14)]);
-        assert_eq!(o.send_email, Flag(false));
-        let o: Options = decode(json!({"teams": 12})).unwrap();
-        assert_eq!(
-            (o.teams.0, o.send_email),
-            (vec![TeamId::new(12)], Flag(true))
-        );
+        assert_eq!(o.send_email, Some(Flag(false)));
+        let o: Options = decode(&json!({"teams": 12, "send_email": "yes"})).unwrap();
+        assert_eq!(o.teams.0, [TeamId::new(12)]);
+        assert_eq!(o.send_email, Some(Flag(true)));
     }
 
     #[test]
     fn a_value_that_cannot_be_read_names_its_option_and_what_it_was() {
-        let e = decode::<Options>(json!({"teams": [12, "x"]})).unwrap_err();
+        let e = decode::<Options>(&json!({"teams": [12, "x"]})).unwrap_err();
         assert_eq!(
             e,
             AppError::invalid(
@@ -204,7 +196,7 @@ mod tests {
                 "options.teams[1] must be a team id (a number), not \"x\""
             )
         );
-        let e = decode::<Options>(json!({"send_email": "maybe"})).unwrap_err();
+        let e = decode::<Options>(&json!({"send_email": "maybe"})).unwrap_err();
         assert_eq!(
             e,
             AppError::invalid(
@@ -212,7 +204,7 @@ mod tests {
                 "options.send_email must be true or false, not \"maybe\""
             )
         );
-        let e = decode::<Options>(json!({"teams": true})).unwrap_err();
+        let e = decode::<Options>(&json!({"teams": true})).unwrap_err();
         assert_eq!(
             e,
             AppError::invalid("teams", "options.teams must be an array")

@@ -161,7 +161,7 @@ pub enum Call {
 
 impl Call {
     /// `options` (a JSON object) read as `action`'s, or a 422 naming the option that cannot be.
-    pub fn read(action: Action, options: Value) -> Result<Call, AppError> {
+    pub fn read(action: Action, options: &Value) -> Result<Call, AppError> {
         Ok(match action {
             Action::InviteLearners => Call::InviteLearners(decode(options)?),
             Action::AddLearnersToTeams => Call::AddLearnersToTeams(decode(options)?),

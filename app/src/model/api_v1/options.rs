@@ -24,10 +24,11 @@ pub struct InviteLearnersOptions {
     #[schema(value_type = Vec<TeamId>, max_items = 100)]
     #[serde(default)]
     pub teams: Items<TeamId>,
-    /// Send the invitation email. Off: the invites are created without an email.
+    /// Send the invitation email (left out or null: yes). Off: the invites are created without
+    /// an email.
     #[schema(value_type = bool, default = true)]
-    #[serde(default = "Flag::on")]
-    pub send_email: Flag,
+    #[serde(default)]
+    pub send_email: Option<Flag>,
     /// A personal message shown above the link in the invitation emails of this call (and in
     /// their reminders), at most 1,000 characters and 30 lines; "" sends none. Left out or null: the
     /// academy's default message (Settings → Invitations). A message with a control character
@@ -35,6 +36,13 @@ pub struct InviteLearnersOptions {
     #[schema(value_type = Option<String>, max_length = 1000)]
     #[serde(default)]
     pub message: Option<StrictText>,
+}
+
+impl InviteLearnersOptions {
+    /// Whether the call's invitations are emailed: unless it says not to.
+    pub fn sends_email(&self) -> bool {
+        self.send_email.is_none_or(|Flag(on)| on)
+    }
 }
 
 /// One person of `inviteLearners`' `learners`. Every field is read even when missing (as empty),
@@ -85,7 +93,7 @@ impl Lenient for Wanted {
     fn read(value: &Value) -> Result<Self, String> {
         match value {
             // Every field of a learner is read leniently, so an object always reads.
-            Value::Object(_) => serde_json::from_value(value.clone())
+            Value::Object(_) => LearnerToInvite::deserialize(value)
                 .map(Wanted::Learner)
                 .map_err(|e| e.to_string()),
             other => Ok(Wanted::NotAnObject(Text::read(other)?.0)),

@@ -162,7 +162,7 @@ fn a_result_carries_its_status_and_only_its_own_fields() {
 fn a_learner_missing_a_field_still_reads_so_it_is_refused_alone() {
     let call = Call::read(
         Action::InviteLearners,
-        json!({"learners": [{"email": "a@b.co"}, {}, "ann@example.com"]}),
+        &json!({"learners": [{"email": "a@b.co"}, {}, "ann@example.com"]}),
     )
     .unwrap();
     let Call::InviteLearners(options) = call else {
@@ -179,4 +179,25 @@ fn a_learner_missing_a_field_still_reads_so_it_is_refused_alone() {
         s["LearnerToInvite"]["required"],
         json!(["email", "first_name"])
     );
+}
+
+#[test]
+fn a_null_option_is_the_option_left_out() {
+    let call = Call::read(
+        Action::InviteLearners,
+        &json!({"learners": [{"email": "a@b.co", "first_name": "A"}], "send_email": null,
+                "teams": null, "message": null}),
+    )
+    .unwrap();
+    let Call::InviteLearners(options) = call else {
+        panic!("{call:?}")
+    };
+    assert!(options.sends_email());
+    assert!(options.teams.0.is_empty());
+    assert!(options.message.is_none());
+    let call = Call::read(
+        Action::Learners,
+        &json!({"dates": null, "offset": null, "limit": null, "status": null}),
+    );
+    assert!(call.is_ok(), "{call:?}");
 }

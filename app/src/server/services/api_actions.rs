@@ -75,10 +75,11 @@ pub async fn run(
     options: &Value,
     idempotency_key: Option<&str>,
 ) -> Result<Answer, AppError> {
+    let empty = Value::Object(Map::new());
     let options = match options {
-        Value::Object(_) => options.clone(),
-        Value::Null => Value::Object(Map::new()),
-        Value::Array(a) if a.is_empty() => Value::Object(Map::new()),
+        Value::Object(_) => options,
+        Value::Null => &empty,
+        Value::Array(a) if a.is_empty() => &empty,
         _ => {
             return Err(AppError::BadRequest(
                 "\"options\" must be an object, e.g. {\"action\": \"getTeams\", \"options\": {}}"
@@ -101,9 +102,9 @@ pub async fn run(
             )
         }));
     };
-    match Call::read(parsed, options.clone())? {
+    match Call::read(parsed, options)? {
         Call::InviteLearners(typed) => {
-            whole(invite_learners(state, caller, &options, typed, idempotency_key).await?)
+            whole(invite_learners(state, caller, options, typed, idempotency_key).await?)
         }
         Call::AddLearnersToTeams(typed) => whole(add_to_teams(state, caller, typed).await?),
         Call::GetTeams => whole(get_teams(state, caller).await?),
@@ -273,6 +274,7 @@ async fn invite_learners(
     options: InviteLearnersOptions,
     idempotency_key: Option<&str>,
 ) -> Result<Vec<InviteLearnersResult>, AppError> {
+    let send_email = options.sends_email();
     let Some(Items(items)) = options.learners else {
         return Err(AppError::invalid(
             "learners",
@@ -286,7 +288,6 @@ async fn invite_learners(
         ));
     }
     at_most("learners", items.len(), MAX_ITEMS)?;
-    let send_email = options.send_email.0;
     let typed_message = options.message.as_ref().map(|m| m.0.as_str());
     let message = message_of(state, caller, typed_message).await?;
     let team_ids = teams_of(state, caller, options.teams, false).await?;
