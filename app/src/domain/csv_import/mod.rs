@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use columns::{ColumnMap, HeaderGuess};
 pub use decode::Encoding;
-use parse::{ParseStop, Record};
+use parse::{ParseStop, Record, Records};
 
 use super::{invite::InviteeInput, invite_decision::OnFile, role::Role};
 
@@ -241,7 +241,7 @@ pub struct Preview {
     pub rows: Vec<ImportRow>,
     /// Things worth knowing that are not problems (the encoding, ignored columns, no header).
     pub notes: Vec<String>,
-    records: Vec<Record>,
+    records: Records,
     /// 1 when the first record is the header.
     data_from: usize,
     checker: RowChecker,
@@ -280,9 +280,9 @@ impl Preview {
         }
         let from = self.data_from + self.rows.len();
         let to = from.saturating_add(budget).min(self.records.len());
-        let header_width = (self.data_from == 1).then(|| self.records[0].fields.len());
-        for record in &self.records[from..to] {
-            let person = person_of(&record.fields, self.map);
+        let header_width = self.header_width();
+        for record in (from..to).filter_map(|i| self.records.get(i)) {
+            let person = person_of(record, self.map);
             let status = self.checker.check(record.line, &person);
             let status = explain(status, record, self.map, header_width);
             self.rows.push(ImportRow {
@@ -317,53 +317,47 @@ impl Preview {
         };
         row.person = person;
         self.edited.insert(index);
-        let header_width = (self.data_from == 1).then(|| self.records[0].fields.len());
+        let header_width = self.header_width();
         self.checker = RowChecker::with_capacity(self.checker.caps, self.rows.len());
         for (i, row) in self.rows.iter_mut().enumerate() {
             let status = self.checker.check(row.line, &row.person);
-            row.status = if self.edited.contains(&i) {
-                status
-            } else {
-                explain(
-                    status,
-                    &self.records[self.data_from + i],
-                    self.map,
-                    header_width,
-                )
+            row.status = match self.records.get(self.data_from + i) {
+                Some(record) if !self.edited.contains(&i) => {
+                    explain(status, record, self.map, header_width)
+                }
+                _ => status,
             };
         }
     }
 
     /// The number of columns of the widest row (for the column pickers).
     pub fn width(&self) -> usize {
-        self.records
-            .iter()
-            .map(|r| r.fields.len())
-            .max()
-            .unwrap_or(0)
+        self.records.iter().map(|r| r.len()).max().unwrap_or(0)
     }
 
     /// The first row as the file has it (the header, or the first data row).
-    pub fn first_row(&self) -> &[String] {
-        self.records
-            .first()
-            .map(|r| r.fields.as_slice())
-            .unwrap_or(&[])
+    pub fn first_row(&self) -> Vec<String> {
+        self.records.get(0).map(|r| r.to_vec()).unwrap_or_default()
+    }
+
+    /// The header row's number of columns, if there is one.
+    fn header_width(&self) -> Option<usize> {
+        (self.data_from == 1).then(|| self.records.get(0).map_or(0, |r| r.len()))
     }
 }
 
-fn cell(fields: &[String], column: Option<usize>) -> String {
+fn cell(record: Record<'_>, column: Option<usize>) -> String {
     column
-        .and_then(|c| fields.get(c))
+        .and_then(|c| record.get(c))
         .map(|f| f.trim().to_string())
         .unwrap_or_default()
 }
 
-fn person_of(fields: &[String], map: ColumnMap) -> InviteeInput {
+fn person_of(record: Record<'_>, map: ColumnMap) -> InviteeInput {
     InviteeInput {
-        email: cell(fields, map.email),
-        first_name: cell(fields, map.first_name),
-        last_name: cell(fields, map.last_name),
+        email: cell(record, map.email),
+        first_name: cell(record, map.first_name),
+        last_name: cell(record, map.last_name),
     }
 }
 
@@ -371,27 +365,25 @@ fn person_of(fields: &[String], map: ColumnMap) -> InviteeInput {
 /// row's number of columns, if there is one.
 fn explain(
     status: RowStatus,
-    record: &Record,
+    record: Record<'_>,
     map: ColumnMap,
     header_width: Option<usize>,
 ) -> RowStatus {
     match (&status, map.email) {
         // A row too short to have an email cell says so, rather than "Enter an email address".
-        (RowStatus::Problem(_), Some(e)) if record.fields.len() <= e && !record.is_blank() => {
+        (RowStatus::Problem(_), Some(e)) if record.len() <= e && !record.is_blank() => {
             RowStatus::Problem(format!(
                 "No email address: this row has only {} column{}",
-                record.fields.len(),
-                if record.fields.len() == 1 { "" } else { "s" }
+                record.len(),
+                if record.len() == 1 { "" } else { "s" }
             ))
         }
         // More columns than the header and not valid: most likely a comma inside an unquoted
         // value (a name, a formula) shifted the columns.
-        (RowStatus::Problem(reason), _)
-            if header_width.is_some_and(|w| record.fields.len() > w) =>
-        {
+        (RowStatus::Problem(reason), _) if header_width.is_some_and(|w| record.len() > w) => {
             RowStatus::Problem(format!(
                 "{reason} — this row has {} columns but the header has {}: a comma inside a value must be in double quotes",
-                record.fields.len(),
+                record.len(),
                 header_width.unwrap_or_default()
             ))
         }
@@ -492,7 +484,7 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
     let Some(first) = records.iter().find(|r| !r.is_blank()) else {
         return Err("The file has no learners: it holds only empty lines.".into());
     };
-    let header = columns::guess_header(&first.fields);
+    let header = columns::guess_header(&first.to_vec());
     let mut notes = Vec::new();
     if encoding == Encoding::Windows1252 {
         notes.push(
@@ -508,7 +500,7 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
     }
     // Leading blank lines belong to nobody.
     let start = records.iter().position(|r| !r.is_blank()).unwrap_or(0);
-    let records: Vec<Record> = records.into_iter().skip(start).collect();
+    let records = records.skip(start);
     let (map, data_from) = match &header {
         HeaderGuess::Header { map, ignored } => {
             if !ignored.is_empty() {
@@ -529,11 +521,12 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
         }
         HeaderGuess::Unknown => (ColumnMap::default(), 0),
     };
-    if records[data_from..].iter().all(Record::is_blank) {
+    if records.iter().skip(data_from).all(|r| r.is_blank()) {
         return Err("The file has no learners: it holds only a header row.".into());
     }
-    if records[data_from..]
+    if records
         .iter()
+        .skip(data_from)
         .filter(|r| !r.is_blank())
         .count()
         > caps.max_rows

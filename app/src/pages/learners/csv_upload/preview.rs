@@ -452,8 +452,9 @@ fn ColumnPickers(up: Upload) -> impl IntoView {
     let columns = move || {
         up.with(|p| {
             let header = matches!(p.header, HeaderGuess::Header { .. });
+            let first_row = p.first_row();
             (0..p.width())
-                .map(|c| column_label(p.first_row(), header, c))
+                .map(|c| column_label(&first_row, header, c))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()
