@@ -56,9 +56,33 @@ pub(crate) fn quoted(input: &str) -> String {
     }
 }
 
+/// `byte` (an ASCII character) twice in a row in `text`, e.g. `..` in an address. A plain loop:
+/// `str::contains("..")` sets up a substring search for every call, which checking 100,000 rows of
+/// a file pays for hundreds of thousands of times.
+pub(crate) fn has_twice_in_a_row(text: &str, byte: u8) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == byte && w[1] == byte)
+}
+
+/// `byte` (an ASCII character) anywhere in `text`.
+pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
+    text.bytes().any(|b| b == byte)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::quoted;
+    use super::{has_byte, has_twice_in_a_row, quoted};
+
+    #[test]
+    fn finds_a_character_twice_in_a_row_and_anywhere() {
+        assert!(has_twice_in_a_row("a..b", b'.'));
+        assert!(has_twice_in_a_row("Ann  Lee", b' '));
+        assert!(!has_twice_in_a_row("a.b.c", b'.'));
+        assert!(!has_twice_in_a_row("é.", b'.'));
+        assert!(has_byte("ann@x.io", b'@'));
+        assert!(!has_byte("żółć", b'@'));
+    }
 
     #[test]
     fn quotes_input_and_shortens_long_input() {

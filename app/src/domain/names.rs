@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::quoted;
+use super::{has_twice_in_a_row, quoted};
 
 pub const PERSON_NAME_MAX_LEN: usize = 100;
 pub const ACADEMY_NAME_MIN_LEN: usize = 2;
@@ -101,8 +101,8 @@ pub(crate) fn tidy(input: &str) -> Result<String, String> {
 /// `tidy`, borrowing the input when it has nothing to tidy (single spaces between words).
 fn tidy_cow(input: &str) -> Result<Cow<'_, str>, String> {
     let trimmed = input.trim();
-    let tidy_already =
-        !trimmed.contains("  ") && !trimmed.chars().any(|c| c.is_whitespace() && c != ' ');
+    let tidy_already = !has_twice_in_a_row(trimmed, b' ')
+        && !trimmed.chars().any(|c| c.is_whitespace() && c != ' ');
     let name = if tidy_already {
         Cow::Borrowed(trimmed)
     } else {
