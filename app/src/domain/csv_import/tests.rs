@@ -305,6 +305,32 @@ fn checking_in_slices_gives_the_same_rows_as_reading_at_once() {
 }
 
 #[test]
+fn blank_lines_before_the_header_are_skipped_and_every_row_keeps_its_line() {
+    let text =
+        "\n  ,\nFirst name,Last name,Email\nAnn,Lee,ann@example.com\n\nBob,,\"bob@example.com\"\n";
+    let p = read(text.as_bytes(), &Caps::default()).unwrap();
+    assert!(matches!(p.header, HeaderGuess::Header { .. }));
+    assert_eq!(p.first_row(), ["First name", "Last name", "Email"]);
+    assert_eq!(p.width(), 3);
+    assert_eq!(p.total(), 3, "two people and the blank line between them");
+    assert_eq!(
+        p.rows
+            .iter()
+            .map(|r| (r.line, r.status.clone()))
+            .collect::<Vec<_>>(),
+        [
+            (4, RowStatus::Ready),
+            (5, RowStatus::Empty),
+            (6, RowStatus::Ready)
+        ]
+    );
+    assert_eq!(
+        ready(&p),
+        ["Ann Lee <ann@example.com>", "Bob  <bob@example.com>"]
+    );
+}
+
+#[test]
 fn a_fixed_row_is_checked_again_with_every_other_row() {
     let mut p = read(
         b"First name,Last name,Email\nAnn,Lee,ann@x\nBo,Kay,bo@x.io\nAnn,Lee,ANN@x.io\n",
