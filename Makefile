@@ -20,12 +20,12 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 #   make test CARGO_TEST='cargo test --release -p server'
 # leptosfmt formats the `view!` markup (settings in leptosfmt.toml), rustfmt everything else.
 FMT_CHECK     ?= leptosfmt --check -q app/src && cargo fmt --all -- --check
-CLIPPY_SERVER ?= cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings \
+CLIPPY_SERVER ?= cargo clippy -p app -p domain -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir "$(CARGO_TARGET_DIR)/build-site" -- -D warnings
 CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 # --release reuses what the release build compiled (and the other way round). build-site, the
 # release site's builder, has a target directory of its own (see build_site_tool in .ci/lib.sh).
-CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p server --tests \
+CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p domain -p server --tests \
   && cargo test --release -p build-site --target-dir "$(CARGO_TARGET_DIR)/build-site"
 # On PostgreSQL: the integration tests only (nothing else opens a database).
 CARGO_TEST_PG ?= cargo test --release --no-fail-fast -p server --test it

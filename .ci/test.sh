@@ -11,10 +11,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 FMT_CHECK="${FMT_CHECK:-leptosfmt --check -q app/src && cargo fmt --all -- --check}"
-CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings \
+CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p domain -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir \"\$CARGO_TARGET_DIR/build-site\" -- -D warnings}"
 CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings}"
-CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p server --tests \
+CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p domain -p server --tests \
   && cargo test --release -p build-site --target-dir \"\$CARGO_TARGET_DIR/build-site\"}"
 # On PostgreSQL only the integration tests (`tests/it`): the unit tests never open a database and
 # `ssr_under_load` runs its server on SQLite whatever the URL says, so a second run of them would

@@ -1,12 +1,11 @@
-//! Shoal's shared library: domain rules, UI and server functions for the browser (`hydrate`) and the
+//! Shoal's shared library: UI and server functions, and the domain rules (the `domain` crate, re-exported here) for the browser (`hydrate`) and the
 //! server (`ssr`, which adds the IO in `server`).
 // Leptos view types nest deeply; the team page outgrows the default limit in release builds.
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod domain;
+pub use domain::{self, format};
 pub mod error;
-pub mod format;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;

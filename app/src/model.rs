@@ -11,6 +11,8 @@ pub mod audit;
 pub mod bulk;
 pub mod courses;
 mod email_preview;
+#[cfg(test)]
+mod import_chunks;
 pub mod learner_page;
 pub mod staff;
 pub mod statistics;

@@ -6,54 +6,8 @@ use sqlx::{
     any::{AnyPoolOptions, install_default_drivers},
 };
 
-/// Gives enums the database keeps as text (`domain::stored::Stored`) their column type: they are
-/// written as their stored text and read back exactly, so a row holding any other text fails to
-/// decode (`unknown role "superuser" in the database`) and the request ends in an internal error,
-/// never a plausible default. A macro, not a generic impl: the orphan rule refuses
-/// `impl<T: Stored> Decode<Any> for T`.
-macro_rules! stored_column {
-    ($($ty:ty),+ $(,)?) => {$(
-        impl sqlx::Type<sqlx::Any> for $ty {
-            fn type_info() -> sqlx::any::AnyTypeInfo {
-                <str as sqlx::Type<sqlx::Any>>::type_info()
-            }
-            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-                <str as sqlx::Type<sqlx::Any>>::compatible(ty)
-            }
-        }
-
-        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
-            fn decode(
-                value: <sqlx::Any as sqlx::Database>::ValueRef<'r>,
-            ) -> Result<Self, sqlx::error::BoxDynError> {
-                let text = <&str as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
-                Ok(<$ty as crate::domain::stored::Stored>::read(text)?)
-            }
-        }
-
-        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
-            fn encode_by_ref(
-                &self,
-                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                let text = crate::domain::stored::Stored::stored(*self);
-                <&str as sqlx::Encode<'_, sqlx::Any>>::encode(text, buf)
-            }
-        }
-    )+};
-}
-
-stored_column!(
-    crate::domain::role::Role,
-    crate::domain::role::Plan,
-    crate::domain::account::AccountStatus,
-    crate::domain::invite::InviteState,
-    crate::domain::invite::EmailStatus,
-    crate::domain::invite::InviteSource,
-    crate::domain::invite::LineOutcome,
-    crate::domain::access_request::RequestStatus,
-    crate::domain::access_request::Visibility,
-);
+// The columns of the stored enums and the id types (sqlx's `Type`, `Encode`, `Decode`) are in
+// `domain::columns`, beside the types.
 
 /// An id type as a column: what a repository function generic over the kind of id binds and reads.
 pub trait IdColumn:
@@ -89,37 +43,10 @@ impl TeamPlace for crate::domain::InviteId {
     const OWNER: &'static str = "invite_id";
 }
 
-/// Gives the id types (`domain::id`) their column type: a BIGINT, read and written as the `i64`
-/// it wraps.
+/// The id types are columns (BIGINT, read and written as the `i64` they wrap: `domain::columns`).
 macro_rules! id_column {
     ($($ty:ty),+ $(,)?) => {$(
         impl IdColumn for $ty {}
-
-        impl sqlx::Type<sqlx::Any> for $ty {
-            fn type_info() -> sqlx::any::AnyTypeInfo {
-                <i64 as sqlx::Type<sqlx::Any>>::type_info()
-            }
-            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
-            }
-        }
-
-        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
-            fn decode(
-                value: <sqlx::Any as sqlx::Database>::ValueRef<'r>,
-            ) -> Result<Self, sqlx::error::BoxDynError> {
-                <i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value).map(<$ty>::new)
-            }
-        }
-
-        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
-            fn encode_by_ref(
-                &self,
-                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
-            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-                <i64 as sqlx::Encode<'_, sqlx::Any>>::encode(self.get(), buf)
-            }
-        }
     )+};
 }
 

@@ -1,15 +1,20 @@
 //! Pure domain types and rules shared by the browser and the server: every value that crosses a form,
 //! a CSV file or the API is parsed here once, so the preview and the enforcement can never disagree.
-//! No IO and no dependencies beyond std and serde.
+//! No IO and no dependencies beyond std, serde and csv. A crate of its own (`app` re-exports it as
+//! `app::domain`): its unit tests compile without the UI, and the WASM build can optimise it for
+//! speed (the CSV preview checks every row of a file here) while the pages stay optimised for size.
 
 pub mod access_request;
 pub mod account;
 pub mod api_client;
 pub mod audit;
 pub mod calendar;
+#[cfg(feature = "ssr")]
+mod columns;
 pub mod course;
 pub mod csv_import;
 pub mod email;
+pub mod format;
 pub mod id;
 pub mod invite;
 pub mod invite_decision;
@@ -49,7 +54,7 @@ const QUOTE_MAX_CHARS: usize = 60;
 
 /// The user's input in double quotes for an error message, shortened if long. Debug formatting makes
 /// invisible characters visible (`\t`, `\u{200b}`), which is exactly what a puzzled admin needs to see.
-pub(crate) fn quoted(input: &str) -> String {
+pub fn quoted(input: &str) -> String {
     match input.char_indices().nth(QUOTE_MAX_CHARS) {
         Some((cut, _)) => format!("{:?}", format!("{}…", &input[..cut])),
         None => format!("{input:?}"),
@@ -59,14 +64,14 @@ pub(crate) fn quoted(input: &str) -> String {
 /// `byte` (an ASCII character) twice in a row in `text`, e.g. `..` in an address. A plain loop:
 /// `str::contains("..")` sets up a substring search for every call, which checking 100,000 rows of
 /// a file pays for hundreds of thousands of times.
-pub(crate) fn has_twice_in_a_row(text: &str, byte: u8) -> bool {
+pub fn has_twice_in_a_row(text: &str, byte: u8) -> bool {
     text.as_bytes()
         .windows(2)
         .any(|w| w[0] == byte && w[1] == byte)
 }
 
 /// `byte` (an ASCII character) anywhere in `text`.
-pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
+pub fn has_byte(text: &str, byte: u8) -> bool {
     text.bytes().any(|b| b == byte)
 }
 

@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn an_unknown_stored_visibility_is_refused_never_read_as_open() {
-        use crate::domain::stored::Stored;
+        use crate::stored::Stored;
         assert_eq!(Visibility::from_stored("public"), Some(Visibility::Public));
         assert_eq!(Visibility::from_stored("Public "), None);
         assert_eq!(Visibility::from_stored(""), None);

@@ -4,7 +4,7 @@
 use super::*;
 
 fn file(name: &str) -> Vec<u8> {
-    let path = format!("{}/testdata/csv/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../testdata/csv/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -376,7 +376,7 @@ fn choosing_other_columns_drops_hand_corrections() {
 
 #[test]
 fn known_addresses_are_matched_whatever_their_case_with_their_account_and_invitation() {
-    use crate::domain::{Role, invite_decision::OnFile};
+    use crate::{Role, invite_decision::OnFile};
     let known = Known::new(
         vec![
             ("ann@x.io".into(), Role::Learner),

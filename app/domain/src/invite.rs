@@ -519,7 +519,7 @@ mod tests {
 
     #[test]
     fn email_statuses_round_trip_and_use_the_reference_words() {
-        use crate::domain::stored::Stored;
+        use crate::stored::Stored;
         for &s in EmailStatus::ALL {
             assert_eq!(EmailStatus::from_stored(s.as_str()), Some(s));
         }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::DAY_MS;
 use super::calendar::{self, iso_date, long_date};
-use crate::domain::TeamId;
+use crate::TeamId;
 
 pub mod chart;
 pub mod funnel;

@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn stored_statuses_read_back_and_an_unknown_one_is_an_error() {
-        use crate::domain::stored::Stored;
+        use crate::stored::Stored;
         for s in [AccountStatus::Active, AccountStatus::Deactivated] {
             assert_eq!(AccountStatus::read(s.as_str()), Ok(s));
         }

@@ -29,7 +29,7 @@ pub trait Stored: Sized + Copy + 'static {
 /// `impl Stored` from an enum's list of values and its `as_str`.
 macro_rules! stored {
     ($ty:ty, $what:literal, $all:expr) => {
-        impl $crate::domain::stored::Stored for $ty {
+        impl $crate::stored::Stored for $ty {
             const WHAT: &'static str = $what;
             const ALL: &'static [Self] = &$all;
             fn stored(self) -> &'static str {
@@ -43,7 +43,7 @@ pub(crate) use stored;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{
+    use crate::{
         access_request::{RequestStatus, Visibility},
         account::AccountStatus,
         invite::{EmailStatus, InviteSource, InviteState, LineOutcome},

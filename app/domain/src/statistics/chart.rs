@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::DateRange;
-use crate::domain::calendar::{long_date, short_date};
+use crate::calendar::{long_date, short_date};
 
 /// One day of the sign-ups series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::invite::InviteSource;
+use crate::invite::InviteSource;
 
 /// Invited → email sent → accepted, counted over the invitations made in the range.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub fn percent(part: i64, whole: i64) -> String {
 
 /// `1234567` → "1,234,567".
 pub fn thousands(n: i64) -> String {
-    let out = crate::domain::csv_import::thousands(n.unsigned_abs() as usize);
+    let out = crate::csv_import::thousands(n.unsigned_abs() as usize);
     if n < 0 { format!("-{out}") } else { out }
 }
 
@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn every_source_is_listed_once_and_has_words() {
-        use crate::domain::stored::Stored;
+        use crate::stored::Stored;
         assert_eq!(SOURCES.len(), InviteSource::ALL.len());
         for s in InviteSource::ALL {
             assert_eq!(SOURCES.iter().filter(|&t| t == s).count(), 1, "{s:?}");

@@ -1,6 +1,6 @@
 //! Formatting shared by server and browser, so server-rendered and hydrated text are identical.
 
-use crate::domain::calendar::{civil_from_days, day_of_ms, long_date};
+use crate::calendar::{civil_from_days, day_of_ms, long_date};
 
 /// The first letter or digit of a title, upper-cased (a course card's mark); "•" when there is none.
 pub fn initial(title: &str) -> String {
@@ -13,7 +13,7 @@ pub fn initial(title: &str) -> String {
 
 /// An invitation's expiry as lists show it: the date, or "Never" for a link that never expires.
 pub fn expiry(ms: i64) -> String {
-    if ms >= crate::domain::invite::NEVER_EXPIRES {
+    if ms >= crate::invite::NEVER_EXPIRES {
         "Never".into()
     } else {
         date(ms)
@@ -51,11 +51,7 @@ pub fn spreadsheet_time(ms: i64) -> String {
 /// Every count shown with a noun goes through here (or through `noun` when the number is set
 /// apart), so no screen says "1 problems".
 pub fn count(n: i64, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        crate::domain::statistics::thousands(n),
-        noun(n, one, many)
-    )
+    format!("{} {}", crate::statistics::thousands(n), noun(n, one, many))
 }
 
 /// The noun for `n` things: `one` for exactly one, else `many`.
