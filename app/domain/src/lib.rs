@@ -54,7 +54,7 @@ const QUOTE_MAX_CHARS: usize = 60;
 
 /// The user's input in double quotes for an error message, shortened if long. Debug formatting makes
 /// invisible characters visible (`\t`, `\u{200b}`), which is exactly what a puzzled admin needs to see.
-pub fn quoted(input: &str) -> String {
+pub(crate) fn quoted(input: &str) -> String {
     match input.char_indices().nth(QUOTE_MAX_CHARS) {
         Some((cut, _)) => format!("{:?}", format!("{}…", &input[..cut])),
         None => format!("{input:?}"),
@@ -64,14 +64,14 @@ pub fn quoted(input: &str) -> String {
 /// `byte` (an ASCII character) twice in a row in `text`, e.g. `..` in an address. A plain loop:
 /// `str::contains("..")` sets up a substring search for every call, which checking 100,000 rows of
 /// a file pays for hundreds of thousands of times.
-pub fn has_twice_in_a_row(text: &str, byte: u8) -> bool {
+pub(crate) fn has_twice_in_a_row(text: &str, byte: u8) -> bool {
     text.as_bytes()
         .windows(2)
         .any(|w| w[0] == byte && w[1] == byte)
 }
 
 /// `byte` (an ASCII character) anywhere in `text`.
-pub fn has_byte(text: &str, byte: u8) -> bool {
+pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
     text.bytes().any(|b| b == byte)
 }
 

@@ -94,7 +94,7 @@ impl AcademyName {
 /// Trims, turns every run of whitespace (tabs and line breaks included) into one space, then refuses
 /// what is still invisible: control characters and the bidirectional overrides that can make a name
 /// display as something else ("Trojan Source").
-pub fn tidy(input: &str) -> Result<String, String> {
+pub(crate) fn tidy(input: &str) -> Result<String, String> {
     tidy_cow(input).map(Cow::into_owned)
 }
 
@@ -137,7 +137,7 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-pub fn is_bidi_control(c: char) -> bool {
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
