@@ -13,6 +13,18 @@ CARGO_TARGET_DIR := $(shell bash -c 'source "$(CURDIR)/.ci/lib.sh" && default_ta
 endif
 export CARGO_TARGET_DIR
 
+# Cargo decides what to rebuild from the contents of the sources, not their file times
+# (`-Zchecksum-freshness`): a fresh clone sharing the cache above rebuilds only the crates whose
+# sources differ from what the cache was built from (with file times, a clone's checkout is newer
+# than every artifact and the whole workspace, the WASM included, was rebuilt each time), and two
+# clones sharing the cache can never take each other's artifacts for their own. Not stabilised:
+# `RUSTC_BOOTSTRAP=1` lets the stable toolchain accept it (same compiler; the release WASM needs it
+# for build-std anyway). Every build `make` starts sees both, so none of them invalidates another's
+# artifacts; a plain `cargo` with this CARGO_TARGET_DIR exported rebuilds them (proc-macro2 probes
+# for RUSTC_BOOTSTRAP).
+export RUSTC_BOOTSTRAP := 1
+export CARGO_UNSTABLE_CHECKSUM_FRESHNESS := true
+
 # npm's wasm-opt (binaryen 132) must win over any other on PATH; cargo-installed tools next.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 

@@ -67,23 +67,9 @@ setup_env() {
   export CARGO_TARGET_DIR
   mkdir -p "$CARGO_TARGET_DIR"
   export PATH="$REPO_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-  claim_target_dir
-}
-
-# Cargo fingerprints the workspace's own crates by paths relative to the workspace root and by
-# file times, so two clones sharing one target directory look alike to it: after a build in
-# another clone (whose checkout is newer), this clone's older files count as built, and its
-# server or WASM would silently come from the other clone's sources (seen: a release site whose
-# WASM was older than its server). When another clone, or nobody known, used the target
-# directory last, this clone's sources are marked changed so cargo rebuilds them.
-claim_target_dir() {
-  local stamp="$CARGO_TARGET_DIR/.shoal-source-root" last
-  last="$(cat "$stamp" 2>/dev/null || true)"
-  [[ "$last" == "$REPO_ROOT" ]] && return 0
-  log "build cache $CARGO_TARGET_DIR last used by ${last:-an unknown clone}: this clone's crates will be rebuilt"
-  find "$REPO_ROOT/app" "$REPO_ROOT/frontend" "$REPO_ROOT/server" "$REPO_ROOT/.ci/build-site" -type f \
-    \( -name '*.rs' -o -name 'Cargo.toml' \) -exec touch {} +
-  printf '%s\n' "$REPO_ROOT" >"$stamp"
+  # Freshness by content, as the Makefile sets it (see there), for a script started without make.
+  export RUSTC_BOOTSTRAP="${RUSTC_BOOTSTRAP:-1}"
+  export CARGO_UNSTABLE_CHECKSUM_FRESHNESS="${CARGO_UNSTABLE_CHECKSUM_FRESHNESS:-true}"
 }
 
 # Prints "<target_directory>\t<site root>" as cargo and cargo-leptos 0.3.10 resolve them.

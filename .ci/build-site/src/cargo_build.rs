@@ -13,7 +13,8 @@ use crate::project::{Project, cargo};
 /// with panic locations left out (`-Zlocation-detail=none`; panic messages stay): measured on the
 /// learner's first module, 1.24 MB -> 1.12 MB raw, 329 -> 299 KB brotli. build-std is not
 /// stabilised: `RUSTC_BOOTSTRAP=1` lets the stable toolchain (the same compiler, with its rust-src
-/// component, which tools.sh installs) accept it for this one command; no other build sees it.
+/// component, which tools.sh installs) accept it (the Makefile sets it for every build too, for
+/// cargo's checksum freshness; set here as well so this command never depends on it).
 /// `--emit-relocs` keeps what wasm-split needs to cut the module at the lazy routes.
 /// `erase_components` is repeated because RUSTFLAGS replaces `.cargo/config.toml`'s flags.
 pub fn wasm(project: &Project) -> Result<PathBuf> {
