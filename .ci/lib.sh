@@ -117,27 +117,27 @@ build_release() {
   (cd "$REPO_ROOT" && build_site_tool && "$CARGO_TARGET_DIR/build-site/release/build-site")
 }
 
-# release_build_start PREFIX: `build_release` in the background, in a session of its own (so
-# `release_build_stop` ends cargo and everything it started), writing PREFIX.log, then PREFIX.rc
-# (its exit status) and PREFIX.seconds (how long it took) when it ends. RELEASE_BUILD_PID is the
-# process to `wait` for.
-RELEASE_BUILD_PID=''
-release_build_start() {
-  local prefix=$1
+# beside_start PREFIX COMMAND: runs the command line COMMAND (lib.sh's functions at hand) in the
+# background, in a session of its own (so `beside_stop` ends it and everything it started),
+# writing PREFIX.log, then PREFIX.rc (its exit status) and PREFIX.seconds (how long it took) when
+# it ends. BESIDE_PID is the process to `wait` for.
+BESIDE_PID=''
+beside_start() {
+  local prefix=$1 command=$2
   rm -f "$prefix.rc" "$prefix.seconds"
   # shellcheck disable=SC2016
-  setsid -w bash -c 'source "$REPO_ROOT/.ci/lib.sh"; start=$SECONDS; build_release; rc=$?
-    echo $((SECONDS - start)) >"$1.seconds"; echo "$rc" >"$1.rc"; exit "$rc"' _ "$prefix" \
+  setsid -w bash -c 'source "$REPO_ROOT/.ci/lib.sh"; start=$SECONDS; eval "$2"; rc=$?
+    echo $((SECONDS - start)) >"$1.seconds"; echo "$rc" >"$1.rc"; exit "$rc"' _ "$prefix" "$command" \
     >"$prefix.log" 2>&1 </dev/null &
-  RELEASE_BUILD_PID=$!
+  BESIDE_PID=$!
 }
 
-# Ends a release build still running (the test run was interrupted or failed early).
-release_build_stop() {
-  [[ -n "${RELEASE_BUILD_PID:-}" ]] || return 0
-  kill -- "-$RELEASE_BUILD_PID" 2>/dev/null || true
-  wait "$RELEASE_BUILD_PID" 2>/dev/null || true
-  RELEASE_BUILD_PID=''
+# beside_stop PID: ends a job `beside_start` began, if it is still running (the test run was
+# interrupted or failed early).
+beside_stop() {
+  [[ -n "${1:-}" ]] || return 0
+  kill -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------------------------------------

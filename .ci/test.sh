@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Shoal's whole test run: formatting, clippy (server and wasm), the Rust tests on SQLite and
-# then on a throw-away PostgreSQL, the release build, and Playwright against the release server
-# in Chromium. Every stage runs even when an earlier one failed (unless it depends on it); a
+# (beside them) on a throw-away PostgreSQL, the release build (beside all of those), and
+# Playwright against the release server in Chromium. Every stage runs even when an earlier one failed (unless it depends on it); a
 # summary with each stage's result and duration ends the run. Exits non-zero if any failed.
 #
 # Run through `make test` (which installs the tools and packages first). Commands can be
@@ -36,7 +36,8 @@ cd "$REPO_ROOT"
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  release_build_stop
+  beside_stop "${RELEASE_BUILD_PID:-}"
+  beside_stop "${PG_TESTS_PID:-}"
   server_cleanup
   pg_stop
   smtp_sink_stop
@@ -63,22 +64,21 @@ record() { # record NAME pass|FAIL|skip SECONDS
   return 0
 }
 
-# release_build_wait PREFIX: waits for the build `release_build_start` began and records it as
-# the stage "release build" (its output shown now, its own duration in the summary).
-release_build_wait() {
-  local prefix=$1 rc=1 waited=$SECONDS
-  log "release build (running since the start; waiting for it)"
-  wait "$RELEASE_BUILD_PID" 2>/dev/null || true
-  RELEASE_BUILD_PID=''
+# beside_wait NAME PID PREFIX: waits for the job `beside_start PREFIX` began (process PID) and
+# records it as the stage NAME (its output shown now, its own duration in the summary).
+beside_wait() {
+  local name=$1 pid=$2 prefix=$3 rc=1 waited=$SECONDS
+  log "$name (running beside the stages above; waiting for it)"
+  wait "$pid" 2>/dev/null || true
   cp "$prefix.log" "$STAGE_LOG_DIR/${#STAGE_NAMES[@]}.log"
   cat "$prefix.log"
   [[ -f "$prefix.rc" ]] && rc=$(cat "$prefix.rc")
-  echo "(the release build took $(fmt_duration "$(cat "$prefix.seconds" 2>/dev/null || echo 0)") beside the stages above; waited $(fmt_duration $((SECONDS - waited))) for it here)"
+  echo "($name took $(fmt_duration "$(cat "$prefix.seconds" 2>/dev/null || echo 0)") beside the stages above; waited $(fmt_duration $((SECONDS - waited))) for it here)"
   if ((rc == 0)); then
-    record "release build" pass "$(cat "$prefix.seconds")"
+    record "$name" pass "$(cat "$prefix.seconds")"
   else
-    printf '%srelease build failed (exit %d)%s\n' "$_red" "$rc" "$_reset"
-    record "release build" FAIL "$(cat "$prefix.seconds" 2>/dev/null || echo 0)"
+    printf '%s%s failed (exit %d)%s\n' "$_red" "$name" "$rc" "$_reset"
+    record "$name" FAIL "$(cat "$prefix.seconds" 2>/dev/null || echo 0)"
   fi
 }
 
@@ -139,6 +139,13 @@ test_count() {
 # Runs a command line held in a variable (so it can be overridden as one string).
 sh_c() { eval "$1"; }
 
+# The Rust tests on SQLite (in a stage's subshell: SHOAL_TEST_PG_URL, which pg_start exports for
+# the run beside them, would send them to PostgreSQL).
+sqlite_tests() {
+  unset SHOAL_TEST_PG_URL
+  sh_c "$CARGO_TEST"
+}
+
 # Playwright gets the server's address, the folder the SMTP sink writes each message to (the
 # invitation tests read the emailed links there) and a script running the server's CLI against
 # its database (the invitation tests create their own academy with it: the setup form at `/`
@@ -169,21 +176,38 @@ log "Toolchain"
 # done (CI_SERVER_BIN / CI_SITE_ROOT, see server_prepare).
 BUILD_MARK="$(mktemp /tmp/shoal-build-mark.XXXXXX)"
 SNAP_DIR=''
-release_build_start "$STAGE_LOG_DIR/release-build"
+beside_start "$STAGE_LOG_DIR/release-build" build_release
+RELEASE_BUILD_PID=$BESIDE_PID
 
 stage fmt -- sh_c "$FMT_CHECK"
 stage "clippy (server)" -- sh_c "$CLIPPY_SERVER"
 stage "clippy (wasm)" -- sh_c "$CLIPPY_WASM"
-stage "rust tests (SQLite)" -- sh_c "$CARGO_TEST"
 
-# PostgreSQL runs in this shell (not a stage subshell) so that it lives until clean-up.
+# The Rust tests on PostgreSQL run beside those on SQLite: both mostly wait (servers starting,
+# timeouts under test, a database's round trips), measured at about a third of the two cores
+# each, one after the other 2 1/2 minutes of a warm run. The PostgreSQL run's cargo waits for the
+# SQLite run's to compile the tests (same artifacts), then runs the same `it` binary. PostgreSQL
+# runs in this shell (not a stage subshell) so that it lives until clean-up.
 log "postgres (throw-away cluster)"
 t=$SECONDS
 if pg_start; then record "postgres start" pass $((SECONDS - t)); else record "postgres start" FAIL $((SECONDS - t)); fi
-stage "rust tests (PostgreSQL)" --needs "postgres start" -- sh_c "$CARGO_TEST_PG"
+PG_TESTS_PID=''
+if [[ -n "${STAGE_OK[postgres start]:-}" ]]; then
+  beside_start "$STAGE_LOG_DIR/pg-tests" "$CARGO_TEST_PG"
+  PG_TESTS_PID=$BESIDE_PID
+fi
+stage "rust tests (SQLite)" -- sqlite_tests
+if [[ -n "$PG_TESTS_PID" ]]; then
+  beside_wait "rust tests (PostgreSQL)" "$PG_TESTS_PID" "$STAGE_LOG_DIR/pg-tests"
+  PG_TESTS_PID=''
+else
+  log "rust tests (PostgreSQL): skipped (postgres start did not pass)"
+  record "rust tests (PostgreSQL)" skip 0
+fi
 pg_stop
 
-release_build_wait "$STAGE_LOG_DIR/release-build"
+beside_wait "release build" "$RELEASE_BUILD_PID" "$STAGE_LOG_DIR/release-build"
+RELEASE_BUILD_PID=''
 
 WASM_LINE=''
 if [[ -n "${STAGE_OK[release build]:-}" ]]; then
