@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Shoal's whole test run: formatting, clippy (server and wasm), the Rust tests on SQLite and
 # (beside them) on a throw-away PostgreSQL, the release build (beside all of those), and
-# Playwright against the release server in Chromium. Every stage runs even when an earlier one failed (unless it depends on it); a
-# summary with each stage's result and duration ends the run. Exits non-zero if any failed.
+# Playwright against the release server in Chromium. Every stage runs even when an earlier one
+# failed (unless it depends on it); a summary with each stage's result and duration ends the
+# run. Exits non-zero if any failed.
 #
 # Run through `make test` (which installs the tools and packages first). Commands can be
 # overridden from the environment: FMT_CHECK, CLIPPY_SERVER, CLIPPY_WASM, CARGO_TEST, CARGO_TEST_PG,
@@ -185,9 +186,9 @@ stage "clippy (wasm)" -- sh_c "$CLIPPY_WASM"
 
 # The Rust tests on PostgreSQL run beside those on SQLite: both mostly wait (servers starting,
 # timeouts under test, a database's round trips), measured at about a third of the two cores
-# each, one after the other 2 1/2 minutes of a warm run. The PostgreSQL run's cargo waits for the
-# SQLite run's to compile the tests (same artifacts), then runs the same `it` binary. PostgreSQL
-# runs in this shell (not a stage subshell) so that it lives until clean-up.
+# each: 2 1/2 minutes one after the other in a warm run, 1 3/4 side by side. The PostgreSQL run's
+# cargo waits for the SQLite run's to compile the tests (same artifacts), then runs the same `it`
+# binary. PostgreSQL runs in this shell (not a stage subshell) so that it lives until clean-up.
 log "postgres (throw-away cluster)"
 t=$SECONDS
 if pg_start; then record "postgres start" pass $((SECONDS - t)); else record "postgres start" FAIL $((SECONDS - t)); fi
