@@ -92,3 +92,41 @@ async fn an_id_is_never_handed_out_twice_even_after_the_newest_row_was_deleted()
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     assert!(team("Sales").await > first);
 }
+
+/// SQLite plans without statistics, so a query can walk a whole index where it meant to search
+/// it: the look-ups of a batch of addresses (every invitation path, every chunk of an upload)
+/// must search by address whatever the batch's size, never walk all of an academy's invitations
+/// or an import's lines (they grow with every invitation). PostgreSQL plans from statistics, and
+/// walks tables as small as a test's on purpose, so only SQLite's plans are pinned down here.
+#[tokio::test]
+async fn a_batch_of_addresses_is_looked_up_by_address_whatever_its_size() {
+    use app::server::repo::imports::{emails_seen_sql, known_emails_sql};
+    if common::backend_name() != "sqlite" {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    for n in [1, 2, 5, 50, 1_000] {
+        let [users, invites] = known_emails_sql('?', n);
+        for sql in [users, invites, emails_seen_sql('?', n)] {
+            let mut explain = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(
+                format!("EXPLAIN QUERY PLAN {sql}"),
+            ))
+            .bind(1_i64);
+            for i in 0..n {
+                explain = explain.bind(format!("lea{i}@example.com"));
+            }
+            let plan: Vec<String> = explain
+                .fetch_all(&app.state.db.pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| row.3)
+                .collect();
+            assert!(
+                plan.iter().any(|step| step.ends_with("=? AND email=?)")),
+                "{n} addresses: `{}…` is planned as {plan:?}",
+                &sql[..60]
+            );
+        }
+    }
+}

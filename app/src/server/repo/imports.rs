@@ -3,7 +3,7 @@
 
 use crate::domain::{AcademyId, ApiClientId, ImportId, InviteId, InviteTokenId, TeamId, UserId};
 use crate::domain::{
-    invite::{InviteSource, LineOutcome},
+    invite::{InviteSource, InviteState, LineOutcome},
     role::Role,
 };
 use sqlx::{Any, AnyConnection, Executor, FromRow};
@@ -183,7 +183,7 @@ pub async fn lines_done(
     if lines.is_empty() {
         return Ok(vec![]);
     }
-    let (first, list) = one_then_list(conn, lines.len());
+    let (first, list) = one_then_list(sign(conn), lines.len());
     let sql = format!(
         "SELECT line, email, first_name, last_name, outcome, invite_id, added_to_teams, message \
          FROM import_rows WHERE import_id = {first} AND line IN {list}"
@@ -203,8 +203,7 @@ pub async fn lines_done(
 /// Statements with such lists are not kept prepared (`persistent(false)`): after five runs
 /// PostgreSQL would switch a kept one to a generic plan that walks every row of the academy
 /// (measured: 1,000-row chunks slowing from 0.15 s to 5 s over a 100,000-row upload).
-fn one_then_list(conn: &AnyConnection, n: usize) -> (&'static str, String) {
-    let sign = sign(conn);
+fn one_then_list(sign: char, n: usize) -> (&'static str, String) {
     let first = if sign == '?' { "?" } else { "$1" };
     (first, values(1, n, 2, sign))
 }
@@ -218,11 +217,7 @@ pub async fn emails_seen(
     if emails.is_empty() {
         return Ok(vec![]);
     }
-    let (first, list) = one_then_list(conn, emails.len());
-    let sql = format!(
-        "SELECT email, MIN(line) FROM import_rows WHERE import_id = {first} AND outcome <> 'invalid' \
-         AND email IN {list} GROUP BY email"
-    );
+    let sql = emails_seen_sql(sign(conn), emails.len());
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .persistent(false)
         .bind(import_id);
@@ -230,6 +225,15 @@ pub async fn emails_seen(
         q = q.bind(e);
     }
     q.fetch_all(conn).await
+}
+
+/// The statement of `emails_seen` for `n` addresses; it searches the import's lines by address.
+pub fn emails_seen_sql(sign: char, n: usize) -> String {
+    let (first, list) = one_then_list(sign, n);
+    format!(
+        "SELECT email, MIN(line) FROM import_rows WHERE import_id = {first} AND outcome <> 'invalid' \
+         AND email IN {list} GROUP BY email"
+    )
 }
 
 /// Every line of an import, in file order (the result report).
@@ -320,29 +324,47 @@ pub async fn known_emails(
     emails: &[String],
 ) -> Result<(Holders<UserId>, Holders<InviteId>), sqlx::Error> {
     let mut users = Vec::new();
-    let mut invites = Vec::new();
+    let mut invites: Holders<InviteId> = Vec::new();
     for chunk in emails.chunks(rows_per_statement(1)) {
-        let (first, list) = one_then_list(tx, chunk.len());
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email, role FROM users WHERE academy_id = {first} AND email IN {list}"
-        )))
-        .persistent(false)
-        .bind(academy_id);
+        let [users_sql, invites_sql] = known_emails_sql(sign(tx), chunk.len());
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(users_sql))
+            .persistent(false)
+            .bind(academy_id);
         for e in chunk {
             q = q.bind(e);
         }
         users.extend(q.fetch_all(&mut *tx).await?);
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, email, role FROM invites WHERE academy_id = {first} AND status = 'pending' AND email IN {list}"
-        )))
+        let mut q = sqlx::query_as::<_, (InviteId, String, Role, InviteState)>(
+            sqlx::AssertSqlSafe(invites_sql),
+        )
         .persistent(false)
         .bind(academy_id);
         for e in chunk {
             q = q.bind(e);
         }
-        invites.extend(q.fetch_all(&mut *tx).await?);
+        let rows = q.fetch_all(&mut *tx).await?;
+        invites.extend(
+            rows.into_iter()
+                .filter(|row| row.3 == InviteState::Pending)
+                .map(|(id, email, role, _)| (id, email, role)),
+        );
     }
     Ok((users, invites))
+}
+
+/// The two statements of `known_emails` for `n` addresses: the users, then every invitation of
+/// those addresses (the caller keeps the pending ones). Both search by address. The invitations'
+/// status is not in the `WHERE` on purpose: with it, SQLite (no statistics) prefers the index on
+/// (academy, status, …) as soon as five addresses are asked, and walks every pending invitation
+/// of the academy — 65 ms per look-up at 100,000 pending, in every chunk of an upload.
+pub fn known_emails_sql(sign: char, n: usize) -> [String; 2] {
+    let (first, list) = one_then_list(sign, n);
+    [
+        format!("SELECT id, email, role FROM users WHERE academy_id = {first} AND email IN {list}"),
+        format!(
+            "SELECT id, email, role, status FROM invites WHERE academy_id = {first} AND email IN {list}"
+        ),
+    ]
 }
 
 /// One new invitation of a chunk.
