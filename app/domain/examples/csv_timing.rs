@@ -1,8 +1,8 @@
 //! Times `csv_import::open` and checking every row of a file natively (release build):
-//! `cargo run --release -p app --example csv_timing FILE.csv`. The browser's numbers come from
+//! `cargo run --release -p domain --example csv_timing FILE.csv`. The browser's numbers come from
 //! `.ci/bench-csv-browser.sh`.
 
-use app::domain::csv_import::{Caps, open};
+use domain::csv_import::{Caps, open};
 use std::time::Instant;
 fn main() {
     let bytes = std::fs::read(std::env::args().nth(1).unwrap()).unwrap();
