@@ -26,7 +26,7 @@ use app::{
         password::{HashCost, Hasher},
         repo,
         settings::{Mode, Settings},
-        state::AppState,
+        state::{AppState, Shared},
     },
     shell,
 };
@@ -70,7 +70,7 @@ impl App {
         let hasher = tokio::task::spawn_blocking(move || Hasher::new(cores, cost))
             .await
             .map_err(|e| format!("cannot start the password hasher: {e}"))?;
-        Ok(AppState {
+        Ok(AppState::new(Shared {
             db,
             settings: Arc::new(settings),
             hasher,
@@ -78,7 +78,7 @@ impl App {
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),
             bulk_progress: Default::default(),
             assets,
-        })
+        }))
     }
 
     pub async fn build(settings: Settings) -> Result<App, String> {

@@ -128,6 +128,9 @@ impl Db {
                 let url = prepare_sqlite_url(url)?;
                 AnyPoolOptions::new()
                     .max_connections(8)
+                    // No ping before each use: a SQLite connection is a file in this process, and
+                    // the ping was one more round trip to its worker thread per transaction.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(

@@ -8,8 +8,26 @@ use leptos::prelude::*;
 use super::{db::Db, password::Hasher, settings::Settings};
 use crate::error::AppError;
 
+/// Every request clones it several times (each middleware and extractor takes its own copy), so a
+/// clone is one reference count: the fields live once, in `Shared`, and are read through it.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub hasher: Hasher,
