@@ -166,23 +166,25 @@ impl Db {
     /// read-then-write transaction never fails with "database is locked" halfway through.
     /// On SQLite, writers of this process also take turns (`write_turn`) before asking SQLite.
     pub async fn write(&self) -> Result<Tx, sqlx::Error> {
+        let turn = self.turn().await?;
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx { tx, _turn: turn })
+    }
+
+    /// This process's turn to write on SQLite (none is needed on PostgreSQL), held until the
+    /// answer is dropped. For a write that is one statement, run on its own (the database commits
+    /// it by itself), without the round trips of `BEGIN` and `COMMIT` that `write` makes.
+    pub async fn turn(&self) -> Result<Option<tokio::sync::OwnedSemaphorePermit>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => {
-                let turn = self
-                    .write_turn
-                    .clone()
-                    .acquire_owned()
-                    .await
-                    .map_err(|e| sqlx::Error::Protocol(format!("write turn: {e}")))?;
-                Ok(Tx {
-                    tx: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-                    _turn: Some(turn),
-                })
+                let turn = self.write_turn.clone().acquire_owned().await;
+                let turn = turn.map_err(|e| sqlx::Error::Protocol(format!("write turn: {e}")))?;
+                Ok(Some(turn))
             }
-            Backend::Postgres => Ok(Tx {
-                tx: self.pool.begin().await?,
-                _turn: None,
-            }),
+            Backend::Postgres => Ok(None),
         }
     }
 }

@@ -328,11 +328,12 @@ pub struct Budget {
 /// Takes one call from the client's token bucket, or says when to come back.
 pub async fn take_call(state: &AppState, caller: &ApiCaller) -> Result<Budget, AppError> {
     let limit = state.settings.api_limit;
-    // A write like any other: on SQLite it queues behind this process's other writers.
-    let mut tx = state.db.write().await?;
+    // One statement, committed by itself; on SQLite it still waits for this process's turn to
+    // write, like any transaction.
+    let turn = state.db.turn().await?;
     let now = now_ms();
     let left = repo::api_clients::take_from_bucket(
-        &mut *tx,
+        &state.db.pool,
         caller.client,
         limit.per_second,
         limit.burst,
@@ -343,7 +344,7 @@ pub async fn take_call(state: &AppState, caller: &ApiCaller) -> Result<Budget, A
         Some(_) => 0,
         None => {
             repo::api_clients::bucket_level(
-                &mut *tx,
+                &state.db.pool,
                 caller.client,
                 limit.per_second,
                 limit.burst,
@@ -352,7 +353,7 @@ pub async fn take_call(state: &AppState, caller: &ApiCaller) -> Result<Budget, A
             .await?
         }
     };
-    tx.commit().await?;
+    drop(turn);
     match left {
         Some(left) => Ok(Budget {
             remaining: left / 1000,
