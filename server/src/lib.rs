@@ -72,7 +72,7 @@ impl App {
             .map_err(|e| format!("cannot start the password hasher: {e}"))?;
         Ok(AppState::new(Shared {
             db,
-            settings: Arc::new(settings),
+            settings,
             hasher,
             leptos_options,
             outbox_wakeup: Arc::new(tokio::sync::Notify::new()),

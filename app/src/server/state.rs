@@ -29,7 +29,7 @@ impl std::ops::Deref for AppState {
 
 pub struct Shared {
     pub db: Db,
-    pub settings: Arc<Settings>,
+    pub settings: Settings,
     pub hasher: Hasher,
     pub leptos_options: LeptosOptions,
     /// Wakes the outbox worker when mail was queued, so an invitation goes out at once.
