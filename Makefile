@@ -31,10 +31,10 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # The commands `make lint` and `make test` run; override on the command line, e.g.
 #   make test CARGO_TEST='cargo test --release -p server'
 # leptosfmt formats the `view!` markup (settings in leptosfmt.toml), rustfmt everything else.
-FMT_CHECK     ?= leptosfmt --check -q app/src && cargo fmt --all -- --check
-CLIPPY_SERVER ?= cargo clippy -p app -p domain -p server --all-targets --features app/ssr -- -D warnings \
+FMT_CHECK     ?= leptosfmt --check -q app/src app/site/src && cargo fmt --all -- --check
+CLIPPY_SERVER ?= cargo clippy -p app -p domain -p site -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir "$(CARGO_TARGET_DIR)/build-site" -- -D warnings
-CLIPPY_WASM   ?= cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+CLIPPY_WASM   ?= cargo clippy -p frontend -p learner --target wasm32-unknown-unknown -- -D warnings
 # --release reuses what the release build compiled (and the other way round). build-site, the
 # release site's builder, has a target directory of its own (see build_site_tool in .ci/lib.sh).
 CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p domain -p server --tests \
@@ -92,7 +92,7 @@ bench: build-tools
 fmt:
 	@.ci/tools.sh rust leptosfmt
 	# Twice: a first pass can leave a line that the second joins (leptosfmt 0.1.33).
-	leptosfmt -q app/src && leptosfmt -q app/src && cargo fmt --all
+	leptosfmt -q app/src app/site/src && leptosfmt -q app/src app/site/src && cargo fmt --all
 
 lint:
 	@.ci/tools.sh rust leptosfmt

@@ -19,5 +19,3 @@ pub mod components;
 pub mod pages;
 #[cfg(not(test))]
 pub mod routes;
-#[cfg(not(test))]
-pub use routes::{App, shell};

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use app::server::state::SiteAssets;
+use app::server::state::{LearnerBundle, SiteAssets};
 use axum::{
     Router,
     http::{HeaderValue, header},
@@ -25,18 +25,34 @@ pub fn hash_file() -> Option<PathBuf> {
 /// Reads the hash file, if the build wrote one; else plain names (`cargo leptos watch`, tests).
 pub fn read(output_name: &str) -> SiteAssets {
     let hashes = hash_file().and_then(|p| std::fs::read_to_string(p).ok());
-    let css = hashes.as_deref().and_then(|text| {
-        text.lines()
+    from_hashes(output_name, hashes.as_deref())
+}
+
+/// The site's files as the hash file (`kind: hash` lines) names them: `css` the stylesheet,
+/// `learner-js` and `learner-wasm` the learner bundle (written by `.ci/build-site`, not by
+/// cargo-leptos; without both, every page loads the admin bundle).
+pub fn from_hashes(output_name: &str, hashes: Option<&str>) -> SiteAssets {
+    let hash = |kind: &str| {
+        hashes?
+            .lines()
             .filter_map(|l| l.split_once(':'))
-            .find(|(kind, _)| kind.trim() == "css")
+            .find(|(k, _)| k.trim() == kind)
             .map(|(_, hash)| hash.trim().to_string())
-    });
+    };
+    let learner = match (hash("learner-js"), hash("learner-wasm")) {
+        (Some(js), Some(wasm)) => Some(LearnerBundle {
+            js: format!("/pkg/learner.{js}.js"),
+            wasm: format!("/pkg/learner.{wasm}.wasm"),
+        }),
+        _ => None,
+    };
     SiteAssets {
         hashed: hashes.is_some(),
-        stylesheet: match css {
+        stylesheet: match hash("css") {
             Some(hash) => format!("/pkg/{output_name}.{hash}.css"),
             None => format!("/pkg/{output_name}.css"),
         },
+        learner,
     }
 }
 

@@ -20,19 +20,17 @@ use std::{
     time::Duration,
 };
 
-use app::{
-    server::{
-        db::Db,
-        password::{HashCost, Hasher},
-        repo,
-        settings::{Mode, Settings},
-        state::{AppState, Shared},
-    },
-    shell,
+use app::server::{
+    db::Db,
+    password::{HashCost, Hasher},
+    repo,
+    settings::{Mode, Settings},
+    state::{AppState, Shared},
 };
 use axum::{Router, extract::State, http::StatusCode, routing::get};
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use site::shell;
 
 pub struct App {
     pub state: AppState,
@@ -127,13 +125,30 @@ impl App {
 /// (leptos issue #4773): a second server built in the same process (the test harness builds one per
 /// test) would stall a page another server is rendering at that moment.
 pub fn route_list() -> Vec<AxumRouteListing> {
-    static ROUTES: LazyLock<Vec<AxumRouteListing>> =
-        LazyLock::new(|| generate_route_list(app::App));
-    ROUTES.clone()
+    routes().all.clone()
+}
+
+/// Every route, and the patterns of those the learner bundle has (`app::routes::LearnerApp`'s own
+/// list, so a page is never served with a bundle that lacks it).
+struct Routes {
+    all: Vec<AxumRouteListing>,
+    learner: site::LearnerPaths,
+}
+
+fn routes() -> &'static Routes {
+    static ROUTES: LazyLock<Routes> = LazyLock::new(|| Routes {
+        all: generate_route_list(site::App),
+        learner: site::LearnerPaths(Arc::new(
+            generate_route_list(app::routes::LearnerApp)
+                .iter()
+                .map(|r| r.path().to_owned())
+                .collect(),
+        )),
+    });
+    &ROUTES
 }
 
 pub fn router(state: AppState) -> Router {
-    let routes = route_list();
     let ctx_state = state.clone();
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -143,8 +158,11 @@ pub fn router(state: AppState) -> Router {
         .merge(dev_mailbox::routes(&state.settings))
         .leptos_routes_with_context(
             &state,
-            routes,
-            move || provide_context(ctx_state.clone()),
+            route_list(),
+            move || {
+                provide_context(ctx_state.clone());
+                provide_context(routes().learner.clone());
+            },
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())

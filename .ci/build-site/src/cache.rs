@@ -22,12 +22,14 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The cache entry for `module` (the compiled WASM), in `root`.
-    pub fn for_module(root: &Path, module: &Path) -> Result<Cache> {
+    /// The cache entry for `modules` (the compiled WASM modules), in `root`.
+    pub fn for_modules(root: &Path, modules: &[&Path]) -> Result<Cache> {
         let mut hasher = Md5::new();
-        hasher.update(
-            std::fs::read(module).with_context(|| format!("reading {}", module.display()))?,
-        );
+        for module in modules {
+            hasher.update(
+                std::fs::read(module).with_context(|| format!("reading {}", module.display()))?,
+            );
+        }
         let tool = std::env::current_exe().context("finding this tool's executable")?;
         hasher.update(std::fs::read(&tool).with_context(|| format!("reading {}", tool.display()))?);
         let key = hasher
@@ -107,7 +109,8 @@ mod tests {
         dir.write("pkg/chunk_1.wasm", b"chunk");
         dir.write("pkg/snippets/x/inline0.js", b"export const a = 1;");
         let cache =
-            Cache::for_module(&dir.path().join("cache"), &dir.path().join("front.wasm")).unwrap();
+            Cache::for_modules(&dir.path().join("cache"), &[&dir.path().join("front.wasm")])
+                .unwrap();
         cache
             .store(
                 &dir.path().join("pkg"),
@@ -126,7 +129,8 @@ mod tests {
         assert!(!restored.join(LAZY_LIST).exists());
 
         let other =
-            Cache::for_module(&dir.path().join("cache"), &dir.path().join("other.wasm")).unwrap();
+            Cache::for_modules(&dir.path().join("cache"), &[&dir.path().join("other.wasm")])
+                .unwrap();
         assert!(
             other
                 .restore(&dir.path().join("elsewhere"))
@@ -140,7 +144,8 @@ mod tests {
         let dir = TestDir::new("cache-partial");
         dir.write("front.wasm", b"\0asm");
         let cache =
-            Cache::for_module(&dir.path().join("cache"), &dir.path().join("front.wasm")).unwrap();
+            Cache::for_modules(&dir.path().join("cache"), &[&dir.path().join("front.wasm")])
+                .unwrap();
         dir.write(&format!("cache/{}/shoal.js", cache.key), b"half written");
         assert!(cache.restore(&dir.path().join("pkg")).unwrap().is_none());
     }

@@ -7,7 +7,15 @@ use anyhow::{Context, Result, bail};
 
 use crate::project::{Project, cargo};
 
-/// Compiles the WASM (`lib-package` for wasm32 with `lib-profile-release`) and returns the module.
+/// The compiled modules: `lib-package`'s, and the learner bundle's when the project has one.
+pub struct Compiled {
+    pub main: PathBuf,
+    pub learner: Option<PathBuf>,
+}
+
+/// Compiles the WASM (`lib-package`, and the learner bundle's package, for wasm32 with
+/// `lib-profile-release`, in one cargo run: they share every crate but their own) and returns
+/// the modules.
 ///
 /// Its standard library is compiled with it (cargo's build-std), optimised for size like the rest,
 /// with panic locations left out (`-Zlocation-detail=none`; panic messages stay): measured on the
@@ -15,36 +23,45 @@ use crate::project::{Project, cargo};
 /// stabilised: `RUSTC_BOOTSTRAP=1` lets the stable toolchain (the same compiler, with its rust-src
 /// component, which tools.sh installs) accept it (the Makefile sets it for every build too, for
 /// cargo's checksum freshness; set here as well so this command never depends on it).
-/// `--emit-relocs` keeps what wasm-split needs to cut the module at the lazy routes.
+/// (`frontend/build.rs` adds the link flags wasm-split needs to that bundle alone.)
 /// `erase_components` is repeated because RUSTFLAGS replaces `.cargo/config.toml`'s flags.
-pub fn wasm(project: &Project) -> Result<PathBuf> {
+pub fn wasm(project: &Project) -> Result<Compiled> {
     let profile = &project.lib_profile_release;
     let target_dir = project.front_target_dir();
     run(Command::new(cargo())
         .current_dir(&project.root)
         .args(["build", "--lib", "--target=wasm32-unknown-unknown"])
         .arg(format!("--package={}", project.lib_package))
+        .args(
+            project
+                .learner_package
+                .iter()
+                .map(|learner| format!("--package={learner}")),
+        )
         .arg(format!("--profile={profile}"))
         .arg("--target-dir")
         .arg(&target_dir)
         .env("RUSTC_BOOTSTRAP", "1")
         .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")
         .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size")
-        .env(
-            "RUSTFLAGS",
-            "--cfg erase_components -Zlocation-detail=none -Clink-args=--emit-relocs",
-        ))?;
-    let module = target_dir
-        .join("wasm32-unknown-unknown")
-        .join(profile)
-        .join(format!("{}.wasm", project.lib_package.replace('-', "_")));
-    if !module.is_file() {
-        bail!(
-            "cargo built the WASM, but {} is not there",
-            module.display()
-        );
-    }
-    Ok(module)
+        .env("RUSTFLAGS", "--cfg erase_components -Zlocation-detail=none"))?;
+    let module = |package: &str| -> Result<PathBuf> {
+        let module = target_dir
+            .join("wasm32-unknown-unknown")
+            .join(profile)
+            .join(format!("{}.wasm", package.replace('-', "_")));
+        if !module.is_file() {
+            bail!(
+                "cargo built the WASM, but {} is not there",
+                module.display()
+            );
+        }
+        Ok(module)
+    };
+    Ok(Compiled {
+        main: module(&project.lib_package)?,
+        learner: project.learner_package.as_deref().map(module).transpose()?,
+    })
 }
 
 /// Compiles the release server (`bin-package`'s `bin-target`), the same build `cargo test

@@ -18,6 +18,7 @@ mod testdir;
 mod wasm;
 mod web_assets;
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -60,38 +61,55 @@ fn run() -> Result<()> {
     Ok(())
 }
 
+/// The learner bundle's files are `learner.js` and `learner.wasm` (hashed like the others).
+const LEARNER_NAME: &str = "learner";
+
 fn build_front(project: &Project) -> Result<()> {
     let pkg = project.pkg();
     let name = &project.output_name;
-    let module = step("compiling the WASM", || cargo_build::wasm(project))?;
+    let compiled = step("compiling the WASM", || cargo_build::wasm(project))?;
     // Last build's hashed files would pile up (and be served) otherwise.
     if pkg.exists() {
         std::fs::remove_dir_all(&pkg)?;
     }
     std::fs::create_dir_all(&pkg)?;
-    let cache = Cache::for_module(&project.front_target_dir().join("site-cache"), &module)?;
+    let modules: Vec<&Path> = std::iter::once(compiled.main.as_path())
+        .chain(compiled.learner.as_deref())
+        .collect();
+    let cache = Cache::for_modules(&project.front_target_dir().join("site-cache"), &modules)?;
     let lazy = match cache.restore(&pkg)? {
         Some(lazy) => {
             println!("build-site: the WASM is as last built: its optimised modules are reused");
             lazy
         }
         None => {
-            let modules = step(
+            let split = step(
                 "splitting at the lazy routes and binding (wasm-split, wasm-bindgen)",
-                || wasm::split_and_bind(&module, &pkg, name),
+                || wasm::split_and_bind(&compiled.main, &pkg, name),
             )?;
+            let learner = match &compiled.learner {
+                Some(module) => Some(step("binding the learner bundle (wasm-bindgen)", || {
+                    wasm::bind(module, &pkg, LEARNER_NAME)
+                })?),
+                None => None,
+            };
+            let all: Vec<&PathBuf> = std::iter::once(&split.main)
+                .chain(&learner)
+                .chain(&split.lazy)
+                .collect();
             step(
-                &format!(
-                    "optimising {} modules (wasm-opt -Oz)",
-                    1 + modules.lazy.len()
-                ),
-                || wasm::optimize(&modules),
+                &format!("optimising {} modules (wasm-opt -Oz)", all.len()),
+                || wasm::optimize(&all),
             )?;
             step("minifying the JS (esbuild)", || {
-                web_assets::minify_js(&pkg.join(format!("{name}.js")))
+                web_assets::minify_js(&pkg.join(format!("{name}.js")))?;
+                match learner {
+                    Some(_) => web_assets::minify_js(&pkg.join(format!("{LEARNER_NAME}.js"))),
+                    None => Ok(()),
+                }
             })?;
-            cache.store(&pkg, &modules.lazy)?;
-            modules.lazy
+            cache.store(&pkg, &split.lazy)?;
+            split.lazy
         }
     };
     step("the stylesheet (lightningcss)", || {
@@ -101,8 +119,9 @@ fn build_front(project: &Project) -> Result<()> {
             _ => Ok(()),
         }
     })?;
+    let learner = compiled.learner.is_some().then_some(LEARNER_NAME);
     let hashes = step("naming the files after their contents", || {
-        site::hash_names(&pkg, name, &lazy)
+        site::hash_names(&pkg, name, &lazy, learner)
     })?;
     let hash_file = project.hash_file();
     std::fs::create_dir_all(hash_file.parent().expect("the hash file has a folder"))?;
@@ -111,16 +130,34 @@ fn build_front(project: &Project) -> Result<()> {
         compress::precompress(&project.site_root)
     })?;
 
-    let main = pkg.join(format!("{name}.{}.wasm", hashes.wasm));
-    let size = |ext: &str| std::fs::metadata(format!("{}{ext}", main.display())).map(|m| m.len());
     println!(
-        "    {} files in {}; first module {} ({} bytes raw, {} brotli); hashes in {}",
+        "    {} files in {}; hashes in {}",
         files.len(),
         project.site_root.display(),
-        main.file_name().unwrap_or_default().to_string_lossy(),
-        size("")?,
-        size(".br")?,
         hash_file.display()
+    );
+    report_module(
+        &pkg,
+        "first module",
+        &format!("{name}.{}.wasm", hashes.wasm),
+    )?;
+    if let Some(learner) = &hashes.learner {
+        report_module(
+            &pkg,
+            "learner module",
+            &format!("{LEARNER_NAME}.{}.wasm", learner.wasm),
+        )?;
+    }
+    Ok(())
+}
+
+/// One line the CI summary reads: a module's name, its size raw and as brotli.
+fn report_module(pkg: &Path, what: &str, file: &str) -> Result<()> {
+    let size = |ext: &str| std::fs::metadata(pkg.join(format!("{file}{ext}"))).map(|m| m.len());
+    println!(
+        "    {what} {file} ({} bytes raw, {} brotli)",
+        size("")?,
+        size(".br")?
     );
     Ok(())
 }

@@ -65,14 +65,27 @@ pub fn split_and_bind(module: &Path, pkg: &Path, output_name: &str) -> Result<Mo
     })
 }
 
+/// Runs wasm-bindgen on a module that is not split (the learner bundle): `<pkg>/<name>.js` and
+/// `<pkg>/<name>.wasm`.
+pub fn bind(module: &Path, pkg: &Path, name: &str) -> Result<PathBuf> {
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(module)
+        .out_name(name)
+        .web(true)
+        .map_err(|e| anyhow!("{e:?}"))?
+        .typescript(false)
+        .generate(pkg)
+        .map_err(|e| anyhow!("wasm-bindgen on {}: {e:?}", module.display()))?;
+    let bound = pkg.join(format!("{name}.wasm"));
+    std::fs::rename(pkg.join(format!("{name}_bg.wasm")), &bound)?;
+    Ok(bound)
+}
+
 /// Optimises every module for size with binaryen's wasm-opt, two at a time (the machines have two
 /// cores). Only binaryen 132 will do: Debian's 108 writes a module that passes every check and
 /// then fails in the browser during hydration.
-pub fn optimize(modules: &Modules) -> Result<()> {
+pub fn optimize(files: &[&PathBuf]) -> Result<()> {
     check_wasm_opt()?;
-    let files: Vec<&PathBuf> = std::iter::once(&modules.main)
-        .chain(&modules.lazy)
-        .collect();
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..2)

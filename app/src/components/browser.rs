@@ -4,6 +4,34 @@
 
 use wasm_bindgen::JsCast;
 
+/// A panic happened: the page is broken, whatever runs after it.
+#[cfg(feature = "hydrate")]
+static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Hydrates the server-rendered page with `app` (a bundle's entry point calls this once).
+///
+/// A panic goes to the console, and the body stops saying the page works (`data-hydrated="false"`):
+/// a panic in an effect after hydration would otherwise leave a dead page that says it is ready.
+/// Hydration is asynchronous (an admin page is a lazily loaded route, a WASM chunk of its own,
+/// and hydrating it waits for the chunk); only once the whole page is hydrated, without a panic,
+/// does the body say so (`data-hydrated`, which tests and people can wait for).
+#[cfg(feature = "hydrate")]
+pub fn hydrate_page<V: leptos::IntoView + 'static>(app: fn() -> V) {
+    use std::sync::atomic::Ordering;
+    std::panic::set_hook(Box::new(|info| {
+        PANICKED.store(true, Ordering::Relaxed);
+        mark_broken();
+        console_error_panic_hook::hook(info);
+    }));
+    wasm_bindgen_futures::spawn_local(async move {
+        let page = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app).await;
+        page.forget();
+        if !PANICKED.load(Ordering::Relaxed) {
+            mark_hydrated();
+        }
+    });
+}
+
 /// Marks the page as interactive (`<body data-hydrated="true">`): the whole page, lazily loaded
 /// parts included, has been hydrated.
 pub fn mark_hydrated() {
@@ -12,6 +40,26 @@ pub fn mark_hydrated() {
         .and_then(|d| d.body())
     {
         let _ = body.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// Whether the page has been hydrated (and so any view rendered now follows a click, not the
+/// server's HTML).
+pub fn is_hydrated() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .is_some_and(|body| body.get_attribute("data-hydrated").as_deref() == Some("true"))
+}
+
+/// Loads `path` from the server as a whole page. Until that page has hydrated, the body no longer
+/// says this one is ready.
+pub fn load_from_server(path: &str) {
+    if let Some(window) = web_sys::window() {
+        if let Some(body) = window.document().and_then(|d| d.body()) {
+            let _ = body.remove_attribute("data-hydrated");
+        }
+        let _ = window.location().set_href(path);
     }
 }
 

@@ -47,6 +47,15 @@ pub struct SiteAssets {
     pub hashed: bool,
     /// The stylesheet's path, e.g. `/pkg/shoal.Q2x…css` or `/pkg/shoal.css`.
     pub stylesheet: String,
+    /// The learner pages' own bundle, when the build made one (the release build does).
+    pub learner: Option<LearnerBundle>,
+}
+
+/// The learner bundle's two files (`frontend/learner`), e.g. `/pkg/learner.Ab3….js`.
+#[derive(Debug, Clone)]
+pub struct LearnerBundle {
+    pub js: String,
+    pub wasm: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {

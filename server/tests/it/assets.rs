@@ -3,8 +3,10 @@
 
 use crate::common::{OWNER_EMAIL, OWNER_PASSWORD, TestApp};
 
+use app::domain::role::Role;
 use app::server::state::SiteAssets;
 use axum::{body::Body, http::Request};
+use reqwest::Client;
 use tower::ServiceExt;
 
 /// A site folder as `cargo leptos build --release --precompress` leaves it: a WASM file with a
@@ -27,6 +29,7 @@ async fn fetch(
     let assets = SiteAssets {
         hashed,
         stylesheet: "/pkg/shoal.css".into(),
+        learner: None,
     };
     let router = server::assets::routes::<()>(site, &assets);
     router
@@ -111,4 +114,100 @@ async fn signed_in_pages_and_server_function_answers_are_never_stored() {
         .await;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.headers()["cache-control"], "no-store");
+}
+
+/// A release build's hash file: the admin bundle, the stylesheet and the learner bundle.
+const RELEASE_HASHES: &str = "js: Gl\nwasm: Ma\ncss: St\nlearner-js: Lj\nlearner-wasm: Lw\n";
+
+/// Which bundle a page's HTML starts: the learner's, the admin's (Leptos' hydration script, which
+/// names `shoal`), or both, which would be a bug.
+fn bundle(html: &str) -> &'static str {
+    let learner = html.contains(r#"<link rel="modulepreload" href="/pkg/learner.Lj.js">"#)
+        && html.contains(r#"href="/pkg/learner.Lw.wasm""#)
+        && html.contains(r#"import init, { hydrate } from "/pkg/learner.Lj.js";"#);
+    // (This test's binary has no hash file beside it, so Leptos names the admin glue plainly.)
+    let admin = html.contains(r#"<link rel="modulepreload" href="/pkg/shoal.js""#);
+    match (learner, admin) {
+        (true, false) => "learner",
+        (false, true) => "admin",
+        (false, false) => "none",
+        (true, true) => "both",
+    }
+}
+
+#[tokio::test]
+async fn a_learner_page_loads_the_learner_bundle_and_an_admin_page_the_admin_bundle() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let (learner, _) = app
+        .registered_learner(&owner, "acme", "lea@example.com", Role::Learner, &[])
+        .await;
+    let site = app.base_serving_site(RELEASE_HASHES).await;
+    let visitor = app.browser();
+    let mut wrong = Vec::new();
+    let pages: [(&Client, &str, &str); 10] = [
+        (&visitor, "/a/acme", "learner"),
+        (&visitor, "/a/acme/login", "learner"),
+        (&visitor, "/a/acme/forgot", "learner"),
+        (&visitor, "/a/acme/reset/no-such-link", "learner"),
+        (&visitor, "/a/acme/join/no-such-invitation", "learner"),
+        (&learner, "/a/acme/account", "learner"),
+        (&learner, "/a/acme", "learner"),
+        (&owner, "/a/acme/admin/learners", "admin"),
+        (&owner, "/a/acme/admin/settings", "admin"),
+        (&visitor, "/no/such/page", "admin"),
+    ];
+    for (client, path, expected) in pages {
+        let res = client
+            .get(format!("{site}{path}"))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let html = res.text().await.unwrap();
+        let got = bundle(&html);
+        if got != expected || !(status == 200 || status == 404) {
+            wrong.push(format!(
+                "{path}: {status}, {got} bundle (expected {expected})"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn without_a_learner_bundle_every_page_loads_the_admin_bundle() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let site = app.base_serving_site("js: Gl\nwasm: Ma\ncss: St\n").await;
+    let html = app
+        .browser()
+        .get(format!("{site}/a/acme/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(bundle(&html), "admin", "{html}");
+}
+
+#[test]
+fn the_hash_file_names_the_stylesheet_and_the_learner_bundle() {
+    let assets = server::assets::from_hashes("shoal", Some(RELEASE_HASHES));
+    assert!(assets.hashed);
+    assert_eq!(assets.stylesheet, "/pkg/shoal.St.css");
+    let learner = assets.learner.unwrap();
+    assert_eq!(learner.js, "/pkg/learner.Lj.js");
+    assert_eq!(learner.wasm, "/pkg/learner.Lw.wasm");
+    // A build without the learner bundle (cargo-leptos), or without a hash file at all.
+    assert!(
+        server::assets::from_hashes("shoal", Some("js: Gl\nwasm: Ma\ncss: St\nlearner-js: Lj\n"))
+            .learner
+            .is_none()
+    );
+    let plain = server::assets::from_hashes("shoal", None);
+    assert!(!plain.hashed && plain.learner.is_none());
+    assert_eq!(plain.stylesheet, "/pkg/shoal.css");
 }

@@ -12,7 +12,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use app::server::{
     password::HashCost,
     settings::{Mode, Secret, Settings},
-    state::AppState,
+    state::{AppState, Shared},
 };
 use reqwest::{Client, Response, redirect::Policy};
 
@@ -250,6 +250,30 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// This app (its database and settings) served by a second server that has a release build's
+    /// site, as the hash file `hashes` names its files (a test's own server has none); returns
+    /// its base URL. It differs only by port, so a browser signed in here is signed in there
+    /// (cookies are per host).
+    pub async fn base_serving_site(&self, hashes: &str) -> String {
+        let s = &self.state;
+        let state = AppState::new(Shared {
+            db: s.db.clone(),
+            settings: s.settings.clone(),
+            hasher: s.hasher.clone(),
+            leptos_options: s.leptos_options.clone(),
+            outbox_wakeup: s.outbox_wakeup.clone(),
+            bulk_progress: s.bulk_progress.clone(),
+            assets: server::assets::from_hashes("shoal", Some(hashes)),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = server::router(state.clone());
+        tokio::spawn(async move {
+            let _ = server::App { state, router }.serve(listener).await;
+        });
+        base
     }
 
     /// First-run setup through the public server function; returns the signed-in owner's browser.

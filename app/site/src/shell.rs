@@ -1,0 +1,94 @@
+//! The HTML around every page the server renders. The page is always the whole [`App`]; what
+//! differs is the bundle that hydrates it: the admin bundle (Leptos' `HydrationScripts`, the
+//! lazily loaded admin areas included) or, on the learner's pages, the learner bundle, when the
+//! build made one (`cargo leptos watch` does not: every page then loads the admin bundle).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use app::routes::CspNonce;
+use app::server::state::{AppState, LearnerBundle};
+use axum::extract::MatchedPath;
+use leptos::prelude::*;
+use leptos_meta::MetaTags;
+
+use crate::App;
+
+/// The route patterns the learner bundle has (`/a/{slug}/login`, …, as axum writes them): the
+/// server works them out from `app::routes::LearnerApp` and provides them to every render.
+#[derive(Clone, Debug)]
+pub struct LearnerPaths(pub Arc<HashSet<String>>);
+
+/// Every page: the learner bundle's when the route axum matched is one of [`LearnerPaths`] and the
+/// build made that bundle, else the admin bundle (an unknown address included).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let parts = use_context::<http::request::Parts>();
+    if let Some(nonce) = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+    let matched = parts
+        .as_ref()
+        .and_then(|p| p.extensions.get::<MatchedPath>())
+        .map(|m| m.as_str().to_owned());
+    let learner_page = matched.is_some_and(|route| {
+        use_context::<LearnerPaths>().is_some_and(|learner| learner.0.contains(&route))
+    });
+    let state = use_context::<AppState>();
+    // The stylesheet's name carries the build's hash.
+    let stylesheet = state
+        .as_ref()
+        .map(|s| s.assets.stylesheet.clone())
+        .unwrap_or_else(|| "/pkg/shoal.css".into());
+    let scripts = match state.and_then(|s| s.assets.learner.clone()) {
+        Some(bundle) if learner_page => view! { <LearnerScripts bundle /> }.into_any(),
+        _ => view! { <HydrationScripts options=options.clone() /> }.into_any(),
+    };
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                // id="leptos": `cargo leptos watch` swaps this sheet in place when the CSS changes.
+                <link id="leptos" rel="stylesheet" href=stylesheet />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options />
+                {scripts}
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Loads the learner bundle and hydrates the page with it, as `HydrationScripts` does for the
+/// admin bundle: both files asked for at once, then the glue starts the module.
+#[component]
+fn LearnerScripts(bundle: LearnerBundle) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let start = format!(
+        "import init, {{ hydrate }} from {js:?};\n\
+         init({{ module_or_path: {wasm:?} }}).then(() => hydrate());",
+        js = bundle.js,
+        wasm = bundle.wasm,
+    );
+    view! {
+        <link rel="modulepreload" href=bundle.js.clone() />
+        <link
+            rel="preload"
+            href=bundle.wasm.clone()
+            r#as="fetch"
+            r#type="application/wasm"
+            crossorigin=""
+        />
+        <script type="module" nonce=nonce>
+            {start}
+        </script>
+    }
+}
