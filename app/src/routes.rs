@@ -1,4 +1,4 @@
-//! The learner's routes and the learner bundle's app, and the frame every page has.
+//! The learner's routes and the learner bundle's app, and the router every page has around it.
 //!
 //! The learner pages (the start page, the academy link, sign-in, joining from an invitation,
 //! password reset, the learner home) load a WASM module of their own, `frontend/learner`, built
@@ -67,8 +67,9 @@ where
 }
 
 /// The pages a learner meets, each rendered by the server first (`SsrMode::Async`). A plain
-/// function, not a `#[component(transparent)]`: built with `erase_components`, such a component
-/// erases its routes' types (`AnyNestedRoute`), which made the learner bundle 140 KB larger.
+/// function rather than a `#[component(transparent)]`, which `erase_components` would make return
+/// the routes type-erased (`AnyNestedRoute`); measured, the learner bundle is the same size either
+/// way (within 1 KB), so the concrete types stay.
 pub fn learner_routes() -> impl MatchNestedRoutes + Clone {
     view! {
         <Route path=path!("/") view=StartPage ssr=SsrMode::Async />

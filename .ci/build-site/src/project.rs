@@ -120,7 +120,7 @@ impl Project {
 
 /// Refuses a WASM package whose library is built as anything besides a `cdylib`: with a second
 /// crate type beside it (an `rlib`, as templates suggest), rustc silently skips link-time
-/// optimisation (rust-lang/rust#51009, cargo#9672), and the modules came out ~13 % larger
+/// optimisation (rust-lang/rust#51009, cargo#9672), and the modules came out ~12 % larger
 /// (measured on the learner bundle: 1.10 MB raw / 299 KB brotli with an rlib, 0.96 MB / 268 KB
 /// without).
 fn check_cdylib_only(metadata: &Value, package: &str) -> Result<()> {
@@ -155,7 +155,7 @@ fn check_cdylib_only(metadata: &Value, package: &str) -> Result<()> {
         bail!(
             "{package}'s library is built as {types:?}: make it `crate-type = [\"cdylib\"]` alone \
              (with another crate type beside it, rustc skips link-time optimisation and the WASM \
-             grows by ~13 %)"
+             grows by ~12 %)"
         );
     }
     Ok(())
