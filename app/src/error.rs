@@ -3,13 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+mod decode;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// Sent as `{"kind": "<variant in snake_case>", "detail": …}`; read back by hand (`decode.rs`,
+/// which says why).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum AppError {
     /// The input is wrong; `fields` says which field and why.
@@ -198,16 +202,6 @@ mod tests {
         );
         assert_eq!(e.field_message("password"), None);
         assert_eq!(e.status(), 422);
-    }
-
-    #[test]
-    fn errors_round_trip_through_json_as_the_browser_receives_them() {
-        let e = AppError::RateLimited {
-            message: "Too many".into(),
-            retry_after_secs: 60,
-        };
-        let json = serde_json::to_string(&e).unwrap();
-        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), e);
     }
 
     #[test]
