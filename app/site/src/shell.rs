@@ -57,6 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link id="leptos" rel="stylesheet" href=stylesheet />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options />
+                <OnTrap />
                 {scripts}
                 <MetaTags />
             </head>
@@ -92,3 +93,20 @@ fn LearnerScripts(bundle: LearnerBundle) -> impl IntoView {
         </script>
     }
 }
+
+/// Marks the page broken when its WASM traps (`<body data-hydrated="false" data-panicked="true">`,
+/// as the panic hook of a dev build does, `app::components::browser::hydrate_page`): the release
+/// build stops the module at a panic without running any Rust (`panic = "immediate-abort"`), and
+/// the trap reaches the page as a `WebAssembly.RuntimeError`, thrown from an event handler or a
+/// task (`error`) or from a promise (`unhandledrejection`, hydration's first steps).
+#[component]
+fn OnTrap() -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script nonce=nonce>{ON_TRAP}</script> }
+}
+
+// Written without `<`, `>` or `&`, which a text node's escaping would change.
+const ON_TRAP: &str = "{function broken(e){if(e instanceof WebAssembly.RuntimeError){\
+const b=document.body.dataset;b.hydrated=\"false\";b.panicked=\"true\"}}\
+addEventListener(\"error\",function(e){broken(e.error)});\
+addEventListener(\"unhandledrejection\",function(e){broken(e.reason)})}";

@@ -5,7 +5,7 @@
 use wasm_bindgen::JsCast;
 
 /// A panic happened: the page is broken, whatever runs after it.
-#[cfg(feature = "hydrate")]
+#[cfg(all(feature = "hydrate", not(panic = "immediate-abort")))]
 static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Hydrates the server-rendered page with `app` (a bundle's entry point calls this once).
@@ -15,20 +15,26 @@ static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::
 /// Hydration is asynchronous (an admin page is a lazily loaded route, a WASM chunk of its own,
 /// and hydrating it waits for the chunk); only once the whole page is hydrated, without a panic,
 /// does the body say so (`data-hydrated`, which tests and people can wait for).
+///
+/// The release build stops the module at a panic (`panic = "immediate-abort"`, no message, no
+/// hook): the module traps, and the page's own script marks it broken (`site::shell`); a trap
+/// while hydrating never reaches `mark_hydrated`.
 #[cfg(feature = "hydrate")]
 pub fn hydrate_page<V: leptos::IntoView + 'static>(app: fn() -> V) {
-    use std::sync::atomic::Ordering;
+    #[cfg(not(panic = "immediate-abort"))]
     std::panic::set_hook(Box::new(|info| {
-        PANICKED.store(true, Ordering::Relaxed);
+        PANICKED.store(true, std::sync::atomic::Ordering::Relaxed);
         mark_broken();
         console_error_panic_hook::hook(info);
     }));
     wasm_bindgen_futures::spawn_local(async move {
         let page = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app).await;
         page.forget();
-        if !PANICKED.load(Ordering::Relaxed) {
-            mark_hydrated();
+        #[cfg(not(panic = "immediate-abort"))]
+        if PANICKED.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
         }
+        mark_hydrated();
     });
 }
 
@@ -63,7 +69,8 @@ pub fn load_from_server(path: &str) {
     }
 }
 
-/// Marks the page as broken (`<body data-hydrated="false" data-panicked="true">`) after a panic.
+/// Marks the page as broken (`<body data-hydrated="false" data-panicked="true">`) after a panic
+/// (the release build's page script does the same when the module traps: `site::shell`).
 pub fn mark_broken() {
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())

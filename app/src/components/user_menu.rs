@@ -18,8 +18,7 @@ pub fn UserMenu(user: UserView, slug: String) -> impl IntoView {
         .split_whitespace()
         .filter_map(|w| w.chars().next())
         .take(2)
-        .collect::<String>()
-        .to_uppercase();
+        .collect::<String>();
     let on_key = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
             open.set(false);
