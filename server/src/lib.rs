@@ -173,6 +173,10 @@ pub fn router(state: AppState) -> Router {
             render_pool::RenderPool::new(cores),
             render_pool::render_on_pool,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::compress_signed_out_pages,
+        ))
         .merge(assets::routes(
             std::path::Path::new(&state.settings.site_root),
             &state.assets,

@@ -53,6 +53,51 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
     }
 }
 
+/// A page asked for without a session goes out compressed, brotli or gzip as the browser accepts
+/// (the sign-in, join and sign-up pages are a phone's first contact with Shoal: ~4 times
+/// smaller). A request with a session cookie gets its page as it is: a signed-in page may hold a
+/// secret (an invitation link) beside text taken from the address (a search), and compressing
+/// both lets whoever sees the sizes of many such answers guess the secret a character at a time
+/// (BREACH). Nothing but HTML, and only for GET; the WASM and the stylesheet are compressed once,
+/// at build time (`assets`).
+pub async fn compress_signed_out_pages(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use tower::{ServiceBuilder, ServiceExt};
+    use tower_http::compression::{CompressionLayer, CompressionLevel};
+    let session = app::server::auth::session_cookie(&state.settings);
+    if req.method() != Method::GET
+        || app::server::auth::cookie_value(req.headers(), &session).is_some()
+    {
+        return next.run(req).await;
+    }
+    let html_only = |_: StatusCode,
+                     _: axum::http::Version,
+                     headers: &axum::http::HeaderMap,
+                     _: &axum::http::Extensions| {
+        headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+    };
+    // Level 5: a page is a few tens of KB, compressed in well under a millisecond, within a few
+    // per cent of the best level (which takes ~50 times as long).
+    let compressed = ServiceBuilder::new()
+        .layer(
+            CompressionLayer::new()
+                .no_deflate()
+                .no_zstd()
+                .quality(CompressionLevel::Precise(5))
+                .compress_when(html_only),
+        )
+        .service(next);
+    match compressed.oneshot(req).await {
+        Ok(res) => res.map(Body::new),
+        Err(never) => match never {},
+    }
+}
+
 /// Gives every request an id (echoed as `x-request-id`), a tracing span, and one log line at the end.
 pub async fn request_context(req: Request, next: Next) -> Response {
     let id = request_id::new_id();

@@ -12,6 +12,7 @@ mod api_lifecycle;
 mod assets;
 mod audit;
 mod bulk_lists;
+mod compression;
 mod courses;
 mod database;
 mod deactivation;
