@@ -34,7 +34,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 FMT_CHECK     ?= leptosfmt --check -q app/src app/site/src && cargo fmt --all -- --check
 CLIPPY_SERVER ?= cargo clippy -p app -p domain -p site -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir "$(CARGO_TARGET_DIR)/build-site" -- -D warnings
-CLIPPY_WASM   ?= cargo clippy -p frontend -p learner --target wasm32-unknown-unknown -- -D warnings
+CLIPPY_WASM   ?= cargo clippy -p frontend -p learner -p visitor --target wasm32-unknown-unknown -- -D warnings
 # --release reuses what the release build compiled (and the other way round). build-site, the
 # release site's builder, has a target directory of its own (see build_site_tool in .ci/lib.sh).
 CARGO_TEST    ?= cargo test --release --no-fail-fast -p app -p domain -p server --tests \

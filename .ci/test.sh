@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FMT_CHECK="${FMT_CHECK:-leptosfmt --check -q app/src app/site/src && cargo fmt --all -- --check}"
 CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p domain -p site -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir \"\$CARGO_TARGET_DIR/build-site\" -- -D warnings}"
-CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend -p learner --target wasm32-unknown-unknown -- -D warnings}"
+CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend -p learner -p visitor --target wasm32-unknown-unknown -- -D warnings}"
 CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p domain -p server --tests \
   && cargo test --release -p build-site --target-dir \"\$CARGO_TARGET_DIR/build-site\"}"
 # On PostgreSQL only the integration tests (`tests/it`): the unit tests never open a database and
@@ -221,11 +221,14 @@ if [[ -n "${STAGE_OK[release build]:-}" ]]; then
     br=$(stat -c %s "$wasm.br" 2>/dev/null || echo 0)
     all=$(find "$site/pkg" -maxdepth 1 -name '*.wasm' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
     WASM_LINE="WASM first module ${wasm##*/}: $(fmt_bytes "$raw") raw, $(fmt_bytes "$br") brotli; all modules $(fmt_bytes "$all") raw"
-    # The learner pages load learner.<hash>.wasm instead (app::routes::LearnerApp alone).
-    learner="$(find "$site/pkg" -maxdepth 1 -name 'learner*.wasm' 2>/dev/null | head -n1)"
-    if [[ -n "$learner" ]]; then
-      WASM_LINE+="; learner module ${learner##*/}: $(fmt_bytes "$(stat -c %s "$learner")") raw, $(fmt_bytes "$(stat -c %s "$learner.br" 2>/dev/null || echo 0)") brotli"
-    fi
+    # The learner pages load learner.<hash>.wasm instead (app::routes::LearnerApp alone), and a
+    # visitor without a session visitor.<hash>.wasm (VisitorApp: sign-in, joining, the academy link).
+    for bundle in visitor learner; do
+      module="$(find "$site/pkg" -maxdepth 1 -name "$bundle.*.wasm" 2>/dev/null | head -n1)"
+      if [[ -n "$module" ]]; then
+        WASM_LINE+="; $bundle module ${module##*/}: $(fmt_bytes "$(stat -c %s "$module")") raw, $(fmt_bytes "$(stat -c %s "$module.br" 2>/dev/null || echo 0)") brotli"
+      fi
+    done
     if [[ -z "${CI_SERVER_BIN:-}${CI_SITE_ROOT:-}" ]]; then
       # hash.txt goes with the binary: the server (and Leptos) read the hashed file names from
       # beside the executable; without it every page asks for /pkg/shoal.js and gets a 404.

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use app::server::state::{LearnerBundle, SiteAssets};
+use app::server::state::{PageBundle, SiteAssets};
 use axum::{
     Router,
     http::{HeaderValue, header},
@@ -29,8 +29,9 @@ pub fn read(output_name: &str) -> SiteAssets {
 }
 
 /// The site's files as the hash file (`kind: hash` lines) names them: `css` the stylesheet,
-/// `learner-js` and `learner-wasm` the learner bundle (written by `.ci/build-site`, not by
-/// cargo-leptos; without both, every page loads the admin bundle).
+/// `learner-js` and `learner-wasm` the learner bundle, `visitor-js` and `visitor-wasm` the
+/// visitor's (written by `.ci/build-site`, not by cargo-leptos; without them, every page loads the
+/// admin bundle).
 pub fn from_hashes(output_name: &str, hashes: Option<&str>) -> SiteAssets {
     let hash = |kind: &str| {
         hashes?
@@ -39,10 +40,10 @@ pub fn from_hashes(output_name: &str, hashes: Option<&str>) -> SiteAssets {
             .find(|(k, _)| k.trim() == kind)
             .map(|(_, hash)| hash.trim().to_string())
     };
-    let learner = match (hash("learner-js"), hash("learner-wasm")) {
-        (Some(js), Some(wasm)) => Some(LearnerBundle {
-            js: format!("/pkg/learner.{js}.js"),
-            wasm: format!("/pkg/learner.{wasm}.wasm"),
+    let bundle = |name: &str| match (hash(&format!("{name}-js")), hash(&format!("{name}-wasm"))) {
+        (Some(js), Some(wasm)) => Some(PageBundle {
+            js: format!("/pkg/{name}.{js}.js"),
+            wasm: format!("/pkg/{name}.{wasm}.wasm"),
         }),
         _ => None,
     };
@@ -52,7 +53,8 @@ pub fn from_hashes(output_name: &str, hashes: Option<&str>) -> SiteAssets {
             Some(hash) => format!("/pkg/{output_name}.{hash}.css"),
             None => format!("/pkg/{output_name}.css"),
         },
-        learner,
+        learner: bundle("learner"),
+        visitor: bundle("visitor"),
     }
 }
 

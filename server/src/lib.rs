@@ -128,22 +128,24 @@ pub fn route_list() -> Vec<AxumRouteListing> {
     routes().all.clone()
 }
 
-/// Every route, and the patterns of those the learner bundle has (`app::routes::LearnerApp`'s own
-/// list, so a page is never served with a bundle that lacks it).
+/// Every route, and the patterns of those the learner and the visitor bundles have
+/// (`app::routes::LearnerApp`'s and `VisitorApp`'s own lists, so a page is never served with a
+/// bundle that lacks it).
 struct Routes {
     all: Vec<AxumRouteListing>,
-    learner: site::LearnerPaths,
+    bundles: site::BundlePaths,
 }
 
 fn routes() -> &'static Routes {
+    fn patterns(routes: Vec<AxumRouteListing>) -> Arc<std::collections::HashSet<String>> {
+        Arc::new(routes.iter().map(|r| r.path().to_owned()).collect())
+    }
     static ROUTES: LazyLock<Routes> = LazyLock::new(|| Routes {
         all: generate_route_list(site::App),
-        learner: site::LearnerPaths(Arc::new(
-            generate_route_list(app::routes::LearnerApp)
-                .iter()
-                .map(|r| r.path().to_owned())
-                .collect(),
-        )),
+        bundles: site::BundlePaths {
+            learner: patterns(generate_route_list(app::routes::LearnerApp)),
+            visitor: patterns(generate_route_list(app::routes::VisitorApp)),
+        },
     });
     &ROUTES
 }
@@ -161,7 +163,7 @@ pub fn router(state: AppState) -> Router {
             route_list(),
             move || {
                 provide_context(ctx_state.clone());
-                provide_context(routes().learner.clone());
+                provide_context(routes().bundles.clone());
             },
             {
                 let options = state.leptos_options.clone();

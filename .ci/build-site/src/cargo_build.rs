@@ -7,13 +7,13 @@ use anyhow::{Context, Result, bail};
 
 use crate::project::{Project, cargo};
 
-/// The compiled modules: `lib-package`'s, and the learner bundle's when the project has one.
+/// The compiled modules: `lib-package`'s, and each other bundle's with its name.
 pub struct Compiled {
     pub main: PathBuf,
-    pub learner: Option<PathBuf>,
+    pub bundles: Vec<(String, PathBuf)>,
 }
 
-/// Compiles the WASM (`lib-package`, and the learner bundle's package, for wasm32 with
+/// Compiles the WASM (`lib-package`, and the other bundles' packages, for wasm32 with
 /// `lib-profile-release`, in one cargo run: they share every crate but their own) and returns
 /// the modules.
 ///
@@ -39,9 +39,9 @@ pub fn wasm(project: &Project) -> Result<Compiled> {
         .arg(format!("--package={}", project.lib_package))
         .args(
             project
-                .learner_package
+                .bundles
                 .iter()
-                .map(|learner| format!("--package={learner}")),
+                .map(|bundle| format!("--package={bundle}")),
         )
         .arg(format!("--profile={profile}"))
         .arg("--target-dir")
@@ -69,7 +69,11 @@ pub fn wasm(project: &Project) -> Result<Compiled> {
     };
     Ok(Compiled {
         main: module(&project.lib_package)?,
-        learner: project.learner_package.as_deref().map(module).transpose()?,
+        bundles: project
+            .bundles
+            .iter()
+            .map(|bundle| Ok((bundle.clone(), module(bundle)?)))
+            .collect::<Result<_>>()?,
     })
 }
 

@@ -61,9 +61,6 @@ fn run() -> Result<()> {
     Ok(())
 }
 
-/// The learner bundle's files are `learner.js` and `learner.wasm` (hashed like the others).
-const LEARNER_NAME: &str = "learner";
-
 fn build_front(project: &Project) -> Result<()> {
     let pkg = project.pkg();
     let name = &project.output_name;
@@ -74,7 +71,7 @@ fn build_front(project: &Project) -> Result<()> {
     }
     std::fs::create_dir_all(&pkg)?;
     let modules: Vec<&Path> = std::iter::once(compiled.main.as_path())
-        .chain(compiled.learner.as_deref())
+        .chain(compiled.bundles.iter().map(|(_, module)| module.as_path()))
         .collect();
     let cache = Cache::for_modules(&project.front_target_dir().join("site-cache"), &modules)?;
     let lazy = match cache.restore(&pkg)? {
@@ -87,14 +84,20 @@ fn build_front(project: &Project) -> Result<()> {
                 "splitting at the lazy routes and binding (wasm-split, wasm-bindgen)",
                 || wasm::split_and_bind(&compiled.main, &pkg, name),
             )?;
-            let learner = match &compiled.learner {
-                Some(module) => Some(step("binding the learner bundle (wasm-bindgen)", || {
-                    wasm::bind(module, &pkg, LEARNER_NAME)
-                })?),
-                None => None,
-            };
+            // Each other bundle's files are `<bundle>.js` and `<bundle>.wasm` (hashed like the
+            // others).
+            let bundles = compiled
+                .bundles
+                .iter()
+                .map(|(bundle, module)| {
+                    step(
+                        &format!("binding the {bundle} bundle (wasm-bindgen)"),
+                        || wasm::bind(module, &pkg, bundle),
+                    )
+                })
+                .collect::<Result<Vec<_>>>()?;
             let all: Vec<&PathBuf> = std::iter::once(&split.main)
-                .chain(&learner)
+                .chain(&bundles)
                 .chain(&split.lazy)
                 .collect();
             step(
@@ -103,10 +106,9 @@ fn build_front(project: &Project) -> Result<()> {
             )?;
             step("minifying the JS (esbuild)", || {
                 web_assets::minify_js(&pkg.join(format!("{name}.js")))?;
-                match learner {
-                    Some(_) => web_assets::minify_js(&pkg.join(format!("{LEARNER_NAME}.js"))),
-                    None => Ok(()),
-                }
+                compiled.bundles.iter().try_for_each(|(bundle, _)| {
+                    web_assets::minify_js(&pkg.join(format!("{bundle}.js")))
+                })
             })?;
             cache.store(&pkg, &split.lazy)?;
             split.lazy
@@ -119,9 +121,9 @@ fn build_front(project: &Project) -> Result<()> {
             _ => Ok(()),
         }
     })?;
-    let learner = compiled.learner.is_some().then_some(LEARNER_NAME);
+    let bundles: Vec<&str> = compiled.bundles.iter().map(|(b, _)| b.as_str()).collect();
     let hashes = step("naming the files after their contents", || {
-        site::hash_names(&pkg, name, &lazy, learner)
+        site::hash_names(&pkg, name, &lazy, &bundles)
     })?;
     let hash_file = project.hash_file();
     std::fs::create_dir_all(hash_file.parent().expect("the hash file has a folder"))?;
@@ -141,11 +143,11 @@ fn build_front(project: &Project) -> Result<()> {
         "first module",
         &format!("{name}.{}.wasm", hashes.wasm),
     )?;
-    if let Some(learner) = &hashes.learner {
+    for bundle in &hashes.bundles {
         report_module(
             &pkg,
-            "learner module",
-            &format!("{LEARNER_NAME}.{}.wasm", learner.wasm),
+            &format!("{} module", bundle.name),
+            &format!("{}.{}.wasm", bundle.name, bundle.wasm),
         )?;
     }
     Ok(())

@@ -28,9 +28,9 @@ pub struct Project {
     /// The package compiled to WASM (`lib-package`) and its release profile (`lib-profile-release`).
     pub lib_package: String,
     pub lib_profile_release: String,
-    /// The learner pages' own bundle (`learner-package` in `[workspace.metadata.shoal]`), compiled
-    /// with the same settings beside `lib_package`; none when not set.
-    pub learner_package: Option<String>,
+    /// The other page bundles (`bundles` in `[workspace.metadata.shoal]`: the learner's, the
+    /// visitor's), each a package compiled with the same settings beside `lib_package`.
+    pub bundles: Vec<String>,
     /// The server's package and binary (`bin-package`, `bin-target`).
     pub bin_package: String,
     pub bin_target: String,
@@ -53,7 +53,7 @@ impl Project {
             serde_json::from_slice(&out.stdout).context("reading `cargo metadata`'s output")?;
         let project =
             Project::from_metadata(&metadata, std::env::var("LEPTOS_SITE_ROOT").ok().as_deref())?;
-        for package in std::iter::once(&project.lib_package).chain(&project.learner_package) {
+        for package in std::iter::once(&project.lib_package).chain(&project.bundles) {
             check_cdylib_only(&metadata, package)?;
         }
         Ok(project)
@@ -87,9 +87,18 @@ impl Project {
             assets_dir,
             lib_package: required(&leptos, "lib-package")?,
             lib_profile_release: setting("lib-profile-release", "release"),
-            learner_package: metadata["metadata"]["shoal"]["learner-package"]
-                .as_str()
-                .map(str::to_string),
+            bundles: match &metadata["metadata"]["shoal"]["bundles"] {
+                Value::Null => Vec::new(),
+                Value::Array(names) => names
+                    .iter()
+                    .map(|name| {
+                        name.as_str().map(str::to_string).with_context(|| {
+                            format!("[workspace.metadata.shoal] bundles: {name} is not a name")
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+                other => bail!("[workspace.metadata.shoal] bundles must be a list, not {other}"),
+            },
             bin_package: required(&leptos, "bin-package")?,
             bin_target: setting("bin-target", &required(&leptos, "bin-package")?),
             root,
@@ -201,7 +210,7 @@ mod tests {
         json!({
             "workspace_root": "/src/shoal",
             "target_directory": "/cache/target",
-            "metadata": { "leptos": [leptos], "shoal": { "learner-package": "learner" } },
+            "metadata": { "leptos": [leptos], "shoal": { "bundles": ["learner", "visitor"] } },
         })
     }
 
@@ -227,7 +236,7 @@ mod tests {
             PathBuf::from("/src/shoal/style/main.css")
         );
         assert_eq!(project.lib_profile_release, "wasm-release");
-        assert_eq!(project.learner_package.as_deref(), Some("learner"));
+        assert_eq!(project.bundles, ["learner", "visitor"]);
     }
 
     #[test]

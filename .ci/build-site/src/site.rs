@@ -30,13 +30,15 @@ pub struct Hashes {
     pub wasm: String,
     pub css: String,
     pub manifest: Option<String>,
-    /// The learner bundle's glue and module, each named after its own contents (the page names
-    /// both; neither mentions the other).
-    pub learner: Option<LearnerHashes>,
+    /// The other page bundles' glue and module (the learner's, the visitor's), each named after
+    /// its own contents (the page names both; neither mentions the other).
+    pub bundles: Vec<BundleHashes>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LearnerHashes {
+pub struct BundleHashes {
+    /// The bundle's name, its files' stem (`learner` for `learner.<hash>.js`).
+    pub name: String,
     pub js: String,
     pub wasm: String,
 }
@@ -49,11 +51,9 @@ impl Hashes {
         if let Some(manifest) = &self.manifest {
             text.push_str(&format!("manifest: {manifest}\nsplit: {}\n", self.js));
         }
-        if let Some(learner) = &self.learner {
-            text.push_str(&format!(
-                "learner-js: {}\nlearner-wasm: {}\n",
-                learner.js, learner.wasm
-            ));
+        for bundle in &self.bundles {
+            let BundleHashes { name, js, wasm } = bundle;
+            text.push_str(&format!("{name}-js: {js}\n{name}-wasm: {wasm}\n"));
         }
         text
     }
@@ -61,13 +61,13 @@ impl Hashes {
 
 /// Renames the files in `pkg` (`<name>.js`, `<name>.wasm`, `<name>.css`, the loader, the lazy
 /// modules wasm-split wrote (`lazy`) and the manifest) to hashed names and rewrites every mention
-/// of them; the learner bundle's `<learner>.js` and `<learner>.wasm` too, when given.
+/// of them; each of the other `bundles`' `<bundle>.js` and `<bundle>.wasm` too.
 /// `snippets/` keeps its names: wasm-bindgen already names its folders after their contents.
 pub fn hash_names(
     pkg: &Path,
     output_name: &str,
     lazy: &[PathBuf],
-    learner: Option<&str>,
+    bundles: &[&str],
 ) -> Result<Hashes> {
     let glue = pkg.join(format!("{output_name}.js"));
     let main = pkg.join(format!("{output_name}.wasm"));
@@ -138,19 +138,22 @@ pub fn hash_names(
     } else {
         None
     };
-    let learner = match learner {
-        Some(name) => Some(LearnerHashes {
-            js: rename_by_contents(&pkg.join(format!("{name}.js")), Ok)?,
-            wasm: rename_by_contents(&pkg.join(format!("{name}.wasm")), Ok)?,
-        }),
-        None => None,
-    };
+    let bundles = bundles
+        .iter()
+        .map(|name| {
+            Ok(BundleHashes {
+                name: name.to_string(),
+                js: rename_by_contents(&pkg.join(format!("{name}.js")), Ok)?,
+                wasm: rename_by_contents(&pkg.join(format!("{name}.wasm")), Ok)?,
+            })
+        })
+        .collect::<Result<_>>()?;
     Ok(Hashes {
         js: shared,
         wasm,
         css,
         manifest,
-        learner,
+        bundles,
     })
 }
 
@@ -287,7 +290,7 @@ mod tests {
     fn the_glue_the_loader_and_the_lazy_modules_share_one_hash_and_mention_each_other_by_it() {
         let dir = TestDir::new("hash-cycle");
         let lazy = split_build(&dir, b"one");
-        let hashes = hash_names(dir.path(), "shoal", &lazy, None).unwrap();
+        let hashes = hash_names(dir.path(), "shoal", &lazy, &[]).unwrap();
         let h = &hashes.js;
         assert_eq!(h.len(), 22);
         let loader = format!("__wasm_split.{h}.js");
@@ -350,8 +353,8 @@ mod tests {
     #[test]
     fn a_changed_lazy_module_renames_every_file_that_mentions_it() {
         let (first, second) = (TestDir::new("hash-a"), TestDir::new("hash-b"));
-        let a = hash_names(first.path(), "shoal", &split_build(&first, b"one"), None).unwrap();
-        let b = hash_names(second.path(), "shoal", &split_build(&second, b"uno"), None).unwrap();
+        let a = hash_names(first.path(), "shoal", &split_build(&first, b"one"), &[]).unwrap();
+        let b = hash_names(second.path(), "shoal", &split_build(&second, b"uno"), &[]).unwrap();
         assert_ne!(a.js, b.js, "glue, loader and modules");
         assert_ne!(a.wasm, b.wasm, "the main module names the loader");
         assert_ne!(a.manifest, b.manifest, "the manifest names the modules");
@@ -361,8 +364,8 @@ mod tests {
     #[test]
     fn the_same_files_get_the_same_names() {
         let (first, second) = (TestDir::new("same-a"), TestDir::new("same-b"));
-        let a = hash_names(first.path(), "shoal", &split_build(&first, b"one"), None).unwrap();
-        let b = hash_names(second.path(), "shoal", &split_build(&second, b"one"), None).unwrap();
+        let a = hash_names(first.path(), "shoal", &split_build(&first, b"one"), &[]).unwrap();
+        let b = hash_names(second.path(), "shoal", &split_build(&second, b"one"), &[]).unwrap();
         assert_eq!(a, b);
         assert_eq!(first.names(), second.names());
     }
@@ -370,7 +373,7 @@ mod tests {
     #[test]
     fn the_hash_file_says_what_leptos_reads() {
         let dir = TestDir::new("hash-file");
-        let hashes = hash_names(dir.path(), "shoal", &split_build(&dir, b"one"), None).unwrap();
+        let hashes = hash_names(dir.path(), "shoal", &split_build(&dir, b"one"), &[]).unwrap();
         assert_eq!(
             hashes.file_text(),
             format!(
@@ -389,37 +392,45 @@ mod tests {
         dir.write("shoal.js", b"export default function init() {}");
         dir.write("shoal.wasm", b"\0asm");
         dir.write("shoal.css", b"p{}");
-        let hashes = hash_names(dir.path(), "shoal", &[], None).unwrap();
+        let hashes = hash_names(dir.path(), "shoal", &[], &[]).unwrap();
         assert_eq!(hashes.manifest, None);
         assert_eq!(hashes.file_text().lines().count(), 3);
         assert_eq!(dir.names().len(), 3);
     }
 
     #[test]
-    fn the_learner_bundle_s_two_files_are_named_after_their_contents_and_listed() {
-        let dir = TestDir::new("learner");
+    fn each_other_bundle_s_two_files_are_named_after_their_contents_and_listed() {
+        let dir = TestDir::new("bundles");
         let lazy = split_build(&dir, b"one");
-        dir.write("learner.js", b"export function hydrate() {}");
-        dir.write("learner.wasm", b"\0asm learner");
-        let hashes = hash_names(dir.path(), "shoal", &lazy, Some("learner")).unwrap();
-        let learner = hashes.learner.clone().unwrap();
-        let names = dir.names();
-        for expected in [
-            format!("learner.{}.js", learner.js),
-            format!("learner.{}.wasm", learner.wasm),
-        ] {
-            assert!(names.contains(&expected), "{expected} not in {names:?}");
+        for name in ["learner", "visitor"] {
+            dir.write(&format!("{name}.js"), b"export function hydrate() {}");
+            dir.write(&format!("{name}.wasm"), format!("\0asm {name}").as_bytes());
         }
-        assert!(!names.contains(&"learner.js".to_string()), "{names:?}");
-        assert_eq!(
-            dir.read(&format!("learner.{}.wasm", learner.wasm)),
-            b"\0asm learner"
+        let hashes = hash_names(dir.path(), "shoal", &lazy, &["learner", "visitor"]).unwrap();
+        let names = dir.names();
+        let mut lines = String::new();
+        for bundle in &hashes.bundles {
+            let BundleHashes { name, js, wasm } = bundle;
+            for expected in [format!("{name}.{js}.js"), format!("{name}.{wasm}.wasm")] {
+                assert!(names.contains(&expected), "{expected} not in {names:?}");
+            }
+            assert!(!names.contains(&format!("{name}.js")), "{names:?}");
+            assert_eq!(
+                dir.read(&format!("{name}.{wasm}.wasm")),
+                format!("\0asm {name}").as_bytes()
+            );
+            assert_ne!(js, wasm);
+            lines.push_str(&format!("{name}-js: {js}\n{name}-wasm: {wasm}\n"));
+        }
+        let names: Vec<&str> = hashes.bundles.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["learner", "visitor"]);
+        assert!(
+            hashes.file_text().ends_with(&lines),
+            "{}",
+            hashes.file_text()
         );
-        assert!(hashes.file_text().ends_with(&format!(
-            "learner-js: {}\nlearner-wasm: {}\n",
-            learner.js, learner.wasm
-        )));
-        assert_ne!(learner.js, learner.wasm);
+        // The same glue in two bundles: each still has a file of its own.
+        assert_eq!(hashes.bundles[0].js, hashes.bundles[1].js);
     }
 
     #[test]
@@ -427,7 +438,7 @@ mod tests {
         let dir = TestDir::new("no-css");
         dir.write("shoal.js", b"");
         dir.write("shoal.wasm", b"");
-        let err = hash_names(dir.path(), "shoal", &[], None).unwrap_err();
+        let err = hash_names(dir.path(), "shoal", &[], &[]).unwrap_err();
         assert!(err.to_string().contains("shoal.css is missing"), "{err}");
     }
 }

@@ -22,7 +22,7 @@ use leptos_router::{
 #[cfg(feature = "ssr")]
 mod shell;
 #[cfg(feature = "ssr")]
-pub use shell::{LearnerPaths, shell};
+pub use shell::{BundlePaths, shell};
 
 /// Every page. The admin pages are under their academy's layout again (a route apart from the
 /// learner's `/a/:slug`, tried after it): following a link between a learner page and an admin page

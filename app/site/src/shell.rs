@@ -1,26 +1,53 @@
 //! The HTML around every page the server renders. The page is always the whole [`App`]; what
 //! differs is the bundle that hydrates it: the admin bundle (Leptos' `HydrationScripts`, the
-//! lazily loaded admin areas included) or, on the learner's pages, the learner bundle, when the
-//! build made one (`cargo leptos watch` does not: every page then loads the admin bundle).
+//! lazily loaded admin areas included), the learner bundle on the learner's pages, or the
+//! visitor bundle on a visitor's (no session), when the build made them (`cargo leptos watch`
+//! does not: every page then loads the admin bundle).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use app::routes::CspNonce;
-use app::server::state::{AppState, LearnerBundle};
+use app::server::state::{AppState, PageBundle, SiteAssets};
 use axum::extract::MatchedPath;
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
 
 use crate::App;
 
-/// The route patterns the learner bundle has (`/a/{slug}/login`, …, as axum writes them): the
-/// server works them out from `app::routes::LearnerApp` and provides them to every render.
+/// The route patterns each bundle has (`/a/{slug}/login`, …, as axum writes them): the server
+/// works them out from `app::routes::LearnerApp` and `VisitorApp` and provides them to every
+/// render.
 #[derive(Clone, Debug)]
-pub struct LearnerPaths(pub Arc<HashSet<String>>);
+pub struct BundlePaths {
+    pub learner: Arc<HashSet<String>>,
+    pub visitor: Arc<HashSet<String>>,
+}
 
-/// Every page: the learner bundle's when the route axum matched is one of [`LearnerPaths`] and the
-/// build made that bundle, else the admin bundle (an unknown address included).
+/// The bundle a page loads, other than the admin bundle: the visitor's when the request carries
+/// no session and the visitor bundle has the route (a visitor's page never shows the signed-in
+/// learner's, so the server renders just what that bundle has), else the learner's when it has
+/// the route; `None` (the admin bundle) otherwise, an unknown address included. A stale session
+/// cookie counts as a session: the learner bundle has every page the visitor's has.
+pub fn page_bundle(
+    assets: &SiteAssets,
+    paths: &BundlePaths,
+    route: &str,
+    has_session: bool,
+) -> Option<PageBundle> {
+    let visitor = assets
+        .visitor
+        .clone()
+        .filter(|_| !has_session && paths.visitor.contains(route));
+    visitor.or_else(|| {
+        assets
+            .learner
+            .clone()
+            .filter(|_| paths.learner.contains(route))
+    })
+}
+
+/// Every page, with the bundle [`page_bundle`] chooses.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let parts = use_context::<http::request::Parts>();
     if let Some(nonce) = parts
@@ -29,22 +56,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
-    let matched = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<MatchedPath>())
-        .map(|m| m.as_str().to_owned());
-    let learner_page = matched.is_some_and(|route| {
-        use_context::<LearnerPaths>().is_some_and(|learner| learner.0.contains(&route))
-    });
     let state = use_context::<AppState>();
     // The stylesheet's name carries the build's hash.
     let stylesheet = state
         .as_ref()
         .map(|s| s.assets.stylesheet.clone())
         .unwrap_or_else(|| "/pkg/shoal.css".into());
-    let scripts = match state.and_then(|s| s.assets.learner.clone()) {
-        Some(bundle) if learner_page => view! { <LearnerScripts bundle /> }.into_any(),
-        _ => view! { <HydrationScripts options=options.clone() /> }.into_any(),
+    let bundle = (|| {
+        let state = state.as_ref()?;
+        let parts = parts.as_ref()?;
+        let route = parts.extensions.get::<MatchedPath>()?;
+        let session = app::server::auth::session_cookie(&state.settings);
+        let has_session = app::server::auth::cookie_value(&parts.headers, &session).is_some();
+        page_bundle(
+            &state.assets,
+            &use_context::<BundlePaths>()?,
+            route.as_str(),
+            has_session,
+        )
+    })();
+    let scripts = match bundle {
+        Some(bundle) => view! { <BundleScripts bundle /> }.into_any(),
+        None => view! { <HydrationScripts options=options.clone() /> }.into_any(),
     };
     view! {
         <!DOCTYPE html>
@@ -68,10 +101,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Loads the learner bundle and hydrates the page with it, as `HydrationScripts` does for the
-/// admin bundle: both files asked for at once, then the glue starts the module.
+/// Loads the learner's or the visitor's bundle and hydrates the page with it, as
+/// `HydrationScripts` does for the admin bundle: both files asked for at once, then the glue
+/// starts the module.
 #[component]
-fn LearnerScripts(bundle: LearnerBundle) -> impl IntoView {
+fn BundleScripts(bundle: PageBundle) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
     let start = format!(
         "import init, {{ hydrate }} from {js:?};\n\

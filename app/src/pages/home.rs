@@ -19,14 +19,28 @@ use crate::{
     pages::admin_shell::{DeniedNotice, SectionLinks},
 };
 
+/// The academy link: staff go to their admin pages, a learner sees the learner home, a visitor
+/// the way in.
 #[component]
 pub fn AcademyHome() -> impl IntoView {
+    academy_home(|ctx, user| view! { <LearnerHome ctx user /> }.into_any())
+}
+
+/// The academy link in the visitor bundle, which lacks the learner home: the server sends that
+/// bundle only to a visitor without a session, so the page it hydrates is the way in. Signed in
+/// later without a page load, the learner home comes from the server.
+#[component]
+pub fn VisitorHome() -> impl IntoView {
+    academy_home(|_, _| view! { <crate::routes::OtherBundle /> }.into_any())
+}
+
+fn academy_home(learner_home: impl FnOnce(AcademyContext, UserView) -> AnyView) -> AnyView {
     let c = use_academy();
     match c.viewer.user().cloned() {
         Some(u) if u.role.is_staff() && !c.viewing_as_learner => {
             view! { <Redirect path=c.academy.admin_path() /> }.into_any()
         }
-        Some(u) => view! { <LearnerHome ctx=c.clone() user=u /> }.into_any(),
+        Some(u) => learner_home(c.clone(), u),
         None => view! { <Welcome ctx=c.clone() /> }.into_any(),
     }
 }

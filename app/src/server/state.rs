@@ -48,12 +48,15 @@ pub struct SiteAssets {
     /// The stylesheet's path, e.g. `/pkg/shoal.Q2x…css` or `/pkg/shoal.css`.
     pub stylesheet: String,
     /// The learner pages' own bundle, when the build made one (the release build does).
-    pub learner: Option<LearnerBundle>,
+    pub learner: Option<PageBundle>,
+    /// The bundle of a visitor without a session, when the build made one (the release build
+    /// does).
+    pub visitor: Option<PageBundle>,
 }
 
-/// The learner bundle's two files (`frontend/learner`), e.g. `/pkg/learner.Ab3….js`.
+/// A bundle's two files (`frontend/learner`, `frontend/visitor`), e.g. `/pkg/learner.Ab3….js`.
 #[derive(Debug, Clone)]
-pub struct LearnerBundle {
+pub struct PageBundle {
     pub js: String,
     pub wasm: String,
 }

@@ -30,6 +30,7 @@ async fn fetch(
         hashed,
         stylesheet: "/pkg/shoal.css".into(),
         learner: None,
+        visitor: None,
     };
     let router = server::assets::routes::<()>(site, &assets);
     router
@@ -116,27 +117,44 @@ async fn signed_in_pages_and_server_function_answers_are_never_stored() {
     assert_eq!(answer.headers()["cache-control"], "no-store");
 }
 
-/// A release build's hash file: the admin bundle, the stylesheet and the learner bundle.
-const RELEASE_HASHES: &str = "js: Gl\nwasm: Ma\ncss: St\nlearner-js: Lj\nlearner-wasm: Lw\n";
+/// A release build's hash file: the admin bundle, the stylesheet, the learner and the visitor
+/// bundles.
+const RELEASE_HASHES: &str = "js: Gl\nwasm: Ma\ncss: St\nlearner-js: Lj\nlearner-wasm: Lw\n\
+                              visitor-js: Vj\nvisitor-wasm: Vw\n";
 
-/// Which bundle a page's HTML starts: the learner's, the admin's (Leptos' hydration script, which
-/// names `shoal`), or both, which would be a bug.
-fn bundle(html: &str) -> &'static str {
-    let learner = html.contains(r#"<link rel="modulepreload" href="/pkg/learner.Lj.js">"#)
-        && html.contains(r#"href="/pkg/learner.Lw.wasm""#)
-        && html.contains(r#"import init, { hydrate } from "/pkg/learner.Lj.js";"#);
+/// Which bundle a page's HTML starts: the visitor's, the learner's, the admin's (Leptos'
+/// hydration script, which names `shoal`), or several, which would be a bug.
+fn bundle(html: &str) -> String {
+    let own = |name: &str, js: &str, wasm: &str| {
+        html.contains(&format!(
+            r#"<link rel="modulepreload" href="/pkg/{name}.{js}.js">"#
+        )) && html.contains(&format!(r#"href="/pkg/{name}.{wasm}.wasm""#))
+            && html.contains(&format!(
+                r#"import init, {{ hydrate }} from "/pkg/{name}.{js}.js";"#
+            ))
+    };
     // (This test's binary has no hash file beside it, so Leptos names the admin glue plainly.)
-    let admin = html.contains(r#"<link rel="modulepreload" href="/pkg/shoal.js""#);
-    match (learner, admin) {
-        (true, false) => "learner",
-        (false, true) => "admin",
-        (false, false) => "none",
-        (true, true) => "both",
+    let found: Vec<&str> = [
+        ("visitor", own("visitor", "Vj", "Vw")),
+        ("learner", own("learner", "Lj", "Lw")),
+        (
+            "admin",
+            html.contains(r#"<link rel="modulepreload" href="/pkg/shoal.js""#),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, found)| found.then_some(name))
+    .collect();
+    if found.is_empty() {
+        "none".into()
+    } else {
+        found.join(" and ")
     }
 }
 
 #[tokio::test]
-async fn a_learner_page_loads_the_learner_bundle_and_an_admin_page_the_admin_bundle() {
+async fn a_visitor_s_page_loads_the_visitor_bundle_a_learner_s_the_learner_bundle_and_an_admin_page_the_admin_bundle()
+ {
     let app = TestApp::spawn().await;
     let owner = app.create_first_academy("acme").await;
     let (learner, _) = app
@@ -145,17 +163,19 @@ async fn a_learner_page_loads_the_learner_bundle_and_an_admin_page_the_admin_bun
     let site = app.base_serving_site(RELEASE_HASHES).await;
     let visitor = app.browser();
     let mut wrong = Vec::new();
-    let pages: [(&Client, &str, &str); 10] = [
-        (&visitor, "/a/acme", "learner"),
-        (&visitor, "/a/acme/login", "learner"),
-        (&visitor, "/a/acme/forgot", "learner"),
-        (&visitor, "/a/acme/reset/no-such-link", "learner"),
-        (&visitor, "/a/acme/join/no-such-invitation", "learner"),
+    let pages: [(&Client, &str, &str); 12] = [
+        (&visitor, "/a/acme", "visitor"),
+        (&visitor, "/a/acme/login", "visitor"),
+        (&visitor, "/a/acme/forgot", "visitor"),
+        (&visitor, "/a/acme/reset/no-such-link", "visitor"),
+        (&visitor, "/a/acme/join/no-such-invitation", "visitor"),
         (&learner, "/a/acme/account", "learner"),
         (&learner, "/a/acme", "learner"),
+        (&learner, "/a/acme/join/no-such-invitation", "learner"),
         (&owner, "/a/acme/admin/learners", "admin"),
         (&owner, "/a/acme/admin/settings", "admin"),
         (&visitor, "/no/such/page", "admin"),
+        (&learner, "/no/such/page", "admin"),
     ];
     for (client, path, expected) in pages {
         let res = client
@@ -177,7 +197,26 @@ async fn a_learner_page_loads_the_learner_bundle_and_an_admin_page_the_admin_bun
 }
 
 #[tokio::test]
-async fn without_a_learner_bundle_every_page_loads_the_admin_bundle() {
+async fn a_stale_session_cookie_gets_the_learner_bundle_which_has_every_visitor_page() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let site = app.base_serving_site(RELEASE_HASHES).await;
+    let res = app
+        .browser()
+        .get(format!("{site}/a/acme/login"))
+        .header("Accept", "text/html")
+        .header("Cookie", "shoal_session=expired-long-ago")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Sign in"), "{html}");
+    assert_eq!(bundle(&html), "learner");
+}
+
+#[tokio::test]
+async fn without_the_page_bundles_every_page_loads_the_admin_bundle() {
     let app = TestApp::spawn().await;
     app.create_first_academy("acme").await;
     let site = app.base_serving_site("js: Gl\nwasm: Ma\ncss: St\n").await;
@@ -194,20 +233,23 @@ async fn without_a_learner_bundle_every_page_loads_the_admin_bundle() {
 }
 
 #[test]
-fn the_hash_file_names_the_stylesheet_and_the_learner_bundle() {
+fn the_hash_file_names_the_stylesheet_and_the_page_bundles() {
     let assets = server::assets::from_hashes("shoal", Some(RELEASE_HASHES));
     assert!(assets.hashed);
     assert_eq!(assets.stylesheet, "/pkg/shoal.St.css");
     let learner = assets.learner.unwrap();
     assert_eq!(learner.js, "/pkg/learner.Lj.js");
     assert_eq!(learner.wasm, "/pkg/learner.Lw.wasm");
-    // A build without the learner bundle (cargo-leptos), or without a hash file at all.
-    assert!(
-        server::assets::from_hashes("shoal", Some("js: Gl\nwasm: Ma\ncss: St\nlearner-js: Lj\n"))
-            .learner
-            .is_none()
+    let visitor = assets.visitor.unwrap();
+    assert_eq!(visitor.js, "/pkg/visitor.Vj.js");
+    assert_eq!(visitor.wasm, "/pkg/visitor.Vw.wasm");
+    // A build without them (cargo-leptos), with half of one, or without a hash file at all.
+    let half = server::assets::from_hashes(
+        "shoal",
+        Some("js: Gl\nwasm: Ma\ncss: St\nlearner-js: Lj\nvisitor-wasm: Vw\n"),
     );
+    assert!(half.learner.is_none() && half.visitor.is_none());
     let plain = server::assets::from_hashes("shoal", None);
-    assert!(!plain.hashed && plain.learner.is_none());
+    assert!(!plain.hashed && plain.learner.is_none() && plain.visitor.is_none());
     assert_eq!(plain.stylesheet, "/pkg/shoal.css");
 }
