@@ -67,9 +67,8 @@ pub async fn compress_signed_out_pages(
 ) -> Response {
     use tower::{ServiceBuilder, ServiceExt};
     use tower_http::compression::{CompressionLayer, CompressionLevel};
-    let session = app::server::auth::session_cookie(&state.settings);
     if req.method() != Method::GET
-        || app::server::auth::cookie_value(req.headers(), &session).is_some()
+        || app::server::auth::has_session_cookie(&state.settings, req.headers())
     {
         return next.run(req).await;
     }

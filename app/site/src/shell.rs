@@ -66,13 +66,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         let state = state.as_ref()?;
         let parts = parts.as_ref()?;
         let route = parts.extensions.get::<MatchedPath>()?;
-        let session = app::server::auth::session_cookie(&state.settings);
-        let has_session = app::server::auth::cookie_value(&parts.headers, &session).is_some();
         page_bundle(
             &state.assets,
             &use_context::<BundlePaths>()?,
             route.as_str(),
-            has_session,
+            app::server::auth::has_session_cookie(&state.settings, &parts.headers),
         )
     })();
     let scripts = match bundle {

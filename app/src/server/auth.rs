@@ -70,6 +70,12 @@ pub fn session_cookie(settings: &Settings) -> std::borrow::Cow<'static, str> {
     cookie_name(settings, SESSION_COOKIE)
 }
 
+/// Whether a request carries a session cookie at all, live or stale (no database look-up): a
+/// page without one goes out compressed and loads the visitor bundle.
+pub fn has_session_cookie(settings: &Settings, headers: &http::HeaderMap) -> bool {
+    cookie_value(headers, &session_cookie(settings)).is_some()
+}
+
 /// The session token the browser presented, if any.
 pub fn presented_token() -> Option<String> {
     let state = use_context::<AppState>()?;
