@@ -198,7 +198,10 @@ pub fn router(state: AppState) -> Router {
         ))
         // Outside the body limit, so its bare 413 becomes an `AppError` too.
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::strict_transport_security,

@@ -124,13 +124,23 @@ pub async fn request_context(req: Request, next: Next) -> Response {
 }
 
 /// CSP with a per-request nonce (the shell puts it on Leptos' scripts), and the other protective headers.
-pub async fn security_headers(mut req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let nonce = nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    let options = &state.leptos_options;
+    let reload = live_reload_source(
+        state.settings.mode == app::server::settings::Mode::Dev,
+        std::env::var_os("LEPTOS_WATCH").is_some(),
+        options.reload_external_port.unwrap_or(options.reload_port),
+    );
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         img-src 'self' data:; connect-src 'self'{reload}; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
     let h = res.headers_mut();
@@ -160,6 +170,17 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     res
+}
+
+/// `make run` (`cargo leptos watch`, which sets `LEPTOS_WATCH`) reloads the page after a change
+/// over a WebSocket on its own port (Leptos' `AutoReload` script in the shell): the pages may
+/// connect to it in dev mode while it watches, never otherwise (dev mode listens on loopback only).
+fn live_reload_source(dev: bool, watching: bool, port: u32) -> String {
+    if dev && watching {
+        format!(" ws://*:{port}")
+    } else {
+        String::new()
+    }
 }
 
 /// `Strict-Transport-Security` when the public address is https: browsers that saw it once go
@@ -253,4 +274,17 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::live_reload_source;
+
+    #[test]
+    fn make_run_s_live_reload_may_connect_in_dev_mode_while_watching_only() {
+        assert_eq!(live_reload_source(true, true, 3001), " ws://*:3001");
+        assert_eq!(live_reload_source(true, false, 3001), "");
+        assert_eq!(live_reload_source(false, true, 3001), "");
+        assert_eq!(live_reload_source(false, false, 3001), "");
+    }
 }
