@@ -133,9 +133,12 @@ pub async fn security_headers(
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let options = &state.leptos_options;
+    // Set by `cargo leptos watch` for the server it starts; read once.
+    static WATCHING: std::sync::LazyLock<bool> =
+        std::sync::LazyLock::new(|| std::env::var_os("LEPTOS_WATCH").is_some());
     let reload = live_reload_source(
         state.settings.mode == app::server::settings::Mode::Dev,
-        std::env::var_os("LEPTOS_WATCH").is_some(),
+        *WATCHING,
         options.reload_external_port.unwrap_or(options.reload_port),
     );
     let csp = format!(
