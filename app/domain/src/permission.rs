@@ -79,8 +79,21 @@ impl Permission {
     }
 
     /// Its name in a link (`?denied=ManageSettings`): the page a person was sent away from.
-    pub fn key(self) -> String {
-        format!("{self:?}")
+    /// Written out rather than taken from `Debug`, which the browser's release build makes
+    /// shallow (`-Zfmt-debug`), with a format the compiler does not promise.
+    pub fn key(self) -> &'static str {
+        match self {
+            Learn => "Learn",
+            ViewStatistics => "ViewStatistics",
+            ManageLearners => "ManageLearners",
+            ManageCourses => "ManageCourses",
+            ManageSettings => "ManageSettings",
+            ManageIntegrations => "ManageIntegrations",
+            ManageStaff => "ManageStaff",
+            RemoveStaff => "RemoveStaff",
+            ViewAuditLog => "ViewAuditLog",
+            ManagePlan => "ManagePlan",
+        }
     }
 
     /// The permission a `key` names.
@@ -156,6 +169,15 @@ mod tests {
             }
             assert!(p.refusal().ends_with('.'), "{p:?}");
         }
+    }
+
+    #[test]
+    fn every_permission_s_key_is_its_name_and_reads_back() {
+        for p in Permission::ALL {
+            assert_eq!(p.key(), format!("{p:?}"));
+            assert_eq!(Permission::from_key(p.key()), Some(p));
+        }
+        assert_eq!(Permission::from_key("manage_settings"), None);
     }
 
     #[test]
