@@ -30,6 +30,14 @@ impl Email {
     /// the address. The error is a sentence an admin can act on and names what they typed.
     pub fn parse(input: &str) -> Result<Email, String> {
         let typed = input.trim();
+        match plain_ascii(typed) {
+            Some(address) => Ok(Email(address)),
+            None => Self::parse_checked(typed),
+        }
+    }
+
+    /// Every check one after the other, each with its own message (`typed` is trimmed).
+    fn parse_checked(typed: &str) -> Result<Email, String> {
         if typed.is_empty() {
             return Err("Enter an email address".to_owned());
         }
@@ -97,6 +105,61 @@ impl Email {
         // A parsed address always has exactly one '@'.
         self.0.split_once('@').unwrap_or((&self.0, ""))
     }
+}
+
+/// The address as stored, when `typed` is a plain ASCII address that every check of
+/// `parse_checked` accepts, found in one pass over its bytes; `None` sends it through those
+/// checks (which word the error), as does anything unusual: non-ASCII, an `xn--` label. Nearly
+/// every address is plain, and the preview checks every one of a 100,000-row file, where the
+/// checks one after the other were a third of its work. A property test holds the two to the
+/// same answer.
+fn plain_ascii(typed: &str) -> Option<String> {
+    let bytes = typed.as_bytes();
+    if bytes.len() > MAX_LEN {
+        return None;
+    }
+    let at = bytes.iter().position(|&b| b == b'@')?;
+    let (local, domain) = (&bytes[..at], &bytes[at + 1..]);
+    if local.is_empty() || local.len() > MAX_LOCAL_LEN {
+        return None;
+    }
+    // A dot before the first character: a leading dot counts as two in a row.
+    let mut previous = b'.';
+    for &b in local {
+        let allowed = b.is_ascii_alphanumeric() || LOCAL_SPECIALS.as_bytes().contains(&b);
+        if !allowed || (b == b'.' && previous == b'.') {
+            return None;
+        }
+        previous = b;
+    }
+    if previous == b'.' {
+        return None;
+    }
+    let mut labels = 0;
+    let mut last: &[u8] = &[];
+    for label in domain.split(|&b| b == b'.') {
+        let (Some(&first), Some(&end)) = (label.first(), label.last()) else {
+            return None;
+        };
+        if label.len() > MAX_LABEL_LEN
+            || first == b'-'
+            || end == b'-'
+            || label
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+            || !label
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return None;
+        }
+        labels += 1;
+        last = label;
+    }
+    if labels < 2 || last.len() < 2 || last.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(typed.to_ascii_lowercase())
 }
 
 /// The typed address as error messages quote it, made only when a message is.
@@ -268,7 +331,66 @@ impl From<Email> for String {
 
 #[cfg(test)]
 mod tests {
-    use super::Email;
+    use super::{Email, plain_ascii};
+    use proptest::prelude::*;
+
+    #[test]
+    fn plain_addresses_are_accepted_in_one_pass_and_anything_unusual_is_checked_step_by_step() {
+        for plain in [
+            "ann.lee+x@example.com",
+            "Ann_O'Neil@Mail.Example.CO.UK",
+            "a1@b-c.de",
+        ] {
+            assert_eq!(
+                plain_ascii(plain).as_deref(),
+                Some(plain.to_ascii_lowercase().as_str())
+            );
+        }
+        for unusual in [
+            "",
+            "ann@@example.com",
+            ".ann@example.com",
+            "ann.@example.com",
+            "an..n@example.com",
+            "ann@example",
+            "ann@example.c",
+            "ann@example.123",
+            "ann@-example.com",
+            "ann@example-.com",
+            "ann@example..com",
+            "ann@xn--bcher-kva.de",
+            "ann@XN--bcher-kva.de",
+            "ann@bücher.de",
+            "zoë@example.com",
+            "ann lee@example.com",
+            "ann@exa_mple.com",
+        ] {
+            assert_eq!(plain_ascii(unusual), None, "{unusual}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        /// Whatever the one pass accepts, the full checks accept too, and store the same.
+        #[test]
+        fn the_one_pass_accepts_only_what_the_full_checks_accept(
+            typed in "[a-zA-Z0-9._+'!#$%&*/=?^`{|}~ -]{0,12}@?(xn--|XN--)?[a-zA-Z0-9._@-]{0,10}(\\.[a-zA-Z0-9-]{0,5}){0,3}"
+        ) {
+            if let Some(address) = plain_ascii(&typed) {
+                prop_assert_eq!(Email::parse_checked(&typed), Ok(Email(address)));
+            }
+        }
+
+        /// The same, from addresses that are mostly valid (so the one pass says yes often).
+        #[test]
+        fn the_one_pass_and_the_full_checks_agree_on_likely_addresses(
+            typed in "[a-zA-Z0-9][a-zA-Z0-9.+_-]{0,8}@[a-zA-Z0-9-]{1,8}(\\.[a-zA-Z0-9-]{1,6}){1,3}"
+        ) {
+            if let Some(address) = plain_ascii(&typed) {
+                prop_assert_eq!(Email::parse_checked(&typed), Ok(Email(address)));
+            }
+        }
+    }
 
     #[test]
     fn an_internationalised_domain_is_one_address_however_it_is_typed() {

@@ -211,7 +211,11 @@ fn bounded(field: &[u8], cap: usize) -> Cow<'_, str> {
     } else {
         field
     };
-    String::from_utf8_lossy(field)
+    // `from_utf8` checks a valid value word by word; `from_utf8_lossy` byte by byte.
+    match std::str::from_utf8(field) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(field),
+    }
 }
 
 /// A value typed as `  "Pat"  `: the csv crate quotes only a value that starts with the quote, so
