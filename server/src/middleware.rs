@@ -80,8 +80,9 @@ pub async fn compress_signed_out_pages(
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
     };
-    // Level 5: a page is a few tens of KB, compressed in well under a millisecond, within a few
-    // per cent of the best level (which takes ~50 times as long).
+    // Level 5: the setup and 404 pages compress in 0.05-0.12 ms at 5, 2.5-3.8 ms at 11 (brotli,
+    // measured), for ~12 % fewer bytes at 11 (~0.1-0.2 KB of a visitor's page): not worth 3 ms
+    // of a render thread per request.
     let compressed = ServiceBuilder::new()
         .layer(
             CompressionLayer::new()
