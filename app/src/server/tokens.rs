@@ -37,6 +37,13 @@ pub fn derive_token(secret: &Secret, salt: &str) -> String {
     URL_SAFE_NO_PAD.encode(h.finalize())
 }
 
+/// What the database keeps of a new derived token: `(salt, token hash)`.
+pub fn new_derived(secret: &Secret) -> (String, String) {
+    let salt = new_salt();
+    let hash = token_hash(secret, &derive_token(secret, &salt));
+    (salt, hash)
+}
+
 /// A six-digit confirmation code for `salt`, derived like `derive_token`.
 pub fn derive_code(secret: &Secret, salt: &str) -> String {
     let mut h = Sha256::new();

@@ -73,7 +73,10 @@ struct Decided<'a> {
 
 /// One look-up of what the academy holds for the chunk's addresses, then the one rule
 /// (`invite_decision::decide`) per line; refusals go to `results`. With `earlier_chunks` (the
-/// import's id), an address that an earlier chunk of the same import had is refused too.
+/// import's id), an address that an earlier chunk of the same import had is refused too. Only an
+/// address the academy holds can be one: an earlier line left it with an account or a pending
+/// invitation, so only those are looked up among the import's lines (none, for a file of new
+/// people).
 async fn decide_lines<'a>(
     tx: &mut Tx,
     chunk: &Chunk,
@@ -85,15 +88,16 @@ async fn decide_lines<'a>(
         .iter()
         .map(|(_, p, _)| p.email.as_str().to_string())
         .collect();
+    let (users, pending) = repo::imports::known_emails(tx, chunk.by.academy_id, &emails).await?;
+    let (users, pending) = (by_email(users), by_email(pending));
+    let held: Vec<String> = users.keys().chain(pending.keys()).cloned().collect();
     let earlier: HashMap<String, i64> = match earlier_chunks {
-        None => HashMap::new(),
-        Some(import_id) => repo::imports::emails_seen(tx, import_id, &emails)
+        Some(import_id) if !held.is_empty() => repo::imports::emails_seen(tx, import_id, &held)
             .await?
             .into_iter()
             .collect(),
+        _ => HashMap::new(),
     };
-    let (users, pending) = repo::imports::known_emails(tx, chunk.by.academy_id, &emails).await?;
-    let (users, pending) = (by_email(users), by_email(pending));
 
     let mut decided = Decided {
         join: vec![],
@@ -254,16 +258,14 @@ async fn invite<'a>(
         inserted.into_iter().map(|(id, e)| (e, id)).collect();
     let invite_ids: Vec<InviteId> = invite_of.values().copied().collect();
     repo::imports::add_invite_teams(tx, &invite_ids, &chunk.team_ids).await?;
-    let secret = &state.settings.secret;
     let new_tokens: Vec<NewToken> = invite_ids
         .iter()
         .map(|id| {
-            let salt = tokens::new_salt();
-            let token = tokens::derive_token(secret, &salt);
+            let (salt, token_hash) = tokens::new_derived(&state.settings.secret);
             NewToken {
                 invite_id: *id,
-                token_hash: tokens::token_hash(secret, &token),
                 salt,
+                token_hash,
             }
         })
         .collect();
@@ -271,8 +273,8 @@ async fn invite<'a>(
         tx,
         chunk.by.academy_id,
         &new_tokens,
-        chunk.now,
-        chunk.expires_at,
+        (chunk.now, chunk.expires_at),
+        chunk.send_email,
     )
     .await?;
     if chunk.send_email {

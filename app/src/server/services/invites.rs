@@ -278,9 +278,7 @@ pub(crate) async fn issue_link(
         now,
         ..
     } = *link;
-    let salt = tokens::new_salt();
-    let token = tokens::derive_token(&state.settings.secret, &salt);
-    let hash = tokens::token_hash(&state.settings.secret, &token);
+    let (salt, hash) = tokens::new_derived(&state.settings.secret);
     let token_id = repo::invites::insert_token(
         &mut **tx, academy_id, invite_id, &salt, &hash, now, expires_at,
     )
