@@ -129,3 +129,41 @@ async fn a_batch_of_addresses_is_looked_up_by_address_whatever_its_size() {
         }
     }
 }
+
+/// SQLite's log is copied into the database file by a task of its own after each write, not by a
+/// writer inside its commit (nor only when the log has grown large or the server stops): a team
+/// made through the app shows up in the database file itself, read without the log.
+#[tokio::test]
+async fn a_write_reaches_the_sqlite_file_itself_soon_after_its_commit() {
+    use sqlx::Connection;
+    if common::backend_name() != "sqlite" {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let owner = app.create_first_academy("acme").await;
+    let res = app
+        .call(
+            &owner,
+            "create_team",
+            &[("name", "Checkpointed"), ("color", "Teal")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // `immutable`: the file as it is on disk, without the log.
+    let file = format!("sqlite://{}?immutable=true", app.sqlite_file().display());
+    // Before any checkpoint, the file may not even have the tables yet.
+    let in_file = || async {
+        let mut conn = sqlx::AnyConnection::connect(&file).await.unwrap();
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM teams WHERE name = 'Checkpointed'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(0)
+    };
+    for _ in 0..200 {
+        if in_file().await == 1 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the new team is still only in the log after 10 s");
+}

@@ -105,6 +105,11 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
+    /// The SQLite database file (when the tests run on SQLite).
+    pub fn sqlite_file(&self) -> PathBuf {
+        self.dir.join("shoal.db")
+    }
+
     /// Spawns with settings adjusted by `tweak` (e.g. an https base URL).
     pub async fn spawn_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
         Self::spawn_full(tweak, server::outbox_worker::WorkerConfig::default()).await
