@@ -167,3 +167,29 @@ async fn a_write_reaches_the_sqlite_file_itself_soon_after_its_commit() {
     }
     panic!("the new team is still only in the log after 10 s");
 }
+
+/// An invitation link is searched by the first digits of its keyed hash (a short index: the full
+/// hash's was the largest an upload wrote to), not found by walking every link.
+#[tokio::test]
+async fn an_invitation_link_is_looked_up_by_the_short_index_of_its_hash() {
+    use app::server::repo::invites::TOKEN_BY_HASH_SQL;
+    if common::backend_name() != "sqlite" {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let plan: Vec<String> = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(
+        format!("EXPLAIN QUERY PLAN {TOKEN_BY_HASH_SQL}"),
+    ))
+    .bind("0123456789abcdef".repeat(4))
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|row| row.3)
+    .collect();
+    assert_eq!(
+        plan,
+        ["SEARCH invite_tokens USING INDEX invite_tokens_lookup (<expr>=?)"],
+        "planned as {plan:?}"
+    );
+}

@@ -262,15 +262,21 @@ pub async fn extend_token<'c>(
     Ok(())
 }
 
+/// The link whose keyed hash is `token_hash`: searched by the hash's first 16 digits (the index
+/// `invite_tokens_lookup`, migration 0024), then compared in full.
 pub async fn token_by_hash<'c>(
     ex: impl Executor<'c, Database = Any>,
     token_hash: &str,
 ) -> Result<Option<TokenRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, academy_id, invite_id, salt, created_at, expires_at FROM invite_tokens WHERE token_hash = $1")
+    sqlx::query_as(TOKEN_BY_HASH_SQL)
         .bind(token_hash)
         .fetch_optional(ex)
         .await
 }
+
+/// The statement of `token_by_hash`.
+pub const TOKEN_BY_HASH_SQL: &str = "SELECT id, academy_id, invite_id, salt, created_at, expires_at \
+     FROM invite_tokens WHERE substr(token_hash, 1, 16) = substr($1, 1, 16) AND token_hash = $1";
 
 /// The newest link of an invite (the one "Copy invite link" gives).
 pub async fn latest_token<'c>(
