@@ -109,18 +109,8 @@ async fn a_batch_of_addresses_is_looked_up_by_address_whatever_its_size() {
         let emails: Vec<String> = (0..n).map(|i| format!("lea{i}@example.com")).collect();
         let [users, invites] = known_emails_sql(true);
         for sql in [users, invites, emails_seen_sql(true)] {
-            let explain = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(
-                format!("EXPLAIN QUERY PLAN {sql}"),
-            ))
-            .bind(1_i64)
-            .bind(serde_json::to_string(&emails).unwrap());
-            let plan: Vec<String> = explain
-                .fetch_all(&app.state.db.pool)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|row| row.3)
-                .collect();
+            let emails = serde_json::to_string(&emails).unwrap();
+            let plan = sqlite_plan(&app, &sql, |q| q.bind(1_i64).bind(emails)).await;
             assert!(
                 plan.iter().any(|step| step.ends_with("=? AND email=?)")),
                 "{n} addresses: `{}…` is planned as {plan:?}",
@@ -177,19 +167,30 @@ async fn an_invitation_link_is_looked_up_by_the_short_index_of_its_hash() {
         return;
     }
     let app = TestApp::spawn().await;
-    let plan: Vec<String> = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(
-        format!("EXPLAIN QUERY PLAN {TOKEN_BY_HASH_SQL}"),
-    ))
-    .bind("0123456789abcdef".repeat(4))
-    .fetch_all(&app.state.db.pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|row| row.3)
-    .collect();
+    let hash = "0123456789abcdef".repeat(4);
+    let plan = sqlite_plan(&app, TOKEN_BY_HASH_SQL, |q| q.bind(hash)).await;
     assert_eq!(
         plan,
         ["SEARCH invite_tokens USING INDEX invite_tokens_lookup (<expr>=?)"],
         "planned as {plan:?}"
     );
+}
+
+type PlanQuery<'q> =
+    sqlx::query::QueryAs<'q, sqlx::Any, (i64, i64, i64, String), sqlx::any::AnyArguments>;
+
+/// SQLite's plan of `sql`, a line per step, with its parameters bound by `bind`.
+async fn sqlite_plan(
+    app: &TestApp,
+    sql: &str,
+    bind: impl FnOnce(PlanQuery<'_>) -> PlanQuery<'_>,
+) -> Vec<String> {
+    let explain = sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
+    bind(explain)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row: (i64, i64, i64, String)| row.3)
+        .collect()
 }
