@@ -370,10 +370,11 @@ pub async fn known_emails(
 }
 
 /// The two statements of `known_emails` (`$1` the academy, `$2` the addresses): the users, then
-/// every invitation of those addresses (the caller keeps the pending ones). Both search by address. The invitations'
-/// status is not in the `WHERE` on purpose: with it, SQLite (no statistics) prefers the index on
-/// (academy, status, …) as soon as five addresses are asked, and walks every pending invitation
-/// of the academy — 65 ms per look-up at 100,000 pending, in every chunk of an upload.
+/// every invitation of those addresses (the caller keeps the pending ones). Both search by
+/// address. The invitations' status is not in the `WHERE` on purpose: with it, SQLite (no
+/// statistics) prefers the index on (academy, status, …) as soon as five addresses are asked, and
+/// walks every pending invitation of the academy — 65 ms per look-up at 100,000 pending, in every
+/// chunk of an upload.
 pub fn known_emails_sql(sqlite: bool) -> [String; 2] {
     let list = list_of(sqlite, 2, Col::Text("email"));
     [
@@ -423,29 +424,26 @@ pub async fn insert_invites(
         Col::Text("first_name"),
         Col::Text("last_name"),
     ];
+    let sqlite = is_sqlite(tx);
+    // SQLite names the new rows afterwards in one row (`made_since`) instead of a row each.
+    let returning = if sqlite { "" } else { " RETURNING id, email" };
     // `WHERE true`: SQLite needs it to tell the upsert's `ON` from a join's.
     let sql = format!(
         "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
          email_status, source, invited_by, created_at, updated_at, expires_at, message) \
          SELECT $1, x.email, x.first_name, x.last_name, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $10 \
          FROM ({}) AS x WHERE true \
-         ON CONFLICT (academy_id, email) WHERE status = 'pending' DO NOTHING RETURNING id, email",
-        rows_of(is_sqlite(tx), 11, &cols)
+         ON CONFLICT (academy_id, email) WHERE status = 'pending' DO NOTHING{returning}",
+        rows_of(sqlite, 11, &cols)
     );
     let rows: Vec<_> = rows
         .iter()
         .map(|r| (r.email, r.first_name, r.last_name))
         .collect();
-    let sqlite = is_sqlite(tx);
     let before = if sqlite {
         Some(last_id(tx, "invites").await?)
     } else {
         None
-    };
-    let sql = match before {
-        // Named below in one row instead of a row each.
-        Some(_) => sql.replace(" RETURNING id, email", ""),
-        None => sql,
     };
     let q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(batch.academy_id)
