@@ -460,6 +460,7 @@ pub async fn insert_invites(
     match before {
         None => q.fetch_all(&mut *tx).await,
         Some(before) => {
+            // No row comes back (no RETURNING): this runs the insert.
             q.fetch_optional(&mut *tx).await?;
             made_since(tx, before).await
         }
@@ -533,6 +534,7 @@ pub async fn insert_tokens(
     if ids {
         q.fetch_all(&mut *tx).await
     } else {
+        // No row comes back (no RETURNING): this runs the insert.
         q.fetch_optional(&mut *tx).await.map(|_| vec![])
     }
 }
