@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{has_byte, has_twice_in_a_row, quoted};
+use super::{has_byte, has_twice_in_a_row, quoted, trimmed};
 
 /// Longest address SMTP can carry (RFC 5321: 254 octets in a path without the angle brackets).
 pub const MAX_LEN: usize = 254;
@@ -29,7 +29,7 @@ impl Email {
     /// Trims surrounding whitespace, lowercases (addresses are case-insensitive in Shoal) and checks
     /// the address. The error is a sentence an admin can act on and names what they typed.
     pub fn parse(input: &str) -> Result<Email, String> {
-        let typed = input.trim();
+        let typed = trimmed(input);
         match plain_ascii(typed) {
             Some(address) => Ok(Email(address)),
             None => Self::parse_checked(typed),

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use super::{email::Email, names::PersonName, role::Role};
+use super::{email::Email, names::PersonName, role::Role, trimmed};
 
 /// Days an invitation link works when nobody says otherwise.
 pub const DEFAULT_EXPIRY_DAYS: i64 = 14;
@@ -188,7 +188,7 @@ impl InviteeInput {
 
 /// A last name may be empty: not everyone has a family name.
 fn last_name(input: &str) -> Result<Cow<'_, str>, String> {
-    if input.trim().is_empty() {
+    if trimmed(input).is_empty() {
         Ok(Cow::Borrowed(""))
     } else {
         PersonName::check(input).map_err(|why| format!("Last name: {why}"))

@@ -70,6 +70,19 @@ pub(crate) fn has_twice_in_a_row(text: &str, byte: u8) -> bool {
         .any(|w| w[0] == byte && w[1] == byte)
 }
 
+/// `str::trim`, answered at once when both ends are ASCII and not white space (nearly every value
+/// of a learners file): `trim` itself is a call that decodes a character at each end, made for
+/// every value the upload preview checks.
+#[inline]
+pub(crate) fn trimmed(text: &str) -> &str {
+    let solid = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !char::from(b).is_whitespace());
+    if solid(text.as_bytes().first()) && solid(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// `byte` (an ASCII character) anywhere in `text`.
 pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
     text.bytes().any(|b| b == byte)
@@ -77,7 +90,28 @@ pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{has_byte, has_twice_in_a_row, quoted};
+    use super::{has_byte, has_twice_in_a_row, quoted, trimmed};
+
+    #[test]
+    fn trimmed_is_str_trim_whatever_the_ends() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\n",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{a0}é\u{2003}",
+            "é",
+            "Zoë",
+            "ann@x.io",
+            "\u{3000}",
+        ] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn finds_a_character_twice_in_a_row_and_anywhere() {

@@ -33,11 +33,11 @@ impl PersonName {
     /// file of 100,000 rows makes no string per name).
     pub fn check(input: &str) -> Result<Cow<'_, str>, String> {
         let name = tidy_cow(input)?;
-        let len = name.chars().count();
-        if len == 0 {
+        if name.is_empty() {
             return Err("Enter a name".to_owned());
         }
-        if len > PERSON_NAME_MAX_LEN {
+        // A name's bytes are at least its characters: only a long one needs counting.
+        if name.len() > PERSON_NAME_MAX_LEN && name.chars().count() > PERSON_NAME_MAX_LEN {
             return Err(format!(
                 "{} is too long: a name can have at most {PERSON_NAME_MAX_LEN} characters",
                 quoted(&name)
@@ -100,7 +100,7 @@ pub(crate) fn tidy(input: &str) -> Result<String, String> {
 
 /// `tidy`, borrowing the input when it has nothing to tidy (single spaces between words).
 fn tidy_cow(input: &str) -> Result<Cow<'_, str>, String> {
-    if is_plain_ascii_name(input) {
+    if is_plain_name(input) {
         Ok(Cow::Borrowed(input))
     } else {
         tidy_checked(input)
@@ -132,9 +132,10 @@ fn tidy_checked(input: &str) -> Result<Cow<'_, str>, String> {
     Ok(name)
 }
 
-/// Printable ASCII words with single spaces between them and none around: nothing to tidy and
-/// nothing to refuse, found in one pass (most names in a file are; the checks below take five).
-fn is_plain_ascii_name(input: &str) -> bool {
+/// Words of visible characters with single spaces between them and none around: nothing to
+/// tidy and nothing to refuse, found in one pass (most names in a file are, accents or not; the
+/// checks below take five).
+fn is_plain_name(input: &str) -> bool {
     let bytes = input.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
@@ -142,10 +143,24 @@ fn is_plain_ascii_name(input: &str) -> bool {
     if first == b' ' || last == b' ' {
         return false;
     }
-    let mut previous = first;
-    bytes.iter().all(|&b| {
-        let plain = b.is_ascii_graphic() || (b == b' ' && previous != b' ');
-        previous = b;
+    if input.is_ascii() {
+        let mut previous = first;
+        return bytes.iter().all(|&b| {
+            let plain = b.is_ascii_graphic() || (b == b' ' && previous != b' ');
+            previous = b;
+            plain
+        });
+    }
+    let mut previous = ' ';
+    input.chars().all(|c| {
+        let plain = if c == ' ' {
+            previous != ' '
+        } else if c.is_ascii() {
+            c.is_ascii_graphic()
+        } else {
+            !c.is_whitespace() && !c.is_control() && !is_bidi_control(c) && !is_invisible(c)
+        };
+        previous = c;
         plain
     })
 }
@@ -217,19 +232,27 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         /// Whatever the one pass takes as tidy already, the checks one by one leave as it is.
         #[test]
-        fn a_plain_ascii_name_is_one_the_full_checks_leave_as_it_is(
-            name in "[ a-zA-Z'.-]{0,3}[ \t\u{A0}\u{200B}\u{202E}a-zA-Z'.é-]{0,12}[ a-zA-Z'.-]{0,3}"
+        fn a_plain_name_is_one_the_full_checks_leave_as_it_is(
+            name in "[ a-zA-Zé\u{A0}\u{200B}'.-]{0,3}[ \t\u{A0}\u{200B}\u{202E}\u{3000}\u{7F}\u{85}a-zA-Z'.éЖ李-]{0,12}[ a-zA-Zé\u{2003}'.-]{0,3}"
         ) {
-            if super::is_plain_ascii_name(&name) {
+            if super::is_plain_name(&name) {
                 prop_assert_eq!(super::tidy_checked(&name), Ok(name.as_str().into()));
             }
         }
     }
 
     #[test]
-    fn plain_ascii_names_are_taken_in_one_pass_and_others_checked_step_by_step() {
-        for plain in ["Ann", "Mary-Kate O'Neil", "Van der Berg", "J. R. R."] {
-            assert!(super::is_plain_ascii_name(plain), "{plain}");
+    fn plain_names_are_taken_in_one_pass_and_others_checked_step_by_step() {
+        for plain in [
+            "Ann",
+            "Mary-Kate O'Neil",
+            "Van der Berg",
+            "J. R. R.",
+            "Zoë",
+            "José María",
+            "李 小龙",
+        ] {
+            assert!(super::is_plain_name(plain), "{plain}");
         }
         for other in [
             "",
@@ -237,11 +260,14 @@ mod tests {
             "Ann ",
             "Ann  Lee",
             "Ann\tLee",
-            "Zoë",
+            "Zoë\u{A0}Lee",
+            "\u{3000}Zoë",
+            "Zoë\u{85}",
             "An\u{200B}n",
+            "Zoë\u{202E}",
             " ",
         ] {
-            assert!(!super::is_plain_ascii_name(other), "{other:?}");
+            assert!(!super::is_plain_name(other), "{other:?}");
         }
     }
     use super::{AcademyName, PERSON_NAME_MAX_LEN, PersonName};

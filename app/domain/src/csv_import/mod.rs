@@ -9,10 +9,9 @@ pub mod decode;
 pub mod parse;
 pub mod write;
 
-use std::{
-    collections::{HashMap, HashSet, hash_map::Entry},
-    hash::{BuildHasherDefault, Hasher},
-};
+use std::collections::{HashMap, HashSet, hash_map::Entry};
+
+use rustc_hash::FxBuildHasher;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +19,7 @@ pub use columns::{ColumnMap, HeaderGuess};
 pub use decode::Encoding;
 use parse::{ParseStop, Record, Records};
 
-use super::{invite::InviteeInput, invite_decision::OnFile, role::Role};
+use super::{invite::InviteeInput, invite_decision::OnFile, role::Role, trimmed};
 
 /// What one upload may hold. The server owns the numbers and tells the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,30 +125,9 @@ pub struct Counts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowChecker {
     caps: Caps,
-    first_seen: HashMap<String, usize, BuildHasherDefault<Fnv>>,
-}
-
-/// FNV-1a: the addresses come from the admin's own file, so the hash needs no protection against
-/// chosen collisions, and hashing short keys a byte at a time is cheaper than SipHash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    /// Fx, not SipHash: the addresses come from the admin's own file, so the hash needs no
+    /// protection against chosen collisions, and Fx hashes a short key a word at a time.
+    first_seen: HashMap<String, usize, FxBuildHasher>,
 }
 
 impl RowChecker {
@@ -161,13 +139,13 @@ impl RowChecker {
     pub fn with_capacity(caps: Caps, rows: usize) -> RowChecker {
         RowChecker {
             caps,
-            first_seen: HashMap::with_capacity_and_hasher(rows, Default::default()),
+            first_seen: HashMap::with_capacity_and_hasher(rows, FxBuildHasher),
         }
     }
 
     pub fn check(&mut self, line: usize, person: &InviteeInput) -> RowStatus {
         let fields = [&person.email, &person.first_name, &person.last_name];
-        if fields.iter().all(|f| f.trim().is_empty()) {
+        if fields.iter().all(|f| trimmed(f).is_empty()) {
             return RowStatus::Empty;
         }
         // A field's bytes are at least its characters: only long ones need counting.
@@ -349,7 +327,7 @@ impl Preview {
 fn cell(record: Record<'_>, column: Option<usize>) -> String {
     column
         .and_then(|c| record.get(c))
-        .map(|f| f.trim().to_string())
+        .map(|f| trimmed(f).to_string())
         .unwrap_or_default()
 }
 
@@ -394,12 +372,12 @@ fn explain(
 /// Which of the file's addresses the academy knows already (the server's answer to one look-up),
 /// for `invite_decision::decide`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Known(HashMap<String, OnFile>);
+pub struct Known(HashMap<String, OnFile, FxBuildHasher>);
 
 impl Known {
     /// Addresses with an account and with a pending invitation, each with its role.
     pub fn new(accounts: Vec<(String, Role)>, pending: Vec<(String, Role)>) -> Known {
-        let mut known: HashMap<String, OnFile> = HashMap::new();
+        let mut known: HashMap<String, OnFile, FxBuildHasher> = HashMap::default();
         for (email, role) in accounts {
             known.entry(email.to_lowercase()).or_default().account = Some((role, ()));
         }
@@ -410,9 +388,14 @@ impl Known {
     }
 
     /// What is on file for `email` as the row has it (any case, spaces around).
+    /// The preview asks for every row each time it counts them, so an empty answer (before the
+    /// server's, or nothing known) is given without lowercasing anything.
     pub fn of(&self, email: &str) -> OnFile {
+        if self.0.is_empty() {
+            return OnFile::default();
+        }
         self.0
-            .get(&email.trim().to_lowercase())
+            .get(&trimmed(email).to_lowercase())
             .cloned()
             .unwrap_or_default()
     }
@@ -521,16 +504,12 @@ pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
         }
         HeaderGuess::Unknown => (ColumnMap::default(), 0),
     };
-    if records.iter().skip(data_from).all(|r| r.is_blank()) {
+    // The first record is not blank: the header, when there is one.
+    let people = records.filled().saturating_sub(data_from);
+    if people == 0 {
         return Err("The file has no learners: it holds only a header row.".into());
     }
-    if records
-        .iter()
-        .skip(data_from)
-        .filter(|r| !r.is_blank())
-        .count()
-        > caps.max_rows
-    {
+    if people > caps.max_rows {
         return Err(format!(
             "The file has more than {} rows; split it into files of at most {} learners.",
             thousands(caps.max_rows),
