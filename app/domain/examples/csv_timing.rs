@@ -8,7 +8,7 @@ fn main() {
     let bytes = std::fs::read(std::env::args().nth(1).unwrap()).unwrap();
     for _ in 0..3 {
         let t = Instant::now();
-        let mut p = open(&bytes, &Caps::default()).unwrap();
+        let mut p = open(bytes.clone(), &Caps::default()).unwrap();
         let t1 = t.elapsed();
         p.check_more(usize::MAX);
         let t2 = t.elapsed();

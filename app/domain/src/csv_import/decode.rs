@@ -113,15 +113,22 @@ fn bomless_utf16(bytes: &[u8]) -> Option<bool> {
     }
 }
 
-/// The file's text and the encoding it was read in.
-pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(|t| (t.to_string(), Encoding::Utf8Bom))
+/// How much of a file is searched for a zero byte: a binary file (a spreadsheet, a PDF) has one
+/// in its first bytes, and so has UTF-16; a text file with a stray one further on is read, and
+/// the row holding it is refused for its control character.
+const ZERO_WINDOW: usize = 64 * 1024;
+
+/// The file's text and the encoding it was read in. UTF-8 (nearly every file) becomes the text
+/// without a copy.
+pub fn decode(mut bytes: Vec<u8>) -> Result<(String, Encoding), String> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return String::from_utf8(bytes)
+            .map(|t| (t, Encoding::Utf8Bom))
             .map_err(|e| {
                 format!(
                     "The file says it is UTF-8 but byte {} is not UTF-8. Save it again as \"CSV UTF-8\" and upload the new file.",
-                    e.valid_up_to() + 4
+                    e.utf8_error().valid_up_to() + 4
                 )
             });
     }
@@ -131,13 +138,12 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, false, "UTF-16").map(|t| (t, Encoding::Utf16Be));
     }
-    // One quick search for a zero byte spares a text file the two passes of `bomless_utf16`.
-    let has_zero = bytes.contains(&0);
-    if has_zero && let Some(little) = bomless_utf16(bytes) {
+    let has_zero = bytes[..bytes.len().min(ZERO_WINDOW)].contains(&0);
+    if has_zero && let Some(little) = bomless_utf16(&bytes) {
         return if little {
-            utf16(bytes, true, "UTF-16").map(|t| (t, Encoding::Utf16Le))
+            utf16(&bytes, true, "UTF-16").map(|t| (t, Encoding::Utf16Le))
         } else {
-            utf16(bytes, false, "UTF-16").map(|t| (t, Encoding::Utf16Be))
+            utf16(&bytes, false, "UTF-16").map(|t| (t, Encoding::Utf16Be))
         };
     }
     if has_zero {
@@ -145,9 +151,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), String> {
             "The file contains zero bytes, so it is not a text file (a spreadsheet saved as .xlsx, perhaps). In Excel, use \"Save as\" → \"CSV UTF-8 (comma delimited)\" and upload that file.".to_string(),
         );
     }
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok((t.to_string(), Encoding::Utf8)),
-        Err(_) => windows_1252(bytes).map(|t| (t, Encoding::Windows1252)),
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok((t, Encoding::Utf8)),
+        Err(e) => windows_1252(e.as_bytes()).map(|t| (t, Encoding::Windows1252)),
     }
 }
 
@@ -157,25 +163,28 @@ mod tests {
 
     #[test]
     fn reads_every_encoding_excel_saves() {
-        assert_eq!(decode(b"a,b").unwrap(), ("a,b".into(), Encoding::Utf8));
         assert_eq!(
-            decode("\u{feff}é".as_bytes()).unwrap(),
+            decode(b"a,b".to_vec()).unwrap(),
+            ("a,b".into(), Encoding::Utf8)
+        );
+        assert_eq!(
+            decode("\u{feff}é".into()).unwrap(),
             ("é".into(), Encoding::Utf8Bom)
         );
         let le: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("Zoë".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        assert_eq!(decode(&le).unwrap(), ("Zoë".into(), Encoding::Utf16Le));
+        assert_eq!(decode(le).unwrap(), ("Zoë".into(), Encoding::Utf16Le));
         let be: Vec<u8> = [0xFE, 0xFF]
             .into_iter()
             .chain("Zoë".encode_utf16().flat_map(u16::to_be_bytes))
             .collect();
-        assert_eq!(decode(&be).unwrap(), ("Zoë".into(), Encoding::Utf16Be));
+        assert_eq!(decode(be).unwrap(), ("Zoë".into(), Encoding::Utf16Be));
         let bomless: Vec<u8> = "name,x".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        assert_eq!(decode(&bomless).unwrap().1, Encoding::Utf16Le);
+        assert_eq!(decode(bomless).unwrap().1, Encoding::Utf16Le);
         assert_eq!(
-            decode(b"Ren\xe9 \x80").unwrap(),
+            decode(b"Ren\xe9 \x80".to_vec()).unwrap(),
             ("René €".into(), Encoding::Windows1252)
         );
     }
@@ -183,18 +192,22 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_read_and_says_why() {
         assert!(
-            decode(&[0xFF, 0xFE, 0x41])
+            decode(vec![0xFF, 0xFE, 0x41])
                 .unwrap_err()
                 .contains("cut short")
         );
         assert!(
-            decode(&[0xEF, 0xBB, 0xBF, 0xC3, 0x28])
+            decode(vec![0xEF, 0xBB, 0xBF, 0xC3, 0x28])
                 .unwrap_err()
                 .contains("byte 4 is not UTF-8")
         );
-        assert!(decode(b"a\x81b").unwrap_err().contains("not Windows-1252"));
         assert!(
-            decode(b"PK\x03\x04\x00\x00xl/")
+            decode(b"a\x81b".to_vec())
+                .unwrap_err()
+                .contains("not Windows-1252")
+        );
+        assert!(
+            decode(b"PK\x03\x04\x00\x00xl/".to_vec())
                 .unwrap_err()
                 .contains(".xlsx")
         );

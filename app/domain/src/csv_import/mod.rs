@@ -252,6 +252,7 @@ impl Preview {
     }
 
     /// Checks up to `budget` more rows; true when every row is checked.
+    #[inline(never)]
     pub fn check_more(&mut self, budget: usize) -> bool {
         if self.map.missing().is_some() {
             return true;
@@ -430,14 +431,15 @@ pub fn check_size(len: usize, caps: &Caps) -> Result<(), String> {
 /// Reads an uploaded file and checks every row. `Err` is a message about the whole file (empty,
 /// too big, unreadable, no learners); problems of single rows are in the rows.
 pub fn read(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
-    let mut preview = open(bytes, caps)?;
+    let mut preview = open(bytes.to_vec(), caps)?;
     preview.check_more(usize::MAX);
     Ok(preview)
 }
 
 /// Reads an uploaded file into records and finds its columns; the rows are checked by
 /// `Preview::check_more`.
-pub fn open(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
+#[inline(never)]
+pub fn open(bytes: Vec<u8>, caps: &Caps) -> Result<Preview, String> {
     check_size(bytes.len(), caps)?;
     let (text, encoding) = decode::decode(bytes)?;
     let delimiter = parse::detect_delimiter(&text);

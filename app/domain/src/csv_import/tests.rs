@@ -213,6 +213,33 @@ fn windows_1252_is_decoded_correctly_and_said_so() {
 }
 
 #[test]
+fn a_binary_file_is_refused_and_a_stray_zero_byte_far_into_a_text_file_is_left_to_its_row() {
+    assert!(
+        read(
+            b"PK\x03\x04\x14\x00\x06\x00xl/workbook.xml",
+            &Caps::default()
+        )
+        .unwrap_err()
+        .contains("not a text file")
+    );
+    let mut text = String::from("First name,Last name,Email address\n");
+    for i in 0..3_000 {
+        text.push_str(&format!("Ann,Lee,ann.{i}@example.com\n"));
+    }
+    assert!(text.len() > 64 * 1024);
+    text.push_str("Bo\0b,Ray,bob@example.com\n");
+    let p = read(text.as_bytes(), &Caps::default()).unwrap();
+    assert_eq!(p.counts().ready, 3_000);
+    let last = p.rows.last().unwrap();
+    assert_eq!(last.line, 3_002);
+    assert!(
+        matches!(&last.status, RowStatus::Problem(why) if why.contains("control character")),
+        "{:?}",
+        last.status
+    );
+}
+
+#[test]
 fn header_only_and_empty_files_say_so() {
     assert_eq!(
         read(&file("header-only.csv"), &Caps::default()).unwrap_err(),
@@ -292,7 +319,7 @@ fn an_unrecognised_first_row_waits_for_the_admin_to_map_columns() {
 #[test]
 fn checking_in_slices_gives_the_same_rows_as_reading_at_once() {
     let whole = preview("bad-rows.csv");
-    let mut sliced = open(&file("bad-rows.csv"), &Caps::default()).unwrap();
+    let mut sliced = open(file("bad-rows.csv"), &Caps::default()).unwrap();
     assert!(sliced.rows.is_empty());
     assert!(!sliced.is_checked());
     let mut slices = 0;

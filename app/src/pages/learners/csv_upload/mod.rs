@@ -175,10 +175,9 @@ impl Upload {
             if !self.is_current(generation) {
                 return;
             }
-            match csv_import::open(&bytes, &caps) {
+            match csv_import::open(bytes, &caps) {
                 Err(message) => self.error.set(Some(message)),
                 Ok(preview) => {
-                    drop(bytes);
                     let opened = browser::now_ms();
                     self.timings.set(Timings {
                         read_ms: read - started,
