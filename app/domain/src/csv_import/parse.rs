@@ -1,9 +1,11 @@
 //! Text → records: which delimiter the file uses (`,` `;` TAB `|`), then the `csv` crate's reader
-//! (RFC 4180) with what people's files need around it: CR, LF or CRLF line ends, blank lines kept
+//! core, `csv-core` (RFC 4180) with what people's files need around it: CR, LF or CRLF line ends, blank lines kept
 //! with their line numbers, spaces around a quoted value, a quote in the middle of an unquoted one
 //! kept as typed, and a quote that never closes named by its line.
 
 use std::borrow::Cow;
+
+use csv_core::ReadRecordResult;
 
 pub const DELIMITERS: [char; 4] = [',', ';', '\t', '|'];
 
@@ -20,56 +22,94 @@ pub struct Records {
     filled: usize,
 }
 
-/// `Records` being read: the values' bytes, checked as text once at the end (a value is cut from
-/// text that is valid already; checking each of a file's 300,000 values on its own was a tenth of
-/// the reading).
-#[derive(Default)]
+/// `Records` being read: the CSV reader writes each record's values straight into `text` (sized
+/// to the file: values are never longer than it), where a value to cut or unpad is rewritten; the
+/// text is checked as UTF-8 once, at the end (each value is cut from text that is valid already;
+/// checking each of a file's 300,000 values on its own was a tenth of the reading).
 struct Builder {
     text: Vec<u8>,
+    /// How much of `text` holds values.
+    len: usize,
     ends: Vec<usize>,
     starts: Vec<(usize, usize)>,
     filled: usize,
 }
 
 impl Builder {
-    fn with_capacity(bytes: usize) -> Builder {
+    fn for_input(bytes: usize) -> Builder {
         Builder {
-            text: Vec::with_capacity(bytes),
-            ..Builder::default()
+            text: vec![0; bytes],
+            len: 0,
+            ends: Vec::new(),
+            starts: Vec::new(),
+            filled: 0,
         }
     }
 
-    /// An empty line: one empty value.
-    fn blank_line(&mut self, line: usize) {
-        self.starts.push((line, self.ends.len()));
-        self.ends.push(self.text.len());
+    /// Where the reader writes next.
+    fn spare(&mut self) -> &mut [u8] {
+        &mut self.text[self.len..]
     }
 
-    /// A record as the CSV reader gives it; each value cut to `field_cap` bytes and unpadded.
-    fn record(&mut self, line: usize, values: &csv::ByteRecord, field_cap: usize) {
+    /// An empty line before the record the reader writes from `start`: one empty value.
+    fn blank_line(&mut self, line: usize, start: usize) {
         self.starts.push((line, self.ends.len()));
+        self.ends.push(start);
+    }
+
+    /// The record the reader wrote from `start`, its values ending at `ends` (counted from
+    /// `start`); each value cut to `field_cap` bytes and unpadded.
+    fn record(&mut self, line: usize, start: usize, ends: &[usize], field_cap: usize) {
+        self.starts.push((line, self.ends.len()));
+        let mut from = start;
+        let as_read = ends.iter().all(|&end| {
+            let value = &self.text[from..start + end];
+            from = start + end;
+            value.len() <= field_cap && !value.first().is_some_and(|&b| is_padding(b))
+        });
+        if !as_read {
+            self.rewrite(start, ends, field_cap);
+            return;
+        }
+        let mut from = start;
+        let mut blank = true;
+        for &end in ends {
+            blank = blank && is_blank_value(&self.text[from..start + end]);
+            from = start + end;
+            self.ends.push(from);
+        }
+        self.filled += usize::from(!blank);
+    }
+
+    /// `record`'s rare case: a value too long or padded, the record's values written again.
+    fn rewrite(&mut self, start: usize, ends: &[usize], field_cap: usize) {
+        let mut values = Vec::with_capacity(ends.len());
+        let mut from = start;
+        for &end in ends {
+            let value = unpadded(bounded(&self.text[from..start + end], field_cap));
+            values.push(value.into_owned());
+            from = start + end;
+        }
+        self.len = start;
         let mut blank = true;
         for value in values {
-            let from = self.text.len();
-            if value.len() <= field_cap && !value.first().is_some_and(|&b| is_padding(b)) {
-                self.text.extend_from_slice(value);
-            } else {
-                self.text
-                    .extend_from_slice(unpadded(bounded(value, field_cap)).as_bytes());
-            }
-            blank = blank && is_blank_value(&self.text[from..]);
-            self.ends.push(self.text.len());
+            self.text[self.len..self.len + value.len()].copy_from_slice(value.as_bytes());
+            self.len += value.len();
+            blank = blank && is_blank_value(value.as_bytes());
+            self.ends.push(self.len);
         }
         self.filled += usize::from(!blank);
     }
 
     fn finish(self) -> Result<Records, ParseStop> {
         let Builder {
-            text,
+            mut text,
+            len,
             ends,
             starts,
             filled,
         } = self;
+        text.truncate(len);
         match String::from_utf8(text) {
             Ok(text) => Ok(Records {
                 text,
@@ -333,6 +373,26 @@ fn ends_in_open_quote(text: &[u8], last: &[u8], delimiter: u8) -> bool {
             || text[text.len() - open.len() - 1] == delimiter)
 }
 
+/// CRLF (what Excel writes) and a lone CR (old Mac) as LF, in one copy of the text when it has
+/// any (`str::replace` searched for CRLF byte by byte: a third of the reading of such a file).
+fn one_line_end(text: &str) -> Cow<'_, [u8]> {
+    let Some(first) = text.find('\r') else {
+        return Cow::Borrowed(text.as_bytes());
+    };
+    let mut out = Vec::with_capacity(text.len());
+    let mut rest = text;
+    let mut cr = Some(first);
+    while let Some(at) = cr {
+        out.extend_from_slice(&rest.as_bytes()[..at]);
+        out.push(b'\n');
+        rest = &rest[at + 1..];
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+        cr = rest.find('\r');
+    }
+    out.extend_from_slice(rest.as_bytes());
+    Cow::Owned(out)
+}
+
 fn count_lines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
@@ -351,36 +411,46 @@ pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Records, P
     } = limits;
     // A character is at most 4 bytes: a value cut past this is still over `field_chars` characters.
     let field_cap = field_chars.saturating_mul(4).saturating_add(4);
-    // CRLF (what Excel writes) costs one copy of the text; only a file that still has a lone CR
-    // after that costs a second.
-    let mut text = Cow::Borrowed(text);
-    if text.contains('\r') {
-        text = Cow::Owned(text.replace("\r\n", "\n"));
-        if text.contains('\r') {
-            text = Cow::Owned(text.replace('\r', "\n"));
-        }
-    }
-    let bytes = text.as_bytes();
+    let text = one_line_end(text);
+    let bytes = text.as_ref();
     let delimiter = u8::try_from(delimiter)
         .ok()
         .filter(u8::is_ascii)
         .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut out = Builder::with_capacity(bytes.len());
-    // The line the reader's next byte is on (the reader counts the line ends it reads).
-    let mut line = 1usize;
-    let mut record = csv::ByteRecord::new();
+    // The `csv` crate's own reader core: the one `csv::Reader` runs, without its buffers, so
+    // each value is written once, straight into the records' text.
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut out = Builder::for_input(bytes.len());
+    // A record's value ends; past `max_columns` they are only counted.
+    let mut ends = vec![0usize; max_columns + 1];
+    // The next byte to read.
+    let mut at = 0;
     loop {
-        let from = reader.position().byte() as usize;
-        let more = reader
-            .read_byte_record(&mut record)
-            .map_err(|_| ParseStop::Unreadable { line })?;
-        let to = (reader.position().byte() as usize).min(bytes.len());
-        let consumed = &bytes[from.min(to)..to];
+        let from = at;
+        // The line `from` is on (the reader counts the line ends it reads).
+        let line = usize::try_from(reader.line()).unwrap_or(usize::MAX);
+        let start = out.len;
+        let (mut kept, mut counted) = (0, 0);
+        let more = loop {
+            let (result, read, written, ended) =
+                reader.read_record(&bytes[at..], out.spare(), &mut ends[kept..]);
+            at += read;
+            out.len += written;
+            kept += ended;
+            match result {
+                // The next call, with nothing left to read, ends the last record.
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputEndsFull => {
+                    counted += kept;
+                    kept = 0;
+                }
+                // Cannot happen: the values are never longer than the file.
+                ReadRecordResult::OutputFull => return Err(ParseStop::Unreadable { line }),
+                ReadRecordResult::Record => break true,
+                ReadRecordResult::End => break false,
+            }
+        };
+        let consumed = &bytes[from..at];
         // The reader skips blank lines before a record (and after the last one): they stay, as
         // empty records, so every line keeps its number.
         let blank = if more {
@@ -389,29 +459,30 @@ pub fn records(text: &str, delimiter: char, limits: Limits) -> Result<Records, P
             count_lines(consumed)
         };
         for i in 0..blank {
-            out.blank_line(line + i);
+            out.blank_line(line + i, start);
         }
         if !more {
             break;
         }
         let record_line = line + blank;
-        line = usize::try_from(reader.position().line()).unwrap_or(usize::MAX);
-        if record.len() > max_columns {
+        let columns = counted + kept;
+        if columns > max_columns {
             return Err(ParseStop::TooManyColumns {
                 line: record_line,
-                columns: record.len(),
+                columns,
             });
         }
-        if to == bytes.len()
-            && let Some(last) = record.iter().next_back()
-            && ends_in_open_quote(bytes, last, delimiter)
-        {
-            let before: usize = record.iter().take(record.len() - 1).map(count_lines).sum();
-            return Err(ParseStop::UnclosedQuote {
-                line: record_line + before,
-            });
+        let ends = &ends[..kept];
+        if at == bytes.len() {
+            let last_from = ends.len().checked_sub(2).map_or(0, |i| ends[i]);
+            let values = &out.text[start..out.len];
+            if ends_in_open_quote(bytes, &values[last_from..], delimiter) {
+                return Err(ParseStop::UnclosedQuote {
+                    line: record_line + count_lines(&values[..last_from]),
+                });
+            }
         }
-        out.record(record_line, &record, field_cap);
+        out.record(record_line, start, ends, field_cap);
         if out.filled > max_rows {
             return Err(ParseStop::TooManyRows);
         }
@@ -518,13 +589,21 @@ mod tests {
                 (4, vec!["c".into()]),
             ]
         );
-        // CRLF and a lone CR in one file.
+        // CRLF and a lone CR in one file; a CR before a CRLF is a line of its own.
         assert_eq!(
             fields("a\r\nb\rc\r\n", ','),
             [
                 (1, vec!["a".to_string()]),
                 (2, vec!["b".into()]),
                 (3, vec!["c".into()]),
+            ]
+        );
+        assert_eq!(
+            fields("a\r\r\nb,\"x\r\ny\"", ','),
+            [
+                (1, vec!["a".to_string()]),
+                (2, vec!["".into()]),
+                (3, vec!["b".into(), "x\ny".into()]),
             ]
         );
         // Spaces around a quoted field; a stray quote inside an unquoted one is kept.
@@ -589,6 +668,15 @@ mod tests {
             Err(ParseStop::TooManyColumns {
                 line: 2,
                 columns: 65
+            })
+        );
+        // Far more columns than are kept while reading: still counted exactly.
+        let wider = vec!["x"; 1_000].join(",");
+        assert_eq!(
+            records(&format!("a\n\n{wider}"), ',', limits(64, 10)),
+            Err(ParseStop::TooManyColumns {
+                line: 3,
+                columns: 1_000
             })
         );
         assert_eq!(
