@@ -160,7 +160,47 @@ pub struct Invitee {
     pub last_name: String,
 }
 
+/// One person as typed, borrowed: an upload's row read where it lies in the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InviteeFields<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+}
+
+impl InviteeFields<'_> {
+    /// `InviteeInput::parse`'s checks, keeping only the address (no copies of the names).
+    pub fn check(self) -> Result<Email, String> {
+        let email = Email::parse(self.email)?;
+        PersonName::check(self.first_name).map_err(|why| {
+            if trimmed(self.first_name).is_empty() {
+                "Enter a first name".to_string()
+            } else {
+                format!("First name: {why}")
+            }
+        })?;
+        last_name(self.last_name)?;
+        Ok(email)
+    }
+
+    pub fn to_input(self) -> InviteeInput {
+        InviteeInput {
+            email: self.email.to_owned(),
+            first_name: self.first_name.to_owned(),
+            last_name: self.last_name.to_owned(),
+        }
+    }
+}
+
 impl InviteeInput {
+    pub fn fields(&self) -> InviteeFields<'_> {
+        InviteeFields {
+            email: &self.email,
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+        }
+    }
+
     /// Checks the email and names; the message says what is wrong, for the admin to fix the row.
     pub fn parse(&self) -> Result<Invitee, String> {
         let email = self.check()?;
@@ -173,16 +213,7 @@ impl InviteeInput {
 
     /// `parse`'s checks, keeping only the address (no copies of the names).
     pub fn check(&self) -> Result<Email, String> {
-        let email = Email::parse(&self.email)?;
-        PersonName::check(&self.first_name).map_err(|why| {
-            if self.first_name.trim().is_empty() {
-                "Enter a first name".to_string()
-            } else {
-                format!("First name: {why}")
-            }
-        })?;
-        last_name(&self.last_name)?;
-        Ok(email)
+        self.fields().check()
     }
 }
 

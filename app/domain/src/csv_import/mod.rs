@@ -9,7 +9,7 @@ pub mod decode;
 pub mod parse;
 pub mod write;
 
-use std::collections::{HashMap, HashSet, hash_map::Entry};
+use std::collections::{HashMap, hash_map::Entry};
 
 use rustc_hash::FxBuildHasher;
 
@@ -19,7 +19,12 @@ pub use columns::{ColumnMap, HeaderGuess};
 pub use decode::Encoding;
 use parse::{ParseStop, Record, Records};
 
-use super::{invite::InviteeInput, invite_decision::OnFile, role::Role, trimmed};
+use super::{
+    invite::{InviteeFields, InviteeInput},
+    invite_decision::OnFile,
+    role::Role,
+    trimmed,
+};
 
 /// What one upload may hold. The server owns the numbers and tells the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,45 +74,14 @@ impl RowStatus {
     }
 }
 
-/// The downloadable problems report: every row that will not be invited (empty rows aside), with
-/// its line and reason, formula-neutralised.
-pub fn problems_report(rows: &[ImportRow]) -> String {
-    let head = [
-        "Line",
-        "First name",
-        "Last name",
-        "Email address",
-        "Problem",
-    ]
-    .map(String::from);
-    write::to_csv(
-        std::iter::once(head.to_vec()).chain(
-            rows.iter()
-                .filter(|r| {
-                    matches!(
-                        r.status,
-                        RowStatus::Problem(_) | RowStatus::Duplicate { .. }
-                    )
-                })
-                .map(|r| {
-                    vec![
-                        r.line.to_string(),
-                        r.person.first_name.clone(),
-                        r.person.last_name.clone(),
-                        r.person.email.clone(),
-                        r.status.describe(),
-                    ]
-                }),
-        ),
-    )
-}
-
-/// One data row: where it is in the file, what it says, and what becomes of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One data row: where it is in the file and what becomes of it. What it says is read from the
+/// file's records when asked for (`Preview::fields`): checking 100,000 rows copies no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRow {
     pub line: usize,
-    pub person: InviteeInput,
     pub status: RowStatus,
+    /// The admin's correction, when they fixed the row by hand.
+    edited: Option<Box<InviteeInput>>,
 }
 
 /// The preview's counts.
@@ -143,8 +117,8 @@ impl RowChecker {
         }
     }
 
-    pub fn check(&mut self, line: usize, person: &InviteeInput) -> RowStatus {
-        let fields = [&person.email, &person.first_name, &person.last_name];
+    pub fn check(&mut self, line: usize, person: InviteeFields<'_>) -> RowStatus {
+        let fields = [person.email, person.first_name, person.last_name];
         if fields.iter().all(|f| trimmed(f).is_empty()) {
             return RowStatus::Empty;
         }
@@ -176,7 +150,7 @@ impl RowChecker {
 pub fn check_rows(rows: &[(usize, InviteeInput)], caps: &Caps) -> Vec<RowStatus> {
     let mut checker = RowChecker::new(*caps);
     rows.iter()
-        .map(|(line, person)| checker.check(*line, person))
+        .map(|(line, person)| checker.check(*line, person.fields()))
         .collect()
 }
 
@@ -223,8 +197,6 @@ pub struct Preview {
     /// 1 when the first record is the header.
     data_from: usize,
     checker: RowChecker,
-    /// Rows the admin corrected by hand (their column count no longer explains anything).
-    edited: HashSet<usize>,
 }
 
 impl Preview {
@@ -261,13 +233,12 @@ impl Preview {
         let to = from.saturating_add(budget).min(self.records.len());
         let header_width = self.header_width();
         for record in (from..to).filter_map(|i| self.records.get(i)) {
-            let person = person_of(record, self.map);
-            let status = self.checker.check(record.line, &person);
+            let status = self.checker.check(record.line, fields_of(record, self.map));
             let status = explain(status, record, self.map, header_width);
             self.rows.push(ImportRow {
                 line: record.line,
-                person,
                 status,
+                edited: None,
             });
         }
         self.is_checked()
@@ -278,7 +249,6 @@ impl Preview {
     pub fn set_map(&mut self, map: ColumnMap) {
         self.map = map;
         self.rows.clear();
-        self.edited.clear();
         self.checker = RowChecker::with_capacity(self.checker.caps, self.total());
     }
 
@@ -294,19 +264,73 @@ impl Preview {
         let Some(row) = self.rows.get_mut(index) else {
             return;
         };
-        row.person = person;
-        self.edited.insert(index);
+        row.edited = Some(Box::new(person));
         let header_width = self.header_width();
         self.checker = RowChecker::with_capacity(self.checker.caps, self.rows.len());
         for (i, row) in self.rows.iter_mut().enumerate() {
-            let status = self.checker.check(row.line, &row.person);
-            row.status = match self.records.get(self.data_from + i) {
-                Some(record) if !self.edited.contains(&i) => {
+            let record = self.records.get(self.data_from + i);
+            row.status = match (&row.edited, record) {
+                // A corrected row's column count no longer explains anything.
+                (Some(edited), _) => self.checker.check(row.line, edited.fields()),
+                (None, Some(record)) => {
+                    let status = self.checker.check(row.line, fields_of(record, self.map));
                     explain(status, record, self.map, header_width)
                 }
-                _ => status,
+                (None, None) => self.checker.check(row.line, InviteeFields::default()),
             };
         }
+    }
+
+    /// What row `index` says: the file's values in the chosen columns, trimmed, or the admin's
+    /// correction as typed.
+    pub fn fields(&self, index: usize) -> InviteeFields<'_> {
+        match self.rows.get(index) {
+            Some(ImportRow {
+                edited: Some(edited),
+                ..
+            }) => edited.fields(),
+            _ => self
+                .records
+                .get(self.data_from + index)
+                .map(|record| fields_of(record, self.map))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The downloadable problems report: every row that will not be invited (empty rows aside),
+    /// with its line and reason, formula-neutralised.
+    pub fn problems_report(&self) -> String {
+        let head = [
+            "Line",
+            "First name",
+            "Last name",
+            "Email address",
+            "Problem",
+        ]
+        .map(String::from);
+        write::to_csv(
+            std::iter::once(head.to_vec()).chain(
+                self.rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        matches!(
+                            r.status,
+                            RowStatus::Problem(_) | RowStatus::Duplicate { .. }
+                        )
+                    })
+                    .map(|(i, r)| {
+                        let person = self.fields(i);
+                        vec![
+                            r.line.to_string(),
+                            person.first_name.to_owned(),
+                            person.last_name.to_owned(),
+                            person.email.to_owned(),
+                            r.status.describe(),
+                        ]
+                    }),
+            ),
+        )
     }
 
     /// The number of columns of the widest row (for the column pickers).
@@ -325,18 +349,12 @@ impl Preview {
     }
 }
 
-fn cell(record: Record<'_>, column: Option<usize>) -> String {
-    column
-        .and_then(|c| record.get(c))
-        .map(|f| trimmed(f).to_string())
-        .unwrap_or_default()
-}
-
-fn person_of(record: Record<'_>, map: ColumnMap) -> InviteeInput {
-    InviteeInput {
-        email: cell(record, map.email),
-        first_name: cell(record, map.first_name),
-        last_name: cell(record, map.last_name),
+fn fields_of(record: Record<'_>, map: ColumnMap) -> InviteeFields<'_> {
+    let cell = |column: Option<usize>| column.and_then(|c| record.get(c)).map_or("", trimmed);
+    InviteeFields {
+        email: cell(map.email),
+        first_name: cell(map.first_name),
+        last_name: cell(map.last_name),
     }
 }
 
@@ -529,7 +547,6 @@ pub fn open(bytes: Vec<u8>, caps: &Caps) -> Result<Preview, String> {
         records,
         data_from,
         checker: RowChecker::with_capacity(*caps, rows),
-        edited: HashSet::new(),
     })
 }
 

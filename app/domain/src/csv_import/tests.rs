@@ -16,11 +16,13 @@ fn preview(name: &str) -> Preview {
 fn ready(p: &Preview) -> Vec<String> {
     p.rows
         .iter()
-        .filter(|r| r.status == RowStatus::Ready)
-        .map(|r| {
+        .enumerate()
+        .filter(|(_, r)| r.status == RowStatus::Ready)
+        .map(|(i, _)| {
+            let person = p.fields(i);
             format!(
                 "{} {} <{}>",
-                r.person.first_name, r.person.last_name, r.person.email
+                person.first_name, person.last_name, person.email
             )
         })
         .collect()
@@ -372,7 +374,7 @@ fn a_fixed_row_is_checked_again_with_every_other_row() {
         last_name: "Lee".into(),
     };
     p.edit(0, fixed.clone());
-    assert_eq!(p.rows[0].person, fixed);
+    assert_eq!(p.fields(0), fixed.fields());
     assert_eq!(p.rows[0].status, RowStatus::Ready);
     // Line 4 now repeats the fixed line 2.
     assert_eq!(p.rows[2].status, RowStatus::Duplicate { first_line: 2 });
@@ -437,7 +439,7 @@ fn the_problems_report_lists_every_refused_row_with_its_reason_and_no_formula() 
         &Caps::default(),
     )
     .unwrap();
-    let report = problems_report(&p.rows);
+    let report = p.problems_report();
     let lines: Vec<&str> = report.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines[0], "Line,First name,Last name,Email address,Problem");
     assert_eq!(lines.len(), 3, "{report}");
@@ -523,9 +525,11 @@ mod properties {
             let back: Vec<(String, String, String)> = p
                 .rows
                 .iter()
-                .map(|r| {
+                .enumerate()
+                .map(|(i, r)| {
                     prop_assert_eq!(&r.status, &RowStatus::Ready);
-                    Ok((r.person.first_name.clone(), r.person.last_name.clone(), r.person.email.clone()))
+                    let person = p.fields(i);
+                    Ok((person.first_name.to_owned(), person.last_name.to_owned(), person.email.to_owned()))
                 })
                 .collect::<Result<_, TestCaseError>>()?;
             let expected: Vec<_> = people

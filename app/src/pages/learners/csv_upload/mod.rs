@@ -128,7 +128,7 @@ impl Upload {
     pub fn download_problems(&self) {
         let report = self
             .preview
-            .with_value(|p| p.as_ref().map(|p| csv_import::problems_report(&p.rows)));
+            .with_value(|p| p.as_ref().map(|p| p.problems_report()));
         if let Some(report) = report {
             let name = format!("{}-problems.csv", stem(&self.file_name.get_untracked()));
             browser::download(&name, &report, CSV);
@@ -263,8 +263,9 @@ impl Upload {
                 p.as_ref().map(|p| {
                     p.rows
                         .iter()
-                        .filter(|r| r.status == RowStatus::Ready)
-                        .map(|r| r.person.email.clone())
+                        .enumerate()
+                        .filter(|(_, r)| r.status == RowStatus::Ready)
+                        .map(|(i, _)| p.fields(i).email.to_owned())
                         .collect::<Vec<_>>()
                 })
             })

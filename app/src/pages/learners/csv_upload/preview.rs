@@ -50,10 +50,11 @@ enum Kind {
     Empty,
 }
 
-fn kind(row: &ImportRow, known: &csv_import::Known) -> Kind {
+/// What becomes of `row`, whose address is `email`.
+fn kind(row: &ImportRow, email: &str, known: &csv_import::Known) -> Kind {
     match row.status {
         // An upload invites learners; every learner role is decided alike.
-        RowStatus::Ready => match decide(Role::Learner, known.of(&row.person.email)) {
+        RowStatus::Ready => match decide(Role::Learner, known.of(email)) {
             Decision::Invite => Kind::Ready,
             Decision::JoinTeams(()) => Kind::Learner,
             Decision::Renew(()) => Kind::Invited,
@@ -90,15 +91,12 @@ struct Tally {
     empty: usize,
 }
 
-fn status_text(row: &ImportRow, k: Kind) -> String {
+fn status_text(row: &ImportRow, email: &str, k: Kind) -> String {
     match k {
         Kind::Ready => "Ready".into(),
         Kind::Learner => "Already a learner: joins the chosen teams, no email".into(),
         Kind::Invited => "Already invited: the invitation is renewed".into(),
-        Kind::Refused(why) => format!(
-            "{} This row is skipped.",
-            why.message(row.person.email.trim())
-        ),
+        Kind::Refused(why) => format!("{} This row is skipped.", why.message(email.trim())),
         _ => row.status.describe(),
     }
 }
@@ -131,8 +129,8 @@ pub(super) fn PreviewPanel(
                     all: p.rows.len(),
                     ..Tally::default()
                 };
-                for r in &p.rows {
-                    match kind(r, known) {
+                for (i, r) in p.rows.iter().enumerate() {
+                    match kind(r, p.fields(i).email, known) {
                         Kind::Ready => t.ready += 1,
                         Kind::Learner => t.learners += 1,
                         Kind::Invited => t.invited += 1,
@@ -157,7 +155,7 @@ pub(super) fn PreviewPanel(
                 p.rows
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| filter.includes(kind(r, known)))
+                    .filter(|(i, r)| filter.includes(kind(r, p.fields(*i).email, known)))
                     .map(|(i, _)| i as u32)
                     .collect()
             })
@@ -513,13 +511,15 @@ fn PreviewRow(
     pos: usize,
     editing: RwSignal<Option<usize>>,
 ) -> impl IntoView {
-    let Some(row) = up
-        .preview
-        .with_value(|p| p.as_ref().and_then(|p| p.rows.get(index).cloned()))
-    else {
+    let Some((row, person)) = up.preview.with_value(|p| {
+        p.as_ref()
+            .and_then(|p| Some((p.rows.get(index)?.clone(), p.fields(index).to_input())))
+    }) else {
         return ().into_any();
     };
-    let k = up.known.with_value(|known| kind(&row, known));
+    let k = up
+        .known
+        .with_value(|known| kind(&row, &person.email, known));
     let top = format!("{}px", pos as f64 * ROW_H);
     let class = match k {
         Kind::Ready => "row-status row-status-ok",
@@ -528,10 +528,9 @@ fn PreviewRow(
         Kind::Duplicate => "row-status row-status-warn",
         Kind::Empty => "row-status row-status-muted",
     };
-    let text = status_text(&row, k);
+    let text = status_text(&row, &person.email, k);
     let fixable = matches!(k, Kind::Problem | Kind::Duplicate);
     let line = row.line;
-    let person = row.person.clone();
     (move || {
         if editing.get() == Some(index) {
             let email = RwSignal::new(person.email.clone());

@@ -85,24 +85,26 @@ impl Sending {
                 let lines: Vec<ImportLine> = p
                     .rows
                     .iter()
-                    .filter(|r| r.status == RowStatus::Ready)
-                    .map(|r| ImportLine {
+                    .enumerate()
+                    .filter(|(_, r)| r.status == RowStatus::Ready)
+                    .map(|(i, r)| ImportLine {
                         line: r.line as u32,
-                        person: r.person.clone(),
+                        person: p.fields(i).to_input(),
                     })
                     .collect();
                 let left_out: Vec<LeftOutLine> = p
                     .rows
                     .iter()
-                    .filter(|r| {
+                    .enumerate()
+                    .filter(|(_, r)| {
                         matches!(
                             r.status,
                             RowStatus::Problem(_) | RowStatus::Duplicate { .. }
                         )
                     })
-                    .map(|r| LeftOutLine {
+                    .map(|(i, r)| LeftOutLine {
                         line: r.line as u32,
-                        person: r.person.clone(),
+                        person: p.fields(i).to_input(),
                         reason: r.status.describe(),
                     })
                     .collect();
