@@ -168,10 +168,22 @@ pub struct InviteeFields<'a> {
     pub last_name: &'a str,
 }
 
-impl InviteeFields<'_> {
+impl<'a> InviteeFields<'a> {
     /// `InviteeInput::parse`'s checks, keeping only the address (no copies of the names).
     pub fn check(self) -> Result<Email, String> {
         let email = Email::parse(self.email)?;
+        self.check_names()?;
+        Ok(email)
+    }
+
+    /// `check`, with the address as stored borrowed from the row when it is stored as typed.
+    pub fn check_address(self) -> Result<Cow<'a, str>, String> {
+        let email = Email::normalize(self.email)?;
+        self.check_names()?;
+        Ok(email)
+    }
+
+    fn check_names(self) -> Result<(), String> {
         PersonName::check(self.first_name).map_err(|why| {
             if trimmed(self.first_name).is_empty() {
                 "Enter a first name".to_string()
@@ -180,7 +192,7 @@ impl InviteeFields<'_> {
             }
         })?;
         last_name(self.last_name)?;
-        Ok(email)
+        Ok(())
     }
 
     pub fn to_input(self) -> InviteeInput {

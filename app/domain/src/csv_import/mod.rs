@@ -7,9 +7,10 @@ pub mod chunks;
 pub mod columns;
 pub mod decode;
 pub mod parse;
+pub mod seen;
 pub mod write;
 
-use std::collections::{HashMap, hash_map::Entry};
+use std::collections::HashMap;
 
 use rustc_hash::FxBuildHasher;
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use columns::{ColumnMap, HeaderGuess};
 pub use decode::Encoding;
 use parse::{ParseStop, Record, Records};
+use seen::Seen;
 
 use super::{
     invite::{InviteeFields, InviteeInput},
@@ -99,9 +101,7 @@ pub struct Counts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowChecker {
     caps: Caps,
-    /// Fx, not SipHash: the addresses come from the admin's own file, so the hash needs no
-    /// protection against chosen collisions, and Fx hashes a short key a word at a time.
-    first_seen: HashMap<String, usize, FxBuildHasher>,
+    seen: Seen,
 }
 
 impl RowChecker {
@@ -113,7 +113,7 @@ impl RowChecker {
     pub fn with_capacity(caps: Caps, rows: usize) -> RowChecker {
         RowChecker {
             caps,
-            first_seen: HashMap::with_capacity_and_hasher(rows, FxBuildHasher),
+            seen: Seen::with_capacity(rows),
         }
     }
 
@@ -131,16 +131,11 @@ impl RowChecker {
                 thousands(self.caps.max_field_chars)
             ));
         }
-        match person.check() {
+        match person.check_address() {
             Err(reason) => RowStatus::Problem(reason),
-            Ok(email) => match self.first_seen.entry(String::from(email)) {
-                Entry::Occupied(first) => RowStatus::Duplicate {
-                    first_line: *first.get(),
-                },
-                Entry::Vacant(place) => {
-                    place.insert(line);
-                    RowStatus::Ready
-                }
+            Ok(address) => match self.seen.first_line(&address, line) {
+                Some(first_line) => RowStatus::Duplicate { first_line },
+                None => RowStatus::Ready,
             },
         }
     }
@@ -309,28 +304,36 @@ impl Preview {
         ]
         .map(String::from);
         write::to_csv(
-            std::iter::once(head.to_vec()).chain(
-                self.rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        matches!(
-                            r.status,
-                            RowStatus::Problem(_) | RowStatus::Duplicate { .. }
-                        )
-                    })
-                    .map(|(i, r)| {
-                        let person = self.fields(i);
-                        vec![
-                            r.line.to_string(),
-                            person.first_name.to_owned(),
-                            person.last_name.to_owned(),
-                            person.email.to_owned(),
-                            r.status.describe(),
-                        ]
-                    }),
-            ),
+            std::iter::once(head.to_vec()).chain(self.left_out().map(|(i, r)| {
+                let person = self.fields(i);
+                vec![
+                    r.line.to_string(),
+                    person.first_name.to_owned(),
+                    person.last_name.to_owned(),
+                    person.email.to_owned(),
+                    r.status.describe(),
+                ]
+            })),
         )
+    }
+
+    /// The rows that will be invited, with their places in `rows`.
+    pub fn ready(&self) -> impl Iterator<Item = (usize, &ImportRow)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.status == RowStatus::Ready)
+    }
+
+    /// The rows that will not be invited, empty ones aside (problems and duplicates), with their
+    /// places in `rows`.
+    pub fn left_out(&self) -> impl Iterator<Item = (usize, &ImportRow)> {
+        self.rows.iter().enumerate().filter(|(_, r)| {
+            matches!(
+                r.status,
+                RowStatus::Problem(_) | RowStatus::Duplicate { .. }
+            )
+        })
     }
 
     /// The number of columns of the widest row (for the column pickers).

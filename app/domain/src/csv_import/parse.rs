@@ -1,7 +1,7 @@
 //! Text → records: which delimiter the file uses (`,` `;` TAB `|`), then the `csv` crate's reader
-//! core, `csv-core` (RFC 4180) with what people's files need around it: CR, LF or CRLF line ends, blank lines kept
-//! with their line numbers, spaces around a quoted value, a quote in the middle of an unquoted one
-//! kept as typed, and a quote that never closes named by its line.
+//! core, `csv-core` (RFC 4180), with what people's files need around it: CR, LF or CRLF line ends,
+//! blank lines kept with their line numbers, spaces around a quoted value, a quote in the middle
+//! of an unquoted one kept as typed, and a quote that never closes named by its line.
 
 use std::borrow::Cow;
 

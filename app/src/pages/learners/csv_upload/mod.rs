@@ -13,7 +13,7 @@ use crate::domain::ImportId;
 use crate::{
     api::imports::{import_caps, lookup_emails},
     components::browser,
-    domain::csv_import::{self, Caps, Known, Preview, RowStatus},
+    domain::csv_import::{self, Caps, Known, Preview},
 };
 use history::ImportHistory;
 use preview::PreviewPanel;
@@ -261,10 +261,7 @@ impl Upload {
             .preview
             .try_with_value(|p| {
                 p.as_ref().map(|p| {
-                    p.rows
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.status == RowStatus::Ready)
+                    p.ready()
                         .map(|(i, _)| p.fields(i).email.to_owned())
                         .collect::<Vec<_>>()
                 })

@@ -10,7 +10,7 @@ use crate::domain::ImportId;
 use crate::{
     api::imports::{finish_import, import_chunk, start_import},
     components::browser,
-    domain::csv_import::{RowStatus, chunks::chunk_ends, thousands},
+    domain::csv_import::{chunks::chunk_ends, thousands},
     error::AppError,
     model::{ImportLine, ImportSummary, InviteOutcome, LeftOutLine},
     pages::learners::invite_options::InviteOptions,
@@ -83,25 +83,14 @@ impl Sending {
         let plan = up.preview.with_value(|p| {
             p.as_ref().map(|p| {
                 let lines: Vec<ImportLine> = p
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.status == RowStatus::Ready)
+                    .ready()
                     .map(|(i, r)| ImportLine {
                         line: r.line as u32,
                         person: p.fields(i).to_input(),
                     })
                     .collect();
                 let left_out: Vec<LeftOutLine> = p
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        matches!(
-                            r.status,
-                            RowStatus::Problem(_) | RowStatus::Duplicate { .. }
-                        )
-                    })
+                    .left_out()
                     .map(|(i, r)| LeftOutLine {
                         line: r.line as u32,
                         person: p.fields(i).to_input(),
