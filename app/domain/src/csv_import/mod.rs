@@ -219,6 +219,11 @@ impl Preview {
     }
 
     /// Checks up to `budget` more rows; true when every row is checked.
+    ///
+    /// Never inlined, as `open`: inlined into the page's code (compiled for size), the loops are
+    /// compiled for size too. Measured in Chromium (100,000 rows, `make bench`'s CSV row, two
+    /// alternating runs of seven each): the preview's work 41.2 and 41.9 ms inlined, 37.7 and
+    /// 37.9 ms not.
     #[inline(never)]
     pub fn check_more(&mut self, budget: usize) -> bool {
         if self.map.missing().is_some() {
@@ -458,7 +463,7 @@ pub fn read(bytes: &[u8], caps: &Caps) -> Result<Preview, String> {
 }
 
 /// Reads an uploaded file into records and finds its columns; the rows are checked by
-/// `Preview::check_more`.
+/// `Preview::check_more`. Never inlined (see `check_more`).
 #[inline(never)]
 pub fn open(bytes: Vec<u8>, caps: &Caps) -> Result<Preview, String> {
     check_size(bytes.len(), caps)?;
