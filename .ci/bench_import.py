@@ -9,8 +9,8 @@ what is measured, no teams:
      after, its CPU time (utime + stime).
   3. The yardstick: the same rows, with the 13 columns the server's INSERT fills, loaded into a
      fresh database holding the invites table as the migrations create it (every CREATE TABLE,
-     CREATE INDEX and ALTER TABLE of `invites`, in migration order) and a one-column stand-in for
-     each table it references, foreign keys checked. SQLite: the sqlite3 shell's `.import` into a
+     CREATE INDEX, DROP INDEX and ALTER TABLE of `invites`, in migration order) and a one-column
+     stand-in for each table it references, foreign keys checked. SQLite: the sqlite3 shell's `.import` into a
      temporary table and one INSERT … SELECT (the shell writes empty fields as '', not NULL), with
      the server's pragmas (WAL, synchronous=NORMAL, foreign_keys=ON). PostgreSQL: psql's `\\copy`
      straight into the table, on the same cluster as the server.
@@ -122,8 +122,9 @@ COLUMNS = ["academy_id", "email", "first_name", "last_name", "role", "send_email
 
 
 def invites_ddl():
-    """Every statement of the migrations that creates, indexes or alters `invites`, in order."""
-    out = []
+    """Every statement of the migrations that creates, indexes or alters `invites`, in order (an
+    index on it dropped, to be made again, too)."""
+    out, invites_indexes = [], set()
     for path in sorted(glob.glob(os.path.join(env["MIGRATIONS_DIR"], "*.sql"))):
         with open(path, encoding="utf-8") as f:
             text = re.sub(r"--[^\n]*", "", f.read())
@@ -133,8 +134,13 @@ def invites_ddl():
             if re.match(r"CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?new_invites\b", s, re.I):
                 out = [re.sub(r"\bnew_invites\b", "invites", s, count=1) + ";"]
                 continue
-            if re.match(r"(CREATE\s+TABLE|ALTER\s+TABLE)\s+(IF\s+NOT\s+EXISTS\s+)?invites\b", s, re.I) or \
-                    re.match(r"CREATE\s+(UNIQUE\s+)?INDEX\s+.*?\bON\s+invites\s*\(", s, re.I | re.S):
+            index = re.match(r"CREATE\s+(UNIQUE\s+)?INDEX\s+(IF\s+NOT\s+EXISTS\s+)?(\w+)\s+ON\s+invites\s*\(",
+                             s, re.I)
+            dropped = re.match(r"DROP\s+INDEX\s+(IF\s+EXISTS\s+)?(\w+)\s*$", s, re.I)
+            if index:
+                invites_indexes.add(index.group(3))
+            if re.match(r"(CREATE\s+TABLE|ALTER\s+TABLE)\s+(IF\s+NOT\s+EXISTS\s+)?invites\b", s, re.I) or index or \
+                    (dropped and dropped.group(2) in invites_indexes):
                 out.append(s + ";")
     if not out or not out[0].upper().startswith("CREATE TABLE"):
         raise SystemExit(f"no CREATE TABLE invites in {env['MIGRATIONS_DIR']}")

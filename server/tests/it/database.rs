@@ -2,6 +2,7 @@
 
 use crate::common;
 
+use app::domain::AcademyId;
 use common::TestApp;
 
 #[tokio::test]
@@ -91,6 +92,101 @@ async fn an_id_is_never_handed_out_twice_even_after_the_newest_row_was_deleted()
         .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     assert!(team("Sales").await > first);
+}
+
+/// A pending invitation of academy `academy`, put straight into the database; answers its id.
+async fn insert_invitation(app: &TestApp, academy: AcademyId, email: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO invites (academy_id, email, first_name, last_name, role, send_email, status, \
+         email_status, source, created_at, updated_at, expires_at) \
+         VALUES ($1, $2, 'Lea', '', 'learner', 1, 'pending', 'queued', 'form', 0, 0, 1) RETURNING id",
+    )
+    .bind(academy)
+    .bind(email)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+/// A link of invitation `invite`, filed under academy `academy`, put straight into the database.
+async fn insert_link(
+    app: &TestApp,
+    academy: AcademyId,
+    invite: i64,
+    hash: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO invite_tokens (academy_id, invite_id, salt, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, 's', $3, 0, 1) RETURNING id",
+    )
+    .bind(academy)
+    .bind(invite)
+    .bind(hash)
+    .fetch_one(&app.state.db.pool)
+    .await
+}
+
+/// A link is filed under its invitation's academy (one foreign key on the pair): the database
+/// refuses a link that names another academy's invitation, and a link goes with its invitation.
+#[tokio::test]
+async fn an_invitation_link_belongs_to_its_invitations_academy() {
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    app.other_academy("globex").await;
+    let (acme, globex) = (app.academy_id("acme").await, app.academy_id("globex").await);
+    let invite = insert_invitation(&app, acme, "lea@example.com").await;
+
+    let refused = insert_link(&app, globex, invite, "elsewhere").await;
+    match refused {
+        Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {}
+        other => panic!("a link of acme's invitation filed under globex gave {other:?}"),
+    }
+    let link = insert_link(&app, acme, invite, "at-home").await.unwrap();
+
+    sqlx::query("DELETE FROM invites WHERE id = $1")
+        .bind(invite)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let left = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM invite_tokens WHERE id = {link}"
+        ))
+        .await;
+    assert_eq!(left, 0, "the link outlived its invitation");
+}
+
+/// SQLite changes a table's keys by rebuilding it (migrations 0013, 0024, 0025). The rebuilt
+/// links table keeps the highest id ever handed out, so the id of a link deleted as the newest
+/// (a withdrawn invitation's) is never handed out again: the outbox names links by id.
+#[tokio::test]
+async fn rebuilding_the_links_table_never_hands_out_a_deleted_links_id_again() {
+    use sqlx::Executor;
+    if common::backend_name() != "sqlite" {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let acme = app.academy_id("acme").await;
+    let invite = insert_invitation(&app, acme, "lea@example.com").await;
+    insert_link(&app, acme, invite, "first").await.unwrap();
+    let newest = insert_link(&app, acme, invite, "newest").await.unwrap();
+    sqlx::query("DELETE FROM invite_tokens WHERE id = $1")
+        .bind(newest)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+
+    let rebuild = include_str!("../../../migrations/sqlite/0025_invite_link_academy.sql");
+    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    conn.execute(sqlx::AssertSqlSafe(rebuild)).await.unwrap();
+    drop(conn);
+
+    let next = insert_link(&app, acme, invite, "next").await.unwrap();
+    assert!(
+        next > newest,
+        "after the rebuild a new link got id {next}, the deleted newest one had {newest}"
+    );
 }
 
 /// SQLite plans without statistics, so a query can walk a whole index where it meant to search
