@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 FMT_CHECK="${FMT_CHECK:-leptosfmt --check -q app/src app/site/src && cargo fmt --all -- --check}"
-CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p domain -p site -p server --all-targets --features app/ssr -- -D warnings \
+CLIPPY_SERVER="${CLIPPY_SERVER:-cargo clippy -p app -p domain -p site -p migrations -p server --all-targets --features app/ssr -- -D warnings \
   && cargo clippy -p build-site --all-targets --target-dir \"\$CARGO_TARGET_DIR/build-site\" -- -D warnings}"
 CLIPPY_WASM="${CLIPPY_WASM:-cargo clippy -p frontend -p learner -p visitor --target wasm32-unknown-unknown -- -D warnings}"
 CARGO_TEST="${CARGO_TEST:-cargo test --release --no-fail-fast -p app -p domain -p server --tests \

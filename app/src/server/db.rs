@@ -123,9 +123,6 @@ pub struct Db {
 /// (measured, 100,000-row upload: 1.66–1.72 s with 2 MB, 1.52–1.54 s with 16, 32 or 64 MB).
 const CACHE_SIZE: i64 = -16_384;
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
-
 impl Db {
     /// Connects and applies migrations. A failure here should stop start-up (no retry in the same process:
     /// a failed PostgreSQL migration can leave an advisory lock on its pooled connection).
@@ -166,8 +163,8 @@ impl Db {
         }
         .map_err(|e| format!("cannot open the database: {e}"))?;
         let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
+            Backend::Sqlite => &migrations::SQLITE,
+            Backend::Postgres => &migrations::POSTGRES,
         };
         migrator
             .run(&pool)
