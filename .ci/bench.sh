@@ -19,7 +19,8 @@
 # API rows (issue 6, .ci/bench_api.py with the open-loop load generator server/examples/api_load.rs):
 # BENCH_API_RATE (500 requests/s), BENCH_API_SECONDS (10, ≤ 60), BENCH_API_CAPACITY_SECONDS (5, ≤ 30;
 # 0 leaves the closed-loop capacity rows out), BENCH_API_LOAD_BIN (a built api_load; otherwise it is
-# built, or taken as built when BENCH_SKIP_BUILD=1), BENCH_SKIP_API=1 to leave them out.
+# built, or taken as built when BENCH_SKIP_BUILD=1), BENCH_SKIP_API=1 to leave them out,
+# BENCH_API_TRACE_DIR (a folder: every request's due time and latency per run, and the server's log).
 # Statistics (issue 7, server/examples/statistics_bench.rs, SQLite and PostgreSQL): BENCH_STATS_ARGS
 # (its options), BENCH_SKIP_STATS=1 to leave it out.
 # Memory after a sign-in burst (issue 17, .ci/bench_memory.py, a fresh server of its own):
@@ -133,8 +134,13 @@ fi
 # $SMTP_SINK_DIR/sink.log says how many it accepted.
 smtp_sink_start --no-keep
 SHOAL_MODE=production server_prepare
-# The API rows call far faster than an API client may (the token bucket: 20/s, burst 100).
-if [[ "${BENCH_SKIP_API:-}" != 1 ]]; then SERVER_ENV+=(SHOAL_API_RATE=100000 SHOAL_API_BURST=100000); fi
+# The API rows call far faster than an API client may (the token bucket: 20/s, burst 100): the
+# bucket is made ten times what the longest run sends (bench_api.py checks X-RateLimit-Limit).
+if [[ "${BENCH_SKIP_API:-}" != 1 ]]; then
+  API_BURST=$((10 * BENCH_API_RATE * (BENCH_API_SECONDS + 1)))
+  ((API_BURST >= 100000)) || API_BURST=100000
+  SERVER_ENV+=(SHOAL_API_RATE=100000 "SHOAL_API_BURST=$API_BURST")
+fi
 SLUG=bench
 OWNER_EMAIL=owner@bench.example
 OWNER_PASSWORD='bench-password-0123'
@@ -416,10 +422,12 @@ api_rows() {
   out="$(SERVER_URL="$SERVER_URL" SLUG="$SLUG" OWNER_EMAIL="$OWNER_EMAIL" OWNER_PASSWORD="$OWNER_PASSWORD" \
     LOAD_BIN="$API_LOAD_BIN" API_RATE="$BENCH_API_RATE" API_SECONDS="$BENCH_API_SECONDS" \
     API_CAPACITY_SECONDS="$BENCH_API_CAPACITY_SECONDS" API_CAPACITY_CONNECTIONS="$BENCH_CONNECTIONS" \
-    DB_PATH="$SERVER_DIR/shoal.db" SERVER_PID="$SERVER_PID" \
+    DB_PATH="$SERVER_DIR/shoal.db" SERVER_PID="$SERVER_PID" API_TRACE_DIR="${BENCH_API_TRACE_DIR:-}" \
     timeout $((3 * BENCH_API_SECONDS + 2 * BENCH_API_CAPACITY_SECONDS + 300)) python3 "$REPO_ROOT/.ci/bench_api.py")"
   rc=$?
   set -e
+  # The server's log beside the traces, to line slow answers up with what it did meanwhile.
+  if [[ -n "${BENCH_API_TRACE_DIR:-}" ]]; then cp "$SERVER_LOG" "$BENCH_API_TRACE_DIR/server.log"; fi
   take_rows "API rows" "$rc" "$out"
 }
 

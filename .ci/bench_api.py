@@ -15,16 +15,17 @@ so a slow answer cannot hide the requests queued behind it):
   4. Capacity (API_CAPACITY_SECONDS > 0): both requests closed-loop, API_CAPACITY_CONNECTIONS
      going at once (as wrk does), for the most answers per second.
 The server must run with a per-client limit above the rates (bench.sh starts it with
-SHOAL_API_RATE=100000 SHOAL_API_BURST=100000); the check call reads X-RateLimit-Limit.
+SHOAL_API_RATE=100000 and a burst ten times the longest run); the check call reads X-RateLimit-Limit.
 
 Beside each run, the server's CPU time (utime + stime from /proc) per request: unlike latency, it
 hardly depends on what else the machine is doing.
 
 Environment: SERVER_URL, SLUG, OWNER_EMAIL, OWNER_PASSWORD, LOAD_BIN (api_load), API_RATE,
 API_SECONDS, API_CAPACITY_SECONDS, API_CAPACITY_CONNECTIONS, SERVER_PID and DB_PATH (SQLite file;
-both optional, for the notes). Prints table rows and NOTE: lines on stdout, progress on stderr.
+both optional, for the notes), API_TRACE_DIR (optional: each run's requests, a line each, from
+api_load --trace). Prints table rows and NOTE: lines on stdout, progress on stderr.
 """
-import json, os, sqlite3, subprocess, time, urllib.parse
+import json, os, re, sqlite3, subprocess, time, urllib.parse
 
 from bench_common import FORM, JSON, Client, owner_client, row, say
 
@@ -87,6 +88,9 @@ def cpu_seconds():
 
 def load(what, path, *extra, closed=None, secs=seconds):
     args = [env["LOAD_BIN"], "--url", base + path, "--seconds", str(secs), "--warmup", "1", "--run", run]
+    if env.get("API_TRACE_DIR"):
+        name = re.sub(r"[^a-z0-9]+", "-", what.lower()).strip("-")
+        args += ["--trace", os.path.join(env["API_TRACE_DIR"], f"{name}.tsv")]
     args += ["--closed", str(closed)] if closed else ["--rate", str(rate)]
     say(f"{what}: " + (f"closed loop, {closed} at once" if closed else f"{rate:.0f} requests/s, open loop")
         + f", {secs:g} s after a 1 s warm-up")
@@ -195,6 +199,6 @@ if fresh["cpu_ms"] is not None:
           + ", ".join(f"{name} {cpu(o)}" for name, o in runs)
           + f" — {os.cpu_count()} cores at {1000 / fresh['cpu_ms'] * (os.cpu_count() or 1):.0f} inviteLearners/s "
           f"if the server had them all.")
-print(f"NOTE: API rows: the server runs with SHOAL_API_RATE=100000 SHOAL_API_BURST=100000 (X-RateLimit-Limit "
-      f"{limit}) so the per-client token bucket (default 20/s, burst 100) does not answer 429; send_email=false, "
+print(f"NOTE: API rows: the server runs with SHOAL_API_RATE=100000 and SHOAL_API_BURST at ten times the "
+      f"longest run (X-RateLimit-Limit {limit}) so the per-client token bucket (default 20/s, burst 100) does not answer 429; send_email=false, "
       f"so no email is queued and SMTP is not measured; one API client, one token, HTTP/1.1 keep-alive.{counts}")

@@ -30,7 +30,8 @@ use tokio::sync::{Semaphore, mpsc};
 
 const USAGE: &str = "usage: api_load --url URL [--method GET|POST] [--rate N/s (500) | --closed N] \
 [--seconds S (10)] [--warmup S (1)] [--concurrency N (256)] [--timeout S (10)] \
-[-H 'Name: value']... [--body TEMPLATE] [--run TAG] [--expect SUBSTRING] [--threads N (1)]";
+[-H 'Name: value']... [--body TEMPLATE] [--run TAG] [--expect SUBSTRING] [--threads N (1)] \
+[--trace FILE]";
 
 struct Args {
     url: String,
@@ -47,6 +48,8 @@ struct Args {
     run: String,
     expect: Option<String>,
     threads: usize,
+    /// `--trace`: every measured request's due time and latency, a line each.
+    trace: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -64,6 +67,7 @@ fn parse_args() -> Result<Args, String> {
         run: "run".into(),
         expect: None,
         threads: 1,
+        trace: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -98,6 +102,7 @@ fn parse_args() -> Result<Args, String> {
             "--body" => a.body = Some(value()?),
             "--run" => a.run = value()?,
             "--expect" => a.expect = Some(value()?),
+            "--trace" => a.trace = Some(value()?.into()),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -225,6 +230,8 @@ fn main() -> ExitCode {
         run: args.run.clone(),
         expect: args.expect.clone(),
     });
+    // The wall clock at an instant, to write due times as the server's log writes its events.
+    let clock = (std::time::SystemTime::now(), Instant::now());
     let start = Instant::now() + Duration::from_millis(50);
     let measured_from = start + Duration::from_secs_f64(args.warmup);
     let (samples, not_sent, max_in_flight) = match args.closed {
@@ -234,6 +241,12 @@ fn main() -> ExitCode {
             (closed_loop(n, &runtime, template, measured_from, end), 0, n)
         }
     };
+    if let Some(path) = &args.trace
+        && let Err(e) = write_trace(path, &samples, clock)
+    {
+        eprintln!("api_load: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
     println!(
         "{}",
         report(&args, samples, not_sent, max_in_flight, measured_from)
@@ -367,6 +380,39 @@ fn summary(mut v: Vec<Duration>) -> serde_json::Value {
         "p50": pct_ms(&v, 50.0), "p90": pct_ms(&v, 90.0), "p95": pct_ms(&v, 95.0),
         "p99": pct_ms(&v, 99.0), "p999": pct_ms(&v, 99.9), "max": pct_ms(&v, 100.0), "mean": mean,
     })
+}
+
+/// `--trace`: a line per measured request, `due<TAB>latency<TAB>status`: when it was due (Unix time
+/// in ms, from the wall clock `clock` read beside its instant), how long until its answer (ms) and
+/// the HTTP status (0: failed). Slow answers can then be lined up with the server's log.
+fn write_trace(
+    path: &std::path::Path,
+    samples: &[Sample],
+    (wall, at): (std::time::SystemTime, Instant),
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let wall_ms = wall
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_err(std::io::Error::other)?
+        .as_secs_f64()
+        * 1000.0;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "due_unix_ms\tlatency_ms\tstatus")?;
+    for s in samples.iter().filter(|s| s.measured) {
+        let due = s.done - s.latency;
+        // Every request is due after `at` (read before the run starts).
+        let due_ms = wall_ms + due.saturating_duration_since(at).as_secs_f64() * 1000.0;
+        let status = match s.outcome {
+            Outcome::Answer { status, .. } => status,
+            Outcome::Failed(_) => 0,
+        };
+        writeln!(
+            out,
+            "{due_ms:.3}\t{:.3}\t{status}",
+            s.latency.as_secs_f64() * 1000.0
+        )?;
+    }
+    out.flush()
 }
 
 fn report(
