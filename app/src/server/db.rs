@@ -171,13 +171,14 @@ impl Db {
             .await
             .map_err(|e| format!("cannot apply database migrations: {e}"))?;
         let written = Arc::new(Notify::new());
+        let write_turn = Arc::new(Semaphore::new(1));
         if backend == Backend::Sqlite {
-            wal::spawn_checkpointer(pool.clone(), written.clone());
+            wal::spawn_checkpointer(pool.clone(), written.clone(), write_turn.clone());
         }
         Ok(Db {
             pool,
             backend,
-            write_turn: Arc::new(Semaphore::new(1)),
+            write_turn,
             written,
         })
     }

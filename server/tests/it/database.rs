@@ -94,6 +94,49 @@ async fn an_id_is_never_handed_out_twice_even_after_the_newest_row_was_deleted()
     assert!(team("Sales").await > first);
 }
 
+/// Under writes that never pause, SQLite does not start its log over by itself: a checkpoint
+/// leaves the whole log copied only when nothing was written while it ran. The log then grows
+/// until a committing writer checkpoints inside its commit (`wal::BACKSTOP_PAGES`, 64 MB), the
+/// slowest answers of a busy server. The checkpointer starts it over long before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_is_started_over_long_before_a_writer_must_checkpoint_under_writes_that_never_pause()
+ {
+    use app::server::db::wal::BACKSTOP_PAGES;
+    if common::backend_name() != "sqlite" {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.create_first_academy("acme").await;
+    let acme = app.academy_id("acme").await;
+    let db = app.state.db.clone();
+    let backstop = u64::try_from(BACKSTOP_PAGES).unwrap() * 4096;
+    // 40 KB a write, about one a millisecond, until one and a half times the backstop.
+    let detail = "x".repeat(40_000);
+    let mut written = 0;
+    while written < backstop * 3 / 2 {
+        let mut tx = db.write().await.unwrap();
+        sqlx::query(
+            "INSERT INTO audit_log (academy_id, action, target, detail, created_at) \
+             VALUES ($1, 'test.write', '', $2, 0)",
+        )
+        .bind(acme)
+        .bind(&detail)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        written += detail.len() as u64;
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    // SQLite writes the log over from its start, so the file is as long as the log ever was.
+    let log = app.sqlite_file().with_extension("db-wal");
+    let longest = std::fs::metadata(&log).unwrap().len();
+    assert!(
+        longest < backstop / 2,
+        "the log grew to {longest} bytes (the backstop is {backstop}) while {written} were written"
+    );
+}
+
 /// A pending invitation of academy `academy`, put straight into the database; answers its id.
 async fn insert_invitation(app: &TestApp, academy: AcademyId, email: &str) -> i64 {
     sqlx::query_scalar(

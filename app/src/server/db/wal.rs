@@ -9,15 +9,28 @@
 //! checkpointed a few at a time (100,000-row upload: 1.80 s checkpointing after every chunk,
 //! 1.74 s after a quarter second). Should the task fall behind or stop, a writer still
 //! checkpoints by itself once the log holds `BACKSTOP_PAGES`.
+//!
+//! Copying the log back is not starting it over. SQLite writes the log from its start again only
+//! when a writer begins with all of it copied, and under writes that never pause (the API at 500
+//! calls/s) every background checkpoint ends with new frames behind it: the log grew to the
+//! backstop, where a writer checkpointed inside its commit, every 1.4 s, and the requests behind
+//! it waited 6–16 ms. So once the log is past `RESTART_FRAMES`, the task copies what was written
+//! meanwhile a second time, holding the write turn (2–4 ms: the big copy and its sync were the
+//! first pass), and the next writer starts the log over. Measured at 500 `inviteLearners`/s for
+//! 30 s: p99 7.4 and 6.3 ms before, 5.1 and 5.0 ms after; answers over 10 ms 59 and 35 → 13 and 13.
 
 use std::sync::Arc;
 
 use sqlx::AnyPool;
-use tokio::sync::{Notify, OwnedSemaphorePermit};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 /// The log's size at which a committing writer checkpoints by itself (SQLite's
 /// `wal_autocheckpoint`): 16,384 pages of 4 KB, 64 MB.
 pub const BACKSTOP_PAGES: i64 = 16_384;
+
+/// The log's size past which the checkpointer has SQLite start it over (4,096 pages, 16 MB):
+/// at 500 `inviteLearners`/s (~23 pages each), every other checkpoint.
+const RESTART_FRAMES: i64 = 4_096;
 
 /// How long the checkpointer lets writes gather after the first one: a burst of writes (an
 /// upload's chunks) is checkpointed a few times, not after every chunk.
@@ -68,14 +81,30 @@ pub async fn checkpoint(pool: &AnyPool) -> Result<Checkpoint, sqlx::Error> {
     })
 }
 
-/// The task: a checkpoint after every batch of writes, until the pool is closed.
-pub(super) fn spawn_checkpointer(pool: AnyPool, written: Arc<Notify>) {
+/// The task: a checkpoint after every batch of writes, and when the log is long a second one in
+/// the write turn (`turn`, `Db::write_turn`) so that it starts over; until the pool is closed.
+pub(super) fn spawn_checkpointer(pool: AnyPool, written: Arc<Notify>, turn: Arc<Semaphore>) {
     tokio::spawn(async move {
         loop {
             written.notified().await;
             tokio::time::sleep(QUIET).await;
+            let done = match checkpoint(&pool).await {
+                Ok(done) => done,
+                Err(sqlx::Error::PoolClosed) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the background checkpoint failed");
+                    continue;
+                }
+            };
+            tracing::trace!(?done, "checkpoint");
+            if done.busy || done.log_frames < RESTART_FRAMES {
+                continue;
+            }
+            let Ok(_turn) = turn.clone().acquire_owned().await else {
+                return;
+            };
             match checkpoint(&pool).await {
-                Ok(done) => tracing::trace!(?done, "checkpoint"),
+                Ok(done) => tracing::trace!(?done, "checkpoint, writers waiting"),
                 Err(sqlx::Error::PoolClosed) => return,
                 Err(e) => tracing::warn!(error = %e, "the background checkpoint failed"),
             }
