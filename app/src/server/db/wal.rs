@@ -88,26 +88,44 @@ pub(super) fn spawn_checkpointer(pool: AnyPool, written: Arc<Notify>, turn: Arc<
         loop {
             written.notified().await;
             tokio::time::sleep(QUIET).await;
-            let done = match checkpoint(&pool).await {
-                Ok(done) => done,
-                Err(sqlx::Error::PoolClosed) => return,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the background checkpoint failed");
-                    continue;
-                }
+            let done = match pass(&pool, "checkpoint").await {
+                Pass::Done(done) => done,
+                Pass::Failed => continue,
+                Pass::Closed => return,
             };
-            tracing::trace!(?done, "checkpoint");
             if done.busy || done.log_frames < RESTART_FRAMES {
                 continue;
             }
-            let Ok(_turn) = turn.clone().acquire_owned().await else {
+            let Ok(_turn) = turn.acquire().await else {
                 return;
             };
-            match checkpoint(&pool).await {
-                Ok(done) => tracing::trace!(?done, "checkpoint, writers waiting"),
-                Err(sqlx::Error::PoolClosed) => return,
-                Err(e) => tracing::warn!(error = %e, "the background checkpoint failed"),
+            if let Pass::Closed = pass(&pool, "checkpoint, writers waiting").await {
+                return;
             }
         }
     });
+}
+
+/// How a checkpoint of the task went.
+enum Pass {
+    Done(Checkpoint),
+    /// Logged; the next batch of writes brings the next try.
+    Failed,
+    /// The pool is closed: the task ends.
+    Closed,
+}
+
+/// One checkpoint of the task, traced as `what`.
+async fn pass(pool: &AnyPool, what: &'static str) -> Pass {
+    match checkpoint(pool).await {
+        Ok(done) => {
+            tracing::trace!(?done, "{what}");
+            Pass::Done(done)
+        }
+        Err(sqlx::Error::PoolClosed) => Pass::Closed,
+        Err(e) => {
+            tracing::warn!(error = %e, "the background checkpoint failed");
+            Pass::Failed
+        }
+    }
 }
